@@ -328,7 +328,7 @@ class LineParser {
       const inner = this.expression();
       const close = this.peek();
       if (!(close.kind === 'punct' && close.text === ')')) {
-        throw new ParseError('expected ")" to close the "(" ', close.kind === 'end' ? token.span : close.span);
+        throw new ParseError('expected ")" to close the "("', close.kind === 'end' ? token.span : close.span);
       }
       this.next();
       return { kind: 'group', inner, span: { start: token.span.start, end: close.span.end } };
@@ -336,6 +336,9 @@ class LineParser {
     if (token.kind === 'word' && token.text === 'true') {
       this.next();
       return { kind: 'true', span: token.span };
+    }
+    if (token.kind === 'word' && ['then', 'and', 'or'].includes(token.text)) {
+      throw new ParseError(`expected a condition before "${token.text}"`, token.span);
     }
     if (token.kind === 'word') return this.symbol();
     if (token.kind === 'end' || token.kind === 'comment') {
@@ -393,7 +396,8 @@ class LineParser {
   private action(): Action {
     const token = this.peek();
     if (!this.isActionWord(token)) {
-      throw new ParseError('expected an action (permit, deny or ask)', token.span);
+      const found = token.kind === 'end' ? '' : `, found "${token.text}"`;
+      throw new ParseError(`expected an action (permit, deny or ask)${found}`, token.span);
     }
     this.next();
     const name = token.text as ActionName;
