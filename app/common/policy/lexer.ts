@@ -50,7 +50,11 @@ export function tokenizeLine(text: string, line: number, lineOffset: number): To
     }
     const start = i;
     if (c === '#') {
-      tokens.push({ kind: 'comment', text: text.slice(i + 1), span: { start: at(i), end: at(text.length) } });
+      tokens.push({
+        kind: 'comment',
+        text: text.slice(i + 1),
+        span: { start: at(i), end: at(text.length) },
+      });
       i = text.length;
       break;
     }
@@ -70,7 +74,11 @@ export function tokenizeLine(text: string, line: number, lineOffset: number): To
       throw new LexError(`unexpected character "${c}"`, { start: at(i), end: at(i + 1) });
     }
     while (i < text.length && isWordChar(text[i]!)) i++;
-    tokens.push({ kind: 'word', text: text.slice(start, i), span: { start: at(start), end: at(i) } });
+    tokens.push({
+      kind: 'word',
+      text: text.slice(start, i),
+      span: { start: at(start), end: at(i) },
+    });
   }
   tokens.push({ kind: 'end', text: '', span: { start: at(text.length), end: at(text.length) } });
   return tokens;
@@ -96,7 +104,10 @@ function readString(
     value += c;
     i++;
   }
-  throw new LexError('unterminated string: add the closing "', { start: at(open), end: at(text.length) });
+  throw new LexError('unterminated string: add the closing "', {
+    start: at(open),
+    end: at(text.length),
+  });
 }
 
 /** Writes `value` as a policy string that reads back as exactly `value`. */

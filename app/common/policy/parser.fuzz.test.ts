@@ -19,7 +19,8 @@ function mutate(text: string, random: () => number): string {
   for (let i = 0; i < edits; i++) {
     const at = Math.floor(random() * (out.length + 1));
     const roll = random();
-    if (roll < 0.4) out = out.slice(0, at) + ALPHABET[Math.floor(random() * ALPHABET.length)] + out.slice(at);
+    if (roll < 0.4)
+      out = out.slice(0, at) + ALPHABET[Math.floor(random() * ALPHABET.length)] + out.slice(at);
     else if (roll < 0.7) out = out.slice(0, at) + out.slice(at + 1 + Math.floor(random() * 10));
     else {
       const from = Math.floor(random() * out.length);
@@ -35,7 +36,10 @@ function assertSane(text: string): void {
   for (const d of result.diagnostics) {
     const { line, col } = d.span.start;
     assert.ok(line >= 1 && line <= lines.length, `line ${line} outside the text`);
-    assert.ok(col >= 1 && col <= (lines[line - 1] ?? '').length + 1, `column ${col} outside line ${line}`);
+    assert.ok(
+      col >= 1 && col <= (lines[line - 1] ?? '').length + 1,
+      `column ${col} outside line ${line}`,
+    );
     assert.equal(typeof formatDiagnostic(d), 'string');
   }
   // What parsed cleanly prints to something that parses cleanly to the same text.

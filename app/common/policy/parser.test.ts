@@ -13,23 +13,42 @@ const EXAMPLES = new URL('../../../../app/common/policy/testdata/openbsd/', impo
 
 function rule(text: string): Filter {
   const { filter, diagnostics } = parseFilter(text);
-  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    [],
+  );
   assert.ok(filter);
   return filter;
 }
 
-function firstError(text: string): { message: string; line: number; col: number; formatted: string } {
+function firstError(text: string): {
+  message: string;
+  line: number;
+  col: number;
+  formatted: string;
+} {
   const { diagnostics } = parsePolicy(text, 'test.policy');
   const error = diagnostics.find((d) => d.severity === 'error');
   assert.ok(error, `expected an error in ${JSON.stringify(text)}`);
-  return { message: error.message, line: error.span.start.line, col: error.span.start.col, formatted: formatDiagnostic(error) };
+  return {
+    message: error.message,
+    line: error.span.start.line,
+    col: error.span.start.col,
+    formatted: formatDiagnostic(error),
+  };
 }
 
 describe('parsing rules', () => {
   for (const op of OPERATORS) {
     test(`the ${op} operator compares an argument with a string`, () => {
       const f = rule(`native-fsread: filename ${op} "/etc/passwd" then permit`);
-      assert.deepEqual(withoutPositions(f.expr), { kind: 'symbol', arg: 'filename', index: null, op, value: '/etc/passwd' });
+      assert.deepEqual(withoutPositions(f.expr), {
+        kind: 'symbol',
+        arg: 'filename',
+        index: null,
+        op,
+        value: '/etc/passwd',
+      });
     });
   }
 
@@ -47,7 +66,9 @@ describe('parsing rules', () => {
   });
 
   test('[n] selects the argument of that kind by position', () => {
-    const f = rule('native-rename: filename match "/tmp/*" and filename[1] match "/tmp/*" then permit');
+    const f = rule(
+      'native-rename: filename match "/tmp/*" and filename[1] match "/tmp/*" then permit',
+    );
     const expr = f.expr as BinaryExpr;
     assert.equal((expr.left as Extract<Expr, { kind: 'symbol' }>).index, null);
     assert.equal((expr.right as Extract<Expr, { kind: 'symbol' }>).index, 1);
@@ -56,7 +77,11 @@ describe('parsing rules', () => {
   test('not, and, or and parentheses build the tree with the usual precedence', () => {
     const f = rule('native-open: not a eq "1" and (b eq "2" or c eq "3") then permit');
     assert.equal(printExpr(f.expr!), 'not a eq "1" and (b eq "2" or c eq "3")');
-    const tree = withoutPositions(f.expr) as { kind: string; left: { kind: string }; right: { kind: string } };
+    const tree = withoutPositions(f.expr) as {
+      kind: string;
+      left: { kind: string };
+      right: { kind: string };
+    };
     assert.equal(tree.kind, 'and');
     assert.equal(tree.left.kind, 'not');
     assert.equal(tree.right.kind, 'or');
@@ -87,14 +112,19 @@ describe('parsing rules', () => {
     assert.equal(f.log, true);
     assert.deepEqual(withoutPositions(f.elevation), { user: 'root', group: 'wheel' });
     assert.deepEqual(withoutPositions(f.predicate), { subject: 'user', op: '!=', value: '0' });
-    assert.deepEqual(withoutPositions(rule('native-kill: permit as :staff').elevation), { user: null, group: 'staff' });
+    assert.deepEqual(withoutPositions(rule('native-kill: permit as :staff').elevation), {
+      user: null,
+      group: 'staff',
+    });
     for (const op of ['=', '!=', '<', '>']) {
       assert.equal(rule(`native-kill: permit, if group ${op} 10`).predicate?.op, op);
     }
   });
 
   test('strings keep backslashes except before a quote or a backslash', () => {
-    const f = rule('native-fsread: filename re "\\.so$" or filename eq "say \\"hi\\" \\\\" then permit');
+    const f = rule(
+      'native-fsread: filename re "\\.so$" or filename eq "say \\"hi\\" \\\\" then permit',
+    );
     const tree = withoutPositions(f.expr) as { left: { value: string }; right: { value: string } };
     assert.equal(tree.left.value, '\\.so$');
     assert.equal(tree.right.value, 'say "hi" \\');
@@ -124,16 +154,22 @@ describe('parsing files', () => {
     ].join('\n');
     const { file, diagnostics } = parsePolicy(text, 'x');
     assert.deepEqual(diagnostics, []);
-    assert.deepEqual(file.lines.map((l) => l.kind), ['comment', 'header', 'filter', 'blank', 'comment', 'detached', 'header', 'filter']);
+    assert.deepEqual(
+      file.lines.map((l) => l.kind),
+      ['comment', 'header', 'filter', 'blank', 'comment', 'detached', 'header', 'filter'],
+    );
     const template = file.lines[6];
     assert.ok(template?.kind === 'header');
     assert.equal(template.type, 'Template');
     assert.equal(template.name, 'base');
-    assert.deepEqual(template.fields.map((f) => [f.key, f.value]), [
-      ['Template', 'base'],
-      ['Emulation', 'native'],
-      ['Description', 'loader, libc, locale'],
-    ]);
+    assert.deepEqual(
+      template.fields.map((f) => [f.key, f.value]),
+      [
+        ['Template', 'base'],
+        ['Emulation', 'native'],
+        ['Description', 'loader, libc, locale'],
+      ],
+    );
   });
 
   test('positions are 1-based lines and columns', () => {
@@ -148,7 +184,10 @@ describe('parsing files', () => {
     test(`the OpenBSD policy ${name} parses without errors and prints back byte for byte`, () => {
       const text = readFileSync(new URL(name, EXAMPLES), 'utf8');
       const { file, diagnostics } = parsePolicy(text, name);
-      assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.deepEqual(
+        diagnostics.filter((d) => d.severity === 'error'),
+        [],
+      );
       assert.equal(printPolicy(file), text);
     });
   }
@@ -157,18 +196,48 @@ describe('parsing files', () => {
 describe('error messages say where and what', () => {
   const cases: [string, string, number, number][] = [
     ['\tnative-fsread: filename eq "/etc" permit', 'expected "then" after the expression', 1, 36],
-    ['\tnative-fsread: filename eqq "/etc" then permit', 'expected an operator (eq, neq, match, sub, nsub, re, inpath) after "filename"', 1, 26],
-    ['\tnative-fsread: filename eq "/etc then permit', 'unterminated string: add the closing "', 1, 29],
+    [
+      '\tnative-fsread: filename eqq "/etc" then permit',
+      'expected an operator (eq, neq, match, sub, nsub, re, inpath) after "filename"',
+      1,
+      26,
+    ],
+    [
+      '\tnative-fsread: filename eq "/etc then permit',
+      'unterminated string: add the closing "',
+      1,
+      29,
+    ],
     ['\tnative-fsread: filename eq /etc then permit', 'expected a quoted string after "eq"', 1, 29],
     ['\tnative-fsread: then permit', 'expected a condition before "then"', 1, 17],
     ['\tnative-fsread: filename eq "/x" then', 'expected an action (permit, deny or ask)', 1, 38],
-    ['\tnative-fsread: filename eq "/x" then allow', 'expected an action (permit, deny or ask), found "allow"', 1, 39],
+    [
+      '\tnative-fsread: filename eq "/x" then allow',
+      'expected an action (permit, deny or ask), found "allow"',
+      1,
+      39,
+    ],
     ['\tnative-fsread filename eq "/x" then permit', 'expected ":" after "native-fsread"', 1, 16],
-    ['\tfsread: permit', 'expected "emulation-call" such as "native-fsread" at the start of the rule', 1, 2],
+    [
+      '\tfsread: permit',
+      'expected "emulation-call" such as "native-fsread" at the start of the rule',
+      1,
+      2,
+    ],
     ['\tnative-open: (a eq "1" then permit', 'expected ")" to close the "("', 1, 25],
     ['\tnative-open: a[9] eq "1" then permit', 'argument number 9 is out of range (0 to 5)', 1, 17],
-    ['\tnative-open: a[x] eq "1" then permit', 'expected an argument number inside "a[...]"', 1, 17],
-    ['\tnative-open: permit[forever]', 'unknown flag "forever" for permit: expected inherit or detach', 1, 22],
+    [
+      '\tnative-open: a[x] eq "1" then permit',
+      'expected an argument number inside "a[...]"',
+      1,
+      17,
+    ],
+    [
+      '\tnative-open: permit[forever]',
+      'unknown flag "forever" for permit: expected inherit or detach',
+      1,
+      22,
+    ],
     ['\tnative-open: ask[enoent]', '"ask" takes no "[...]"', 1, 19],
     ['\tnative-open: permit log extra', 'unexpected "extra" after the action', 1, 26],
     ['\tnative-open: permit, user = 0', 'expected "if" after "," (as in ", if user != 0")', 1, 23],
@@ -176,8 +245,19 @@ describe('error messages say where and what', () => {
     ['\tnative-open: permit, if user == 0', 'expected a user name or number after "="', 1, 32],
     ['\tnative-open: permit as', 'expected user[:group] after "as"', 1, 24],
     ['Policy:', 'expected the program\'s path after "Policy:"', 1, 1],
-    ['\tnative-open: a eq "1" & b eq "2" then permit', 'expected "then" after the expression', 1, 24],
+    [
+      '\tnative-open: a eq "1" & b eq "2" then permit',
+      'expected "then" after the expression',
+      1,
+      24,
+    ],
     ['\tnative-open: a eq "1" and then permit', 'expected a condition before "then"', 1, 28],
+    [
+      '\tnative-read: maybe',
+      'expected an action (permit, deny or ask) or a condition, found "maybe"',
+      1,
+      15,
+    ],
   ];
   for (const [text, message, line, col] of cases) {
     test(`${message} (${JSON.stringify(text.trim())})`, () => {
@@ -198,13 +278,20 @@ describe('error messages say where and what', () => {
   });
 
   test('a bad line does not hide the good lines around it', () => {
-    const { file, diagnostics } = parsePolicy('Policy: /bin/ls\n\tnative-open: oops\n\tnative-read: permit\n');
+    const { file, diagnostics } = parsePolicy(
+      'Policy: /bin/ls\n\tnative-open: oops\n\tnative-read: permit\n',
+    );
     assert.equal(diagnostics.length, 1);
-    assert.deepEqual(file.lines.map((l) => l.kind), ['header', 'filter']);
+    assert.deepEqual(
+      file.lines.map((l) => l.kind),
+      ['header', 'filter'],
+    );
   });
 
   test('mixing and/or without parentheses is a warning, not an error', () => {
-    const { diagnostics } = parsePolicy('\tnative-open: a eq "1" and b eq "2" or c eq "3" then permit\n');
+    const { diagnostics } = parsePolicy(
+      '\tnative-open: a eq "1" and b eq "2" or c eq "3" then permit\n',
+    );
     assert.equal(diagnostics.length, 1);
     assert.equal(diagnostics[0]!.severity, 'warning');
     assert.match(diagnostics[0]!.message, /add parentheses/);
@@ -221,14 +308,19 @@ describe('error messages say where and what', () => {
 
 describe('printing', () => {
   test('parse then print keeps comments, blank lines and order', () => {
-    const text = '# top\nPolicy: /bin/ls, Emulation: native\n\t# why\n\tnative-open: permit\n\n\tnative-read: permit log # fast\n';
+    const text =
+      '# top\nPolicy: /bin/ls, Emulation: native\n\t# why\n\tnative-open: permit\n\n\tnative-read: permit log # fast\n';
     assert.equal(printPolicy(parsePolicy(text).file), text);
   });
 
   test('print then parse then print is stable for every kind of line', () => {
-    const text = 'Policy: /x\n  native-open:   filename   eq "a"   then   deny[enoent]   log\n\tdetached\n';
+    const text =
+      'Policy: /x\n  native-open:   filename   eq "a"   then   deny[enoent]   log\n\tdetached\n';
     const once = printPolicy(parsePolicy(text).file);
-    assert.equal(once, 'Policy: /x\n\tnative-open: filename eq "a" then deny[enoent] log\n\tdetached\n');
+    assert.equal(
+      once,
+      'Policy: /x\n\tnative-open: filename eq "a" then deny[enoent] log\n\tdetached\n',
+    );
     assert.equal(printPolicy(parsePolicy(once).file), once);
   });
 

@@ -109,11 +109,20 @@ function parseLine(
 ): Line | null {
   const trimmed = text.trim();
   const indent = text.length - text.trimStart().length;
-  const at = (index: number): Position => ({ line: lineNumber, col: index + 1, offset: offset + index });
+  const at = (index: number): Position => ({
+    line: lineNumber,
+    col: index + 1,
+    offset: offset + index,
+  });
   const whole: Span = { start: at(indent), end: at(text.length) };
   if (trimmed === '') return { kind: 'blank', span: whole };
   if (trimmed.startsWith('#')) {
-    return { kind: 'comment', text: text.slice(indent + 1).trimEnd(), indented: indent > 0, span: whole };
+    return {
+      kind: 'comment',
+      text: text.slice(indent + 1).trimEnd(),
+      indented: indent > 0,
+      span: whole,
+    };
   }
   if (trimmed === 'detached') return { kind: 'detached', span: whole };
   const parser = new LineParser(text, lineNumber, offset, source, diagnostics);
@@ -183,7 +192,9 @@ class LineParser {
     const type = first.key as 'Policy' | 'Template';
     if (first.value === '') {
       throw new ParseError(
-        type === 'Policy' ? 'expected the program\'s path after "Policy:"' : 'expected a name after "Template:"',
+        type === 'Policy'
+          ? 'expected the program\'s path after "Policy:"'
+          : 'expected a name after "Template:"',
         first.span,
       );
     }
@@ -194,7 +205,13 @@ class LineParser {
       }
       seen.add(field.key);
     }
-    return { kind: 'header', type, name: first.value, fields, span: this.spanOf(indent, this.text.length) };
+    return {
+      kind: 'header',
+      type,
+      name: first.value,
+      fields,
+      span: this.spanOf(indent, this.text.length),
+    };
   }
 
   private spanOf(from: number, to: number): Span {
@@ -221,7 +238,19 @@ class LineParser {
     this.expectPunct(':', `expected ":" after "${name.text}"`);
     const callSpan: Span = name.span;
     let expr: Expr | null = null;
-    if (!this.isActionWord(this.peek())) {
+    const first = this.peek();
+    if (
+      first.kind === 'word' &&
+      this.tokens[this.index + 1]?.kind === 'end' &&
+      !this.isActionWord(first)
+    ) {
+      // `native-read: maybe`: a lone word is a misspelt action far more often than a condition.
+      throw new ParseError(
+        `expected an action (permit, deny or ask) or a condition, found "${first.text}"`,
+        first.span,
+      );
+    }
+    if (!this.isActionWord(first)) {
       expr = this.expression();
       const then = this.peek();
       if (!(then.kind === 'word' && then.text === 'then')) {
@@ -239,7 +268,6 @@ class LineParser {
     if (end.kind !== 'end') {
       throw new ParseError(`unexpected "${end.text}" after the action`, end.span);
     }
-    const first = this.tokens[0]!;
     return {
       kind: 'filter',
       emulation: name.text.slice(0, dash),
@@ -251,7 +279,7 @@ class LineParser {
       elevation,
       predicate,
       trailingComment,
-      span: { start: first.span.start, end: this.lastSignificantEnd() },
+      span: { start: name.span.start, end: this.lastSignificantEnd() },
     };
   }
 
@@ -260,7 +288,8 @@ class LineParser {
     this.index = 0;
     const expr = this.expression();
     const end = this.peek();
-    if (end.kind !== 'end') throw new ParseError(`unexpected "${end.text}" after the expression`, end.span);
+    if (end.kind !== 'end')
+      throw new ParseError(`unexpected "${end.text}" after the expression`, end.span);
     return expr;
   }
 
@@ -328,7 +357,10 @@ class LineParser {
       const inner = this.expression();
       const close = this.peek();
       if (!(close.kind === 'punct' && close.text === ')')) {
-        throw new ParseError('expected ")" to close the "("', close.kind === 'end' ? token.span : close.span);
+        throw new ParseError(
+          'expected ")" to close the "("',
+          close.kind === 'end' ? token.span : close.span,
+        );
       }
       this.next();
       return { kind: 'group', inner, span: { start: token.span.start, end: close.span.end } };
@@ -361,7 +393,8 @@ class LineParser {
       }
       this.next();
       index = Number(n.text);
-      if (index > 5) throw new ParseError(`argument number ${index} is out of range (0 to 5)`, n.span);
+      if (index > 5)
+        throw new ParseError(`argument number ${index} is out of range (0 to 5)`, n.span);
       this.expectPunct(']', `expected "]" after "${name.text}[${n.text}"`);
     }
     const opToken = this.peek();
@@ -415,7 +448,10 @@ class LineParser {
       end = this.expectPunct(']', `expected "]" after "${name}[${word.text}"`).span.end;
       if (name === 'ask') throw new ParseError('"ask" takes no "[...]"', word.span);
       if (name === 'permit' && modifier !== 'inherit' && modifier !== 'detach') {
-        throw new ParseError(`unknown flag "${modifier}" for permit: expected inherit or detach`, word.span);
+        throw new ParseError(
+          `unknown flag "${modifier}" for permit: expected inherit or detach`,
+          word.span,
+        );
       }
     }
     return { name, modifier, span: { start: token.span.start, end } };
@@ -435,7 +471,11 @@ class LineParser {
     if (user === null && group === null) {
       throw new ParseError('expected user[:group] after "as"', this.peek().span);
     }
-    return { user, group, span: { start: as.span.start, end: this.tokens[this.index - 1]!.span.end } };
+    return {
+      user,
+      group,
+      span: { start: as.span.start, end: this.tokens[this.index - 1]!.span.end },
+    };
   }
 
   private predicate(): Predicate {
@@ -457,7 +497,10 @@ class LineParser {
     this.next();
     const value = this.peek();
     if (value.kind !== 'word' && value.kind !== 'string') {
-      throw new ParseError(`expected a ${subject.text} name or number after "${op.text}"`, value.span);
+      throw new ParseError(
+        `expected a ${subject.text} name or number after "${op.text}"`,
+        value.span,
+      );
     }
     this.next();
     return {

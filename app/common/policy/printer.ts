@@ -36,18 +36,28 @@ export function printFilter(filter: Filter): string {
   if (filter.log) out += ' log';
   const elevation = filter.elevation;
   if (elevation !== null) {
-    out += ' as ' + (elevation.user ?? '') + (elevation.group !== null ? `:${elevation.group}` : '');
+    out +=
+      ' as ' + (elevation.user ?? '') + (elevation.group !== null ? `:${elevation.group}` : '');
   }
   const predicate = filter.predicate;
   if (predicate !== null) {
-    const value = /^[A-Za-z0-9_.-]+$/.test(predicate.value) ? predicate.value : quoteString(predicate.value);
+    const value = /^[A-Za-z0-9_.-]+$/.test(predicate.value)
+      ? predicate.value
+      : quoteString(predicate.value);
     out += `, if ${predicate.subject} ${predicate.op} ${value}`;
   }
   if (filter.trailingComment !== null) out += ` #${filter.trailingComment}`;
   return out;
 }
 
-const PRECEDENCE: Record<Expr['kind'], number> = { or: 1, and: 2, not: 3, symbol: 4, true: 4, group: 4 };
+const PRECEDENCE: Record<Expr['kind'], number> = {
+  or: 1,
+  and: 2,
+  not: 3,
+  symbol: 4,
+  true: 4,
+  group: 4,
+};
 
 /**
  * Prints an expression, adding parentheses wherever the tree would otherwise read back

@@ -25,12 +25,26 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const NOWHERE: Span = { start: { line: 0, col: 0, offset: 0 }, end: { line: 0, col: 0, offset: 0 } };
+const NOWHERE: Span = {
+  start: { line: 0, col: 0, offset: 0 },
+  end: { line: 0, col: 0, offset: 0 },
+};
 const CALLS = ['fsread', 'fswrite', 'openat', 'connect', 'execve', 'rename', 'mmap', 'setuid'];
 const ARGS = ['filename', 'oflags', 'sockaddr', 'uid', 'argv', 'mode'];
 const ERRNOS = ['eperm', 'enoent', 'eacces', 'erofs'];
 // Values exercise the characters the lexer treats specially.
-const VALUES = ['/etc/passwd', '$HOME/*', 'inet-*:53', 'ro', '\\.so$', 'say "hi"', 'a\\', '', '#not a comment', '/tmp/a, b'];
+const VALUES = [
+  '/etc/passwd',
+  '$HOME/*',
+  'inet-*:53',
+  'ro',
+  '\\.so$',
+  'say "hi"',
+  'a\\',
+  '',
+  '#not a comment',
+  '/tmp/a, b',
+];
 
 export class RandomPolicy {
   constructor(private readonly random: () => number) {}
@@ -89,7 +103,12 @@ export class RandomPolicy {
       elevation: r() < 0.1 ? this.elevation() : null,
       predicate:
         r() < 0.15
-          ? { subject: this.pick(['user', 'group'] as const), op: this.pick(PREDICATE_OPERATORS), value: this.pick(['0', '1000', 'root']), span: NOWHERE }
+          ? {
+              subject: this.pick(['user', 'group'] as const),
+              op: this.pick(PREDICATE_OPERATORS),
+              value: this.pick(['0', '1000', 'root']),
+              span: NOWHERE,
+            }
           : null,
       trailingComment: r() < 0.1 ? ' a note' : null,
       span: NOWHERE,
@@ -113,7 +132,8 @@ export class RandomPolicy {
     const lines: Line[] = [this.header()];
     for (let i = 0; i < rules; i++) {
       const roll = this.random();
-      if (roll < 0.05) lines.push({ kind: 'comment', text: ' generated', indented: true, span: NOWHERE });
+      if (roll < 0.05)
+        lines.push({ kind: 'comment', text: ' generated', indented: true, span: NOWHERE });
       else if (roll < 0.08) lines.push({ kind: 'blank', span: NOWHERE });
       else lines.push(this.filter());
     }

@@ -1,0 +1,40 @@
+// The `sysgate` command line: dispatches to the policy tools (and, as they land, to tracing).
+
+import { runPolicyCommand } from './policy-command.js';
+import { readFileSync } from 'node:fs';
+
+const USAGE = `usage: sysgate policy check FILE...
+       sysgate policy fmt FILE
+       sysgate policy which PROGRAM
+       sysgate --help | --version
+
+Policy tools:
+  policy check FILE...   report errors and warnings (file:line:col); exit 1 on any error
+  policy fmt FILE        print the policy in its canonical layout on standard output
+  policy which PROGRAM   which policy file applies to PROGRAM, and why
+`;
+
+/** Runs the command line and gives the exit status. Output goes to stdout and stderr. */
+export async function run(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (first === '--version' || first === '-V') {
+    process.stdout.write(`sysgate ${packageVersion()}\n`);
+    return 0;
+  }
+  if (first === 'policy') return runPolicyCommand(rest);
+  process.stderr.write(`sysgate: unknown command "${first}"\n${USAGE}`);
+  return 2;
+}
+
+function packageVersion(): string {
+  const path = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+}

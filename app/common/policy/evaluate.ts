@@ -1,0 +1,220 @@
+// Deciding one system call by one policy: the reference for what the supervisor's evaluator of
+// the compiled form (compile.ts) must answer; both run the vectors in conformance.json.
+//
+// The filters are tried in the order written and the first that applies and holds decides.
+// A filter applies when its emulation is `native` (or `linux`) and its call is the request's call,
+// or the request's alias (`fsread`, `fswrite`) unless aliases are off (-u); its predicate
+// (`, if user != 0`) must hold. Its expression holds as the usual logic says, where a symbol
+// `arg[n] op "value"` compares the n-th translated argument of that name (the first without
+// `[n]`) with the value after $HOME, $USER and $CWD are replaced:
+//   eq, neq      equal, not equal, exactly (case counts)
+//   sub, nsub    contains, does not contain
+//   match        fnmatch with FNM_PATHNAME | FNM_LEADING_DIR (fnmatch.ts)
+//   re           a POSIX extended regular expression found anywhere (regex.ts)
+//   inpath       as in systrace, the argument is in the value's path: it is the value, or one of
+//                the directories above it ("/", "/usr" and "/usr/lib" are in "/usr/lib/x"), so a
+//                program may look at the directories on the way to a file it may open
+// The filter that decides gives the action; a denial's error is its `[errno]`, eperm without one
+// (or with one that names no error).
+// When no filter decides, the call is asked.
+//
+// Where this is not systrace, on purpose:
+//   * eq and neq are case-sensitive (systrace: strcasecmp), as Linux file names are.
+//   * A missing argument (no such translation, or no n-th one) makes every operator false, neq
+//     and nsub included (systrace: neq was true).
+//   * A filter with a regular expression that is malformed, or that the TypeScript side cannot
+//     reproduce exactly (regex.ts), never applies, whatever `not` is around it (systrace: the
+//     symbol was false).
+//   * A predicate naming a user or group that does not exist never holds.
+// Macro values are put into the string as they are, so their characters keep any meaning they
+// have in a pattern (a `*` in $HOME is a wildcard to `match`), as in systrace.
+
+import { errnoNumber } from '../calls/index.js';
+import type { Expr, Filter, Operator, PolicySection, Predicate, SymbolExpr } from './ast.js';
+import { fnmatch } from './fnmatch.js';
+import { compileRegex, regexMatches, type CompiledRegex } from './regex.js';
+import type { CallRequest, Decision, Macros } from './request.js';
+
+export interface DecideOptions {
+  macros: Macros;
+  /** `-u`: rules written for `fsread` and `fswrite` match no call. */
+  noAliases?: boolean;
+  /** The uid of a user name in a predicate; undefined when there is no such user. */
+  resolveUser?(name: string): number | undefined;
+  /** The gid of a group name in a predicate; undefined when there is no such group. */
+  resolveGroup?(name: string): number | undefined;
+}
+
+/** The emulations that mean "this machine's own system calls". */
+export const NATIVE_EMULATIONS: readonly string[] = ['native', 'linux'];
+
+export function decideCall(
+  section: PolicySection,
+  request: CallRequest,
+  options: DecideOptions,
+): Decision {
+  for (const filter of section.filters) {
+    if (!isFilterFor(filter, request, options.noAliases ?? false)) continue;
+    if (filter.predicate !== null && !predicateHolds(filter.predicate, request, options)) continue;
+    if (invalidRegexIn(filter, options.macros) !== null) continue;
+    if (filter.expr !== null && !expressionHolds(filter.expr, request, options.macros)) continue;
+    return decisionOf(filter);
+  }
+  return { action: 'ask', errno: null, log: false, inherit: false, detach: false, filter: null };
+}
+
+function isFilterFor(filter: Filter, request: CallRequest, noAliases: boolean): boolean {
+  if (!NATIVE_EMULATIONS.includes(filter.emulation)) return false;
+  if (filter.call === request.call) return true;
+  return !noAliases && request.alias !== null && filter.call === request.alias;
+}
+
+function decisionOf(filter: Filter): Decision {
+  const { name, modifier } = filter.action;
+  const word = modifier?.toLowerCase() ?? null;
+  return {
+    action: name,
+    errno: name === 'deny' ? denialErrno(modifier) : null,
+    log: filter.log,
+    inherit: name === 'permit' && word === 'inherit',
+    detach: name === 'permit' && word === 'detach',
+    filter,
+  };
+}
+
+/** The error a denial fails with: its `[errno]` when that names an error, else eperm. */
+export function denialErrno(modifier: string | null): string {
+  const name = modifier?.toLowerCase();
+  return name !== undefined && errnoNumber(name) !== undefined ? name : 'eperm';
+}
+
+/** The id a predicate compares with: its number, or the user or group it names. */
+export function predicateId(predicate: Predicate, options: DecideOptions): number | undefined {
+  if (/^[0-9]+$/.test(predicate.value)) return Number(predicate.value);
+  const resolve = predicate.subject === 'user' ? options.resolveUser : options.resolveGroup;
+  return resolve?.(predicate.value);
+}
+
+function predicateHolds(
+  predicate: Predicate,
+  request: CallRequest,
+  options: DecideOptions,
+): boolean {
+  const id = predicateId(predicate, options);
+  if (id === undefined) return false;
+  const actual = predicate.subject === 'user' ? request.uid : request.gid;
+  switch (predicate.op) {
+    case '=':
+      return actual === id;
+    case '!=':
+      return actual !== id;
+    case '<':
+      return actual < id;
+    case '>':
+      return actual > id;
+  }
+}
+
+/** `$HOME`, `$USER` and `$CWD` replaced by their values, once, left to right. */
+export function expandMacros(value: string, macros: Macros): string {
+  return value.replace(/\$(HOME|USER|CWD)/g, (_, name: keyof Macros) => macros[name]);
+}
+
+/** The first `re` symbol of the filter whose expression cannot be used, with why; else null. */
+export function invalidRegexIn(
+  filter: Filter,
+  macros: Macros,
+): { symbol: SymbolExpr; message: string } | null {
+  for (const symbol of symbolsOf(filter.expr)) {
+    if (symbol.op !== 're') continue;
+    const compiled = regexOf(expandMacros(symbol.value, macros));
+    if (!compiled.ok) return { symbol, message: compiled.message };
+  }
+  return null;
+}
+
+function symbolsOf(expr: Expr | null): SymbolExpr[] {
+  if (expr === null) return [];
+  switch (expr.kind) {
+    case 'symbol':
+      return [expr];
+    case 'true':
+      return [];
+    case 'not':
+      return symbolsOf(expr.operand);
+    case 'group':
+      return symbolsOf(expr.inner);
+    case 'and':
+    case 'or':
+      return [...symbolsOf(expr.left), ...symbolsOf(expr.right)];
+  }
+}
+
+function expressionHolds(expr: Expr, request: CallRequest, macros: Macros): boolean {
+  switch (expr.kind) {
+    case 'true':
+      return true;
+    case 'not':
+      return !expressionHolds(expr.operand, request, macros);
+    case 'group':
+      return expressionHolds(expr.inner, request, macros);
+    case 'and':
+      return (
+        expressionHolds(expr.left, request, macros) && expressionHolds(expr.right, request, macros)
+      );
+    case 'or':
+      return (
+        expressionHolds(expr.left, request, macros) || expressionHolds(expr.right, request, macros)
+      );
+    case 'symbol': {
+      const actual = request.args[expr.arg]?.[expr.index ?? 0];
+      if (actual === undefined) return false;
+      return operatorHolds(expr.op, actual, expandMacros(expr.value, macros));
+    }
+  }
+}
+
+/** Whether `actual op value` holds, for a value with its macros already expanded. */
+export function operatorHolds(op: Operator, actual: string, value: string): boolean {
+  switch (op) {
+    case 'eq':
+      return actual === value;
+    case 'neq':
+      return actual !== value;
+    case 'sub':
+      return actual.includes(value);
+    case 'nsub':
+      return !actual.includes(value);
+    case 'match':
+      return fnmatch(value, actual);
+    case 're': {
+      const compiled = regexOf(value);
+      return compiled.ok && regexMatches(compiled.regex, actual);
+    }
+    case 'inpath':
+      return isInPath(actual, value);
+  }
+}
+
+/**
+ * systrace's inpath: whether `path` is `value` or a directory on the way to it, on a component
+ * boundary ("/usr" is in "/usr/lib/x"; "/us" is not). The root is in every path.
+ */
+export function isInPath(path: string, value: string): boolean {
+  if (path === '' || path.length > value.length) return false;
+  if (path.length === 1) return path === '/';
+  return value.startsWith(path) && (value.length === path.length || value[path.length] === '/');
+}
+
+// Policies repeat the same few expressions for every call, so translated ones are kept.
+const regexCache = new Map<string, CompiledRegex>();
+
+function regexOf(source: string): CompiledRegex {
+  let compiled = regexCache.get(source);
+  if (compiled === undefined) {
+    if (regexCache.size >= 1000) regexCache.clear();
+    compiled = compileRegex(source);
+    regexCache.set(source, compiled);
+  }
+  return compiled;
+}

@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkPolicy } from './check.js';
+
+function warnings(rules: string[], options: { noAliases?: boolean } = {}) {
+  const text =
+    ['Policy: /usr/bin/example, Emulation: native', ...rules.map((r) => `\t${r}`)].join('\n') +
+    '\n';
+  const { diagnostics } = checkPolicy(text, 'example', { arch: 'x86_64', ...options });
+  return diagnostics.map((d) => ({
+    severity: d.severity,
+    line: d.span.start.line,
+    col: d.span.start.col,
+    message: d.message,
+  }));
+}
+
+test('a call this system does not have is a warning at the call name, and the rule is kept', () => {
+  const found = warnings(['native-getdirentries: permit']);
+  assert.deepEqual(found, [
+    {
+      severity: 'warning',
+      line: 2,
+      col: 2,
+      message:
+        'unknown system call "getdirentries" on x86_64 Linux: the rule is kept but never matches',
+    },
+  ]);
+  assert.deepEqual(
+    warnings(['native-openat: permit', 'native-fsread: permit', 'native-fswrite: permit']),
+    [],
+  );
+});
+
+test('a call is judged by the table of the architecture asked about', () => {
+  const text = 'Policy: /x, Emulation: native\n\tnative-open: permit\n';
+  assert.equal(checkPolicy(text, 'x', { arch: 'x86_64' }).diagnostics.length, 0);
+  assert.match(
+    checkPolicy(text, 'x', { arch: 'aarch64' }).diagnostics[0]!.message,
+    /unknown system call "open" on aarch64/,
+  );
+});
+
+test('an alias with aliasing turned off (-u) is a warning', () => {
+  assert.deepEqual(
+    warnings(['native-fsread: permit'], { noAliases: true }).map((w) => w.message),
+    ['"fsread" is an alias, and aliases are off (-u): this rule never matches'],
+  );
+});
+
+test('an unknown error name is a warning at the action', () => {
+  const [w] = warnings(['native-openat: filename eq "/x" then deny[enoent2]']);
+  assert.equal(w?.message, 'unknown error name "enoent2": such a denial fails with eperm');
+  assert.equal(w?.col, 39);
+  assert.deepEqual(warnings(['native-openat: filename eq "/x" then deny[EACCES]']), []);
+});
+
+test('a rule after one that decides everything for the same call can never match', () => {
+  const found = warnings([
+    'native-openat: permit',
+    'native-openat: filename eq "/etc/shadow" then deny',
+  ]);
+  assert.deepEqual(
+    found.map((w) => [w.line, w.message]),
+    [[3, 'this rule can never match: the rule at line 2 already decides every call it would']],
+  );
+});
+
+test('an exact rule covered by an earlier pattern on the same argument can never match', () => {
+  const shadowed = warnings([
+    'native-fsread: filename match "/usr/lib/*" then permit',
+    'native-fsread: filename eq "/usr/lib/x86_64-linux-gnu/libc.so.6" then deny',
+  ]);
+  assert.equal(shadowed.length, 1);
+  assert.equal(shadowed[0]!.line, 3);
+  const distinct = warnings([
+    'native-fsread: filename match "/usr/lib/*" then permit',
+    'native-fsread: filename eq "/etc/passwd" then deny',
+    'native-fsread: filename match "$HOME/*" then permit',
+    'native-fsread: filename eq "$HOME/.ssh/id_rsa" then deny',
+  ]);
+  assert.equal(distinct.length, 1, JSON.stringify(distinct));
+  assert.equal(distinct[0]!.line, 5);
+});
+
+test('a rule with a predicate does not shadow, since it may not apply', () => {
+  assert.deepEqual(
+    warnings(['native-setuid: permit, if user = 0', 'native-setuid: uid eq "0" then deny']),
+    [],
+  );
+});
+
+test('an unknown macro is a warning: only $HOME, $USER and $CWD are expanded', () => {
+  assert.deepEqual(
+    warnings(['native-fsread: filename match "$TMPDIR/*" then permit']).map((w) => w.message),
+    ['unknown macro "$TMPDIR": only $HOME, $USER and $CWD are expanded; it is matched literally'],
+  );
+});
+
+test('an emulation other than native is a warning', () => {
+  assert.match(warnings(['linux32-open: permit'])[0]!.message, /unknown emulation "linux32"/);
+});

@@ -1,0 +1,141 @@
+// Warnings about a policy that parses but may not do what its author meant: calls this system
+// does not have, aliases with aliasing turned off, rules that can never match, unknown errors.
+
+import type { Expr, Filter, PolicyFile, Span, SymbolExpr } from './ast.js';
+import { sectionsOf } from './ast.js';
+import type { Diagnostic } from './diagnostics.js';
+import { decideCall } from './evaluate.js';
+import { ALIASES } from '../calls/aliases.js';
+import { errnoNumber, isKnownCall, type Arch } from '../calls/index.js';
+
+export interface LintOptions {
+  arch: Arch;
+  /** `-u`: aliases are not used, so rules for `fsread`/`fswrite` never match. */
+  noAliases?: boolean;
+}
+
+const KNOWN_MACROS = new Set(['HOME', 'USER', 'CWD']);
+const EMULATIONS = new Set(['native', 'linux']);
+
+/** Lints a parsed file; `text` is the source it was parsed from, for showing the lines. */
+export function lintPolicy(file: PolicyFile, text: string, options: LintOptions): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const sourceLines = text.split('\n');
+  for (const section of sectionsOf(file)) {
+    const earlier: Filter[] = [];
+    for (const filter of section.filters) {
+      const warn: Warn = (message, span = filter.span) => {
+        const lineText = (sourceLines[span.start.line - 1] ?? '').replace(/\r$/, '');
+        diagnostics.push({ severity: 'warning', message, source: file.source, span, lineText });
+      };
+      lintFilter(filter, options, warn);
+      const shadow = earlier.find((e) => shadows(e, filter));
+      if (shadow !== undefined) {
+        warn(
+          `this rule can never match: the rule at line ${shadow.span.start.line} already decides every call it would`,
+        );
+      }
+      earlier.push(filter);
+    }
+  }
+  return diagnostics;
+}
+
+type Warn = (message: string, span?: Span) => void;
+
+function lintFilter(filter: Filter, options: LintOptions, warn: Warn): void {
+  const isAlias = (ALIASES as readonly string[]).includes(filter.call);
+  if (!EMULATIONS.has(filter.emulation)) {
+    warn(
+      `unknown emulation "${filter.emulation}": sysgate traces native Linux programs, so this rule never matches`,
+      filter.callSpan,
+    );
+  } else if (isAlias && options.noAliases) {
+    warn(
+      `"${filter.call}" is an alias, and aliases are off (-u): this rule never matches`,
+      filter.callSpan,
+    );
+  } else if (!isAlias && !isKnownCall(filter.call, options.arch)) {
+    warn(
+      `unknown system call "${filter.call}" on ${options.arch} Linux: the rule is kept but never matches`,
+      filter.callSpan,
+    );
+  }
+  const { action } = filter;
+  if (
+    action.name === 'deny' &&
+    action.modifier !== null &&
+    errnoNumber(action.modifier) === undefined
+  ) {
+    warn(`unknown error name "${action.modifier}": such a denial fails with eperm`, action.span);
+  }
+  for (const symbol of symbolsOf(filter.expr)) {
+    for (const m of symbol.value.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
+      if (!KNOWN_MACROS.has(m[1]!)) {
+        warn(
+          `unknown macro "$${m[1]}": only $HOME, $USER and $CWD are expanded; it is matched literally`,
+          symbol.span,
+        );
+      }
+    }
+  }
+}
+
+function symbolsOf(expr: Expr | null): SymbolExpr[] {
+  if (expr === null) return [];
+  switch (expr.kind) {
+    case 'symbol':
+      return [expr];
+    case 'true':
+      return [];
+    case 'not':
+      return symbolsOf(expr.operand);
+    case 'group':
+      return symbolsOf(expr.inner);
+    case 'and':
+    case 'or':
+      return [...symbolsOf(expr.left), ...symbolsOf(expr.right)];
+  }
+}
+
+function unwrap(expr: Expr | null): Expr | null {
+  while (expr !== null && expr.kind === 'group') expr = expr.inner;
+  return expr;
+}
+
+/**
+ * Whether `earlier` decides every call that `later` would match, so `later` is dead. Decided
+ * only where it is certain: same call; `earlier` has no predicate; and either `earlier` matches
+ * everything, or both are single conditions on the same argument and `later` asks for one exact
+ * value that `earlier` already matches.
+ */
+function shadows(earlier: Filter, later: Filter): boolean {
+  if (earlier.call !== later.call || earlier.emulation !== later.emulation) return false;
+  if (earlier.predicate !== null) return false;
+  const first = unwrap(earlier.expr);
+  if (first === null || first.kind === 'true') return true;
+  if (later.predicate !== null) return false;
+  const second = unwrap(later.expr);
+  if (first.kind !== 'symbol' || second === null || second.kind !== 'symbol') return false;
+  if (
+    second.op !== 'eq' ||
+    first.arg !== second.arg ||
+    (first.index ?? 0) !== (second.index ?? 0)
+  ) {
+    return false;
+  }
+  // Macros are expanded identically on both sides, so any fixed values will do.
+  const macros = { HOME: '/home/user', USER: 'user', CWD: '/home/user/work' };
+  const args = new Array<string>((second.index ?? 0) + 1).fill('');
+  args[second.index ?? 0] = expandForLint(second.value, macros);
+  const decision = decideCall(
+    { header: null, filters: [{ ...earlier, predicate: null }], detached: false },
+    { call: later.call, alias: null, args: { [second.arg]: args }, uid: 0, gid: 0 },
+    { macros },
+  );
+  return decision.filter !== null;
+}
+
+function expandForLint(value: string, macros: Record<string, string>): string {
+  return value.replace(/\$(HOME|USER|CWD)/g, (_, name: string) => macros[name]!);
+}

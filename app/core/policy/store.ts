@@ -1,0 +1,569 @@
+// The policy files on disk (DESIGN §3), after systrace's policy.c: where a program's policy is
+// found, how a file is read without trusting what others could have written, and where an edited
+// policy goes (always the user's directory, so an edited system policy becomes the user's copy).
+
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  constants,
+  readdirSync,
+  readFileSync,
+  statSync,
+  watch,
+  type FSWatcher,
+  type Stats,
+} from 'node:fs';
+import { mkdir, open, readdir, readFile, realpath, rename, unlink } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
+
+import { sectionsOf } from '../../common/policy/ast.js';
+import type { PolicyFile } from '../../common/policy/ast.js';
+import type { Diagnostic } from '../../common/policy/diagnostics.js';
+import { parsePolicy } from '../../common/policy/parser.js';
+import { policyFileName } from './naming.js';
+
+/** Every failure of the store; the message names the file. */
+export class PolicyStoreError extends Error {
+  override name = 'PolicyStoreError';
+}
+
+/** Where an applicable policy came from: `-f FILE`, the user's directory, the system's. */
+export type PolicyOrigin = 'file' | 'user' | 'system';
+
+export interface PolicyStoreOptions {
+  /** System policies. Default `/etc/sysgate/policies`. */
+  systemDir?: string;
+  /** `-d DIR`: replaces the user's directory, read from and written to. */
+  userDir?: string;
+  /** For the default user directory. Default: the current user's home. */
+  home?: string;
+  /** For `XDG_CONFIG_HOME`. Default: `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** `-f FILE`: extra policy files, looked up before the directories. */
+  files?: string[];
+  /** `-U`: system policies only; the user's directory is not read. */
+  systemOnly?: boolean;
+  /** The checkout's `policies/` folder: offered as templates, never applied on its own. */
+  shippedDir?: string | null;
+  /** Whose files are trusted besides root's. Default: the current user. */
+  uid?: number;
+  /** How long `watch` lets a burst of events settle before reporting. Default 100 ms. */
+  watchDebounceMs?: number;
+}
+
+export interface PolicyLookup {
+  path: string;
+  origin: PolicyOrigin;
+  /** Why this file applies, in the user's words. */
+  reason: string;
+}
+
+export interface LoadedPolicy {
+  path: string;
+  text: string;
+  file: PolicyFile;
+  diagnostics: Diagnostic[];
+}
+
+export interface PolicyListing {
+  /** From the file's header: `Policy:` or `Template:`. */
+  kind: 'policy' | 'template';
+  origin: PolicyOrigin | 'shipped';
+  path: string;
+  /** The header's first field: the program of a policy, the name of a template. */
+  name: string | null;
+  description: string | null;
+  /** Why the file cannot be used (refused, unreadable, no header, a syntax error), or null. */
+  problem: string | null;
+}
+
+export interface PolicyChange {
+  path: string;
+  kind: 'changed' | 'removed';
+}
+
+interface Place {
+  dir: string;
+  origin: PolicyListing['origin'];
+  kind: PolicyListing['kind'];
+}
+
+export class PolicyStore {
+  readonly systemDir: string;
+  readonly userDir: string;
+  readonly files: readonly string[];
+  readonly systemOnly: boolean;
+  readonly shippedDir: string | null;
+  private readonly uid: number;
+  private readonly debounceMs: number;
+  private readonly watches = new Set<PolicyWatch>();
+
+  constructor(options: PolicyStoreOptions = {}) {
+    this.systemDir = options.systemDir ?? '/etc/sysgate/policies';
+    this.userDir =
+      options.userDir ?? defaultUserDir(options.env ?? process.env, options.home ?? homedir());
+    this.files = options.files ?? [];
+    this.systemOnly = options.systemOnly ?? false;
+    this.shippedDir = options.shippedDir ?? null;
+    this.uid = options.uid ?? process.getuid?.() ?? -1;
+    this.debounceMs = options.watchDebounceMs ?? 100;
+  }
+
+  /** Which file holds the policy of `executablePath`, and why; null when there is none. */
+  async lookup(executablePath: string): Promise<PolicyLookup | null> {
+    const name = policyFileName(executablePath);
+    const program = posix.normalize(executablePath);
+    const candidates: Array<{ path: string; origin: PolicyOrigin }> = this.files.map((path) => ({
+      path,
+      origin: 'file',
+    }));
+    if (!this.systemOnly) candidates.push({ path: join(this.userDir, name), origin: 'user' });
+    candidates.push({ path: join(this.systemDir, name), origin: 'system' });
+
+    const found: typeof candidates = [];
+    const notes: string[] = [];
+    for (const candidate of candidates) {
+      const programs = await this.programsIn(candidate.path, candidate.origin === 'file');
+      if (programs === null) continue;
+      if (programs.includes(program)) found.push(candidate);
+      else if (candidate.origin !== 'file')
+        notes.push(`${candidate.path} is not used: ${namesOther(programs)}`);
+    }
+    const [chosen, ...overridden] = found;
+    if (chosen === undefined) return null;
+    let reason = describeOrigin(chosen.origin, chosen.path, program);
+    if (overridden.length > 0) {
+      reason += ` (overrides ${overridden.map((o) => `the ${describeOrigin(o.origin, o.path, program)}`).join(' and ')})`;
+    }
+    if (this.systemOnly) notes.push('user policies are not read (-U)');
+    return { ...chosen, reason: [reason, ...notes].join('; ') };
+  }
+
+  /** Reads and parses a policy file, refusing one that someone other than its owner could have written. */
+  async load(path: string): Promise<LoadedPolicy> {
+    const text = await this.readTrusted(path);
+    const { file, diagnostics } = parsePolicy(text, path);
+    return { path, text, file, diagnostics };
+  }
+
+  /**
+   * Writes a policy to the user's directory, whatever directory it was read from, and returns the
+   * path written. `nameOrProgram` is a program's absolute path or a policy file name (`usr_bin_ls`).
+   */
+  async save(nameOrProgram: string, text: string): Promise<string> {
+    const name = nameOrProgram.startsWith('/')
+      ? policyFileName(nameOrProgram)
+      : checkedName(nameOrProgram);
+    const path = join(this.userDir, name);
+    if (nameOrProgram.startsWith('/'))
+      await this.refuseOverwritingAnother(path, posix.normalize(nameOrProgram));
+    // Written before the file changes, so that no watcher mistakes this save for someone else's.
+    const hash = hashOf(text);
+    for (const w of this.watches) w.seen.set(path, hash);
+    const temp = join(this.userDir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await mkdir(this.userDir, { recursive: true, mode: 0o700 });
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+      await syncDirectory(this.userDir);
+    } catch (e) {
+      await unlink(temp).catch(() => undefined);
+      throw new PolicyStoreError(`cannot save ${path}: ${describeError(e)}`);
+    }
+    return path;
+  }
+
+  // `/usr/bin/a-b` and `/usr/bin/a_b` share a file name: saving one must not destroy the other.
+  private async refuseOverwritingAnother(path: string, program: string): Promise<void> {
+    const programs = await this.programsIn(path, false);
+    if (programs !== null && programs.length > 0 && !programs.includes(program)) {
+      throw new PolicyStoreError(
+        `refusing to overwrite ${path}: ${namesOther(programs)}, not ${program}`,
+      );
+    }
+  }
+
+  /** Every policy and template the store knows, policies first, each with where it comes from. */
+  async list(): Promise<PolicyListing[]> {
+    const policies: PolicyListing[] = [];
+    for (const path of this.files)
+      policies.push(...(await this.describeFile(path, 'file', 'policy')));
+    for (const place of this.policyPlaces()) policies.push(...(await this.describeDir(place)));
+    return [...policies, ...(await this.templates())];
+  }
+
+  /** Files to start a policy from: the `templates/` folders and the policies shipped with sysgate. */
+  async templates(): Promise<PolicyListing[]> {
+    const listings: PolicyListing[] = [];
+    for (const place of this.templatePlaces()) listings.push(...(await this.describeDir(place)));
+    return listings;
+  }
+
+  /**
+   * Reports changes made to the policy files by anyone but this store, a moment after they
+   * settle. Directories that do not exist yet are noticed when they are created. Returns the
+   * function that stops watching.
+   */
+  watch(onChange: (change: PolicyChange) => void): () => void {
+    const targets = new Map<string, Set<string> | null>();
+    for (const place of [...this.policyPlaces(), ...this.templatePlaces()])
+      targets.set(place.dir, null);
+    for (const file of this.files) {
+      const names = targets.get(dirname(file));
+      if (names === null) continue;
+      targets.set(dirname(file), new Set([...(names ?? []), posix.basename(file)]));
+    }
+    const w = new PolicyWatch(targets, this.debounceMs, onChange);
+    this.watches.add(w);
+    return () => {
+      this.watches.delete(w);
+      w.close();
+    };
+  }
+
+  private policyPlaces(): Place[] {
+    const places: Place[] = [];
+    if (!this.systemOnly) places.push({ dir: this.userDir, origin: 'user', kind: 'policy' });
+    places.push({ dir: this.systemDir, origin: 'system', kind: 'policy' });
+    return places;
+  }
+
+  private templatePlaces(): Place[] {
+    const places = this.policyPlaces().map((p): Place => ({
+      ...p,
+      dir: join(p.dir, 'templates'),
+      kind: 'template',
+    }));
+    if (this.shippedDir !== null) {
+      places.push({ dir: join(this.shippedDir, 'templates'), origin: 'shipped', kind: 'template' });
+      places.push({ dir: this.shippedDir, origin: 'shipped', kind: 'template' });
+    }
+    return places;
+  }
+
+  /** The programs named by the file's `Policy:` headers; null when there is no such file. */
+  private async programsIn(path: string, mustExist: boolean): Promise<string[] | null> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      if (!mustExist && isMissing(e)) return null;
+      throw new PolicyStoreError(`cannot read ${path}: ${describeError(e)}`);
+    }
+    return sectionsOf(parsePolicy(text, path).file).flatMap((s) =>
+      s.header?.type === 'Policy' ? [posix.normalize(s.header.name)] : [],
+    );
+  }
+
+  private async readTrusted(path: string): Promise<string> {
+    let target: string;
+    try {
+      target = await realpath(path);
+    } catch (e) {
+      throw new PolicyStoreError(`cannot read ${path}: ${describeError(e)}`);
+    }
+    const shown = target === path ? path : `${path} (-> ${target})`;
+    // The checks are made on the open descriptor, so the file checked is the file read.
+    // O_NONBLOCK: a FIFO put in place of a policy must not hang the open.
+    let handle;
+    try {
+      handle = await open(target, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (e) {
+      throw new PolicyStoreError(`cannot read ${shown}: ${describeError(e)}`);
+    }
+    try {
+      const problem = this.distrust(await handle.stat());
+      if (problem !== null) throw new PolicyStoreError(`refusing ${shown}: ${problem}`);
+      return await handle.readFile('utf8');
+    } catch (e) {
+      if (e instanceof PolicyStoreError) throw e;
+      throw new PolicyStoreError(`cannot read ${shown}: ${describeError(e)}`);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Why a file with these attributes must not be trusted as a policy, or null. */
+  private distrust(info: Stats): string | null {
+    if (!info.isFile()) return 'not a regular file';
+    const writers = [info.mode & 0o020 ? 'group' : '', info.mode & 0o002 ? 'others' : ''].filter(
+      Boolean,
+    );
+    if (writers.length > 0) return `writable by ${writers.join(' and ')}`;
+    if (info.uid !== this.uid && info.uid !== 0) {
+      return this.uid === 0
+        ? `owned by uid ${info.uid}, not by root`
+        : `owned by uid ${info.uid}, neither you (uid ${this.uid}) nor root`;
+    }
+    return null;
+  }
+
+  private async describeDir(place: Place): Promise<PolicyListing[]> {
+    let names: string[];
+    try {
+      const entries = await readdir(place.dir, { withFileTypes: true });
+      names = entries
+        .filter((e) => !e.isDirectory() && isPolicyName(e.name))
+        .map((e) => e.name)
+        .sort();
+    } catch (e) {
+      if (isMissing(e)) return [];
+      return [
+        {
+          ...unusable(place, place.dir),
+          problem: `cannot read the directory: ${describeError(e)}`,
+        },
+      ];
+    }
+    const listings: PolicyListing[] = [];
+    for (const name of names)
+      listings.push(...(await this.describeFile(join(place.dir, name), place.origin, place.kind)));
+    return listings;
+  }
+
+  /** One listing per header of the file, or one saying why the file cannot be used. */
+  private async describeFile(
+    path: string,
+    origin: PolicyListing['origin'],
+    kind: PolicyListing['kind'],
+  ): Promise<PolicyListing[]> {
+    const place = { dir: dirname(path), origin, kind };
+    let loaded: LoadedPolicy;
+    try {
+      loaded = await this.load(path);
+    } catch (e) {
+      return [{ ...unusable(place, path), problem: e instanceof Error ? e.message : String(e) }];
+    }
+    const error = loaded.diagnostics.find((d) => d.severity === 'error');
+    const problem = error
+      ? `${error.span.start.line}:${error.span.start.col}: ${error.message}`
+      : null;
+    const headers = sectionsOf(loaded.file).flatMap((s) => (s.header ? [s.header] : []));
+    if (headers.length === 0)
+      return [{ ...unusable(place, path), problem: problem ?? 'no Policy: or Template: header' }];
+    return headers.map((h) => ({
+      kind: h.type === 'Policy' ? 'policy' : 'template',
+      origin,
+      path,
+      name: h.name,
+      description: h.fields.find((f) => f.key === 'Description')?.value ?? null,
+      problem,
+    }));
+  }
+}
+
+/**
+ * One `watch` call: fs.watch on each directory of interest that exists, and on the nearest
+ * existing parent of one that does not, so that its creation is noticed.
+ */
+class PolicyWatch {
+  /** Content hash of each file as last seen or written by the store: equal content is no change. */
+  readonly seen = new Map<string, string>();
+  private readonly watchers = new Map<string, { watcher: FSWatcher; ino: number }>();
+  private readonly pending = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly targets: Map<string, Set<string> | null>,
+    private readonly debounceMs: number,
+    private readonly onChange: (change: PolicyChange) => void,
+  ) {
+    this.arm(false);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    for (const { watcher } of this.watchers.values()) watcher.close();
+    this.watchers.clear();
+  }
+
+  // Files already in a directory when it is first watched are remembered; files in one that
+  // appears later are reported, since they were made while nobody was looking.
+  private arm(reportExisting: boolean): void {
+    const wanted = new Map<string, number>();
+    for (const dir of this.targets.keys()) {
+      const place = nearestDirectory(dir);
+      if (place !== null) wanted.set(place.path, place.ino);
+    }
+    for (const [dir, w] of this.watchers) {
+      if (wanted.get(dir) === w.ino) continue;
+      w.watcher.close();
+      this.watchers.delete(dir);
+    }
+    for (const [dir, ino] of wanted) {
+      if (this.watchers.has(dir)) continue;
+      let watcher: FSWatcher;
+      try {
+        watcher = watch(dir, (_event, name) => this.noticed(dir, name));
+      } catch {
+        continue; // gone again; the event that removed it re-arms
+      }
+      watcher.on('error', () => this.schedule());
+      this.watchers.set(dir, { watcher, ino });
+      for (const path of this.filesIn(dir)) {
+        if (reportExisting) this.pending.add(path);
+        else this.seen.set(path, hashOfFile(path) ?? '');
+      }
+    }
+  }
+
+  private filesIn(dir: string): string[] {
+    if (!this.targets.has(dir)) return [];
+    try {
+      return readdirSync(dir)
+        .filter((name) => this.concerns(dir, name))
+        .map((name) => join(dir, name));
+    } catch {
+      return [];
+    }
+  }
+
+  private concerns(dir: string, name: string): boolean {
+    const names = this.targets.get(dir);
+    return names !== undefined && isPolicyName(name) && (names === null || names.has(name));
+  }
+
+  private noticed(dir: string, name: string | Buffer | null): void {
+    if (name !== null && this.concerns(dir, name.toString()))
+      this.pending.add(join(dir, name.toString()));
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      // A listener that throws fails loudly, as it would from fs.watch, and the watch goes on.
+      this.flushing = this.flushing
+        .then(() => this.flush())
+        .catch((e: unknown) => {
+          setImmediate(() => {
+            throw e;
+          });
+        });
+    }, this.debounceMs);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.closed) return;
+    this.arm(true);
+    const paths = [...this.pending];
+    this.pending.clear();
+    for (const path of paths) {
+      const change = await this.changeOf(path);
+      if (change !== null && !this.closed) this.onChange(change);
+    }
+  }
+
+  private async changeOf(path: string): Promise<PolicyChange | null> {
+    let hash: string;
+    try {
+      hash = hashOf(await readFile(path));
+    } catch (e) {
+      if (!isMissing(e) || !this.seen.delete(path)) return null; // a directory, or a file that came and went
+      return { path, kind: 'removed' };
+    }
+    if (this.seen.get(path) === hash) return null;
+    this.seen.set(path, hash);
+    return { path, kind: 'changed' };
+  }
+}
+
+function defaultUserDir(env: Record<string, string | undefined>, home: string): string {
+  // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
+  const config = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
+  return join(config, 'sysgate', 'policies');
+}
+
+function describeOrigin(origin: PolicyOrigin, path: string, program: string): string {
+  if (origin === 'file') return `policy for ${program} in ${path}, given with -f`;
+  return `${origin} policy ${path}`;
+}
+
+function namesOther(programs: string[]): string {
+  if (programs.length === 0) return 'it has no Policy: header';
+  return `its header names ${programs.join(', ')}`;
+}
+
+function checkedName(name: string): string {
+  if (!/^[A-Za-z0-9_]+$/.test(name)) {
+    throw new PolicyStoreError(
+      `"${name}" is not a policy name: give a program's absolute path or a name like usr_bin_ls`,
+    );
+  }
+  return name;
+}
+
+/** Dot files (our own temporary files, editors' swap files) and editors' backups are not policies. */
+function isPolicyName(name: string): boolean {
+  return (
+    !name.startsWith('.') &&
+    !name.startsWith('#') &&
+    !name.endsWith('~') &&
+    !/^README|\.md$/.test(name)
+  );
+}
+
+function unusable(place: Place, path: string): PolicyListing {
+  return {
+    kind: place.kind,
+    origin: place.origin,
+    path,
+    name: null,
+    description: null,
+    problem: null,
+  };
+}
+
+function nearestDirectory(dir: string): { path: string; ino: number } | null {
+  for (let path = dir; ; path = dirname(path)) {
+    try {
+      const info = statSync(path);
+      if (info.isDirectory()) return { path, ino: info.ino };
+    } catch {
+      // not there yet: try its parent
+    }
+    if (dirname(path) === path) return null;
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  // Makes the rename itself durable; some file systems refuse fsync on a directory, which is harmless.
+  const handle = await open(dir, 'r');
+  await handle.sync().catch(() => undefined);
+  await handle.close();
+}
+
+function hashOf(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+function hashOfFile(path: string): string | null {
+  try {
+    return hashOf(readFileSync(path));
+  } catch {
+    return null;
+  }
+}
+
+function isMissing(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function describeError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ENOENT') return 'no such file';
+  if (err.code === 'EACCES') return 'permission denied';
+  return err.message ?? String(e);
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The `sysgate` command: a thin entry that loads the compiled command line.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const main = fileURLToPath(new URL('../build/app/cli/main.js', import.meta.url));
+if (!existsSync(main)) {
+  process.stderr.write(
+    'sysgate: not built yet; run `npm install` (or `npm run build`) in the checkout\n',
+  );
+  process.exit(1);
+}
+const { run } = await import(main);
+process.exitCode = await run(process.argv.slice(2));

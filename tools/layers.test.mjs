@@ -1,0 +1,70 @@
+// The layers of DESIGN §7 are enforced by the type checker: code of the shared layer or of the
+// renderer that reaches for Node does not compile, and neither does host code that touches the
+// DOM. Each probe is compiled with the project's real configuration for its layer.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+let dir;
+before(() => {
+  // Inside the checkout, so that the probes resolve node_modules/@types as real files would.
+  dir = mkdtempSync(join(root, 'build', 'layer-probe-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function compiles(layer, source) {
+  const probe = join(dir, `${layer}-${Math.random().toString(36).slice(2)}.ts`);
+  writeFileSync(probe, source);
+  const config = join(dir, `tsconfig.${layer}.json`);
+  writeFileSync(
+    config,
+    JSON.stringify({
+      extends: join(root, `tsconfig.${layer}.json`),
+      compilerOptions: { noEmit: true },
+      include: [],
+      files: [probe],
+    }),
+  );
+  const result = spawnSync(process.execPath, [tsc, '-p', config], { encoding: 'utf8' });
+  return { ok: result.status === 0, output: result.stdout + result.stderr };
+}
+
+test('shared code that imports a Node module does not compile', () => {
+  const result = compiles(
+    'common',
+    "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n",
+  );
+  assert.equal(result.ok, false);
+  assert.match(result.output, /Cannot find module 'node:fs'/);
+});
+
+test('shared code that touches the DOM does not compile', () => {
+  const result = compiles('common', 'export const title = document.title;\n');
+  assert.equal(result.ok, false);
+  assert.match(result.output, /Cannot find name 'document'/);
+});
+
+test('renderer code that imports a Node module does not compile, and the DOM is there', () => {
+  assert.equal(
+    compiles('renderer', "import { spawn } from 'child_process';\nexport const x = spawn;\n").ok,
+    false,
+  );
+  const dom = compiles('renderer', 'export const title: string = document.title;\n');
+  assert.equal(dom.ok, true, dom.output);
+});
+
+test('host code that touches the DOM does not compile, and Node is there', () => {
+  const result = compiles('host', 'export const w = window.innerWidth;\n');
+  assert.equal(result.ok, false);
+  assert.match(result.output, /Cannot find name 'window'/);
+  const node = compiles(
+    'host',
+    "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n",
+  );
+  assert.equal(node.ok, true, node.output);
+});
