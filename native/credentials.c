@@ -1,0 +1,190 @@
+/*
+ * A call the supervisor performs for a program must meet the program's permissions, not the
+ * supervisor's: a daemon that gave up root must not regain it through its supervisor. Linux
+ * checks file access against the fsuid, fsgid and supplementary groups, and changing the
+ * fsuid away from 0 also drops the file capabilities (CAP_DAC_OVERRIDE, ...) until it is set
+ * back. glibc's setgroups() would signal every thread; the raw call changes this one only.
+ */
+
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "credentials.h"
+
+static int
+parse_ids(const char *s, unsigned long *ids, int n)
+{
+	char	*end;
+	int	 i;
+
+	for (i = 0; i < n; i++) {
+		errno = 0;
+		ids[i] = strtoul(s, &end, 10);
+		if (errno != 0 || end == s)
+			return -1;
+		s = end;
+	}
+	return 0;
+}
+
+static int
+parse_groups(const char *s, struct sg_status *st)
+{
+	char		*end;
+	unsigned long	 g;
+
+	st->ngroups = 0;
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\n' || *s == '\0')
+			return 0;
+		errno = 0;
+		g = strtoul(s, &end, 10);
+		if (errno != 0 || end == s || st->ngroups == SG_GROUPS_MAX)
+			return -1;
+		st->groups[st->ngroups++] = (gid_t)g;
+		s = end;
+	}
+}
+
+static int
+parse_line(const char *line, struct sg_status *st, int *seen)
+{
+	unsigned long	 v[4];
+
+	if (strncmp(line, "Tgid:", 5) == 0 && parse_ids(line + 5, v, 1) == 0) {
+		st->tgid = (pid_t)v[0];
+		*seen |= 1;
+	} else if (strncmp(line, "PPid:", 5) == 0 && parse_ids(line + 5, v, 1) == 0) {
+		st->ppid = (pid_t)v[0];
+		*seen |= 2;
+	} else if (strncmp(line, "Uid:", 4) == 0 && parse_ids(line + 4, v, 4) == 0) {
+		st->ruid = (uid_t)v[0];
+		st->euid = (uid_t)v[1];
+		st->suid = (uid_t)v[2];
+		st->fsuid = (uid_t)v[3];
+		*seen |= 4;
+	} else if (strncmp(line, "Gid:", 4) == 0 && parse_ids(line + 4, v, 4) == 0) {
+		st->rgid = (gid_t)v[0];
+		st->egid = (gid_t)v[1];
+		st->sgid = (gid_t)v[2];
+		st->fsgid = (gid_t)v[3];
+		*seen |= 8;
+	} else if (strncmp(line, "Groups:", 7) == 0) {
+		if (parse_groups(line + 7, st) == -1)
+			return -1;
+		*seen |= 16;
+	} else if (strncmp(line, "Umask:", 6) == 0) {
+		st->umask = (mode_t)strtoul(line + 6, NULL, 8);
+		*seen |= 32;
+	}
+	return 0;
+}
+
+int
+sg_status_read(pid_t tid, struct sg_status *st)
+{
+	char		 path[64], buf[8192], *line, *nl;
+	int		 fd, seen = 0;
+	ssize_t		 n, got = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (got < (ssize_t)sizeof(buf) - 1 &&
+	    (n = read(fd, buf + got, sizeof(buf) - 1 - (size_t)got)) > 0)
+		got += n;
+	close(fd);
+	if (got <= 0)
+		return -1;
+	buf[got] = '\0';
+	memset(st, 0, sizeof(*st));
+	st->umask = 022;
+	for (line = buf; line != NULL && *line != '\0'; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (parse_line(line, st, &seen) == -1)
+			return -1;
+	}
+	/* Umask: appeared in Linux 4.7; everything else must be there. */
+	return (seen & 31) == 31 ? 0 : -1;
+}
+
+static int
+fsuid_now(void)
+{
+	/* An invalid id changes nothing and returns the current one. */
+	return (int)syscall(SYS_setfsuid, -1);
+}
+
+static int
+fsgid_now(void)
+{
+	return (int)syscall(SYS_setfsgid, -1);
+}
+
+static int
+same_groups(const struct sg_status *st, const struct sg_saved_creds *saved)
+{
+	return st->ngroups == saved->ngroups &&
+	    memcmp(st->groups, saved->groups, (size_t)st->ngroups * sizeof(gid_t)) == 0;
+}
+
+int
+sg_creds_assume(const struct sg_status *st, struct sg_saved_creds *saved)
+{
+	int	 n;
+
+	memset(saved, 0, sizeof(*saved));
+	if ((n = getgroups(SG_GROUPS_MAX, saved->groups)) == -1)
+		return -1;
+	saved->ngroups = n;
+	saved->fsuid = (uid_t)fsuid_now();
+	saved->fsgid = (gid_t)fsgid_now();
+	saved->umask = umask(st->umask);
+	saved->switched = 1;
+	/* Groups and gid first: changing them needs the capabilities fsuid 0 keeps. */
+	if (!same_groups(st, saved)) {
+		if (syscall(SYS_setgroups, (size_t)st->ngroups, st->groups) == -1)
+			return -1;
+		saved->groups_changed = 1;
+	}
+	if (st->fsgid != saved->fsgid) {
+		syscall(SYS_setfsgid, st->fsgid);
+		if ((gid_t)fsgid_now() != st->fsgid)
+			return -1;
+	}
+	if (st->fsuid != saved->fsuid) {
+		syscall(SYS_setfsuid, st->fsuid);
+		if ((uid_t)fsuid_now() != st->fsuid)
+			return -1;
+	}
+	return 0;
+}
+
+int
+sg_creds_restore(const struct sg_saved_creds *saved)
+{
+	int	 rc = 0;
+
+	if (!saved->switched)
+		return 0;
+	syscall(SYS_setfsuid, saved->fsuid);
+	if ((uid_t)fsuid_now() != saved->fsuid)
+		rc = -1;
+	syscall(SYS_setfsgid, saved->fsgid);
+	if ((gid_t)fsgid_now() != saved->fsgid)
+		rc = -1;
+	if (saved->groups_changed &&
+	    syscall(SYS_setgroups, (size_t)saved->ngroups, saved->groups) == -1)
+		rc = -1;
+	umask(saved->umask);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/*
+ * What /proc/TID/status says about a caller (its process, parent, ids, groups, umask), and
+ * taking on its file-system credentials for a call performed on its behalf.
+ */
+
+#ifndef SYSGATE_CREDENTIALS_H
+#define SYSGATE_CREDENTIALS_H
+
+#include <sys/types.h>
+
+#define SG_GROUPS_MAX	256
+
+struct sg_status {
+	pid_t	 tgid, ppid;
+	uid_t	 ruid, euid, suid, fsuid;
+	gid_t	 rgid, egid, sgid, fsgid;
+	gid_t	 groups[SG_GROUPS_MAX];
+	int	 ngroups;
+	mode_t	 umask;
+};
+
+/* Reads /proc/TID/status; -1 when the thread is gone or the file cannot be read. */
+int	 sg_status_read(pid_t tid, struct sg_status *st);
+
+struct sg_saved_creds {
+	uid_t	 fsuid;
+	gid_t	 fsgid;
+	gid_t	 groups[SG_GROUPS_MAX];
+	int	 ngroups;
+	mode_t	 umask;
+	int	 switched;
+	int	 groups_changed;
+};
+
+/*
+ * Takes on the caller's fsuid, fsgid, groups and umask, on this thread only (raw system
+ * calls: the supervisor is single-threaded). -1 when any of it fails: the caller's call must
+ * then fail, never run with the supervisor's own credentials.
+ */
+int	 sg_creds_assume(const struct sg_status *st, struct sg_saved_creds *saved);
+/* Gives them back; -1 is fatal for the supervisor. */
+int	 sg_creds_restore(const struct sg_saved_creds *saved);
+
+#endif /* SYSGATE_CREDENTIALS_H */

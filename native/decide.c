@@ -1,0 +1,586 @@
+/*
+ * One notified call, from the kernel to the answer. The order matters:
+ *
+ *   1. find the caller's process (a new one inherits its parent's policy);
+ *   2. a detached process is let through, unrecorded;
+ *   3. after a permitted execve, see whether the executable changed, and if so give the
+ *      process the policy of its new binary (or hold its calls until the host sends it);
+ *   4. decode the arguments, evaluate, and answer: the open family is performed here,
+ *      everything else permitted is let through with CONTINUE (README: Known gaps);
+ *      a call no rule answers is asked (ask mode) or denied and recorded (enforce mode).
+ *
+ * A question is held in the kernel while every other thread and process goes on.
+ */
+
+#include <sys/epoll.h>
+#include <linux/seccomp.h>
+#include <sys/syscall.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "decide.h"
+#include "evaluate.h"
+#include "learn.h"
+#include "open.h"
+#include "pending.h"
+#include "policy.h"
+#include "record.h"
+#include "translate.h"
+
+#define ERRNO_MAX	4095
+
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER	(1UL << 3)
+#endif
+
+static void
+give_policy(struct sg_supervisor *s, struct sg_process *p, const char *name)
+{
+	struct sg_policy *pol;
+
+	snprintf(p->policy_name, sizeof(p->policy_name), "%s", name);
+	if ((pol = sg_policy_find(name)) != NULL) {
+		p->policy = pol;
+		p->waiting_policy = 0;
+		if (pol->detached)
+			p->detached = 1;
+		return;
+	}
+	p->policy = NULL;
+	/* Learning needs no policy; without a host, none will come. */
+	if (s->opt->mode == SG_MODE_LEARN || s->host_gone)
+		return;
+	p->waiting_policy = 1;
+	sg_send_need_policy(p, name);
+}
+
+static void
+watch_exit(struct sg_supervisor *s, struct sg_process *p)
+{
+	struct epoll_event	 ev;
+
+	if ((p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0)) == -1)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.u64 = (SG_TAG_PROCESS << 32) | (uint32_t)p->pid;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, p->pidfd, &ev) == -1) {
+		close(p->pidfd);
+		p->pidfd = -1;
+	}
+}
+
+static struct sg_process *
+new_process(struct sg_supervisor *s, pid_t tgid, const struct sg_status *st)
+{
+	struct sg_process	*p, *parent;
+
+	if ((p = sg_process_add(tgid, st->ppid)) == NULL)
+		return NULL;
+	p->st = *st;
+	p->ids_valid = 1;
+	if (sg_exe_read(tgid, p->exe, sizeof(p->exe), &p->exe_dev, &p->exe_ino) == -1)
+		p->exe[0] = '\0';
+	parent = sg_process_find(st->ppid);
+	if (tgid == s->command) {
+		/* Still the supervisor's fork: its first call is the execve of the command. */
+		give_policy(s, p, s->command_path);
+	} else if (parent != NULL && parent != p) {
+		p->policy = parent->policy;
+		p->detached = parent->detached;
+		p->waiting_policy = parent->waiting_policy;
+		memcpy(p->policy_name, parent->policy_name, sizeof(p->policy_name));
+		p->inherit_exec = 0;
+	} else {
+		/* An orphan whose parent was never seen: systrace's rule, the binary's policy. */
+		give_policy(s, p, p->exe);
+	}
+	watch_exit(s, p);
+	sg_send_process("fork", p);
+	return p;
+}
+
+static struct sg_process *
+process_of(struct sg_supervisor *s, pid_t tid)
+{
+	struct sg_status	 st;
+	struct sg_process	*p;
+	pid_t			 tgid;
+	int			 fresh;
+
+	if ((tgid = sg_tid_process(tid, &st, &fresh)) == -1)
+		return NULL;
+	p = sg_process_find(tgid);
+	if (p != NULL && !p->exited) {
+		if (fresh) {
+			p->st = st;
+			p->ids_valid = 1;
+		}
+		return p;
+	}
+	if (!fresh && sg_status_read(tid, &st) == -1)
+		return NULL;
+	return new_process(s, tgid, &st);
+}
+
+/*
+ * After a permitted execve: the executable changed means the exec happened. The thread that
+ * called execve coming back with the same executable means it failed (or ran the same file).
+ */
+static void
+check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
+{
+	char	 exe[PATH_MAX];
+	dev_t	 dev;
+	ino_t	 ino;
+
+	if (sg_exe_read(p->pid, exe, sizeof(exe), &dev, &ino) == -1)
+		return;
+	if (dev == p->exe_dev && ino == p->exe_ino) {
+		if (tid == p->exec_tid)
+			p->exec_pending = 0;
+		return;
+	}
+	p->exec_pending = 0;
+	memcpy(p->exe, exe, sizeof(p->exe));
+	p->exe_dev = dev;
+	p->exe_ino = ino;
+	p->ids_valid = 0;
+	if (!(p->inherit_exec || s->opt->inherit) || p->policy_name[0] == '\0')
+		give_policy(s, p, exe);
+	p->inherit_exec = 0;
+	sg_send_process("exec", p);
+}
+
+static void
+verdict(const char *action, int error, const char *by, struct sg_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->action = action;
+	v->error = error;
+	v->by = by;
+}
+
+static void
+finish(struct sg_pending *pd)
+{
+	sg_pending_free(pd);
+}
+
+/* Lets a permitted call happen: the open family here, the rest with CONTINUE. */
+static void
+permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int inherit,
+    int detach)
+{
+	struct sg_syscall	*c = &pd->call;
+	int			 rc = 1;
+
+	if (c->is_exec) {
+		p->exec_pending = 1;
+		p->exec_tid = c->tid;
+		p->inherit_exec = inherit;
+	}
+	if (c->is_open && !p->detached) {
+		/* A create needs the umask as it is now; the calling thread's own status says. */
+		if ((c->oflags & O_CREAT) && sg_status_read(c->tid, &p->st) == 0)
+			p->ids_valid = 1;
+		rc = sg_open_perform(&s->l, c, &p->st);
+		if (rc == -1)
+			s->fatal = 1;
+	}
+	if (rc == 1)
+		sg_notif_continue(&s->l, c->id);
+	if (detach)
+		p->detached = 1;
+	finish(pd);
+}
+
+static void
+deny(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
+    const struct sg_verdict *v)
+{
+	sg_notif_fail(&s->l, pd->call.id, v->error);
+	sg_send_record(p, &pd->call, v);
+	finish(pd);
+}
+
+static void
+deny_host_gone(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
+{
+	struct sg_verdict	 v;
+
+	verdict("deny", EPERM, "host-gone", &v);
+	syslog(LOG_WARNING, "deny prog: %s, pid: %d, policy: %s, syscall: %s(%d): host gone",
+	    p->exe, (int)p->pid, p->policy_name, pd->call.name, pd->call.nr);
+	deny(s, p, pd, &v);
+}
+
+static void
+learn(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
+{
+	struct sg_verdict	 v;
+
+	if (sg_learn_first(&pd->call)) {
+		verdict("permit", 0, "learn", &v);
+		sg_send_record(p, &pd->call, &v);
+	}
+	permit(s, p, pd, 0, 0);
+}
+
+static void
+ask(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
+{
+	struct sg_verdict	 v;
+
+	if (s->host_gone) {
+		deny_host_gone(s, p, pd);
+		return;
+	}
+	if (s->opt->mode == SG_MODE_ENFORCE) {
+		verdict("deny", EPERM, "default", &v);
+		deny(s, p, pd, &v);
+		return;
+	}
+	pd->qid = ++s->next_qid;
+	pd->pid = p->pid;
+	sg_pending_add(pd);
+	sg_send_ask(pd->qid, p, &pd->call);
+}
+
+/*
+ * A filter of the program's own that returns USER_NOTIF would take precedence over ours (the
+ * newest filter's listener gets the call) and let the program answer its own calls. No policy
+ * may permit that: installing a filter with a listener is always denied.
+ */
+static int
+installs_listener(const struct sg_syscall *c)
+{
+	return strcmp(c->name, "seccomp") == 0 && c->args[0] == SECCOMP_SET_MODE_FILTER &&
+	    (c->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
+}
+
+static void
+decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
+{
+	struct sg_syscall	*c = &pd->call;
+	struct sg_request	 req;
+	struct sg_decision	 d;
+	struct sg_verdict	 v;
+
+	if (installs_listener(c)) {
+		verdict("deny", EPERM, "default", &v);
+		deny(s, p, pd, &v);
+		return;
+	}
+	if (s->opt->mode == SG_MODE_LEARN) {
+		learn(s, p, pd);
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	req.call = c->name;
+	req.alias = c->alias;
+	req.uid = p->st.euid;
+	req.gid = p->st.egid;
+	req.args = c->targs;
+	req.nargs = c->ntargs;
+	sg_evaluate(p->policy, &req, &d);
+	if (d.action == SG_ACT_ASK) {
+		ask(s, p, pd);
+		return;
+	}
+	verdict(d.action == SG_ACT_PERMIT ? "permit" : "deny", d.error, "rule", &v);
+	v.line = d.line;
+	v.col = d.col;
+	v.log = d.log;
+	if (d.action == SG_ACT_DENY) {
+		deny(s, p, pd, &v);
+		return;
+	}
+	if (d.log)
+		sg_send_record(p, c, &v);
+	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach);
+}
+
+static void
+hold_for_policy(struct sg_process *p, struct sg_pending *pd)
+{
+	pd->qid = 0;
+	pd->pid = p->pid;
+	sg_pending_add(pd);
+}
+
+void
+sg_decide_notification(struct sg_supervisor *s)
+{
+	struct seccomp_notif	*n = s->l.notif;
+	struct sg_process	*p;
+	struct sg_pending	*pd;
+	pid_t			 tid = (pid_t)n->pid;
+
+	if (s->killing) {
+		/* Nobody may run on without a host: this one was not known yet. */
+		kill(tid, SIGKILL);
+		sg_notif_fail(&s->l, n->id, EPERM);
+		return;
+	}
+	if ((p = process_of(s, tid)) == NULL) {
+		sg_notif_fail(&s->l, n->id, EPERM);
+		return;
+	}
+	if (p->exec_pending)
+		check_exec(s, p, tid);
+	if (p->detached) {
+		sg_notif_continue(&s->l, n->id);
+		return;
+	}
+	if (!p->ids_valid && sg_status_read(tid, &p->st) == 0)
+		p->ids_valid = 1;
+	if ((pd = sg_pending_new()) == NULL) {
+		sg_notif_fail(&s->l, n->id, ENOMEM);
+		return;
+	}
+	if (sg_translate(&s->l, p->pid, s->opt->no_aliases, &pd->call) == -1) {
+		finish(pd);
+		return;
+	}
+	if (pd->call.changes_ids)
+		p->ids_valid = 0;
+	if (p->waiting_policy) {
+		hold_for_policy(p, pd);
+		return;
+	}
+	decide_call(s, p, pd);
+}
+
+static int
+answer_errno(const struct sg_frame *f)
+{
+	unsigned long	 e;
+
+	if (sg_field_ulong(sg_frame_get(f, "errno"), &e) == -1 || e == 0 || e > ERRNO_MAX)
+		return EPERM;
+	return (int)e;
+}
+
+void
+sg_decide_answer(struct sg_supervisor *s, const struct sg_frame *f)
+{
+	unsigned long		 qid;
+	char			 action[16];
+	struct sg_pending	*pd;
+	struct sg_process	*p;
+	struct sg_verdict	 v;
+
+	if (sg_field_ulong(sg_frame_get(f, "id"), &qid) == -1 ||
+	    sg_field_str(sg_frame_get(f, "action"), action, sizeof(action)) == -1) {
+		sg_control_error("answer needs id= and action=", 0);
+		return;
+	}
+	if ((pd = sg_pending_find(qid)) == NULL) {
+		/* Already cancelled, or never asked: nothing to do, but say so. */
+		sg_control_error("no such question", 0);
+		return;
+	}
+	sg_pending_unlink(pd);
+	p = sg_process_find(pd->pid);
+	if (p == NULL || !sg_notif_valid(&s->l, pd->call.id)) {
+		sg_send_cancel(qid, "exited");
+		finish(pd);
+		return;
+	}
+	if (strcmp(action, "permit") == 0 || strcmp(action, "detach") == 0) {
+		verdict("permit", 0, "user", &v);
+		sg_send_record(p, &pd->call, &v);
+		permit(s, p, pd, s->opt->inherit, strcmp(action, "detach") == 0);
+	} else if (strcmp(action, "deny") == 0) {
+		verdict("deny", answer_errno(f), "user", &v);
+		deny(s, p, pd, &v);
+	} else if (strcmp(action, "kill") == 0) {
+		kill(p->pid, SIGKILL);
+		verdict("deny", EPERM, "user", &v);
+		deny(s, p, pd, &v);
+	} else {
+		/* Unknown answers deny: a malformed message never permits anything. */
+		sg_control_error("unknown action; the call was denied", 0);
+		verdict("deny", EPERM, "user", &v);
+		deny(s, p, pd, &v);
+	}
+}
+
+void
+sg_decide_kill(struct sg_supervisor *s, const struct sg_frame *f)
+{
+	unsigned long		 pid;
+	struct sg_process	*p;
+
+	if (sg_frame_get(f, "pid") == NULL) {
+		sg_kill_tree(s);
+		return;
+	}
+	if (sg_field_ulong(sg_frame_get(f, "pid"), &pid) == -1 ||
+	    (p = sg_process_find((pid_t)pid)) == NULL || p->exited) {
+		sg_control_error("kill: no such traced process", 0);
+		return;
+	}
+	kill(p->pid, SIGKILL);
+}
+
+void
+sg_decide_policy_arrived(struct sg_supervisor *s, const char *name)
+{
+	struct sg_pending	*pd, *next;
+	struct sg_process	*p;
+
+	for (pd = sg_pending_first(); pd != NULL; pd = next) {
+		next = pd->next;
+		if (pd->qid != 0 || (p = sg_process_find(pd->pid)) == NULL)
+			continue;
+		if (p->waiting_policy && strcmp(p->policy_name, name) == 0)
+			give_policy(s, p, name);
+	}
+	/* Release held calls in arrival order: the list is newest first. */
+	for (;;) {
+		struct sg_pending *oldest = NULL;
+
+		for (pd = sg_pending_first(); pd != NULL; pd = pd->next) {
+			if (pd->qid != 0 || (p = sg_process_find(pd->pid)) == NULL ||
+			    p->waiting_policy)
+				continue;
+			oldest = pd;
+		}
+		if (oldest == NULL)
+			break;
+		sg_pending_unlink(oldest);
+		p = sg_process_find(oldest->pid);
+		if (!sg_notif_valid(&s->l, oldest->call.id))
+			finish(oldest);
+		else
+			decide_call(s, p, oldest);
+	}
+}
+
+void
+sg_decide_sweep(struct sg_supervisor *s)
+{
+	struct sg_pending	*pd, *next;
+
+	for (pd = sg_pending_first(); pd != NULL; pd = next) {
+		next = pd->next;
+		if (sg_notif_valid(&s->l, pd->call.id))
+			continue;
+		sg_pending_unlink(pd);
+		if (pd->qid != 0)
+			sg_send_cancel(pd->qid, "exited");
+		finish(pd);
+	}
+}
+
+void
+sg_decide_process_exited(struct sg_supervisor *s, struct sg_process *p)
+{
+	if (p->pidfd != -1) {
+		close(p->pidfd);
+		p->pidfd = -1;
+	}
+	p->exited = 1;
+	sg_tid_forget(p->pid);
+	sg_decide_sweep(s);
+	sg_send_process("exit", p);
+	sg_process_prune();
+}
+
+static void
+kill_known(struct sg_process *p, void *arg)
+{
+	(void)arg;
+	kill(p->pid, SIGKILL);
+}
+
+static pid_t
+parent_of(pid_t pid)
+{
+	struct sg_status	 st;
+
+	if (sg_status_read(pid, &st) == -1)
+		return -1;
+	return st.ppid;
+}
+
+/* Whether pid descends from the supervisor; the tree is short, so the walk is bounded. */
+static int
+descends_from(pid_t pid, pid_t ancestor)
+{
+	int	 depth;
+
+	for (depth = 0; depth < 256 && pid > 1; depth++) {
+		if ((pid = parent_of(pid)) == ancestor)
+			return 1;
+	}
+	return 0;
+}
+
+void
+sg_kill_tree(struct sg_supervisor *s)
+{
+	DIR		*d;
+	struct dirent	*e;
+	pid_t		 pid;
+	int		 round;
+
+	sg_process_each(kill_known, NULL);
+	/* Descendants that never made a notified call are not in the table: find them. */
+	for (round = 0; round < 3; round++) {
+		if ((d = opendir("/proc")) == NULL)
+			return;
+		while ((e = readdir(d)) != NULL) {
+			pid = (pid_t)atoi(e->d_name);
+			if (pid > 1 && pid != s->self && descends_from(pid, s->self))
+				kill(pid, SIGKILL);
+		}
+		closedir(d);
+	}
+}
+
+void
+sg_decide_host_lost(struct sg_supervisor *s)
+{
+	struct sg_pending	*pd;
+	struct sg_process	*p;
+
+	if (s->host_gone)
+		return;
+	s->host_gone = 1;
+	if (s->opt->on_host_loss == SG_LOSS_KILL) {
+		s->killing = 1;
+		while ((pd = sg_pending_first()) != NULL) {
+			sg_pending_unlink(pd);
+			sg_notif_fail(&s->l, pd->call.id, EPERM);
+			finish(pd);
+		}
+		sg_kill_tree(s);
+		return;
+	}
+	/* --on-host-loss deny: questions are denied; held calls run under no policy. */
+	while ((pd = sg_pending_first()) != NULL) {
+		sg_pending_unlink(pd);
+		if ((p = sg_process_find(pd->pid)) == NULL) {
+			sg_notif_fail(&s->l, pd->call.id, EPERM);
+			finish(pd);
+			continue;
+		}
+		p->waiting_policy = 0;
+		if (pd->qid != 0)
+			deny_host_gone(s, p, pd);
+		else
+			decide_call(s, p, pd);
+	}
+}

@@ -1,0 +1,41 @@
+/*
+ * The decision on one call: the first filter of the policy that applies decides, as in
+ * app/common/policy/evaluate.ts, which the conformance vectors hold both to.
+ */
+
+#ifndef SYSGATE_EVALUATE_H
+#define SYSGATE_EVALUATE_H
+
+#include <stddef.h>
+
+#include "policy.h"
+
+/* One translated argument: `filename` index 1 is `filename[1]`. */
+struct sg_targ {
+	const char	*name;
+	unsigned	 index;
+	const char	*value;
+};
+
+struct sg_request {
+	const char	*call;
+	const char	*alias;		/* NULL when the call has none, or aliases are off */
+	unsigned long	 uid, gid;
+	const struct sg_targ *args;
+	size_t		 nargs;
+};
+
+struct sg_decision {
+	enum sg_action	 action;
+	int		 error;		/* for a denial */
+	int		 log, inherit, detach;
+	unsigned	 line, col;	/* 0 when no filter matched */
+};
+
+void	 sg_evaluate(const struct sg_policy *p, const struct sg_request *req,
+	    struct sg_decision *d);
+
+/* The comparison of one symbol, exposed for the tests. */
+int	 sg_compare(const struct sg_token *t, const char *value);
+
+#endif /* SYSGATE_EVALUATE_H */

@@ -1,0 +1,94 @@
+/*
+ * A hash set of the calls learning mode has recorded: the key is the call's name, alias and
+ * every translation, so `cat /etc/hostname` is recorded once however often it runs. The set
+ * is bounded; when full, calls are recorded every time rather than forgotten.
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "learn.h"
+
+#define SLOTS		(1U << 18)
+#define KEY_MAX		(64 * 1024)
+
+struct entry {
+	uint64_t	 hash;
+	char		*key;
+	size_t		 len;
+};
+
+static struct entry *slots;
+static size_t used;
+
+static uint64_t
+fnv1a(const char *s, size_t n)
+{
+	uint64_t	 h = 1469598103934665603ULL;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int
+append(char *key, size_t *len, const char *s)
+{
+	size_t	 n = strlen(s) + 1;
+
+	if (*len + n > KEY_MAX)
+		return -1;
+	memcpy(key + *len, s, n);
+	*len += n;
+	return 0;
+}
+
+/* name NUL alias NUL (translation NUL value NUL)* */
+static int
+make_key(const struct sg_syscall *c, char *key, size_t *len)
+{
+	size_t	 i;
+
+	*len = 0;
+	if (append(key, len, c->name) == -1 || append(key, len, c->alias ? c->alias : "") == -1)
+		return -1;
+	for (i = 0; i < c->ntargs; i++)
+		if (append(key, len, c->targs[i].name) == -1 ||
+		    append(key, len, c->targs[i].value) == -1)
+			return -1;
+	return 0;
+}
+
+int
+sg_learn_first(const struct sg_syscall *c)
+{
+	static char	 key[KEY_MAX];
+	size_t		 len, i;
+	uint64_t	 h;
+	struct entry	*e;
+
+	if (slots == NULL && (slots = calloc(SLOTS, sizeof(*slots))) == NULL)
+		return 1;
+	if (make_key(c, key, &len) == -1)
+		return 1;
+	h = fnv1a(key, len);
+	for (i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
+		e = &slots[i];
+		if (e->key == NULL)
+			break;
+		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
+			return 0;
+	}
+	/* Keep the table at most three quarters full so probing stays short. */
+	if (used >= SLOTS / 4 * 3 || (e->key = malloc(len)) == NULL)
+		return 1;
+	memcpy(e->key, key, len);
+	e->len = len;
+	e->hash = h;
+	used++;
+	return 1;
+}

@@ -1,0 +1,13 @@
+/*
+ * Learning mode records each distinct call once: a set of what was already recorded.
+ */
+
+#ifndef SYSGATE_LEARN_H
+#define SYSGATE_LEARN_H
+
+#include "translate.h"
+
+/* 1 when this call with these translations was not seen before (and is now), else 0. */
+int	 sg_learn_first(const struct sg_syscall *c);
+
+#endif /* SYSGATE_LEARN_H */

@@ -1,0 +1,23 @@
+/*
+ * The open family performed by the supervisor on the program's behalf, so the file opened is
+ * the file the policy decided on.
+ */
+
+#ifndef SYSGATE_OPEN_H
+#define SYSGATE_OPEN_H
+
+#include "credentials.h"
+#include "intercept.h"
+#include "translate.h"
+
+/*
+ * Opens c->path as the caller would and installs the descriptor as the call's result, or
+ * answers with the error the caller's own open would have met. Returns 0 when the call is
+ * answered, 1 when the supervisor cannot perform this open faithfully and the caller must
+ * be let through with CONTINUE (see README: Known gaps), -1 when the supervisor's own
+ * credentials could not be restored (fatal).
+ */
+int	 sg_open_perform(struct sg_listener *l, const struct sg_syscall *c,
+	    const struct sg_status *st);
+
+#endif /* SYSGATE_OPEN_H */

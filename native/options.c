@@ -1,0 +1,128 @@
+/*
+ * Options, long and short, in the order the host passes them; `--` ends them. Written out
+ * by hand rather than with getopt_long so that `--mode=ask` and `--mode ask` both work and
+ * nothing after `--` is ever taken for an option.
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+void
+sg_usage(void)
+{
+	fprintf(stderr,
+	    "usage: sysgate-supervisor --control-fd N [--mode ask|enforce|learn] [-i|--inherit]\n"
+	    "           [-u|--no-aliases] [--on-host-loss kill|deny] -- command [arg ...]\n"
+	    "       sysgate-supervisor --print-baseline | --version\n");
+}
+
+/* The value of `--name=value` or `--name value`; NULL when missing. */
+static const char *
+value_of(int argc, char *argv[], int *i, const char *name)
+{
+	size_t	 n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static int
+matches(const char *arg, const char *name)
+{
+	size_t	 n = strlen(name);
+
+	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static int
+parse_fd(const char *s, int *fd)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s || v < 0 || v > INT_MAX)
+		return -1;
+	*fd = (int)v;
+	return 0;
+}
+
+static int
+option(int argc, char *argv[], int *i, struct sg_options *o)
+{
+	const char	*a = argv[*i], *v;
+
+	if (strcmp(a, "-i") == 0 || strcmp(a, "--inherit") == 0)
+		o->inherit = 1;
+	else if (strcmp(a, "-u") == 0 || strcmp(a, "--no-aliases") == 0)
+		o->no_aliases = 1;
+	else if (strcmp(a, "--print-baseline") == 0)
+		o->print_baseline = 1;
+	else if (strcmp(a, "--version") == 0)
+		o->version = 1;
+	else if (matches(a, "--control-fd")) {
+		if ((v = value_of(argc, argv, i, "--control-fd")) == NULL ||
+		    parse_fd(v, &o->control_fd) == -1)
+			return -1;
+	} else if (matches(a, "--mode")) {
+		if ((v = value_of(argc, argv, i, "--mode")) == NULL)
+			return -1;
+		if (strcmp(v, "ask") == 0)
+			o->mode = SG_MODE_ASK;
+		else if (strcmp(v, "enforce") == 0)
+			o->mode = SG_MODE_ENFORCE;
+		else if (strcmp(v, "learn") == 0)
+			o->mode = SG_MODE_LEARN;
+		else
+			return -1;
+	} else if (matches(a, "--on-host-loss")) {
+		if ((v = value_of(argc, argv, i, "--on-host-loss")) == NULL)
+			return -1;
+		if (strcmp(v, "kill") == 0)
+			o->on_host_loss = SG_LOSS_KILL;
+		else if (strcmp(v, "deny") == 0)
+			o->on_host_loss = SG_LOSS_DENY;
+		else
+			return -1;
+	} else
+		return -1;
+	return 0;
+}
+
+int
+sg_options_parse(int argc, char *argv[], struct sg_options *o)
+{
+	int	 i;
+
+	memset(o, 0, sizeof(*o));
+	o->control_fd = -1;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (argv[i][0] != '-')
+			break;
+		if (option(argc, argv, &i, o) == -1) {
+			fprintf(stderr, "sysgate-supervisor: bad option: %s\n", argv[i]);
+			return -1;
+		}
+	}
+	if (o->print_baseline || o->version)
+		return 0;
+	if (o->control_fd == -1 || i >= argc) {
+		fprintf(stderr, "sysgate-supervisor: needs --control-fd and a command\n");
+		return -1;
+	}
+	o->argv = argv + i;
+	return 0;
+}

@@ -1,0 +1,26 @@
+/*
+ * The supervisor's command line.
+ */
+
+#ifndef SYSGATE_OPTIONS_H
+#define SYSGATE_OPTIONS_H
+
+enum sg_mode { SG_MODE_ASK, SG_MODE_ENFORCE, SG_MODE_LEARN };
+enum sg_host_loss { SG_LOSS_KILL, SG_LOSS_DENY };
+
+struct sg_options {
+	int		 control_fd;
+	enum sg_mode	 mode;
+	int		 inherit;	/* -i: a process keeps its policy across execve */
+	int		 no_aliases;	/* -u: fsread and fswrite rules never apply */
+	enum sg_host_loss on_host_loss;
+	int		 print_baseline;
+	int		 version;
+	char		**argv;		/* the command and its arguments */
+};
+
+/* Parses argv; on error writes a message to stderr and returns -1. */
+int	 sg_options_parse(int argc, char *argv[], struct sg_options *o);
+void	 sg_usage(void);
+
+#endif /* SYSGATE_OPTIONS_H */

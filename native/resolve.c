@@ -1,0 +1,305 @@
+/*
+ * Path resolution on the supervisor's side, one component at a time, with the caller's
+ * cwd, root and descriptors read from /proc/TID. Each component costs one readlink(2) on the
+ * name built so far: EINVAL means it exists and is no link, ENOENT that it does not exist.
+ *
+ * The names are in the supervisor's view of the file system: for a chrooted caller they
+ * start with its root's path. /proc/self and /proc/thread-self are rewritten to the caller's
+ * own pid, as the kernel would for the caller; every other procfs link is followed by the
+ * text it reads as, so a descriptor's link to a pipe ("pipe:[N]") cannot be resolved.
+ *
+ * Nothing here is trusted to stay true: the open family opens the resulting name with
+ * RESOLVE_NO_SYMLINKS, so a link swapped in after this walk makes the open fail.
+ */
+
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "resolve.h"
+
+#define LINKS_MAX	40
+#define PROC_MAGIC	0x9fa0
+#define PROC_ROOT_INO	1
+
+struct walk {
+	char	 prefix[PATH_MAX];	/* resolved so far; "" is the root itself */
+	size_t	 plen;
+	size_t	 rootlen;		/* prefix[0..rootlen) is the caller's root */
+	char	 rest[PATH_MAX * 2];	/* still to resolve */
+	int	 links;
+	int	 via_proc_link;		/* the last splice came from a procfs link */
+	const struct sg_resolve_in *in;
+};
+
+static int
+proc_link(pid_t tid, const char *what, char *out, size_t outsize)
+{
+	char	 path[64];
+	ssize_t	 n;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, what);
+	if ((n = readlink(path, out, outsize - 1)) == -1)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if ((size_t)n == outsize - 1)
+		return -ENAMETOOLONG;
+	out[n] = '\0';
+	return 0;
+}
+
+int
+sg_fd_path(pid_t tid, int fd, char *out, size_t outsize)
+{
+	char	 what[32];
+	int	 rc;
+
+	if (fd < 0)
+		return -EBADF;
+	snprintf(what, sizeof(what), "fd/%d", fd);
+	rc = proc_link(tid, what, out, outsize);
+	return rc == -ESRCH ? -EBADF : rc;
+}
+
+/* The root as a prefix: "/" becomes "", so that names join with a single '/'. */
+static int
+walk_root(struct walk *w)
+{
+	int	 rc;
+
+	if (w->in->root != NULL) {
+		if (strlen(w->in->root) >= sizeof(w->prefix))
+			return -ENAMETOOLONG;
+		strcpy(w->prefix, w->in->root);
+	} else if ((rc = proc_link(w->in->tid, "root", w->prefix, sizeof(w->prefix))) != 0) {
+		return rc;
+	}
+	if (w->prefix[0] != '/')
+		return -ENOENT;
+	w->plen = strlen(w->prefix);
+	while (w->plen > 0 && w->prefix[w->plen - 1] == '/')
+		w->prefix[--w->plen] = '\0';
+	w->rootlen = w->plen;
+	return 0;
+}
+
+/* The directory a relative path starts from: the cwd, or what dirfd names. */
+static int
+walk_base(struct walk *w)
+{
+	char	 base[PATH_MAX];
+	int	 rc;
+	size_t	 n;
+
+	if (w->in->dirfd == SG_AT_FDCWD)
+		rc = proc_link(w->in->tid, "cwd", base, sizeof(base));
+	else
+		rc = sg_fd_path(w->in->tid, w->in->dirfd, base, sizeof(base));
+	if (rc != 0)
+		return rc;
+	if (base[0] != '/')
+		return -ENOTDIR;
+	n = strlen(base);
+	while (n > 1 && base[n - 1] == '/')
+		base[--n] = '\0';
+	if (strcmp(base, "/") == 0)
+		n = 0;
+	/* A base outside the root (a descriptor from before chroot) is taken as it is. */
+	memcpy(w->prefix, base, n);
+	w->prefix[n] = '\0';
+	w->plen = n;
+	return 0;
+}
+
+static int
+is_proc_root(const char *dir)
+{
+	struct stat	 st;
+	struct statfs	 sfs;
+
+	return stat(dir[0] ? dir : "/", &st) == 0 && st.st_ino == PROC_ROOT_INO &&
+	    statfs(dir[0] ? dir : "/", &sfs) == 0 && sfs.f_type == PROC_MAGIC;
+}
+
+static int
+is_on_proc(const char *dir)
+{
+	struct statfs	 sfs;
+
+	return statfs(dir[0] ? dir : "/", &sfs) == 0 && sfs.f_type == PROC_MAGIC;
+}
+
+/* Reads the link at name, or what /proc/self would read as for the caller. */
+static ssize_t
+read_link(const struct walk *w, const char *name, const char *comp, char *buf, size_t size)
+{
+	int	 n;
+
+	if ((strcmp(comp, "self") == 0 || strcmp(comp, "thread-self") == 0) &&
+	    is_proc_root(w->prefix)) {
+		if (strcmp(comp, "self") == 0)
+			n = snprintf(buf, size, "%d", (int)w->in->tgid);
+		else
+			n = snprintf(buf, size, "%d/task/%d", (int)w->in->tgid, (int)w->in->tid);
+		return n;
+	}
+	return readlink(name, buf, size);
+}
+
+/* Puts the link's text in front of what is still to resolve. */
+static int
+splice(struct walk *w, const char *target, size_t tlen, const char *after)
+{
+	char	 tmp[sizeof(w->rest)];
+	int	 n;
+
+	if (++w->links > LINKS_MAX)
+		return -ELOOP;
+	n = snprintf(tmp, sizeof(tmp), "%.*s%s%s", (int)tlen, target, *after ? "/" : "", after);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	memcpy(w->rest, tmp, (size_t)n + 1);
+	w->via_proc_link = is_on_proc(w->prefix);
+	if (target[0] == '/') {
+		w->plen = w->rootlen;
+		w->prefix[w->plen] = '\0';
+	}
+	return 0;
+}
+
+static void
+pop(struct walk *w)
+{
+	char	*slash;
+
+	if (w->plen <= w->rootlen)
+		return;
+	slash = strrchr(w->prefix, '/');
+	w->plen = slash != NULL && (size_t)(slash - w->prefix) >= w->rootlen ?
+	    (size_t)(slash - w->prefix) : w->rootlen;
+	w->prefix[w->plen] = '\0';
+}
+
+/*
+ * One component: 0 to go on with what follows it, 2 when a link's text was put in front of
+ * what follows, 1 when the walk is over (the last component is missing), or -errno.
+ */
+static int
+step(struct walk *w, const char *comp, const char *after, int last, int *missing)
+{
+	char		 name[PATH_MAX], target[PATH_MAX];
+	ssize_t		 n;
+	int		 len;
+
+	if (strcmp(comp, ".") == 0)
+		return 0;
+	if (strcmp(comp, "..") == 0) {
+		pop(w);
+		return 0;
+	}
+	len = snprintf(name, sizeof(name), "%s/%s", w->prefix, comp);
+	if (len < 0 || (size_t)len >= sizeof(name))
+		return -ENAMETOOLONG;
+	n = read_link(w, name, comp, target, sizeof(target));
+	if (n >= 0) {
+		if ((size_t)n >= sizeof(target))
+			return -ENAMETOOLONG;
+		target[n] = '\0';
+		if (!(last && !w->in->follow))
+			return splice(w, target, (size_t)n, after) == 0 ? 2 : -ELOOP;
+	} else if (errno == ENOENT && last && !w->via_proc_link) {
+		*missing = 1;
+	} else if (errno != EINVAL) {
+		return -errno;
+	}
+	memcpy(w->prefix, name, (size_t)len + 1);
+	w->plen = (size_t)len;
+	return *missing ? 1 : 0;
+}
+
+/* Splits off the first component of w->rest; *last when nothing but slashes follows. */
+static int
+next_component(struct walk *w, char *comp, size_t size, char *after, int *last, int *slash)
+{
+	const char	*p = w->rest, *end;
+	size_t		 n;
+
+	while (*p == '/')
+		p++;
+	if (*p == '\0')
+		return 0;
+	end = strchr(p, '/');
+	n = end ? (size_t)(end - p) : strlen(p);
+	if (n >= size)
+		return -ENAMETOOLONG;
+	memcpy(comp, p, n);
+	comp[n] = '\0';
+	p += n;
+	*slash = *p == '/';
+	while (*p == '/')
+		p++;
+	*last = *p == '\0';
+	memmove(after, p, strlen(p) + 1);
+	return 1;
+}
+
+static int
+walk_all(struct walk *w, int *missing)
+{
+	char	 comp[NAME_MAX + 1], after[sizeof(w->rest)];
+	int	 rc, last, slash, follow = w->in->follow;
+	struct sg_resolve_in trailing;
+
+	while ((rc = next_component(w, comp, sizeof(comp), after, &last, &slash)) == 1) {
+		/* A trailing slash makes even a non-following call follow the last link. */
+		if (last && slash && !follow) {
+			trailing = *w->in;
+			trailing.follow = 1;
+			w->in = &trailing;
+		}
+		rc = step(w, comp, after, last, missing);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			return 0;
+		if (rc == 0)
+			memcpy(w->rest, after, strlen(after) + 1);
+	}
+	return rc;
+}
+
+int
+sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missing)
+{
+	static struct walk	 w;
+	int			 rc;
+
+	memset(&w, 0, sizeof(w));
+	w.in = in;
+	*missing = 0;
+	if (strlen(in->path) >= sizeof(w.rest))
+		return -ENAMETOOLONG;
+	if ((rc = walk_root(&w)) != 0)
+		return rc;
+	if (in->path[0] == '\0') {
+		if (!in->empty_ok)
+			return -ENOENT;
+		if (in->dirfd != SG_AT_FDCWD)
+			return sg_fd_path(in->tid, in->dirfd, out, outsize);
+		return proc_link(in->tid, "cwd", out, outsize);
+	}
+	if (in->path[0] != '/' && (rc = walk_base(&w)) != 0)
+		return rc;
+	strcpy(w.rest, in->path);
+	if ((rc = walk_all(&w, missing)) != 0)
+		return rc;
+	if (w.plen == 0)
+		rc = snprintf(out, outsize, "/");
+	else
+		rc = snprintf(out, outsize, "%s", w.prefix);
+	return rc < 0 || (size_t)rc >= outsize ? -ENAMETOOLONG : 0;
+}

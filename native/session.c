@@ -1,0 +1,452 @@
+/*
+ * One supervised session, start to end: greet the host, take its policies until `start`,
+ * launch the command, then one single-threaded loop over the listener, the control socket, a
+ * signalfd, a timer and each process's pidfd, until the last traced task is gone.
+ *
+ * The loop never waits on one question: a held call stays in the kernel while the loop goes
+ * on receiving the others. Questions of a process that died are found on SIGCHLD, on its
+ * pidfd, and on a timer (a killed thread's call can vanish without its process exiting), and
+ * cancelled.
+ */
+
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "decide.h"
+#include "pending.h"
+#include "policy.h"
+#include "session.h"
+
+#define TAG_CONTROL	1ULL
+#define TAG_LISTENER	2ULL
+#define TAG_SIGNAL	3ULL
+#define TAG_TIMER	4ULL
+#define SWEEP_MS	250
+#define EVENTS_MAX	64
+#define DRAIN_MS	2000
+
+struct session {
+	struct sg_supervisor	 s;
+	int			 sigfd;
+	int			 timerfd;
+	int			 started;
+	int			 listener_hup;
+	int			 command_done;
+	int			 command_status;	/* as a shell reports it */
+	int			 terminate;		/* a signal asked the supervisor to stop */
+};
+
+static void
+send_hello(const struct sg_listener *l)
+{
+	struct sg_out	 o;
+	char		 features[128] = "";
+
+	if (l->features & SG_FEAT_SYNC_WAKEUP)
+		strcat(features, " sync-wakeup");
+	if (l->features & SG_FEAT_WAIT_KILLABLE)
+		strcat(features, " wait-killable");
+	if (l->features & SG_FEAT_ADDFD_SEND)
+		strcat(features, " addfd-send");
+	sg_out_init(&o);
+	sg_out_verb(&o, "hello");
+	sg_out_num(&o, "version", 1);
+	sg_out_str(&o, "features", features[0] ? features + 1 : "");
+	sg_out_end(&o);
+	sg_control_send(&o);
+	sg_out_free(&o);
+}
+
+static void
+install_policy(struct session *ss, const struct sg_frame *f)
+{
+	char			 name[PATH_MAX], err[512];
+	const struct sg_field	*text = sg_frame_get(f, "text");
+	struct sg_policy	*p;
+
+	if (sg_field_str(sg_frame_get(f, "name"), name, sizeof(name)) == -1 || text == NULL) {
+		sg_control_error("policy needs name= and text=", 0);
+		return;
+	}
+	if ((p = sg_policy_read(text->val, text->len, err, sizeof(err))) == NULL) {
+		sg_control_error(err, 0);
+		return;
+	}
+	if (sg_policy_install(name, p) == NULL) {
+		sg_control_error("cannot install the policy", 0);
+		return;
+	}
+	if (ss->started)
+		sg_decide_policy_arrived(&ss->s, name);
+}
+
+static void
+on_frame(const struct sg_frame *f, void *arg)
+{
+	struct session	*ss = arg;
+
+	if (strcmp(f->verb, "policy") == 0)
+		install_policy(ss, f);
+	else if (strcmp(f->verb, "start") == 0 && !ss->started)
+		ss->started = -1;	/* launched by the caller of the loop */
+	else if (strcmp(f->verb, "answer") == 0 && ss->started > 0)
+		sg_decide_answer(&ss->s, f);
+	else if (strcmp(f->verb, "kill") == 0 && ss->started > 0)
+		sg_decide_kill(&ss->s, f);
+	else
+		sg_control_error("unknown or unexpected verb", 0);
+}
+
+/* Waits for `start`, installing policies meanwhile; -1 when the host leaves first. */
+static int
+await_start(struct session *ss)
+{
+	struct pollfd	 pfd;
+
+	while (ss->started == 0) {
+		pfd.fd = sg_control_fd();
+		pfd.events = POLLIN | (sg_control_has_output() ? POLLOUT : 0);
+		if (poll(&pfd, 1, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (pfd.revents & POLLOUT)
+			sg_control_flush();
+		if ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    sg_control_read(on_frame, ss) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Like execvp: a name without '/' is looked up in PATH. The policy's name is its real path. */
+static void
+find_command(const char *name, char *path, size_t size, char *real)
+{
+	const char	*dirs = getenv("PATH"), *p, *end;
+	int		 n;
+
+	snprintf(path, size, "%s", name);
+	if (strchr(name, '/') == NULL) {
+		if (dirs == NULL)
+			dirs = "/usr/local/bin:/usr/bin:/bin";
+		for (p = dirs; *p != '\0'; p = *end ? end + 1 : end) {
+			end = strchrnul(p, ':');
+			n = snprintf(path, size, "%.*s/%s", (int)(end - p), p, name);
+			if (n > 0 && (size_t)n < size && access(path, X_OK) == 0)
+				break;
+			snprintf(path, size, "%s", name);
+		}
+	}
+	if (realpath(path, real) == NULL)
+		snprintf(real, PATH_MAX, "%s", path);
+}
+
+static int
+epoll_add(int epfd, int fd, uint64_t tag, uint32_t events)
+{
+	struct epoll_event	 ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.u64 = tag << 32;
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int
+setup_loop(struct session *ss)
+{
+	sigset_t		 mask;
+	struct itimerspec	 its;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) == -1)
+		return -1;
+	if ((ss->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
+		return -1;
+	if ((ss->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) == -1)
+		return -1;
+	memset(&its, 0, sizeof(its));
+	its.it_interval.tv_nsec = SWEEP_MS * 1000000L;
+	its.it_value = its.it_interval;
+	if (timerfd_settime(ss->timerfd, 0, &its, NULL) == -1)
+		return -1;
+	if ((ss->s.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return -1;
+	if (epoll_add(ss->s.epfd, sg_control_fd(), TAG_CONTROL, EPOLLIN) == -1 ||
+	    epoll_add(ss->s.epfd, ss->sigfd, TAG_SIGNAL, EPOLLIN) == -1 ||
+	    epoll_add(ss->s.epfd, ss->timerfd, TAG_TIMER, EPOLLIN) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+shell_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+/* Reaps the command and every orphan the subreaper inherited. */
+static void
+reap(struct session *ss)
+{
+	struct sg_process	*p;
+	pid_t			 pid;
+	int			 status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
+		if ((p = sg_process_find(pid)) != NULL)
+			p->status = shell_status(status);
+		if (pid == ss->s.command) {
+			ss->command_done = 1;
+			ss->command_status = shell_status(status);
+		}
+	}
+}
+
+static void
+on_signal(struct session *ss)
+{
+	struct signalfd_siginfo	 si;
+
+	while (read(ss->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			reap(ss);
+			sg_decide_sweep(&ss->s);
+		} else {
+			/* Asked to stop: nothing traced may outlive the supervisor's watch. */
+			ss->terminate = 1;
+			sg_kill_tree(&ss->s);
+		}
+	}
+}
+
+static void
+on_timer(struct session *ss)
+{
+	uint64_t	 ticks;
+
+	if (read(ss->timerfd, &ticks, sizeof(ticks)) == -1 && errno != EAGAIN)
+		return;
+	if (sg_pending_count() > 0)
+		sg_decide_sweep(&ss->s);
+}
+
+static void
+on_listener(struct session *ss, uint32_t events)
+{
+	if (events & EPOLLIN) {
+		if (sg_notif_recv(&ss->s.l) == 0)
+			sg_decide_notification(&ss->s);
+		return;
+	}
+	if (events & (EPOLLHUP | EPOLLERR)) {
+		/* No task is left that runs the filter. */
+		ss->listener_hup = 1;
+		epoll_ctl(ss->s.epfd, EPOLL_CTL_DEL, ss->s.l.fd, NULL);
+	}
+}
+
+static void
+host_lost(struct session *ss)
+{
+	epoll_ctl(ss->s.epfd, EPOLL_CTL_DEL, sg_control_fd(), NULL);
+	if (ss->s.opt->on_host_loss == SG_LOSS_DENY)
+		syslog(LOG_WARNING, "host gone: denying every question from now on");
+	sg_decide_host_lost(&ss->s);
+}
+
+static void
+on_control(struct session *ss, uint32_t events)
+{
+	if (events & EPOLLOUT)
+		sg_control_flush();
+	if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && sg_control_read(on_frame, ss) == -1)
+		host_lost(ss);
+}
+
+static void
+on_process(struct session *ss, pid_t pid)
+{
+	struct sg_process	*p;
+
+	reap(ss);
+	if ((p = sg_process_find(pid)) != NULL && !p->exited)
+		sg_decide_process_exited(&ss->s, p);
+}
+
+static void
+dispatch(struct session *ss, const struct epoll_event *ev)
+{
+	uint64_t	 tag = ev->data.u64 >> 32;
+
+	switch (tag) {
+	case TAG_CONTROL:
+		on_control(ss, ev->events);
+		break;
+	case TAG_LISTENER:
+		on_listener(ss, ev->events);
+		break;
+	case TAG_SIGNAL:
+		on_signal(ss);
+		break;
+	case TAG_TIMER:
+		on_timer(ss);
+		break;
+	case SG_TAG_PROCESS:
+		on_process(ss, (pid_t)(uint32_t)ev->data.u64);
+		break;
+	}
+}
+
+static void
+update_output_interest(struct session *ss, int *watching_out)
+{
+	struct epoll_event	 ev;
+	int			 want;
+
+	if (ss->s.host_gone)
+		return;
+	want = sg_control_has_output();
+	if (want == *watching_out)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | (want ? EPOLLOUT : 0);
+	ev.data.u64 = TAG_CONTROL << 32;
+	if (epoll_ctl(ss->s.epfd, EPOLL_CTL_MOD, sg_control_fd(), &ev) == 0)
+		*watching_out = want;
+}
+
+static void
+run_loop(struct session *ss)
+{
+	struct epoll_event	 events[EVENTS_MAX];
+	int			 n, i, watching_out = 0;
+
+	while (!(ss->listener_hup && ss->command_done) && !ss->s.fatal) {
+		update_output_interest(ss, &watching_out);
+		n = epoll_wait(ss->s.epfd, events, EVENTS_MAX, -1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			break;
+		for (i = 0; i < n; i++)
+			dispatch(ss, &events[i]);
+		if (!ss->s.host_gone && sg_control_lost())
+			host_lost(ss);
+	}
+}
+
+static void
+send_started(pid_t pid)
+{
+	struct sg_out	 o;
+
+	sg_out_init(&o);
+	sg_out_verb(&o, "started");
+	sg_out_num(&o, "pid", pid);
+	sg_out_end(&o);
+	sg_control_send(&o);
+	sg_out_free(&o);
+}
+
+static void
+send_exit(int status)
+{
+	struct sg_out	 o;
+
+	sg_out_init(&o);
+	sg_out_verb(&o, "exit");
+	sg_out_num(&o, "status", status);
+	sg_out_end(&o);
+	sg_control_send(&o);
+	sg_out_free(&o);
+	sg_control_drain(DRAIN_MS);
+}
+
+static int
+launch(struct session *ss, char *argv[])
+{
+	char	 path[PATH_MAX], err[512];
+	int	 release;
+
+	find_command(argv[0], path, sizeof(path), ss->s.command_path);
+	if (sg_intercept_launch(&ss->s.l, path, argv, &ss->s.command, &release, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "sysgate-supervisor: cannot start %s: %s\n", argv[0], err);
+		return -1;
+	}
+	if (epoll_add(ss->s.epfd, ss->s.l.fd, TAG_LISTENER, EPOLLIN) == -1)
+		return -1;
+	send_started(ss->s.command);
+	ss->started = 1;
+	if (sg_intercept_release(release) == -1)
+		return -1;
+	return 0;
+}
+
+int
+sg_session_run(const struct sg_options *opt)
+{
+	static struct session	 ss;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.s.opt = opt;
+	ss.s.self = getpid();
+	openlog("sysgate", LOG_PID, LOG_AUTHPRIV);
+	signal(SIGPIPE, SIG_IGN);
+	/* Orphans of the traced tree come to the supervisor, which reaps and knows them. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1)
+		syslog(LOG_WARNING, "cannot become a child subreaper: %m");
+	if (sg_control_open(opt->control_fd) == -1) {
+		fprintf(stderr, "sysgate-supervisor: --control-fd %d: %s\n", opt->control_fd,
+		    strerror(errno));
+		return 1;
+	}
+	if (sg_intercept_probe(&ss.s.l) == -1) {
+		fprintf(stderr, "sysgate-supervisor: this kernel has no seccomp user "
+		    "notification: %s\n", strerror(errno));
+		return 1;
+	}
+	send_hello(&ss.s.l);
+	if (await_start(&ss) == -1)
+		return 1;
+	if (setup_loop(&ss) == -1 || launch(&ss, opt->argv) == -1) {
+		fprintf(stderr, "sysgate-supervisor: %s\n", strerror(errno));
+		if (ss.s.command > 0)
+			kill(ss.s.command, SIGKILL);
+		return 1;
+	}
+	run_loop(&ss);
+	if (ss.s.fatal) {
+		sg_kill_tree(&ss.s);
+		ss.command_status = 70;
+	} else if (ss.terminate && !ss.command_done) {
+		ss.command_status = 128 + SIGKILL;
+	}
+	send_exit(ss.command_status);
+	return ss.command_status;
+}

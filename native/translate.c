@@ -1,0 +1,486 @@
+/*
+ * From a notification to the call a policy talks about: the table generated from
+ * app/common/calls/arguments.ts says what each argument is; this file reads what needs
+ * reading from the caller's memory (checking after each read that the notification is still
+ * valid) and gives each argument its translations in argument order, so that the second
+ * path of rename is filename[1].
+ */
+
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arguments.generated.h"
+#include "format.h"
+#include "names.h"
+#include "resolve.h"
+#include "translate.h"
+
+#define VALUE_MAX	4096
+#define ARGV_MAX	65536
+#define ARGV_ENTRIES	1024
+#define AT_EMPTY	0x1000
+
+struct open_how_raw {
+	uint64_t	 flags;
+	uint64_t	 mode;
+	uint64_t	 resolve;
+};
+
+/* What one pass over the arguments learned that another needs. */
+struct decoding {
+	const struct sg_listener *l;
+	const struct sg_call	*desc;
+	struct sg_syscall	*c;
+	int			 have_how;
+	struct open_how_raw	 how;
+	int			 gone;
+};
+
+static int
+call_compare(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct sg_call *)elem)->name);
+}
+
+static const struct sg_call *
+describe(const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	return bsearch(name, sg_calls, SG_NCALLS, sizeof(sg_calls[0]), call_compare);
+}
+
+int
+sg_translates(const char *name)
+{
+	return describe(name) != NULL;
+}
+
+/* Adds a translation; the next index of its name is the count of those before it. */
+static void
+add(struct sg_syscall *c, const char *name, const char *value)
+{
+	size_t	 i;
+	unsigned index = 0;
+	char	*v;
+
+	if (c->ntargs == SG_TARGS_MAX || (v = strdup(value)) == NULL)
+		return;
+	for (i = 0; i < c->ntargs; i++)
+		if (strcmp(c->targs[i].name, name) == 0)
+			index++;
+	c->values[c->ntargs] = v;
+	c->targs[c->ntargs].name = name;
+	c->targs[c->ntargs].index = index;
+	c->targs[c->ntargs].value = v;
+	c->ntargs++;
+}
+
+static void
+add_formatted(struct sg_syscall *c, const char *name, int (*fmt)(uint64_t, char *, size_t),
+    uint64_t v)
+{
+	char	 buf[64];
+
+	if (fmt(v, buf, sizeof(buf)) == 0)
+		add(c, name, buf);
+}
+
+static void
+add_number(struct sg_syscall *c, const char *name, long long v)
+{
+	char	 buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	add(c, name, buf);
+}
+
+static int
+read_or_gone(struct decoding *d, uint64_t addr, void *buf, size_t len)
+{
+	ssize_t	 n;
+
+	n = sg_mem_read(d->l, d->c->id, d->c->tid, addr, buf, len);
+	if (n == -1 && errno == ESRCH)
+		d->gone = 1;
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+static int
+string_or_gone(struct decoding *d, uint64_t addr, char *buf, size_t size)
+{
+	if (sg_mem_read_string(d->l, d->c->id, d->c->tid, addr, buf, size) == 0)
+		return 0;
+	if (errno == ESRCH)
+		d->gone = 1;
+	return -1;
+}
+
+static void
+add_uname(struct sg_syscall *c, uid_t uid)
+{
+	struct passwd	 pw, *res = NULL;
+	char		 buf[4096];
+
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
+		add(c, "uname", res->pw_name);
+	else
+		add_number(c, "uname", (long long)uid);
+}
+
+/* The executable of a pid, or its number: a negative pid is a process group. */
+static void
+add_pidname(struct sg_syscall *c, pid_t pid)
+{
+	char	 path[64], exe[PATH_MAX];
+	ssize_t	 n;
+
+	if (pid > 0) {
+		snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+		if ((n = readlink(path, exe, sizeof(exe) - 1)) > 0) {
+			exe[n] = '\0';
+			add(c, "pidname", exe);
+			return;
+		}
+	}
+	add_number(c, "pidname", (long long)pid);
+}
+
+static void
+add_sockaddr(struct decoding *d, uint64_t addr, uint64_t len)
+{
+	struct sockaddr_storage	 ss;
+	char			 text[VALUE_MAX];
+
+	if (addr == 0)
+		return;
+	if (len > sizeof(ss))
+		len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	if (read_or_gone(d, addr, &ss, (size_t)len) == -1)
+		return;
+	if (sg_fmt_sockaddr(&ss, (size_t)len, text, sizeof(text)) == 0)
+		add(d->c, "sockaddr", text);
+}
+
+static void
+add_msghdr(struct decoding *d, uint64_t addr)
+{
+	struct msghdr	 m;
+
+	if (addr == 0 || read_or_gone(d, addr, &m, sizeof(m)) == -1)
+		return;
+	add_sockaddr(d, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen);
+}
+
+/* execve's arguments joined by spaces, bounded in count and size. */
+static void
+add_argv(struct decoding *d, uint64_t addr)
+{
+	static char	 joined[ARGV_MAX];
+	char		 arg[VALUE_MAX];
+	uint64_t	 ptr;
+	size_t		 len = 0, n, i;
+
+	joined[0] = '\0';
+	for (i = 0; addr != 0 && i < ARGV_ENTRIES; i++) {
+		if (read_or_gone(d, addr + i * sizeof(ptr), &ptr, sizeof(ptr)) == -1 || ptr == 0)
+			break;
+		if (string_or_gone(d, ptr, arg, sizeof(arg)) == -1)
+			break;
+		n = strlen(arg);
+		if (len + n + 2 > sizeof(joined))
+			break;
+		if (i > 0)
+			joined[len++] = ' ';
+		memcpy(joined + len, arg, n + 1);
+		len += n;
+	}
+	if (!d->gone)
+		add(d->c, "argv", joined);
+}
+
+static void
+read_openhow(struct decoding *d, uint64_t addr, uint64_t size)
+{
+	if (size < sizeof(d->how) || read_or_gone(d, addr, &d->how, sizeof(d->how)) == -1)
+		return;
+	d->have_how = 1;
+	d->c->oflags = (int)d->how.flags;
+	d->c->mode = (unsigned)d->how.mode;
+	d->c->resolve = d->how.resolve;
+}
+
+static int
+creates(uint64_t flags)
+{
+	return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+static void
+add_openhow(struct decoding *d)
+{
+	if (!d->have_how)
+		return;
+	add_formatted(d->c, "oflags", sg_fmt_oflags, d->how.flags);
+	if (creates(d->how.flags))
+		add_formatted(d->c, "mode", sg_fmt_mode, d->how.mode);
+}
+
+static int
+follows(const struct decoding *d, const struct sg_arg *a)
+{
+	uint64_t	 flags = d->c->args[a->flag_arg];
+
+	switch (a->follow) {
+	case SG_NOFOLLOW:
+		return 0;
+	case SG_FOLLOWS_UNLESS_FLAG:
+		return (flags & a->flag) == 0;
+	case SG_NOFOLLOW_UNLESS_FLAG:
+		return (flags & a->flag) != 0;
+	case SG_FOLLOWS_BY_OFLAGS:
+		if (d->desc->args[a->flag_arg].kind == SG_K_OPENHOW)
+			flags = d->have_how ? d->how.flags : 0;
+		if (flags & O_NOFOLLOW)
+			return 0;
+		return (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+	}
+	return 1;
+}
+
+/* AT_EMPTY_PATH in the call's AT_* flags lets "" name the directory descriptor itself. */
+static int
+empty_path_ok(const struct decoding *d)
+{
+	int	 i;
+
+	for (i = 0; i < d->desc->nargs; i++)
+		if (d->desc->args[i].kind == SG_K_ATFLAGS)
+			return (d->c->args[i] & AT_EMPTY) != 0;
+	return 0;
+}
+
+static void
+add_path(struct decoding *d, int i)
+{
+	const struct sg_arg	*a = &d->desc->args[i];
+	struct sg_resolve_in	 in;
+	char			 raw[PATH_MAX], name[PATH_MAX];
+	int			 rc, missing = 0;
+
+	if (d->c->args[i] == 0)
+		return;
+	if (string_or_gone(d, d->c->args[i], raw, sizeof(raw)) == -1) {
+		if (d->gone)
+			return;
+		rc = -(errno == ENAMETOOLONG ? ENAMETOOLONG : EFAULT);
+	} else {
+		memset(&in, 0, sizeof(in));
+		in.tgid = d->c->tgid;
+		in.tid = d->c->tid;
+		in.dirfd = i > 0 && d->desc->args[i - 1].kind == SG_K_DIRFD ?
+		    (int)d->c->args[i - 1] : SG_AT_FDCWD;
+		in.path = raw;
+		in.follow = follows(d, a);
+		in.empty_ok = empty_path_ok(d);
+		rc = sg_resolve(&in, name, sizeof(name), &missing);
+	}
+	if (rc != 0)
+		strcpy(name, SG_NONEXISTENT);
+	add(d->c, "filename", name);
+	if (d->c->path == NULL && d->c->ntargs > 0) {
+		d->c->path = d->c->values[d->c->ntargs - 1];
+		d->c->path_error = -rc;
+	}
+}
+
+static void
+add_cmd(struct decoding *d, uint64_t cmd)
+{
+	char	 buf[64];
+
+	if (strcmp(d->c->name, "fcntl") == 0)
+		add_formatted(d->c, "cmd", sg_fmt_fcntl_cmd, cmd);
+	else if (strcmp(d->c->name, "ioctl") == 0) {
+		snprintf(buf, sizeof(buf), "0x%x", (unsigned)cmd);
+		add(d->c, "cmd", buf);
+	} else
+		add_number(d->c, "cmd", (long long)(int)cmd);
+}
+
+/* Every argument but paths, which may need what these give (openat2's flags). */
+static void
+add_other(struct decoding *d, int i)
+{
+	const struct sg_arg	*a = &d->desc->args[i];
+	uint64_t		 v = d->c->args[i];
+	char			 buf[VALUE_MAX];
+
+	switch (a->kind) {
+	case SG_K_OFLAGS:
+		d->c->oflags = (int)v;
+		add_formatted(d->c, "oflags", sg_fmt_oflags, v);
+		break;
+	case SG_K_OPENHOW:
+		add_openhow(d);
+		break;
+	case SG_K_MODE:
+		/* The open family reads its mode only when it creates: otherwise it is noise. */
+		if (d->c->is_open && !creates(d->c->oflags))
+			break;
+		d->c->mode = (unsigned)v;
+		add_formatted(d->c, "mode", sg_fmt_mode, v);
+		break;
+	case SG_K_FD:
+		add_number(d->c, "fd", (long long)(int)v);
+		break;
+	case SG_K_SOCKADDR:
+		add_sockaddr(d, v, d->c->args[a->length_arg]);
+		break;
+	case SG_K_MSGHDR:
+		add_msghdr(d, v);
+		break;
+	case SG_K_SOCKDOM:
+		add_formatted(d->c, "sockdom", sg_fmt_sockdom, v);
+		break;
+	case SG_K_SOCKTYPE:
+		add_formatted(d->c, "socktype", sg_fmt_socktype, v);
+		break;
+	case SG_K_UID:
+		add_number(d->c, "uid", (long long)(uint32_t)v);
+		add_uname(d->c, (uid_t)v);
+		break;
+	case SG_K_GID:
+		add_number(d->c, "gid", (long long)(uint32_t)v);
+		break;
+	case SG_K_SIGNAL:
+		add_formatted(d->c, "signame", sg_fmt_signal, v);
+		break;
+	case SG_K_PID:
+		add_pidname(d->c, (pid_t)v);
+		break;
+	case SG_K_ARGV:
+		add_argv(d, v);
+		break;
+	case SG_K_CMD:
+		add_cmd(d, v);
+		break;
+	case SG_K_PROT:
+		add_formatted(d->c, "prot", sg_fmt_prot, v);
+		break;
+	case SG_K_STRING:
+		if (v != 0 && string_or_gone(d, v, buf, sizeof(buf)) == 0)
+			add(d->c, "string", buf);
+		break;
+	}
+}
+
+/*
+ * Translations in argument order. openat2's flags, which decide how its path is resolved,
+ * sit in the open_how after the path: that is read first.
+ */
+static void
+translate_args(struct decoding *d)
+{
+	int	 i;
+
+	for (i = 0; i < d->desc->nargs && !d->gone; i++)
+		if (d->desc->args[i].kind == SG_K_OPENHOW)
+			read_openhow(d, d->c->args[i], i + 1 < 6 ? d->c->args[i + 1] : 0);
+	for (i = 0; i < d->desc->nargs && !d->gone; i++) {
+		if (d->desc->args[i].kind == SG_K_PATH)
+			add_path(d, i);
+		else if (d->desc->args[i].translation != NULL ||
+		    d->desc->args[i].kind == SG_K_OPENHOW)
+			add_other(d, i);
+	}
+}
+
+static const char *
+alias_of(const struct decoding *d)
+{
+	int	 acc = d->c->oflags & O_ACCMODE;
+
+	switch (d->desc->alias) {
+	case SG_ALIAS_FSREAD:
+		return "fsread";
+	case SG_ALIAS_FSWRITE:
+		return "fswrite";
+	case SG_ALIAS_BY_OFLAGS:
+		/* O_TRUNC truncates even a read-only open. */
+		return acc == O_RDONLY && (d->c->oflags & (O_CREAT | O_TRUNC)) == 0 ?
+		    "fsread" : "fswrite";
+	}
+	return NULL;
+}
+
+static int
+is_id_change(const char *name)
+{
+	static const char *const calls[] = { "setuid", "setgid", "setreuid", "setregid",
+	    "setresuid", "setresgid", "setfsuid", "setfsgid", "setgroups", "capset", "umask",
+	    NULL };
+	int	 i;
+
+	for (i = 0; calls[i] != NULL; i++)
+		if (strcmp(name, calls[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+sg_translate(const struct sg_listener *l, pid_t tgid, int no_aliases, struct sg_syscall *c)
+{
+	struct decoding	 d;
+	int		 i;
+
+	memset(c, 0, sizeof(*c));
+	c->id = l->notif->id;
+	c->tid = (pid_t)l->notif->pid;
+	c->tgid = tgid;
+	c->nr = l->notif->data.nr;
+	for (i = 0; i < 6; i++)
+		c->args[i] = l->notif->data.args[i];
+	if ((c->name = sg_call_name(c->nr)) == NULL)
+		c->name = "unknown";
+	c->is_open = strcmp(c->name, "open") == 0 || strcmp(c->name, "openat") == 0 ||
+	    strcmp(c->name, "openat2") == 0 || strcmp(c->name, "creat") == 0;
+	c->is_exec = strcmp(c->name, "execve") == 0 || strcmp(c->name, "execveat") == 0;
+	c->changes_ids = is_id_change(c->name);
+	if (strcmp(c->name, "creat") == 0)
+		c->oflags = O_CREAT | O_WRONLY | O_TRUNC;
+	memset(&d, 0, sizeof(d));
+	d.l = l;
+	d.c = c;
+	if ((d.desc = describe(c->name)) == NULL)
+		return 0;
+	translate_args(&d);
+	if (d.gone) {
+		sg_syscall_free(c);
+		return -1;
+	}
+	if (!no_aliases)
+		c->alias = alias_of(&d);
+	return 0;
+}
+
+void
+sg_syscall_free(struct sg_syscall *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->ntargs; i++)
+		free(c->values[i]);
+	c->ntargs = 0;
+	c->path = NULL;
+}

@@ -1,0 +1,51 @@
+/*
+ * Decoding a notified call: its name, its alias, and each argument in systrace's
+ * translations (filename, oflags, sockaddr, ...), per the table arguments.generated.h.
+ */
+
+#ifndef SYSGATE_TRANSLATE_H
+#define SYSGATE_TRANSLATE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "evaluate.h"
+#include "intercept.h"
+
+#define SG_TARGS_MAX		16
+#define SG_NONEXISTENT		"<non-existent filename>"
+
+struct sg_syscall {
+	uint64_t	 id;
+	pid_t		 tid, tgid;
+	int		 nr;
+	uint64_t	 args[6];
+	const char	*name;		/* the call's name; "unknown" when the table lacks it */
+	const char	*alias;		/* fsread, fswrite or NULL */
+	size_t		 ntargs;
+	struct sg_targ	 targs[SG_TARGS_MAX];
+	char		*values[SG_TARGS_MAX];	/* owned: the targs' values */
+
+	/* The open family, which the supervisor performs itself. */
+	int		 is_open;
+	const char	*path;		/* the first path's name, or NULL */
+	int		 path_error;	/* why it could not be resolved (an errno), or 0 */
+	int		 oflags;
+	unsigned	 mode;
+	uint64_t	 resolve;	/* openat2's RESOLVE_* */
+	int		 is_exec;
+	int		 changes_ids;	/* set*id, setgroups, capset, umask: re-read the caller's ids */
+};
+
+/*
+ * Fills c from the notification l->notif. -1 when the notification became invalid while
+ * the caller's memory was read (it died, or its call was interrupted).
+ */
+int	 sg_translate(const struct sg_listener *l, pid_t tgid, int no_aliases,
+	    struct sg_syscall *c);
+void	 sg_syscall_free(struct sg_syscall *c);
+
+/* Whether the supervisor knows how to translate this call (for the README and tests). */
+int	 sg_translates(const char *name);
+
+#endif /* SYSGATE_TRANSLATE_H */
