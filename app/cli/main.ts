@@ -1,9 +1,11 @@
 // The `sysgate` command line: dispatches to the policy tools (and, as they land, to tracing).
 
 import { runPolicyCommand } from './policy-command.js';
-import { readFileSync } from 'node:fs';
+import { RUN_USAGE, runTraced } from './run-command.js';
+import { packageVersion } from './version.js';
 
-const USAGE = `usage: sysgate policy check FILE...
+const USAGE = `${RUN_USAGE}
+       sysgate policy check FILE...
        sysgate policy fmt FILE
        sysgate policy which PROGRAM
        sysgate --help | --version
@@ -21,20 +23,14 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  if (first === '--help' || first === '-h' || first === 'help') {
+  if (first === '--help' || first === '-h') {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (first === '--version' || first === '-V') {
+  if (first === '--version') {
     process.stdout.write(`sysgate ${packageVersion()}\n`);
     return 0;
   }
   if (first === 'policy') return runPolicyCommand(rest);
-  process.stderr.write(`sysgate: unknown command "${first}"\n${USAGE}`);
-  return 2;
-}
-
-function packageVersion(): string {
-  const path = new URL('../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  return runTraced(argv);
 }

@@ -206,6 +206,15 @@ export class PolicyStore {
   }
 
   /**
+   * The template called `name` (its `Template:` header), the user's before the system's before
+   * the one shipped with sysgate; null when there is none.
+   */
+  async template(name: string): Promise<LoadedPolicy | null> {
+    const found = (await this.templates()).find((t) => t.kind === 'template' && t.name === name && t.problem === null);
+    return found === undefined ? null : this.load(found.path);
+  }
+
+  /**
    * Reports changes made to the policy files by anyone but this store, a moment after they
    * settle. Directories that do not exist yet are noticed when they are created. Returns the
    * function that stops watching.

@@ -8,8 +8,8 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
-import { fileURLToPath } from 'node:url';
 
+import { packagePath } from '../package-paths.js';
 import type { Answer, DecisionRecord, ProcessEvent, Question } from '../../common/session/events.js';
 import { encodeFrame, FrameError, FrameReader, type Fields, type Frame } from './frames.js';
 import { decodeDecisionRecord, decodeProcessEvent, decodeQuestion } from './messages.js';
@@ -20,7 +20,7 @@ export const PROTOCOL_VERSION = 1;
 export function supervisorPath(): string {
   const fromEnv = process.env['SYSGATE_SUPERVISOR'];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return fileURLToPath(new URL('../../../../native/build/sysgate-supervisor', import.meta.url));
+  return packagePath('native', 'build', 'sysgate-supervisor');
 }
 
 export type Mode = 'ask' | 'enforce' | 'learn';

@@ -1,0 +1,278 @@
+// The command line against real programs, traced by the real supervisor: what a user of
+// systrace did from a shell, done on Linux.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
+const LS = realpathSync('/bin/ls');
+const CAT = realpathSync('/bin/cat');
+const SH = realpathSync('/bin/sh');
+const TEE = realpathSync('/usr/bin/tee');
+const SLEEP = realpathSync('/bin/sleep');
+const FORKER = fileURLToPath(new URL('../../../native/build/forker', import.meta.url));
+
+const nameOf = (program: string): string => program.slice(1).replace(/[^A-Za-z0-9]/g, '_');
+
+let root: string;
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'sysgate-run-'));
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+let homes = 0;
+/** A fresh home directory with its own policy directory, as a new user would have. */
+function home(): { home: string; policies: string; policy: (program: string) => string } {
+  const dir = join(root, `home${++homes}`);
+  mkdirSync(dir, { recursive: true });
+  const policies = join(dir, '.config/sysgate/policies');
+  return { home: dir, policies, policy: (program) => join(policies, nameOf(program)) };
+}
+
+function sysgate(
+  where: { home: string },
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [SYSGATE, ...args], {
+    cwd: options.cwd ?? where.home,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, HOME: where.home, XDG_CONFIG_HOME: join(where.home, '.config'), ...options.env },
+  });
+}
+
+describe('learning then enforcing, as in the systrace chapter', () => {
+  test('sysgate -A ls writes a policy permitting what ls did, reading the home directory included', () => {
+    const h = home();
+    writeFileSync(join(h.home, 'notes'), 'x');
+    const learned = sysgate(h, ['-A', 'ls']);
+    assert.equal(learned.status, 0, learned.stderr);
+    assert.equal(learned.stdout, 'notes\n');
+    assert.match(learned.stderr, new RegExp(`learned \\d+ rules for ${LS}: ${h.policy(LS)}`));
+    const policy = readFileSync(h.policy(LS), 'utf8');
+    assert.match(policy, new RegExp(`^Policy: ${LS}, Emulation: native\n`));
+    assert.ok(policy.includes(`\tnative-fsread: filename eq "${h.home}" then permit\n`), policy);
+    assert.ok(policy.includes(`\tnative-execve: filename eq "${LS}" then permit\n`), policy);
+    const check = spawnSync(process.execPath, [SYSGATE, 'policy', 'check', h.policy(LS)], { encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
+
+    const again = sysgate(h, ['-a', '-e', 'ls']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(again.stdout, 'notes\n');
+
+    const denied = sysgate(h, ['-a', '-e', 'ls', '/etc/']);
+    assert.notEqual(denied.status, 0);
+    // GNU ls looks at its argument (statx) before it opens it; either is a read of /etc.
+    assert.match(denied.stderr, /^ls: cannot (open directory|access) '\/etc\/': Operation not permitted$/m);
+    const line = denied.stderr.split('\n').find((l) => l.startsWith('deny '));
+    assert.ok(line, denied.stderr);
+    assert.match(line, new RegExp(`^deny user: ${userInfo().username}, prog: ${LS}, pid: \\d+\\(0\\)\\[\\d+\\], policy: ${LS}, filters: \\d+, syscall: native-(statx|openat)\\(\\d+\\), filename: /etc$`));
+  });
+
+  test('learning again adds only what the policy does not permit yet, and keeps what was there', () => {
+    const h = home();
+    assert.equal(sysgate(h, ['-A', 'ls']).status, 0);
+    appendFileSync(h.policy(LS), '\t# reviewed by hand\n');
+    const before = readFileSync(h.policy(LS), 'utf8');
+    const again = sysgate(h, ['-A', 'ls']);
+    assert.equal(again.status, 0);
+    assert.doesNotMatch(again.stderr, /learned/);
+    assert.equal(readFileSync(h.policy(LS), 'utf8'), before);
+    mkdirSync(join(h.home, 'sub'));
+    assert.equal(sysgate(h, ['-A', 'ls', 'sub']).status, 0);
+    const after = readFileSync(h.policy(LS), 'utf8');
+    assert.ok(after.startsWith(before.trimEnd().split('\n\t# reviewed')[0]!));
+    assert.match(after, /# reviewed by hand/);
+    assert.ok(after.includes(`filename eq "${join(h.home, 'sub')}" then permit`), after);
+  });
+});
+
+describe('denials go to syslog in systrace\'s format', () => {
+  test('a deny line reaches a real datagram socket', async () => {
+    const h = home();
+    assert.equal(sysgate(h, ['-A', 'cat', '/dev/null']).status, 0);
+    const socket = join(h.home, 'log.sock');
+    const receiver = spawn('python3', [
+      '-c',
+      'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("ready",flush=True)\nprint(s.recv(65536).decode(),flush=True)',
+      socket,
+    ]);
+    let received = '';
+    receiver.stdout.on('data', (d: Buffer) => (received += d.toString()));
+    await new Promise<void>((resolve) => receiver.stdout.once('data', () => resolve()));
+    const denied = sysgate(h, ['-a', 'cat', '/etc/hostname'], { env: { SYSGATE_SYSLOG_SOCKET: socket } });
+    assert.notEqual(denied.status, 0);
+    assert.match(denied.stderr, /cat: \/etc\/hostname: Operation not permitted/);
+    await new Promise<void>((resolve) => receiver.on('close', () => resolve()));
+    assert.match(received, new RegExp(`sysgate\\[\\d+\\]: deny user: \\S+, prog: ${CAT}, pid: \\d+\\(0\\)\\[\\d+\\], policy: ${CAT}, filters: \\d+, syscall: native-openat\\(\\d+\\), filename: /etc/hostname, oflags: ro`));
+  });
+
+  test('a missing syslog socket is reported once, not for every denial', () => {
+    const h = home();
+    assert.equal(sysgate(h, ['-A', 'cat', '/dev/null']).status, 0);
+    const denied = sysgate(h, ['-a', 'cat', '/etc/hostname', '/etc/passwd'], { env: { SYSGATE_SYSLOG_SOCKET: join(h.home, 'nothing') } });
+    const complaints = denied.stderr.split('\n').filter((l) => l.includes('cannot write to syslog'));
+    assert.equal(complaints.length, 1, denied.stderr);
+  });
+
+  test('-E appends the lines to a file', () => {
+    const h = home();
+    assert.equal(sysgate(h, ['-A', 'cat', '/dev/null']).status, 0);
+    const log = join(h.home, 'decisions.log');
+    sysgate(h, ['-a', '-E', log, 'cat', '/etc/hostname']);
+    assert.match(readFileSync(log, 'utf8'), /^\S+ deny user: .*syscall: native-openat\(\d+\), filename: \/etc\/hostname/m);
+  });
+});
+
+describe('policies with macros', () => {
+  test('filename match "$HOME/*" and oflags sub "ro": the program reads below $HOME but does not write there', () => {
+    const h = home();
+    writeFileSync(join(h.home, 'note'), 'hello\n');
+    assert.equal(sysgate(h, ['-A', 'cat', '/dev/null']).status, 0);
+    assert.equal(sysgate(h, ['-A', 'tee', '/dev/null']).status, 0);
+    const rule = '\tnative-fsread: filename match "$HOME/*" and oflags sub "ro" then permit\n' +
+      '\tnative-fswrite: filename match "$HOME/*" and oflags sub "ro" then permit\n';
+    appendFileSync(h.policy(CAT), rule);
+    appendFileSync(h.policy(TEE), rule);
+    const read = sysgate(h, ['-a', '-e', 'cat', join(h.home, 'note')]);
+    assert.equal(read.status, 0, read.stderr);
+    assert.equal(read.stdout, 'hello\n');
+    const write = sysgate(h, ['-a', '-e', 'tee', join(h.home, 'copy')], { input: 'data\n' });
+    assert.notEqual(write.status, 0);
+    assert.match(write.stderr, /tee: .*copy: Operation not permitted/);
+    assert.equal(existsSync(join(h.home, 'copy')), false);
+  });
+
+  test('$USER and $CWD expand', () => {
+    const h = home();
+    const work = join(h.home, 'work');
+    mkdirSync(work);
+    writeFileSync(join(work, `${userInfo().username}.txt`), 'mine\n');
+    writeFileSync(join(work, 'other.txt'), 'not mine\n');
+    assert.equal(sysgate(h, ['-A', 'cat', '/dev/null']).status, 0);
+    appendFileSync(h.policy(CAT), '\tnative-fsread: filename eq "$CWD/$USER.txt" then permit\n');
+    const mine = sysgate(h, ['-a', '-e', 'cat', `${userInfo().username}.txt`], { cwd: work });
+    assert.equal(mine.stdout, 'mine\n', mine.stderr);
+    const other = sysgate(h, ['-a', '-e', 'cat', 'other.txt'], { cwd: work });
+    assert.match(other.stderr, /cat: other.txt: Operation not permitted/);
+  });
+});
+
+describe('processes: exec, fork and threads', () => {
+  test('sh -c "cat /etc/hostname": cat runs under its own policy, or under sh\'s with -i', () => {
+    const h = home();
+    const learned = sysgate(h, ['-A', 'sh', '-c', 'cat /etc/hostname']);
+    assert.equal(learned.status, 0, learned.stderr);
+    const shell = readFileSync(h.policy(SH), 'utf8');
+    const cat = readFileSync(h.policy(CAT), 'utf8');
+    assert.ok(shell.includes(`native-execve: filename eq "${CAT}" then permit`), shell);
+    assert.ok(!shell.includes('/etc/hostname'), shell);
+    assert.ok(cat.includes('native-fsread: filename eq "/etc/hostname" then permit'), cat);
+
+    const inherit = home();
+    assert.equal(sysgate(inherit, ['-A', '-i', 'sh', '-c', 'cat /etc/hostname']).status, 0);
+    assert.ok(readFileSync(inherit.policy(SH), 'utf8').includes('filename eq "/etc/hostname"'));
+    assert.equal(existsSync(inherit.policy(CAT)), false);
+
+    // Enforcing: cat's own policy decides, so taking /etc/hostname out of it denies the read.
+    const catOnly = cat.replace('\tnative-fsread: filename eq "/etc/hostname" then permit\n', '');
+    writeFileSync(h.policy(CAT), catOnly);
+    const enforced = sysgate(h, ['-a', '-e', 'sh', '-c', 'cat /etc/hostname']);
+    assert.match(enforced.stderr, /cat: \/etc\/hostname: Operation not permitted/);
+    assert.match(enforced.stderr, new RegExp(`deny .*prog: ${CAT}, .*policy: ${CAT},`));
+  });
+
+  test('a program that forks, threads and execs is followed through all of it', () => {
+    const h = home();
+    const learned = sysgate(h, ['-A', FORKER]);
+    assert.equal(learned.status, 0, learned.stderr);
+    assert.ok(readFileSync(h.policy(FORKER), 'utf8').includes('filename eq "/etc/hostname"'));
+    const enforced = sysgate(h, ['-a', '-e', FORKER]);
+    assert.equal(enforced.status, 0, enforced.stderr);
+    // Every thread and child is under the policy: without the rule, each of them is refused.
+    writeFileSync(h.policy(FORKER), readFileSync(h.policy(FORKER), 'utf8').replace(/\tnative-fsread: filename eq "\/etc\/hostname" then permit\n/, ''));
+    const denied = sysgate(h, ['-a', '-e', FORKER]);
+    assert.notEqual(denied.status, 0);
+    const pids = new Set(denied.stderr.split('\n').filter((l) => l.startsWith('deny ')).map((l) => /pid: (\d+)/.exec(l)![1]));
+    assert.ok(pids.size >= 2, `denials came from ${pids.size} process(es):\n${denied.stderr}`);
+  });
+});
+
+describe('failing closed', () => {
+  test('when sysgate is killed, the traced program is killed too and nothing is left running', async () => {
+    const h = home();
+    assert.equal(sysgate(h, ['-A', 'sleep', '0']).status, 0);
+    const marker = '31.4159';
+    const child = spawn(process.execPath, [SYSGATE, '-a', '-e', 'sleep', marker], {
+      env: { ...process.env, HOME: h.home, XDG_CONFIG_HOME: join(h.home, '.config') },
+      stdio: 'ignore',
+    });
+    const running = (): boolean => spawnSync('pgrep', ['-f', `${SLEEP} ${marker}|^sleep ${marker}`]).status === 0;
+    for (let i = 0; i < 100 && !running(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(running(), 'sleep should be running under sysgate');
+    child.kill('SIGKILL');
+    for (let i = 0; i < 100 && running(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(running(), false, 'sleep outlived sysgate');
+  });
+});
+
+describe('-t: questions on the terminal', () => {
+  test('answered by another program through a pseudo-terminal: deny one call, permit the rest, permit always writes a rule', async () => {
+    const h = home();
+    const answers: string[] = [];
+    const transcript = await onTerminal(h, ['-t', 'cat', '/etc/hostname'], (question) => {
+      if (question.includes('filename: /etc/hostname')) return 'deny';
+      if (question.includes('filename: /etc/ld.so.cache')) return 'permit always';
+      if (answers.length === 0) return 'frobnicate'; // not an answer: asked again
+      return 'permit';
+    }, answers);
+    assert.match(transcript, /"frobnicate" is not an answer\.\nAnswer permit, deny, deny\[errno\], permit always/);
+    // cat writes its message in pieces, between which it may ask about message catalogues.
+    assert.match(transcript, /cat: \/etc\/hostname/);
+    assert.match(transcript, /: Operation not permitted/);
+    assert.match(readFileSync(h.policy(CAT), 'utf8'), /\tnative-fsread: filename eq "\/etc\/ld\.so\.cache" then permit\n/);
+  });
+});
+
+/**
+ * Runs sysgate on a pseudo-terminal (util-linux `script`), answering each question with what
+ * `answer` returns for the question's line. Gives everything the terminal showed.
+ */
+async function onTerminal(
+  where: { home: string },
+  args: string[],
+  answer: (question: string) => string,
+  given: string[],
+): Promise<string> {
+  const commandLine = [process.execPath, SYSGATE, ...args].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qfec', commandLine, '/dev/null'], {
+    cwd: where.home,
+    env: { ...process.env, HOME: where.home, XDG_CONFIG_HOME: join(where.home, '.config') },
+  });
+  let screen = '';
+  let answeredUpTo = 0;
+  child.stdout.on('data', (d: Buffer) => {
+    screen += d.toString().replace(/\r/g, '');
+    for (;;) {
+      const at = screen.indexOf('Answer: ', answeredUpTo);
+      if (at < 0) break;
+      // The question is the last line naming a call before this prompt (a retry repeats the prompt).
+      const lines = screen.slice(0, at).split('\n');
+      const question = lines.reverse().find((l) => l.includes(', syscall: native-')) ?? '';
+      const reply = answer(question);
+      given.push(reply);
+      child.stdin.write(`${reply}\n`);
+      answeredUpTo = at + 'Answer: '.length;
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  await new Promise<void>((resolve) => child.on('close', () => resolve()));
+  clearTimeout(timer);
+  return screen;
+}

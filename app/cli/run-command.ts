@@ -1,0 +1,266 @@
+// `sysgate [-AaeituUV] [-c user:group] [-d policydir] [-E logfile] [-f file] command [args...]`:
+// runs a command under the supervisor with systrace's flags.
+
+import { decideCall } from '../common/policy/evaluate.js';
+import { parsePolicy } from '../common/policy/parser.js';
+import { printPolicy } from '../common/policy/printer.js';
+import type { Filter } from '../common/policy/ast.js';
+import { errnoNumber } from '../common/calls/index.js';
+import type { Answer, DecisionRecord, Question } from '../common/session/events.js';
+import { callSummary, systraceLogLine } from '../common/session/log-line.js';
+import { Accounts } from '../core/accounts.js';
+import { mergeLearned } from '../core/learn/learned-policy.js';
+import { fileSink, streamSink, syslogSink, type LineSink } from '../core/log/denial-log.js';
+import { packagePath } from '../core/package-paths.js';
+import { PolicyStore } from '../core/policy/store.js';
+import { resolveProgram } from '../core/program-path.js';
+import { currentMacros, PolicySource, sectionOf, type SessionPolicy } from '../core/session/policy-source.js';
+import { Supervisor, type Mode } from '../core/supervisor/supervisor.js';
+import { getopt, UsageError, type ParsedOptions } from './options.js';
+import { Terminal, TerminalPrompter } from './text-prompt.js';
+import { packageVersion } from './version.js';
+
+export const RUN_USAGE = `usage: sysgate [-AaeituUV] [-c user:group] [-d policydir] [-E logfile] [-f file] command [args...]
+
+  -A          learn: permit everything and add what the command did to its policy
+  -a          enforce: deny and log every call the policy does not answer
+  -t          ask on this terminal about every call the policy does not answer
+  -e          log decisions to standard error instead of syslog
+  -E logfile  append decisions to logfile instead of syslog
+  -f file     use the policies in file before all others
+  -d dir      use dir instead of the user's policy directory
+  -U          use the system policies only
+  -u          no aliases: rules name the calls themselves, not fsread/fswrite
+  -i          processes keep their policy when they execute another program
+  -c user:group  run the command as user and group (root only)
+  -V          print the version
+Without -A, -a or -t, questions are asked on the terminal when there is one; otherwise every
+call the policy does not answer is denied and logged.
+`;
+
+const PID_IS_IMPOSSIBLE =
+  'sysgate: -p cannot work on Linux: a seccomp filter can only be installed by a process on\n' +
+  'itself (and is inherited by its children), so a program that is already running cannot be\n' +
+  'put under sysgate. Start the program under sysgate instead: sysgate [flags] command [args...]\n';
+
+export async function runTraced(argv: string[]): Promise<number> {
+  let options: ParsedOptions;
+  try {
+    options = getopt(argv, 'AaeituUV', 'cdEfp');
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`sysgate: ${e.message}\n${RUN_USAGE}`);
+    return 2;
+  }
+  if (options.flags.has('V')) {
+    process.stdout.write(`sysgate ${packageVersion()}\n`);
+    return 0;
+  }
+  if (options.values.has('p')) {
+    process.stderr.write(PID_IS_IMPOSSIBLE);
+    return 2;
+  }
+  const [command, ...args] = options.operands;
+  if (command === undefined) {
+    process.stderr.write(RUN_USAGE);
+    return 2;
+  }
+  const run = new TracedRun(options, command, args);
+  return run.start();
+}
+
+class TracedRun {
+  private readonly mode: Mode;
+  private readonly noAliases: boolean;
+  private readonly macros = currentMacros();
+  private readonly accounts = new Accounts();
+  private readonly store: PolicyStore;
+  private readonly policies: PolicySource;
+  private readonly sink: LineSink;
+  private readonly learned = new Map<string, DecisionRecord[]>();
+  private terminal: Terminal | null = null;
+  private prompter: TerminalPrompter | null = null;
+  private supervisor: Supervisor | null = null;
+
+  constructor(
+    private readonly options: ParsedOptions,
+    private readonly command: string,
+    private readonly args: string[],
+  ) {
+    const flags = options.flags;
+    this.noAliases = flags.has('u');
+    this.store = new PolicyStore({
+      userDir: options.values.get('d')?.at(-1),
+      files: options.values.get('f'),
+      systemOnly: flags.has('U'),
+      shippedDir: packagePath('policies'),
+    });
+    this.policies = new PolicySource(this.store, this.macros, { noAliases: this.noAliases });
+    this.mode = flags.has('A') ? 'learn' : flags.has('a') ? 'enforce' : 'ask';
+    const logFile = options.values.get('E')?.at(-1);
+    this.sink = flags.has('e')
+      ? streamSink(process.stderr)
+      : logFile !== undefined
+        ? fileSink(logFile)
+        : syslogSink((message) => this.say(message));
+  }
+
+  async start(): Promise<number> {
+    let mode = this.mode;
+    if (mode === 'ask') {
+      this.terminal = Terminal.open();
+      if (this.terminal !== null) this.prompter = new TerminalPrompter(this.terminal, this.macros);
+      else if (this.options.flags.has('t')) return this.fail('-t needs a terminal to ask on, and there is none');
+      else mode = 'enforce';
+    }
+    let first: SessionPolicy;
+    try {
+      first = await this.policies.policyFor(resolveProgram(this.command));
+    } catch (e) {
+      return this.fail((e as Error).message);
+    }
+    for (const problem of first.problems) this.say(`${first.program}: ${problem}`);
+    const runAs = this.runAs();
+    if (typeof runAs === 'string') return this.fail(runAs);
+    const supervisor = new Supervisor({
+      command: this.command,
+      args: this.args,
+      mode,
+      inherit: this.options.flags.has('i'),
+      noAliases: this.noAliases,
+      ...(runAs !== null ? { runAs } : {}),
+      policies: new Map([[first.program, first.compiled]]),
+    });
+    this.supervisor = supervisor;
+    supervisor.on('need-policy', (_pid, path) => void this.sendPolicy(path));
+    supervisor.on('record', (record) => this.record(record));
+    supervisor.on('ask', (question) => void this.ask(question));
+    supervisor.on('cancel', (id) => this.prompter?.cancel(id));
+    supervisor.on('problem', (message) => this.say(message));
+    // Ctrl-C reaches the whole foreground group; the supervisor decides what it means.
+    const ignore = (): void => undefined;
+    process.on('SIGINT', ignore);
+    let status: number;
+    try {
+      status = await supervisor.exited;
+    } catch (e) {
+      return this.fail((e as Error).message);
+    } finally {
+      process.off('SIGINT', ignore);
+      this.prompter?.close();
+      this.terminal?.close();
+    }
+    if (this.mode === 'learn') await this.saveLearned();
+    await this.sink.close();
+    return status;
+  }
+
+  private runAs(): { uid: number; gid: number } | null | string {
+    const spec = this.options.values.get('c')?.at(-1);
+    if (spec === undefined) return null;
+    if (process.getuid?.() !== 0) return '-c needs root: only root may run a command as another user';
+    const [user, group] = spec.split(':');
+    const uid = this.accounts.userId(user ?? '');
+    const gid = this.accounts.groupId(group ?? '');
+    if (uid === undefined || gid === undefined) return `-c ${spec}: expected user:group (names or numbers) that exist`;
+    return { uid, gid };
+  }
+
+  private async sendPolicy(path: string): Promise<void> {
+    let policy: SessionPolicy;
+    try {
+      policy = await this.policies.policyFor(path);
+    } catch (e) {
+      // Fail closed: the program runs with no rules (denied in -a, asked in -t).
+      this.say(`${(e as Error).message}\nsysgate: ${path} runs with no rules`);
+      policy = this.policies.replace(path, `Policy: ${path}, Emulation: native\n`);
+    }
+    for (const problem of policy.problems) this.say(`${path}: ${problem}`);
+    this.supervisor?.sendPolicy(path, policy.compiled);
+  }
+
+  private record(record: DecisionRecord): void {
+    if (record.by === 'learn') {
+      const list = this.learned.get(record.policy) ?? [];
+      list.push(record);
+      this.learned.set(record.policy, list);
+      return;
+    }
+    if (record.action === 'deny' || record.log) {
+      this.sink.write(systraceLogLine(record, { userName: this.accounts.userName(record.uid), ...this.policyFacts(record.policy) }));
+    }
+  }
+
+  private policyFacts(name: string): { policyNumber: number; filters: number } {
+    const all = this.policies.all();
+    const index = all.findIndex((p) => p.program === name);
+    return { policyNumber: Math.max(index, 0), filters: all[index]?.section.filters.length ?? 0 };
+  }
+
+  private async ask(question: Question): Promise<void> {
+    const prompter = this.prompter;
+    const supervisor = this.supervisor!;
+    if (prompter === null) return supervisor.answer(question.id, { action: 'deny', errno: errnoNumber('eperm')! });
+    for (;;) {
+      const answer = await prompter.ask(question, callSummary(question, this.policyFacts(question.policy)));
+      if (answer.kind === 'once') return supervisor.answer(question.id, answer.answer);
+      const decided = await this.addRule(question, answer.filter);
+      if (decided !== null) return supervisor.answer(question.id, decided);
+      this.terminal?.output.write('That rule does not decide this call; it was added all the same.\n');
+    }
+  }
+
+  /** Adds a rule to the question's policy, saves and pushes it; gives its answer to the question. */
+  private async addRule(question: Question, filter: Filter): Promise<Answer | null> {
+    const current = await this.policies.policyFor(question.policy);
+    const { file } = parsePolicy(current.text, current.origin?.path ?? question.policy);
+    const section = sectionOf(file, question.policy);
+    const lines = file.lines;
+    const headerAt = section?.header ? lines.indexOf(section.header) : -1;
+    let at = headerAt + 1;
+    while (at < lines.length && lines[at]!.kind !== 'header') at++;
+    lines.splice(at, 0, filter);
+    const text = printPolicy(file);
+    const updated = this.policies.replace(question.policy, text);
+    this.supervisor?.sendPolicy(question.policy, updated.compiled);
+    try {
+      const saved = await this.store.save(question.policy, text);
+      this.terminal?.output.write(`Added to ${saved}\n`);
+    } catch (e) {
+      this.say(`${(e as Error).message}; the rule applies to this run only`);
+    }
+    const decision = decideCall({ header: null, filters: [filter], detached: false }, question, { macros: this.macros });
+    if (decision.filter === null || decision.action === 'ask') return null;
+    if (decision.action === 'permit') return { action: 'permit' };
+    return { action: 'deny', errno: errnoNumber(decision.errno ?? 'eperm') ?? errnoNumber('eperm')! };
+  }
+
+  private async saveLearned(): Promise<void> {
+    for (const [program, records] of this.learned) {
+      let existing: string;
+      try {
+        existing = (await this.policies.policyFor(program)).text;
+      } catch (e) {
+        this.say(`${(e as Error).message}\nsysgate: nothing learned for ${program} was saved`);
+        continue;
+      }
+      const { text, added } = mergeLearned(program, existing, records, { macros: this.macros, noAliases: this.noAliases });
+      if (added === 0) continue;
+      try {
+        const path = await this.store.save(program, text);
+        this.say(`learned ${added} rule${added === 1 ? '' : 's'} for ${program}: ${path}`);
+      } catch (e) {
+        this.say((e as Error).message);
+      }
+    }
+  }
+
+  private say(message: string): void {
+    process.stderr.write(`sysgate: ${message}\n`);
+  }
+
+  private fail(message: string): number {
+    this.say(message);
+    return 1;
+  }
+}

@@ -1,0 +1,66 @@
+// Learning mode (-A) as systrace had it: every call the program made becomes a rule that permits
+// it, with aliases, added to the program's policy after what the policy already permits.
+
+import type { Filter, PolicyFile } from '../../common/policy/ast.js';
+import { decideCall } from '../../common/policy/evaluate.js';
+import { quoteString } from '../../common/policy/lexer.js';
+import { parseFilter, parsePolicy } from '../../common/policy/parser.js';
+import { printPolicy } from '../../common/policy/printer.js';
+import type { Macros } from '../../common/policy/request.js';
+import type { DecisionRecord } from '../../common/session/events.js';
+import { emptyPolicy, sectionOf } from '../session/policy-source.js';
+
+/** The translations a learned rule keeps exact; a call with none of them is permitted outright. */
+const KEPT = ['filename', 'sockaddr', 'uid', 'gid'] as const;
+
+/** The rule that permits exactly this call: `native-fsread: filename eq "/etc/hosts" then permit`. */
+export function learnedRule(record: DecisionRecord, noAliases: boolean): string {
+  const name = record.alias !== null && !noAliases ? record.alias : record.call;
+  const kept = KEPT.find((t) => (record.args[t]?.length ?? 0) > 0);
+  if (kept === undefined) return `native-${name}: permit`;
+  const conditions = record.args[kept]!.map((value, i) => `${kept}${i === 0 ? '' : `[${i}]`} eq ${quoteString(value)}`);
+  return `native-${name}: ${conditions.join(' and ')} then permit`;
+}
+
+export interface LearnedPolicy {
+  text: string;
+  /** Rules added to what the policy had. */
+  added: number;
+}
+
+/**
+ * Adds rules for the learned calls of `program` to its policy text, leaving out calls the policy
+ * already decides. Comments and existing rules stay where they are.
+ */
+export function mergeLearned(
+  program: string,
+  existing: string,
+  learned: readonly DecisionRecord[],
+  options: { macros: Macros; noAliases: boolean },
+): LearnedPolicy {
+  const { file } = parsePolicy(existing, program);
+  if (sectionOf(file, program) === undefined) file.lines.push(...parsePolicy(emptyPolicy(program)).file.lines);
+  const seen = new Set<string>();
+  let added = 0;
+  for (const record of learned) {
+    const text = learnedRule(record, options.noAliases);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    const section = sectionOf(file, program)!;
+    const request = { call: record.call, alias: options.noAliases ? null : record.alias, args: record.args, uid: record.uid, gid: record.gid };
+    // A call the policy already decides, either way, needs no rule (a new one would never match).
+    if (decideCall(section, request, { macros: options.macros, noAliases: options.noAliases }).action !== 'ask') continue;
+    insertAfterSection(file, program, parseFilter(text).filter!);
+    added++;
+  }
+  return { text: printPolicy(file), added };
+}
+
+function insertAfterSection(file: PolicyFile, program: string, filter: Filter): void {
+  const start = file.lines.findIndex((l) => l.kind === 'header' && l.type === 'Policy' && l.name === program);
+  let end = start + 1;
+  while (end < file.lines.length && file.lines[end]!.kind !== 'header') end++;
+  // After the section's last rule, before any blank lines or comments that lead to the next one.
+  while (end > start + 1 && file.lines[end - 1]!.kind !== 'filter' && file.lines[end - 1]!.kind !== 'detached') end--;
+  file.lines.splice(end, 0, filter);
+}
