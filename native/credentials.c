@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +132,31 @@ fsgid_now(void)
 	return (int)syscall(SYS_setfsgid, -1);
 }
 
+/* This thread's own fsuid, fsgid and groups: they never change but for a call's length. */
+static _Thread_local struct {
+	int	 known;
+	uid_t	 fsuid;
+	gid_t	 fsgid;
+	gid_t	 groups[SG_GROUPS_MAX];
+	int	 ngroups;
+} own;
+
+static int
+own_creds(void)
+{
+	int	 n;
+
+	if (own.known)
+		return 0;
+	if ((n = getgroups(SG_GROUPS_MAX, own.groups)) == -1)
+		return -1;
+	own.ngroups = n;
+	own.fsuid = (uid_t)fsuid_now();
+	own.fsgid = (gid_t)fsgid_now();
+	own.known = 1;
+	return 0;
+}
+
 static int
 same_groups(const struct sg_status *st, const struct sg_saved_creds *saved)
 {
@@ -138,30 +165,33 @@ same_groups(const struct sg_status *st, const struct sg_saved_creds *saved)
 }
 
 int
-sg_creds_assume(const struct sg_status *st, struct sg_saved_creds *saved)
+sg_creds_assume(const struct sg_status *st, int creating, struct sg_saved_creds *saved)
 {
-	int	 n;
-
 	memset(saved, 0, sizeof(*saved));
-	if ((n = getgroups(SG_GROUPS_MAX, saved->groups)) == -1)
+	if (own_creds() == -1)
 		return -1;
-	saved->ngroups = n;
-	saved->fsuid = (uid_t)fsuid_now();
-	saved->fsgid = (gid_t)fsgid_now();
-	saved->umask = umask(st->umask);
-	saved->switched = 1;
+	saved->fsuid = own.fsuid;
+	saved->fsgid = own.fsgid;
+	saved->ngroups = own.ngroups;
+	memcpy(saved->groups, own.groups, (size_t)own.ngroups * sizeof(gid_t));
+	if (creating) {
+		saved->umask = umask(st->umask);
+		saved->umask_changed = 1;
+	}
 	/* Groups and gid first: changing them needs the capabilities fsuid 0 keeps. */
 	if (!same_groups(st, saved)) {
+		saved->groups_changed = 1;
 		if (syscall(SYS_setgroups, (size_t)st->ngroups, st->groups) == -1)
 			return -1;
-		saved->groups_changed = 1;
 	}
 	if (st->fsgid != saved->fsgid) {
+		saved->fsgid_changed = 1;
 		syscall(SYS_setfsgid, st->fsgid);
 		if ((gid_t)fsgid_now() != st->fsgid)
 			return -1;
 	}
 	if (st->fsuid != saved->fsuid) {
+		saved->fsuid_changed = 1;
 		syscall(SYS_setfsuid, st->fsuid);
 		if ((uid_t)fsuid_now() != st->fsuid)
 			return -1;
@@ -174,17 +204,65 @@ sg_creds_restore(const struct sg_saved_creds *saved)
 {
 	int	 rc = 0;
 
-	if (!saved->switched)
-		return 0;
-	syscall(SYS_setfsuid, saved->fsuid);
-	if ((uid_t)fsuid_now() != saved->fsuid)
-		rc = -1;
-	syscall(SYS_setfsgid, saved->fsgid);
-	if ((gid_t)fsgid_now() != saved->fsgid)
-		rc = -1;
+	if (saved->fsuid_changed) {
+		syscall(SYS_setfsuid, saved->fsuid);
+		if ((uid_t)fsuid_now() != saved->fsuid)
+			rc = -1;
+	}
+	if (saved->fsgid_changed) {
+		syscall(SYS_setfsgid, saved->fsgid);
+		if ((gid_t)fsgid_now() != saved->fsgid)
+			rc = -1;
+	}
 	if (saved->groups_changed &&
 	    syscall(SYS_setgroups, (size_t)saved->ngroups, saved->groups) == -1)
 		rc = -1;
-	umask(saved->umask);
+	if (saved->umask_changed)
+		umask(saved->umask);
 	return rc;
+}
+
+static int
+become_groups(uid_t uid, gid_t gid)
+{
+	struct passwd	 pw, *res = NULL;
+	char		 buf[4096];
+
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
+		return initgroups(res->pw_name, gid);
+	return setgroups(1, &gid);
+}
+
+int
+sg_creds_become(uid_t uid, gid_t gid, const char **what)
+{
+	uid_t	 ruid, euid, suid;
+	gid_t	 rgid, egid, sgid;
+
+	/* Groups and gid first: changing them needs the privilege the uid is about to lose. */
+	*what = "setgroups";
+	if (become_groups(uid, gid) == -1)
+		return -1;
+	*what = "setresgid";
+	if (setresgid(gid, gid, gid) == -1)
+		return -1;
+	*what = "setresuid";
+	if (setresuid(uid, uid, uid) == -1)
+		return -1;
+	*what = "checking the new ids";
+	if (getresuid(&ruid, &euid, &suid) == -1 || getresgid(&rgid, &egid, &sgid) == -1)
+		return -1;
+	if (ruid != uid || euid != uid || suid != uid || rgid != gid || egid != gid ||
+	    sgid != gid || (uid_t)syscall(SYS_setfsuid, -1) != uid ||
+	    (gid_t)syscall(SYS_setfsgid, -1) != gid) {
+		errno = EPERM;
+		return -1;
+	}
+	/* A uid other than 0 must not be able to become root again. */
+	if (uid != 0 && (setuid(0) != -1 || seteuid(0) != -1)) {
+		*what = "dropping root for good";
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
 }

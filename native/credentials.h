@@ -28,17 +28,25 @@ struct sg_saved_creds {
 	gid_t	 groups[SG_GROUPS_MAX];
 	int	 ngroups;
 	mode_t	 umask;
-	int	 switched;
-	int	 groups_changed;
+	int	 fsuid_changed, fsgid_changed, groups_changed, umask_changed;
 };
 
 /*
- * Takes on the caller's fsuid, fsgid, groups and umask, on this thread only (raw system
- * calls: the supervisor is single-threaded). -1 when any of it fails: the caller's call must
- * then fail, never run with the supervisor's own credentials.
+ * Takes on the caller's fsuid, fsgid and groups (what differs from the supervisor's own), and
+ * its umask when the call creates a file, on this thread only (raw system calls; the
+ * supervisor's threads take turns). -1 when any of it fails: the caller's call must then
+ * fail, never run with the supervisor's own credentials.
  */
-int	 sg_creds_assume(const struct sg_status *st, struct sg_saved_creds *saved);
+int	 sg_creds_assume(const struct sg_status *st, int creating, struct sg_saved_creds *saved);
 /* Gives them back; -1 is fatal for the supervisor. */
 int	 sg_creds_restore(const struct sg_saved_creds *saved);
+
+/*
+ * Makes the calling process uid:gid for good (`--run-as`), before the command runs: the
+ * user's supplementary groups (initgroups by the user's name, or just gid for a uid without
+ * one), then the gid, then the uid, each checked, and that root cannot be taken back. On
+ * failure returns -1 with errno set and what failed in *what.
+ */
+int	 sg_creds_become(uid_t uid, gid_t gid, const char **what);
 
 #endif /* SYSGATE_CREDENTIALS_H */

@@ -29,7 +29,10 @@
 #include "control.h"
 #include "decide.h"
 #include "evaluate.h"
+#include "fstat.h"
+#include "index.h"
 #include "learn.h"
+#include "names.h"
 #include "open.h"
 #include "pending.h"
 #include "policy.h"
@@ -176,20 +179,42 @@ finish(struct sg_pending *pd)
 	sg_pending_free(pd);
 }
 
-/* Lets a permitted call happen: the open family here, the rest with CONTINUE. */
+/*
+ * Whether what was read from the caller's memory may belong to another process: the caller
+ * is gone, its pid perhaps reused. Checked before a decision has any effect but its answer
+ * (a question, a record); the answer itself the kernel refuses then. An open performed
+ * checks for itself (open.c).
+ */
+static int
+caller_gone(struct sg_supervisor *s, const struct sg_pending *pd)
+{
+	return pd->call.read_memory && !sg_notif_valid(&s->l, pd->call.id);
+}
+
+/*
+ * Lets a permitted call happen: the open family here when the decision rests on what was read
+ * from the caller's memory (the kernel would read it again, and could find something else),
+ * the rest with CONTINUE.
+ */
 static void
 permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int inherit,
-    int detach)
+    int detach, int on_memory)
 {
 	struct sg_syscall	*c = &pd->call;
 	int			 rc = 1;
 
+	/* Both change what the process is to the supervisor from now on. */
+	if ((detach || c->is_exec) && caller_gone(s, pd)) {
+		finish(pd);
+		return;
+	}
 	if (c->is_exec) {
 		p->exec_pending = 1;
 		p->exec_tid = c->tid;
 		p->inherit_exec = inherit;
 	}
-	if (c->is_open && !p->detached) {
+	/* openat2's flags, and so its alias, are in memory too. */
+	if (c->is_open && !p->detached && (on_memory || strcmp(c->name, "openat2") == 0)) {
 		/* A create needs the umask as it is now; the calling thread's own status says. */
 		if ((c->oflags & O_CREAT) && sg_status_read(c->tid, &p->st) == 0)
 			p->ids_valid = 1;
@@ -208,6 +233,10 @@ static void
 deny(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
     const struct sg_verdict *v)
 {
+	if (caller_gone(s, pd)) {
+		finish(pd);
+		return;
+	}
 	sg_notif_fail(&s->l, pd->call.id, v->error);
 	sg_send_record(p, &pd->call, v);
 	finish(pd);
@@ -218,6 +247,10 @@ deny_host_gone(struct sg_supervisor *s, struct sg_process *p, struct sg_pending 
 {
 	struct sg_verdict	 v;
 
+	if (caller_gone(s, pd)) {
+		finish(pd);
+		return;
+	}
 	verdict("deny", EPERM, "host-gone", &v);
 	syslog(LOG_WARNING, "deny prog: %s, pid: %d, policy: %s, syscall: %s(%d): host gone",
 	    p->exe, (int)p->pid, p->policy_name, pd->call.name, pd->call.nr);
@@ -229,11 +262,16 @@ learn(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
 {
 	struct sg_verdict	 v;
 
-	if (sg_learn_first(&pd->call)) {
+	if (caller_gone(s, pd)) {
+		finish(pd);
+		return;
+	}
+	if (sg_learn_first(p->policy_name, &pd->call)) {
 		verdict("permit", 0, "learn", &v);
 		sg_send_record(p, &pd->call, &v);
 	}
-	permit(s, p, pd, 0, 0);
+	/* What learning records must be what the program did: its opens are performed. */
+	permit(s, p, pd, 0, 0, 1);
 }
 
 static void
@@ -248,6 +286,10 @@ ask(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
 	if (s->opt->mode == SG_MODE_ENFORCE) {
 		verdict("deny", EPERM, "default", &v);
 		deny(s, p, pd, &v);
+		return;
+	}
+	if (caller_gone(s, pd)) {
+		finish(pd);
 		return;
 	}
 	pd->qid = ++s->next_qid;
@@ -268,6 +310,10 @@ installs_listener(const struct sg_syscall *c)
 	    (c->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
 }
 
+/* The translations read from the caller's memory (openat2's flags too: see permit). */
+static const char *const from_memory[] = { "filename", "sockaddr", "argv", "string", "oflags",
+    "mode", NULL };
+
 static void
 decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
 {
@@ -286,6 +332,7 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 		return;
 	}
 	memset(&req, 0, sizeof(req));
+	req.memory = from_memory;
 	req.call = c->name;
 	req.alias = c->alias;
 	req.uid = p->st.euid;
@@ -305,9 +352,48 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 		deny(s, p, pd, &v);
 		return;
 	}
-	if (d.log)
+	if (d.log) {
+		if (caller_gone(s, pd)) {
+			finish(pd);
+			return;
+		}
 		sg_send_record(p, c, &v);
-	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach);
+	}
+	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach, d.memory);
+}
+
+/*
+ * When no rule of this call (nor of its alias) compares an argument, the registers decide:
+ * nothing is read from the caller's memory or from /proc. 1 when that answered the call (a
+ * permit without `log`); otherwise the call is translated in full and decided again, the
+ * same way, for the record or the question that shows its arguments.
+ */
+static int
+decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
+{
+	struct sg_syscall	*c = &pd->call;
+	struct sg_request	 req;
+	struct sg_decision	 d;
+
+	if (s->opt->mode == SG_MODE_LEARN || p->waiting_policy || p->policy == NULL ||
+	    s->host_gone)
+		return 0;
+	if (sg_translate_registers(&s->l, p->pid, s->opt->no_aliases, c) == -1)
+		return 0;
+	if (c->changes_ids)
+		p->ids_valid = 0;
+	if (installs_listener(c) || sg_index_compares(p->policy->index, c->name, c->alias))
+		return 0;
+	memset(&req, 0, sizeof(req));
+	req.call = c->name;
+	req.alias = c->alias;
+	req.uid = p->st.euid;
+	req.gid = p->st.egid;
+	sg_evaluate(p->policy, &req, &d);
+	if (d.action != SG_ACT_PERMIT || d.log)
+		return 0;
+	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach, 0);
+	return 1;
 }
 
 static void
@@ -318,12 +404,32 @@ hold_for_policy(struct sg_process *p, struct sg_pending *pd)
 	sg_pending_add(pd);
 }
 
+/* The calls that can give a process another root directory (or move the one it has). */
+static int
+changes_root(int nr)
+{
+	static const char *const names[] = { "chroot", "pivot_root", "setns", "unshare",
+	    "mount", "umount2", "move_mount", "mount_setattr", NULL };
+	static int	 nrs[8], n = -1;
+	int		 i;
+
+	if (n == -1)
+		for (n = 0, i = 0; names[i] != NULL; i++)
+			if ((nrs[n] = sg_call_number(names[i])) >= 0)
+				n++;
+	for (i = 0; i < n; i++)
+		if (nrs[i] == nr)
+			return 1;
+	return 0;
+}
+
 void
 sg_decide_notification(struct sg_supervisor *s)
 {
 	struct seccomp_notif	*n = s->l.notif;
 	struct sg_process	*p;
 	struct sg_pending	*pd;
+	const char		*root;
 	pid_t			 tid = (pid_t)n->pid;
 
 	if (s->killing) {
@@ -336,19 +442,28 @@ sg_decide_notification(struct sg_supervisor *s)
 		sg_notif_fail(&s->l, n->id, EPERM);
 		return;
 	}
+	/* Whatever is decided, even for a detached process (which may share its root). */
+	if (changes_root(n->data.nr))
+		sg_roots_changed();
 	if (p->exec_pending)
 		check_exec(s, p, tid);
 	if (p->detached) {
 		sg_notif_continue(&s->l, n->id);
 		return;
 	}
+	/* The C library's fstat, which no policy decides. */
+	if (sg_fstat_perform(&s->l, p->pid, p->pidfd))
+		return;
 	if (!p->ids_valid && sg_status_read(tid, &p->st) == 0)
 		p->ids_valid = 1;
 	if ((pd = sg_pending_new()) == NULL) {
 		sg_notif_fail(&s->l, n->id, ENOMEM);
 		return;
 	}
-	if (sg_translate(&s->l, p->pid, s->opt->no_aliases, &pd->call) == -1) {
+	if (decide_on_registers(s, p, pd))
+		return;
+	root = sg_tid_root_is_slash(tid) ? "/" : NULL;
+	if (sg_translate(&s->l, p->pid, s->opt->no_aliases, root, &pd->call) == -1) {
 		finish(pd);
 		return;
 	}
@@ -400,7 +515,8 @@ sg_decide_answer(struct sg_supervisor *s, const struct sg_frame *f)
 	if (strcmp(action, "permit") == 0 || strcmp(action, "detach") == 0) {
 		verdict("permit", 0, "user", &v);
 		sg_send_record(p, &pd->call, &v);
-		permit(s, p, pd, s->opt->inherit, strcmp(action, "detach") == 0);
+		/* The user saw the arguments: the answer rests on them. */
+		permit(s, p, pd, s->opt->inherit, strcmp(action, "detach") == 0, 1);
 	} else if (strcmp(action, "deny") == 0) {
 		verdict("deny", answer_errno(f), "user", &v);
 		deny(s, p, pd, &v);
@@ -461,10 +577,15 @@ sg_decide_policy_arrived(struct sg_supervisor *s, const char *name)
 			break;
 		sg_pending_unlink(oldest);
 		p = sg_process_find(oldest->pid);
-		if (!sg_notif_valid(&s->l, oldest->call.id))
+		if (!sg_notif_valid(&s->l, oldest->call.id)) {
 			finish(oldest);
-		else
+		} else if (p->detached) {
+			/* The policy that came says `detached`: not even this call is decided. */
+			sg_notif_continue(&s->l, oldest->call.id);
+			finish(oldest);
+		} else {
 			decide_call(s, p, oldest);
+		}
 	}
 }
 

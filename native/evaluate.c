@@ -6,9 +6,11 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "evaluate.h"
+#include "index.h"
 
 static const char *
 arg_value(const struct sg_request *req, const char *name, unsigned index)
@@ -112,39 +114,137 @@ predicate_true(const struct sg_rule *r, const struct sg_request *req)
 }
 
 static int
-rule_applies(const struct sg_rule *r, const struct sg_request *req)
+from_memory(const struct sg_request *req, const char *arg)
 {
-	if (strcmp(r->call, req->call) != 0 &&
-	    (req->alias == NULL || strcmp(r->call, req->alias) != 0))
-		return 0;
+	const char *const *m;
+
+	for (m = req->memory; m != NULL && *m != NULL; m++)
+		if (strcmp(*m, arg) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+compares_memory(const struct sg_rule *r, const struct sg_request *req)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nexpr; i++)
+		if (r->expr[i].type == SG_TOK_SYM && from_memory(req, r->expr[i].arg))
+			return 1;
+	return 0;
+}
+
+static void
+decide(const struct sg_rule *r, struct sg_decision *d)
+{
+	d->action = r->action;
+	/* A denial without an error code is EPERM, as in systrace. */
+	if (r->action == SG_ACT_DENY)
+		d->error = r->error != 0 ? r->error : EPERM;
+	d->log = r->log;
+	d->inherit = r->inherit;
+	d->detach = r->detach;
+	d->line = r->line;
+	d->col = r->col;
+}
+
+/* A rule of the call or its alias: 1 when it decides. */
+static int
+try_rule(const struct sg_rule *r, const struct sg_request *req, struct sg_decision *d)
+{
 	if (!predicate_true(r, req))
 		return 0;
-	return r->nexpr == 0 || expr_true(r->expr, 0, req);
+	if (compares_memory(r, req))
+		d->memory = 1;
+	if (r->nexpr != 0 && !expr_true(r->expr, 0, req))
+		return 0;
+	decide(r, d);
+	return 1;
+}
+
+static void
+undecided(struct sg_decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->action = SG_ACT_ASK;
+}
+
+void
+sg_evaluate_each(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
+{
+	const struct sg_rule	*r;
+	size_t			 i;
+
+	undecided(d);
+	for (i = 0; p != NULL && i < p->nrules; i++) {
+		r = &p->rules[i];
+		if (strcmp(r->call, req->call) != 0 &&
+		    (req->alias == NULL || strcmp(r->call, req->alias) != 0))
+			continue;
+		if (try_rule(r, req, d))
+			return;
+	}
+}
+
+/*
+ * Tries the rules of list l from *pos on that come before the policy's rule `limit` (the
+ * next rule of the other list): 1 when one decides. A run of `eq` rules is answered by one
+ * lookup: its first rule with the argument's value, if that comes before `limit`.
+ */
+static int
+walk(const struct sg_policy *p, const struct sg_rules *l, size_t *pos, size_t limit,
+    const struct sg_request *req, struct sg_decision *d)
+{
+	const struct sg_run	*run;
+	const char		*v;
+	long			 m;
+
+	while (*pos < l->n && l->rules[*pos] < limit) {
+		run = l->run_of[*pos] != 0 ? &l->runs[l->run_of[*pos] - 1] : NULL;
+		m = -1;
+		if (run != NULL && (v = arg_value(req, run->arg, run->index)) != NULL)
+			m = sg_run_find(run, p, l, v);
+		if (run == NULL || (m >= 0 && (size_t)m < *pos)) {
+			if (try_rule(&p->rules[l->rules[*pos]], req, d))
+				return 1;
+			(*pos)++;
+			continue;
+		}
+		if (from_memory(req, run->arg))
+			d->memory = 1;
+		if (m >= 0 && l->rules[m] < limit) {
+			decide(&p->rules[l->rules[m]], d);
+			return 1;
+		}
+		while (*pos <= run->last && l->rules[*pos] < limit)
+			(*pos)++;
+	}
+	return 0;
 }
 
 void
 sg_evaluate(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
 {
-	const struct sg_rule	*r;
-	size_t			 i;
+	const struct sg_rules	*a, *b;
+	size_t			 i = 0, j = 0, na, nb;
 
-	memset(d, 0, sizeof(*d));
-	d->action = SG_ACT_ASK;
-	if (p == NULL)
+	if (p == NULL || p->index == NULL) {
+		sg_evaluate_each(p, req, d);
 		return;
-	for (i = 0; i < p->nrules; i++) {
-		r = &p->rules[i];
-		if (!rule_applies(r, req))
-			continue;
-		d->action = r->action;
-		/* A denial without an error code is EPERM, as in systrace. */
-		if (r->action == SG_ACT_DENY)
-			d->error = r->error != 0 ? r->error : EPERM;
-		d->log = r->log;
-		d->inherit = r->inherit;
-		d->detach = r->detach;
-		d->line = r->line;
-		d->col = r->col;
-		return;
+	}
+	undecided(d);
+	a = sg_index_rules(p->index, req->call);
+	b = req->alias != NULL ? sg_index_rules(p->index, req->alias) : NULL;
+	if (b == a)
+		b = NULL;
+	/* The two lists merged in policy order. */
+	for (;;) {
+		na = a != NULL && i < a->n ? a->rules[i] : SIZE_MAX;
+		nb = b != NULL && j < b->n ? b->rules[j] : SIZE_MAX;
+		if (na == SIZE_MAX && nb == SIZE_MAX)
+			return;
+		if (na < nb ? walk(p, a, &i, nb, req, d) : walk(p, b, &j, na, req, d))
+			return;
 	}
 }

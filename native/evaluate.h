@@ -23,6 +23,8 @@ struct sg_request {
 	unsigned long	 uid, gid;
 	const struct sg_targ *args;
 	size_t		 nargs;
+	/* The translations read from the caller's memory (NULL-terminated; NULL: none). */
+	const char *const *memory;
 };
 
 struct sg_decision {
@@ -30,9 +32,19 @@ struct sg_decision {
 	int		 error;		/* for a denial */
 	int		 log, inherit, detach;
 	unsigned	 line, col;	/* 0 when no filter matched */
+	/*
+	 * Whether the decision looked at a translation in req->memory: a filter that was tried
+	 * compares one. When it did not, the kernel may run the call itself (CONTINUE): reading
+	 * the arguments again cannot change a decision that never depended on them.
+	 */
+	int		 memory;
 };
 
+/* The decision, found through the policy's index. */
 void	 sg_evaluate(const struct sg_policy *p, const struct sg_request *req,
+	    struct sg_decision *d);
+/* The same, trying every rule in turn: what sg_evaluate must always agree with (tests). */
+void	 sg_evaluate_each(const struct sg_policy *p, const struct sg_request *req,
 	    struct sg_decision *d);
 
 /* The comparison of one symbol, exposed for the tests. */

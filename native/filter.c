@@ -13,6 +13,7 @@
  */
 
 #include <linux/audit.h>
+#include <linux/fcntl.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <string.h>
@@ -123,14 +124,126 @@ baseline_numbers(int *nrs, size_t max)
 	return n;
 }
 
+/*
+ * Jumps to the two answers at the end of the program are written before the end's place is
+ * known; they are noted here and patched when it is.
+ */
+enum target { TO_NEXT, TO_NOTIFY, TO_ALLOW };
+
+struct fixups {
+	unsigned short	 at[SG_FILTER_MAX * 2];
+	enum target	 to[SG_FILTER_MAX * 2];
+	int		 jt[SG_FILTER_MAX * 2];	/* which offset: jt (1) or jf (0) */
+	size_t		 n;
+};
+
+static int
+note(struct fixups *x, unsigned short at, int jt, enum target to)
+{
+	if (to == TO_NEXT)
+		return 0;
+	if (x->n == sizeof(x->at) / sizeof(x->at[0]))
+		return -1;
+	x->at[x->n] = at;
+	x->to[x->n] = to;
+	x->jt[x->n] = jt;
+	x->n++;
+	return 0;
+}
+
+/* A conditional jump whose outcomes go on to the next instruction, or to an answer. */
+static int
+emit_branch(struct sg_filter *f, struct fixups *x, unsigned short code, unsigned k,
+    enum target on_true, enum target on_false)
+{
+	if (note(x, f->len, 1, on_true) == -1 || note(x, f->len, 0, on_false) == -1)
+		return -1;
+	return emit_jump(f, code, k, 0, 0);
+}
+
+static int
+patch(struct sg_filter *f, const struct fixups *x, unsigned short notify, unsigned short allow)
+{
+	size_t		 i;
+	unsigned	 off;
+
+	for (i = 0; i < x->n; i++) {
+		off = (x->to[i] == TO_NOTIFY ? notify : allow) - x->at[i] - 1U;
+		if (off > 255)
+			return -1;
+		if (x->jt[i])
+			f->insns[x->at[i]].jt = (unsigned char)off;
+		else
+			f->insns[x->at[i]].jf = (unsigned char)off;
+	}
+	return 0;
+}
+
+/* The low 32 bits of an argument: an int, as the kernel reads it. */
+static unsigned
+arg_low(int i)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (unsigned)(offsetof(struct seccomp_data, args) + 8 * (size_t)i);
+#else
+	return (unsigned)(offsetof(struct seccomp_data, args) + 8 * (size_t)i + 4);
+#endif
+}
+
+static unsigned
+arg_high(int i)
+{
+	return arg_low(i) ^ 4U;
+}
+
+/*
+ * newfstatat(fd, NULL, buf, AT_EMPTY_PATH) and statx(fd, NULL, AT_EMPTY_PATH, ...) with
+ * fd >= 0 can only be fstat(fd): since Linux 6.11 the kernel takes a NULL path with
+ * AT_EMPTY_PATH for "the descriptor itself" (vfs_fstat, do_statx_fd), and before it such a
+ * call fails with EFAULT. Nothing in memory is read, so the filter can allow them. The same
+ * calls with "" as the path are what the C library's fstat makes, but "" is in memory, where
+ * the filter cannot look and another thread could write a name: the supervisor takes those
+ * (decide.c).
+ */
+static int
+emit_fstat_form(struct sg_filter *f, struct fixups *x, const char *call, int flags_arg)
+{
+	int		 nr, rc = 0;
+	unsigned short	 skip_from;
+
+	if ((nr = sg_call_number(call)) < 0)
+		return 0;
+	skip_from = f->len;
+	/* Not this call: on to the next check (patched below). */
+	rc |= emit_jump(f, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 0);
+	/* The descriptor is an int: its sign is bit 31 of the low word. */
+	rc |= emit_stmt(f, BPF_LD | BPF_W | BPF_ABS, arg_low(0));
+	rc |= emit_branch(f, x, BPF_JMP | BPF_JSET | BPF_K, 0x80000000U, TO_NOTIFY, TO_NEXT);
+	/* The path pointer, all 64 bits of it, is NULL. */
+	rc |= emit_stmt(f, BPF_LD | BPF_W | BPF_ABS, arg_low(1));
+	rc |= emit_branch(f, x, BPF_JMP | BPF_JEQ | BPF_K, 0, TO_NEXT, TO_NOTIFY);
+	rc |= emit_stmt(f, BPF_LD | BPF_W | BPF_ABS, arg_high(1));
+	rc |= emit_branch(f, x, BPF_JMP | BPF_JEQ | BPF_K, 0, TO_NEXT, TO_NOTIFY);
+	rc |= emit_stmt(f, BPF_LD | BPF_W | BPF_ABS, arg_low(flags_arg));
+	rc |= emit_branch(f, x, BPF_JMP | BPF_JSET | BPF_K, AT_EMPTY_PATH, TO_ALLOW, TO_NOTIFY);
+	if (rc != 0 || f->len - skip_from - 1 > 255)
+		return -1;
+	f->insns[skip_from].jf = (unsigned char)(f->len - skip_from - 1);
+	/* The number is still needed by the next check: load it again. */
+	return emit_stmt(f, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+}
+
 int
 sg_filter_build(struct sg_filter *f)
 {
-	int	 nrs[256];
-	size_t	 n, i;
-	int	 rc = 0;
+	struct fixups	 x;
+	int		 nrs[256];
+	size_t		 n, i;
+	int		 rc = 0;
+	unsigned short	 notify;
 
 	f->len = 0;
+	memset(&x, 0, sizeof(x));
 	n = baseline_numbers(nrs, sizeof(nrs) / sizeof(nrs[0]));
 	rc |= emit_stmt(f, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	rc |= emit_jump(f, BPF_JMP | BPF_JEQ | BPF_K, native_arch(), 1, 0);
@@ -141,11 +254,15 @@ sg_filter_build(struct sg_filter *f)
 	rc |= emit_jump(f, BPF_JMP | BPF_JSET | BPF_K, X32_SYSCALL_BIT, 0, 1);
 	rc |= emit_stmt(f, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
 #endif
-	/* Each comparison jumps over the rest to the ALLOW after the USER_NOTIF. */
 	for (i = 0; i < n; i++)
-		rc |= emit_jump(f, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nrs[i],
-		    (unsigned char)(n - i), 0);
+		rc |= emit_branch(f, &x, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nrs[i], TO_ALLOW,
+		    TO_NEXT);
+	rc |= emit_fstat_form(f, &x, "newfstatat", 3);
+	rc |= emit_fstat_form(f, &x, "statx", 2);
+	notify = f->len;
 	rc |= emit_stmt(f, BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
 	rc |= emit_stmt(f, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	return rc == 0 && n <= 255 ? 0 : -1;
+	if (rc != 0)
+		return -1;
+	return patch(f, &x, notify, notify + 1);
 }

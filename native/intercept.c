@@ -21,12 +21,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "credentials.h"
 #include "filter.h"
 #include "intercept.h"
 
@@ -218,7 +220,7 @@ child_signals(void)
 }
 
 static void
-child_main(int sock, const char *path, char *const argv[])
+child_main(int sock, const struct sg_command *cmd, pid_t supervisor)
 {
 	extern char	**environ;
 	struct handoff	 h;
@@ -226,13 +228,20 @@ child_main(int sock, const char *path, char *const argv[])
 	struct sock_fprog prog;
 	pthread_t	 helper;
 	void		*sent = NULL;
+	const char	*what;
 	int		 fd;
 	char		 go;
 
 	child_signals();
-	/* The supervisor gone means nobody answers: better dead than stuck. */
+	/* Before the filter: set*id calls made under it would wait for the supervisor. */
+	if (cmd->run_as && sg_creds_become(cmd->uid, cmd->gid, &what) == -1)
+		child_fail(sock, what);
+	/* The supervisor gone means nobody answers: better dead than stuck. After the ids,
+	 * since changing them clears the parent-death signal. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
 		child_fail(sock, "prctl(PR_SET_PDEATHSIG)");
+	if (getppid() != supervisor)
+		_exit(127);
 	if (sg_filter_build(&f) == -1) {
 		errno = E2BIG;
 		child_fail(sock, "building the filter");
@@ -257,7 +266,7 @@ child_main(int sock, const char *path, char *const argv[])
 	close(sock);
 	close(h.pipe[0]);
 	close(h.pipe[1]);
-	execve(path, argv, environ);
+	execve(cmd->path, cmd->argv, environ);
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
@@ -304,12 +313,12 @@ receive_listener(int sock, int *fd, int *killable, char *err, size_t errsize)
 }
 
 int
-sg_intercept_launch(struct sg_listener *l, const char *path, char *const argv[],
-    pid_t *child, int *release_fd, char *err, size_t errsize)
+sg_intercept_launch(struct sg_listener *l, const struct sg_command *cmd, pid_t *child,
+    int *release_fd, char *err, size_t errsize)
 {
 	int		 sv[2], killable = 0;
 	uint64_t	 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
-	pid_t		 pid;
+	pid_t		 pid, self = getpid();
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
 		snprintf(err, errsize, "socketpair: %s", strerror(errno));
@@ -323,7 +332,7 @@ sg_intercept_launch(struct sg_listener *l, const char *path, char *const argv[],
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		child_main(sv[1], path, argv);
+		child_main(sv[1], cmd, self);
 	}
 	close(sv[1]);
 	*child = pid;
@@ -406,8 +415,46 @@ sg_notif_return(struct sg_listener *l, uint64_t id, long long val)
 	return respond(l, id, val, 0, 0);
 }
 
+/*
+ * ADDFD wakes the caller to install the descriptor, and waits for it. That wake-up is an
+ * ordinary one (unlike an answer's, SYNC_WAKE_UP), and the scheduler sends the caller to an
+ * idle CPU rather than to this one, which is busy with the supervisor: on a VM whose idle
+ * CPUs halt, waking one costs more than the whole call. So for the length of the ioctl the
+ * caller may run only on the supervisor's CPU, where the supervisor is about to sleep; its
+ * affinity is given back at once. A caller held to other CPUs is left alone.
+ */
+static int
+hold_here(pid_t tid, cpu_set_t *saved)
+{
+	cpu_set_t	 here;
+	int		 cpu;
+
+	if ((cpu = sched_getcpu()) < 0 || cpu >= CPU_SETSIZE ||
+	    sched_getaffinity(tid, sizeof(*saved), saved) == -1 ||
+	    !CPU_ISSET(cpu, saved) || CPU_COUNT(saved) == 1)
+		return 0;
+	CPU_ZERO(&here);
+	CPU_SET(cpu, &here);
+	return sched_setaffinity(tid, sizeof(here), &here) == 0;
+}
+
+static int
+addfd(struct sg_listener *l, struct seccomp_notif_addfd *add, pid_t tid)
+{
+	cpu_set_t	 saved;
+	int		 held, fd, err;
+
+	held = hold_here(tid, &saved);
+	fd = ioctl(l->fd, SECCOMP_IOCTL_NOTIF_ADDFD, add);
+	err = errno;
+	if (held)
+		sched_setaffinity(tid, sizeof(saved), &saved);
+	errno = err;
+	return fd;
+}
+
 int
-sg_notif_addfd(struct sg_listener *l, uint64_t id, int srcfd, int cloexec)
+sg_notif_addfd(struct sg_listener *l, uint64_t id, pid_t tid, int srcfd, int cloexec)
 {
 	struct seccomp_notif_addfd add;
 	int		 fd;
@@ -418,7 +465,7 @@ sg_notif_addfd(struct sg_listener *l, uint64_t id, int srcfd, int cloexec)
 	add.newfd_flags = cloexec ? O_CLOEXEC : 0;
 	if (l->features & SG_FEAT_ADDFD_SEND) {
 		add.flags = SECCOMP_ADDFD_FLAG_SEND;
-		if ((fd = ioctl(l->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) >= 0)
+		if ((fd = addfd(l, &add, tid)) >= 0)
 			return fd;
 		if (errno != EINVAL)
 			return -errno;
@@ -449,8 +496,7 @@ read_proc_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
 }
 
 ssize_t
-sg_mem_read(const struct sg_listener *l, uint64_t id, pid_t pid, uint64_t addr, void *buf,
-    size_t len)
+sg_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
 {
 	struct iovec	 local = { buf, len };
 	struct iovec	 remote = { (void *)(uintptr_t)addr, len };
@@ -459,19 +505,48 @@ sg_mem_read(const struct sg_listener *l, uint64_t id, pid_t pid, uint64_t addr, 
 	n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
 	if (n == -1 && (errno == ENOSYS || errno == EPERM))
 		n = read_proc_mem(pid, addr, buf, len);
-	if (n == -1)
+	return n;
+}
+
+static ssize_t
+write_proc_mem(pid_t pid, uint64_t addr, const void *buf, size_t len)
+{
+	char	 path[64];
+	int	 fd;
+	ssize_t	 n;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
 		return -1;
-	/* The pid may have been reused between the notification and the read. */
-	if (!sg_notif_valid(l, id)) {
-		errno = ESRCH;
-		return -1;
-	}
+	n = pwrite(fd, buf, len, (off_t)addr);
+	close(fd);
 	return n;
 }
 
 int
-sg_mem_read_string(const struct sg_listener *l, uint64_t id, pid_t pid, uint64_t addr,
-    char *buf, size_t size)
+sg_mem_write(const struct sg_listener *l, uint64_t id, pid_t pid, uint64_t addr,
+    const void *buf, size_t len)
+{
+	struct iovec	 local = { (void *)(uintptr_t)buf, len };
+	struct iovec	 remote = { (void *)(uintptr_t)addr, len };
+	ssize_t		 n;
+
+	if (!sg_notif_valid(l, id)) {
+		errno = ESRCH;
+		return -1;
+	}
+	n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
+	if (n == -1 && (errno == ENOSYS || errno == EPERM))
+		n = write_proc_mem(pid, addr, buf, len);
+	if (n != (ssize_t)len) {
+		errno = EFAULT;
+		return -1;
+	}
+	return 0;
+}
+
+int
+sg_mem_read_string(pid_t pid, uint64_t addr, char *buf, size_t size)
 {
 	size_t		 got = 0, want;
 	ssize_t		 n;
@@ -486,7 +561,7 @@ sg_mem_read_string(const struct sg_listener *l, uint64_t id, pid_t pid, uint64_t
 		want = page - ((addr + got) % page);
 		if (want > size - 1 - got)
 			want = size - 1 - got;
-		if ((n = sg_mem_read(l, id, pid, addr + got, buf + got, want)) <= 0) {
+		if ((n = sg_mem_read(pid, addr + got, buf + got, want)) <= 0) {
 			if (n == 0)
 				errno = EFAULT;
 			return -1;

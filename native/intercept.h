@@ -28,12 +28,21 @@ struct sg_listener {
 /* Probes what the running kernel offers before anything is launched. */
 int	 sg_intercept_probe(struct sg_listener *l);
 
+/* What to run, and as whom. */
+struct sg_command {
+	const char	*path;		/* absolute */
+	char *const	*argv;
+	int		 run_as;	/* take on uid and gid before anything else */
+	uid_t		 uid;
+	gid_t		 gid;
+};
+
 /*
- * Forks the command. The child installs the filter and hands the listener over before it
- * executes anything, then waits for sg_intercept_release. path is absolute.
+ * Forks the command. The child takes on its ids, installs the filter and hands the listener
+ * over before it executes anything, then waits for sg_intercept_release.
  */
-int	 sg_intercept_launch(struct sg_listener *l, const char *path, char *const argv[],
-	    pid_t *child, int *release_fd, char *err, size_t errsize);
+int	 sg_intercept_launch(struct sg_listener *l, const struct sg_command *cmd, pid_t *child,
+	    int *release_fd, char *err, size_t errsize);
 /* Lets the child execute the command. */
 int	 sg_intercept_release(int release_fd);
 
@@ -44,18 +53,29 @@ int	 sg_notif_valid(const struct sg_listener *l, uint64_t id);
 int	 sg_notif_continue(struct sg_listener *l, uint64_t id);
 int	 sg_notif_fail(struct sg_listener *l, uint64_t id, int error);
 int	 sg_notif_return(struct sg_listener *l, uint64_t id, long long val);
-/* Installs srcfd in the caller and makes it the call's result; -errno on failure. */
-int	 sg_notif_addfd(struct sg_listener *l, uint64_t id, int srcfd, int cloexec);
+/*
+ * Installs srcfd in the caller (thread tid) and makes it the call's result; -errno on
+ * failure.
+ */
+int	 sg_notif_addfd(struct sg_listener *l, uint64_t id, pid_t tid, int srcfd, int cloexec);
 
 /*
- * Reads the caller's memory, then checks the notification is still valid, so the bytes
- * belong to the caller that made the call (its pid may otherwise have been reused).
- * Returns the bytes read, or -1.
+ * Reads the caller's memory. Its pid may have been reused since the notification came (the
+ * caller killed and reaped): what was read then belongs to another process. A decision made
+ * on it is harmless as long as its only effect is the answer, which the kernel refuses for a
+ * notification that is no longer valid; anything more (a question, a record, an open) must
+ * first check sg_notif_valid (decide.c). Returns the bytes read, or -1 (errno ESRCH: no such
+ * process).
  */
-ssize_t	 sg_mem_read(const struct sg_listener *l, uint64_t id, pid_t pid, uint64_t addr,
-	    void *buf, size_t len);
+ssize_t	 sg_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
+/*
+ * Writes into the caller's memory, for a call performed on its behalf: first checks that the
+ * notification is still valid (errno ESRCH if not), so that pid is still the caller. 0 when
+ * all of buf was written, -1 otherwise (errno EFAULT for memory the caller cannot write).
+ */
+int	 sg_mem_write(const struct sg_listener *l, uint64_t id, pid_t pid, uint64_t addr,
+	    const void *buf, size_t len);
 /* A NUL-terminated string of at most size - 1 bytes; -1 (errno ENAMETOOLONG) if longer. */
-int	 sg_mem_read_string(const struct sg_listener *l, uint64_t id, pid_t pid, uint64_t addr,
-	    char *buf, size_t size);
+int	 sg_mem_read_string(pid_t pid, uint64_t addr, char *buf, size_t size);
 
 #endif /* SYSGATE_INTERCEPT_H */

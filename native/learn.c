@@ -1,6 +1,7 @@
 /*
- * A hash set of the calls learning mode has recorded: the key is the call's name, alias and
- * every translation, so `cat /etc/hostname` is recorded once however often it runs. The set
+ * A hash set of the calls learning mode has recorded: the key is the policy the call ran under,
+ * the call's name, alias and every translation, so `cat /etc/hostname` is recorded once however
+ * often it runs, and once more for each other program that does the same. The set
  * is bounded; when full, calls are recorded every time rather than forgotten.
  */
 
@@ -47,14 +48,15 @@ append(char *key, size_t *len, const char *s)
 	return 0;
 }
 
-/* name NUL alias NUL (translation NUL value NUL)* */
+/* policy NUL name NUL alias NUL (translation NUL value NUL)* */
 static int
-make_key(const struct sg_syscall *c, char *key, size_t *len)
+make_key(const char *policy, const struct sg_syscall *c, char *key, size_t *len)
 {
 	size_t	 i;
 
 	*len = 0;
-	if (append(key, len, c->name) == -1 || append(key, len, c->alias ? c->alias : "") == -1)
+	if (append(key, len, policy) == -1 || append(key, len, c->name) == -1 ||
+	    append(key, len, c->alias ? c->alias : "") == -1)
 		return -1;
 	for (i = 0; i < c->ntargs; i++)
 		if (append(key, len, c->targs[i].name) == -1 ||
@@ -64,7 +66,7 @@ make_key(const struct sg_syscall *c, char *key, size_t *len)
 }
 
 int
-sg_learn_first(const struct sg_syscall *c)
+sg_learn_first(const char *policy, const struct sg_syscall *c)
 {
 	static char	 key[KEY_MAX];
 	size_t		 len, i;
@@ -73,7 +75,7 @@ sg_learn_first(const struct sg_syscall *c)
 
 	if (slots == NULL && (slots = calloc(SLOTS, sizeof(*slots))) == NULL)
 		return 1;
-	if (make_key(c, key, &len) == -1)
+	if (make_key(policy, c, key, &len) == -1)
 		return 1;
 	h = fnv1a(key, len);
 	for (i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {

@@ -7,7 +7,7 @@
 
 #include "translate.h"
 
-/* 1 when this call with these translations was not seen before (and is now), else 0. */
-int	 sg_learn_first(const struct sg_syscall *c);
+/* 1 when this call with these translations was not seen under this policy before (and is now). */
+int	 sg_learn_first(const char *policy, const struct sg_syscall *c);
 
 #endif /* SYSGATE_LEARN_H */

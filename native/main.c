@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "filter.h"
 #include "options.h"
@@ -37,6 +38,13 @@ main(int argc, char *argv[])
 	if (opt.print_baseline) {
 		print_baseline();
 		return 0;
+	}
+	/* Only root may hand a command other ids; the supervisor itself stays root. */
+	if (opt.run_as && geteuid() != 0) {
+		fprintf(stderr, "sysgate-supervisor: --run-as %u:%u needs root; this supervisor "
+		    "runs as uid %u\n", (unsigned)opt.run_uid, (unsigned)opt.run_gid,
+		    (unsigned)geteuid());
+		return 1;
 	}
 	return sg_session_run(&opt);
 }

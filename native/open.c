@@ -89,14 +89,15 @@ sg_open_perform(struct sg_listener *l, const struct sg_syscall *c, const struct 
 		sg_notif_fail(l, c->id, EXDEV);
 		return 0;
 	}
-	if (must_continue(c->path, how.flags))
+	/* A directory, or a file opened only as a place (O_PATH), neither blocks nor is a tty. */
+	if (!(how.flags & (O_DIRECTORY | O_PATH)) && must_continue(c->path, how.flags))
 		return 1;
 	cloexec = (how.flags & O_CLOEXEC) != 0;
 	how.flags |= O_CLOEXEC | O_NOCTTY;
 	how.resolve |= RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	if (!sg_notif_valid(l, c->id))
 		return 0;
-	if (sg_creds_assume(st, &saved) == -1) {
+	if (sg_creds_assume(st, creating(how.flags), &saved) == -1) {
 		err = EPERM;
 		fd = -1;
 	} else {
@@ -113,7 +114,7 @@ sg_open_perform(struct sg_listener *l, const struct sg_syscall *c, const struct 
 		sg_notif_fail(l, c->id, err);
 		return 0;
 	}
-	rc = sg_notif_addfd(l, c->id, fd, cloexec);
+	rc = sg_notif_addfd(l, c->id, c->tid, fd, cloexec);
 	close(fd);
 	if (rc < 0)
 		sg_notif_fail(l, c->id, -rc);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,8 @@ sg_usage(void)
 {
 	fprintf(stderr,
 	    "usage: sysgate-supervisor --control-fd N [--mode ask|enforce|learn] [-i|--inherit]\n"
-	    "           [-u|--no-aliases] [--on-host-loss kill|deny] -- command [arg ...]\n"
+	    "           [-u|--no-aliases] [--on-host-loss kill|deny] [--run-as UID:GID]\n"
+	    "           -- command [arg ...]\n"
 	    "       sysgate-supervisor --print-baseline | --version\n");
 }
 
@@ -56,6 +58,38 @@ parse_fd(const char *s, int *fd)
 	return 0;
 }
 
+/* An id: decimal, below (id_t)-1, which the set*id calls take for "unchanged". */
+static int
+parse_id(const char *s, const char **end, unsigned long *id)
+{
+	char	*e;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*id = strtoul(s, &e, 10);
+	if (errno != 0 || *id >= UINT32_MAX)
+		return -1;
+	*end = e;
+	return 0;
+}
+
+/* UID:GID, both numbers: the host has looked the names up already. */
+static int
+parse_run_as(const char *s, struct sg_options *o)
+{
+	unsigned long	 uid, gid;
+	const char	*end;
+
+	if (parse_id(s, &end, &uid) == -1 || *end != ':' ||
+	    parse_id(end + 1, &end, &gid) == -1 || *end != '\0')
+		return -1;
+	o->run_as = 1;
+	o->run_uid = (uid_t)uid;
+	o->run_gid = (gid_t)gid;
+	return 0;
+}
+
 static int
 option(int argc, char *argv[], int *i, struct sg_options *o)
 {
@@ -84,6 +118,10 @@ option(int argc, char *argv[], int *i, struct sg_options *o)
 			o->mode = SG_MODE_LEARN;
 		else
 			return -1;
+	} else if (matches(a, "--run-as")) {
+		if ((v = value_of(argc, argv, i, "--run-as")) == NULL ||
+		    parse_run_as(v, o) == -1)
+			return -1;
 	} else if (matches(a, "--on-host-loss")) {
 		if ((v = value_of(argc, argv, i, "--on-host-loss")) == NULL)
 			return -1;
@@ -101,7 +139,7 @@ option(int argc, char *argv[], int *i, struct sg_options *o)
 int
 sg_options_parse(int argc, char *argv[], struct sg_options *o)
 {
-	int	 i;
+	int	 i, start;
 
 	memset(o, 0, sizeof(*o));
 	o->control_fd = -1;
@@ -112,8 +150,10 @@ sg_options_parse(int argc, char *argv[], struct sg_options *o)
 		}
 		if (argv[i][0] != '-')
 			break;
+		start = i;
 		if (option(argc, argv, &i, o) == -1) {
-			fprintf(stderr, "sysgate-supervisor: bad option: %s\n", argv[i]);
+			fprintf(stderr, "sysgate-supervisor: bad option: %s%s%s\n", argv[start],
+			    i > start ? " " : "", i > start ? argv[i] : "");
 			return -1;
 		}
 	}

@@ -5,6 +5,8 @@
 #ifndef SYSGATE_OPTIONS_H
 #define SYSGATE_OPTIONS_H
 
+#include <sys/types.h>
+
 enum sg_mode { SG_MODE_ASK, SG_MODE_ENFORCE, SG_MODE_LEARN };
 enum sg_host_loss { SG_LOSS_KILL, SG_LOSS_DENY };
 
@@ -14,6 +16,9 @@ struct sg_options {
 	int		 inherit;	/* -i: a process keeps its policy across execve */
 	int		 no_aliases;	/* -u: fsread and fswrite rules never apply */
 	enum sg_host_loss on_host_loss;
+	int		 run_as;	/* --run-as: the command runs with these ids */
+	uid_t		 run_uid;
+	gid_t		 run_gid;
 	int		 print_baseline;
 	int		 version;
 	char		**argv;		/* the command and its arguments */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "index.h"
 #include "policy.h"
 
 #define RULES_MAX	100000
@@ -454,6 +455,11 @@ sg_policy_read(const char *text, size_t len, char *err, size_t errsize)
 		sg_policy_free(p);
 		return NULL;
 	}
+	if (sg_index_build(p) == -1) {
+		snprintf(err, errsize, "out of memory");
+		sg_policy_free(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -477,6 +483,7 @@ policy_clear(struct sg_policy *p)
 {
 	size_t	 i;
 
+	sg_index_free(p->index);
 	for (i = 0; i < p->nrules; i++)
 		rule_free(&p->rules[i]);
 	free(p->rules);

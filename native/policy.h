@@ -9,6 +9,8 @@
 #include <regex.h>
 #include <stddef.h>
 
+struct sg_index;
+
 enum sg_action { SG_ACT_PERMIT, SG_ACT_DENY, SG_ACT_ASK };
 enum sg_op { SG_OP_EQ, SG_OP_NEQ, SG_OP_MATCH, SG_OP_SUB, SG_OP_NSUB, SG_OP_RE, SG_OP_INPATH };
 enum sg_tok { SG_TOK_TRUE, SG_TOK_NOT, SG_TOK_AND, SG_TOK_OR, SG_TOK_SYM };
@@ -47,6 +49,7 @@ struct sg_policy {
 	int		 detached;
 	struct sg_rule	*rules;
 	size_t		 nrules;
+	struct sg_index	*index;		/* index.h: each call's rules */
 };
 
 /*

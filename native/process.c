@@ -23,9 +23,11 @@ static size_t nexited, nlive;
 
 struct tid_entry {
 	pid_t		 tid, tgid;
+	int		 root_slash;	/* 1: its root is "/"; 0: not known */
 	struct tid_entry *next;
 };
 static struct tid_entry *tids[BUCKETS];
+static int roots_unsettled;
 
 static unsigned
 bucket(pid_t pid)
@@ -163,7 +165,37 @@ sg_tid_process(pid_t tid, struct sg_status *st, int *fresh)
 	}
 	t->tid = tid;
 	t->tgid = st->tgid;
+	t->root_slash = 0;
 	return st->tgid;
+}
+
+int
+sg_tid_root_is_slash(pid_t tid)
+{
+	struct tid_entry *t;
+	char		 path[64], root[2];
+
+	for (t = tids[bucket(tid)]; t != NULL && t->tid != tid; t = t->next)
+		;
+	if (t != NULL && t->root_slash && !roots_unsettled)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)tid);
+	/* "/" reads as one byte; anything longer is another root. */
+	if (readlink(path, root, sizeof(root)) != 1 || root[0] != '/')
+		return 0;
+	if (t != NULL)
+		t->root_slash = 1;
+	return 1;
+}
+
+void
+sg_roots_changed(void)
+{
+	/*
+	 * For good: the call takes effect only after its answer, when another thread sharing the
+	 * root may already have read it again. Programs that change roots read it every time.
+	 */
+	roots_unsettled = 1;
 }
 
 void

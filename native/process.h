@@ -45,6 +45,15 @@ size_t		 sg_process_live(void);
 pid_t		 sg_tid_process(pid_t tid, struct sg_status *st, int *fresh);
 void		 sg_tid_forget(pid_t tgid);
 
+/*
+ * Whether a thread's root directory is the supervisor's own ("/"): read from /proc/TID/root
+ * once and remembered, until a traced process makes a call that can change a root
+ * (sg_roots_changed); from then on it is read every time.
+ */
+int		 sg_tid_root_is_slash(pid_t tid);
+/* A call that can change a root (chroot, pivot_root, setns, unshare, a mount) was made. */
+void		 sg_roots_changed(void);
+
 /* Reads where /proc/PID/exe points and its device and inode; -1 if the process is gone. */
 int		 sg_exe_read(pid_t pid, char *path, size_t size, dev_t *dev, ino_t *ino);
 

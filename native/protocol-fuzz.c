@@ -42,12 +42,17 @@ read_policy(const char *text, size_t len)
 {
 	char			 err[256];
 	struct sg_policy	*p;
+	static const char *const memory[] = { "filename", NULL };
 	struct sg_targ		 arg = { "filename", 0, "/etc/passwd" };
-	struct sg_request	 req = { "openat", "fsread", 0, 0, &arg, 1 };
-	struct sg_decision	 d;
+	struct sg_request	 req = { "openat", "fsread", 0, 0, &arg, 1, memory };
+	struct sg_decision	 d, each;
 
 	if ((p = sg_policy_read(text, len, err, sizeof(err))) != NULL) {
+		/* The index must never change a decision. */
 		sg_evaluate(p, &req, &d);
+		sg_evaluate_each(p, &req, &each);
+		if (memcmp(&d, &each, sizeof(d)) != 0)
+			abort();
 		sg_policy_free(p);
 	}
 }

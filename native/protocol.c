@@ -354,7 +354,8 @@ out_append(struct sg_out *o, const char *s, size_t n)
 	size_t	 ncap;
 	char	*nd;
 
-	if (o->failed)
+	/* Nothing to add: s may then be NULL (an empty nested value never allocated). */
+	if (o->failed || n == 0)
 		return;
 	if (n > SG_FRAME_MAX - o->len) {
 		o->failed = 1;

@@ -19,7 +19,7 @@ struct sg_resolve_in {
 	const char	*path;
 	int		 follow;	/* follow a symbolic link in the last component */
 	int		 empty_ok;	/* AT_EMPTY_PATH: "" names dirfd itself */
-	const char	*root;		/* NULL: the caller's root; else this (openat2 IN_ROOT) */
+	const char	*root;		/* NULL: the caller's root, read from /proc; else this */
 };
 
 /*

@@ -1,12 +1,21 @@
 /*
  * One supervised session, start to end: greet the host, take its policies until `start`,
- * launch the command, then one single-threaded loop over the listener, the control socket, a
- * signalfd, a timer and each process's pidfd, until the last traced task is gone.
+ * launch the command, then two loops until the last traced task is gone. The listener thread
+ * waits for notifications in SECCOMP_IOCTL_NOTIF_RECV itself; the main thread waits in epoll
+ * for everything else: the control socket, a signalfd, a timer, each process's pidfd, and the
+ * listener's hangup. One lock makes them take turns, so the rest of the supervisor runs as if
+ * it were single-threaded.
  *
- * The loop never waits on one question: a held call stays in the kernel while the loop goes
- * on receiving the others. Questions of a process that died are found on SIGCHLD, on its
- * pidfd, and on a timer (a killed thread's call can vanish without its process exiting), and
- * cancelled.
+ * Why the listener has a thread of its own: with SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP the
+ * kernel wakes a task waiting in NOTIF_RECV on the CPU of the task that made the call, and
+ * the answer wakes that task on the supervisor's CPU: the two hand the CPU to each other
+ * instead of waking one another across CPUs. A wait in epoll loses that hint (epoll's own
+ * wake-up is an ordinary one), and on a small VM the cross-CPU wake-ups were most of what a
+ * notified call cost.
+ *
+ * Neither loop waits on one question: a held call stays in the kernel while the loops go
+ * on. Questions of a process that died are found on SIGCHLD, on its pidfd, and on a timer (a
+ * killed thread's call can vanish without its process exiting), and cancelled.
  */
 
 #include <sys/epoll.h>
@@ -18,6 +27,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +58,12 @@ struct session {
 	int			 command_done;
 	int			 command_status;	/* as a shell reports it */
 	int			 terminate;		/* a signal asked the supervisor to stop */
+	int			 watching_out;		/* EPOLLOUT on the control socket */
+	int			 stopping;		/* the session is over */
 };
+
+/* Taken by each loop for everything it does but wait. */
+static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 send_hello(const struct sg_listener *l)
@@ -255,16 +270,11 @@ on_timer(struct session *ss)
 		sg_decide_sweep(&ss->s);
 }
 
+/* The main loop watches the listener for its hangup only: no task is left that runs the filter. */
 static void
 on_listener(struct session *ss, uint32_t events)
 {
-	if (events & EPOLLIN) {
-		if (sg_notif_recv(&ss->s.l) == 0)
-			sg_decide_notification(&ss->s);
-		return;
-	}
 	if (events & (EPOLLHUP | EPOLLERR)) {
-		/* No task is left that runs the filter. */
 		ss->listener_hup = 1;
 		epoll_ctl(ss->s.epfd, EPOLL_CTL_DEL, ss->s.l.fd, NULL);
 	}
@@ -322,42 +332,92 @@ dispatch(struct session *ss, const struct epoll_event *ev)
 	}
 }
 
+/* After a turn: frames that could not be written wait for the socket to take them. */
 static void
-update_output_interest(struct session *ss, int *watching_out)
+end_turn(struct session *ss)
 {
 	struct epoll_event	 ev;
 	int			 want;
 
+	if (!ss->s.host_gone && sg_control_lost())
+		host_lost(ss);
 	if (ss->s.host_gone)
 		return;
 	want = sg_control_has_output();
-	if (want == *watching_out)
+	if (want == ss->watching_out)
 		return;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN | (want ? EPOLLOUT : 0);
 	ev.data.u64 = TAG_CONTROL << 32;
 	if (epoll_ctl(ss->s.epfd, EPOLL_CTL_MOD, sg_control_fd(), &ev) == 0)
-		*watching_out = want;
+		ss->watching_out = want;
+}
+
+static int
+listener_hung_up(int fd)
+{
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR));
+}
+
+/* The listener thread: one notification after another, each decided in its turn. */
+static void *
+listener_loop(void *arg)
+{
+	struct session	*ss = arg;
+	int		 err;
+
+	for (;;) {
+		if (sg_notif_recv(&ss->s.l) == -1) {
+			/* ENOENT: the caller died before its call was read, or no task is left. */
+			err = errno;
+			if (err == ENOENT && !listener_hung_up(ss->s.l.fd))
+				continue;
+			break;
+		}
+		pthread_mutex_lock(&turn);
+		if (ss->s.fatal) {
+			/* The main loop is about to kill the tree: nothing runs on meanwhile. */
+			sg_notif_fail(&ss->s.l, ss->s.l.notif->id, EPERM);
+		} else if (!ss->stopping) {
+			sg_decide_notification(&ss->s);
+			end_turn(ss);
+		}
+		pthread_mutex_unlock(&turn);
+	}
+	if (err != ENOENT) {
+		/* A listener that fails otherwise leaves calls nobody answers. */
+		pthread_mutex_lock(&turn);
+		syslog(LOG_ERR, "SECCOMP_IOCTL_NOTIF_RECV: %s", strerror(err));
+		ss->s.fatal = 1;
+		pthread_mutex_unlock(&turn);
+	}
+	return NULL;
 }
 
 static void
 run_loop(struct session *ss)
 {
 	struct epoll_event	 events[EVENTS_MAX];
-	int			 n, i, watching_out = 0;
+	int			 n, i;
 
+	pthread_mutex_lock(&turn);
 	while (!(ss->listener_hup && ss->command_done) && !ss->s.fatal) {
-		update_output_interest(ss, &watching_out);
+		pthread_mutex_unlock(&turn);
 		n = epoll_wait(ss->s.epfd, events, EVENTS_MAX, -1);
+		pthread_mutex_lock(&turn);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			break;
 		for (i = 0; i < n; i++)
 			dispatch(ss, &events[i]);
-		if (!ss->s.host_gone && sg_control_lost())
-			host_lost(ss);
+		end_turn(ss);
 	}
+	/* The listener thread may still be between notifications: it decides nothing more. */
+	ss->stopping = 1;
+	pthread_mutex_unlock(&turn);
 }
 
 static void
@@ -390,16 +450,24 @@ send_exit(int status)
 static int
 launch(struct session *ss, char *argv[])
 {
-	char	 path[PATH_MAX], err[512];
-	int	 release;
+	struct sg_command	 cmd;
+	char			 path[PATH_MAX], err[512];
+	int			 release;
 
 	find_command(argv[0], path, sizeof(path), ss->s.command_path);
-	if (sg_intercept_launch(&ss->s.l, path, argv, &ss->s.command, &release, err,
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.path = path;
+	cmd.argv = argv;
+	cmd.run_as = ss->s.opt->run_as;
+	cmd.uid = ss->s.opt->run_uid;
+	cmd.gid = ss->s.opt->run_gid;
+	if (sg_intercept_launch(&ss->s.l, &cmd, &ss->s.command, &release, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "sysgate-supervisor: cannot start %s: %s\n", argv[0], err);
 		return -1;
 	}
-	if (epoll_add(ss->s.epfd, ss->s.l.fd, TAG_LISTENER, EPOLLIN) == -1)
+	/* No EPOLLIN: a notification must not wake this loop, only the hangup. */
+	if (epoll_add(ss->s.epfd, ss->s.l.fd, TAG_LISTENER, 0) == -1)
 		return -1;
 	send_started(ss->s.command);
 	ss->started = 1;
@@ -412,6 +480,7 @@ int
 sg_session_run(const struct sg_options *opt)
 {
 	static struct session	 ss;
+	pthread_t		 listener;
 
 	memset(&ss, 0, sizeof(ss));
 	ss.s.opt = opt;
@@ -440,7 +509,14 @@ sg_session_run(const struct sg_options *opt)
 			kill(ss.s.command, SIGKILL);
 		return 1;
 	}
+	if ((errno = pthread_create(&listener, NULL, listener_loop, &ss)) != 0) {
+		fprintf(stderr, "sysgate-supervisor: cannot start the listener thread: %s\n",
+		    strerror(errno));
+		sg_kill_tree(&ss.s);
+		return 1;
+	}
 	run_loop(&ss);
+	/* Nothing below runs at the same time as a decision (stopping is set). */
 	if (ss.s.fatal) {
 		sg_kill_tree(&ss.s);
 		ss.command_status = 70;

@@ -158,7 +158,7 @@ do_decide(const struct sg_frame *f, struct sg_out *o)
 	unsigned long		 uid = 0, gid = 0;
 	struct sg_policy	*p;
 	struct sg_request	 req;
-	struct sg_decision	 d;
+	struct sg_decision	 d, each;
 	struct decoded_args	 a;
 	const char		*why = NULL;
 
@@ -187,6 +187,7 @@ do_decide(const struct sg_frame *f, struct sg_out *o)
 		send_error(o, why, 0);
 		return;
 	}
+	memset(&req, 0, sizeof(req));
 	req.call = call;
 	req.alias = alias[0] != '\0' ? alias : NULL;
 	req.uid = uid;
@@ -194,7 +195,12 @@ do_decide(const struct sg_frame *f, struct sg_out *o)
 	req.args = a.targs;
 	req.nargs = a.n;
 	sg_evaluate(p, &req, &d);
+	sg_evaluate_each(p, &req, &each);
 	args_free(&a);
+	if (memcmp(&d, &each, sizeof(d)) != 0) {
+		send_error(o, "the policy's index and its rules one by one decide differently", 0);
+		return;
+	}
 	sg_out_verb(o, "decision");
 	sg_out_str(o, "action", action_names[d.action]);
 	sg_out_num(o, "errno", d.error);

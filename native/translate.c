@@ -43,6 +43,7 @@ struct decoding {
 	int			 have_how;
 	struct open_how_raw	 how;
 	int			 gone;
+	const char		*root;		/* the caller's root, when known */
 };
 
 static int
@@ -109,7 +110,8 @@ read_or_gone(struct decoding *d, uint64_t addr, void *buf, size_t len)
 {
 	ssize_t	 n;
 
-	n = sg_mem_read(d->l, d->c->id, d->c->tid, addr, buf, len);
+	d->c->read_memory = 1;
+	n = sg_mem_read(d->c->tid, addr, buf, len);
 	if (n == -1 && errno == ESRCH)
 		d->gone = 1;
 	return n == (ssize_t)len ? 0 : -1;
@@ -118,7 +120,8 @@ read_or_gone(struct decoding *d, uint64_t addr, void *buf, size_t len)
 static int
 string_or_gone(struct decoding *d, uint64_t addr, char *buf, size_t size)
 {
-	if (sg_mem_read_string(d->l, d->c->id, d->c->tid, addr, buf, size) == 0)
+	d->c->read_memory = 1;
+	if (sg_mem_read_string(d->c->tid, addr, buf, size) == 0)
 		return 0;
 	if (errno == ESRCH)
 		d->gone = 1;
@@ -293,6 +296,7 @@ add_path(struct decoding *d, int i)
 		in.path = raw;
 		in.follow = follows(d, a);
 		in.empty_ok = empty_path_ok(d);
+		in.root = d->root;
 		rc = sg_resolve(&in, name, sizeof(name), &missing);
 	}
 	if (rc != 0)
@@ -438,11 +442,11 @@ is_id_change(const char *name)
 	return 0;
 }
 
-int
-sg_translate(const struct sg_listener *l, pid_t tgid, int no_aliases, struct sg_syscall *c)
+/* The call itself: what every decision needs. */
+static void
+call_of(const struct sg_listener *l, pid_t tgid, struct sg_syscall *c)
 {
-	struct decoding	 d;
-	int		 i;
+	int	 i;
 
 	memset(c, 0, sizeof(*c));
 	c->id = l->notif->id;
@@ -459,9 +463,43 @@ sg_translate(const struct sg_listener *l, pid_t tgid, int no_aliases, struct sg_
 	c->changes_ids = is_id_change(c->name);
 	if (strcmp(c->name, "creat") == 0)
 		c->oflags = O_CREAT | O_WRONLY | O_TRUNC;
+}
+
+int
+sg_translate_registers(const struct sg_listener *l, pid_t tgid, int no_aliases,
+    struct sg_syscall *c)
+{
+	struct decoding	 d;
+	int		 i;
+
+	call_of(l, tgid, c);
 	memset(&d, 0, sizeof(d));
 	d.l = l;
 	d.c = c;
+	if ((d.desc = describe(c->name)) == NULL)
+		return 0;
+	for (i = 0; i < d.desc->nargs; i++) {
+		if (d.desc->args[i].kind == SG_K_OPENHOW)
+			return -1;
+		if (d.desc->args[i].kind == SG_K_OFLAGS)
+			c->oflags = (int)c->args[i];
+	}
+	if (!no_aliases)
+		c->alias = alias_of(&d);
+	return 0;
+}
+
+int
+sg_translate(const struct sg_listener *l, pid_t tgid, int no_aliases, const char *root,
+    struct sg_syscall *c)
+{
+	struct decoding	 d;
+
+	call_of(l, tgid, c);
+	memset(&d, 0, sizeof(d));
+	d.l = l;
+	d.c = c;
+	d.root = root;
 	if ((d.desc = describe(c->name)) == NULL)
 		return 0;
 	translate_args(&d);

@@ -35,13 +35,21 @@ struct sg_syscall {
 	uint64_t	 resolve;	/* openat2's RESOLVE_* */
 	int		 is_exec;
 	int		 changes_ids;	/* set*id, setgroups, capset, umask: re-read the caller's ids */
+	int		 read_memory;	/* some translation came from the caller's memory */
 };
 
 /*
- * Fills c from the notification l->notif. -1 when the notification became invalid while
- * the caller's memory was read (it died, or its call was interrupted).
+ * Fills c from the notification l->notif; names are resolved inside root (NULL: the caller's
+ * root, read from /proc). -1 when the caller was found gone while its memory was read. What was read may still belong to another process (a reused pid): see
+ * sg_mem_read.
  */
 int	 sg_translate(const struct sg_listener *l, pid_t tgid, int no_aliases,
+	    const char *root, struct sg_syscall *c);
+/*
+ * Fills what c's registers alone say: its name, numbers, open flags and alias, and no
+ * translation. -1 when even the alias needs the caller's memory (openat2's flags).
+ */
+int	 sg_translate_registers(const struct sg_listener *l, pid_t tgid, int no_aliases,
 	    struct sg_syscall *c);
 void	 sg_syscall_free(struct sg_syscall *c);
 

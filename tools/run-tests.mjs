@@ -1,6 +1,6 @@
 // Runs every test with node's test runner: the compiled unit and integration tests beside the
-// code in build/, and the end-to-end tests in e2e/. Prints the runner's own report, then one
-// closing line `N passed, N failed, N skipped`.
+// code in build/, the end-to-end tests in e2e/, and the supervisor's own in native/tests. Prints
+// the runner's own report, then one closing line `N passed, N failed, N skipped`.
 import { readdirSync, readFileSync, rmSync, existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -8,17 +8,23 @@ import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 
+// Programs the tests run (native/tests/programs) are not tests themselves, whatever their names.
+const notTests = join(root, 'native', 'tests', 'programs');
+
 function testFiles(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && /\.test\.(m?js)$/.test(e.name))
+    .filter((e) => !join(e.parentPath ?? e.path, '/').startsWith(join(notTests, '/')))
     .map((e) => join(e.parentPath ?? e.path, e.name))
     .sort();
 }
 
 const only = process.argv.slice(2);
 const files =
-  only.length > 0 ? only : ['build', 'tools', 'e2e'].flatMap((dir) => testFiles(join(root, dir)));
+  only.length > 0
+    ? only
+    : ['build', 'tools', 'e2e', 'native/tests'].flatMap((dir) => testFiles(join(root, dir)));
 if (files.length === 0) {
   console.error('no test files found: run `npm run build` first');
   process.exit(1);

@@ -92,15 +92,17 @@ export function decodeDecisionRecord(f: Fields): DecisionRecord {
     action,
     errno: optionalNumber(f, 'errno') ?? 0,
     by,
-    line: optionalNumber(f, 'line'),
-    col: optionalNumber(f, 'col'),
+    // The supervisor sends 0 when no rule decided.
+    line: by === 'rule' ? optionalNumber(f, 'line') : null,
+    col: by === 'rule' ? optionalNumber(f, 'col') : null,
     log: f.text('log') === '1',
   };
 }
 
 export function decodeProcessEvent(f: Fields): ProcessEvent {
   const event = text(f, 'event');
-  if (event !== 'fork' && event !== 'exec' && event !== 'exit') throw new Error(`unknown process event "${event}"`);
+  if (event !== 'fork' && event !== 'exec' && event !== 'exit')
+    throw new Error(`unknown process event "${event}"`);
   return {
     event,
     pid: number(f, 'pid'),

@@ -1,0 +1,145 @@
+/*
+ * The BPF program, run by a small interpreter of the instructions it uses: which calls the
+ * kernel allows by itself, which it sends to the supervisor, and which it kills.
+ */
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check.h"
+#include "filter.h"
+#include "names.h"
+
+#ifndef SECCOMP_RET_USER_NOTIF
+#define SECCOMP_RET_USER_NOTIF	0x7fc00000U
+#endif
+#ifndef SECCOMP_RET_KILL_PROCESS
+#define SECCOMP_RET_KILL_PROCESS 0x80000000U
+#endif
+#define AT_EMPTY_PATH		0x1000
+#define AT_FDCWD		(-100)
+
+static struct sg_filter prog;
+
+/* Classic BPF as the kernel runs it: the instructions sg_filter_build emits, nothing else. */
+static uint32_t
+run(const struct seccomp_data *d)
+{
+	uint32_t	 a = 0, word;
+	size_t		 pc;
+
+	for (pc = 0; pc < prog.len; pc++) {
+		const struct sock_filter *i = &prog.insns[pc];
+
+		switch (i->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (i->k + 4 > sizeof(*d))
+				return 0xdead;
+			memcpy(&word, (const char *)d + i->k, 4);
+			a = word;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & i->k) != 0 ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += i->k;
+			break;
+		case BPF_RET | BPF_K:
+			return i->k;
+		default:
+			return 0xbad;
+		}
+	}
+	return 0xe0d;
+}
+
+static uint32_t
+call(const char *name, int64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	struct seccomp_data	 d;
+
+	memset(&d, 0, sizeof(d));
+#if defined(__x86_64__)
+	d.arch = AUDIT_ARCH_X86_64;
+#else
+	d.arch = AUDIT_ARCH_AARCH64;
+#endif
+	d.nr = sg_call_number(name);
+	d.args[0] = (uint64_t)a0;
+	d.args[1] = a1;
+	d.args[2] = a2;
+	d.args[3] = a3;
+	return run(&d);
+}
+
+static void
+baseline_and_others(void)
+{
+	struct seccomp_data	 d;
+
+	CHECK(call("read", 0, 0, 0, 0) == SECCOMP_RET_ALLOW);
+	CHECK(call("close", 3, 0, 0, 0) == SECCOMP_RET_ALLOW);
+	CHECK(call("fstat", 3, 0x1000, 0, 0) == SECCOMP_RET_ALLOW);
+	CHECK(call("openat", AT_FDCWD, 0x1000, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("execve", 0x1000, 0x2000, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	/* What could get around the filter is never allowed by it. */
+	CHECK(call("io_uring_setup", 8, 0x1000, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("seccomp", 1, 0, 0x1000, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("ptrace", 16, 1, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("process_vm_writev", 1, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("userfaultfd", 0, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("bpf", 0, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	/* Another ABI is killed. */
+	memset(&d, 0, sizeof(d));
+	d.arch = AUDIT_ARCH_I386;
+	d.nr = 3;
+	CHECK(run(&d) == SECCOMP_RET_KILL_PROCESS);
+#if defined(__x86_64__)
+	d.arch = AUDIT_ARCH_X86_64;
+	d.nr = 0x40000000U | 0;
+	CHECK(run(&d) == SECCOMP_RET_KILL_PROCESS);
+#endif
+}
+
+/* newfstatat(fd, NULL, buf, AT_EMPTY_PATH) and statx(fd, NULL, AT_EMPTY_PATH, ...) alone. */
+static void
+fstat_forms(void)
+{
+	CHECK(call("newfstatat", 3, 0, 0x1000, AT_EMPTY_PATH) == SECCOMP_RET_ALLOW);
+	CHECK(call("newfstatat", 0, 0, 0x1000, AT_EMPTY_PATH | 0x100) == SECCOMP_RET_ALLOW);
+	/* A path in memory, even "", goes to the supervisor. */
+	CHECK(call("newfstatat", 3, 0x1000, 0x2000, AT_EMPTY_PATH) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("newfstatat", 3, 1ULL << 32, 0x2000, AT_EMPTY_PATH) == SECCOMP_RET_USER_NOTIF);
+	/* AT_FDCWD (or any negative int) would be the working directory: not a descriptor. */
+	CHECK(call("newfstatat", AT_FDCWD, 0, 0x2000, AT_EMPTY_PATH) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("newfstatat", (int64_t)0xffffffff80000000ULL, 0, 0, AT_EMPTY_PATH) ==
+	    SECCOMP_RET_USER_NOTIF);
+	/* Only the low 32 bits of an int argument count, as for the kernel. */
+	CHECK(call("newfstatat", (int64_t)0x100000003ULL, 0, 0x2000, AT_EMPTY_PATH) ==
+	    SECCOMP_RET_ALLOW);
+	CHECK(call("newfstatat", 3, 0, 0x2000, 0) == SECCOMP_RET_USER_NOTIF);
+	/* The flags are newfstatat's fourth argument and statx's third. */
+	CHECK(call("newfstatat", 3, 0, AT_EMPTY_PATH, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("statx", 3, 0, AT_EMPTY_PATH, 0x7ff) == SECCOMP_RET_ALLOW);
+	CHECK(call("statx", 3, 0, 0, AT_EMPTY_PATH) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("statx", 3, 0x1000, AT_EMPTY_PATH, 0x7ff) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("statx", AT_FDCWD, 0, AT_EMPTY_PATH, 0x7ff) == SECCOMP_RET_USER_NOTIF);
+	/* The checks leave the number as it was for what follows them. */
+	CHECK(call("openat", 3, 0, 0, AT_EMPTY_PATH) == SECCOMP_RET_USER_NOTIF);
+}
+
+int
+main(void)
+{
+	CHECK(sg_filter_build(&prog) == 0);
+	baseline_and_others();
+	fstat_forms();
+	return check_summary("test-filter");
+}
