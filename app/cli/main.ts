@@ -1,5 +1,6 @@
 // The `sysgate` command line: dispatches to the policy tools (and, as they land, to tracing).
 
+import { runGui } from './gui-command.js';
 import { runPolicyCommand } from './policy-command.js';
 import { RUN_USAGE, runTraced } from './run-command.js';
 import { packageVersion } from './version.js';
@@ -8,12 +9,17 @@ const USAGE = `${RUN_USAGE}
        sysgate policy check FILE...
        sysgate policy fmt FILE
        sysgate policy which PROGRAM
+       sysgate gui [--web] [--port N] [--no-open]
        sysgate --help | --version
 
 Policy tools:
   policy check FILE...   report errors and warnings (file:line:col); exit 1 on any error
   policy fmt FILE        print the policy in its canonical layout on standard output
   policy which PROGRAM   which policy file applies to PROGRAM, and why
+
+The desktop app:
+  gui                    open sysgate's window (the web shell where Electron is not installed)
+  gui --web [--port N]   serve the window on 127.0.0.1 only; --port 0 picks a free port
 `;
 
 /** Runs the command line and gives the exit status. Output goes to stdout and stderr. */
@@ -32,5 +38,6 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === 'policy') return runPolicyCommand(rest);
+  if (first === 'gui') return runGui(rest);
   return runTraced(argv);
 }

@@ -1,20 +1,18 @@
 // `sysgate [-AaeituUV] [-c user:group] [-d policydir] [-E logfile] [-f file] command [args...]`:
 // runs a command under the supervisor with systrace's flags.
 
-import { decideCall } from '../common/policy/evaluate.js';
-import { parsePolicy } from '../common/policy/parser.js';
-import { printPolicy } from '../common/policy/printer.js';
 import type { Filter } from '../common/policy/ast.js';
 import { errnoNumber } from '../common/calls/index.js';
+import { answerOfRule } from '../core/session/answers.js';
 import type { Answer, DecisionRecord, Question } from '../common/session/events.js';
 import { callSummary, systraceLogLine } from '../common/session/log-line.js';
 import { Accounts } from '../core/accounts.js';
-import { mergeLearned } from '../core/learn/learned-policy.js';
+import { Learning } from '../core/learn/learned-policy.js';
 import { fileSink, streamSink, syslogSink, type LineSink } from '../core/log/denial-log.js';
 import { packagePath } from '../core/package-paths.js';
 import { PolicyStore } from '../core/policy/store.js';
 import { resolveProgram } from '../core/program-path.js';
-import { currentMacros, PolicySource, sectionOf, type SessionPolicy } from '../core/session/policy-source.js';
+import { currentMacros, PolicySource, type SessionPolicy } from '../core/session/policy-source.js';
 import { Supervisor, type Mode } from '../core/supervisor/supervisor.js';
 import { getopt, UsageError, type ParsedOptions } from './options.js';
 import { Terminal, TerminalPrompter } from './text-prompt.js';
@@ -77,7 +75,7 @@ class TracedRun {
   private readonly store: PolicyStore;
   private readonly policies: PolicySource;
   private readonly sink: LineSink;
-  private readonly learned = new Map<string, DecisionRecord[]>();
+  private readonly learning = new Learning();
   private terminal: Terminal | null = null;
   private prompter: TerminalPrompter | null = null;
   private supervisor: Supervisor | null = null;
@@ -110,7 +108,8 @@ class TracedRun {
     if (mode === 'ask') {
       this.terminal = Terminal.open();
       if (this.terminal !== null) this.prompter = new TerminalPrompter(this.terminal, this.macros);
-      else if (this.options.flags.has('t')) return this.fail('-t needs a terminal to ask on, and there is none');
+      else if (this.options.flags.has('t'))
+        return this.fail('-t needs a terminal to ask on, and there is none');
       else mode = 'enforce';
     }
     let first: SessionPolicy;
@@ -158,11 +157,13 @@ class TracedRun {
   private runAs(): { uid: number; gid: number } | null | string {
     const spec = this.options.values.get('c')?.at(-1);
     if (spec === undefined) return null;
-    if (process.getuid?.() !== 0) return '-c needs root: only root may run a command as another user';
+    if (process.getuid?.() !== 0)
+      return '-c needs root: only root may run a command as another user';
     const [user, group] = spec.split(':');
     const uid = this.accounts.userId(user ?? '');
     const gid = this.accounts.groupId(group ?? '');
-    if (uid === undefined || gid === undefined) return `-c ${spec}: expected user:group (names or numbers) that exist`;
+    if (uid === undefined || gid === undefined)
+      return `-c ${spec}: expected user:group (names or numbers) that exist`;
     return { uid, gid };
   }
 
@@ -180,14 +181,14 @@ class TracedRun {
   }
 
   private record(record: DecisionRecord): void {
-    if (record.by === 'learn') {
-      const list = this.learned.get(record.policy) ?? [];
-      list.push(record);
-      this.learned.set(record.policy, list);
-      return;
-    }
+    if (record.by === 'learn') return this.learning.add(record);
     if (record.action === 'deny' || record.log) {
-      this.sink.write(systraceLogLine(record, { userName: this.accounts.userName(record.uid), ...this.policyFacts(record.policy) }));
+      this.sink.write(
+        systraceLogLine(record, {
+          userName: this.accounts.userName(record.uid),
+          ...this.policyFacts(record.policy),
+        }),
+      );
     }
   }
 
@@ -200,58 +201,47 @@ class TracedRun {
   private async ask(question: Question): Promise<void> {
     const prompter = this.prompter;
     const supervisor = this.supervisor!;
-    if (prompter === null) return supervisor.answer(question.id, { action: 'deny', errno: errnoNumber('eperm')! });
+    if (prompter === null)
+      return supervisor.answer(question.id, { action: 'deny', errno: errnoNumber('eperm')! });
     for (;;) {
-      const answer = await prompter.ask(question, callSummary(question, this.policyFacts(question.policy)));
+      const answer = await prompter.ask(
+        question,
+        callSummary(question, this.policyFacts(question.policy)),
+      );
       if (answer.kind === 'once') return supervisor.answer(question.id, answer.answer);
       const decided = await this.addRule(question, answer.filter);
       if (decided !== null) return supervisor.answer(question.id, decided);
-      this.terminal?.output.write('That rule does not decide this call; it was added all the same.\n');
+      this.terminal?.output.write(
+        'That rule does not decide this call; it was added all the same.\n',
+      );
     }
   }
 
   /** Adds a rule to the question's policy, saves and pushes it; gives its answer to the question. */
   private async addRule(question: Question, filter: Filter): Promise<Answer | null> {
-    const current = await this.policies.policyFor(question.policy);
-    const { file } = parsePolicy(current.text, current.origin?.path ?? question.policy);
-    const section = sectionOf(file, question.policy);
-    const lines = file.lines;
-    const headerAt = section?.header ? lines.indexOf(section.header) : -1;
-    let at = headerAt + 1;
-    while (at < lines.length && lines[at]!.kind !== 'header') at++;
-    lines.splice(at, 0, filter);
-    const text = printPolicy(file);
-    const updated = this.policies.replace(question.policy, text);
-    this.supervisor?.sendPolicy(question.policy, updated.compiled);
+    const { policy } = await this.policies.addRule(question.policy, filter);
+    this.supervisor?.sendPolicy(question.policy, policy.compiled);
     try {
-      const saved = await this.store.save(question.policy, text);
+      const saved = await this.store.save(question.policy, policy.text);
       this.terminal?.output.write(`Added to ${saved}\n`);
     } catch (e) {
       this.say(`${(e as Error).message}; the rule applies to this run only`);
     }
-    const decision = decideCall({ header: null, filters: [filter], detached: false }, question, { macros: this.macros });
-    if (decision.filter === null || decision.action === 'ask') return null;
-    if (decision.action === 'permit') return { action: 'permit' };
-    return { action: 'deny', errno: errnoNumber(decision.errno ?? 'eperm') ?? errnoNumber('eperm')! };
+    return answerOfRule(filter, question, this.macros);
   }
 
   private async saveLearned(): Promise<void> {
-    for (const [program, records] of this.learned) {
-      let existing: string;
-      try {
-        existing = (await this.policies.policyFor(program)).text;
-      } catch (e) {
-        this.say(`${(e as Error).message}\nsysgate: nothing learned for ${program} was saved`);
-        continue;
-      }
-      const { text, added } = mergeLearned(program, existing, records, { macros: this.macros, noAliases: this.noAliases });
-      if (added === 0) continue;
-      try {
-        const path = await this.store.save(program, text);
-        this.say(`learned ${added} rule${added === 1 ? '' : 's'} for ${program}: ${path}`);
-      } catch (e) {
-        this.say((e as Error).message);
-      }
+    const results = await this.learning.save(this.policies, this.store, {
+      macros: this.macros,
+      noAliases: this.noAliases,
+    });
+    for (const result of results) {
+      if ('error' in result)
+        this.say(`nothing learned for ${result.program} was saved: ${result.error}`);
+      else
+        this.say(
+          `learned ${result.added} rule${result.added === 1 ? '' : 's'} for ${result.program}: ${result.path}`,
+        );
     }
   }
 

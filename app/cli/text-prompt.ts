@@ -28,12 +28,18 @@ const HELP =
   'or a rule such as: filename match "/tmp/*" then permit\n';
 
 /** Parses one answer typed for `question`; a string is what to tell the user instead. */
-export function parseAnswer(text: string, question: Question, macros: Macros): TerminalAnswer | string {
+export function parseAnswer(
+  text: string,
+  question: Question,
+  macros: Macros,
+): TerminalAnswer | string {
   const typed = text.trim();
   const once = /^(permit|deny)(?:\[([a-z0-9]+)\])?$/i.exec(typed);
   if (once !== null) {
     if (once[1]!.toLowerCase() === 'permit') {
-      return once[2] === undefined ? { kind: 'once', answer: { action: 'permit' } } : `permit takes no [${once[2]}] here\n${HELP}`;
+      return once[2] === undefined
+        ? { kind: 'once', answer: { action: 'permit' } }
+        : `permit takes no [${once[2]}] here\n${HELP}`;
     }
     const errno = errnoNumber(once[2] ?? 'eperm');
     if (errno === undefined) return `unknown error name "${once[2]}"\n`;
@@ -48,14 +54,17 @@ export function parseAnswer(text: string, question: Question, macros: Macros): T
   }
   if (typed === '' || typed === 'help' || typed === '?') return HELP;
   if (/^\S+$/.test(typed)) return `"${typed}" is not an answer.\n${HELP}`;
-  const withCall = /^[A-Za-z0-9_]+-[A-Za-z0-9_]+\s*:/.test(typed) ? typed : `native-${name}: ${typed}`;
+  const withCall = /^[A-Za-z0-9_]+-[A-Za-z0-9_]+\s*:/.test(typed)
+    ? typed
+    : `native-${name}: ${typed}`;
   return ruleAnswer(withCall);
 }
 
 function ruleAnswer(text: string): TerminalAnswer | string {
   const { filter, diagnostics } = parseFilter(text, '<answer>');
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (filter === null || errors.length > 0) return errors.map(formatDiagnostic).join('\n') + '\n' + HELP;
+  if (filter === null || errors.length > 0)
+    return errors.map(formatDiagnostic).join('\n') + '\n' + HELP;
   return { kind: 'rule', filter };
 }
 
@@ -153,7 +162,9 @@ export class TerminalPrompter {
     this.terminal.output.write(`${waiting.summary}\n`);
     for (;;) {
       this.terminal.output.write('Answer: ');
-      const line = this.closed ? null : await new Promise<string | null>((r) => (this.pendingLine = r));
+      const line = this.closed
+        ? null
+        : await new Promise<string | null>((r) => (this.pendingLine = r));
       this.pendingLine = null;
       if (this.current !== waiting) break;
       if (line === null) {

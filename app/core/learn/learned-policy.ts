@@ -1,14 +1,15 @@
 // Learning mode (-A) as systrace had it: every call the program made becomes a rule that permits
 // it, with aliases, added to the program's policy after what the policy already permits.
 
-import type { Filter, PolicyFile } from '../../common/policy/ast.js';
+import { appendRule } from '../../common/policy/edit.js';
 import { decideCall } from '../../common/policy/evaluate.js';
 import { quoteString } from '../../common/policy/lexer.js';
 import { parseFilter, parsePolicy } from '../../common/policy/parser.js';
 import { printPolicy } from '../../common/policy/printer.js';
 import type { Macros } from '../../common/policy/request.js';
 import type { DecisionRecord } from '../../common/session/events.js';
-import { emptyPolicy, sectionOf } from '../session/policy-source.js';
+import type { PolicyStore } from '../policy/store.js';
+import { emptyPolicy, sectionOf, type PolicySource } from '../session/policy-source.js';
 
 /** The translations a learned rule keeps exact; a call with none of them is permitted outright. */
 const KEPT = ['filename', 'sockaddr', 'uid', 'gid'] as const;
@@ -18,7 +19,9 @@ export function learnedRule(record: DecisionRecord, noAliases: boolean): string 
   const name = record.alias !== null && !noAliases ? record.alias : record.call;
   const kept = KEPT.find((t) => (record.args[t]?.length ?? 0) > 0);
   if (kept === undefined) return `native-${name}: permit`;
-  const conditions = record.args[kept]!.map((value, i) => `${kept}${i === 0 ? '' : `[${i}]`} eq ${quoteString(value)}`);
+  const conditions = record.args[kept]!.map(
+    (value, i) => `${kept}${i === 0 ? '' : `[${i}]`} eq ${quoteString(value)}`,
+  );
   return `native-${name}: ${conditions.join(' and ')} then permit`;
 }
 
@@ -39,7 +42,8 @@ export function mergeLearned(
   options: { macros: Macros; noAliases: boolean },
 ): LearnedPolicy {
   const { file } = parsePolicy(existing, program);
-  if (sectionOf(file, program) === undefined) file.lines.push(...parsePolicy(emptyPolicy(program)).file.lines);
+  if (sectionOf(file, program) === undefined)
+    file.lines.push(...parsePolicy(emptyPolicy(program)).file.lines);
   const seen = new Set<string>();
   let added = 0;
   for (const record of learned) {
@@ -47,20 +51,58 @@ export function mergeLearned(
     if (seen.has(text)) continue;
     seen.add(text);
     const section = sectionOf(file, program)!;
-    const request = { call: record.call, alias: options.noAliases ? null : record.alias, args: record.args, uid: record.uid, gid: record.gid };
+    const request = {
+      call: record.call,
+      alias: options.noAliases ? null : record.alias,
+      args: record.args,
+      uid: record.uid,
+      gid: record.gid,
+    };
     // A call the policy already decides, either way, needs no rule (a new one would never match).
-    if (decideCall(section, request, { macros: options.macros, noAliases: options.noAliases }).action !== 'ask') continue;
-    insertAfterSection(file, program, parseFilter(text).filter!);
+    if (
+      decideCall(section, request, { macros: options.macros, noAliases: options.noAliases })
+        .action !== 'ask'
+    )
+      continue;
+    appendRule(file, program, parseFilter(text).filter!);
     added++;
   }
   return { text: printPolicy(file), added };
 }
 
-function insertAfterSection(file: PolicyFile, program: string, filter: Filter): void {
-  const start = file.lines.findIndex((l) => l.kind === 'header' && l.type === 'Policy' && l.name === program);
-  let end = start + 1;
-  while (end < file.lines.length && file.lines[end]!.kind !== 'header') end++;
-  // After the section's last rule, before any blank lines or comments that lead to the next one.
-  while (end > start + 1 && file.lines[end - 1]!.kind !== 'filter' && file.lines[end - 1]!.kind !== 'detached') end--;
-  file.lines.splice(end, 0, filter);
+export type LearnedResult =
+  { program: string; path: string; added: number } | { program: string; error: string };
+
+/** What a learning run recorded, program by program, until it is saved into their policies. */
+export class Learning {
+  private readonly learned = new Map<string, DecisionRecord[]>();
+
+  /** Keeps a record the supervisor sent in learning mode; other records are not for it. */
+  add(record: DecisionRecord): void {
+    if (record.by !== 'learn') return;
+    const list = this.learned.get(record.policy) ?? [];
+    list.push(record);
+    this.learned.set(record.policy, list);
+  }
+
+  /** Adds what each program did to its policy and saves it in the user's directory. */
+  async save(
+    policies: PolicySource,
+    store: PolicyStore,
+    options: { macros: Macros; noAliases: boolean },
+  ): Promise<LearnedResult[]> {
+    const results: LearnedResult[] = [];
+    for (const [program, records] of this.learned) {
+      try {
+        const existing = (await policies.policyFor(program)).text;
+        const { text, added } = mergeLearned(program, existing, records, options);
+        if (added === 0) continue;
+        results.push({ program, path: await store.save(program, text), added });
+      } catch (e) {
+        results.push({ program, error: (e as Error).message });
+      }
+    }
+    this.learned.clear();
+    return results;
+  }
 }

@@ -19,7 +19,10 @@ export function syslogSocket(): string {
  * Sends lines to syslog as `sysgate[PID]: line`, facility authpriv. A syslog that cannot be
  * reached is reported once through `onProblem`; the lines are then dropped.
  */
-export function syslogSink(onProblem: (message: string) => void, socket = syslogSocket()): LineSink {
+export function syslogSink(
+  onProblem: (message: string) => void,
+  socket = syslogSocket(),
+): LineSink {
   let logger: ChildProcess | null = null;
   let failed = false;
   const fail = (why: string): void => {
@@ -33,15 +36,20 @@ export function syslogSink(onProblem: (message: string) => void, socket = syslog
       fail('no such socket');
       return null;
     }
-    const child = spawn('logger', ['--socket', socket, '--tag', `sysgate[${process.pid}]`, '--priority', 'authpriv.notice'], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      'logger',
+      ['--socket', socket, '--tag', `sysgate[${process.pid}]`, '--priority', 'authpriv.notice'],
+      {
+        stdio: ['pipe', 'ignore', 'pipe'],
+      },
+    );
     child.on('error', (e) => fail(e.message));
     child.stdin!.on('error', () => undefined);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('exit', (code) => {
-      if (code !== 0) fail(stderr.trim().replace(/^logger: /, '') || `logger exited with status ${code}`);
+      if (code !== 0)
+        fail(stderr.trim().replace(/^logger: /, '') || `logger exited with status ${code}`);
     });
     return child;
   };

@@ -4,12 +4,18 @@
 
 import { homedir, userInfo } from 'node:os';
 
-import { sectionsOf, type PolicyFile, type PolicySection } from '../../common/policy/ast.js';
+import {
+  sectionsOf,
+  type Filter,
+  type PolicyFile,
+  type PolicySection,
+} from '../../common/policy/ast.js';
+import { appendRule } from '../../common/policy/edit.js';
 import { compilePolicy } from '../../common/policy/compile.js';
 import { formatDiagnostic, hasErrors } from '../../common/policy/diagnostics.js';
 import { quoteString } from '../../common/policy/lexer.js';
 import { parsePolicy } from '../../common/policy/parser.js';
-import { printFilter } from '../../common/policy/printer.js';
+import { printFilter, printPolicy } from '../../common/policy/printer.js';
 import type { Macros } from '../../common/policy/request.js';
 import { Accounts } from '../accounts.js';
 import type { PolicyLookup, PolicyStore } from '../policy/store.js';
@@ -24,7 +30,9 @@ export interface SessionPolicy {
   file: PolicyFile;
   text: string;
   section: PolicySection;
-  /** The compiled form sent to the supervisor. */
+  /** Rules kept for this session only, applied after the file's. */
+  sessionRules: Filter[];
+  /** The compiled form sent to the supervisor: the file's rules, then the session's. */
   compiled: string;
   /** Rules the supervisor will not see, and why. */
   problems: string[];
@@ -44,6 +52,7 @@ export function currentMacros(cwd = process.cwd()): Macros {
 export class PolicySource {
   private readonly accounts = new Accounts();
   private readonly loaded = new Map<string, SessionPolicy>();
+  private readonly sessionRules = new Map<string, Filter[]>();
 
   constructor(
     private readonly store: PolicyStore,
@@ -56,10 +65,47 @@ export class PolicySource {
     const known = this.loaded.get(program);
     if (known !== undefined) return known;
     const origin = await this.store.lookup(program);
-    const text = origin === null ? await this.newPolicy(program) : (await this.store.load(origin.path)).text;
+    const text =
+      origin === null ? await this.newPolicy(program) : (await this.store.load(origin.path)).text;
     const policy = this.build(program, origin, text);
     this.loaded.set(program, policy);
     return policy;
+  }
+
+  /**
+   * Adds a rule at the end of a program's policy (an "always" answer) and gives the policy with
+   * its new compiled form, and the 1-based line the rule is on. Saving it is the caller's choice.
+   */
+  async addRule(program: string, filter: Filter): Promise<{ policy: SessionPolicy; line: number }> {
+    const current = await this.policyFor(program);
+    const { file } = parsePolicy(current.text, current.origin?.path ?? program);
+    const index = appendRule(file, program, filter);
+    // printPolicy writes one line per line of the file, so the index is the line.
+    return { policy: this.replace(program, printPolicy(file)), line: index + 1 };
+  }
+
+  /** Adds a rule that lasts as long as this session, after the program's own rules. */
+  async addSessionRule(program: string, filter: Filter): Promise<SessionPolicy> {
+    const current = await this.policyFor(program);
+    this.sessionRules.set(program, [...(this.sessionRules.get(program) ?? []), filter]);
+    return this.replace(program, current.text);
+  }
+
+  /**
+   * Reads a program's policy again after its file changed outside this session; gives the new
+   * policy, or null when this session never loaded it.
+   */
+  async reload(program: string): Promise<SessionPolicy | null> {
+    const previous = this.loaded.get(program);
+    if (previous === undefined) return null;
+    this.loaded.delete(program);
+    try {
+      return await this.policyFor(program);
+    } catch (e) {
+      // A broken edit keeps the policy the session had; the caller reports why.
+      this.loaded.set(program, previous);
+      throw e;
+    }
   }
 
   /** Replaces a program's policy text (a rule was added); gives the new compiled form. */
@@ -76,7 +122,12 @@ export class PolicySource {
    */
   private async newPolicy(program: string): Promise<string> {
     const base = await this.store.template(BASE_TEMPLATE);
-    const rules = base === null ? [] : sectionsOf(base.file).find((s) => s.header?.type === 'Template' && s.header.name === BASE_TEMPLATE)?.filters ?? [];
+    const rules =
+      base === null
+        ? []
+        : (sectionsOf(base.file).find(
+            (s) => s.header?.type === 'Template' && s.header.name === BASE_TEMPLATE,
+          )?.filters ?? []);
     const from = base === null ? '' : `\t# The rules below come from the template ${base.path}\n`;
     return (
       emptyPolicy(program) +
@@ -98,14 +149,19 @@ export class PolicySource {
       const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
       throw new PolicyLoadError(`the policy for ${program} has errors:\n${errors.join('\n')}`);
     }
-    const section = sectionOf(file, program) ?? sectionOf(parsePolicy(emptyPolicy(program)).file, program)!;
-    const { text: compiled, problems } = compilePolicy(section, {
-      macros: this.macros,
-      noAliases: this.options.noAliases,
-      resolveUser: (name) => this.accounts.userId(name),
-      resolveGroup: (name) => this.accounts.groupId(name),
-    });
-    return { program, origin, file, text, section, compiled, problems };
+    const section =
+      sectionOf(file, program) ?? sectionOf(parsePolicy(emptyPolicy(program)).file, program)!;
+    const sessionRules = this.sessionRules.get(program) ?? [];
+    const { text: compiled, problems } = compilePolicy(
+      { ...section, filters: [...section.filters, ...sessionRules] },
+      {
+        macros: this.macros,
+        noAliases: this.options.noAliases,
+        resolveUser: (name) => this.accounts.userId(name),
+        resolveGroup: (name) => this.accounts.groupId(name),
+      },
+    );
+    return { program, origin, file, text, section, sessionRules, compiled, problems };
   }
 }
 

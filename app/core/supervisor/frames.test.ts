@@ -16,30 +16,54 @@ test('a frame carries any bytes in its values: spaces, newlines, NUL', () => {
 });
 
 test('nested fields read back as fields', () => {
-  const encoded = encodeFrame('record', { args: { filename: '/a b', 'filename.1': '/c' }, argv: { 0: 'ls', 1: '-l' } });
-  assert.equal(encoded.toString(), 'record args=31:filename=4:/a b filename.1=2:/c argv=13:0=2:ls 1=2:-l\n');
+  const encoded = encodeFrame('record', {
+    args: { filename: '/a b', 'filename.1': '/c' },
+    argv: { 0: 'ls', 1: '-l' },
+  });
+  assert.equal(
+    encoded.toString(),
+    'record args=31:filename=4:/a b filename.1=2:/c argv=13:0=2:ls 1=2:-l\n',
+  );
   const [frame] = frames(new FrameReader().push(encoded));
   assert.equal(frame?.fields.nested('args').text('filename.1'), '/c');
   assert.equal(frame?.fields.nested('argv').text('1'), '-l');
 });
 
 test('frames split at every byte boundary are read whole', () => {
-  const stream = Buffer.concat([encodeFrame('hello', { version: 1 }), encodeFrame('started', { pid: 42 }), encodeFrame('start')]);
+  const stream = Buffer.concat([
+    encodeFrame('hello', { version: 1 }),
+    encodeFrame('started', { pid: 42 }),
+    encodeFrame('start'),
+  ]);
   const reader = new FrameReader();
   const got: Frame[] = [];
   for (const byte of stream) got.push(...frames(reader.push(Buffer.from([byte]))));
-  assert.deepEqual(got.map((f) => f.verb), ['hello', 'started', 'start']);
+  assert.deepEqual(
+    got.map((f) => f.verb),
+    ['hello', 'started', 'start'],
+  );
 });
 
 test('a malformed frame is an error at its byte offset, and reading goes on after it', () => {
   const reader = new FrameReader();
   const good = encodeFrame('hello', { version: 1 });
-  const items = reader.push(Buffer.concat([good, Buffer.from('ask id=1:xy\n'), Buffer.from('BAD\n'), encodeFrame('start')]));
+  const items = reader.push(
+    Buffer.concat([good, Buffer.from('ask id=1:xy\n'), Buffer.from('BAD\n'), encodeFrame('start')]),
+  );
   const errors = items.filter((i): i is FrameError => i instanceof FrameError);
-  assert.deepEqual(frames(items).map((f) => f.verb), ['hello', 'start']);
+  assert.deepEqual(
+    frames(items).map((f) => f.verb),
+    ['hello', 'start'],
+  );
   assert.equal(errors.length, 2);
-  assert.deepEqual([errors[0]!.message, errors[0]!.offset], ['expected a space before the next field', good.length + 10]);
-  assert.deepEqual([errors[1]!.message, errors[1]!.offset], ['expected a verb of lower-case letters and dashes', good.length + 12]);
+  assert.deepEqual(
+    [errors[0]!.message, errors[0]!.offset],
+    ['expected a space before the next field', good.length + 10],
+  );
+  assert.deepEqual(
+    [errors[1]!.message, errors[1]!.offset],
+    ['expected a verb of lower-case letters and dashes', good.length + 12],
+  );
 });
 
 test('every malformed shape is named', () => {
@@ -74,7 +98,11 @@ test('a value longer than a frame may be is refused without waiting for it', () 
 
 test('random and mutated bytes never throw, and every error points into what was read', () => {
   const random = seededRandom(5);
-  const sample = encodeFrame('ask', { id: 1, args: { filename: '/etc/passwd' }, argv: { 0: 'cat' } });
+  const sample = encodeFrame('ask', {
+    id: 1,
+    args: { filename: '/etc/passwd' },
+    argv: { 0: 'cat' },
+  });
   for (let i = 0; i < 5000; i++) {
     const noise = Buffer.from(sample);
     for (let j = 0; j < 1 + Math.floor(random() * 6); j++) {

@@ -62,7 +62,8 @@ export type FieldValue = string | number | Buffer | { [key: string]: FieldValue 
 export function encodeFrame(verb: string, fields: Record<string, FieldValue> = {}): Buffer {
   if (!/^[a-z-]+$/.test(verb)) throw new Error(`bad verb "${verb}"`);
   const parts: Buffer[] = [Buffer.from(verb)];
-  for (const [key, value] of Object.entries(fields)) parts.push(Buffer.from(' '), encodeField(key, value));
+  for (const [key, value] of Object.entries(fields))
+    parts.push(Buffer.from(' '), encodeField(key, value));
   parts.push(Buffer.from('\n'));
   return Buffer.concat(parts);
 }
@@ -92,27 +93,33 @@ function readFields(buf: Buffer, start: number, end: number, stopAtNewline = fal
   while (pos < end) {
     if (stopAtNewline && buf[pos] === 0x0a) break;
     if (pos > start || stopAtNewline) {
-      if (buf[pos] !== 0x20) return { error: 'expected a space before the next field', offset: pos };
+      if (buf[pos] !== 0x20)
+        return { error: 'expected a space before the next field', offset: pos };
       pos++;
     }
     const keyStart = pos;
     while (pos < end && pos - keyStart <= KEY_MAX && isKeyByte(buf[pos]!)) pos++;
     if (pos >= end) return { error: 'incomplete', offset: pos };
-    if (pos === keyStart || pos - keyStart > KEY_MAX) return { error: 'expected a key of 1 to 32 characters', offset: keyStart };
+    if (pos === keyStart || pos - keyStart > KEY_MAX)
+      return { error: 'expected a key of 1 to 32 characters', offset: keyStart };
     if (buf[pos] !== 0x3d) return { error: 'expected "=" after the key', offset: pos };
     const key = buf.toString('latin1', keyStart, pos);
     pos++;
     const lengthStart = pos;
     while (pos < end && pos - lengthStart < 8 && buf[pos]! >= 0x30 && buf[pos]! <= 0x39) pos++;
     if (pos >= end) return { error: 'incomplete', offset: pos };
-    if (pos === lengthStart || buf[pos] !== 0x3a) return { error: 'expected a length and ":"', offset: pos };
+    if (pos === lengthStart || buf[pos] !== 0x3a)
+      return { error: 'expected a length and ":"', offset: pos };
     const digits = buf.toString('latin1', lengthStart, pos);
-    if (digits.length > 1 && digits.startsWith('0')) return { error: 'a length has no leading zeros', offset: lengthStart };
+    if (digits.length > 1 && digits.startsWith('0'))
+      return { error: 'a length has no leading zeros', offset: lengthStart };
     const length = Number(digits);
     pos++;
-    if (length > FRAME_MAX) return { error: 'a value is longer than a frame may be', offset: lengthStart };
+    if (length > FRAME_MAX)
+      return { error: 'a value is longer than a frame may be', offset: lengthStart };
     if (pos + length > end) return { error: 'incomplete', offset: pos };
-    if (values.size >= FIELDS_MAX) return { error: `more than ${FIELDS_MAX} fields`, offset: keyStart };
+    if (values.size >= FIELDS_MAX)
+      return { error: `more than ${FIELDS_MAX} fields`, offset: keyStart };
     values.set(key, buf.subarray(pos, pos + length));
     pos += length;
   }
@@ -120,7 +127,9 @@ function readFields(buf: Buffer, start: number, end: number, stopAtNewline = fal
 }
 
 function isKeyByte(b: number): boolean {
-  return (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f || b === 0x2e;
+  return (
+    (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f || b === 0x2e
+  );
 }
 
 /**
@@ -147,7 +156,8 @@ export class FrameReader {
     const b = this.buffer;
     if (b.length === 0) return null;
     let pos = 0;
-    while (pos < b.length && pos < 32 && ((b[pos]! >= 0x61 && b[pos]! <= 0x7a) || b[pos] === 0x2d)) pos++;
+    while (pos < b.length && pos < 32 && ((b[pos]! >= 0x61 && b[pos]! <= 0x7a) || b[pos] === 0x2d))
+      pos++;
     if (pos === b.length && pos < 32) return null;
     if (pos === 0 || (b[pos] !== 0x20 && b[pos] !== 0x0a)) {
       return this.skip(pos, 'expected a verb of lower-case letters and dashes');
@@ -157,7 +167,10 @@ export class FrameReader {
     const read = readFields(b, pos, limit, true);
     if ('error' in read) {
       if (read.error === 'incomplete' && b.length < FRAME_MAX) return null;
-      return this.skip(read.offset, read.error === 'incomplete' ? 'a frame is longer than 1 MiB' : read.error);
+      return this.skip(
+        read.offset,
+        read.error === 'incomplete' ? 'a frame is longer than 1 MiB' : read.error,
+      );
     }
     // The fields stop at the end of the input or at the newline that ends the frame.
     if (read.end >= b.length) return null;

@@ -1,16 +1,26 @@
 // Starts `sysgate-supervisor` for one traced command and speaks its control protocol
 // (native/PROTOCOL.md): policies and answers go down, questions, decisions and the process tree
-// come up. Like Wave's helper process: the supervisor gets its channel as an inherited
-// descriptor, says hello, and the session ends when it exits.
+// come up. Like Wave's helper process: the supervisor gets its channel (an inherited descriptor,
+// or on a pseudo-terminal a private socket and a token in its environment), says hello, and the
+// session ends when it exits.
 
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
-import type { Socket } from 'node:net';
-import { constants } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { spawn as spawnPty } from 'node-pty';
 
 import { packagePath } from '../package-paths.js';
-import type { Answer, DecisionRecord, ProcessEvent, Question } from '../../common/session/events.js';
+import type {
+  Answer,
+  DecisionRecord,
+  ProcessEvent,
+  Question,
+} from '../../common/session/events.js';
 import { encodeFrame, FrameError, FrameReader, type Fields, type Frame } from './frames.js';
 import { decodeDecisionRecord, decodeProcessEvent, decodeQuestion } from './messages.js';
 
@@ -43,6 +53,20 @@ export interface SupervisorOptions {
   stdio?: [StdioOptions, StdioOptions, StdioOptions] | 'inherit';
   /** Compiled policies to load before the command starts, by name. */
   policies?: ReadonlyMap<string, string>;
+  /**
+   * Answers the supervisor's `need-policy` (a process executed `path`) with a compiled policy.
+   * Without it, the `need-policy` event is the caller's to answer.
+   */
+  policyFor?: (path: string) => Promise<string>;
+  /** Runs the supervisor, and so the program, on a new pseudo-terminal of this size. */
+  terminal?: { cols: number; rows: number };
+}
+
+interface Launched {
+  terminal: SupervisedTerminal | null;
+  child: ChildProcess | null;
+  kill: (signal: NodeJS.Signals) => void;
+  exited: Promise<number>;
 }
 
 export interface SupervisorEvents {
@@ -52,6 +76,8 @@ export interface SupervisorEvents {
   record: [record: DecisionRecord];
   process: [event: ProcessEvent];
   'need-policy': [pid: number, path: string];
+  /** How many calls were permitted, denied and asked so far. */
+  stats: [counts: { permitted: number; denied: number; asked: number }];
   /** Something the supervisor said was wrong, or a frame from it that could not be read. */
   problem: [message: string];
 }
@@ -60,12 +86,26 @@ export class SupervisorExitedError extends Error {
   override name = 'SupervisorExitedError';
 }
 
+/** The traced program's pseudo-terminal, when the supervisor runs on one (the desktop app). */
+export interface SupervisedTerminal {
+  onData(listener: (data: string) => void): void;
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  pause(): void;
+  resume(): void;
+}
+
 /** One supervised run of one command. */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
-  readonly child: ChildProcess;
-  private readonly control: Socket;
+  /** The pseudo-terminal the program runs on, with `terminal` in the options; else null. */
+  readonly terminal: SupervisedTerminal | null;
+  /** The supervisor's process, when it runs without a terminal (its stdio are the program's). */
+  readonly child: ChildProcess | null;
+  private control: Socket | null = null;
   private readonly reader = new FrameReader();
   private readonly options: SupervisorOptions;
+  private readonly token = randomBytes(16).toString('hex');
+  private readonly killProcess: (signal: NodeJS.Signals) => void;
   /** Resolves with the command's exit status (the code, or 128 + the signal). */
   readonly exited: Promise<number>;
   private reportedStatus: number | null = null;
@@ -77,24 +117,116 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (!existsSync(binary)) {
       throw new SupervisorExitedError(`the supervisor is not built (${binary}): run npm install`);
     }
-    const stdio = options.stdio === 'inherit' || options.stdio === undefined ? ['inherit', 'inherit', 'inherit'] : options.stdio;
-    this.child = spawn(binary, [...supervisorArguments(options), '--', options.command, ...options.args], {
-      stdio: [...(stdio as StdioOptions[]), 'pipe'] as StdioOptions,
-      cwd: options.cwd,
-      env: options.env,
+    const launched =
+      options.terminal === undefined
+        ? this.launchPiped(binary, options)
+        : this.launchOnTerminal(binary, options, options.terminal);
+    this.terminal = launched.terminal;
+    this.child = launched.child;
+    this.killProcess = launched.kill;
+    this.exited = launched.exited.then((status) => this.reportedStatus ?? status);
+  }
+
+  // The supervisor inherits its end of a socket pair as descriptor 3.
+  private launchPiped(binary: string, options: SupervisorOptions): Launched {
+    const stdio =
+      options.stdio === 'inherit' || options.stdio === undefined
+        ? ['inherit', 'inherit', 'inherit']
+        : options.stdio;
+    const child = spawn(
+      binary,
+      [
+        ...supervisorArguments(options),
+        '--control-fd',
+        '3',
+        '--',
+        options.command,
+        ...options.args,
+      ],
+      {
+        stdio: [...(stdio as StdioOptions[]), 'pipe'] as StdioOptions,
+        cwd: options.cwd,
+        env: options.env,
+      },
+    );
+    this.attach(child.stdio[3] as Socket);
+    return {
+      terminal: null,
+      child,
+      kill: (signal) => child.kill(signal),
+      exited: new Promise((resolve, reject) => {
+        child.on('error', (e) =>
+          reject(new SupervisorExitedError(`cannot start the supervisor: ${e.message}`)),
+        );
+        child.on('close', (code, signal) => resolve(code ?? 128 + signalNumber(signal)));
+      }),
+    };
+  }
+
+  // On a pseudo-terminal the supervisor's descriptors are the terminal's, so it connects back
+  // to a socket only this user can reach and proves itself with the token from its environment.
+  private launchOnTerminal(
+    binary: string,
+    options: SupervisorOptions,
+    size: { cols: number; rows: number },
+  ): Launched {
+    const dir = mkdtempSync(join(tmpdir(), 'sysgate-control-'));
+    const path = join(dir, 'control.sock');
+    const server = createServer((socket) => {
+      server.close();
+      this.attach(socket);
     });
-    this.control = this.child.stdio[3] as Socket;
-    this.control.on('data', (chunk: Buffer) => this.receive(chunk));
+    server.listen(path);
+    const cleanup = (): void => {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    const terminal = spawnPty(
+      binary,
+      [
+        ...supervisorArguments(options),
+        '--control-socket',
+        path,
+        '--terminal-foreground',
+        '--',
+        options.command,
+        ...options.args,
+      ],
+      {
+        name: 'xterm-256color',
+        cols: size.cols,
+        rows: size.rows,
+        cwd: options.cwd ?? process.cwd(),
+        env: { ...(options.env ?? process.env), SYSGATE_CONTROL_TOKEN: this.token } as Record<
+          string,
+          string
+        >,
+      },
+    );
+    return {
+      child: null,
+      terminal: {
+        onData: (listener) => void terminal.onData(listener),
+        write: (data) => terminal.write(data),
+        resize: (cols, rows) => terminal.resize(cols, rows),
+        pause: () => terminal.pause(),
+        resume: () => terminal.resume(),
+      },
+      kill: (signal) => terminal.kill(signal),
+      exited: new Promise((resolve) => {
+        terminal.onExit(({ exitCode, signal }) => {
+          cleanup();
+          resolve(signal ? 128 + signal : exitCode);
+        });
+      }),
+    };
+  }
+
+  private attach(control: Socket): void {
+    this.control = control;
+    control.on('data', (chunk: Buffer) => this.receive(chunk));
     // A broken control channel is the supervisor's cue to fail closed; nothing to do here.
-    this.control.on('error', () => undefined);
-    this.exited = new Promise((resolve, reject) => {
-      this.child.on('error', (e) => reject(new SupervisorExitedError(`cannot start the supervisor: ${e.message}`)));
-      this.child.on('close', (code, signal) => {
-        if (this.reportedStatus !== null) resolve(this.reportedStatus);
-        else if (code !== null) resolve(code);
-        else resolve(128 + signalNumber(signal));
-      });
-    });
+    control.on('error', () => undefined);
   }
 
   /** Installs or replaces a compiled policy; it applies to the very next call. */
@@ -110,30 +242,38 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
-  /** Kills one traced process, or the whole traced tree. */
-  kill(pid?: number): void {
-    this.send('kill', pid === undefined ? {} : { pid });
+  /** Sends a signal (SIGKILL by default) to one traced process, or to the whole traced tree. */
+  kill(pid?: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.send('kill', { ...(pid === undefined ? {} : { pid }), signal: constants.signals[signal] });
   }
 
   /** Closes the control channel: the supervisor then fails closed. */
   disconnect(): void {
-    this.control.destroy();
+    if (this.control === null) this.killProcess('SIGKILL');
+    this.control?.destroy();
   }
 
   private send(verb: string, fields: Parameters<typeof encodeFrame>[1]): void {
-    if (!this.control.destroyed) this.control.write(encodeFrame(verb, fields));
+    if (this.control !== null && !this.control.destroyed)
+      this.control.write(encodeFrame(verb, fields));
   }
 
   private receive(chunk: Buffer): void {
     for (const item of this.reader.push(chunk)) {
       if (item instanceof FrameError) {
-        this.emit('problem', `unreadable frame from the supervisor at byte ${item.offset}: ${item.message}`);
+        this.emit(
+          'problem',
+          `unreadable frame from the supervisor at byte ${item.offset}: ${item.message}`,
+        );
         continue;
       }
       try {
         this.handle(item);
       } catch (e) {
-        this.emit('problem', `bad "${item.verb}" frame from the supervisor: ${(e as Error).message}`);
+        this.emit(
+          'problem',
+          `bad "${item.verb}" frame from the supervisor: ${(e as Error).message}`,
+        );
       }
     }
   }
@@ -154,22 +294,50 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       case 'process':
         return void this.emit('process', decodeProcessEvent(f));
       case 'need-policy':
-        return void this.emit('need-policy', required(f, 'pid'), f.text('path') ?? '');
+        return this.needPolicy(required(f, 'pid'), f.text('path') ?? '');
+      case 'stats':
+        return void this.emit('stats', {
+          permitted: required(f, 'permitted'),
+          denied: required(f, 'denied'),
+          asked: required(f, 'asked'),
+        });
       case 'exit':
         this.reportedStatus = required(f, 'status');
         return;
       case 'error':
-        return void this.emit('problem', `the supervisor could not read what sysgate sent: ${f.text('message') ?? '?'}`);
+        return void this.emit(
+          'problem',
+          `the supervisor could not read what sysgate sent: ${f.text('message') ?? '?'}`,
+        );
       default:
         this.emit('problem', `unknown frame "${frame.verb}" from the supervisor`);
     }
   }
 
+  private needPolicy(pid: number, path: string): void {
+    this.emit('need-policy', pid, path);
+    const policyFor = this.options.policyFor;
+    if (policyFor === undefined) return;
+    policyFor(path).then(
+      (text) => this.sendPolicy(path, text),
+      (e: unknown) => this.emit('problem', `no policy for ${path}: ${(e as Error).message}`),
+    );
+  }
+
   private greet(f: Fields): void {
+    if (this.options.terminal !== undefined && f.text('token') !== this.token) {
+      this.emit('problem', 'a process without the session token connected to the control socket');
+      this.control?.destroy();
+      this.killProcess('SIGKILL');
+      return;
+    }
     const version = f.number('version');
     if (version !== PROTOCOL_VERSION) {
-      this.emit('problem', `the supervisor speaks protocol ${f.text('version')}, sysgate ${PROTOCOL_VERSION}`);
-      this.child.kill('SIGKILL');
+      this.emit(
+        'problem',
+        `the supervisor speaks protocol ${f.text('version')}, sysgate ${PROTOCOL_VERSION}`,
+      );
+      this.killProcess('SIGKILL');
       return;
     }
     for (const [name, text] of this.options.policies ?? []) this.sendPolicy(name, text);
@@ -178,7 +346,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 }
 
 function supervisorArguments(options: SupervisorOptions): string[] {
-  const args = ['--control-fd', '3', '--mode', options.mode];
+  const args = ['--mode', options.mode];
   if (options.inherit) args.push('--inherit');
   if (options.noAliases) args.push('--no-aliases');
   if (options.onHostLoss === 'deny') args.push('--on-host-loss', 'deny');

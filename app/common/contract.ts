@@ -1,0 +1,259 @@
+// The one contract between the renderer and the host (DESIGN §6): every command the renderer
+// may send (request → response) and every event the host pushes. The Electron preload exposes
+// exactly these commands, one function each; the web shell carries the same messages over a
+// WebSocket. Both ends check every message against the validators below.
+
+import type { DecisionRecord, Question } from './session/events.js';
+
+export type SessionMode = 'learn' | 'ask' | 'enforce';
+export type SessionState = 'running' | 'exited';
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  exe: string;
+  /** The policy the process runs under (a program's path). */
+  policy: string;
+  alive: boolean;
+}
+
+export interface SessionInfo {
+  id: string;
+  /** The command line as the user typed it. */
+  command: string;
+  cwd: string;
+  mode: SessionMode;
+  state: SessionState;
+  /** The exit status once exited: the code, or 128 + the signal. */
+  status: number | null;
+  /** Milliseconds since the epoch. */
+  startedAt: number;
+  processes: ProcessInfo[];
+  counts: { permitted: number; denied: number; asked: number };
+}
+
+/** A question waiting for an answer; identical questions of a session are merged into one. */
+export interface PendingQuestion {
+  /** The id of this (merged) question in the host. */
+  id: string;
+  sessionId: string;
+  question: Question;
+  /** How many identical questions wait behind this one (1 when alone). */
+  count: number;
+  /** When the first of them arrived, in milliseconds since the epoch. */
+  arrivedAt: number;
+}
+
+export type RuleScope = 'session' | 'policy';
+
+/** What the user answered in a prompt. */
+export interface PromptAnswer {
+  action: 'permit' | 'deny' | 'kill' | 'detach';
+  /** The error name of a denial (`eperm`, `enoent`, ...). */
+  errno?: string;
+  /** "Permit always" / "Deny always": the rule's expression and where it is kept. */
+  always?: { expression: string; scope: RuleScope };
+  /** Answer every pending question of the same program and call the same way. */
+  applyToSimilar?: boolean;
+}
+
+export interface PolicyView {
+  program: string;
+  /** The file it is read from, or null for a policy that exists in this session only. */
+  path: string | null;
+  text: string;
+  /** 1-based lines of rules added while the app runs, newest last, to highlight. */
+  addedLines: number[];
+}
+
+export interface StartRequest {
+  command: string;
+  cwd: string;
+  mode: SessionMode;
+  cols: number;
+  rows: number;
+}
+
+/** Everything the host holds that a window needs when it opens. */
+export interface Snapshot {
+  sessions: SessionInfo[];
+  questions: PendingQuestion[];
+  policies: PolicyView[];
+  /** Recent terminal output of each session, so a reloaded window shows it again. */
+  terminals: Record<string, string>;
+  /**
+   * `$USER` and `$HOME` of the user the policies are for, so the prompt can suggest rules with
+   * `$HOME/...` and `$USER` (the browser cannot know them). Optional: without it the prompt
+   * suggests `$CWD` and plain paths only.
+   */
+  user?: { name: string; home: string };
+}
+
+/** Commands: renderer → host. Each resolves with its result or rejects with a message. */
+export interface Commands {
+  snapshot(): Snapshot;
+  startSession(request: StartRequest): SessionInfo;
+  /** Asks the program to end (SIGTERM to the traced tree). */
+  stopSession(sessionId: string): void;
+  /** Ends the program at once (SIGKILL to the traced tree). */
+  killSession(sessionId: string): void;
+  /** Forgets an exited session. */
+  closeSession(sessionId: string): void;
+  writeTerminal(sessionId: string, data: string): void;
+  resizeTerminal(sessionId: string, cols: number, rows: number): void;
+  /** Flow control: the renderer has drawn this many characters of the session's output. */
+  terminalDrawn(sessionId: string, chars: number): void;
+  answerQuestion(questionId: string, answer: PromptAnswer): void;
+  policy(program: string): PolicyView;
+}
+
+/** Events: host → renderer. */
+export interface Events {
+  sessionChanged: SessionInfo;
+  sessionClosed: { sessionId: string };
+  terminalData: { sessionId: string; data: string };
+  questionAdded: PendingQuestion;
+  /** A question answered, merged count changed, or withdrawn because its process exited. */
+  questionChanged: PendingQuestion;
+  questionRemoved: { id: string; reason: 'answered' | 'process-exited' | 'session-ended' };
+  policyChanged: PolicyView;
+  record: DecisionRecord;
+}
+
+export type CommandName = keyof Commands;
+export type EventName = keyof Events;
+
+/** The API a window talks to: every command as an async function, and event subscription. */
+export type SysgateApi = {
+  [K in CommandName]: (...args: Parameters<Commands[K]>) => Promise<ReturnType<Commands[K]>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+// ---- validation ------------------------------------------------------------------------------
+// Hand-written, small and strict: a message that does not have exactly the expected shape is
+// refused before anything acts on it.
+
+type Check = (value: unknown) => boolean;
+
+const isShortString =
+  (max: number): Check =>
+  (v) =>
+    typeof v === 'string' && v.length <= max;
+const isCount: Check = (v) =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1_000_000_000;
+const isId: Check = (v) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v);
+const isOneOf =
+  (...values: string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.includes(v);
+const isSize: Check = (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1000;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function hasShape(shape: Record<string, Check>, optional: Record<string, Check> = {}): Check {
+  return (v) => {
+    if (!isRecord(v)) return false;
+    for (const key of Object.keys(v)) if (!(key in shape) && !(key in optional)) return false;
+    for (const [key, check] of Object.entries(shape)) if (!check(v[key])) return false;
+    for (const [key, check] of Object.entries(optional))
+      if (key in v && v[key] !== undefined && !check(v[key])) return false;
+    return true;
+  };
+}
+
+const isAnswer = hasShape(
+  { action: isOneOf('permit', 'deny', 'kill', 'detach') },
+  {
+    errno: (v) => typeof v === 'string' && /^[a-z0-9]{1,16}$/.test(v),
+    always: hasShape({ expression: isShortString(4096), scope: isOneOf('session', 'policy') }),
+    applyToSimilar: (v) => typeof v === 'boolean',
+  },
+);
+
+const ARGUMENTS: { [K in CommandName]: Check[] } = {
+  snapshot: [],
+  startSession: [
+    hasShape({
+      command: (v) => typeof v === 'string' && v.trim() !== '' && v.length <= 8192,
+      cwd: isShortString(4096),
+      mode: isOneOf('learn', 'ask', 'enforce'),
+      cols: isSize,
+      rows: isSize,
+    }),
+  ],
+  stopSession: [isId],
+  killSession: [isId],
+  closeSession: [isId],
+  writeTerminal: [isId, isShortString(1 << 20)],
+  resizeTerminal: [isId, isSize, isSize],
+  terminalDrawn: [isId, isCount],
+  answerQuestion: [isId, isAnswer],
+  policy: [isShortString(4096)],
+};
+
+export const COMMAND_NAMES = Object.keys(ARGUMENTS) as CommandName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ARGUMENTS, name);
+}
+
+/** Whether `args` are exactly what `command` takes. */
+export function validArguments<K extends CommandName>(
+  command: K,
+  args: unknown,
+): args is Parameters<Commands[K]> {
+  const checks = ARGUMENTS[command];
+  return (
+    Array.isArray(args) &&
+    args.length === checks.length &&
+    checks.every((check, i) => check(args[i]))
+  );
+}
+
+export const EVENT_NAMES: readonly EventName[] = [
+  'sessionChanged',
+  'sessionClosed',
+  'terminalData',
+  'questionAdded',
+  'questionChanged',
+  'questionRemoved',
+  'policyChanged',
+  'record',
+];
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
+}
+
+// ---- the web shell's wire format ---------------------------------------------------------------
+// `sysgate gui --web` serves the renderer on http://127.0.0.1:PORT/ and this API as a WebSocket
+// at ws://127.0.0.1:PORT/api?token=TOKEN. The token is printed once in the URL's fragment
+// (`#token=...`, never sent to a server by the browser) and the page passes it on. The server
+// refuses a wrong token and any Origin but its own. Messages are JSON text frames:
+
+/** Window → host. `id` pairs the reply with the call. */
+export interface WireCall {
+  id: number;
+  command: CommandName;
+  args: unknown[];
+}
+
+/** Host → window: a command's reply, or an event. */
+export type WireReply =
+  | { id: number; result: unknown }
+  | { id: number; error: string }
+  | { event: EventName; payload: unknown };
+
+/** Whether a decoded message has the shape of a call (its arguments are checked separately). */
+export function isWireCall(message: unknown): message is WireCall {
+  return (
+    isRecord(message) &&
+    Number.isInteger(message['id']) &&
+    isCommandName(message['command']) &&
+    Array.isArray(message['args']) &&
+    Object.keys(message).length === 3
+  );
+}

@@ -1,0 +1,270 @@
+// The host side of the contract (app/common/contract.ts): what a window may ask and what it is
+// told. It runs the sessions, keeps the queue of questions, turns "always" answers into rules
+// that reach every supervisor using the policy, and notices policy files edited elsewhere.
+
+import { errnoNumber } from '../../common/calls/index.js';
+import type {
+  Commands,
+  EventName,
+  Events,
+  PendingQuestion,
+  PolicyView,
+  PromptAnswer,
+  SessionInfo,
+  Snapshot,
+  StartRequest,
+} from '../../common/contract.js';
+import type { Filter } from '../../common/policy/ast.js';
+import { formatDiagnostic } from '../../common/policy/diagnostics.js';
+import { parseFilter } from '../../common/policy/parser.js';
+import { printFilter } from '../../common/policy/printer.js';
+import type { Macros } from '../../common/policy/request.js';
+import type { Answer } from '../../common/session/events.js';
+import type { PolicyStore } from '../policy/store.js';
+import { PromptQueue } from '../prompts/prompt-queue.js';
+import { answerOfRule } from '../session/answers.js';
+import type { SessionPolicy } from '../session/policy-source.js';
+import { Session } from '../session/session.js';
+import {
+  checkedCall,
+  CommandError,
+  type ContractEndpoint,
+  type EventListener,
+} from './endpoint.js';
+
+export class Host implements ContractEndpoint {
+  private readonly sessions = new Map<string, Session>();
+  private readonly prompts = new PromptQueue();
+  private readonly listeners = new Set<EventListener>();
+  /** Lines of rules added while the app runs, by policy program, to highlight. */
+  private readonly addedLines = new Map<string, number[]>();
+  private readonly stopWatching: () => void;
+  private nextSession = 1;
+
+  constructor(
+    private readonly store: PolicyStore,
+    private readonly macros: Macros,
+  ) {
+    this.prompts.on('added', (p) => this.emit('questionAdded', p));
+    this.prompts.on('changed', (p) => this.emit('questionChanged', p));
+    this.prompts.on('removed', (r) => this.emit('questionRemoved', r));
+    this.stopWatching = store.watch((change) => void this.reloadEverywhere(change.path));
+  }
+
+  call(command: unknown, args: unknown): Promise<unknown> {
+    return checkedCall(this.handlers, command, args);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Pending questions, for the tray's count. */
+  pendingCount(): number {
+    return this.prompts.list().reduce((n, p) => n + p.count, 0);
+  }
+
+  /** Kills every session; used when the app quits. */
+  async shutdown(): Promise<void> {
+    this.stopWatching();
+    const running = [...this.sessions.values()].filter((s) => s.snapshot().state === 'running');
+    for (const session of running) session.kill();
+    await Promise.all(running.map((s) => s.exited.catch(() => undefined)));
+  }
+
+  private emit<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const listener of this.listeners) listener(event, payload);
+  }
+
+  private readonly handlers: {
+    [K in keyof Commands]: (
+      ...args: Parameters<Commands[K]>
+    ) => ReturnType<Commands[K]> | Promise<ReturnType<Commands[K]>>;
+  } = {
+    snapshot: () => this.snapshot(),
+    startSession: (request) => this.start(request),
+    stopSession: (id) => this.session(id).stop(),
+    killSession: (id) => this.session(id).kill(),
+    closeSession: (id) => this.close(id),
+    writeTerminal: (id, data) => this.session(id).write(data),
+    resizeTerminal: (id, cols, rows) => this.session(id).resize(cols, rows),
+    terminalDrawn: (id, chars) => this.session(id).drawn(chars),
+    answerQuestion: (id, answer) => this.answer(id, answer),
+    policy: (program) => this.policyView(program),
+  };
+
+  private session(id: string): Session {
+    const session = this.sessions.get(id);
+    if (session === undefined) throw new CommandError(`no session ${id}`);
+    return session;
+  }
+
+  private snapshot(): Snapshot {
+    const terminals: Record<string, string> = {};
+    for (const [id, session] of this.sessions) {
+      terminals[id] = session.terminalOutput();
+      session.windowOpened();
+    }
+    const views = new Map<string, PolicyView>();
+    for (const session of this.sessions.values()) {
+      for (const policy of session.policies.all()) views.set(policy.program, this.view(policy));
+    }
+    return {
+      sessions: [...this.sessions.values()].map((s) => s.snapshot()),
+      questions: this.prompts.list(),
+      policies: [...views.values()],
+      terminals,
+      user: { name: this.macros.USER, home: this.macros.HOME },
+    };
+  }
+
+  private start(request: StartRequest): SessionInfo {
+    const id = `s${this.nextSession++}`;
+    let session: Session;
+    try {
+      session = new Session(id, request, this.store, this.macros);
+    } catch (e) {
+      throw new CommandError((e as Error).message);
+    }
+    this.sessions.set(id, session);
+    session.on('changed', (info) => this.emit('sessionChanged', info));
+    session.on('output', (data) => this.emit('terminalData', { sessionId: id, data }));
+    session.on('question', (question) =>
+      this.prompts.add(id, question.id, question, (answer) => session.answer(question.id, answer)),
+    );
+    session.on('cancel', (questionId) => this.prompts.withdraw(id, questionId));
+    session.on('record', (record) => this.emit('record', record));
+    session.on('policy', (policy) => this.emit('policyChanged', this.view(policy)));
+    session.on('problem', (message) =>
+      this.emit('terminalData', { sessionId: id, data: `\r\n[sysgate] ${message}\r\n` }),
+    );
+    void session.exited.then(() => this.prompts.withdrawSession(id));
+    return session.snapshot();
+  }
+
+  private close(id: string): void {
+    const session = this.session(id);
+    if (session.snapshot().state === 'running')
+      throw new CommandError('the session is still running: stop or kill it first');
+    this.sessions.delete(id);
+    this.emit('sessionClosed', { sessionId: id });
+  }
+
+  private async answer(id: string, reply: PromptAnswer): Promise<void> {
+    const pending = this.prompts.get(id);
+    if (pending === undefined)
+      throw new CommandError('that question was already answered or withdrawn');
+    const answer = this.toAnswer(reply);
+    if (reply.always !== undefined && (answer.action === 'permit' || answer.action === 'deny')) {
+      const filter = this.ruleOf(pending, reply);
+      const sessions =
+        reply.always.scope === 'policy'
+          ? await this.addToPolicyFile(pending, filter)
+          : [await this.addToSession(pending, filter)];
+      // The new rule answers this question and every other one it decides.
+      this.prompts.answerWhere((p) =>
+        sessions.some((s) => s.id === p.sessionId) && p.question.policy === pending.question.policy
+          ? answerOfRule(filter, p.question, this.macros)
+          : null,
+      );
+      if (this.prompts.get(id) !== undefined) this.prompts.answer(id, answer);
+      return;
+    }
+    this.prompts.answer(id, answer, reply.applyToSimilar ?? false);
+  }
+
+  private toAnswer(reply: PromptAnswer): Answer {
+    if (reply.action !== 'deny') return { action: reply.action };
+    const errno = errnoNumber(reply.errno ?? 'eperm');
+    if (errno === undefined) throw new CommandError(`unknown error name "${reply.errno}"`);
+    return { action: 'deny', errno };
+  }
+
+  private ruleOf(pending: PendingQuestion, reply: PromptAnswer): Filter {
+    const { question } = pending;
+    const action = reply.action === 'deny' ? `deny[${reply.errno ?? 'eperm'}]` : 'permit';
+    const text = `native-${question.alias ?? question.call}: ${reply.always!.expression} then ${action}`;
+    const { filter, diagnostics } = parseFilter(text, '<rule>');
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (filter === null || errors.length > 0)
+      throw new CommandError(errors.map(formatDiagnostic).join('\n'));
+    return filter;
+  }
+
+  /** Saves the rule in the program's policy file and pushes it to every session using that policy. */
+  private async addToPolicyFile(pending: PendingQuestion, filter: Filter): Promise<Session[]> {
+    const program = pending.question.policy;
+    const origin = this.session(pending.sessionId);
+    const { policy, line } = await origin.policies.addRule(program, filter);
+    await this.store.save(program, policy.text);
+    this.addedLines.set(program, [...(this.addedLines.get(program) ?? []), line]);
+    const reached: Session[] = [];
+    for (const session of this.sessions.values()) {
+      if (session.snapshot().state !== 'running') continue;
+      const updated =
+        session === origin ? policy : await this.replaceIn(session, program, policy.text);
+      if (updated === null) continue;
+      session.push(updated);
+      reached.push(session);
+    }
+    return reached;
+  }
+
+  private async addToSession(pending: PendingQuestion, filter: Filter): Promise<Session> {
+    const session = this.session(pending.sessionId);
+    session.push(await session.policies.addSessionRule(pending.question.policy, filter));
+    return session;
+  }
+
+  /** The session's copy of `program`'s policy with the file's new text; null when it never loaded it. */
+  private async replaceIn(
+    session: Session,
+    program: string,
+    text: string,
+  ): Promise<SessionPolicy | null> {
+    if (!session.policies.all().some((p) => p.program === program)) return null;
+    return session.policies.replace(program, text);
+  }
+
+  /** A policy file changed outside sysgate: every session that uses it gets it again. */
+  private async reloadEverywhere(path: string): Promise<void> {
+    for (const session of this.sessions.values()) {
+      for (const policy of session.policies.all()) {
+        if (policy.origin?.path !== path) continue;
+        try {
+          const reloaded = await session.policies.reload(policy.program);
+          if (reloaded !== null) session.push(reloaded);
+        } catch (e) {
+          this.emit('terminalData', {
+            sessionId: session.id,
+            data: `\r\n[sysgate] ${path} changed but cannot be used; the session keeps the policy it had:\r\n${(e as Error).message.replace(/\n/g, '\r\n')}\r\n`,
+          });
+        }
+      }
+    }
+  }
+
+  private view(policy: SessionPolicy): PolicyView {
+    const sessionOnly = policy.sessionRules
+      .map((f) => `\t# this session only\n\t${printFilter(f)}\n`)
+      .join('');
+    return {
+      program: policy.program,
+      path: policy.origin?.path ?? null,
+      text: policy.text + sessionOnly,
+      addedLines: this.addedLines.get(policy.program) ?? [],
+    };
+  }
+
+  private async policyView(program: string): Promise<PolicyView> {
+    for (const session of this.sessions.values()) {
+      const policy = session.policies.all().find((p) => p.program === program);
+      if (policy !== undefined) return this.view(policy);
+    }
+    const found = await this.store.lookup(program);
+    if (found === null) throw new CommandError(`no policy for ${program}`);
+    const loaded = await this.store.load(found.path);
+    return { program, path: found.path, text: loaded.text, addedLines: [] };
+  }
+}

@@ -1,0 +1,151 @@
+// The questions waiting for the user (DESIGN §4): identical ones merged into one entry, each
+// answer reaching every call it covers, and a question gone when its process is.
+
+import { EventEmitter } from 'node:events';
+
+import type { PendingQuestion } from '../../common/contract.js';
+import type { Answer, Question } from '../../common/session/events.js';
+
+export type RemovalReason = 'answered' | 'process-exited' | 'session-ended';
+
+interface Waiting {
+  /** The supervisor's id of this call's question. */
+  questionId: string;
+  question: Question;
+  respond: (answer: Answer) => void;
+}
+
+interface Entry {
+  pending: PendingQuestion;
+  members: Waiting[];
+}
+
+export interface PromptQueueEvents {
+  added: [PendingQuestion];
+  changed: [PendingQuestion];
+  removed: [{ id: string; reason: RemovalReason }];
+}
+
+/** Questions are identical when the same program asks the same call with the same arguments. */
+function identity(sessionId: string, q: Question): string {
+  return JSON.stringify([sessionId, q.policy, q.call, q.alias, q.args]);
+}
+
+/** Questions are similar when the same program asks the same call (or alias), whatever the arguments. */
+function similarity(p: PendingQuestion): string {
+  return JSON.stringify([p.sessionId, p.question.policy, p.question.alias ?? p.question.call]);
+}
+
+export class PromptQueue extends EventEmitter<PromptQueueEvents> {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byIdentity = new Map<string, string>();
+  private nextId = 1;
+
+  /** Adds a held call's question; `respond` answers that call. */
+  add(
+    sessionId: string,
+    questionId: string,
+    question: Question,
+    respond: (answer: Answer) => void,
+  ): PendingQuestion {
+    const key = identity(sessionId, question);
+    const existing = this.byIdentity.get(key);
+    const waiting = { questionId, question, respond };
+    if (existing !== undefined) {
+      const entry = this.entries.get(existing)!;
+      entry.members.push(waiting);
+      entry.pending = { ...entry.pending, count: entry.members.length };
+      this.emit('changed', entry.pending);
+      return entry.pending;
+    }
+    const pending: PendingQuestion = {
+      id: `q${this.nextId++}`,
+      sessionId,
+      question,
+      count: 1,
+      arrivedAt: Date.now(),
+    };
+    this.entries.set(pending.id, { pending, members: [waiting] });
+    this.byIdentity.set(key, pending.id);
+    this.emit('added', pending);
+    return pending;
+  }
+
+  list(): PendingQuestion[] {
+    return [...this.entries.values()].map((e) => e.pending);
+  }
+
+  get(id: string): PendingQuestion | undefined {
+    return this.entries.get(id)?.pending;
+  }
+
+  /** The other pending questions an "apply to all similar" answer would reach. */
+  similarTo(id: string): PendingQuestion[] {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return [];
+    const key = similarity(entry.pending);
+    return this.list().filter((p) => p.id !== id && similarity(p) === key);
+  }
+
+  /**
+   * Answers a question (every merged call in it) and, with `alsoSimilar`, every similar one.
+   * Gives the questions answered; unknown ids answer nothing.
+   */
+  answer(id: string, answer: Answer, alsoSimilar = false): PendingQuestion[] {
+    const targets = [this.get(id), ...(alsoSimilar ? this.similarTo(id) : [])].filter(
+      (p): p is PendingQuestion => p !== undefined,
+    );
+    for (const target of targets) {
+      const entry = this.remove(target.id, 'answered')!;
+      for (const member of entry.members) member.respond(answer);
+    }
+    return targets;
+  }
+
+  /** Answers every pending question for which `answerFor` gives an answer (a new rule decides it). */
+  answerWhere(answerFor: (p: PendingQuestion) => Answer | null): PendingQuestion[] {
+    const answered: PendingQuestion[] = [];
+    for (const pending of this.list()) {
+      const answer = answerFor(pending);
+      if (answer === null) continue;
+      answered.push(...this.answer(pending.id, answer));
+    }
+    return answered;
+  }
+
+  /** A call's question is void (its process exited): it leaves its entry, and the entry goes when empty. */
+  withdraw(sessionId: string, questionId: string): void {
+    for (const entry of this.entries.values()) {
+      if (entry.pending.sessionId !== sessionId) continue;
+      const index = entry.members.findIndex((m) => m.questionId === questionId);
+      if (index < 0) continue;
+      entry.members.splice(index, 1);
+      if (entry.members.length === 0) this.remove(entry.pending.id, 'process-exited');
+      else {
+        // The entry shows its first remaining call.
+        entry.pending = {
+          ...entry.pending,
+          question: entry.members[0]!.question,
+          count: entry.members.length,
+        };
+        this.emit('changed', entry.pending);
+      }
+      return;
+    }
+  }
+
+  /** Drops every question of a session that ended; nothing is answered. */
+  withdrawSession(sessionId: string): void {
+    for (const pending of this.list())
+      if (pending.sessionId === sessionId) this.remove(pending.id, 'session-ended');
+  }
+
+  private remove(id: string, reason: RemovalReason): Entry | undefined {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return undefined;
+    this.entries.delete(id);
+    this.byIdentity.delete(identity(entry.pending.sessionId, entry.pending.question));
+    this.emit('removed', { id, reason });
+    return entry;
+  }
+}

@@ -1,0 +1,250 @@
+// One program traced from the desktop app: its supervisor on a pseudo-terminal, its policies,
+// its process tree and counts, and the terminal's output with flow control (Tabby, VS Code's
+// pty host: pause the pty at a high watermark, resume below a low one).
+
+import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
+
+import { splitCommandLine } from '../../common/command-line.js';
+import type { ProcessInfo, SessionInfo, StartRequest } from '../../common/contract.js';
+import type { Macros } from '../../common/policy/request.js';
+import type {
+  Answer,
+  DecisionRecord,
+  ProcessEvent,
+  Question,
+} from '../../common/session/events.js';
+import type { PolicyStore } from '../policy/store.js';
+import { resolveProgram } from '../program-path.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { Learning } from '../learn/learned-policy.js';
+import { PolicySource, type SessionPolicy } from './policy-source.js';
+
+/** Output kept for a window that opens (or reloads) while the program runs. */
+const SCROLLBACK = 256 * 1024;
+/** Characters sent to windows but not yet drawn: above HIGH the program is paused, below LOW it goes on. */
+const HIGH = 512 * 1024;
+const LOW = 128 * 1024;
+
+export interface SessionEvents {
+  changed: [SessionInfo];
+  output: [string];
+  question: [Question];
+  cancel: [questionId: string];
+  record: [DecisionRecord];
+  /** A policy was loaded or changed in this session. */
+  policy: [SessionPolicy];
+  problem: [string];
+}
+
+export class Session extends EventEmitter<SessionEvents> {
+  readonly policies: PolicySource;
+  private readonly supervisor: Supervisor;
+  private readonly learning = new Learning();
+  private info: SessionInfo;
+  private scrollback = '';
+  private undrawn = 0;
+  private paused = false;
+
+  constructor(id: string, request: StartRequest, store: PolicyStore, userMacros: Macros) {
+    super();
+    const [command, ...args] = splitCommandLine(request.command);
+    if (command === undefined) throw new Error('the command is empty');
+    const program = resolveProgram(command, process.env, request.cwd);
+    const cwd = request.cwd.trim() === '' ? userMacros.HOME : request.cwd;
+    if (!isDirectory(cwd)) throw new Error(`the working directory ${cwd} does not exist`);
+    request = { ...request, cwd };
+    const macros = { ...userMacros, CWD: cwd };
+    this.policies = new PolicySource(store, macros);
+    this.info = {
+      id,
+      command: request.command,
+      cwd: request.cwd,
+      mode: request.mode,
+      state: 'running',
+      status: null,
+      startedAt: Date.now(),
+      processes: [],
+      counts: { permitted: 0, denied: 0, asked: 0 },
+    };
+    this.supervisor = new Supervisor({
+      command,
+      args,
+      mode: request.mode,
+      cwd: request.cwd,
+      terminal: { cols: request.cols, rows: request.rows },
+      policies: new Map(),
+      policyFor: async (path) => this.compiledPolicy(path),
+    });
+    this.supervisor.on('started', (pid) =>
+      this.processEvent({
+        event: 'fork',
+        pid,
+        ppid: process.pid,
+        exe: program,
+        policy: program,
+        status: null,
+      }),
+    );
+    this.supervisor.on('process', (event) => this.processEvent(event));
+    this.supervisor.on('ask', (question) => {
+      this.info.counts.asked++;
+      this.changed();
+      this.emit('question', question);
+    });
+    this.supervisor.on('cancel', (id) => this.emit('cancel', id));
+    this.supervisor.on('record', (record) => this.record(record));
+    this.supervisor.on('stats', (counts) => {
+      this.info.counts = { ...counts };
+      this.changed();
+    });
+    this.supervisor.on('problem', (message) => this.emit('problem', message));
+    const terminal = this.supervisor.terminal!;
+    terminal.onData((data) => this.output(data));
+    void this.supervisor.exited.then(async (status) => {
+      // A learning session's findings go into the policies before the session says it is over.
+      if (request.mode === 'learn') {
+        for (const result of await this.learning.save(this.policies, store, {
+          macros,
+          noAliases: false,
+        })) {
+          if ('error' in result)
+            this.emit(
+              'problem',
+              `nothing learned for ${result.program} was saved: ${result.error}`,
+            );
+          else {
+            this.output(
+              `\r\n[sysgate] learned ${result.added} rule${result.added === 1 ? '' : 's'} for ${result.program}: ${result.path}\r\n`,
+            );
+            this.emit(
+              'policy',
+              (await this.policies.reload(result.program)) ??
+                (await this.policies.policyFor(result.program)),
+            );
+          }
+        }
+      }
+      this.info = {
+        ...this.info,
+        state: 'exited',
+        status,
+        processes: this.info.processes.map((p) => ({ ...p, alive: false })),
+      };
+      this.changed();
+    });
+  }
+
+  get id(): string {
+    return this.info.id;
+  }
+
+  snapshot(): SessionInfo {
+    return this.info;
+  }
+
+  terminalOutput(): string {
+    return this.scrollback;
+  }
+
+  write(data: string): void {
+    if (this.info.state === 'running') this.supervisor.terminal?.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.info.state === 'running') this.supervisor.terminal?.resize(cols, rows);
+  }
+
+  /** A window opened and took the scrollback: nothing sent before it is waiting to be drawn. */
+  windowOpened(): void {
+    this.drawn(this.undrawn);
+  }
+
+  /** A window drew `chars` characters of the output: the program may go on when it has caught up. */
+  drawn(chars: number): void {
+    this.undrawn = Math.max(0, this.undrawn - chars);
+    if (this.paused && this.undrawn < LOW) {
+      this.paused = false;
+      this.supervisor.terminal?.resume();
+    }
+  }
+
+  answer(questionId: string, answer: Answer): void {
+    this.supervisor.answer(questionId, answer);
+  }
+
+  /** Sends a changed policy to the supervisor: it applies to the very next call. */
+  push(policy: SessionPolicy): void {
+    this.supervisor.sendPolicy(policy.program, policy.compiled);
+    this.emit('policy', policy);
+  }
+
+  /** Asks the traced programs to end. */
+  stop(): void {
+    this.supervisor.kill(undefined, 'SIGTERM');
+  }
+
+  /** Ends the traced programs at once. */
+  kill(): void {
+    this.supervisor.kill(undefined, 'SIGKILL');
+  }
+
+  /** Resolves with the exit status. */
+  get exited(): Promise<number> {
+    return this.supervisor.exited;
+  }
+
+  private async compiledPolicy(path: string): Promise<string> {
+    const policy = await this.policies.policyFor(path);
+    for (const problem of policy.problems) this.emit('problem', `${path}: ${problem}`);
+    this.emit('policy', policy);
+    return policy.compiled;
+  }
+
+  private output(data: string): void {
+    this.scrollback = (this.scrollback + data).slice(-SCROLLBACK);
+    this.undrawn += data.length;
+    if (!this.paused && this.undrawn > HIGH) {
+      this.paused = true;
+      this.supervisor.terminal?.pause();
+    }
+    this.emit('output', data);
+  }
+
+  private record(record: DecisionRecord): void {
+    this.learning.add(record);
+    if (record.by !== 'learn') {
+      if (record.action === 'deny') this.info.counts.denied++;
+      else this.info.counts.permitted++;
+      this.changed();
+    }
+    this.emit('record', record);
+  }
+
+  private processEvent(event: ProcessEvent): void {
+    const others = this.info.processes.filter((p) => p.pid !== event.pid);
+    const known = this.info.processes.find((p) => p.pid === event.pid);
+    const entry: ProcessInfo = {
+      pid: event.pid,
+      ppid: event.ppid || known?.ppid || 0,
+      exe: event.exe || known?.exe || '',
+      policy: event.policy || known?.policy || '',
+      alive: event.event !== 'exit',
+    };
+    this.info = { ...this.info, processes: [...others, entry].sort((a, b) => a.pid - b.pid) };
+    this.changed();
+  }
+
+  private changed(): void {
+    this.info = { ...this.info, counts: { ...this.info.counts } };
+    this.emit('changed', this.info);
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,151 @@
+// The web shell (`sysgate gui --web`): the renderer served on 127.0.0.1 only, and the contract's
+// commands and events over a WebSocket (the wire format in app/common/contract.ts). Anyone on
+// the machine can reach a loopback port, so every WebSocket needs the per-run secret token, and
+// the Origin and Host headers must be this server's own (no other site, no DNS rebinding).
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+
+import { WebSocketServer, type WebSocket } from 'ws';
+
+import { isWireCall, type WireReply } from '../common/contract.js';
+import type { ContractEndpoint } from '../core/host/endpoint.js';
+
+export interface WebShell {
+  /** The address to open, with the token in its fragment. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface WebShellOptions {
+  endpoint: ContractEndpoint;
+  /** The built renderer (index.html and its assets). */
+  staticDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+const MAX_MESSAGE = 2 << 20;
+
+export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
+  const token = randomBytes(24).toString('base64url');
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  server.on('request', (request, response) =>
+    serveFile(request, response, options.staticDir, hosts, port),
+  );
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    const refuse = (status: string): void => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== '/api') return refuse('404 Not Found');
+    if (!hosts.has(request.headers.host ?? '')) return refuse('421 Misdirected Request');
+    if (!origins.has(request.headers.origin ?? '')) return refuse('403 Forbidden');
+    if (!sameSecret(url.searchParams.get('token') ?? '', token)) return refuse('401 Unauthorized');
+    sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, options.endpoint));
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}/#token=${token}`,
+    port,
+    close: () => close(server, sockets),
+  };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function attach(ws: WebSocket, endpoint: ContractEndpoint): void {
+  const send = (reply: WireReply): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  };
+  const unsubscribe = endpoint.subscribe((event, payload) => send({ event, payload }));
+  ws.on('close', unsubscribe);
+  ws.on('message', (data, isBinary) => {
+    let message: unknown;
+    try {
+      message = isBinary ? undefined : JSON.parse(data.toString());
+    } catch {
+      message = undefined;
+    }
+    if (!isWireCall(message)) {
+      ws.close(1008, 'not a call');
+      return;
+    }
+    endpoint.call(message.command, message.args).then(
+      (result) => send({ id: message.id, result: result ?? null }),
+      (e: unknown) => send({ id: message.id, error: e instanceof Error ? e.message : String(e) }),
+    );
+  });
+}
+
+function serveFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  root: string,
+  hosts: Set<string>,
+  port: number,
+): void {
+  if (!hosts.has(request.headers.host ?? '')) return end(response, 421);
+  if (request.method !== 'GET' && request.method !== 'HEAD') return end(response, 405);
+  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+  const relative = normalize(pathname === '/' ? 'index.html' : pathname.slice(1));
+  const path = join(root, relative);
+  if (
+    relative.startsWith('..') ||
+    !path.startsWith(root + sep) ||
+    !existsSync(path) ||
+    !statSync(path).isFile()
+  ) {
+    return end(response, 404);
+  }
+  response.writeHead(200, {
+    'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+    'Content-Security-Policy':
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  });
+  if (request.method === 'HEAD') return void response.end();
+  createReadStream(path).pipe(response);
+}
+
+function end(response: ServerResponse, status: number): void {
+  response.writeHead(status, { 'Content-Length': '0' });
+  response.end();
+}
+
+function close(server: Server, sockets: WebSocketServer): Promise<void> {
+  for (const client of sockets.clients) client.terminate();
+  sockets.close();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
