@@ -17,8 +17,8 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function compiles(layer, source) {
-  const probe = join(dir, `${layer}-${Math.random().toString(36).slice(2)}.ts`);
+function compiles(layer, source, extension = 'ts') {
+  const probe = join(dir, `${layer}-${Math.random().toString(36).slice(2)}.${extension}`);
   writeFileSync(probe, source);
   const config = join(dir, `tsconfig.${layer}.json`);
   writeFileSync(
@@ -56,6 +56,27 @@ test('renderer code that imports a Node module does not compile, and the DOM is 
   );
   const dom = compiles('renderer', 'export const title: string = document.title;\n');
   assert.equal(dom.ok, true, dom.output);
+});
+
+test('renderer code that reaches into the host does not compile', () => {
+  const core = join(root, 'app/core/accounts.js');
+  const result = compiles(
+    'renderer',
+    `import * as accounts from ${JSON.stringify(core)};\nexport const x = accounts;\n`,
+  );
+  assert.equal(result.ok, false);
+  assert.match(result.output, /Cannot find module 'node:fs'/);
+});
+
+test('a React component of the renderer compiles with the DOM and JSX', () => {
+  const result = compiles(
+    'renderer',
+    "import { useState } from 'react';\n" +
+      'export function Probe() {\n  const [n, setN] = useState(0);\n' +
+      '  return <button onClick={() => setN(n + 1)}>{n}</button>;\n}\n',
+    'tsx',
+  );
+  assert.equal(result.ok, true, result.output);
 });
 
 test('host code that touches the DOM does not compile, and Node is there', () => {

@@ -1,0 +1,112 @@
+// "New session": a command, where it runs, and how sysgate treats calls the policy does not answer.
+
+import { useId, useRef, useState, type FormEvent } from 'react';
+
+import type { SessionMode } from '../../app/common/contract.js';
+import { QuestionNotifications } from '../prompts/notifications.js';
+import { useServices, useSysgate } from '../window/context.js';
+import { MODES } from './session-text.js';
+
+export function NewSessionForm() {
+  const { terminals } = useServices();
+  const startSession = useSysgate((s) => s.startSession);
+  const connected = useSysgate((s) => s.connection === 'connected');
+  const [command, setCommand] = useState('');
+  const [cwd, setCwd] = useState('');
+  const [mode, setMode] = useState<SessionMode>('ask');
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const commandInput = useRef<HTMLInputElement>(null);
+  const id = useId();
+
+  async function start(event: FormEvent) {
+    event.preventDefault();
+    if (command.trim() === '' || starting) return;
+    // A click or Enter is the user gesture browsers want before they ask for permission.
+    QuestionNotifications.askPermission();
+    setStarting(true);
+    setError(null);
+    try {
+      await startSession({ command, cwd: cwd.trim(), mode, ...terminals.initialSize() });
+      setCommand('');
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setStarting(false);
+      commandInput.current?.focus();
+    }
+  }
+
+  const description = MODES.find((m) => m.mode === mode)?.description ?? '';
+  return (
+    <form className="new-session" aria-labelledby={`${id}-title`} onSubmit={start}>
+      <h2 id={`${id}-title`} className="form-title">
+        New session
+      </h2>
+      <div className="new-session-fields">
+        <div className="field field-command">
+          <label className="field-label" htmlFor={`${id}-command`}>
+            Command
+          </label>
+          <input
+            id={`${id}-command`}
+            ref={commandInput}
+            type="text"
+            value={command}
+            onChange={(e) => setCommand(e.target.value)}
+            placeholder="ls -l /etc"
+            autoComplete="off"
+            spellCheck={false}
+            autoFocus
+          />
+        </div>
+        <div className="field field-cwd">
+          <label className="field-label" htmlFor={`${id}-cwd`}>
+            Working directory
+          </label>
+          <input
+            id={`${id}-cwd`}
+            type="text"
+            value={cwd}
+            onChange={(e) => setCwd(e.target.value)}
+            placeholder="where sysgate runs"
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </div>
+        <fieldset className="field modes" aria-describedby={`${id}-mode-help`}>
+          <legend className="field-label">Mode</legend>
+          <div className="segmented">
+            {MODES.map((m) => (
+              <label key={m.mode} className="segment" title={m.description}>
+                <input
+                  type="radio"
+                  name={`${id}-mode`}
+                  value={m.mode}
+                  checked={mode === m.mode}
+                  onChange={() => setMode(m.mode)}
+                />
+                <span>{m.label}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <button
+          type="submit"
+          className="button primary start"
+          disabled={starting || !connected || command.trim() === ''}
+        >
+          Start
+        </button>
+      </div>
+      <p id={`${id}-mode-help`} className="form-help">
+        <strong>{MODES.find((m) => m.mode === mode)?.label}</strong>: {description}
+      </p>
+      {error !== null && (
+        <p className="form-error" role="alert">
+          Could not start: {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,16 @@
+// The Sessions view: the form that starts a program, and the running programs side by side.
+
+import { NewSessionForm } from './NewSessionForm.js';
+import { SessionGrid } from './SessionGrid.js';
+
+export function SessionsView({ hidden }: { hidden: boolean }) {
+  return (
+    <section className="view sessions-view" aria-labelledby="sessions-heading" hidden={hidden}>
+      <h1 id="sessions-heading" className="visually-hidden">
+        Sessions
+      </h1>
+      <NewSessionForm />
+      <SessionGrid />
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+// The policies slice: every policy the running sessions use, as text, kept current by the host's
+// policyChanged events.
+
+import type { StateCreator } from 'zustand/vanilla';
+
+import type { PolicyView } from '../../app/common/contract.js';
+import type { SysgateState } from './store.js';
+
+export interface PoliciesSlice {
+  /** By program (the policy's name). */
+  policies: Record<string, PolicyView>;
+  /** The policy the Policies view shows, or null for the first. */
+  shownPolicy: string | null;
+  /** The policy that changed last, to point the view at it. */
+  lastChangedPolicy: string | null;
+  policyChanged(view: PolicyView): void;
+  showPolicy(program: string | null): void;
+}
+
+export const createPoliciesSlice: StateCreator<SysgateState, [], [], PoliciesSlice> = (set) => ({
+  policies: {},
+  shownPolicy: null,
+  lastChangedPolicy: null,
+
+  policyChanged: (view) =>
+    set((s) => ({
+      policies: { ...s.policies, [view.program]: view },
+      lastChangedPolicy: view.program,
+    })),
+
+  showPolicy: (program) => set({ shownPolicy: program }),
+});
+
+/** The programs with a policy, in name order. */
+export function policyPrograms(policies: Record<string, PolicyView>): string[] {
+  return Object.keys(policies).sort((a, b) => a.localeCompare(b));
+}

@@ -1,0 +1,81 @@
+// The prompts slice: the questions waiting for an answer, in arrival order, and which one the
+// prompt shows (see ../prompts/queue.ts for the rules of the queue).
+
+import type { StateCreator } from 'zustand/vanilla';
+
+import type { PendingQuestion, PromptAnswer, SysgateApi } from '../../app/common/contract.js';
+import { withoutQuestion, withQuestion, type QueueOrder } from '../prompts/queue.js';
+import type { SysgateState } from './store.js';
+
+export interface PromptsSlice {
+  questions: Record<string, PendingQuestion>;
+  queue: QueueOrder;
+  /** Questions whose answer is on its way to the host. */
+  answering: Record<string, true>;
+  /** The host refused an answer (the question was gone, the rule did not parse, ...). */
+  answerError: { questionId: string; message: string } | null;
+  questionAdded(question: PendingQuestion): void;
+  questionChanged(question: PendingQuestion): void;
+  questionRemoved(questionId: string): void;
+  selectQuestion(questionId: string | null): void;
+  answerQuestion(questionId: string, answer: PromptAnswer): Promise<void>;
+}
+
+export const createPromptsSlice =
+  (api: SysgateApi): StateCreator<SysgateState, [], [], PromptsSlice> =>
+  (set, get) => ({
+    questions: {},
+    queue: { ids: [], selectedId: null },
+    answering: {},
+    answerError: null,
+
+    questionAdded: (question) =>
+      set((s) => ({
+        questions: { ...s.questions, [question.id]: question },
+        queue: withQuestion(s.queue, question.id),
+      })),
+
+    // A merged count changed, or the entry now shows another of its calls; an entry the window
+    // never saw (it opened in between) is added.
+    questionChanged: (question) => get().questionAdded(question),
+
+    questionRemoved: (questionId) =>
+      set((s) => {
+        if (!(questionId in s.questions)) return {};
+        const questions = { ...s.questions };
+        delete questions[questionId];
+        const answering = { ...s.answering };
+        delete answering[questionId];
+        return {
+          questions,
+          answering,
+          queue: withoutQuestion(s.queue, questionId),
+          answerError: s.answerError?.questionId === questionId ? null : s.answerError,
+        };
+      }),
+
+    selectQuestion: (questionId) =>
+      set((s) => ({
+        queue: {
+          ...s.queue,
+          selectedId: questionId !== null && questionId in s.questions ? questionId : null,
+        },
+      })),
+
+    answerQuestion: async (questionId, answer) => {
+      if (get().answering[questionId]) return;
+      set((s) => ({ answering: { ...s.answering, [questionId]: true }, answerError: null }));
+      try {
+        await api.answerQuestion(questionId, answer);
+      } catch (e) {
+        set({ answerError: { questionId, message: e instanceof Error ? e.message : String(e) } });
+      } finally {
+        // The question itself goes when the host says so (questionRemoved).
+        set((s) => {
+          const answering = { ...s.answering };
+          delete answering[questionId];
+          return { answering };
+        });
+      }
+    },
+  });
