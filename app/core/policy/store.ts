@@ -210,7 +210,9 @@ export class PolicyStore {
    * the one shipped with sysgate; null when there is none.
    */
   async template(name: string): Promise<LoadedPolicy | null> {
-    const found = (await this.templates()).find((t) => t.kind === 'template' && t.name === name && t.problem === null);
+    const found = (await this.templates()).find(
+      (t) => t.kind === 'template' && t.name === name && t.problem === null,
+    );
     return found === undefined ? null : this.load(found.path);
   }
 

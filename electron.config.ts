@@ -1,0 +1,61 @@
+// The packaged desktop app (electron-builder, `npm run dist`, which passes this file with
+// --config): an AppImage and a .deb for Linux, with the supervisor beside the app and node-pty
+// outside the asar. Packaging downloads Electron's release for the target (and the AppImage
+// tools), so it works only where those can be downloaded.
+
+import type { Configuration } from 'electron-builder';
+
+const config: Configuration = {
+  appId: 'org.sysgate.desktop',
+  productName: 'sysgate',
+  executableName: 'sysgate-desktop',
+  copyright: 'sysgate developers',
+  // package.json has no "main": the CLI is the package's entry, the desktop app is this file.
+  extraMetadata: { main: 'build/app/main/main.js' },
+  directories: {
+    output: 'dist',
+    // Not electron-builder's default ("build"), which it leaves out of the app: build/ is ours.
+    buildResources: 'build/icons',
+  },
+  files: [
+    'package.json',
+    'build/app/**/*.js',
+    'build/app/preload/*.cjs',
+    '!build/app/**/*.test.js',
+    'build/renderer/**',
+    '!build/renderer/**/*.map',
+    'policies/**',
+    // The window's libraries are in its bundle (build/renderer/, made by Vite).
+    '!node_modules/{react,react-dom,scheduler,zustand,@xterm}/**',
+  ],
+  // The supervisor is a program of its own (C): it cannot run from inside the asar. The main
+  // process points app/core at it through $SYSGATE_SUPERVISOR (app/main/main.ts).
+  extraResources: [{ from: 'native/build/sysgate-supervisor', to: 'sysgate-supervisor' }],
+  asar: true,
+  // A native addon is loaded from a real file.
+  asarUnpack: ['node_modules/node-pty/**'],
+  // node-pty is a Node-API addon (node-addon-api): one binary serves Node and Electron alike, so
+  // nothing is rebuilt against Electron's headers.
+  npmRebuild: false,
+  electronFuses: {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+  },
+  linux: {
+    target: ['AppImage', 'deb'],
+    category: 'System',
+    icon: 'build/icons',
+    maintainer: 'sysgate developers <sysgate@localhost>',
+    synopsis: 'Interactive system-call policies for Linux',
+    description:
+      'sysgate asks, as systrace and xsystrace did, before a program makes a system call that its policy does not answer.',
+    desktop: { entry: { Name: 'sysgate', Keywords: 'systrace;seccomp;sandbox;policy;' } },
+  },
+};
+
+export default config;
