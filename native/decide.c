@@ -224,6 +224,7 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 	}
 	if (rc == 1)
 		sg_notif_continue(&s->l, c->id);
+	s->permitted++;
 	if (detach)
 		p->detached = 1;
 	finish(pd);
@@ -238,6 +239,7 @@ deny(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
 		return;
 	}
 	sg_notif_fail(&s->l, pd->call.id, v->error);
+	s->denied++;
 	sg_send_record(p, &pd->call, v);
 	finish(pd);
 }
@@ -294,6 +296,7 @@ ask(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
 	}
 	pd->qid = ++s->next_qid;
 	pd->pid = p->pid;
+	s->asked++;
 	sg_pending_add(pd);
 	sg_send_ask(pd->qid, p, &pd->call);
 }
@@ -532,14 +535,32 @@ sg_decide_answer(struct sg_supervisor *s, const struct sg_frame *f)
 	}
 }
 
+/* A signal other than SIGKILL (the desktop's Stop) goes to the processes the supervisor knows. */
+static void
+signal_known(struct sg_process *p, void *arg)
+{
+	if (!p->exited)
+		kill(p->pid, (int)*(unsigned long *)arg);
+}
+
 void
 sg_decide_kill(struct sg_supervisor *s, const struct sg_frame *f)
 {
 	unsigned long		 pid;
 	struct sg_process	*p;
 
+	unsigned long		 sig = SIGKILL;
+
+	if (sg_frame_get(f, "signal") != NULL &&
+	    (sg_field_ulong(sg_frame_get(f, "signal"), &sig) == -1 || sig == 0 || sig >= NSIG)) {
+		sg_control_error("kill: bad signal", 0);
+		return;
+	}
 	if (sg_frame_get(f, "pid") == NULL) {
-		sg_kill_tree(s);
+		if (sig == SIGKILL)
+			sg_kill_tree(s);
+		else
+			sg_process_each(signal_known, &sig);
 		return;
 	}
 	if (sg_field_ulong(sg_frame_get(f, "pid"), &pid) == -1 ||
@@ -547,7 +568,7 @@ sg_decide_kill(struct sg_supervisor *s, const struct sg_frame *f)
 		sg_control_error("kill: no such traced process", 0);
 		return;
 	}
-	kill(p->pid, SIGKILL);
+	kill(p->pid, (int)sig);
 }
 
 void
@@ -593,7 +614,13 @@ void
 sg_decide_sweep(struct sg_supervisor *s)
 {
 	struct sg_pending	*pd, *next;
+	unsigned long		 sum = s->permitted + s->denied + s->asked;
 
+	/* The counts go up with the sweep's rhythm, not with every call. */
+	if (sum != s->reported) {
+		sg_send_stats(s->permitted, s->denied, s->asked);
+		s->reported = sum;
+	}
 	for (pd = sg_pending_first(); pd != NULL; pd = next) {
 		next = pd->next;
 		if (sg_notif_valid(&s->l, pd->call.id))

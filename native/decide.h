@@ -27,6 +27,8 @@ struct sg_supervisor {
 	int			 host_gone;
 	int			 killing;	/* host gone, --on-host-loss kill */
 	int			 fatal;		/* the supervisor cannot go on safely */
+	unsigned long		 permitted, denied, asked;	/* calls decided so far */
+	unsigned long		 reported;	/* the sum of the counts last sent */
 };
 
 void	 sg_decide_notification(struct sg_supervisor *s);

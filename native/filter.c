@@ -48,7 +48,7 @@ const char *const sg_baseline[] = {
 	/* Descriptors already open: reading, writing, seeking, waiting, closing. */
 	"read", "write", "pread64", "pwrite64", "readv", "writev", "preadv", "pwritev",
 	"preadv2", "pwritev2", "lseek", "close", "close_range", "dup", "dup2", "dup3",
-	"fcntl", "fstat", "fstatfs", "fsync", "fdatasync", "getdents64",
+	"fcntl", "fstat", "fstatfs", "fsync", "fdatasync", "getdents64", "fadvise64",
 	"poll", "ppoll", "select", "pselect6", "epoll_create1", "epoll_ctl", "epoll_wait",
 	"epoll_pwait", "epoll_pwait2",
 	/* Identity: reading one's own ids tells nothing a policy guards. */

@@ -219,6 +219,31 @@ child_signals(void)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
+/*
+ * On the terminal of a desktop session the command is a job of its own: Ctrl-C and the other
+ * terminal signals reach it and its children, not the supervisor (which would take a SIGINT for
+ * an order to kill the whole traced tree).
+ */
+static int
+take_foreground(void)
+{
+	sigset_t	 ttou, old;
+	int		 rc;
+
+	if (!isatty(STDIN_FILENO))
+		return 0;
+	if (setpgid(0, 0) == -1)
+		return -1;
+	/* A process group that is not yet the foreground one gets SIGTTOU for asking. */
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	if (sigprocmask(SIG_BLOCK, &ttou, &old) == -1)
+		return -1;
+	rc = tcsetpgrp(STDIN_FILENO, getpid());
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 static void
 child_main(int sock, const struct sg_command *cmd, pid_t supervisor)
 {
@@ -233,6 +258,8 @@ child_main(int sock, const struct sg_command *cmd, pid_t supervisor)
 	char		 go;
 
 	child_signals();
+	if (cmd->foreground && take_foreground() == -1)
+		child_fail(sock, "taking the terminal's foreground");
 	/* Before the filter: set*id calls made under it would wait for the supervisor. */
 	if (cmd->run_as && sg_creds_become(cmd->uid, cmd->gid, &what) == -1)
 		child_fail(sock, what);

@@ -35,6 +35,7 @@ struct sg_command {
 	int		 run_as;	/* take on uid and gid before anything else */
 	uid_t		 uid;
 	gid_t		 gid;
+	int		 foreground;	/* take the terminal's foreground in a group of its own */
 };
 
 /*

@@ -3,8 +3,13 @@
  * calls by the policies the host sends over the control socket (PROTOCOL.md).
  */
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "filter.h"
@@ -20,6 +25,53 @@ print_baseline(void)
 
 	for (i = 0; sg_baseline[i] != NULL; i++)
 		printf("%s\n", sg_baseline[i]);
+}
+
+/*
+ * A host that starts the supervisor on a pseudo-terminal cannot hand it a descriptor, so the
+ * supervisor connects to the host's socket and proves itself with the token from its
+ * environment, which the command must not inherit.
+ */
+static int
+take_token(struct sg_options *opt)
+{
+	const char	*token = getenv("SYSGATE_CONTROL_TOKEN");
+
+	if (token == NULL)
+		return 0;
+	if (strlen(token) >= sizeof(opt->token)) {
+		fprintf(stderr, "sysgate-supervisor: SYSGATE_CONTROL_TOKEN is too long\n");
+		return -1;
+	}
+	memcpy(opt->token, token, strlen(token) + 1);
+	if (unsetenv("SYSGATE_CONTROL_TOKEN") == -1) {
+		fprintf(stderr, "sysgate-supervisor: unsetenv: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+connect_control(const char *path)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "sysgate-supervisor: --control-socket %s: name too long\n", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		fprintf(stderr, "sysgate-supervisor: --control-socket %s: %s\n", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int
@@ -46,5 +98,9 @@ main(int argc, char *argv[])
 		    (unsigned)geteuid());
 		return 1;
 	}
+	if (take_token(&opt) == -1)
+		return 1;
+	if (opt.control_socket != NULL && (opt.control_fd = connect_control(opt.control_socket)) == -1)
+		return 1;
 	return sg_session_run(&opt);
 }

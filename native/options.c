@@ -17,7 +17,8 @@ void
 sg_usage(void)
 {
 	fprintf(stderr,
-	    "usage: sysgate-supervisor --control-fd N [--mode ask|enforce|learn] [-i|--inherit]\n"
+	    "usage: sysgate-supervisor --control-fd N | --control-socket PATH [--terminal-foreground]\n"
+	    "           [--mode ask|enforce|learn] [-i|--inherit]\n"
 	    "           [-u|--no-aliases] [--on-host-loss kill|deny] [--run-as UID:GID]\n"
 	    "           -- command [arg ...]\n"
 	    "       sysgate-supervisor --print-baseline | --version\n");
@@ -103,7 +104,13 @@ option(int argc, char *argv[], int *i, struct sg_options *o)
 		o->print_baseline = 1;
 	else if (strcmp(a, "--version") == 0)
 		o->version = 1;
-	else if (matches(a, "--control-fd")) {
+	else if (strcmp(a, "--terminal-foreground") == 0)
+		o->terminal_foreground = 1;
+	else if (matches(a, "--control-socket")) {
+		if ((v = value_of(argc, argv, i, "--control-socket")) == NULL || *v == '\0')
+			return -1;
+		o->control_socket = v;
+	} else if (matches(a, "--control-fd")) {
 		if ((v = value_of(argc, argv, i, "--control-fd")) == NULL ||
 		    parse_fd(v, &o->control_fd) == -1)
 			return -1;
@@ -159,8 +166,9 @@ sg_options_parse(int argc, char *argv[], struct sg_options *o)
 	}
 	if (o->print_baseline || o->version)
 		return 0;
-	if (o->control_fd == -1 || i >= argc) {
-		fprintf(stderr, "sysgate-supervisor: needs --control-fd and a command\n");
+	if ((o->control_fd == -1 && o->control_socket == NULL) || i >= argc) {
+		fprintf(stderr, "sysgate-supervisor: needs --control-fd or --control-socket, "
+		    "and a command\n");
 		return -1;
 	}
 	o->argv = argv + i;

@@ -12,6 +12,9 @@ enum sg_host_loss { SG_LOSS_KILL, SG_LOSS_DENY };
 
 struct sg_options {
 	int		 control_fd;
+	const char	*control_socket;	/* connect here instead of using control_fd */
+	char		 token[128];	/* $SYSGATE_CONTROL_TOKEN, said back in hello */
+	int		 terminal_foreground;	/* the command gets the terminal's foreground */
 	enum sg_mode	 mode;
 	int		 inherit;	/* -i: a process keeps its policy across execve */
 	int		 no_aliases;	/* -u: fsread and fswrite rules never apply */

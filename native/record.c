@@ -140,6 +140,16 @@ sg_send_cancel(uint64_t qid, const char *reason)
 }
 
 void
+sg_send_stats(unsigned long permitted, unsigned long denied, unsigned long asked)
+{
+	sg_out_verb(&out, "stats");
+	sg_out_num(&out, "permitted", (long long)permitted);
+	sg_out_num(&out, "denied", (long long)denied);
+	sg_out_num(&out, "asked", (long long)asked);
+	send_out();
+}
+
+void
 sg_send_process(const char *event, const struct sg_process *p)
 {
 	sg_out_verb(&out, "process");

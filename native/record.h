@@ -24,6 +24,8 @@ void	 sg_send_record(const struct sg_process *p, const struct sg_syscall *c,
 	    const struct sg_verdict *v);
 void	 sg_send_ask(uint64_t qid, const struct sg_process *p, const struct sg_syscall *c);
 void	 sg_send_cancel(uint64_t qid, const char *reason);
+/* How many calls were permitted, denied and asked so far. */
+void	 sg_send_stats(unsigned long permitted, unsigned long denied, unsigned long asked);
 void	 sg_send_process(const char *event, const struct sg_process *p);
 void	 sg_send_need_policy(const struct sg_process *p, const char *path);
 

@@ -66,7 +66,7 @@ struct session {
 static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
 
 static void
-send_hello(const struct sg_listener *l)
+send_hello(const struct sg_listener *l, const char *token)
 {
 	struct sg_out	 o;
 	char		 features[128] = "";
@@ -81,6 +81,8 @@ send_hello(const struct sg_listener *l)
 	sg_out_verb(&o, "hello");
 	sg_out_num(&o, "version", 1);
 	sg_out_str(&o, "features", features[0] ? features + 1 : "");
+	if (token[0] != '\0')
+		sg_out_str(&o, "token", token);
 	sg_out_end(&o);
 	sg_control_send(&o);
 	sg_out_free(&o);
@@ -459,6 +461,7 @@ launch(struct session *ss, char *argv[])
 	cmd.path = path;
 	cmd.argv = argv;
 	cmd.run_as = ss->s.opt->run_as;
+	cmd.foreground = ss->s.opt->terminal_foreground;
 	cmd.uid = ss->s.opt->run_uid;
 	cmd.gid = ss->s.opt->run_gid;
 	if (sg_intercept_launch(&ss->s.l, &cmd, &ss->s.command, &release, err,
@@ -500,7 +503,7 @@ sg_session_run(const struct sg_options *opt)
 		    "notification: %s\n", strerror(errno));
 		return 1;
 	}
-	send_hello(&ss.s.l);
+	send_hello(&ss.s.l, opt->token);
 	if (await_start(&ss) == -1)
 		return 1;
 	if (setup_loop(&ss) == -1 || launch(&ss, opt->argv) == -1) {

@@ -1,0 +1,177 @@
+// The desktop flow end to end, as a person would use it: Debian's Chromium, driven by
+// Playwright, against the real web shell (`sysgate gui --web`), tracing real programs with the
+// real supervisor.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const CAT = realpathSync('/bin/cat');
+const policyFile = (home, program) =>
+  join(home, '.config/sysgate/policies', program.slice(1).replace(/[^A-Za-z0-9]/g, '_'));
+
+let home;
+let shell;
+let browser;
+let page;
+
+before(async () => {
+  home = mkdtempSync(join(tmpdir(), 'sysgate-e2e-'));
+  mkdirSync(join(home, 'work'));
+  shell = spawn(
+    process.execPath,
+    [join(root, 'bin/sysgate.js'), 'gui', '--web', '--port', '0', '--no-open'],
+    {
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    shell.stdout.on('data', (d) => {
+      out += d;
+      const m = /web UI at (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    shell.on('exit', (code) => reject(new Error(`sysgate gui exited with ${code}: ${out}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(url);
+});
+
+after(async () => {
+  await browser?.close();
+  shell?.kill('SIGTERM');
+  await new Promise((r) => (shell?.exitCode === null ? shell.on('exit', r) : r()));
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function startSession(command, mode) {
+  await page.getByLabel('Command').fill(command);
+  await page.getByLabel('Working directory').fill(join(home, 'work'));
+  await page.getByRole('radio', { name: mode }).check();
+  await page.getByRole('button', { name: 'Start' }).click();
+  return page.getByRole('region', { name: `Session: ${command}` }).last();
+}
+
+/** The prompt's question text, or null when no question waits. */
+async function currentQuestion() {
+  const prompt = page.getByRole('dialog');
+  if ((await prompt.count()) === 0 || !(await prompt.isVisible())) return null;
+  return prompt.innerText();
+}
+
+const HOSTNAME = /filename\s+\/etc\/hostname\b/;
+
+/**
+ * Answers every question with Permit until one matches `pattern`, which is left waiting; gives
+ * its text, and every question seen before it.
+ */
+async function permitUntil(pattern, timeout = 20_000, seen = []) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const question = await currentQuestion();
+    if (question !== null && pattern.test(question)) return question;
+    if (question !== null) {
+      seen.push(question);
+      await page.getByRole('button', { name: 'Permit', exact: true }).click();
+    } else await page.waitForTimeout(100);
+  }
+  throw new Error(`no question matching ${pattern} came`);
+}
+
+async function waitForExit(session) {
+  await session.getByText(/exited with status \d+/).waitFor({ timeout: 20_000 });
+}
+
+test('Ask mode: the prompt names the call, and Deny makes the program fail with a permission error', async () => {
+  const session = await startSession('cat /etc/hostname', 'Ask');
+  const question = await permitUntil(HOSTNAME);
+  assert.match(question, /openat/);
+  assert.match(question, /fsread/);
+  await page.screenshot({ path: join(root, 'build', 'screenshots', 'e2e-prompt.png') });
+  await page.getByRole('button', { name: 'Deny', exact: true }).click();
+  await session
+    .getByText('cat: /etc/hostname: Operation not permitted')
+    .waitFor({ timeout: 20_000 });
+  await waitForExit(session);
+});
+
+test('Permit always with the suggested rule writes it to the policy file, and the next run asks nothing about it', async () => {
+  const session = await startSession('cat /etc/hostname', 'Ask');
+  await permitUntil(HOSTNAME);
+  const rule = page.getByRole('combobox', { name: 'Rule' });
+  assert.equal(await rule.inputValue(), 'filename eq "/etc/hostname"');
+  await page.getByRole('button', { name: 'Permit always' }).click();
+  await session
+    .getByText(readFileSync('/etc/hostname', 'utf8').trim())
+    .waitFor({ timeout: 20_000 });
+  await waitForExit(session);
+  assert.match(
+    readFileSync(policyFile(home, CAT), 'utf8'),
+    /\tnative-fsread: filename eq "\/etc\/hostname" then permit\n/,
+  );
+
+  const third = await startSession('cat /etc/hostname', 'Ask');
+  const asked = [];
+  await permitUntil(/^$/, 3000, asked).catch(() => undefined);
+  assert.deepEqual(
+    asked.filter((q) => HOSTNAME.test(q)),
+    [],
+  );
+  await third.getByText(readFileSync('/etc/hostname', 'utf8').trim()).waitFor({ timeout: 20_000 });
+  await waitForExit(third);
+});
+
+test('Learn mode then Enforce mode on the same program', async () => {
+  writeFileSync(join(home, 'work', 'notes.txt'), 'learned\n');
+  const learned = await startSession('head -n1 notes.txt', 'Learn');
+  await learned.getByText('learned').first().waitFor({ timeout: 20_000 });
+  await waitForExit(learned);
+  const head = realpathSync('/usr/bin/head');
+  await page.waitForFunction((p) => p, null, { timeout: 1000 }).catch(() => undefined);
+  const enforced = await startSession('head -n1 notes.txt', 'Enforce');
+  await waitForExit(enforced);
+  assert.match(await enforced.innerText(), /exited with status 0/);
+  assert.ok(existsSync(policyFile(home, head)), 'learning wrote a policy for head');
+});
+
+test("a forked child's question names the child", async () => {
+  // /etc/passwd: the earlier tests left cat's policy permitting /etc/hostname.
+  await startSession(`sh -c "cat /etc/passwd > /dev/null & wait"`, 'Ask');
+  const before = [];
+  const question = await permitUntil(/filename\s+\/etc\/passwd\b/, 20_000, before);
+  const shell = before.map((q) => /pid (\d+) · ppid (\d+)/.exec(q)).find((m) => m !== null);
+  const child = /pid (\d+) · ppid (\d+)/.exec(question);
+  assert.ok(question.includes(CAT), question);
+  assert.ok(child && shell, question);
+  // The question is the child's own: its pid, with the shell that forked it as its parent.
+  assert.notEqual(child[1], shell[1]);
+  assert.equal(child[2], shell[1]);
+  await page.getByRole('button', { name: 'Permit', exact: true }).click();
+});
