@@ -66,6 +66,7 @@ before(async () => {
       // Nobody's own policies or settings: an empty home, and the app's data in it.
       HOME: home,
       XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_RUNTIME_DIR: home,
       ELECTRON_RUN_AS_NODE: '',
     },
     timeout: 60_000,

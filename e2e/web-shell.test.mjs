@@ -37,7 +37,12 @@ before(async () => {
     process.execPath,
     [join(root, 'bin/sysgate.js'), 'gui', '--web', '--port', '0', '--no-open'],
     {
-      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        XDG_RUNTIME_DIR: home,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -174,4 +179,27 @@ test("a forked child's question names the child", async () => {
   assert.notEqual(child[1], shell[1]);
   assert.equal(child[2], shell[1]);
   await page.getByRole('button', { name: 'Permit', exact: true }).click();
+});
+
+test('a sysgate run from a terminal without -a, -A or -t asks in the window', async () => {
+  const run = spawn(process.execPath, [join(root, 'bin/sysgate.js'), 'cat', '/etc/group'], {
+    cwd: join(home, 'work'),
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_RUNTIME_DIR: home,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  run.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => run.on('close', resolve));
+  await page.getByRole('region', { name: 'Session: cat /etc/group' }).waitFor({ timeout: 20_000 });
+  await permitUntil(/filename\s+\/etc\/group\b/);
+  await page.getByRole('button', { name: 'Deny', exact: true }).click();
+  const status = await exited;
+  assert.notEqual(status, 0);
+  assert.match(stderr, /questions go to the sysgate window/);
+  assert.match(stderr, /cat: \/etc\/group: Operation not permitted/);
 });

@@ -74,6 +74,24 @@ connect_control(const char *path)
 	return fd;
 }
 
+/*
+ * The host's per-user socket for `sysgate` runs from a terminal needs to know who connected,
+ * which Node.js cannot ask the kernel: it hands the accepted socket over as stdin.
+ */
+static int
+print_peer(void)
+{
+	struct ucred	 cred;
+	socklen_t	 len = sizeof(cred);
+
+	if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		fprintf(stderr, "sysgate-supervisor: SO_PEERCRED: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("%d %u %u\n", (int)cred.pid, (unsigned)cred.uid, (unsigned)cred.gid);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -91,6 +109,8 @@ main(int argc, char *argv[])
 		print_baseline();
 		return 0;
 	}
+	if (opt.peer_credentials)
+		return print_peer();
 	/* Only root may hand a command other ids; the supervisor itself stays root. */
 	if (opt.run_as && geteuid() != 0) {
 		fprintf(stderr, "sysgate-supervisor: --run-as %u:%u needs root; this supervisor "

@@ -21,7 +21,7 @@ sg_usage(void)
 	    "           [--mode ask|enforce|learn] [-i|--inherit]\n"
 	    "           [-u|--no-aliases] [--on-host-loss kill|deny] [--run-as UID:GID]\n"
 	    "           -- command [arg ...]\n"
-	    "       sysgate-supervisor --print-baseline | --version\n");
+	    "       sysgate-supervisor --print-baseline | --peer-credentials | --version\n");
 }
 
 /* The value of `--name=value` or `--name value`; NULL when missing. */
@@ -102,6 +102,8 @@ option(int argc, char *argv[], int *i, struct sg_options *o)
 		o->no_aliases = 1;
 	else if (strcmp(a, "--print-baseline") == 0)
 		o->print_baseline = 1;
+	else if (strcmp(a, "--peer-credentials") == 0)
+		o->peer_credentials = 1;
 	else if (strcmp(a, "--version") == 0)
 		o->version = 1;
 	else if (strcmp(a, "--terminal-foreground") == 0)
@@ -164,7 +166,7 @@ sg_options_parse(int argc, char *argv[], struct sg_options *o)
 			return -1;
 		}
 	}
-	if (o->print_baseline || o->version)
+	if (o->print_baseline || o->version || o->peer_credentials)
 		return 0;
 	if ((o->control_fd == -1 && o->control_socket == NULL) || i >= argc) {
 		fprintf(stderr, "sysgate-supervisor: needs --control-fd or --control-socket, "

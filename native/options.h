@@ -23,6 +23,7 @@ struct sg_options {
 	uid_t		 run_uid;
 	gid_t		 run_gid;
 	int		 print_baseline;
+	int		 peer_credentials;	/* print the peer of the socket on stdin, and exit */
 	int		 version;
 	char		**argv;		/* the command and its arguments */
 };

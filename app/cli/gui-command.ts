@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Host } from '../core/host/host.js';
+import { serveTerminals } from '../core/host/terminals.js';
 import { packagePath } from '../core/package-paths.js';
 import { PolicyStore } from '../core/policy/store.js';
 import { currentMacros } from '../core/session/policy-source.js';
@@ -60,7 +61,17 @@ async function runWebShell(port: number, open: boolean): Promise<number> {
     process.stderr.write(`sysgate: the window is not built (${staticDir}): run npm install\n`);
     return 1;
   }
-  const host = new Host(new PolicyStore({ shippedDir: packagePath('policies') }), currentMacros());
+  const store = new PolicyStore({ shippedDir: packagePath('policies') });
+  const macros = currentMacros();
+  const host = new Host(store, macros);
+  let terminals;
+  try {
+    terminals = serveTerminals(host, store, macros);
+  } catch (e) {
+    process.stderr.write(
+      `sysgate: questions from terminals will not come here: ${(e as Error).message}\n`,
+    );
+  }
   let shell;
   try {
     shell = await startWebShell({ endpoint: host, staticDir, port });
@@ -76,6 +87,7 @@ async function runWebShell(port: number, open: boolean): Promise<number> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  terminals?.close();
   await host.shutdown();
   await shell.close();
   return 0;

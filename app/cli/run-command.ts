@@ -9,6 +9,7 @@ import { callSummary, systraceLogLine } from '../common/session/log-line.js';
 import { Accounts } from '../core/accounts.js';
 import { Learning } from '../core/learn/learned-policy.js';
 import { fileSink, streamSink, syslogSink, type LineSink } from '../core/log/denial-log.js';
+import { APP_PROTOCOL_VERSION, connectToApp, type FrameConnection } from '../core/app-socket.js';
 import { packagePath } from '../core/package-paths.js';
 import { PolicyStore } from '../core/policy/store.js';
 import { resolveProgram } from '../core/program-path.js';
@@ -79,6 +80,7 @@ class TracedRun {
   private terminal: Terminal | null = null;
   private prompter: TerminalPrompter | null = null;
   private supervisor: Supervisor | null = null;
+  private app: FrameConnection | null = null;
 
   constructor(
     private readonly options: ParsedOptions,
@@ -105,7 +107,10 @@ class TracedRun {
 
   async start(): Promise<number> {
     let mode = this.mode;
-    if (mode === 'ask') {
+    const explicit = ['A', 'a', 't'].some((flag) => this.options.flags.has(flag));
+    // Without -A, -a or -t the questions go to a running desktop app, when there is one.
+    if (!explicit) this.app = await connectToApp();
+    if (mode === 'ask' && this.app === null) {
       this.terminal = Terminal.open();
       if (this.terminal !== null) this.prompter = new TerminalPrompter(this.terminal, this.macros);
       else if (this.options.flags.has('t'))
@@ -131,6 +136,7 @@ class TracedRun {
       policies: new Map([[first.program, first.compiled]]),
     });
     this.supervisor = supervisor;
+    if (this.app !== null) this.relayToApp(this.app, supervisor);
     supervisor.on('need-policy', (_pid, path) => void this.sendPolicy(path));
     supervisor.on('record', (record) => this.record(record));
     supervisor.on('ask', (question) => void this.ask(question));
@@ -198,7 +204,56 @@ class TracedRun {
     return { policyNumber: Math.max(index, 0), filters: all[index]?.section.filters.length ?? 0 };
   }
 
+  /**
+   * The desktop app answers this run's questions: they go to it, its answers and the rules it
+   * adds come back to the supervisor. If the app goes away, what is still unanswered is denied.
+   */
+  private relayToApp(app: FrameConnection, supervisor: Supervisor): void {
+    const waiting = new Set<string>();
+    app.send('hello', {
+      version: APP_PROTOCOL_VERSION,
+      command: [this.command, ...this.args].join(' '),
+      cwd: process.cwd(),
+    });
+    this.say('questions go to the sysgate window');
+    supervisor.on('ask', (question) => {
+      waiting.add(question.id);
+      app.send('ask', { json: JSON.stringify(question) });
+    });
+    supervisor.on('cancel', (id) => {
+      waiting.delete(id);
+      app.send('cancel', { id });
+    });
+    supervisor.on('record', (record) => app.send('record', { json: JSON.stringify(record) }));
+    app.onFrame((frame) => {
+      const f = frame.fields;
+      if (frame.verb === 'answer' && waiting.delete(f.text('id') ?? '')) {
+        supervisor.answer(f.text('id')!, JSON.parse(f.text('json') ?? '{}') as Answer);
+      } else if (frame.verb === 'policy') {
+        const name = f.text('name') ?? '';
+        const policy = this.policies.replace(name, f.text('source') ?? '');
+        supervisor.sendPolicy(name, policy.compiled);
+      } else if (frame.verb === 'kill') {
+        supervisor.kill(undefined, f.number('signal') === 15 ? 'SIGTERM' : 'SIGKILL');
+      }
+    });
+    let ended = false;
+    app.onClose(() => {
+      this.app = null;
+      if (!ended) this.say('the sysgate window went away: what it has not answered is denied');
+      for (const id of waiting)
+        supervisor.answer(id, { action: 'deny', errno: errnoNumber('eperm')! });
+      waiting.clear();
+    });
+    void supervisor.exited.then((status) => {
+      ended = true;
+      app.send('exit', { status });
+      app.close();
+    });
+  }
+
   private async ask(question: Question): Promise<void> {
+    if (this.app !== null) return; // relayToApp sends it to the window
     const prompter = this.prompter;
     const supervisor = this.supervisor!;
     if (prompter === null)

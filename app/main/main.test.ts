@@ -206,6 +206,8 @@ before(async () => {
   home = mkdtempSync(join(tmpdir(), 'sysgate-main-'));
   process.env['HOME'] = home;
   process.env['XDG_CONFIG_HOME'] = join(home, '.config');
+  // The app's socket for terminals goes in here, not in the real user's runtime directory.
+  process.env['XDG_RUNTIME_DIR'] = home;
   (globalThis as Record<string, unknown>)['__sysgateFakeElectron'] = electron;
   const names = Object.keys(electron).join(', ');
   const hooks = `

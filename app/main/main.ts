@@ -5,6 +5,7 @@
 // Started by `sysgate gui` (app/cli/gui-command.ts) as `electron build/app/main/main.js`, or as
 // the packaged app (electron.config.ts).
 
+import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +14,7 @@ import { app, BrowserWindow, type WebContents } from 'electron';
 import type { CommandName, Snapshot } from '../common/contract.js';
 import { Host } from '../core/host/host.js';
 import { packagePath } from '../core/package-paths.js';
+import { serveTerminals } from '../core/host/terminals.js';
 import { PolicyStore } from '../core/policy/store.js';
 import { currentMacros } from '../core/session/policy-source.js';
 import { registerAppScheme, serveApp } from './app-protocol.js';
@@ -48,7 +50,18 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
-  const host = new Host(new PolicyStore({ shippedDir: packagePath('policies') }), currentMacros());
+  const store = new PolicyStore({ shippedDir: packagePath('policies') });
+  const macros = currentMacros();
+  const host = new Host(store, macros);
+  // `sysgate` runs from terminals ask here while the app is open.
+  let terminals: Server | null = null;
+  try {
+    terminals = serveTerminals(host, store, macros);
+  } catch (e) {
+    console.error(
+      `sysgate: questions from terminals will not come here: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
   let mainWindow: BrowserWindow | null = null;
   const windows = (): BridgedWindow[] => {
     const open: BridgedWindow[] = [];
@@ -127,6 +140,7 @@ function start(): void {
     shutDown = true;
     stopAlerts();
     stopServing();
+    terminals?.close();
     tray.destroy();
     void host
       .shutdown()

@@ -25,6 +25,7 @@ import { PromptQueue } from '../prompts/prompt-queue.js';
 import { answerOfRule } from '../session/answers.js';
 import type { SessionPolicy } from '../session/policy-source.js';
 import { Session } from '../session/session.js';
+import type { TracedSession } from '../session/traced-session.js';
 import {
   checkedCall,
   CommandError,
@@ -33,7 +34,7 @@ import {
 } from './endpoint.js';
 
 export class Host implements ContractEndpoint {
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new Map<string, TracedSession>();
   private readonly prompts = new PromptQueue();
   private readonly listeners = new Set<EventListener>();
   /** Lines of rules added while the app runs, by policy program, to highlight. */
@@ -94,7 +95,7 @@ export class Host implements ContractEndpoint {
     policy: (program) => this.policyView(program),
   };
 
-  private session(id: string): Session {
+  private session(id: string): TracedSession {
     const session = this.sessions.get(id);
     if (session === undefined) throw new CommandError(`no session ${id}`);
     return session;
@@ -120,13 +121,22 @@ export class Host implements ContractEndpoint {
   }
 
   private start(request: StartRequest): SessionInfo {
-    const id = `s${this.nextSession++}`;
     let session: Session;
     try {
-      session = new Session(id, request, this.store, this.macros);
+      session = new Session(this.newSessionId(), request, this.store, this.macros);
     } catch (e) {
       throw new CommandError((e as Error).message);
     }
+    return this.adopt(session);
+  }
+
+  newSessionId(): string {
+    return `s${this.nextSession++}`;
+  }
+
+  /** Shows a session in the windows and routes its questions through the queue. */
+  adopt(session: TracedSession): SessionInfo {
+    const id = session.id;
     this.sessions.set(id, session);
     session.on('changed', (info) => this.emit('sessionChanged', info));
     session.on('output', (data) => this.emit('terminalData', { sessionId: id, data }));
@@ -140,6 +150,7 @@ export class Host implements ContractEndpoint {
       this.emit('terminalData', { sessionId: id, data: `\r\n[sysgate] ${message}\r\n` }),
     );
     void session.exited.then(() => this.prompts.withdrawSession(id));
+    this.emit('sessionChanged', session.snapshot());
     return session.snapshot();
   }
 
@@ -193,13 +204,16 @@ export class Host implements ContractEndpoint {
   }
 
   /** Saves the rule in the program's policy file and pushes it to every session using that policy. */
-  private async addToPolicyFile(pending: PendingQuestion, filter: Filter): Promise<Session[]> {
+  private async addToPolicyFile(
+    pending: PendingQuestion,
+    filter: Filter,
+  ): Promise<TracedSession[]> {
     const program = pending.question.policy;
     const origin = this.session(pending.sessionId);
     const { policy, line } = await origin.policies.addRule(program, filter);
     await this.store.save(program, policy.text);
     this.addedLines.set(program, [...(this.addedLines.get(program) ?? []), line]);
-    const reached: Session[] = [];
+    const reached: TracedSession[] = [];
     for (const session of this.sessions.values()) {
       if (session.snapshot().state !== 'running') continue;
       const updated =
@@ -211,7 +225,7 @@ export class Host implements ContractEndpoint {
     return reached;
   }
 
-  private async addToSession(pending: PendingQuestion, filter: Filter): Promise<Session> {
+  private async addToSession(pending: PendingQuestion, filter: Filter): Promise<TracedSession> {
     const session = this.session(pending.sessionId);
     session.push(await session.policies.addSessionRule(pending.question.policy, filter));
     return session;
@@ -219,7 +233,7 @@ export class Host implements ContractEndpoint {
 
   /** The session's copy of `program`'s policy with the file's new text; null when it never loaded it. */
   private async replaceIn(
-    session: Session,
+    session: TracedSession,
     program: string,
     text: string,
   ): Promise<SessionPolicy | null> {

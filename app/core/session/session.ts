@@ -19,6 +19,7 @@ import { resolveProgram } from '../program-path.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { Learning } from '../learn/learned-policy.js';
 import { PolicySource, type SessionPolicy } from './policy-source.js';
+import type { TracedSession, TracedSessionEvents } from './traced-session.js';
 
 /** Output kept for a window that opens (or reloads) while the program runs. */
 const SCROLLBACK = 256 * 1024;
@@ -26,18 +27,7 @@ const SCROLLBACK = 256 * 1024;
 const HIGH = 512 * 1024;
 const LOW = 128 * 1024;
 
-export interface SessionEvents {
-  changed: [SessionInfo];
-  output: [string];
-  question: [Question];
-  cancel: [questionId: string];
-  record: [DecisionRecord];
-  /** A policy was loaded or changed in this session. */
-  policy: [SessionPolicy];
-  problem: [string];
-}
-
-export class Session extends EventEmitter<SessionEvents> {
+export class Session extends EventEmitter<TracedSessionEvents> implements TracedSession {
   readonly policies: PolicySource;
   private readonly supervisor: Supervisor;
   private readonly learning = new Learning();

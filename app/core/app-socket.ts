@@ -1,0 +1,153 @@
+// The desktop app's per-user socket: a `sysgate` run from a terminal without -a, -A or -t
+// sends its questions here, so that they are answered in the app's window like its own.
+//
+// The socket is in $XDG_RUNTIME_DIR/sysgate (else /tmp/sysgate-UID), a directory only its owner
+// may enter; and every connection's peer credentials are read (SO_PEERCRED, through the
+// supervisor binary, since Node.js cannot ask) and must be this user's.
+//
+// Frames (app/core/supervisor/frames.ts) carry JSON where a structure is needed:
+//   terminal → app  hello version= command= cwd= | ask json= | cancel id= | record json= | exit status=
+//   app → terminal  answer id= json= | policy name= text= source= | kill signal=
+
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+
+import { encodeFrame, FrameError, FrameReader, type Frame } from './supervisor/frames.js';
+import { supervisorPath } from './supervisor/supervisor.js';
+
+export const APP_PROTOCOL_VERSION = 1;
+
+export function appSocketPath(env: NodeJS.ProcessEnv = process.env): string {
+  const runtime = env['XDG_RUNTIME_DIR'];
+  const dir =
+    runtime !== undefined && runtime.startsWith('/')
+      ? join(runtime, 'sysgate')
+      : `/tmp/sysgate-${process.getuid!()}`;
+  return join(dir, 'app.sock');
+}
+
+export class AppSocketError extends Error {
+  override name = 'AppSocketError';
+}
+
+/** A directory for the socket that only this user can enter; refuses one anybody else controls. */
+function privateDirectory(dir: string): void {
+  if (!existsSync(dir)) mkdirSync(dir, { mode: 0o700, recursive: true });
+  const info = lstatSync(dir);
+  if (!info.isDirectory() || info.uid !== process.getuid!()) {
+    throw new AppSocketError(`refusing ${dir}: it is not a directory owned by this user`);
+  }
+  if ((info.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+/** The uid of the process at the other end of a connected UNIX socket. */
+export function peerUid(socket: Socket): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(supervisorPath(), ['--peer-credentials'], {
+      stdio: [socket, 'pipe', 'ignore'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const uid = /^\d+ (\d+) \d+$/.exec(out.trim())?.[1];
+      if (code === 0 && uid !== undefined) resolve(Number(uid));
+      else reject(new AppSocketError('cannot read the peer credentials of a connection'));
+    });
+  });
+}
+
+/** Listens for terminals; each connection from this user is handed to `accept`. */
+export function listenForTerminals(
+  accept: (connection: FrameConnection) => void,
+  path = appSocketPath(),
+): Server {
+  privateDirectory(join(path, '..'));
+  // A socket left by an app that died; a live app would have answered the terminal's connect.
+  if (existsSync(path)) rmSync(path);
+  const server = createServer((socket) => {
+    peerUid(socket).then(
+      (uid) => {
+        if (uid !== process.getuid!()) socket.destroy();
+        // Handing the socket to a child process paused it here.
+        else accept(new FrameConnection(socket.resume()));
+      },
+      () => socket.destroy(),
+    );
+  });
+  server.listen(path);
+  return server;
+}
+
+/** Connects to a running app; null when there is none. */
+export function connectToApp(path = appSocketPath()): Promise<FrameConnection | null> {
+  if (!existsSync(path)) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(null);
+    }, 1000);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(new FrameConnection(socket));
+    });
+    socket.once('error', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+}
+
+/** Frames both ways over one socket. Frames that arrive before anyone listens are kept. */
+export class FrameConnection {
+  private readonly reader = new FrameReader();
+  private readonly queue: Frame[] = [];
+  private listener: ((frame: Frame) => void) | null = null;
+
+  constructor(readonly socket: Socket) {
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      for (const item of this.reader.push(chunk)) {
+        if (item instanceof FrameError) continue;
+        if (this.listener !== null) this.listener(item);
+        else this.queue.push(item);
+      }
+    });
+  }
+
+  send(verb: string, fields: Parameters<typeof encodeFrame>[1] = {}): void {
+    if (!this.socket.destroyed) this.socket.write(encodeFrame(verb, fields));
+  }
+
+  /** The first frame (a hello), taken out before the listener sees the rest. */
+  firstFrame(): Promise<Frame> {
+    const queued = this.queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      this.listener = (frame) => {
+        this.listener = null;
+        resolve(frame);
+      };
+      this.socket.once('close', () =>
+        reject(new AppSocketError('the connection closed before it said hello')),
+      );
+    });
+  }
+
+  /** Every frame from now on, those already waiting first. */
+  onFrame(listener: (frame: Frame) => void): void {
+    this.listener = listener;
+    for (const frame of this.queue.splice(0)) listener(frame);
+  }
+
+  onClose(listener: () => void): void {
+    this.socket.on('close', listener);
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+}
