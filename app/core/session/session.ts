@@ -8,12 +8,7 @@ import { statSync } from 'node:fs';
 import { splitCommandLine } from '../../common/command-line.js';
 import type { ProcessInfo, SessionInfo, StartRequest } from '../../common/contract.js';
 import type { Macros } from '../../common/policy/request.js';
-import type {
-  Answer,
-  DecisionRecord,
-  ProcessEvent,
-  Question,
-} from '../../common/session/events.js';
+import type { Answer, DecisionRecord, ProcessEvent } from '../../common/session/events.js';
 import type { PolicyStore } from '../policy/store.js';
 import { resolveProgram } from '../program-path.js';
 import { Supervisor } from '../supervisor/supervisor.js';
