@@ -1,5 +1,7 @@
 // The renderer's entry: connect to the host (the preload bridge or the web shell's WebSocket), make
-// the store and the terminals, route the host's events to them, and show the window.
+// the store and the terminals, route the host's events to them, and show the window. The page
+// loaded as `#prompt` is the small prompt window: the questions only, no terminals, and only the
+// commands that window may send (api/limit-commands.ts).
 
 import '@xterm/xterm/css/xterm.css';
 import './window/app.css';
@@ -8,25 +10,40 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import { connect } from './api/index.js';
+import { limitCommands, PROMPT_PAGE_COMMANDS } from './api/limit-commands.js';
 import { QuestionNotifications } from './prompts/notifications.js';
-import { bindEvents } from './store/bind-events.js';
+import { bindEvents, NO_NOTICES, NO_TERMINALS } from './store/bind-events.js';
 import { createSysgateStore } from './store/store.js';
 import { TerminalRegistry } from './terminal/registry.js';
 import { App } from './window/App.js';
 import { WindowContext } from './window/context.js';
+import { PromptWindow } from './window/PromptWindow.js';
+import { hashChange, isPromptPage } from './window/route.js';
 
+// The token (web shell) is taken out of the fragment first; what is left is the route.
 const connection = connect();
-const store = createSysgateStore(connection.api);
-const terminals = new TerminalRegistry(connection.api);
-const notifications = new QuestionNotifications((questionId) =>
-  store.getState().selectQuestion(questionId),
-);
-bindEvents(connection, store, terminals, notifications);
+const promptPage = isPromptPage(location.hash);
+const api = promptPage
+  ? limitCommands(connection.api, PROMPT_PAGE_COMMANDS, (command) =>
+      console.error(`sysgate: the prompt window may not send ${command}`),
+    )
+  : connection.api;
+const store = createSysgateStore(api);
+const terminals = promptPage ? null : new TerminalRegistry(api);
+const notifications = promptPage
+  ? NO_NOTICES
+  : new QuestionNotifications((questionId) => store.getState().selectQuestion(questionId));
+bindEvents({ ...connection, api }, store, terminals ?? NO_TERMINALS, notifications);
+
+// Becoming the other page, or a new token, needs a fresh page; views are the App's (App.tsx).
+window.addEventListener('hashchange', () => {
+  if (hashChange(location.hash, promptPage).action === 'reload') location.reload();
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <WindowContext.Provider value={{ store, api: connection.api, terminals }}>
-      <App />
+    <WindowContext.Provider value={{ store, api, terminals }}>
+      {promptPage ? <PromptWindow /> : <App />}
     </WindowContext.Provider>
   </StrictMode>,
 );

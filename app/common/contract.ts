@@ -121,6 +121,17 @@ export interface Events {
 }
 
 export type CommandName = keyof Commands;
+
+/**
+ * What the small prompt window may ask of the host: read and answer questions, nothing more
+ * (it must not, say, resize every session's terminal). Electron's main process refuses any other
+ * command from that window, and the page itself keeps to the same list in the web shell too.
+ */
+export const PROMPT_WINDOW_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
+  'snapshot',
+  'answerQuestion',
+  'policy',
+]);
 export type EventName = keyof Events;
 
 /** The API a window talks to: every command as an async function, and event subscription. */

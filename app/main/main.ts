@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 import { app, BrowserWindow, type WebContents } from 'electron';
 
-import type { CommandName, Snapshot } from '../common/contract.js';
+import { PROMPT_WINDOW_COMMANDS, type Snapshot } from '../common/contract.js';
 import { Host } from '../core/host/host.js';
 import { packagePath } from '../core/package-paths.js';
 import { serveTerminals } from '../core/host/terminals.js';
@@ -29,7 +29,7 @@ const PRELOAD = fileURLToPath(new URL('../preload/preload.cjs', import.meta.url)
 const RENDERER = packagePath('build', 'renderer');
 // The prompt window reads and answers questions; it neither starts sessions nor drives terminals
 // (a terminal it showed would resize every session's pty to its small size).
-const PROMPT_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot', 'answerQuestion', 'policy']);
+const PROMPT_COMMANDS = PROMPT_WINDOW_COMMANDS;
 
 // Started as `electron main.js`, Electron would call the app "Electron" and keep its data (and
 // the single-instance lock) with every other app started that way.

@@ -1,6 +1,7 @@
 // The questions, docked beside the sessions in every view: the queue, and the prompt for the one
 // shown. Ctrl+Shift+A anywhere moves the keyboard focus to the prompt and Escape gives it back;
 // after an answer the focus stays in the dock, on the next question (never on one of its buttons).
+// The prompt window (`#prompt`, ../window/PromptWindow.tsx) is this dock alone, filling the window.
 
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 
@@ -10,14 +11,17 @@ import { QuestionQueue } from './QuestionQueue.js';
 import { baseName, mainArgument, newestQuestionId, shownQuestionId } from './queue.js';
 import { isFocusPromptChord } from './shortcuts.js';
 
-export function PromptDock() {
+/** `docked`: beside the views of the main window; `window`: alone, in the small prompt window. */
+export type DockLayout = 'docked' | 'window';
+
+export function PromptDock({ layout = 'docked' }: { layout?: DockLayout }) {
   const shownId = useSysgate((s) => shownQuestionId(s.queue));
   const waiting = useSysgate((s) => s.queue.ids.length);
   const calls = useSysgate((s) =>
     s.queue.ids.reduce((n, id) => n + (s.questions[id]?.count ?? 0), 0),
   );
   const dock = useRef<HTMLElement>(null);
-  const empty = useRef<HTMLParagraphElement>(null);
+  const empty = useRef<HTMLDivElement>(null);
   const prompt = useRef<HTMLElement | null>(null);
   const returnTo = useRef<Element | null>(null);
   const keepFocus = useRef(false);
@@ -60,8 +64,17 @@ export function PromptDock() {
   }, []);
 
   return (
-    <aside className="dock" aria-labelledby="dock-title" ref={dock}>
+    <aside
+      className={layout === 'window' ? 'dock dock-window' : 'dock'}
+      aria-labelledby="dock-title"
+      ref={dock}
+    >
       <header className="dock-header">
+        {layout === 'window' && (
+          <span className="dock-brand" aria-hidden="true">
+            sysgate
+          </span>
+        )}
         <h2 id="dock-title">Questions</h2>
         {waiting > 0 && (
           <span className="dock-count">
@@ -73,7 +86,8 @@ export function PromptDock() {
         </span>
       </header>
       <Announcer />
-      <QuestionQueue shownId={shownId} />
+      {/* In the small window a queue of one would only repeat the prompt's title. */}
+      {(layout === 'docked' || waiting > 1) && <QuestionQueue shownId={shownId} />}
       {shownId !== null ? (
         <Prompt
           key={shownId}
@@ -83,10 +97,12 @@ export function PromptDock() {
           onGoneWithFocus={onGoneWithFocus}
         />
       ) : (
-        <p className="dock-empty" tabIndex={-1} ref={empty}>
-          No questions waiting. Calls that a policy does not answer are held here until you answer
-          them.
-        </p>
+        <div className="dock-empty" tabIndex={-1} ref={empty}>
+          <p className="dock-empty-title">No questions waiting</p>
+          <p className="dock-empty-text">
+            Calls that a policy does not answer are held here until you answer them.
+          </p>
+        </div>
       )}
     </aside>
   );

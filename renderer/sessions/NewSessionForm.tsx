@@ -1,14 +1,15 @@
 // "New session": a command, where it runs, and how sysgate treats calls the policy does not answer.
 
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 
 import type { SessionMode } from '../../app/common/contract.js';
 import { QuestionNotifications } from '../prompts/notifications.js';
-import { useServices, useSysgate } from '../window/context.js';
+import { useSysgate, useTerminals } from '../window/context.js';
 import { MODES } from './session-text.js';
 
-export function NewSessionForm() {
-  const { terminals } = useServices();
+/** `focusRequest`: each new value (from 1) moves the focus to the Command field ("New Session"). */
+export function NewSessionForm({ focusRequest = 0 }: { focusRequest?: number }) {
+  const terminals = useTerminals();
   const startSession = useSysgate((s) => s.startSession);
   const connected = useSysgate((s) => s.connection === 'connected');
   const [command, setCommand] = useState('');
@@ -18,6 +19,10 @@ export function NewSessionForm() {
   const [error, setError] = useState<string | null>(null);
   const commandInput = useRef<HTMLInputElement>(null);
   const id = useId();
+
+  useEffect(() => {
+    if (focusRequest > 0) commandInput.current?.focus();
+  }, [focusRequest]);
 
   async function start(event: FormEvent) {
     event.preventDefault();

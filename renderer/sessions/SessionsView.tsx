@@ -3,13 +3,13 @@
 import { NewSessionForm } from './NewSessionForm.js';
 import { SessionGrid } from './SessionGrid.js';
 
-export function SessionsView({ hidden }: { hidden: boolean }) {
+export function SessionsView({ hidden, focusRequest }: { hidden: boolean; focusRequest: number }) {
   return (
     <section className="view sessions-view" aria-labelledby="sessions-heading" hidden={hidden}>
       <h1 id="sessions-heading" className="visually-hidden">
         Sessions
       </h1>
-      <NewSessionForm />
+      <NewSessionForm focusRequest={focusRequest} />
       <SessionGrid />
     </section>
   );

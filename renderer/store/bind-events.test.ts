@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 
 import type { EventName, Events, Snapshot, SysgateApi } from '../../app/common/contract.js';
 import type { ConnectionStatus } from '../api/wire-client.js';
-import { bindEvents, type TerminalSink } from './bind-events.js';
+import { limitCommands, PROMPT_PAGE_COMMANDS } from '../api/limit-commands.js';
+import { bindEvents, NO_NOTICES, NO_TERMINALS, type TerminalSink } from './bind-events.js';
 import { createSysgateStore } from './store.js';
 
 /** The host's side as the window sees it: events it pushes and a snapshot the test releases. */
@@ -103,4 +104,19 @@ test('events reach the store; a closed session takes its terminal with it', asyn
   assert.deepEqual(notified, ['+q1', '-q1']);
   assert.deepEqual(Object.keys(store.getState().policies), ['/bin/ls']);
   assert.deepEqual(log, ['restore {}', 'dispose s1']);
+});
+
+test('the prompt window: the questions come, the terminals’ output goes nowhere, and only the snapshot is asked for', async () => {
+  const h = host();
+  const refused: string[] = [];
+  const api = limitCommands(h.connection.api, PROMPT_PAGE_COMMANDS, (c) => refused.push(c));
+  const store = createSysgateStore(api);
+  bindEvents({ ...h.connection, api }, store, NO_TERMINALS, NO_NOTICES);
+  // Before the snapshot (the main window would acknowledge it) and after (it would draw it).
+  h.emit('terminalData', { sessionId: 's1', data: 'abc' });
+  await h.releaseSnapshot({ ...empty, terminals: { s1: 'abc' } });
+  h.emit('terminalData', { sessionId: 's1', data: 'def' });
+  h.emit('questionAdded', { id: 'q1', sessionId: 's1', count: 1, arrivedAt: 0 } as never);
+  assert.deepEqual(store.getState().queue.ids, ['q1']);
+  assert.deepEqual(refused, []);
 });

@@ -24,6 +24,24 @@ export interface QuestionNotices {
   questionRemoved(questionId: string): void;
 }
 
+/**
+ * The prompt window's: it shows no terminal, so their output is neither drawn nor acknowledged.
+ * The main window acknowledges what it draws; the flow control counts for every window at once,
+ * so a second count would let a program run ahead of what is on the screen.
+ */
+export const NO_TERMINALS: TerminalSink = {
+  write: () => undefined,
+  restore: () => undefined,
+  acknowledge: () => undefined,
+  dispose: () => undefined,
+};
+
+/** The prompt window's: it is the alert itself (the main process notifies in Electron). */
+export const NO_NOTICES: QuestionNotices = {
+  questionAdded: () => undefined,
+  questionRemoved: () => undefined,
+};
+
 export interface ConnectionSource {
   api: SysgateApi;
   status(): ConnectionStatus;

@@ -1,5 +1,7 @@
 // The main window: navigation on the left (Sessions, Policies), the view in the middle, and the
-// questions docked on the right, present in every view.
+// questions docked on the right, present in every view. The view follows the address's fragment
+// (`#sessions`, `#policies`, and `#new-session`, which focuses the Command field: the Electron
+// shell's menu sets them) and is kept in it.
 
 import { useEffect, useState } from 'react';
 
@@ -8,16 +10,36 @@ import { PromptDock } from '../prompts/PromptDock.js';
 import { SessionsView } from '../sessions/SessionsView.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { useSysgate } from './context.js';
-
-type View = 'sessions' | 'policies';
+import { hashChange, routeFromHash, viewHash, type View } from './route.js';
 
 const VIEWS: { view: View; label: string }[] = [
   { view: 'sessions', label: 'Sessions' },
   { view: 'policies', label: 'Policies' },
 ];
 
+/** The view the page was opened on, and whether it was opened for a new session. */
+function openedOn(): { view: View; focusCommand: boolean } {
+  const route = routeFromHash(location.hash);
+  return route?.page === 'main' ? route : { view: 'sessions', focusCommand: false };
+}
+
+/**
+ * Puts the view's name in the address without a new history entry and without a `hashchange`,
+ * so that the shell asking for the same view again, or for a new session, is always a change.
+ */
+function keepInAddress(view: View): void {
+  if (location.hash === viewHash(view)) return;
+  history.replaceState(
+    history.state,
+    '',
+    `${location.pathname}${location.search}${viewHash(view)}`,
+  );
+}
+
 export function App() {
-  const [view, setView] = useState<View>('sessions');
+  const [view, setView] = useState<View>(() => openedOn().view);
+  // Bumped for each "New Session": the form then moves the focus to its Command field.
+  const [focusCommand, setFocusCommand] = useState(() => (openedOn().focusCommand ? 1 : 0));
   const waiting = useSysgate((s) => s.queue.ids.length);
   const running = useSysgate(
     (s) => s.sessionIds.filter((id) => s.sessions[id]?.state === 'running').length,
@@ -27,6 +49,25 @@ export function App() {
   useEffect(() => {
     document.title = waiting > 0 ? `(${waiting}) sysgate` : 'sysgate';
   }, [waiting]);
+
+  useEffect(() => {
+    // `#new-session` is an action, not a place: the address then says `#sessions`.
+    if (routeFromHash(location.hash)?.page === 'main') keepInAddress(openedOn().view);
+    function onHashChange() {
+      const change = hashChange(location.hash, false);
+      if (change.action !== 'show') return;
+      setView(change.view);
+      if (change.focusCommand) setFocusCommand((n) => n + 1);
+      keepInAddress(change.view);
+    }
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+
+  function show(v: View) {
+    setView(v);
+    keepInAddress(v);
+  }
 
   const counts: Record<View, number> = { sessions: running, policies };
   return (
@@ -43,7 +84,7 @@ export function App() {
                 type="button"
                 className="nav-item"
                 aria-current={view === v ? 'page' : undefined}
-                onClick={() => setView(v)}
+                onClick={() => show(v)}
               >
                 {label}
                 {counts[v] > 0 && (
@@ -57,7 +98,7 @@ export function App() {
         </ul>
       </nav>
       <main className="main">
-        <SessionsView hidden={view !== 'sessions'} />
+        <SessionsView hidden={view !== 'sessions'} focusRequest={focusCommand} />
         <PoliciesView hidden={view !== 'policies'} />
       </main>
       <PromptDock />

@@ -1,5 +1,5 @@
 // What every component of the window reaches through React context: the store, the API for the
-// few direct calls, and the terminals.
+// few direct calls, and the terminals (none in the prompt window).
 
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
@@ -11,7 +11,8 @@ import type { TerminalRegistry } from '../terminal/registry.js';
 export interface WindowServices {
   store: SysgateStore;
   api: SysgateApi;
-  terminals: TerminalRegistry;
+  /** Null in the prompt window, which shows no terminal (and must not make one). */
+  terminals: TerminalRegistry | null;
 }
 
 export const WindowContext = createContext<WindowServices | null>(null);
@@ -28,5 +29,7 @@ export function useSysgate<T>(selector: (state: SysgateState) => T): T {
 }
 
 export function useTerminals(): TerminalRegistry {
-  return useServices().terminals;
+  const { terminals } = useServices();
+  if (terminals === null) throw new Error('this window has no terminals');
+  return terminals;
 }

@@ -210,8 +210,10 @@ export class Host implements ContractEndpoint {
   ): Promise<TracedSession[]> {
     const program = pending.question.policy;
     const origin = this.session(pending.sessionId);
-    const { policy, line } = await origin.policies.addRule(program, filter);
-    await this.store.save(program, policy.text);
+    const { policy: added, line } = await origin.policies.addRule(program, filter);
+    await this.store.save(program, added.text);
+    // Read back from where it now lives: a policy that started from the base has a file now.
+    const policy = (await origin.policies.reload(program)) ?? added;
     this.addedLines.set(program, [...(this.addedLines.get(program) ?? []), line]);
     const reached: TracedSession[] = [];
     for (const session of this.sessions.values()) {

@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { tokenFromHash } from '../api/hash-token.js';
+import { hashChange, isPromptPage, routeFromHash, viewHash } from './route.js';
+
+test('the fragments the Electron shell sets name a page and a view', () => {
+  assert.deepEqual(routeFromHash('#prompt'), { page: 'prompt' });
+  assert.deepEqual(routeFromHash('#sessions'), {
+    page: 'main',
+    view: 'sessions',
+    focusCommand: false,
+  });
+  assert.deepEqual(routeFromHash('#policies'), {
+    page: 'main',
+    view: 'policies',
+    focusCommand: false,
+  });
+  assert.deepEqual(routeFromHash('#new-session'), {
+    page: 'main',
+    view: 'sessions',
+    focusCommand: true,
+  });
+});
+
+test('no fragment, an unknown one or a token alone is no route', () => {
+  assert.equal(routeFromHash(''), null);
+  assert.equal(routeFromHash('#'), null);
+  assert.equal(routeFromHash('#nothing'), null);
+  assert.equal(routeFromHash('#Prompt'), null);
+  assert.equal(routeFromHash('#toString'), null);
+  assert.equal(routeFromHash('#__proto__'), null);
+  assert.equal(routeFromHash('#token=abc'), null);
+  // A token that happens to read like a route is still a token.
+  assert.equal(routeFromHash('#token=prompt'), null);
+  assert.equal(routeFromHash('#prompt=1'), null);
+});
+
+test('the web shell’s token and a route share the fragment, in either order', () => {
+  assert.deepEqual(routeFromHash('#token=abc&prompt'), { page: 'prompt' });
+  assert.deepEqual(routeFromHash('#prompt&token=abc'), { page: 'prompt' });
+  assert.deepEqual(routeFromHash('#token=abc&policies')?.page, 'main');
+  // What the token handling leaves in the address is the route alone.
+  assert.equal(tokenFromHash('#token=abc&prompt').rest, '#prompt');
+  assert.equal(tokenFromHash('#prompt&token=abc').rest, '#prompt');
+  assert.equal(isPromptPage(tokenFromHash('#token=abc&prompt').rest), true);
+});
+
+test('the first route named is the one taken', () => {
+  assert.deepEqual(routeFromHash('#x&policies&sessions'), {
+    page: 'main',
+    view: 'policies',
+    focusCommand: false,
+  });
+});
+
+test('only #prompt makes the prompt page', () => {
+  assert.equal(isPromptPage('#prompt'), true);
+  assert.equal(isPromptPage('prompt'), true);
+  assert.equal(isPromptPage(''), false);
+  assert.equal(isPromptPage('#sessions'), false);
+  assert.equal(isPromptPage('#token=abc'), false);
+});
+
+test('a view is kept in the address as its own name', () => {
+  assert.equal(viewHash('sessions'), '#sessions');
+  assert.equal(viewHash('policies'), '#policies');
+  assert.deepEqual(routeFromHash(viewHash('policies'))?.page, 'main');
+});
+
+test('the main page follows the views it is asked for, and ignores what names none', () => {
+  assert.deepEqual(hashChange('#policies', false), {
+    action: 'show',
+    view: 'policies',
+    focusCommand: false,
+  });
+  assert.deepEqual(hashChange('#new-session', false), {
+    action: 'show',
+    view: 'sessions',
+    focusCommand: true,
+  });
+  assert.deepEqual(hashChange('', false), { action: 'ignore' });
+  assert.deepEqual(hashChange('#elsewhere', false), { action: 'ignore' });
+});
+
+test('becoming the other page, or a new token, loads the page again', () => {
+  assert.deepEqual(hashChange('#prompt', false), { action: 'reload' });
+  assert.deepEqual(hashChange('#sessions', true), { action: 'reload' });
+  assert.deepEqual(hashChange('', true), { action: 'reload' });
+  assert.deepEqual(hashChange('#token=new', false), { action: 'reload' });
+  assert.deepEqual(hashChange('#prompt&token=new', true), { action: 'reload' });
+  assert.deepEqual(hashChange('#token=new&prompt', true), { action: 'reload' });
+  // An empty token is no token (api/hash-token.ts): nothing to take up.
+  assert.deepEqual(hashChange('#token=', false), { action: 'ignore' });
+});
+
+test('the prompt page stays as it is while the fragment still says #prompt', () => {
+  assert.deepEqual(hashChange('#prompt', true), { action: 'ignore' });
+  assert.deepEqual(hashChange('#prompt&x=1', true), { action: 'ignore' });
+});

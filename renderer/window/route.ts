@@ -1,0 +1,61 @@
+// Which page the window is, and which view it shows, from the address's fragment. The Electron
+// shell loads the prompt window as `#prompt` and asks the main window for a view by setting
+// `#sessions`, `#policies` or `#new-session` (app/main/application-menu.ts). The web shell's
+// `#token=...` shares the fragment (`#token=...&prompt`): it is never a route (api/hash-token.ts
+// takes it out of the address on load).
+
+export type View = 'sessions' | 'policies';
+
+export type Route =
+  /** The small prompt window: the questions only. */
+  | { page: 'prompt' }
+  /** The main window, showing `view`; `focusCommand` asks for the New session Command field. */
+  | { page: 'main'; view: View; focusCommand: boolean };
+
+const ROUTES: Readonly<Record<string, Route>> = {
+  prompt: { page: 'prompt' },
+  sessions: { page: 'main', view: 'sessions', focusCommand: false },
+  policies: { page: 'main', view: 'policies', focusCommand: false },
+  'new-session': { page: 'main', view: 'sessions', focusCommand: true },
+};
+
+/** The route a fragment names (its first part that is one), or null when it names none. */
+export function routeFromHash(hash: string): Route | null {
+  const body = hash.startsWith('#') ? hash.slice(1) : hash;
+  for (const part of body.split('&')) {
+    // `token=...` and any other `name=value` part are not routes.
+    if (part.includes('=')) continue;
+    if (Object.prototype.hasOwnProperty.call(ROUTES, part)) return ROUTES[part]!;
+  }
+  return null;
+}
+
+/** Whether the page is the prompt window's (decided once, when the page loads). */
+export function isPromptPage(hash: string): boolean {
+  return routeFromHash(hash)?.page === 'prompt';
+}
+
+/** The fragment that names a view, kept in the address while the view shows. */
+export function viewHash(view: View): string {
+  return `#${view}`;
+}
+
+export type HashChange =
+  /** The page must load again: it becomes the other page, or it was given a (new) token. */
+  | { action: 'reload' }
+  /** The main page follows the route. */
+  | { action: 'show'; view: View; focusCommand: boolean }
+  | { action: 'ignore' };
+
+/** What a page loaded as the prompt page (or not) does when its fragment changes to `hash`. */
+export function hashChange(hash: string, promptPage: boolean): HashChange {
+  // The token is read once, on load, and taken out of the address (api/web-api.ts): a new one
+  // pasted into the address bar is taken up by loading again, and never left on show.
+  if (/(^#?|&)token=[^&]/.test(hash)) return { action: 'reload' };
+  const route = routeFromHash(hash);
+  // Only the page that loaded as the prompt page is one: it makes no terminals, and the main
+  // page has made them already. Switching needs a fresh page (the token is kept in this tab).
+  if ((route?.page === 'prompt') !== promptPage) return { action: 'reload' };
+  if (route === null || route.page === 'prompt') return { action: 'ignore' };
+  return { action: 'show', view: route.view, focusCommand: route.focusCommand };
+}
