@@ -5,23 +5,18 @@
 // send. Also: the main window follows `#sessions`, `#policies` and `#new-session`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(root, 'build', 'screenshots');
 const PROMPT_SIZE = { width: 460, height: 520 };
-// What the Electron shell lets the prompt window send (app/main/main.ts, PROMPT_COMMANDS).
+// What the Electron shell lets the prompt window send (PROMPT_WINDOW_COMMANDS in the contract).
 const PROMPT_COMMANDS = new Set(['snapshot', 'answerQuestion', 'policy']);
 
 let home;
-let shell;
+let web;
 let browser;
 let url;
 let main;
@@ -32,36 +27,11 @@ const promptReceived = [];
 const promptConsole = [];
 
 before(async () => {
-  home = mkdtempSync(join(tmpdir(), 'sysgate-e2e-prompt-'));
-  mkdirSync(join(home, 'work'));
+  web = await startWebShell('sysgate-e2e-prompt-');
+  home = web.home;
+  url = web.url;
   mkdirSync(SCREENSHOTS, { recursive: true });
-  shell = spawn(
-    process.execPath,
-    [join(root, 'bin/sysgate.js'), 'gui', '--web', '--port', '0', '--no-open'],
-    {
-      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  url = await new Promise((resolve, reject) => {
-    let out = '';
-    shell.stdout.on('data', (d) => {
-      out += d;
-      const m = /web UI at (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    shell.on('exit', (code) => reject(new Error(`sysgate gui exited with ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   main = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await main.goto(url);
 
@@ -81,9 +51,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  shell?.kill('SIGTERM');
-  await new Promise((r) => (shell?.exitCode === null ? shell.on('exit', r) : r()));
-  rmSync(home, { recursive: true, force: true });
+  await web?.stop();
 });
 
 /** The question `page` shows, as an element handle and its text, or null when none waits. */
@@ -135,11 +103,11 @@ test('the prompt page shows the questions alone, and its address keeps the route
 });
 
 test('a question from a session started in the main page is answered with Deny in the prompt page', async () => {
-  await main.getByLabel('Command').fill('cat /etc/hostname');
-  await main.getByLabel('Working directory').fill(join(home, 'work'));
-  await main.getByRole('radio', { name: 'Ask' }).check();
-  await main.getByRole('button', { name: 'Start' }).click();
-  const session = main.getByRole('region', { name: 'Session: cat /etc/hostname' });
+  const session = await startSession(main, {
+    command: 'cat /etc/hostname',
+    cwd: join(home, 'work'),
+    mode: 'Ask',
+  });
 
   const question = await permitUntil(prompt, /filename\s+\/etc\/hostname\b/);
   assert.match(question, /openat/);

@@ -4,84 +4,40 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import {
+  launchChromium,
+  root,
+  startSession as startSessionIn,
+  startWebShell,
+} from './web-shell-driver.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const CAT = realpathSync('/bin/cat');
 const policyFile = (home, program) =>
   join(home, '.config/sysgate/policies', program.slice(1).replace(/[^A-Za-z0-9]/g, '_'));
 
+let web;
 let home;
-let shell;
 let browser;
 let page;
 
 before(async () => {
-  home = mkdtempSync(join(tmpdir(), 'sysgate-e2e-'));
-  mkdirSync(join(home, 'work'));
-  shell = spawn(
-    process.execPath,
-    [join(root, 'bin/sysgate.js'), 'gui', '--web', '--port', '0', '--no-open'],
-    {
-      env: {
-        ...process.env,
-        HOME: home,
-        XDG_CONFIG_HOME: join(home, '.config'),
-        XDG_RUNTIME_DIR: home,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    shell.stdout.on('data', (d) => {
-      out += d;
-      const m = /web UI at (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    shell.on('exit', (code) => reject(new Error(`sysgate gui exited with ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  web = await startWebShell();
+  home = web.home;
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(url);
+  await page.goto(web.url);
 });
 
 after(async () => {
   await browser?.close();
-  shell?.kill('SIGTERM');
-  await new Promise((r) => (shell?.exitCode === null ? shell.on('exit', r) : r()));
-  rmSync(home, { recursive: true, force: true });
+  await web?.stop();
 });
 
-async function startSession(command, mode) {
-  await page.getByLabel('Command').fill(command);
-  await page.getByLabel('Working directory').fill(join(home, 'work'));
-  await page.getByRole('radio', { name: mode }).check();
-  await page.getByRole('button', { name: 'Start' }).click();
-  return page.getByRole('region', { name: `Session: ${command}` }).last();
+function startSession(command, mode) {
+  return startSessionIn(page, { command, cwd: join(home, 'work'), mode });
 }
 
 /** The prompt's question text, or null when no question waits. */

@@ -10,21 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "index.h"
 #include "policy.h"
-
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t	 h = 1469598103934665603ULL;
-	size_t		 i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 static size_t
 slots_for(size_t n)
@@ -55,7 +43,7 @@ slot_of(struct sg_index *ix, const char *call)
 {
 	size_t	 i;
 
-	for (i = hash(call, strlen(call)) & (ix->nslots - 1);; i = (i + 1) & (ix->nslots - 1))
+	for (i = sg_hash(call, strlen(call)) & (ix->nslots - 1);; i = (i + 1) & (ix->nslots - 1))
 		if (ix->lists[i].call == NULL || strcmp(ix->lists[i].call, call) == 0)
 			return &ix->lists[i];
 }
@@ -90,7 +78,7 @@ run_add(struct sg_run *r, const struct sg_policy *p, const struct sg_rules *l, s
 	const struct sg_token *u;
 	size_t		 i;
 
-	for (i = hash(t->value, t->valuelen) & (r->nslots - 1);; i = (i + 1) & (r->nslots - 1)) {
+	for (i = sg_hash(t->value, t->valuelen) & (r->nslots - 1);; i = (i + 1) & (r->nslots - 1)) {
 		if (r->slots[i] == 0) {
 			r->slots[i] = pos + 1;
 			return 0;
@@ -109,7 +97,7 @@ sg_run_find(const struct sg_run *r, const struct sg_policy *p, const struct sg_r
 	const struct sg_token *t;
 	size_t		 n = strlen(value), i;
 
-	for (i = hash(value, n) & (r->nslots - 1); r->slots[i] != 0;
+	for (i = sg_hash(value, n) & (r->nslots - 1); r->slots[i] != 0;
 	    i = (i + 1) & (r->nslots - 1)) {
 		t = &p->rules[l->rules[r->slots[i] - 1]].expr[0];
 		if (t->valuelen == n && memcmp(t->value, value, n) == 0)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "learn.h"
 
 #define SLOTS		(1U << 18)
@@ -22,19 +23,6 @@ struct entry {
 
 static struct entry *slots;
 static size_t used;
-
-static uint64_t
-fnv1a(const char *s, size_t n)
-{
-	uint64_t	 h = 1469598103934665603ULL;
-	size_t		 i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 static int
 append(char *key, size_t *len, const char *s)
@@ -77,7 +65,7 @@ sg_learn_first(const char *policy, const struct sg_syscall *c)
 		return 1;
 	if (make_key(policy, c, key, &len) == -1)
 		return 1;
-	h = fnv1a(key, len);
+	h = sg_hash(key, len);
 	for (i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
 		e = &slots[i];
 		if (e->key == NULL)

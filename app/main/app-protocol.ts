@@ -3,22 +3,11 @@
 // pages every file on the machine as their origin).
 
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 
 import { protocol } from 'electron';
 
+import { contentTypeOf } from '../core/content-types.js';
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, fileOf, isAppUrl } from './app-origin.js';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.map': 'application/json',
-};
 
 /** Must run before the app is ready: the scheme behaves as https does (secure, standard URLs). */
 export function registerAppScheme(): void {
@@ -46,7 +35,7 @@ export function serveApp(root: string): void {
     }
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
       headers: {
-        'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+        'Content-Type': contentTypeOf(path),
         'Content-Security-Policy': CONTENT_SECURITY_POLICY,
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'no-referrer',

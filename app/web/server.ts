@@ -7,11 +7,12 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 
 import { WebSocketServer, type WebSocket } from 'ws';
 
 import { isWireCall, type WireReply } from '../common/contract.js';
+import { contentTypeOf } from '../core/content-types.js';
 import type { ContractEndpoint } from '../core/host/endpoint.js';
 
 export interface WebShell {
@@ -28,16 +29,6 @@ export interface WebShellOptions {
   /** 0 picks a free port. */
   port?: number;
 }
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 const MAX_MESSAGE = 2 << 20;
 
@@ -127,7 +118,7 @@ function serveFile(
     return end(response, 404);
   }
   response.writeHead(200, {
-    'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(path),
     'Content-Security-Policy':
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
       `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,

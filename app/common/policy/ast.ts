@@ -160,6 +160,24 @@ export interface PolicySection {
   detached: boolean;
 }
 
+/** Every comparison in an expression, left to right. */
+export function symbolsOf(expr: Expr | null): SymbolExpr[] {
+  if (expr === null) return [];
+  switch (expr.kind) {
+    case 'symbol':
+      return [expr];
+    case 'true':
+      return [];
+    case 'not':
+      return symbolsOf(expr.operand);
+    case 'group':
+      return symbolsOf(expr.inner);
+    case 'and':
+    case 'or':
+      return [...symbolsOf(expr.left), ...symbolsOf(expr.right)];
+  }
+}
+
 /** Groups a file's lines under their headers; filters before any header form a section of their own. */
 export function sectionsOf(file: PolicyFile): PolicySection[] {
   const sections: PolicySection[] = [];

@@ -30,7 +30,15 @@
 // have in a pattern (a `*` in $HOME is a wildcard to `match`), as in systrace.
 
 import { errnoNumber } from '../calls/index.js';
-import type { Expr, Filter, Operator, PolicySection, Predicate, SymbolExpr } from './ast.js';
+import {
+  symbolsOf,
+  type Expr,
+  type Filter,
+  type Operator,
+  type PolicySection,
+  type Predicate,
+  type SymbolExpr,
+} from './ast.js';
 import { fnmatch } from './fnmatch.js';
 import { compileRegex, regexMatches, type CompiledRegex } from './regex.js';
 import type { CallRequest, Decision, Macros } from './request.js';
@@ -131,23 +139,6 @@ export function invalidRegexIn(
     if (!compiled.ok) return { symbol, message: compiled.message };
   }
   return null;
-}
-
-function symbolsOf(expr: Expr | null): SymbolExpr[] {
-  if (expr === null) return [];
-  switch (expr.kind) {
-    case 'symbol':
-      return [expr];
-    case 'true':
-      return [];
-    case 'not':
-      return symbolsOf(expr.operand);
-    case 'group':
-      return symbolsOf(expr.inner);
-    case 'and':
-    case 'or':
-      return [...symbolsOf(expr.left), ...symbolsOf(expr.right)];
-  }
 }
 
 function expressionHolds(expr: Expr, request: CallRequest, macros: Macros): boolean {

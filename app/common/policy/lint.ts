@@ -1,8 +1,14 @@
 // Warnings about a policy that parses but may not do what its author meant: calls this system
 // does not have, aliases with aliasing turned off, rules that can never match, unknown errors.
 
-import type { Expr, Filter, PolicyFile, Span, SymbolExpr } from './ast.js';
-import { sectionsOf } from './ast.js';
+import {
+  sectionsOf,
+  symbolsOf,
+  type Expr,
+  type Filter,
+  type PolicyFile,
+  type Span,
+} from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { decideCall } from './evaluate.js';
 import { ALIASES } from '../calls/aliases.js';
@@ -78,23 +84,6 @@ function lintFilter(filter: Filter, options: LintOptions, warn: Warn): void {
         );
       }
     }
-  }
-}
-
-function symbolsOf(expr: Expr | null): SymbolExpr[] {
-  if (expr === null) return [];
-  switch (expr.kind) {
-    case 'symbol':
-      return [expr];
-    case 'true':
-      return [];
-    case 'not':
-      return symbolsOf(expr.operand);
-    case 'group':
-      return symbolsOf(expr.inner);
-    case 'and':
-    case 'or':
-      return [...symbolsOf(expr.left), ...symbolsOf(expr.right)];
   }
 }
 

@@ -1,0 +1,77 @@
+// What the end-to-end tests, the screenshots and the desktop benchmark share: a real
+// `sysgate gui --web` in a home of its own, Debian's Chromium driven by Playwright, and the
+// New session form filled in as a person would.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Starts `sysgate gui --web` with an empty home (its policies, its socket for terminals), and
+ * gives the home, the environment to run more sysgate commands in it, the printed address, the
+ * process and `stop()`.
+ */
+export async function startWebShell(prefix = 'sysgate-e2e-') {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(home, 'work'));
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_RUNTIME_DIR: home,
+  };
+  const shell = spawn(
+    process.execPath,
+    [join(root, 'bin/sysgate.js'), 'gui', '--web', '--port', '0', '--no-open'],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    shell.stdout.on('data', (d) => {
+      out += d;
+      const m = /web UI at (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    shell.on('exit', (code) => reject(new Error(`sysgate gui exited with ${code}: ${out}`)));
+  });
+  const stop = async () => {
+    if (shell.exitCode === null) {
+      shell.kill('SIGTERM');
+      await new Promise((resolve) => shell.on('exit', resolve));
+    }
+    rmSync(home, { recursive: true, force: true });
+  };
+  return { home, env, url, shell, stop };
+}
+
+/** Debian's Chromium, headless, without the background traffic this closed network refuses. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Fills in the New session form and starts it; gives the session's panel. */
+export async function startSession(page, { command, cwd, mode }) {
+  await page.getByLabel('Command').fill(command);
+  await page.getByLabel('Working directory').fill(cwd);
+  await page.getByRole('radio', { name: mode }).check();
+  await page.getByRole('button', { name: 'Start' }).click();
+  return page.getByRole('region', { name: `Session: ${command}` }).last();
+}
