@@ -67,11 +67,16 @@ export function launchChromium() {
   });
 }
 
-/** Fills in the New session form and starts it; gives the session's panel. */
+/** Fills in the New session form and starts it; gives the new session's panel. */
 export async function startSession(page, { command, cwd, mode }) {
+  const panels = page.getByRole('region', { name: `Session: ${command}` });
+  const before = await panels.count();
   await page.getByLabel('Command').fill(command);
   await page.getByLabel('Working directory').fill(cwd);
   await page.getByRole('radio', { name: mode }).check();
   await page.getByRole('button', { name: 'Start' }).click();
-  return page.getByRole('region', { name: `Session: ${command}` }).last();
+  // The same command may have run before: the new panel is the one that was not there.
+  const panel = panels.nth(before);
+  await panel.waitFor();
+  return panel;
 }

@@ -123,31 +123,39 @@ test('Learn mode then Enforce mode on the same program', async () => {
 });
 
 test("a forked child's question names the child", async () => {
-  // /etc/passwd: the earlier tests left cat's policy permitting /etc/hostname.
-  await startSession(`sh -c "cat /etc/passwd > /dev/null & wait"`, 'Ask');
-  const before = [];
-  const question = await permitUntil(/filename\s+\/etc\/passwd\b/, 20_000, before);
-  const shell = before.map((q) => /pid (\d+) · ppid (\d+)/.exec(q)).find((m) => m !== null);
-  const child = /pid (\d+) · ppid (\d+)/.exec(question);
+  // The shell and cat learn what they do with one file, so that the other file is the question.
+  const learned = await startSession(`sh -c "cat /etc/hostname > /dev/null & wait"`, 'Learn');
+  await waitForExit(learned);
+  const session = await startSession(`sh -c "cat /etc/passwd > /dev/null & wait"`, 'Ask');
+  const question = await permitUntil(/filename\s+\/etc\/passwd\b/);
+  const [, pid, ppid] = /pid (\d+) · ppid (\d+)/.exec(question) ?? [];
   assert.ok(question.includes(CAT), question);
-  assert.ok(child && shell, question);
-  // The question is the child's own: its pid, with the shell that forked it as its parent.
-  assert.notEqual(child[1], shell[1]);
-  assert.equal(child[2], shell[1]);
+  // The question is the child's own: its pid, and the shell that forked it as its parent.
+  await session.getByText('Processes').click();
+  const rows = await session.getByRole('row').allInnerTexts();
+  const shell = rows.find((r) => r.startsWith(`${ppid}\t`));
+  const child = rows.find((r) => r.startsWith(`${pid}\t`));
+  assert.ok((shell ?? '').includes(realpathSync('/bin/sh')), rows.join('\n'));
+  assert.ok((child ?? '').includes(CAT), rows.join('\n'));
   await page.getByRole('button', { name: 'Permit', exact: true }).click();
+  await waitForExit(session);
 });
 
 test('a sysgate run from a terminal without -a, -A or -t asks in the window', async () => {
-  const run = spawn(process.execPath, [join(root, 'bin/sysgate.js'), 'cat', '/etc/group'], {
-    cwd: join(home, 'work'),
-    env: {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_RUNTIME_DIR: home,
+  const run = spawn(
+    process.execPath,
+    [join(root, 'bin/sysgate.js'), '-E', join(home, 'terminal.log'), 'cat', '/etc/group'],
+    {
+      cwd: join(home, 'work'),
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        XDG_RUNTIME_DIR: home,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let stderr = '';
   run.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((resolve) => run.on('close', resolve));
