@@ -33,6 +33,8 @@ import {
   type EventListener,
 } from './endpoint.js';
 
+const SESSION_CHANGES_MS = 100;
+
 export class Host implements ContractEndpoint {
   private readonly sessions = new Map<string, TracedSession>();
   private readonly prompts = new PromptQueue();
@@ -41,6 +43,7 @@ export class Host implements ContractEndpoint {
   private readonly addedLines = new Map<string, number[]>();
   private readonly stopWatching: () => void;
   private nextSession = 1;
+  private readonly changedSessions = new Map<string, SessionInfo>();
 
   constructor(
     private readonly store: PolicyStore,
@@ -72,6 +75,21 @@ export class Host implements ContractEndpoint {
     const running = [...this.sessions.values()].filter((s) => s.snapshot().state === 'running');
     for (const session of running) session.kill();
     await Promise.all(running.map((s) => s.exited.catch(() => undefined)));
+  }
+
+  /**
+   * A session's counts change with every call decided; windows hear of it at most every 100 ms,
+   * the latest state always last, so that a burst of calls is not a burst of messages.
+   */
+  private sessionChanged(info: SessionInfo): void {
+    const waiting = this.changedSessions.has(info.id);
+    this.changedSessions.set(info.id, info);
+    if (waiting) return;
+    setTimeout(() => {
+      const latest = this.changedSessions.get(info.id);
+      this.changedSessions.delete(info.id);
+      if (latest !== undefined && this.sessions.has(info.id)) this.emit('sessionChanged', latest);
+    }, SESSION_CHANGES_MS);
   }
 
   private emit<E extends EventName>(event: E, payload: Events[E]): void {
@@ -138,7 +156,7 @@ export class Host implements ContractEndpoint {
   adopt(session: TracedSession): SessionInfo {
     const id = session.id;
     this.sessions.set(id, session);
-    session.on('changed', (info) => this.emit('sessionChanged', info));
+    session.on('changed', (info) => this.sessionChanged(info));
     session.on('output', (data) => this.emit('terminalData', { sessionId: id, data }));
     session.on('question', (question) =>
       this.prompts.add(id, question.id, question, (answer) => session.answer(question.id, answer)),
