@@ -259,6 +259,16 @@ describe('processes: exec, fork and threads', () => {
     assert.match(enforced.log.join('\n'), new RegExp(`deny .*prog: ${CAT}, .*policy: ${CAT},`));
   });
 
+  test('a program whose policy file is broken runs with no rules, and the error says where', () => {
+    const h = home();
+    assert.equal(sysgate(h, ['-A', 'sh', '-c', 'cat /etc/hostname']).status, 0);
+    appendFileSync(h.policy(CAT), '\tnative-openat: filename eq "/x" permit\n');
+    const run = enforce(h, ['sh', '-c', 'cat /etc/hostname']);
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /usr_bin_cat:\d+:\d+: error: expected "then" after the expression/);
+    assert.match(run.stderr, new RegExp(`${CAT} runs with no rules`));
+  });
+
   test('a program that forks, threads and execs is followed through all of it', () => {
     const h = home();
     const learned = sysgate(h, ['-A', FORKER]);

@@ -134,10 +134,10 @@ class TracedRun {
       noAliases: this.noAliases,
       ...(runAs !== null ? { runAs } : {}),
       policies: new Map([[first.program, first.compiled]]),
+      policyFor: (path) => this.compiledPolicy(path),
     });
     this.supervisor = supervisor;
     if (this.app !== null) this.relayToApp(this.app, supervisor);
-    supervisor.on('need-policy', (_pid, path) => void this.sendPolicy(path));
     supervisor.on('record', (record) => this.record(record));
     supervisor.on('ask', (question) => void this.ask(question));
     supervisor.on('cancel', (id) => this.prompter?.cancel(id));
@@ -173,17 +173,10 @@ class TracedRun {
     return { uid, gid };
   }
 
-  private async sendPolicy(path: string): Promise<void> {
-    let policy: SessionPolicy;
-    try {
-      policy = await this.policies.policyFor(path);
-    } catch (e) {
-      // Fail closed: the program runs with no rules (denied in -a, asked in -t).
-      this.say(`${(e as Error).message}\nsysgate: ${path} runs with no rules`);
-      policy = this.policies.replace(path, `Policy: ${path}, Emulation: native\n`);
-    }
-    for (const problem of policy.problems) this.say(`${path}: ${problem}`);
-    this.supervisor?.sendPolicy(path, policy.compiled);
+  private async compiledPolicy(path: string): Promise<string> {
+    const { policy, problems } = await this.policies.policyOrNothing(path);
+    for (const problem of problems) this.say(problem);
+    return policy.compiled;
   }
 
   private record(record: DecisionRecord): void {

@@ -73,6 +73,20 @@ export class PolicySource {
   }
 
   /**
+   * The policy a supervisor gets for a program it asks about: when the program's file cannot be
+   * used, a policy with no rules at all (fail closed: denied by -a, asked otherwise), and why.
+   */
+  async policyOrNothing(program: string): Promise<{ policy: SessionPolicy; problems: string[] }> {
+    try {
+      const policy = await this.policyFor(program);
+      return { policy, problems: policy.problems.map((p) => `${program}: ${p}`) };
+    } catch (e) {
+      const policy = this.replace(program, emptyPolicy(program));
+      return { policy, problems: [`${(e as Error).message}\n${program} runs with no rules`] };
+    }
+  }
+
+  /**
    * Adds a rule at the end of a program's policy (an "always" answer) and gives the policy with
    * its new compiled form, and the 1-based line the rule is on. Saving it is the caller's choice.
    */

@@ -180,8 +180,8 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   }
 
   private async compiledPolicy(path: string): Promise<string> {
-    const policy = await this.policies.policyFor(path);
-    for (const problem of policy.problems) this.emit('problem', `${path}: ${problem}`);
+    const { policy, problems } = await this.policies.policyOrNothing(path);
+    for (const problem of problems) this.emit('problem', problem);
     this.emit('policy', policy);
     return policy.compiled;
   }
