@@ -1,8 +1,8 @@
 // The `sysgate` command line: dispatches to the policy tools (and, as they land, to tracing).
 
-import { runGui } from './gui-command.js';
-import { runPolicyCommand } from './policy-command.js';
-import { RUN_USAGE, runTraced } from './run-command.js';
+// Each command's modules are loaded when it runs: tracing a program should not wait for the
+// desktop app's web server to load.
+import { RUN_USAGE } from './run-usage.js';
 import { packageVersion } from './version.js';
 
 const USAGE = `${RUN_USAGE}
@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`sysgate ${packageVersion()}\n`);
     return 0;
   }
-  if (first === 'policy') return runPolicyCommand(rest);
-  if (first === 'gui') return runGui(rest);
-  return runTraced(argv);
+  if (first === 'policy') return (await import('./policy-command.js')).runPolicyCommand(rest);
+  if (first === 'gui') return (await import('./gui-command.js')).runGui(rest);
+  return (await import('./run-command.js')).runTraced(argv);
 }

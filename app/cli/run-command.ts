@@ -17,25 +17,8 @@ import { currentMacros, PolicySource, type SessionPolicy } from '../core/session
 import { Supervisor, type Mode } from '../core/supervisor/supervisor.js';
 import { getopt, UsageError, type ParsedOptions } from './options.js';
 import { Terminal, TerminalPrompter } from './text-prompt.js';
+import { RUN_USAGE } from './run-usage.js';
 import { packageVersion } from './version.js';
-
-export const RUN_USAGE = `usage: sysgate [-AaeituUV] [-c user:group] [-d policydir] [-E logfile] [-f file] command [args...]
-
-  -A          learn: permit everything and add what the command did to its policy
-  -a          enforce: deny and log every call the policy does not answer
-  -t          ask on this terminal about every call the policy does not answer
-  -e          log decisions to standard error instead of syslog
-  -E logfile  append decisions to logfile instead of syslog
-  -f file     use the policies in file before all others
-  -d dir      use dir instead of the user's policy directory
-  -U          use the system policies only
-  -u          no aliases: rules name the calls themselves, not fsread/fswrite
-  -i          processes keep their policy when they execute another program
-  -c user:group  run the command as user and group (root only)
-  -V          print the version
-Without -A, -a or -t, questions are asked on the terminal when there is one; otherwise every
-call the policy does not answer is denied and logged.
-`;
 
 const PID_IS_IMPOSSIBLE =
   'sysgate: -p cannot work on Linux: a seccomp filter can only be installed by a process on\n' +

@@ -267,7 +267,12 @@ export class PolicyStore {
       if (!mustExist && isMissing(e)) return null;
       throw new PolicyStoreError(`cannot read ${path}: ${describeError(e)}`);
     }
-    return sectionsOf(parsePolicy(text, path).file).flatMap((s) =>
+    // Only the headers matter here, and a learned policy can have thousands of rules.
+    const headers = text
+      .split('\n')
+      .filter((line) => /^\s*Policy\s*:/.test(line))
+      .join('\n');
+    return sectionsOf(parsePolicy(headers, path).file).flatMap((s) =>
       s.header?.type === 'Policy' ? [posix.normalize(s.header.name)] : [],
     );
   }

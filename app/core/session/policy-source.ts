@@ -14,7 +14,7 @@ import { appendRule } from '../../common/policy/edit.js';
 import { compilePolicy } from '../../common/policy/compile.js';
 import { formatDiagnostic, hasErrors } from '../../common/policy/diagnostics.js';
 import { quoteString } from '../../common/policy/lexer.js';
-import { parsePolicy } from '../../common/policy/parser.js';
+import { parsePolicy, type ParseResult } from '../../common/policy/parser.js';
 import { printFilter, printPolicy } from '../../common/policy/printer.js';
 import type { Macros } from '../../common/policy/request.js';
 import { Accounts } from '../accounts.js';
@@ -65,9 +65,9 @@ export class PolicySource {
     const known = this.loaded.get(program);
     if (known !== undefined) return known;
     const origin = await this.store.lookup(program);
-    const text =
-      origin === null ? await this.newPolicy(program) : (await this.store.load(origin.path)).text;
-    const policy = this.build(program, origin, text);
+    const loaded = origin === null ? null : await this.store.load(origin.path);
+    const text = loaded?.text ?? (await this.newPolicy(program));
+    const policy = this.build(program, origin, text, loaded ?? undefined);
     this.loaded.set(program, policy);
     return policy;
   }
@@ -156,9 +156,13 @@ export class PolicySource {
     return [...this.loaded.values()];
   }
 
-  private build(program: string, origin: PolicyLookup | null, text: string): SessionPolicy {
-    const source = origin?.path ?? program;
-    const { file, diagnostics } = parsePolicy(text, source);
+  private build(
+    program: string,
+    origin: PolicyLookup | null,
+    text: string,
+    parsed: ParseResult = parsePolicy(text, origin?.path ?? program),
+  ): SessionPolicy {
+    const { file, diagnostics } = parsed;
     if (hasErrors(diagnostics)) {
       const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
       throw new PolicyLoadError(`the policy for ${program} has errors:\n${errors.join('\n')}`);
