@@ -17,7 +17,7 @@ import { commandLine } from './question-text.js';
 import { RuleCombobox } from './RuleCombobox.js';
 import { checkRule } from './rule-check.js';
 import { PROMPT_SHORTCUTS, promptShortcut, shortcutOf } from './shortcuts.js';
-import { similarQuestions } from './similar.js';
+import { similarCount as countSimilar } from './similar.js';
 
 /** How long a new question's buttons stay disabled. */
 export const ARMING_MS = 500;
@@ -40,7 +40,7 @@ export function Prompt({ questionId, rootRef, onEscape, onGoneWithFocus }: Props
     pending === undefined ? undefined : s.sessions[pending.sessionId],
   );
   const similarCount = useSysgate((s) =>
-    pending === undefined ? 0 : similarQuestions(pending, Object.values(s.questions)).length,
+    pending === undefined ? 0 : countSimilar(pending, s.questions),
   );
   const user = useSysgate((s) => s.user);
   const answering = useSysgate((s) => s.answering[questionId] === true);

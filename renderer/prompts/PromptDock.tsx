@@ -17,9 +17,7 @@ export type DockLayout = 'docked' | 'window';
 export function PromptDock({ layout = 'docked' }: { layout?: DockLayout }) {
   const shownId = useSysgate((s) => shownQuestionId(s.queue));
   const waiting = useSysgate((s) => s.queue.ids.length);
-  const calls = useSysgate((s) =>
-    s.queue.ids.reduce((n, id) => n + (s.questions[id]?.count ?? 0), 0),
-  );
+  const calls = useSysgate((s) => s.callsWaiting);
   const dock = useRef<HTMLElement>(null);
   const empty = useRef<HTMLDivElement>(null);
   const prompt = useRef<HTMLElement | null>(null);

@@ -1,33 +1,49 @@
 // Every waiting question, oldest first, the newest marked; choosing one shows it in the prompt.
+// The list reads the store once and hands each item its question: an item whose question, place
+// and marks did not change is not rendered again (memo), so a burst of arrivals renders only the
+// new items. The items out of view are skipped by the browser (`content-visibility` in app.css).
 
+import { memo } from 'react';
+
+import type { PendingQuestion } from '../../app/common/contract.js';
 import { useSysgate } from '../window/context.js';
 import { baseName, mainArgument } from './queue.js';
 
 export function QuestionQueue({ shownId }: { shownId: string | null }) {
   const ids = useSysgate((s) => s.queue.ids);
+  const questions = useSysgate((s) => s.questions);
+  const select = useSysgate((s) => s.selectQuestion);
   if (ids.length === 0) return null;
   const newest = ids.length > 1 ? ids[ids.length - 1] : undefined;
   return (
     <ul className="queue" aria-label="Waiting questions">
-      {ids.map((id) => (
-        <QueueItem key={id} questionId={id} shown={id === shownId} newest={id === newest} />
-      ))}
+      {ids.map((id) => {
+        const pending = questions[id];
+        return pending === undefined ? null : (
+          <QueueItem
+            key={id}
+            pending={pending}
+            shown={id === shownId}
+            newest={id === newest}
+            select={select}
+          />
+        );
+      })}
     </ul>
   );
 }
 
-function QueueItem({
-  questionId,
+const QueueItem = memo(function QueueItem({
+  pending,
   shown,
   newest,
+  select,
 }: {
-  questionId: string;
+  pending: PendingQuestion;
   shown: boolean;
   newest: boolean;
+  select(questionId: string): void;
 }) {
-  const pending = useSysgate((s) => s.questions[questionId]);
-  const select = useSysgate((s) => s.selectQuestion);
-  if (pending === undefined) return null;
   const { question, count } = pending;
   const argument = mainArgument(question);
   const classes = ['queue-item', shown && 'shown', newest && 'newest'].filter(Boolean).join(' ');
@@ -37,7 +53,7 @@ function QueueItem({
         type="button"
         className={classes}
         aria-current={shown ? 'true' : undefined}
-        onClick={() => select(questionId)}
+        onClick={() => select(pending.id)}
       >
         <span className="queue-line">
           <code className="queue-call">{question.call}</code>
@@ -58,4 +74,4 @@ function QueueItem({
       </button>
     </li>
   );
-}
+});

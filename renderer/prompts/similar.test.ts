@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 
 import type { PendingQuestion } from '../../app/common/contract.js';
 import type { Question } from '../../app/common/session/events.js';
-import { similarQuestions } from './similar.js';
+import { similarCount, similarQuestions } from './similar.js';
 
 function pending(
   id: string,
@@ -65,4 +65,22 @@ test('calls of one alias group are similar, as the host groups them', () => {
 test('a question alone has nothing similar', () => {
   const target = pending('q1', 's1', {}, 4);
   assert.deepEqual(similarQuestions(target, [target]), []);
+});
+
+test('the count of similar questions is that of similarQuestions, counted once per state of the questions', () => {
+  const target = pending('q1', 's1', {});
+  const waiting = [
+    target,
+    pending('q2', 's1', { args: { filename: ['/etc/b'] } }),
+    pending('q3', 's1', { call: 'openat', alias: 'fswrite' }),
+    pending('q4', 's2', {}),
+    pending('q5', 's1', { policy: '/usr/bin/ls' }),
+  ];
+  const questions = Object.fromEntries(waiting.map((q) => [q.id, q]));
+  for (const q of waiting) {
+    assert.equal(similarCount(q, questions), similarQuestions(q, waiting).length, q.id);
+  }
+  // Not waiting (any more): every similar one counts.
+  assert.equal(similarCount(pending('q9', 's1', {}), questions), 2);
+  assert.equal(similarCount(target, { q1: target }), 0);
 });

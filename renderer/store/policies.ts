@@ -17,16 +17,15 @@ export interface PoliciesSlice {
   showPolicy(program: string | null): void;
 }
 
-export const createPoliciesSlice: StateCreator<SysgateState, [], [], PoliciesSlice> = (set) => ({
+export const createPoliciesSlice: StateCreator<SysgateState, [], [], PoliciesSlice> = (
+  set,
+  get,
+) => ({
   policies: {},
   shownPolicy: null,
   lastChangedPolicy: null,
 
-  policyChanged: (view) =>
-    set((s) => ({
-      policies: { ...s.policies, [view.program]: view },
-      lastChangedPolicy: view.program,
-    })),
+  policyChanged: (view) => get().applyEvents([{ type: 'policyChanged', view }]),
 
   showPolicy: (program) => set({ shownPolicy: program }),
 });

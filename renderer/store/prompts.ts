@@ -4,12 +4,14 @@
 import type { StateCreator } from 'zustand/vanilla';
 
 import type { PendingQuestion, PromptAnswer, SysgateApi } from '../../app/common/contract.js';
-import { withoutQuestion, withQuestion, type QueueOrder } from '../prompts/queue.js';
+import type { QueueOrder } from '../prompts/queue.js';
 import type { SysgateState } from './store.js';
 
 export interface PromptsSlice {
   questions: Record<string, PendingQuestion>;
   queue: QueueOrder;
+  /** The calls waiting in all the questions (their merged counts added up), kept as they change. */
+  callsWaiting: number;
   /** Questions whose answer is on its way to the host. */
   answering: Record<string, true>;
   /** The host refused an answer (the question was gone, the rule did not parse, ...). */
@@ -26,33 +28,14 @@ export const createPromptsSlice =
   (set, get) => ({
     questions: {},
     queue: { ids: [], selectedId: null },
+    callsWaiting: 0,
     answering: {},
     answerError: null,
 
-    questionAdded: (question) =>
-      set((s) => ({
-        questions: { ...s.questions, [question.id]: question },
-        queue: withQuestion(s.queue, question.id),
-      })),
-
-    // A merged count changed, or the entry now shows another of its calls; an entry the window
-    // never saw (it opened in between) is added.
-    questionChanged: (question) => get().questionAdded(question),
-
-    questionRemoved: (questionId) =>
-      set((s) => {
-        if (!(questionId in s.questions)) return {};
-        const questions = { ...s.questions };
-        delete questions[questionId];
-        const answering = { ...s.answering };
-        delete answering[questionId];
-        return {
-          questions,
-          answering,
-          queue: withoutQuestion(s.queue, questionId),
-          answerError: s.answerError?.questionId === questionId ? null : s.answerError,
-        };
-      }),
+    // One event at a time; the window applies the host's events in batches (applyEvents).
+    questionAdded: (question) => get().applyEvents([{ type: 'questionAdded', question }]),
+    questionChanged: (question) => get().applyEvents([{ type: 'questionChanged', question }]),
+    questionRemoved: (questionId) => get().applyEvents([{ type: 'questionRemoved', questionId }]),
 
     selectQuestion: (questionId) =>
       set((s) => ({

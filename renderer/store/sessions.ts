@@ -3,7 +3,6 @@
 import type { StateCreator } from 'zustand/vanilla';
 
 import type { SessionInfo, StartRequest, SysgateApi } from '../../app/common/contract.js';
-import { withoutQuestion } from '../prompts/queue.js';
 import type { SysgateState } from './store.js';
 
 export interface SessionsSlice {
@@ -28,34 +27,9 @@ export const createSessionsSlice =
     sessionIds: [],
     maximisedSessionId: null,
 
-    sessionChanged: (info) =>
-      set((s) => ({
-        sessions: { ...s.sessions, [info.id]: info },
-        sessionIds: s.sessionIds.includes(info.id) ? s.sessionIds : [...s.sessionIds, info.id],
-      })),
-
-    sessionClosed: (sessionId) =>
-      set((s) => {
-        if (!(sessionId in s.sessions)) return {};
-        const sessions = { ...s.sessions };
-        delete sessions[sessionId];
-        // The host withdraws a session's questions when it ends; a window that missed it must not
-        // keep them.
-        const gone = s.queue.ids.filter((id) => s.questions[id]?.sessionId === sessionId);
-        let queue = s.queue;
-        const questions = { ...s.questions };
-        for (const id of gone) {
-          queue = withoutQuestion(queue, id);
-          delete questions[id];
-        }
-        return {
-          sessions,
-          questions,
-          queue,
-          sessionIds: s.sessionIds.filter((id) => id !== sessionId),
-          maximisedSessionId: s.maximisedSessionId === sessionId ? null : s.maximisedSessionId,
-        };
-      }),
+    sessionChanged: (info) => get().applyEvents([{ type: 'sessionChanged', info }]),
+    // The host withdraws a session's questions when it ends; they go with it (host-events.ts).
+    sessionClosed: (sessionId) => get().applyEvents([{ type: 'sessionClosed', sessionId }]),
 
     maximiseSession: (sessionId) =>
       set((s) => ({

@@ -9,10 +9,13 @@ import { createConnectionSlice, type ConnectionSlice } from './connection.js';
 import { createPoliciesSlice, type PoliciesSlice } from './policies.js';
 import { createPromptsSlice, type PromptsSlice } from './prompts.js';
 import { createSessionsSlice, type SessionsSlice } from './sessions.js';
+import { applyHostEvents, countCalls, type HostEvent } from './host-events.js';
 
 export interface SnapshotSlice {
   /** Replaces everything with what the host holds (on connecting and reconnecting). */
   loadSnapshot(snapshot: Snapshot): void;
+  /** Applies the host's events, in order, as one store update (./host-events.ts). */
+  applyEvents(events: readonly HostEvent[]): void;
 }
 
 export type SysgateState = SessionsSlice &
@@ -29,6 +32,15 @@ export function createSysgateStore(api: SysgateApi): SysgateStore {
     ...createPromptsSlice(api)(set, get, store),
     ...createPoliciesSlice(set, get, store),
     ...createConnectionSlice(set, get, store),
+
+    applyEvents: (events) => {
+      if (events.length === 0) return;
+      set((s) => {
+        const changes = applyHostEvents(s, events);
+        // Nothing changed (a question already gone, ...): no update, no render.
+        return Object.keys(changes).length > 0 ? changes : s;
+      });
+    },
 
     loadSnapshot: (snapshot) =>
       set((s) => {
@@ -47,6 +59,7 @@ export function createSysgateStore(api: SysgateApi): SysgateStore {
             ids: orderByArrival(snapshot.questions),
             selectedId: keep(s.queue.selectedId, questions),
           },
+          callsWaiting: countCalls(snapshot.questions),
           answering: {},
           policies,
           shownPolicy: keep(s.shownPolicy, policies),
