@@ -21,7 +21,7 @@
 // through the renderer's source map.
 // HOME and XDG_CONFIG_HOME are temporary: no real policy is read or written. The host runs with
 // --expose-gc and a small probe (HEAP_PROBE below) so that its heap can be read after collection.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -36,8 +36,14 @@ import { join } from 'node:path';
 import { SourceMap } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
+import {
+  CHROMIUM,
+  launchChromium,
+  root,
+  startGui,
+  startSession as startSessionIn,
+} from '../e2e/web-shell-driver.mjs';
+
 const TARGET_P95_MS = 100;
 /** A keystroke answered within a frame or two feels immediate; 100 ms is the usual limit for "responsive". */
 const INPUT_TARGET_MS = 100;
@@ -231,44 +237,12 @@ async function hostHeap(pid, file) {
   return NaN;
 }
 
-async function startShell(env, probe) {
-  const shell = spawn(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--import',
-      pathToFileURL(probe).href,
-      join(root, 'bin/sysgate.js'),
-      'gui',
-      '--web',
-      '--port',
-      '0',
-      '--no-open',
-    ],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  shell.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    shell.stdout.on('data', (d) => {
-      out += d;
-      const m = /web UI at (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    shell.on('exit', (code) =>
-      reject(new Error(`sysgate gui exited with ${code}: ${out}${stderr}`)),
-    );
-  });
-  return { shell, url, stderr: () => stderr };
+function startShell(env, probe) {
+  return startGui({ env, nodeArgs: ['--expose-gc', '--import', pathToFileURL(probe).href] });
 }
 
-async function startSession(page, command, cwd) {
-  await page.getByLabel('Command').fill(command);
-  await page.getByLabel('Working directory').fill(cwd);
-  await page.getByRole('radio', { name: 'Ask' }).check();
-  await page.getByRole('button', { name: 'Start' }).click();
-  return page.getByRole('region', { name: `Session: ${command}` }).last();
+function startSession(page, command, cwd) {
+  return startSessionIn(page, { command, cwd, mode: 'Ask' });
 }
 
 /** Part 1: trapped → prompt painted, one question at a time. */
@@ -559,7 +533,6 @@ export async function benchDesktop(argv = process.argv.slice(2)) {
     console.log('desktop: skipped: the window is not built (npm run build)');
     return;
   }
-  const { chromium } = await import('playwright-core');
 
   const scratch = mkdtempSync(join(tmpdir(), 'sysgate-bench-desktop-'));
   const home = join(scratch, 'home');
@@ -613,16 +586,7 @@ export async function benchDesktop(argv = process.argv.slice(2)) {
     const heapFile = join(scratch, 'host-heap.json');
     const started = await startShell({ ...env, SYSGATE_BENCH_HEAP: heapFile }, probe);
     shell = started.shell;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript(instrumentPage);
     await page.goto(started.url);

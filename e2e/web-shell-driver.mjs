@@ -13,6 +13,38 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
 
 /**
+ * Starts `sysgate gui --web` on a free port with `env` (and `nodeArgs` for node itself); gives
+ * the process, the printed address, and the last of what it wrote to stderr.
+ */
+export async function startGui({ env, nodeArgs = [] }) {
+  const shell = spawn(
+    process.execPath,
+    [...nodeArgs, join(root, 'bin/sysgate.js'), 'gui', '--web', '--port', '0', '--no-open'],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  shell.stderr.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+    process.stderr.write(d);
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    shell.stdout.on('data', (d) => {
+      out += d;
+      const m = /web UI at (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    shell.on('exit', (code) =>
+      reject(new Error(`sysgate gui exited with ${code}: ${out}${stderr}`)),
+    );
+  });
+  return { shell, url, stderr: () => stderr };
+}
+
+/**
  * Starts `sysgate gui --web` with an empty home (its policies, its socket for terminals), and
  * gives the home, the environment to run more sysgate commands in it, the printed address, the
  * process and `stop()`.
@@ -26,23 +58,7 @@ export async function startWebShell(prefix = 'sysgate-e2e-') {
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_RUNTIME_DIR: home,
   };
-  const shell = spawn(
-    process.execPath,
-    [join(root, 'bin/sysgate.js'), 'gui', '--web', '--port', '0', '--no-open'],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    shell.stdout.on('data', (d) => {
-      out += d;
-      const m = /web UI at (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    shell.on('exit', (code) => reject(new Error(`sysgate gui exited with ${code}: ${out}`)));
-  });
+  const { shell, url } = await startGui({ env });
   const stop = async () => {
     if (shell.exitCode === null) {
       shell.kill('SIGTERM');
