@@ -6,39 +6,22 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { layerProbes, root } from './layer-probe.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const eslint = join(root, 'node_modules/eslint/bin/eslint.js');
 const skip = existsSync(join(root, 'node_modules/electron/electron.d.ts'))
   ? false
   : 'the electron package (electron.d.ts) is not installed';
 
-let dir;
+let probes;
 before(() => {
-  if (!skip) dir = mkdtempSync(join(root, 'build', 'electron-layer-probe-'));
+  if (!skip) probes = layerProbes('electron-layer-probe-');
 });
-after(() => dir && rmSync(dir, { recursive: true, force: true }));
+after(() => probes?.remove());
 
-function compiles(layer, source, extension = 'ts') {
-  const probe = join(dir, `${layer}-${Math.random().toString(36).slice(2)}.${extension}`);
-  writeFileSync(probe, source);
-  const config = join(dir, `tsconfig.${layer}-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(
-    config,
-    JSON.stringify({
-      extends: join(root, `tsconfig.${layer}.json`),
-      compilerOptions: { noEmit: true },
-      include: [],
-      files: [probe],
-    }),
-  );
-  const result = spawnSync(process.execPath, [tsc, '-p', config], { encoding: 'utf8' });
-  return { ok: result.status === 0, output: result.stdout + result.stderr };
-}
+const compiles = (...args) => probes.compiles(...args);
 
 function lint(path, source) {
   const result = spawnSync(process.execPath, [eslint, '--stdin', '--stdin-filename', path], {

@@ -3,36 +3,17 @@
 // DOM. Each probe is compiled with the project's real configuration for its layer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const tsc = join(root, 'node_modules/typescript/bin/tsc');
-let dir;
+import { layerProbes, root } from './layer-probe.mjs';
+
+let probes;
 before(() => {
-  // Inside the checkout, so that the probes resolve node_modules/@types as real files would.
-  dir = mkdtempSync(join(root, 'build', 'layer-probe-'));
+  probes = layerProbes('layer-probe-');
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => probes.remove());
 
-function compiles(layer, source, extension = 'ts') {
-  const probe = join(dir, `${layer}-${Math.random().toString(36).slice(2)}.${extension}`);
-  writeFileSync(probe, source);
-  const config = join(dir, `tsconfig.${layer}.json`);
-  writeFileSync(
-    config,
-    JSON.stringify({
-      extends: join(root, `tsconfig.${layer}.json`),
-      compilerOptions: { noEmit: true },
-      include: [],
-      files: [probe],
-    }),
-  );
-  const result = spawnSync(process.execPath, [tsc, '-p', config], { encoding: 'utf8' });
-  return { ok: result.status === 0, output: result.stdout + result.stderr };
-}
+const compiles = (...args) => probes.compiles(...args);
 
 test('shared code that imports a Node module does not compile', () => {
   const result = compiles(
