@@ -1,4 +1,4 @@
-// The `sysgate` command line: dispatches to the policy tools (and, as they land, to tracing).
+// The `sysgate` command line: runs a command under sysgate, or the policy tools, or the desktop app.
 
 // Each command's modules are loaded when it runs: tracing a program should not wait for the
 // desktop app's web server to load.
