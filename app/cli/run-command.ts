@@ -11,6 +11,7 @@ import { Learning } from '../core/learn/learned-policy.js';
 import { fileSink, streamSink, syslogSink, type LineSink } from '../core/log/denial-log.js';
 import { APP_PROTOCOL_VERSION, connectToApp, type FrameConnection } from '../core/app-socket.js';
 import { packagePath } from '../core/package-paths.js';
+import { CompiledPolicyCache } from '../core/policy/compiled-cache.js';
 import { PolicyStore } from '../core/policy/store.js';
 import { resolveProgram } from '../core/program-path.js';
 import { currentMacros, PolicySource, type SessionPolicy } from '../core/session/policy-source.js';
@@ -78,7 +79,10 @@ class TracedRun {
       systemOnly: flags.has('U'),
       shippedDir: packagePath('policies'),
     });
-    this.policies = new PolicySource(this.store, this.macros, { noAliases: this.noAliases });
+    this.policies = new PolicySource(this.store, this.macros, {
+      noAliases: this.noAliases,
+      cache: new CompiledPolicyCache(),
+    });
     this.mode = flags.has('A') ? 'learn' : flags.has('a') ? 'enforce' : 'ask';
     const logFile = options.values.get('E')?.at(-1);
     this.sink = flags.has('e')
@@ -177,7 +181,7 @@ class TracedRun {
   private policyFacts(name: string): { policyNumber: number; filters: number } {
     const all = this.policies.all();
     const index = all.findIndex((p) => p.program === name);
-    return { policyNumber: Math.max(index, 0), filters: all[index]?.section.filters.length ?? 0 };
+    return { policyNumber: Math.max(index, 0), filters: all[index]?.filters ?? 0 };
   }
 
   /**

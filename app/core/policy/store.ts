@@ -141,7 +141,7 @@ export class PolicyStore {
 
   /** Reads and parses a policy file, refusing one that someone other than its owner could have written. */
   async load(path: string): Promise<LoadedPolicy> {
-    const text = await this.readTrusted(path);
+    const text = await this.read(path);
     const { file, diagnostics } = parsePolicy(text, path);
     return { path, text, file, diagnostics };
   }
@@ -277,7 +277,8 @@ export class PolicyStore {
     );
   }
 
-  private async readTrusted(path: string): Promise<string> {
+  /** The text of a policy file, read as `load` reads it, not parsed. */
+  async read(path: string): Promise<string> {
     let target: string;
     try {
       target = await realpath(path);
@@ -294,7 +295,7 @@ export class PolicyStore {
       throw new PolicyStoreError(`cannot read ${shown}: ${describeError(e)}`);
     }
     try {
-      const problem = this.distrust(await handle.stat());
+      const problem = distrustPolicyFile(await handle.stat(), this.uid);
       if (problem !== null) throw new PolicyStoreError(`refusing ${shown}: ${problem}`);
       return await handle.readFile('utf8');
     } catch (e) {
@@ -303,21 +304,6 @@ export class PolicyStore {
     } finally {
       await handle.close();
     }
-  }
-
-  /** Why a file with these attributes must not be trusted as a policy, or null. */
-  private distrust(info: Stats): string | null {
-    if (!info.isFile()) return 'not a regular file';
-    const writers = [info.mode & 0o020 ? 'group' : '', info.mode & 0o002 ? 'others' : ''].filter(
-      Boolean,
-    );
-    if (writers.length > 0) return `writable by ${writers.join(' and ')}`;
-    if (info.uid !== this.uid && info.uid !== 0) {
-      return this.uid === 0
-        ? `owned by uid ${info.uid}, not by root`
-        : `owned by uid ${info.uid}, neither you (uid ${this.uid}) nor root`;
-    }
-    return null;
   }
 
   private async describeDir(place: Place): Promise<PolicyListing[]> {
@@ -582,4 +568,22 @@ function describeError(e: unknown): string {
   if (err.code === 'ENOENT') return 'no such file';
   if (err.code === 'EACCES') return 'permission denied';
   return err.message ?? String(e);
+}
+
+/**
+ * Why a file with these attributes must not be trusted as a policy, or null: anything but a
+ * regular file, writable by group or others, owned by neither `uid` nor root.
+ */
+export function distrustPolicyFile(info: Stats, uid: number): string | null {
+  if (!info.isFile()) return 'not a regular file';
+  const writers = [info.mode & 0o020 ? 'group' : '', info.mode & 0o002 ? 'others' : ''].filter(
+    Boolean,
+  );
+  if (writers.length > 0) return `writable by ${writers.join(' and ')}`;
+  if (info.uid !== uid && info.uid !== 0) {
+    return uid === 0
+      ? `owned by uid ${info.uid}, not by root`
+      : `owned by uid ${info.uid}, neither you (uid ${uid}) nor root`;
+  }
+  return null;
 }

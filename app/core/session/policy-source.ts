@@ -14,10 +14,11 @@ import { appendRule } from '../../common/policy/edit.js';
 import { compilePolicy } from '../../common/policy/compile.js';
 import { formatDiagnostic, hasErrors } from '../../common/policy/diagnostics.js';
 import { quoteString } from '../../common/policy/lexer.js';
-import { parsePolicy, type ParseResult } from '../../common/policy/parser.js';
+import { parsePolicy } from '../../common/policy/parser.js';
 import { printFilter, printPolicy } from '../../common/policy/printer.js';
 import type { Macros } from '../../common/policy/request.js';
 import { Accounts } from '../accounts.js';
+import type { CompiledPolicyCache } from '../policy/compiled-cache.js';
 import type { PolicyLookup, PolicyStore } from '../policy/store.js';
 
 /** A program's policy as the session knows it. */
@@ -27,15 +28,15 @@ export interface SessionPolicy {
   /** Where it came from; null when the program has no policy file yet. */
   origin: PolicyLookup | null;
   /** The whole file the policy is in (it may hold other policies too). */
-  file: PolicyFile;
   text: string;
-  section: PolicySection;
   /** Rules kept for this session only, applied after the file's. */
   sessionRules: Filter[];
   /** The compiled form sent to the supervisor: the file's rules, then the session's. */
   compiled: string;
   /** Rules the supervisor will not see, and why. */
   problems: string[];
+  /** How many rules the file has for this program. */
+  filters: number;
 }
 
 /** The template a new program's policy starts from. */
@@ -57,7 +58,12 @@ export class PolicySource {
   constructor(
     private readonly store: PolicyStore,
     private readonly macros: Macros,
-    private readonly options: { noAliases?: boolean } = {},
+    private readonly options: {
+      noAliases?: boolean;
+      /** Compiled forms kept between runs (the command line's): a policy unchanged since its
+       * last run is then not parsed at all. */
+      cache?: CompiledPolicyCache;
+    } = {},
   ) {}
 
   /** The policy of `program`, loaded and compiled once per session. */
@@ -65,9 +71,9 @@ export class PolicySource {
     const known = this.loaded.get(program);
     if (known !== undefined) return known;
     const origin = await this.store.lookup(program);
-    const loaded = origin === null ? null : await this.store.load(origin.path);
-    const text = loaded?.text ?? (await this.newPolicy(program));
-    const policy = this.build(program, origin, text, loaded ?? undefined);
+    const text =
+      origin === null ? await this.newPolicy(program) : await this.store.read(origin.path);
+    const policy = this.build(program, origin, text);
     this.loaded.set(program, policy);
     return policy;
   }
@@ -156,20 +162,36 @@ export class PolicySource {
     return [...this.loaded.values()];
   }
 
-  private build(
+  private build(program: string, origin: PolicyLookup | null, text: string): SessionPolicy {
+    const sessionRules = this.sessionRules.get(program) ?? [];
+    const cache = sessionRules.length === 0 ? this.options.cache : undefined;
+    const key = cache?.keyOf({
+      program,
+      path: origin?.path ?? null,
+      text,
+      macros: this.macros,
+      noAliases: this.options.noAliases ?? false,
+    });
+    const cached = key === undefined ? null : cache!.get(key);
+    if (cached !== null) return { program, origin, text, sessionRules, ...cached };
+    const policy = this.compile(program, origin, text, sessionRules);
+    if (key !== undefined) cache!.put(key, policy);
+    return policy;
+  }
+
+  private compile(
     program: string,
     origin: PolicyLookup | null,
     text: string,
-    parsed: ParseResult = parsePolicy(text, origin?.path ?? program),
+    sessionRules: Filter[],
   ): SessionPolicy {
-    const { file, diagnostics } = parsed;
+    const { file, diagnostics } = parsePolicy(text, origin?.path ?? program);
     if (hasErrors(diagnostics)) {
       const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
       throw new PolicyLoadError(`the policy for ${program} has errors:\n${errors.join('\n')}`);
     }
     const section =
       sectionOf(file, program) ?? sectionOf(parsePolicy(emptyPolicy(program)).file, program)!;
-    const sessionRules = this.sessionRules.get(program) ?? [];
     const { text: compiled, problems } = compilePolicy(
       { ...section, filters: [...section.filters, ...sessionRules] },
       {
@@ -179,7 +201,8 @@ export class PolicySource {
         resolveGroup: (name) => this.accounts.groupId(name),
       },
     );
-    return { program, origin, file, text, section, sessionRules, compiled, problems };
+    const filters = section.filters.length;
+    return { program, origin, text, sessionRules, compiled, problems, filters };
   }
 }
 
