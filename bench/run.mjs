@@ -1,6 +1,7 @@
 // `npm run bench`: what sysgate costs a traced program. Each workload runs natively, under
-// `sysgate -a` with the policy `sysgate -A` learned for it, and under `strace -f -o /dev/null`,
-// the three alternating run after run so that the machine's mood is shared; the medians and
+// `sysgate -a` with the policy `sysgate -A` learned for it, under `sysgate -a -K` (the kernel
+// enforcing the policy's file rules) and under `strace -f -o /dev/null`,
+// alternating run after run so that the machine's mood is shared; the medians and
 // their ratios are printed. Then the desktop part (bench/desktop.mjs): prompt latency and a burst
 // of 1,000 questions in the web shell. Usage: npm run bench [-- --runs N]
 import { spawnSync } from 'node:child_process';
@@ -77,33 +78,59 @@ function learn(command) {
   if (run.status !== 0) throw new Error(`learning ${command.join(' ')} failed: ${run.stderr}`);
 }
 
+/** Why sysgate -a -K cannot run the command (its last words), or null when it can. */
+function kernelRefusal(command) {
+  const run = spawnSync(process.execPath, [sysgate, '-a', '-K', ...command], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    cwd: scratch,
+  });
+  if (run.status === 0) return null;
+  const lines = run.stderr.split('\n').filter((l) => l !== '');
+  return lines.find((l) => / error: /.test(l)) ?? lines.at(-1) ?? `exit status ${run.status}`;
+}
+
 const rows = [];
 for (const w of workloads) {
   learn(w.command);
   for (const rule of w.review ?? []) {
     for (const file of readdirSync(policies)) appendFileSync(join(policies, file), `\t${rule}\n`);
   }
-  const times = { native: [], sysgate: [], strace: [] };
+  const refused = kernelRefusal(w.command);
+  const times = { native: [], sysgate: [], kernel: [], strace: [] };
   for (let i = 0; i < RUNS; i++) {
     times.native.push(timed(w.command));
     times.sysgate.push(timed([process.execPath, sysgate, '-a', '-e', ...w.command]));
+    if (refused === null)
+      times.kernel.push(timed([process.execPath, sysgate, '-a', '-e', '-K', ...w.command]));
     if (hasStrace) times.strace.push(timed(['strace', '-f', '-o', '/dev/null', ...w.command]));
   }
-  const native = median(times.native);
-  const gated = median(times.sysgate);
-  const traced = hasStrace ? median(times.strace) : NaN;
-  rows.push({ w, native, gated, traced });
+  rows.push({
+    w,
+    refused,
+    native: median(times.native),
+    gated: median(times.sysgate),
+    kernel: refused === null ? median(times.kernel) : NaN,
+    traced: hasStrace ? median(times.strace) : NaN,
+  });
 }
 
 const pad = (s, n) => String(s).padEnd(n);
+const ms = (x) => (Number.isNaN(x) ? 'n/a' : `${x.toFixed(0)} ms`);
+const ratio = (x, digits = 2) => (Number.isNaN(x) ? 'n/a' : `${x.toFixed(digits)}x`);
 console.log(
-  `${pad('workload', 28)}${pad('native', 12)}${pad('sysgate -a', 14)}${pad('strace -f', 12)}${pad('sysgate/native', 16)}strace/sysgate`,
+  `${pad('workload', 26)}${pad('native', 9)}${pad('sysgate -a', 12)}${pad('-a -K', 9)}${pad('strace -f', 11)}` +
+    `${pad('-a/native', 11)}${pad('-K/native', 11)}strace/-a`,
 );
-for (const { w, native, gated, traced } of rows) {
+for (const { w, native, gated, kernel, traced } of rows) {
   console.log(
-    `${pad(w.name, 28)}${pad(`${native.toFixed(0)} ms`, 12)}${pad(`${gated.toFixed(0)} ms`, 14)}${pad(Number.isNaN(traced) ? 'n/a' : `${traced.toFixed(0)} ms`, 12)}` +
-      `${pad(`${(gated / native).toFixed(2)}x`, 16)}${Number.isNaN(traced) ? 'n/a' : `${(traced / gated).toFixed(1)}x`}`,
+    `${pad(w.name, 26)}${pad(ms(native), 9)}${pad(ms(gated), 12)}${pad(ms(kernel), 9)}${pad(ms(traced), 11)}` +
+      `${pad(ratio(gated / native), 11)}${pad(ratio(kernel / native), 11)}${ratio(traced / gated, 1)}`,
   );
+}
+for (const { w, refused } of rows) {
+  if (refused !== null) console.log(`-a -K cannot run ${w.name}: ${refused}`);
 }
 const loop = rows.find((r) => r.w.perCall);
 if (loop) {
@@ -112,7 +139,7 @@ if (loop) {
     `\nper supervised open+close (the open notified and performed by the supervisor): ${us.toFixed(1)} us more than native`,
   );
 }
-// What every sysgate -a figure above includes before the program's first instruction: node's
+// What every sysgate figure above includes before the program's first instruction: node's
 // start, loading the command line, reading the policy, starting the supervisor; measured as a
 // run of `true` under its learned policy.
 learn(['true']);
@@ -121,11 +148,15 @@ const start = median(
 );
 const node = median(Array.from({ length: RUNS }, () => timed([process.execPath, '-e', '0'])));
 console.log(
-  `\nsysgate's own start: ${start.toFixed(0)} ms for \`sysgate -a true\` (of it, node's own start: ${node.toFixed(0)} ms), included in every sysgate -a figure above.`,
+  `\nsysgate's own start: ${start.toFixed(0)} ms for \`sysgate -a true\` (of it, node's own start: ${node.toFixed(0)} ms), included in every sysgate figure above.`,
 );
-console.log('Without it, what supervision costs the program itself:');
-for (const { w, native, gated } of rows) {
-  console.log(`  ${pad(w.name, 26)}${((gated - start) / native).toFixed(2)}x native`);
+console.log(
+  'Without it, what supervision costs the program itself (-K: with its Landlock set-up):',
+);
+for (const { w, native, gated, kernel } of rows) {
+  console.log(
+    `  ${pad(w.name, 26)}-a ${ratio((gated - start) / native)}   -a -K ${ratio((kernel - start) / native)}`,
+  );
 }
 rmSync(scratch, { recursive: true, force: true });
 if (!hasStrace) console.log('strace is not installed: its column is n/a (apt-get install strace)');

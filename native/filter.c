@@ -234,7 +234,7 @@ emit_fstat_form(struct sg_filter *f, struct fixups *x, const char *call, int fla
 }
 
 int
-sg_filter_build(struct sg_filter *f)
+sg_filter_build(struct sg_filter *f, const int *allow, size_t nallow)
 {
 	struct fixups	 x;
 	int		 nrs[256];
@@ -256,6 +256,9 @@ sg_filter_build(struct sg_filter *f)
 #endif
 	for (i = 0; i < n; i++)
 		rc |= emit_branch(f, &x, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nrs[i], TO_ALLOW,
+		    TO_NEXT);
+	for (i = 0; i < nallow; i++)
+		rc |= emit_branch(f, &x, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)allow[i], TO_ALLOW,
 		    TO_NEXT);
 	rc |= emit_fstat_form(f, &x, "newfstatat", 3);
 	rc |= emit_fstat_form(f, &x, "statx", 2);

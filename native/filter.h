@@ -16,8 +16,12 @@ struct sg_filter {
 	unsigned short		 len;
 };
 
-/* Builds the program for this machine's architecture; -1 when it does not fit. */
-int		 sg_filter_build(struct sg_filter *f);
+/*
+ * Builds the program for this machine's architecture; -1 when it does not fit. The calls
+ * numbered in allow (kernel-speed mode, landlock.h) are allowed in the kernel besides the
+ * baseline.
+ */
+int		 sg_filter_build(struct sg_filter *f, const int *allow, size_t nallow);
 /* The baseline's names, NULL-terminated, for --print-baseline and the README. */
 extern const char *const sg_baseline[];
 /* Whether a call is in the baseline (the kernel allows it without asking). */

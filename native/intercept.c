@@ -31,6 +31,7 @@
 #include "credentials.h"
 #include "filter.h"
 #include "intercept.h"
+#include "landlock.h"
 
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER	(1UL << 3)
@@ -269,7 +270,14 @@ child_main(int sock, const struct sg_command *cmd, pid_t supervisor)
 		child_fail(sock, "prctl(PR_SET_PDEATHSIG)");
 	if (getppid() != supervisor)
 		_exit(127);
-	if (sg_filter_build(&f) == -1) {
+	if (cmd->landlock >= 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+			child_fail(sock, "prctl(PR_SET_NO_NEW_PRIVS)");
+		if (sg_landlock_restrict(cmd->landlock) == -1)
+			child_fail(sock, "landlock_restrict_self");
+		close(cmd->landlock);
+	}
+	if (sg_filter_build(&f, cmd->allow, cmd->nallow) == -1) {
 		errno = E2BIG;
 		child_fail(sock, "building the filter");
 	}

@@ -36,6 +36,9 @@ struct sg_command {
 	uid_t		 uid;
 	gid_t		 gid;
 	int		 foreground;	/* take the terminal's foreground in a group of its own */
+	int		 landlock;	/* a Landlock ruleset to impose (landlock.h), or -1 */
+	const int	*allow;		/* calls the filter allows besides the baseline */
+	size_t		 nallow;
 };
 
 /*

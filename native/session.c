@@ -37,6 +37,8 @@
 
 #include "control.h"
 #include "decide.h"
+#include "landlock.h"
+#include "names.h"
 #include "pending.h"
 #include "policy.h"
 #include "session.h"
@@ -48,6 +50,7 @@
 #define SWEEP_MS	250
 #define EVENTS_MAX	64
 #define DRAIN_MS	2000
+#define SG_KERNEL_ALLOW_MAX 64
 
 struct session {
 	struct sg_supervisor	 s;
@@ -60,6 +63,11 @@ struct session {
 	int			 terminate;		/* a signal asked the supervisor to stop */
 	int			 watching_out;		/* EPOLLOUT on the control socket */
 	int			 stopping;		/* the session is over */
+	/* Kernel-speed mode (`kernel`, `landlock-rule` before `start`; landlock.h). */
+	int			 landlock;		/* the ruleset, or -1 */
+	int			 allow[SG_KERNEL_ALLOW_MAX];	/* calls allowed in the filter */
+	size_t			 nallow;
+	int			 kernel_broken;		/* a kernel frame failed: never start */
 };
 
 /* Taken by each loop for everything it does but wait. */
@@ -111,6 +119,65 @@ install_policy(struct session *ss, const struct sg_frame *f)
 		sg_decide_policy_arrived(&ss->s, name);
 }
 
+/* A kernel frame that cannot be honoured: say why, and refuse to start (fail closed). */
+static void
+kernel_failed(struct session *ss, const char *why)
+{
+	ss->kernel_broken = 1;
+	sg_control_error(why, 0);
+}
+
+/* `kernel handled= allow=`: turns on kernel-speed mode. */
+static void
+kernel_mode(struct session *ss, const struct sg_frame *f)
+{
+	char		 calls[2048], err[512], *name, *save = NULL;
+	unsigned long	 handled;
+	int		 nr;
+
+	if (ss->landlock >= 0) {
+		kernel_failed(ss, "kernel mode was already set");
+		return;
+	}
+	if (sg_field_ulong(sg_frame_get(f, "handled"), &handled) == -1 || handled == 0 ||
+	    sg_field_str(sg_frame_get(f, "allow"), calls, sizeof(calls)) == -1) {
+		kernel_failed(ss, "kernel needs handled= (not 0) and allow=");
+		return;
+	}
+	for (name = strtok_r(calls, " ", &save); name != NULL; name = strtok_r(NULL, " ", &save)) {
+		if ((nr = sg_call_number(name)) < 0)
+			continue;	/* a call this architecture does not have */
+		if (ss->nallow == SG_KERNEL_ALLOW_MAX) {
+			kernel_failed(ss, "kernel: too many calls in allow=");
+			return;
+		}
+		ss->allow[ss->nallow++] = nr;
+	}
+	if ((ss->landlock = sg_landlock_create(handled, err, sizeof(err))) == -1)
+		kernel_failed(ss, err);
+}
+
+/* `landlock-rule path= file= dir=`: one grant of the ruleset. */
+static void
+landlock_rule(struct session *ss, const struct sg_frame *f)
+{
+	char		 path[PATH_MAX], err[PATH_MAX + 64];
+	unsigned long	 file, dir;
+
+	if (ss->landlock < 0) {
+		kernel_failed(ss, "landlock-rule before kernel");
+		return;
+	}
+	if (sg_field_ulong(sg_frame_get(f, "file"), &file) == -1 ||
+	    sg_field_ulong(sg_frame_get(f, "dir"), &dir) == -1 ||
+	    sg_field_str(sg_frame_get(f, "path"), path, sizeof(path)) == -1) {
+		kernel_failed(ss, "landlock-rule needs path=, file= and dir=");
+		return;
+	}
+	if (sg_landlock_add(ss->landlock, path, file, dir, err, sizeof(err)) == -1)
+		kernel_failed(ss, err);
+}
+
 static void
 on_frame(const struct sg_frame *f, void *arg)
 {
@@ -118,6 +185,10 @@ on_frame(const struct sg_frame *f, void *arg)
 
 	if (strcmp(f->verb, "policy") == 0)
 		install_policy(ss, f);
+	else if (strcmp(f->verb, "kernel") == 0 && !ss->started)
+		kernel_mode(ss, f);
+	else if (strcmp(f->verb, "landlock-rule") == 0 && !ss->started)
+		landlock_rule(ss, f);
 	else if (strcmp(f->verb, "start") == 0 && !ss->started)
 		ss->started = -1;	/* launched by the caller of the loop */
 	else if (strcmp(f->verb, "answer") == 0 && ss->started > 0)
@@ -464,6 +535,9 @@ launch(struct session *ss, char *argv[])
 	cmd.foreground = ss->s.opt->terminal_foreground;
 	cmd.uid = ss->s.opt->run_uid;
 	cmd.gid = ss->s.opt->run_gid;
+	cmd.landlock = ss->landlock;
+	cmd.allow = ss->allow;
+	cmd.nallow = ss->nallow;
 	if (sg_intercept_launch(&ss->s.l, &cmd, &ss->s.command, &release, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "sysgate-supervisor: cannot start %s: %s\n", argv[0], err);
@@ -486,6 +560,7 @@ sg_session_run(const struct sg_options *opt)
 	pthread_t		 listener;
 
 	memset(&ss, 0, sizeof(ss));
+	ss.landlock = -1;
 	ss.s.opt = opt;
 	ss.s.self = getpid();
 	openlog("sysgate", LOG_PID, LOG_AUTHPRIV);
@@ -506,6 +581,12 @@ sg_session_run(const struct sg_options *opt)
 	send_hello(&ss.s.l, opt->token);
 	if (await_start(&ss) == -1)
 		return 1;
+	if (ss.kernel_broken) {
+		fprintf(stderr, "sysgate-supervisor: kernel mode could not be set up; "
+		    "not starting the command\n");
+		sg_control_drain(DRAIN_MS);
+		return 1;
+	}
 	if (setup_loop(&ss) == -1 || launch(&ss, opt->argv) == -1) {
 		fprintf(stderr, "sysgate-supervisor: %s\n", strerror(errno));
 		if (ss.s.command > 0)

@@ -1,4 +1,4 @@
-// `sysgate [-AaeituUV] [-c user:group] [-d policydir] [-E logfile] [-f file] command [args...]`:
+// `sysgate [-AaeiKtuUV] [-c user:group] [-d policydir] [-E logfile] [-f file] command [args...]`:
 // runs a command under the supervisor with systrace's flags.
 
 import type { Filter } from '../common/policy/ast.js';
@@ -18,6 +18,7 @@ import { currentMacros, PolicySource, type SessionPolicy } from '../core/session
 import { Supervisor, type Mode } from '../core/supervisor/supervisor.js';
 import { getopt, UsageError, type ParsedOptions } from './options.js';
 import { Terminal, TerminalPrompter } from './text-prompt.js';
+import { kernelMode } from './kernel-mode.js';
 import { RUN_USAGE } from './run-usage.js';
 import { packageVersion } from './version.js';
 
@@ -29,7 +30,7 @@ const PID_IS_IMPOSSIBLE =
 export async function runTraced(argv: string[]): Promise<number> {
   let options: ParsedOptions;
   try {
-    options = getopt(argv, 'AaeituUV', 'cdEfp');
+    options = getopt(argv, 'AaeiKtuUV', 'cdEfp');
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`sysgate: ${e.message}\n${RUN_USAGE}`);
@@ -82,6 +83,7 @@ class TracedRun {
     this.policies = new PolicySource(this.store, this.macros, {
       noAliases: this.noAliases,
       cache: new CompiledPolicyCache(),
+      kernel: flags.has('K'),
     });
     this.mode = flags.has('A') ? 'learn' : flags.has('a') ? 'enforce' : 'ask';
     const logFile = options.values.get('E')?.at(-1);
@@ -94,6 +96,10 @@ class TracedRun {
 
   async start(): Promise<number> {
     let mode = this.mode;
+    const kernel = this.options.flags.has('K');
+    if (kernel && mode !== 'enforce') {
+      return this.fail('-K needs -a: what the kernel refuses cannot be asked about or learned');
+    }
     const explicit = ['A', 'a', 't'].some((flag) => this.options.flags.has(flag));
     // Without -A, -a or -t the questions go to a running desktop app, when there is one.
     if (!explicit) this.app = await connectToApp();
@@ -111,6 +117,14 @@ class TracedRun {
       return this.fail((e as Error).message);
     }
     for (const problem of first.problems) this.say(`${first.program}: ${problem}`);
+    const inKernel = kernel
+      ? await kernelMode(first, this.policies, this.options.flags.has('i'))
+      : null;
+    if (inKernel?.ok === false) {
+      for (const error of inKernel.errors) this.say(error);
+      return 1;
+    }
+    for (const line of inKernel?.report ?? []) this.say(line);
     const runAs = this.runAs();
     if (typeof runAs === 'string') return this.fail(runAs);
     const supervisor = new Supervisor({
@@ -118,6 +132,7 @@ class TracedRun {
       args: this.args,
       mode,
       inherit: this.options.flags.has('i'),
+      ...(inKernel?.ok ? { kernel: inKernel.kernel } : {}),
       noAliases: this.noAliases,
       ...(runAs !== null ? { runAs } : {}),
       policies: new Map([[first.program, first.compiled]]),

@@ -138,7 +138,7 @@ fstat_forms(void)
 int
 main(void)
 {
-	CHECK(sg_filter_build(&prog) == 0);
+	CHECK(sg_filter_build(&prog, NULL, 0) == 0);
 	baseline_and_others();
 	fstat_forms();
 	return check_summary("test-filter");

@@ -35,6 +35,7 @@ const inputs = (text: string, over: Partial<CompileInputs> = {}): CompileInputs 
   text,
   macros,
   noAliases: false,
+  kernel: false,
   ...over,
 });
 
@@ -61,6 +62,7 @@ test('an edited policy, other macros, options or builds are other entries', () =
     inputs(`${text}\tnative-getpid: permit\n`),
     inputs(text, { macros: { ...macros, CWD: '/home' } }),
     inputs(text, { noAliases: true }),
+    inputs(text, { kernel: true }),
     inputs(text, { program: '/bin/ls' }),
     inputs(text, { path: '/q/usr_bin_ls' }),
   ]) {

@@ -26,6 +26,7 @@ import {
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
+import type { KernelPlan } from '../../common/policy/kernel-plan.js';
 import type { Macros } from '../../common/policy/request.js';
 import { packagePath } from '../package-paths.js';
 import { distrustPolicyFile } from './store.js';
@@ -38,6 +39,8 @@ export interface CompiledPolicy {
   problems: string[];
   /** How many rules the policy's section has (systrace's `filters:` in a log line). */
   filters: number;
+  /** What the kernel can enforce of it (`-K`), when that was asked for. */
+  kernel?: KernelPlan;
 }
 
 /** Everything a compiled policy depends on. */
@@ -48,6 +51,8 @@ export interface CompileInputs {
   text: string;
   macros: Macros;
   noAliases: boolean;
+  /** Whether the kernel plan is wanted too. */
+  kernel: boolean;
 }
 
 /** Entries kept: enough for every program a user runs often, few enough to list at once. */
@@ -78,6 +83,7 @@ export class CompiledPolicyCache {
     field(inputs.path ?? '');
     field(JSON.stringify(Object.entries(inputs.macros).sort()));
     field(inputs.noAliases ? 'no-aliases' : 'aliases');
+    field(inputs.kernel ? 'kernel' : '');
     for (const accounts of ['/etc/passwd', '/etc/group']) field(fileIdentity(accounts));
     field(inputs.text);
     return hash.digest('hex');
@@ -134,10 +140,17 @@ export class CompiledPolicyCache {
 function parseEntry(text: string): CompiledPolicy | null {
   const value: unknown = JSON.parse(text);
   if (typeof value !== 'object' || value === null) return null;
-  const { compiled, problems, filters } = value as Record<string, unknown>;
+  const { compiled, problems, filters, kernel } = value as Record<string, unknown>;
   if (typeof compiled !== 'string' || typeof filters !== 'number') return null;
   if (!Array.isArray(problems) || !problems.every((p) => typeof p === 'string')) return null;
-  return { compiled, problems, filters };
+  if (kernel === undefined) return { compiled, problems, filters };
+  return isKernelPlan(kernel) ? { compiled, problems, filters, kernel } : null;
+}
+
+function isKernelPlan(value: unknown): value is KernelPlan {
+  if (typeof value !== 'object' || value === null) return false;
+  const plan = value as Record<string, unknown>;
+  return ['grants', 'refusals', 'notes', 'inKernel'].every((k) => Array.isArray(plan[k]));
 }
 
 /** Which file is at `path` now: a replaced or edited file has another identity. */

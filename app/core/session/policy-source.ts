@@ -12,6 +12,7 @@ import {
 } from '../../common/policy/ast.js';
 import { appendRule } from '../../common/policy/edit.js';
 import { compilePolicy } from '../../common/policy/compile.js';
+import { planKernel, type KernelPlan } from '../../common/policy/kernel-plan.js';
 import { formatDiagnostic, hasErrors } from '../../common/policy/diagnostics.js';
 import { quoteString } from '../../common/policy/lexer.js';
 import { parsePolicy } from '../../common/policy/parser.js';
@@ -37,6 +38,8 @@ export interface SessionPolicy {
   problems: string[];
   /** How many rules the file has for this program. */
   filters: number;
+  /** What the kernel can enforce of it, with the `kernel` option (`-K`). */
+  kernel?: KernelPlan;
 }
 
 /** The template a new program's policy starts from. */
@@ -63,6 +66,8 @@ export class PolicySource {
       /** Compiled forms kept between runs (the command line's): a policy unchanged since its
        * last run is then not parsed at all. */
       cache?: CompiledPolicyCache;
+      /** `-K`: plan what the kernel can enforce of each policy too (common/policy/kernel-plan). */
+      kernel?: boolean;
     } = {},
   ) {}
 
@@ -171,6 +176,7 @@ export class PolicySource {
       text,
       macros: this.macros,
       noAliases: this.options.noAliases ?? false,
+      kernel: this.options.kernel ?? false,
     });
     const cached = key === undefined ? null : cache!.get(key);
     if (cached !== null) return { program, origin, text, sessionRules, ...cached };
@@ -202,7 +208,10 @@ export class PolicySource {
       },
     );
     const filters = section.filters.length;
-    return { program, origin, text, sessionRules, compiled, problems, filters };
+    const policy = { program, origin, text, sessionRules, compiled, problems, filters };
+    if (!this.options.kernel) return policy;
+    const kernel = planKernel(section, { macros: this.macros, noAliases: this.options.noAliases });
+    return { ...policy, kernel };
   }
 }
 

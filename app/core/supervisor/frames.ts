@@ -62,14 +62,21 @@ export type FieldValue = string | number | Buffer | { [key: string]: FieldValue 
 export function encodeFrame(verb: string, fields: Record<string, FieldValue> = {}): Buffer {
   if (!/^[a-z-]+$/.test(verb)) throw new Error(`bad verb "${verb}"`);
   const parts: Buffer[] = [Buffer.from(verb)];
-  for (const [key, value] of Object.entries(fields))
-    parts.push(Buffer.from(' '), encodeField(key, value));
-  parts.push(Buffer.from('\n'));
+  for (const [key, value] of Object.entries(fields)) parts.push(SPACE, encodeField(key, value));
+  parts.push(NEWLINE);
   return Buffer.concat(parts);
 }
 
+const SPACE = Buffer.from(' ');
+const NEWLINE = Buffer.from('\n');
+
 function encodeField(key: string, value: FieldValue): Buffer {
   if (!/^[a-z0-9_.-]{1,32}$/.test(key)) throw new Error(`bad key "${key}"`);
+  if (typeof value === 'string' || typeof value === 'number') {
+    // One buffer for the whole field: a host sends thousands at once (a policy's Landlock rules).
+    const text = String(value);
+    return Buffer.from(`${key}=${Buffer.byteLength(text)}:${text}`);
+  }
   const bytes = encodeValue(value);
   return Buffer.concat([Buffer.from(`${key}=${bytes.length}:`), bytes]);
 }

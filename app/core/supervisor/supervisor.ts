@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type * as NodePty from 'node-pty';
 
+import type { LandlockRule } from '../kernel/landlock-rules.js';
 import { packagePath } from '../package-paths.js';
 import type {
   Answer,
@@ -61,6 +62,12 @@ export interface SupervisorOptions {
   policyFor?: (path: string) => Promise<string>;
   /** Runs the supervisor, and so the program, on a new pseudo-terminal of this size. */
   terminal?: { cols: number; rows: number };
+  /**
+   * Kernel-speed mode (`-K`): the Landlock access rights the kernel restricts, its rules, and
+   * the calls the filter then lets through (app/core/kernel/). The supervisor refuses to start
+   * the command when the kernel cannot take them.
+   */
+  kernel?: { handled: number; allow: readonly string[]; rules: readonly LandlockRule[] };
 }
 
 interface Launched {
@@ -343,8 +350,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.killProcess('SIGKILL');
       return;
     }
+    // Thousands of frames (a learned policy's Landlock rules) go out in one write.
+    this.control?.cork();
+    const kernel = this.options.kernel;
+    if (kernel !== undefined) {
+      this.send('kernel', { handled: kernel.handled, allow: kernel.allow.join(' ') });
+      for (const { path, file, dir } of kernel.rules)
+        this.send('landlock-rule', { path, file, dir });
+    }
     for (const [name, text] of this.options.policies ?? []) this.sendPolicy(name, text);
     this.send('start', {});
+    this.control?.uncork();
   }
 }
 

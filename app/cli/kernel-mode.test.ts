@@ -1,0 +1,98 @@
+// `sysgate -a -K` against real programs: a learned policy enforced by the kernel, what the run
+// says about it, and a policy the kernel cannot enforce refused rule by rule.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
+const CAT = realpathSync('/bin/cat');
+
+let home: string;
+before(() => {
+  home = realpathSync(mkdtempSync(join(tmpdir(), 'sysgate-kernel-')));
+  mkdirSync(join(home, 'allowed'));
+  mkdirSync(join(home, 'forbidden'));
+  writeFileSync(join(home, 'allowed/a'), 'allowed text\n');
+  writeFileSync(join(home, 'forbidden/b'), 'forbidden text\n');
+});
+after(() => rmSync(home, { recursive: true, force: true }));
+
+function sysgate(args: string[]) {
+  return spawnSync(process.execPath, [SYSGATE, ...args], {
+    cwd: home,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_CACHE_HOME: join(home, '.cache'),
+    },
+  });
+}
+
+test('a learned policy enforced by the kernel: what it read works, anything else is EACCES', () => {
+  const learn = sysgate(['-A', CAT, join(home, 'allowed/a')]);
+  assert.equal(learn.status, 0, learn.stderr);
+
+  const allowed = sysgate(['-a', '-e', '-K', CAT, join(home, 'allowed/a')]);
+  assert.equal(allowed.status, 0, allowed.stderr);
+  assert.equal(allowed.stdout, 'allowed text\n');
+  assert.match(allowed.stderr, new RegExp(`-K: the kernel enforces the file rules of ${CAT}`));
+  assert.match(allowed.stderr, /-K: not restricted in this mode: stat, lstat, newfstatat, statx/);
+
+  const forbidden = sysgate(['-a', '-e', '-K', CAT, join(home, 'forbidden/b')]);
+  assert.notEqual(forbidden.status, 0);
+  assert.equal(forbidden.stdout, '');
+  assert.match(forbidden.stderr, /forbidden\/b: Permission denied/);
+});
+
+test('the programs a policy may run bring their file rules to the kernel', () => {
+  const SH = realpathSync('/bin/sh');
+  const script = `${CAT} ${join(home, 'allowed/a')}`;
+  const learn = sysgate(['-A', SH, '-c', script]);
+  assert.equal(learn.status, 0, learn.stderr);
+  const run = sysgate(['-a', '-e', '-K', SH, '-c', script]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, 'allowed text\n');
+  assert.match(run.stderr, new RegExp(`of ${SH} and of the program it may run \\(${CAT}\\)`));
+  // What neither policy grants is refused by the kernel, in the shell and in cat alike.
+  const other = sysgate(['-a', '-e', '-K', SH, '-c', `${CAT} ${join(home, 'forbidden/b')}`]);
+  assert.notEqual(other.status, 0);
+  assert.match(other.stderr, /forbidden\/b: Permission denied/);
+});
+
+test('a policy the kernel cannot enforce is refused at the rule, and nothing runs', () => {
+  const policy = join(home, 'deny-policy');
+  writeFileSync(
+    policy,
+    [
+      `Policy: ${CAT}, Emulation: native`,
+      `\tnative-execve: filename eq "${CAT}" then permit`,
+      `\tnative-fsread: filename eq "${home}/forbidden/b" then deny[eacces]`,
+      `\tnative-fsread: filename match "${home}/*" then permit`,
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  const run = sysgate(['-a', '-K', '-f', policy, CAT, join(home, 'allowed/a')]);
+  assert.equal(run.status, 1);
+  assert.equal(run.stdout, '');
+  assert.match(
+    run.stderr,
+    new RegExp(`${policy}:3:2: error: -K cannot enforce this rule: the kernel cannot deny`),
+  );
+  assert.match(run.stderr, /run without -K/);
+});
+
+test('-K is for enforcing: with -A or -t it says why not', () => {
+  for (const flag of ['-A', '-t']) {
+    const run = sysgate([flag, '-K', CAT, join(home, 'allowed/a')]);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /-K needs -a/);
+  }
+});

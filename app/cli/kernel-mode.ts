@@ -1,0 +1,139 @@
+// `sysgate -a -K`: the run's policies, as far as the kernel can enforce them, handed to the
+// kernel (common/policy/kernel-plan.ts, core/kernel/landlock-rules.ts), and what the run is
+// told about it: which rules the kernel enforces, what it does differently, which calls are not
+// restricted at all in this mode. A policy the kernel cannot enforce is refused, rule by rule.
+//
+// Landlock's rules are imposed once, before the command runs, and outlive execve: they must
+// hold for every program of the run. So the kernel takes the file rules of the command's policy
+// and of every program that policy lets it run (`execve` rules naming a program), followed
+// from policy to policy; each program then may open what any of them grants, while every call
+// the kernel does not decide is still decided by the program's own policy.
+
+import { existsSync } from 'node:fs';
+
+import { KERNEL_UNRESTRICTED_CALLS, type KernelNote } from '../common/policy/kernel-plan.js';
+import {
+  KernelPlanError,
+  LANDLOCK_HANDLED,
+  landlockRules,
+  type LandlockRule,
+} from '../core/kernel/landlock-rules.js';
+import type { PolicySource, SessionPolicy } from '../core/session/policy-source.js';
+import type { SupervisorOptions } from '../core/supervisor/supervisor.js';
+
+/** Notes shown in full; the rest are counted. */
+const NOTES_SHOWN = 8;
+/** Policies followed through execve rules; a run that reaches more is refused. */
+const POLICIES_MAX = 64;
+
+export type KernelMode =
+  | { ok: true; kernel: NonNullable<SupervisorOptions['kernel']>; report: string[] }
+  | { ok: false; errors: string[] };
+
+/** With `inherit` (-i) every program of the run keeps the command's policy, and so its rules. */
+export async function kernelMode(
+  first: SessionPolicy,
+  policies: PolicySource,
+  inherit: boolean,
+): Promise<KernelMode> {
+  const run = inherit ? [first] : await policiesOfRun(first, policies);
+  if (typeof run === 'string') return { ok: false, errors: [run] };
+  const errors: string[] = [];
+  // By message: the same note from several policies is said once, with where it is first.
+  const notes = new Map<string, { at: string; more: number }>();
+  const rules = new Map<string, LandlockRule>();
+  let inKernel: string[] | null = null;
+  let grants = 0;
+  for (const policy of run) {
+    const plan = policy.kernel!;
+    const at = placeIn(policy);
+    for (const r of plan.refusals)
+      errors.push(`${at(r)}error: -K cannot enforce this rule: ${r.message}`);
+    if (plan.refusals.length > 0) continue;
+    let made;
+    try {
+      made = landlockRules(plan);
+    } catch (e) {
+      if (!(e instanceof KernelPlanError)) throw e;
+      errors.push(`${policy.origin?.path ?? policy.program}:${e.message}`);
+      continue;
+    }
+    grants += plan.grants.length;
+    for (const n of made.notes) {
+      const known = notes.get(n.message);
+      if (known) known.more++;
+      else notes.set(n.message, { at: at(n), more: 0 });
+    }
+    for (const rule of made.rules) {
+      const known = rules.get(rule.path);
+      rules.set(
+        rule.path,
+        known ? { ...rule, file: known.file | rule.file, dir: known.dir | rule.dir } : rule,
+      );
+    }
+    // The filter is one for the whole run: a call runs in the kernel only where every
+    // policy of the run lets it through unconditionally.
+    inKernel =
+      inKernel === null ? plan.inKernel : inKernel.filter((c) => plan.inKernel.includes(c));
+  }
+  if (errors.length > 0) {
+    errors.push(`-K: the kernel cannot enforce this run's policies as written; run without -K`);
+    return { ok: false, errors };
+  }
+  const others = run.slice(1).map((p) => p.program);
+  const report = [
+    `-K: the kernel enforces the file rules of ${first.program}` +
+      (others.length > 0
+        ? ` and of the ${others.length === 1 ? 'program' : `${others.length} programs`} it may run (${others.join(', ')})`
+        : '') +
+      ` (${grants} rules, ${rules.size} Landlock grants): opening files to read or write and listing directories; what they do not grant fails with EACCES and is not logged`,
+    `-K: not restricted in this mode: ${KERNEL_UNRESTRICTED_CALLS.join(', ')}`,
+    ...(others.length > 0
+      ? [
+          "-K: each of these programs may open what any of their policies grants; the supervisor decides every other call by the program's own policy",
+        ]
+      : []),
+    ...[...notes]
+      .slice(0, NOTES_SHOWN)
+      .map(([message, { at, more }]) =>
+        more > 0 ? `${at}note: ${message} (and ${more} more)` : `${at}note: ${message}`,
+      ),
+    ...(notes.size > NOTES_SHOWN ? [`-K: and ${notes.size - NOTES_SHOWN} more notes`] : []),
+  ];
+  return {
+    ok: true,
+    kernel: { handled: LANDLOCK_HANDLED, allow: inKernel ?? [], rules: [...rules.values()] },
+    report,
+  };
+}
+
+/** The command's policy and those its execve rules lead to, each once; or why not. */
+async function policiesOfRun(
+  first: SessionPolicy,
+  policies: PolicySource,
+): Promise<SessionPolicy[] | string> {
+  const run = new Map([[first.program, first]]);
+  const queue = [first];
+  for (let policy = queue.shift(); policy !== undefined; policy = queue.shift()) {
+    for (const program of policy.kernel?.programs ?? []) {
+      // A learned policy also names the programs a shell or execvp only tried (PATH lookups).
+      if (run.has(program) || !existsSync(program)) continue;
+      if (run.size === POLICIES_MAX)
+        return `-K: the run may execute more than ${POLICIES_MAX} programs; run without -K`;
+      let next: SessionPolicy;
+      try {
+        next = await policies.policyFor(program);
+      } catch (e) {
+        return `-K: ${program}, which ${policy.program} may run: ${(e as Error).message}`;
+      }
+      run.set(program, next);
+      queue.push(next);
+    }
+  }
+  return [...run.values()];
+}
+
+function placeIn(policy: SessionPolicy): (n: KernelNote) => string {
+  const source = policy.origin?.path ?? policy.program;
+  return (n) => (n.line > 0 ? `${source}:${n.line}:${n.col}: ` : `${source}: `);
+}

@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { sectionsOf } from './ast.js';
+import { planKernel } from './kernel-plan.js';
+import { parsePolicy } from './parser.js';
+
+const macros = { HOME: '/home/jose', USER: 'jose', CWD: '/work' };
+
+function plan(rules: string, options: { noAliases?: boolean } = {}) {
+  const { file, diagnostics } = parsePolicy(`Policy: /usr/bin/x, Emulation: native\n${rules}`);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  return planKernel(sectionsOf(file)[0]!, { macros, ...options });
+}
+
+test('file rules that name files or trees become grants, macros expanded', () => {
+  const p = plan(
+    [
+      '\tnative-fsread: filename eq "/etc/hostname" then permit',
+      '\tnative-fsread: filename match "$HOME/*" then permit',
+      '\tnative-fswrite: filename match "/tmp/*" then permit',
+      '\tnative-openat: filename eq "$CWD/out" then permit',
+    ].join('\n'),
+  );
+  assert.deepEqual(p.refusals, []);
+  assert.deepEqual(
+    p.grants.map(({ path, match, access, line }) => ({ path, match, access, line })),
+    [
+      { path: '/etc/hostname', match: false, access: 'read', line: 2 },
+      { path: '/home/jose/*', match: true, access: 'read', line: 3 },
+      { path: '/tmp/*', match: true, access: 'write', line: 4 },
+      { path: '/work/out', match: false, access: 'write', line: 5 },
+    ],
+  );
+});
+
+test('a rule the kernel cannot hold is refused at its line and column', () => {
+  const p = plan(
+    [
+      '\tnative-fsread: filename eq "/etc/shadow" then deny[eacces]',
+      '\tnative-fsread: filename re "\\.so$" then permit',
+      '\tnative-fswrite: filename match "/tmp/*" and oflags sub "wr" then permit',
+      '\tnative-fsread: filename match "/srv/*" then permit, if user = 0',
+      '\tnative-stat: filename eq "/secret" then deny',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    p.refusals.map((r) => [r.line, r.col]),
+    [
+      [2, 2],
+      [3, 2],
+      [4, 2],
+      [5, 2],
+      [6, 2],
+    ],
+  );
+  assert.match(p.refusals[0]!.message, /cannot deny inside what it grants/);
+  assert.match(p.refusals[1]!.message, /only `filename eq` and `filename match`/);
+  assert.match(p.refusals[3]!.message, /users apart/);
+  assert.match(p.refusals[4]!.message, /stat runs in the kernel in this mode, unrestricted/);
+});
+
+test('the open and stat families run in the kernel, with calls whose rules compare nothing', () => {
+  const p = plan(
+    [
+      '\tnative-getpid: permit',
+      '\tnative-ioctl: cmd eq "0x5401" then permit',
+      '\tnative-ioctl: permit',
+      '\tnative-execve: filename eq "/usr/bin/x" then permit',
+      '\tnative-ptrace: permit',
+    ].join('\n'),
+  );
+  for (const call of ['openat', 'creat', 'newfstatat', 'statx', 'readlink', 'getpid'])
+    assert.ok(p.inKernel.includes(call), call);
+  // A call with any rule that compares an argument stays with the supervisor, and so do the
+  // calls that decide which program runs or lead around the filter.
+  for (const call of ['ioctl', 'execve', 'ptrace']) assert.ok(!p.inKernel.includes(call), call);
+  // The program that may run may be read by the kernel's execve.
+  assert.deepEqual(
+    p.grants.map((g) => [g.path, g.access]),
+    [['/usr/bin/x', 'read']],
+  );
+});
+
+test('what the kernel does differently is noted; -u leaves alias rules out', () => {
+  const p = plan(
+    [
+      '\tnative-fsread: filename eq "<non-existent filename>" then permit',
+      '\tnative-fswrite: filename sub "<non-existent filename>" then deny[enoent]',
+      '\tnative-fsread: filename eq "/etc/motd" then permit log',
+    ].join('\n'),
+  );
+  assert.deepEqual(p.refusals, []);
+  assert.equal(p.notes.length, 2);
+  assert.match(p.notes[0]!.message, /EACCES or ENOENT/);
+  assert.match(p.notes[1]!.message, /does not log/);
+  assert.deepEqual(
+    plan('\tnative-fsread: filename eq "/x" then deny', { noAliases: true }).refusals,
+    [],
+  );
+});

@@ -1,0 +1,150 @@
+// The Landlock rules of a kernel plan (common/policy/kernel-plan.ts), made on the files that
+// exist when the run starts: a pattern's wildcards are matched against the directories they
+// name, and each grant becomes access rights on a name that the supervisor opens and hands to
+// the kernel (native/landlock.c).
+
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import type { KernelGrant, KernelNote, KernelPlan } from '../../common/policy/kernel-plan.js';
+import { fnmatch } from '../../common/policy/fnmatch.js';
+
+/** Landlock's file-system access rights (linux/landlock.h), those this mode handles. */
+export const LANDLOCK_WRITE_FILE = 1 << 1;
+export const LANDLOCK_READ_FILE = 1 << 2;
+export const LANDLOCK_READ_DIR = 1 << 3;
+/** What the kernel restricts in this mode: opening files to read or write, listing directories. */
+export const LANDLOCK_HANDLED = LANDLOCK_WRITE_FILE | LANDLOCK_READ_FILE | LANDLOCK_READ_DIR;
+
+/**
+ * One grant on one name: the rights for a file there, and those for a directory there (on the
+ * directory and everything beneath it). The supervisor looks at what the name is when it makes
+ * the rule; a name that no longer exists grants nothing.
+ */
+export interface LandlockRule {
+  path: string;
+  file: number;
+  dir: number;
+}
+
+export interface LandlockRules {
+  rules: LandlockRule[];
+  /** The plan's notes, and what the files on disk add to them. */
+  notes: KernelNote[];
+}
+
+/** More matches than this for one pattern is no longer a rule a person can review. */
+const MATCH_LIMIT = 10_000;
+
+export class KernelPlanError extends Error {
+  override name = 'KernelPlanError';
+}
+
+export function landlockRules(plan: KernelPlan): LandlockRules {
+  const byPath = new Map<string, LandlockRule>();
+  const notes = [...plan.notes];
+  const writable = plan.grants.flatMap((g) =>
+    g.match && g.access === 'write' ? [wholeDirectory(g.path) ?? g.path.replace(/\/$/, '')] : [],
+  );
+  for (const grant of plan.grants) {
+    // Reading needs the name to exist, so a pattern for reading is matched against what exists;
+    // one for writing is also for names still to come (a compiler's temporary files).
+    const whole = grant.match && grant.access === 'write' ? wholeDirectory(grant.path) : null;
+    if (whole !== null) {
+      notes.push({
+        ...place(grant),
+        message: `the kernel cannot tell names apart inside a directory: "${grant.path}" is enforced as all of ${whole}`,
+      });
+    }
+    if (grant.access === 'write' && !grant.match && !existsSync(grant.path)) {
+      if (writable.some((dir) => isBeneath(grant.path, dir))) continue;
+      notes.push({
+        ...place(grant),
+        message: `${grant.path} does not exist: creating it fails with EACCES (a \`match\` rule on its directory, ${dirname(grant.path)}, allows it)`,
+      });
+      continue;
+    }
+    const { file, dir } = accessOf(grant);
+    for (const path of grant.match ? matches(grant) : [grant.path]) {
+      const known = byPath.get(path);
+      byPath.set(path, { path, file: (known?.file ?? 0) | file, dir: (known?.dir ?? 0) | dir });
+    }
+  }
+  if (plan.grants.some((g) => !g.match)) {
+    notes.push({
+      line: 0,
+      col: 0,
+      message:
+        'an `eq` rule on a directory lets the kernel list it and every directory beneath it (Landlock grants whole trees)',
+    });
+  }
+  return { rules: [...byPath.values()], notes };
+}
+
+function isBeneath(path: string, dir: string): boolean {
+  return dir === '/' || path.startsWith(`${dir}/`);
+}
+
+function place(grant: KernelGrant) {
+  return { line: grant.line, col: grant.col };
+}
+
+function accessOf(grant: KernelGrant): { file: number; dir: number } {
+  const write = grant.access === 'write' ? LANDLOCK_WRITE_FILE : 0;
+  // `eq` on a directory permits opening the directory itself: listing it, never its files.
+  if (!grant.match) return { file: LANDLOCK_READ_FILE | write, dir: LANDLOCK_READ_DIR };
+  return { file: LANDLOCK_READ_FILE | write, dir: LANDLOCK_READ_FILE | LANDLOCK_READ_DIR | write };
+}
+
+const WILDCARD = /[*?[\\]/;
+
+/**
+ * The directory a pattern's last component leaves open (`/tmp/cc*`: /tmp), or null when its
+ * last component is a plain name. Names that appear there later (a compiler's temporary files)
+ * are what such a rule is for, and Landlock grants names that exist, or whole directories.
+ */
+function wholeDirectory(pattern: string): string | null {
+  const parts = pattern.split('/').filter((p) => p !== '');
+  if (parts.length === 0 || !WILDCARD.test(parts.at(-1)!)) return null;
+  return `/${parts.slice(0, -1).join('/')}`;
+}
+
+/**
+ * The names a `match` pattern matches now. A pattern matches whole names and, by its leading-
+ * directory meaning, everything beneath them. Its wildcards are matched against the names that
+ * exist, but for writing a wildcard in the last component stands for the directory it is in
+ * (wholeDirectory).
+ */
+function matches(grant: KernelGrant): string[] {
+  const parts = grant.path.split('/').filter((p) => p !== '');
+  if (grant.access === 'write' && wholeDirectory(grant.path) !== null) parts.pop();
+  let found = ['/'];
+  for (const part of parts) {
+    const next: string[] = [];
+    for (const dir of found) {
+      const prefix = dir === '/' ? '/' : `${dir}/`;
+      if (!WILDCARD.test(part)) {
+        next.push(prefix + part);
+        continue;
+      }
+      for (const entry of entries(dir)) {
+        if (fnmatch(part, entry)) next.push(prefix + entry);
+      }
+    }
+    if (next.length > MATCH_LIMIT) {
+      throw new KernelPlanError(
+        `line ${grant.line}:${grant.col}: "${grant.path}" matches more than ${MATCH_LIMIT} names`,
+      );
+    }
+    found = next;
+  }
+  return found;
+}
+
+function entries(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
