@@ -304,13 +304,16 @@ ask(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
 /*
  * A filter of the program's own that returns USER_NOTIF would take precedence over ours (the
  * newest filter's listener gets the call) and let the program answer its own calls. No policy
- * may permit that: installing a filter with a listener is always denied.
+ * may permit that: installing a filter with a listener is always denied. (The kernel refuses
+ * a second listener in one filter chain too, with EBUSY; this does not rely on it.) The
+ * kernel reads the operation and the flags as unsigned ints: so does this check, or a program
+ * could set the high bits to get past it.
  */
 static int
 installs_listener(const struct sg_syscall *c)
 {
-	return strcmp(c->name, "seccomp") == 0 && c->args[0] == SECCOMP_SET_MODE_FILTER &&
-	    (c->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
+	return strcmp(c->name, "seccomp") == 0 && (uint32_t)c->args[0] == SECCOMP_SET_MODE_FILTER &&
+	    ((uint32_t)c->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
 }
 
 /* The translations read from the caller's memory (openat2's flags too: see permit). */
