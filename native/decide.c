@@ -35,6 +35,7 @@
 #include "names.h"
 #include "open.h"
 #include "pending.h"
+#include "perform.h"
 #include "policy.h"
 #include "record.h"
 #include "translate.h"
@@ -192,9 +193,9 @@ caller_gone(struct sg_supervisor *s, const struct sg_pending *pd)
 }
 
 /*
- * Lets a permitted call happen: the open family here when the decision rests on what was read
- * from the caller's memory (the kernel would read it again, and could find something else),
- * the rest with CONTINUE.
+ * Lets a permitted call happen: the open family (open.c) and the other calls that name a file
+ * (perform.c) here when the decision rests on what was read from the caller's memory (the
+ * kernel would read it again, and could find something else), the rest with CONTINUE.
  */
 static void
 permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int inherit,
@@ -219,6 +220,10 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 		if ((c->oflags & O_CREAT) && sg_status_read(c->tid, &p->st) == 0)
 			p->ids_valid = 1;
 		rc = sg_open_perform(&s->l, c, &p->st);
+		if (rc == -1)
+			s->fatal = 1;
+	} else if (on_memory && !p->detached && sg_perform_handles(c->name)) {
+		rc = sg_perform(&s->l, c, &p->st, p->pidfd);
 		if (rc == -1)
 			s->fatal = 1;
 	}

@@ -1,7 +1,7 @@
 /*
  * What every hostile program shares: a bound on its attempts (a count and a time), a thread
  * that flips a buffer between a permitted and a forbidden value, and the one line of output the
- * test reads: `attempts N escapes M`. An escape is an attempt whose effect reached what the
+ * test reads: `attempts N [permitted P] escapes M`. An escape is an attempt whose effect reached what the
  * policy forbids; the test fails on a single one.
  */
 
@@ -48,10 +48,17 @@ budget_left(const struct budget *b, long i)
 	    (now.tv_sec == b->until.tv_sec && now.tv_nsec < b->until.tv_nsec);
 }
 
+/*
+ * `permitted` counts the attempts that did what the policy permits (-1: not counted), which
+ * shows that the attack raced real, successful calls rather than calls that all failed.
+ */
 static inline int
-report(long attempts, long escapes)
+report(long attempts, long permitted, long escapes)
 {
-	printf("attempts %ld escapes %ld\n", attempts, escapes);
+	if (permitted >= 0)
+		printf("attempts %ld permitted %ld escapes %ld\n", attempts, permitted, escapes);
+	else
+		printf("attempts %ld escapes %ld\n", attempts, escapes);
 	fflush(stdout);
 	return escapes == 0 ? 0 : 3;
 }

@@ -24,7 +24,7 @@ main(int argc, char *argv[])
 	socklen_t		 len;
 	struct flipper		 f;
 	struct budget		 b;
-	long			 i, escapes = 0;
+	long			 i, escapes = 0, reached = 0;
 	int			 s;
 
 	if (argc != 5) {
@@ -47,11 +47,14 @@ main(int argc, char *argv[])
 		}
 		len = sizeof(peer);
 		if (connect(s, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
-		    getpeername(s, (struct sockaddr *)&peer, &len) == 0 &&
-		    peer.sin_port == forbidden.sin_port)
-			escapes++;
+		    getpeername(s, (struct sockaddr *)&peer, &len) == 0) {
+			if (peer.sin_port == forbidden.sin_port)
+				escapes++;
+			else
+				reached++;
+		}
 		close(s);
 	}
 	flip_stop(&f);
-	return report(i, escapes);
+	return report(i, reached, escapes);
 }

@@ -51,12 +51,15 @@ make_file(const char *path, const char *content)
 	}
 }
 
-/* One attempt; 1 when it is seen to have reached the forbidden side. */
+/*
+ * One attempt: 1 when it is seen to have reached the forbidden side, 0 when it succeeded on
+ * the permitted side, -1 when it failed.
+ */
 static int
 attempt(const char *call, ino_t forbidden)
 {
 	struct stat	 st;
-	int		 fd, escaped = 0;
+	int		 fd, escaped = -1;
 
 	if (strcmp(call, "open") == 0) {
 		if ((fd = open(buf, O_RDONLY)) != -1) {
@@ -64,7 +67,8 @@ attempt(const char *call, ino_t forbidden)
 			close(fd);
 		}
 	} else if (strcmp(call, "stat") == 0) {
-		escaped = stat(buf, &st) == 0 && st.st_ino == forbidden;
+		if (stat(buf, &st) == 0)
+			escaped = st.st_ino == forbidden;
 	} else if (strcmp(call, "unlink") == 0) {
 		/* Success while the permitted file is still there removed the other one. */
 		if (unlink(buf) == 0) {
@@ -128,8 +132,9 @@ main(int argc, char *argv[])
 	struct flipper	 f;
 	struct budget	 b;
 	const char	*call, *leaf;
-	long		 i, escapes = 0;
+	long		 i, escapes = 0, permitted = 0;
 	ino_t		 forbidden;
+	int		 rc;
 
 	if (argc != 6) {
 		fprintf(stderr, "usage: race-path CALL DIR INODE ATTEMPTS SECONDS\n");
@@ -153,8 +158,12 @@ main(int argc, char *argv[])
 	memcpy(buf, permit_path, strlen(permit_path) + 1);
 	/* Same length on both sides: only the differing bytes flip. */
 	flip_start(&f, buf, permit_path, forbid_path, strlen(permit_path) + 1);
-	for (i = 0; budget_left(&b, i); i++)
-		escapes += attempt(call, forbidden);
+	for (i = 0; budget_left(&b, i); i++) {
+		if ((rc = attempt(call, forbidden)) == 1)
+			escapes++;
+		else if (rc == 0)
+			permitted++;
+	}
 	flip_stop(&f);
-	return report(i, escapes);
+	return report(i, permitted, escapes);
 }

@@ -293,5 +293,5 @@ main(int argc, char *argv[])
 		kill(sibling, SIGKILL);
 		waitpid(sibling, NULL, 0);
 	}
-	return report(i + (escapes > 0), escapes);
+	return report(i + (escapes > 0), -1, escapes);
 }

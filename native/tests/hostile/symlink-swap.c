@@ -44,7 +44,7 @@ restore_decoy(void)
 	int	 fd;
 
 	if ((fd = openat(real, "secret", O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1 ||
-	    write(fd, "x", 1) != 1 || fchmod(fd, 0644) == -1 || close(fd) == -1) {
+	    write(fd, "x", 1) != 1 || close(fd) == -1) {
 		perror("decoy");
 		exit(2);
 	}
@@ -56,11 +56,12 @@ decoy(struct stat *st)
 	return fstatat(real, "secret", st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+/* As race-path's: 1 escaped, 0 succeeded on the permitted side, -1 failed. */
 static int
 attempt(const char *call, ino_t forbidden)
 {
 	struct stat	 st;
-	int		 fd, escaped = 0;
+	int		 fd, escaped = -1;
 
 	if (strcmp(call, "open") == 0) {
 		if ((fd = open(path, O_RDONLY)) != -1) {
@@ -68,7 +69,8 @@ attempt(const char *call, ino_t forbidden)
 			close(fd);
 		}
 	} else if (strcmp(call, "stat") == 0) {
-		escaped = stat(path, &st) == 0 && st.st_ino == forbidden;
+		if (stat(path, &st) == 0)
+			escaped = st.st_ino == forbidden;
 	} else if (strcmp(call, "unlink") == 0) {
 		if (unlink(path) == 0) {
 			escaped = decoy(&st);
@@ -102,8 +104,9 @@ main(int argc, char *argv[])
 {
 	struct budget	 b;
 	pthread_t	 t;
-	long		 i, escapes = 0;
+	long		 i, escapes = 0, permitted = 0;
 	ino_t		 forbidden;
+	int		 rc;
 
 	if (argc != 6) {
 		fprintf(stderr, "usage: symlink-swap CALL DIR INODE ATTEMPTS SECONDS\n");
@@ -123,9 +126,13 @@ main(int argc, char *argv[])
 		perror("pthread_create");
 		return 2;
 	}
-	for (i = 0; budget_left(&b, i); i++)
-		escapes += attempt(argv[1], forbidden);
+	for (i = 0; budget_left(&b, i); i++) {
+		if ((rc = attempt(argv[1], forbidden)) == 1)
+			escapes++;
+		else if (rc == 0)
+			permitted++;
+	}
 	atomic_store(&stop, 1);
 	pthread_join(t, NULL);
-	return report(i, escapes);
+	return report(i, permitted, escapes);
 }
