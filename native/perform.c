@@ -28,6 +28,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/vfs.h>
+#include <sys/xattr.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +53,9 @@
 #ifndef SYS_faccessat2
 #define SYS_faccessat2		439
 #endif
+#ifndef XATTR_SIZE_MAX
+#define XATTR_SIZE_MAX		65536
+#endif
 #ifndef SYS_renameat2
 #define SYS_renameat2		316
 #endif
@@ -59,7 +63,9 @@
 enum op {
 	OP_UNLINK, OP_MKDIR, OP_MKNOD, OP_SYMLINK, OP_LINK, OP_RENAME,
 	OP_CHMOD, OP_CHOWN, OP_TRUNCATE, OP_UTIME, OP_UTIMES, OP_UTIMENSAT,
-	OP_STAT, OP_STATX, OP_STATFS, OP_ACCESS, OP_READLINK
+	OP_SETXATTR, OP_REMOVEXATTR,
+	/* From here on, calls that only look. */
+	OP_STAT, OP_STATX, OP_STATFS, OP_ACCESS, OP_READLINK, OP_GETXATTR, OP_LISTXATTR
 };
 
 /*
@@ -90,9 +96,15 @@ static const struct performed performed[] = {
 	{ "fchmodat2",	OP_CHMOD,	3, 0, NOFOLLOW | EMPTY, 2, -1 },
 	{ "fchownat",	OP_CHOWN,	4, 0, NOFOLLOW | EMPTY, 2, 3 },
 	{ "futimesat",	OP_UTIMES,	-1, 0, 0, 2, -1 },
+	{ "getxattr",	OP_GETXATTR,	-1, 0, 0, 2, 3 },
 	{ "lchown",	OP_CHOWN,	-1, NOFOLLOW, 0, 1, 2 },
+	{ "lgetxattr",	OP_GETXATTR,	-1, 0, 0, 2, 3 },
 	{ "link",	OP_LINK,	-1, 0, 0, -1, -1 },
 	{ "linkat",	OP_LINK,	4, 0, AT_SYMLINK_FOLLOW | EMPTY, -1, -1 },
+	{ "listxattr",	OP_LISTXATTR,	-1, 0, 0, 1, 2 },
+	{ "llistxattr",	OP_LISTXATTR,	-1, 0, 0, 1, 2 },
+	{ "lremovexattr", OP_REMOVEXATTR, -1, 0, 0, -1, -1 },
+	{ "lsetxattr",	OP_SETXATTR,	4, 0, ~0U, 2, 3 },
 	{ "lstat",	OP_STAT,	-1, NOFOLLOW, 0, 1, -1 },
 	{ "mkdir",	OP_MKDIR,	-1, 0, 0, 1, -1 },
 	{ "mkdirat",	OP_MKDIR,	-1, 0, 0, 2, -1 },
@@ -101,11 +113,14 @@ static const struct performed performed[] = {
 	{ "newfstatat",	OP_STAT,	3, 0, NOFOLLOW | EMPTY | AUTOMOUNT, 2, -1 },
 	{ "readlink",	OP_READLINK,	-1, 0, 0, 1, 2 },
 	{ "readlinkat",	OP_READLINK,	-1, 0, 0, 2, 3 },
+	{ "removexattr", OP_REMOVEXATTR, -1, 0, 0, -1, -1 },
 	{ "rename",	OP_RENAME,	-1, 0, 0, -1, -1 },
 	{ "renameat",	OP_RENAME,	-1, 0, 0, -1, -1 },
 	/* renameat2's own flags (RENAME_*), checked by the kernel. */
 	{ "renameat2",	OP_RENAME,	4, 0, ~0U, -1, -1 },
 	{ "rmdir",	OP_UNLINK,	-1, AT_REMOVEDIR, 0, -1, -1 },
+	/* setxattr's own flags (XATTR_CREATE, XATTR_REPLACE), checked by the kernel. */
+	{ "setxattr",	OP_SETXATTR,	4, 0, ~0U, 2, 3 },
 	{ "stat",	OP_STAT,	-1, 0, 0, 1, -1 },
 	{ "statfs",	OP_STATFS,	-1, 0, 0, 1, -1 },
 	{ "statx",	OP_STATX,	2, 0, NOFOLLOW | EMPTY | AUTOMOUNT | AT_STATX_SYNC_TYPE, 3, 4 },
@@ -150,6 +165,7 @@ struct result {
 		struct statx	 stx;
 		struct statfs	 sfs;
 		char		 link[PATH_MAX];
+		char		 data[XATTR_SIZE_MAX];	/* an xattr's value, or their list */
 	} out;
 };
 
@@ -388,9 +404,78 @@ on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, i
 		rc = -ENOSYS;
 	}
 	close(fd);
-	/* A result with nowhere to go: the kernel's own call would have met EFAULT. */
-	if (rc >= 0 && r->len > 0 && r->addr == 0)
-		rc = -EFAULT;
+	return rc;
+}
+
+/*
+ * The xattr calls, on a name of /proc/self/fd: the file's own descriptor for the calls that
+ * follow a last link, its parent's descriptor and last component for the l* calls (which act
+ * on a link itself); only that last component is looked up, and not followed.
+ */
+static long long
+on_xattr(const struct sg_syscall *c, const struct performed *p, unsigned flags,
+    struct result *r)
+{
+	static char	 value[XATTR_SIZE_MAX];
+	char		 base[PATH_MAX], via[PATH_MAX + 64];
+	const char	*name = c->string;
+	size_t		 size;
+	int		 fd, follow = c->path_follows[0];
+	long long	 rc;
+
+	if (p->op != OP_LISTXATTR && name == NULL)
+		return -ERANGE;
+	if (follow) {
+		if ((fd = open_pinned(c->paths[0], O_PATH)) < 0)
+			return fd;
+		proc_fd(fd, via, sizeof(via));
+	} else {
+		if ((fd = open_parent(c, 0, base, sizeof(base))) < 0)
+			return fd;
+		snprintf(via, sizeof(via), "/proc/self/fd/%d/%s", fd, base);
+	}
+	/* As the kernel does: a larger size is cut to the largest value there can be. */
+	size = (size_t)c->args[p->b];
+	switch (p->op) {
+	case OP_GETXATTR:
+		if (size > sizeof(r->out.data))
+			size = sizeof(r->out.data);
+		rc = check(follow ? getxattr(via, name, size ? r->out.data : NULL, size) :
+		    lgetxattr(via, name, size ? r->out.data : NULL, size));
+		if (rc > 0 && size > 0) {
+			r->addr = c->args[p->a];
+			r->len = (size_t)rc;
+		}
+		break;
+	case OP_LISTXATTR:
+		if (size > sizeof(r->out.data))
+			size = sizeof(r->out.data);
+		rc = check(follow ? listxattr(via, size ? r->out.data : NULL, size) :
+		    llistxattr(via, size ? r->out.data : NULL, size));
+		if (rc > 0 && size > 0) {
+			r->addr = c->args[p->a];
+			r->len = (size_t)rc;
+		}
+		break;
+	case OP_SETXATTR:
+		if (size > sizeof(value)) {
+			rc = -E2BIG;
+			break;
+		}
+		if (size > 0 && sg_mem_read(c->tid, c->args[p->a], value, size) != (ssize_t)size) {
+			rc = -EFAULT;
+			break;
+		}
+		rc = check(follow ? setxattr(via, name, value, size, (int)flags) :
+		    lsetxattr(via, name, value, size, (int)flags));
+		break;
+	case OP_REMOVEXATTR:
+		rc = check(follow ? removexattr(via, name) : lremovexattr(via, name));
+		break;
+	default:
+		rc = -ENOSYS;
+	}
+	close(fd);
 	return rc;
 }
 
@@ -399,9 +484,9 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
     int pidfd)
 {
 	const struct performed	*p;
+	static struct result	 r;	/* 64 KiB: the supervisor's threads take turns */
 	struct sg_saved_creds	 saved;
 	struct sg_status	 as;
-	struct result		 r;
 	unsigned		 flags = 0;
 	int			 i, creating;
 
@@ -430,7 +515,9 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 		as.fsuid = st->ruid;
 		as.fsgid = st->rgid;
 	}
-	memset(&r, 0, sizeof(r));
+	r.value = 0;
+	r.addr = 0;
+	r.len = 0;
 	/*
 	 * A call that changes something must not run for a process that took over a reused pid.
 	 * One that only looks writes its answer through sg_mem_write, which checks for itself.
@@ -441,6 +528,8 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 		r.value = -EPERM;
 	else if (p->op <= OP_RENAME)
 		r.value = on_names(c, p, flags, pidfd);
+	else if (p->op == OP_SETXATTR || p->op == OP_REMOVEXATTR || p->op >= OP_GETXATTR)
+		r.value = on_xattr(c, p, flags, &r);
 	else
 		r.value = on_file(c, p, flags, pidfd, &r);
 	if (sg_creds_restore(&saved) == -1) {
@@ -451,7 +540,12 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 		sg_notif_fail(l, c->id, (int)-r.value);
 		return 0;
 	}
-	if (r.addr != 0 && sg_mem_write(l, c->id, c->tid, r.addr, &r.out, r.len) == -1) {
+	/* A result with nowhere to go: the kernel's own call would have met EFAULT. */
+	if (r.len > 0 && r.addr == 0) {
+		sg_notif_fail(l, c->id, EFAULT);
+		return 0;
+	}
+	if (r.len > 0 && sg_mem_write(l, c->id, c->tid, r.addr, &r.out, r.len) == -1) {
 		if (errno != ESRCH)
 			sg_notif_fail(l, c->id, EFAULT);
 		return 0;

@@ -127,7 +127,7 @@ async function attackFiles(t, name, call, prepare = () => {}) {
 }
 
 describe('a second thread flips the path between a permitted and a forbidden name', () => {
-  for (const call of ['open', 'stat', 'unlink', 'rmdir', 'rename', 'mkdir', 'mknod', 'link', 'symlink', 'chmod', 'truncate']) {
+  for (const call of ['open', 'stat', 'unlink', 'rmdir', 'rename', 'mkdir', 'mknod', 'link', 'symlink', 'chmod', 'truncate', 'getxattr', 'setxattr']) {
     test(call, (t) => attackFiles(t, 'race-path', call));
   }
 });

@@ -6,13 +6,15 @@
  * Usage: race-path CALL DIR INODE ATTEMPTS SECONDS
  * DIR/permit and DIR/forbid each hold a file `secret` and an empty directory `empty`; INODE is
  * DIR/forbid/secret's inode number. CALL is one of open, stat, unlink, rmdir, rename, mkdir,
- * mknod, link, symlink, chmod, truncate. Each attempt whose effect is seen to land on the
+ * mknod, link, symlink, chmod, truncate, getxattr, setxattr (the permitted file is tagged
+ * user.tag first; the forbidden one has no tag). Each attempt whose effect is seen to land on the
  * forbidden side (or that cannot be told apart from doing so) is an escape; the test also
  * compares DIR/forbid before and after.
  */
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -119,6 +121,20 @@ attempt(const char *call, ino_t forbidden)
 			escaped = stat(permit_path, &st) == 0 && st.st_size != 0;
 			make_file(permit_path, "x");
 		}
+	} else if (strcmp(call, "getxattr") == 0) {
+		char	 v[16];
+		ssize_t	 n;
+
+		/* Only the permitted file has the tag: ENODATA comes from the other. */
+		if ((n = getxattr(buf, "user.tag", v, sizeof(v))) >= 0)
+			escaped = 0;
+		else if (errno == ENODATA)
+			escaped = 1;
+	} else if (strcmp(call, "setxattr") == 0) {
+		if (setxattr(buf, "user.set", "1", 1, 0) == 0) {
+			escaped = getxattr(permit_path, "user.set", NULL, 0) < 0;
+			removexattr(permit_path, "user.set");
+		}
 	} else {
 		fprintf(stderr, "race-path: no such call: %s\n", call);
 		exit(2);
@@ -155,6 +171,10 @@ main(int argc, char *argv[])
 	name(permit_path, "permit", leaf);
 	name(forbid_path, "forbid", leaf);
 	name(place, "permit", "placed");
+	if (strcmp(call, "getxattr") == 0 && setxattr(permit_path, "user.tag", "x", 1, 0) == -1) {
+		perror("setxattr");
+		return 2;
+	}
 	memcpy(buf, permit_path, strlen(permit_path) + 1);
 	/* Same length on both sides: only the differing bytes flip. */
 	flip_start(&f, buf, permit_path, forbid_path, strlen(permit_path) + 1);

@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/vfs.h>
+#include <sys/xattr.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -150,6 +151,25 @@ main(int argc, char *argv[])
 	said("utime d/f", utime("d/f", &ub));
 	stat("d/f", &st);
 	printf("  times %lld %lld\n", (long long)st.st_atim.tv_sec, (long long)st.st_mtim.tv_sec);
+	said("setxattr d/l user.tag (follows)", setxattr("d/l", "user.tag", "value", 5, 0));
+	said("setxattr CREATE again", setxattr("d/f", "user.tag", "v", 1, XATTR_CREATE));
+	said("setxattr bad flags", setxattr("d/f", "user.tag", "v", 1, 0x10));
+	said("lsetxattr d/l (a link)", lsetxattr("d/l", "user.tag", "v", 1, 0));
+	said("getxattr d/f size 0", getxattr("d/f", "user.tag", NULL, 0));
+	memset(buf, 0, sizeof(buf));
+	said("getxattr d/f", getxattr("d/f", "user.tag", buf, sizeof(buf)));
+	printf("  value %s\n", buf);
+	said("getxattr d/f too small", getxattr("d/f", "user.tag", buf, 2));
+	said("lgetxattr d/l", lgetxattr("d/l", "user.tag", buf, sizeof(buf)));
+	said("getxattr missing name", getxattr("d/f", "user.none", buf, sizeof(buf)));
+	said("getxattr to NULL", syscall(SYS_getxattr, "d/f", "user.tag", NULL, 16));
+	n = listxattr("d/f", buf, sizeof(buf));
+	said("listxattr d/f has user.tag", n > 0 && memmem(buf, (size_t)n, "user.tag", 9) ? 0 : -1);
+	said("llistxattr d/l", llistxattr("d/l", buf, sizeof(buf)));
+	said("removexattr d/f", removexattr("d/f", "user.tag"));
+	said("removexattr again", removexattr("d/f", "user.tag"));
+	said("lremovexattr d/l", lremovexattr("d/l", "user.tag"));
+	said("setxattr locked/private", setxattr("locked/private", "user.x", "v", 1, 0));
 	said("utimes bad usec", syscall(SYS_utimes, "d/f",
 	    (struct timeval[2]){ { 1, 1000000 }, { 1, 0 } }));
 	said("link d/f d/hard", link("d/f", "d/hard"));
