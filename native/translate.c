@@ -166,11 +166,14 @@ add_sockaddr(struct decoding *d, uint64_t addr, uint64_t len)
 
 	if (addr == 0)
 		return;
+	d->c->addrlen = len;
 	if (len > sizeof(ss))
 		len = sizeof(ss);
 	memset(&ss, 0, sizeof(ss));
 	if (read_or_gone(d, addr, &ss, (size_t)len) == -1)
 		return;
+	d->c->addr = ss;
+	d->c->have_addr = 1;
 	if (sg_fmt_sockaddr(&ss, (size_t)len, text, sizeof(text)) == 0)
 		add(d->c, "sockaddr", text);
 }

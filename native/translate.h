@@ -7,6 +7,7 @@
 #define SYSGATE_TRANSLATE_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "evaluate.h"
@@ -38,6 +39,10 @@ struct sg_syscall {
 	int		 path_follows[2];	/* a link in the last component is followed */
 	int		 path_args[2];	/* which argument each came from */
 	const char	*string;	/* the `string` translation (symlink's target), or NULL */
+	/* The address decided on (connect, bind, sendto, sendmsg), as read, and its length. */
+	int		 have_addr;
+	struct sockaddr_storage addr;
+	uint64_t	 addrlen;
 	int		 oflags;
 	unsigned	 mode;
 	uint64_t	 resolve;	/* openat2's RESOLVE_* */

@@ -296,6 +296,28 @@ for (const as of process.getuid() === 0 ? ['root', 'nobody'] : ['the user']) {
   });
 }
 
+// Rules that look at every address, so that the supervisor performs each call that has one.
+const byAddress = `
+	native-connect: sockaddr match "inet-*" then permit
+	native-bind: sockaddr match "inet-*" then permit
+	native-sendto: sockaddr match "inet-*" then permit
+	native-sendmsg: sockaddr match "inet-*" then permit
+${permitEvery()}`;
+
+for (const as of process.getuid() === 0 ? ['root', 'nobody'] : ['the user']) {
+  test(`connect, bind, sendto and sendmsg, performed by the supervisor on the program's socket, do what the kernel's own do (as ${as})`, async () => {
+    const ids = as === 'nobody' ? { uid: 65534, gid: 65534 } : undefined;
+    const kernel = spawnSync(nativeBuild('sockcalls'), [], { encoding: 'utf8', ...ids });
+    assert.equal(kernel.status, 0, kernel.stderr);
+    const run = await supervise([nativeBuild('sockcalls')], {
+      rules: byAddress,
+      ...(ids ? { runAs: ids } : {}),
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, kernel.stdout);
+  });
+}
+
 test('when the host goes away, the whole traced tree is killed', async () => {
   const pids = [];
   const run = await supervise(['sh', '-c', 'sleep 30 & sleep 30 & wait'], {

@@ -18,6 +18,8 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,6 +142,64 @@ describe('a directory is swapped for a symbolic link to the forbidden one in a t
   };
   for (const call of ['open', 'stat', 'unlink', 'rename', 'chmod', 'truncate']) {
     test(call, (t) => attackFiles(t, 'symlink-swap', call, swap));
+  }
+});
+
+/**
+ * A server on 127.0.0.1 that counts what reaches it: TCP connections (closed at once) or UDP
+ * datagrams (each answered with one byte). Resolves to { port, count, close }.
+ */
+function server(kind) {
+  return new Promise((resolve) => {
+    let count = 0;
+    const done = (s, port) =>
+      resolve({ port, count: () => count, close: () => new Promise((end) => s.close(end)) });
+    if (kind === 'udp') {
+      const s = createSocket('udp4');
+      s.on('message', (msg, from) => {
+        count++;
+        s.send('y', from.port, from.address);
+      });
+      s.bind(0, '127.0.0.1', () => done(s, s.address().port));
+      return;
+    }
+    const s = createServer((c) => {
+      count++;
+      c.destroy();
+    });
+    s.listen(0, '127.0.0.1', () => done(s, s.address().port));
+  });
+}
+
+describe('a second thread flips the port of the address between a permitted and a forbidden one', () => {
+  for (const [call, kind] of [
+    ['connect', 'tcp'],
+    ['sendto', 'udp'],
+  ]) {
+    test(call === 'sendto' ? 'sendto and sendmsg' : call, async (t) => {
+      const [permitted, forbidden] = [await server(kind), await server(kind)];
+      try {
+        const allowed = `inet-[127.0.0.1]:${permitted.port}`;
+        const run = await underSysgate(
+          program('race-connect'),
+          [call, String(permitted.port), String(forbidden.port), String(ATTEMPTS), String(SECONDS)],
+          [
+            ...baseRules(root),
+            'native-socket: permit',
+            'native-getpeername: permit',
+            'native-recvfrom: permit',
+            `native-connect: sockaddr eq "${allowed}" then permit`,
+            `native-sendto: sockaddr eq "${allowed}" then permit`,
+            `native-sendmsg: sockaddr eq "${allowed}" then permit`,
+          ],
+        );
+        counted(t, run);
+        assert.equal(forbidden.count(), 0, 'the forbidden server was reached');
+        assert.ok(permitted.count() > 0, 'the permitted server was never reached');
+      } finally {
+        await Promise.all([permitted.close(), forbidden.close()]);
+      }
+    });
   }
 });
 
