@@ -140,8 +140,11 @@ process_of(struct sg_supervisor *s, pid_t tid)
 /*
  * After a permitted execve: the executable changed means the exec happened. The thread that
  * called execve coming back with the same executable means it failed (or ran the same file).
+ * An exec decided on its name must have run the file decided on (sg_exec_pin): another one
+ * (the name changed in memory after the check, a file swapped in) gets the process killed
+ * before this, its first notified call, runs; -1 then.
  */
-static void
+static int
 check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
 {
 	char	 exe[PATH_MAX];
@@ -149,13 +152,21 @@ check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
 	ino_t	 ino;
 
 	if (sg_exe_read(p->pid, exe, sizeof(exe), &dev, &ino) == -1)
-		return;
+		return 0;
 	if (dev == p->exe_dev && ino == p->exe_ino) {
 		if (tid == p->exec_tid)
-			p->exec_pending = 0;
-		return;
+			p->exec_pending = p->exec_pinned = 0;
+		return 0;
 	}
 	p->exec_pending = 0;
+	if (p->exec_pinned && (dev != p->exec_dev || ino != p->exec_ino)) {
+		syslog(LOG_WARNING, "killed prog: %s, pid: %d, policy: %s: it ran another "
+		    "program than the one its execve was permitted", exe, (int)p->pid,
+		    p->policy_name);
+		kill(p->pid, SIGKILL);
+		return -1;
+	}
+	p->exec_pinned = 0;
 	memcpy(p->exe, exe, sizeof(p->exe));
 	p->exe_dev = dev;
 	p->exe_ino = ino;
@@ -164,6 +175,7 @@ check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
 		give_policy(s, p, exe);
 	p->inherit_exec = 0;
 	sg_send_process("exec", p);
+	return 0;
 }
 
 static void
@@ -211,6 +223,19 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 		return;
 	}
 	if (c->is_exec) {
+		/* Decided on its name: the file decided on is the one that must run. */
+		p->exec_pinned = 0;
+		if (on_memory && !p->detached &&
+		    (rc = sg_exec_pin(c, p->pidfd, &p->exec_dev, &p->exec_ino)) <= 0) {
+			if (rc < 0) {
+				sg_notif_fail(&s->l, c->id, -rc);
+				finish(pd);
+				return;
+			}
+			rc = 1;
+		} else if (on_memory && !p->detached) {
+			p->exec_pinned = 1;
+		}
 		p->exec_pending = 1;
 		p->exec_tid = c->tid;
 		p->inherit_exec = inherit;
@@ -459,8 +484,10 @@ sg_decide_notification(struct sg_supervisor *s)
 	/* Whatever is decided, even for a detached process (which may share its root). */
 	if (changes_root(n->data.nr))
 		sg_roots_changed();
-	if (p->exec_pending)
-		check_exec(s, p, tid);
+	if (p->exec_pending && check_exec(s, p, tid) == -1) {
+		sg_notif_fail(&s->l, n->id, EPERM);
+		return;
+	}
 	if (p->detached) {
 		sg_notif_continue(&s->l, n->id);
 		return;

@@ -553,3 +553,72 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 	sg_notif_return(l, c->id, r.value);
 	return 0;
 }
+
+/* The first line of a script names its interpreter ("#!/bin/sh -e" is /bin/sh); -1 if not one. */
+static int
+interpreter_of(const char *head, size_t n, char *out, size_t size)
+{
+	size_t	 i = 2, start;
+
+	if (n < 2 || head[0] != '#' || head[1] != '!')
+		return -1;
+	while (i < n && (head[i] == ' ' || head[i] == '\t'))
+		i++;
+	for (start = i; i < n && head[i] != ' ' && head[i] != '\t' && head[i] != '\n'; i++)
+		;
+	if (i == start || i == n || i - start >= size)
+		return -1;
+	memcpy(out, head + start, i - start);
+	out[i - start] = '\0';
+	return 0;
+}
+
+static int
+is_elf(const char *head, size_t n)
+{
+	return n >= 4 && memcmp(head, "\177ELF", 4) == 0;
+}
+
+int
+sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino)
+{
+	char		 head[256], interp[PATH_MAX];
+	struct stat	 st;
+	ssize_t		 n;
+	int		 fd;
+
+	if (c->npaths == 0)
+		return 0;
+	if (c->path_errors[0] != 0)
+		return -c->path_errors[0];
+	if ((fd = open_object(c, 0, pidfd)) < 0)
+		return fd;
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return -errno;
+	}
+	close(fd);
+	/* What it starts with says what /proc/PID/exe will be after the exec. */
+	if (c->path_empty[0] || (fd = open_pinned(c->paths[0], O_RDONLY)) < 0)
+		return 0;
+	n = pread(fd, head, sizeof(head), 0);
+	close(fd);
+	if (n > 0 && is_elf(head, (size_t)n)) {
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+		return 1;
+	}
+	/* A script: the process's executable will be its interpreter, if that is a program. */
+	if (n <= 0 || interpreter_of(head, (size_t)n, interp, sizeof(interp)) == -1 ||
+	    (fd = open(interp, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = pread(fd, head, sizeof(head), 0);
+	if (n <= 0 || !is_elf(head, (size_t)n) || fstat(fd, &st) == -1) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 1;
+}

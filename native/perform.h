@@ -22,4 +22,13 @@ int	 sg_perform_handles(const char *name);
 int	 sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_status *st,
 	    int pidfd);
 
+/*
+ * For a permitted execve or execveat decided on its name: the device and inode that
+ * /proc/PID/exe must show once the exec is done, from the file decided on, opened without
+ * following a link (for a script, its interpreter's). 1 when they are known; 0 when the
+ * executable cannot be foretold (binfmt_misc, an interpreter that is a script); -errno when
+ * the file cannot be opened so (a link swapped in: ELOOP), and the exec must fail.
+ */
+int	 sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino);
+
 #endif /* SYSGATE_PERFORM_H */

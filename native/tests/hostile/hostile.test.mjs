@@ -8,6 +8,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
+  chmodSync,
+  copyFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -103,13 +105,13 @@ function arena() {
 }
 
 /** What every attacker needs to run at all, and the forbidden side denied for every file call. */
-const baseRules = (dir) => [
+const baseRules = (dir, { exec = ['native-execve: permit'] } = {}) => [
   `native-fsread: filename match "${dir}/forbid" then deny[eacces]`,
   `native-fswrite: filename match "${dir}/forbid" then deny[eacces]`,
   `native-fswrite: filename[1] match "${dir}/forbid" then deny[eacces]`,
   'native-fsread: true then permit',
   `native-fswrite: filename match "${dir}/permit" then permit`,
-  'native-execve: permit',
+  ...exec,
   'native-clone: permit',
   'native-clone3: permit',
 ];
@@ -143,6 +145,25 @@ describe('a directory is swapped for a symbolic link to the forbidden one in a t
   for (const call of ['open', 'stat', 'unlink', 'rename', 'chmod', 'truncate']) {
     test(call, (t) => attackFiles(t, 'symlink-swap', call, swap));
   }
+});
+
+test('a second thread flips the name given to execve between a permitted and a forbidden program', async (t) => {
+  const dir = arena();
+  for (const side of ['permit', 'forbid'])
+    copyFileSync(program('exec-target'), join(dir, side, 'prog'));
+  for (const side of ['permit', 'forbid']) chmodSync(join(dir, side, 'prog'), 0o755);
+  const run = await underSysgate(
+    program('race-exec'),
+    [dir, '2000', String(SECONDS)],
+    baseRules(dir, {
+      exec: [
+        `native-execve: filename eq "${program('race-exec')}" then permit`,
+        // inherit: the program that runs keeps this policy, as a forbidden one would like.
+        `native-execve: filename eq "${dir}/permit/prog" then permit[inherit]`,
+      ],
+    }),
+  );
+  counted(t, run);
 });
 
 /**
@@ -232,6 +253,6 @@ describe('routes around seccomp are closed unless a rule names them', () => {
 });
 
 test('the attackers are built', () => {
-  for (const name of ['race-path', 'symlink-swap', 'race-connect', 'routes'])
+  for (const name of ['race-path', 'symlink-swap', 'race-connect', 'race-exec', 'exec-target', 'routes'])
     assert.ok(existsSync(program(name)), program(name));
 });
