@@ -84,6 +84,8 @@ parse_line(const char *line, struct sg_status *st, int *seen)
 		if (parse_groups(line + 7, st) == -1)
 			return -1;
 		*seen |= 16;
+	} else if (strncmp(line, "CapEff:", 7) == 0) {
+		st->cap_eff = strtoull(line + 7, NULL, 16);
 	} else if (strncmp(line, "Umask:", 6) == 0) {
 		st->umask = (mode_t)strtoul(line + 6, NULL, 8);
 		*seen |= 32;

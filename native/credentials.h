@@ -6,6 +6,7 @@
 #ifndef SYSGATE_CREDENTIALS_H
 #define SYSGATE_CREDENTIALS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #define SG_GROUPS_MAX	256
@@ -17,6 +18,7 @@ struct sg_status {
 	gid_t	 groups[SG_GROUPS_MAX];
 	int	 ngroups;
 	mode_t	 umask;
+	uint64_t cap_eff;	/* its effective capabilities (CapEff) */
 };
 
 /* Reads /proc/TID/status; -1 when the thread is gone or the file cannot be read. */

@@ -35,8 +35,10 @@
 #include "names.h"
 #include "open.h"
 #include "pending.h"
+#include "perform.h"
 #include "policy.h"
 #include "record.h"
+#include "sockets.h"
 #include "translate.h"
 
 #define ERRNO_MAX	4095
@@ -138,8 +140,11 @@ process_of(struct sg_supervisor *s, pid_t tid)
 /*
  * After a permitted execve: the executable changed means the exec happened. The thread that
  * called execve coming back with the same executable means it failed (or ran the same file).
+ * An exec decided on its name must have run the file decided on (sg_exec_pin): another one
+ * (the name changed in memory after the check, a file swapped in) gets the process killed
+ * before this, its first notified call, runs; -1 then.
  */
-static void
+static int
 check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
 {
 	char	 exe[PATH_MAX];
@@ -147,13 +152,21 @@ check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
 	ino_t	 ino;
 
 	if (sg_exe_read(p->pid, exe, sizeof(exe), &dev, &ino) == -1)
-		return;
+		return 0;
 	if (dev == p->exe_dev && ino == p->exe_ino) {
 		if (tid == p->exec_tid)
-			p->exec_pending = 0;
-		return;
+			p->exec_pending = p->exec_pinned = 0;
+		return 0;
 	}
 	p->exec_pending = 0;
+	if (p->exec_pinned && (dev != p->exec_dev || ino != p->exec_ino)) {
+		syslog(LOG_WARNING, "killed prog: %s, pid: %d, policy: %s: it ran another "
+		    "program than the one its execve was permitted", exe, (int)p->pid,
+		    p->policy_name);
+		kill(p->pid, SIGKILL);
+		return -1;
+	}
+	p->exec_pinned = 0;
 	memcpy(p->exe, exe, sizeof(p->exe));
 	p->exe_dev = dev;
 	p->exe_ino = ino;
@@ -162,6 +175,7 @@ check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
 		give_policy(s, p, exe);
 	p->inherit_exec = 0;
 	sg_send_process("exec", p);
+	return 0;
 }
 
 static void
@@ -192,9 +206,9 @@ caller_gone(struct sg_supervisor *s, const struct sg_pending *pd)
 }
 
 /*
- * Lets a permitted call happen: the open family here when the decision rests on what was read
- * from the caller's memory (the kernel would read it again, and could find something else),
- * the rest with CONTINUE.
+ * Lets a permitted call happen: the open family (open.c) and the other calls that name a file
+ * (perform.c) here when the decision rests on what was read from the caller's memory (the
+ * kernel would read it again, and could find something else), the rest with CONTINUE.
  */
 static void
 permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int inherit,
@@ -209,6 +223,19 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 		return;
 	}
 	if (c->is_exec) {
+		/* Decided on its name: the file decided on is the one that must run. */
+		p->exec_pinned = 0;
+		if (on_memory && !p->detached &&
+		    (rc = sg_exec_pin(c, p->pidfd, &p->exec_dev, &p->exec_ino)) <= 0) {
+			if (rc < 0) {
+				sg_notif_fail(&s->l, c->id, -rc);
+				finish(pd);
+				return;
+			}
+			rc = 1;
+		} else if (on_memory && !p->detached) {
+			p->exec_pinned = 1;
+		}
 		p->exec_pending = 1;
 		p->exec_tid = c->tid;
 		p->inherit_exec = inherit;
@@ -221,6 +248,12 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 		rc = sg_open_perform(&s->l, c, &p->st);
 		if (rc == -1)
 			s->fatal = 1;
+	} else if (on_memory && !p->detached && sg_perform_handles(c->name)) {
+		rc = sg_perform(&s->l, c, &p->st, p->pidfd);
+		if (rc == -1)
+			s->fatal = 1;
+	} else if (on_memory && !p->detached && sg_socket_handles(c->name)) {
+		rc = sg_socket_perform(&s->l, c, &p->st, p->pidfd);
 	}
 	if (rc == 1)
 		sg_notif_continue(&s->l, c->id);
@@ -304,13 +337,16 @@ ask(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
 /*
  * A filter of the program's own that returns USER_NOTIF would take precedence over ours (the
  * newest filter's listener gets the call) and let the program answer its own calls. No policy
- * may permit that: installing a filter with a listener is always denied.
+ * may permit that: installing a filter with a listener is always denied. (The kernel refuses
+ * a second listener in one filter chain too, with EBUSY; this does not rely on it.) The
+ * kernel reads the operation and the flags as unsigned ints: so does this check, or a program
+ * could set the high bits to get past it.
  */
 static int
 installs_listener(const struct sg_syscall *c)
 {
-	return strcmp(c->name, "seccomp") == 0 && c->args[0] == SECCOMP_SET_MODE_FILTER &&
-	    (c->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
+	return strcmp(c->name, "seccomp") == 0 && (uint32_t)c->args[0] == SECCOMP_SET_MODE_FILTER &&
+	    ((uint32_t)c->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
 }
 
 /* The translations read from the caller's memory (openat2's flags too: see permit). */
@@ -448,8 +484,10 @@ sg_decide_notification(struct sg_supervisor *s)
 	/* Whatever is decided, even for a detached process (which may share its root). */
 	if (changes_root(n->data.nr))
 		sg_roots_changed();
-	if (p->exec_pending)
-		check_exec(s, p, tid);
+	if (p->exec_pending && check_exec(s, p, tid) == -1) {
+		sg_notif_fail(&s->l, n->id, EPERM);
+		return;
+	}
 	if (p->detached) {
 		sg_notif_continue(&s->l, n->id);
 		return;

@@ -58,9 +58,8 @@ is_fstat_form(const struct seccomp_notif *n, int *is_statx)
 	return (int)n->data.args[0] >= 0 && n->data.args[1] != 0 && (flags & AT_EMPTY_PATH);
 }
 
-/* A copy of the calling thread's descriptor fd; -errno. */
-static int
-copy_descriptor(pid_t tid, pid_t tgid, int pidfd, int fd)
+int
+sg_fd_copy(pid_t tid, pid_t tgid, int pidfd, int fd)
 {
 	int	 thread = -1, copy, err;
 
@@ -96,7 +95,7 @@ sg_fstat_perform(struct sg_listener *l, pid_t tgid, int pidfd)
 	/* The path must be "": its first byte, read once, decides; it is never read again. */
 	if (sg_mem_read(tid, n->data.args[1], &first, 1) != 1 || first != '\0')
 		return 0;
-	if ((fd = copy_descriptor(tid, tgid, pidfd, (int)n->data.args[0])) < 0) {
+	if ((fd = sg_fd_copy(tid, tgid, pidfd, (int)n->data.args[0])) < 0) {
 		/* A descriptor the caller does not have: its own call fails the same way. */
 		if (fd == -EBADF) {
 			sg_notif_fail(l, n->id, EBADF);

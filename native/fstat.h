@@ -18,4 +18,11 @@
  */
 int	 sg_fstat_perform(struct sg_listener *l, pid_t tgid, int pidfd);
 
+/*
+ * A copy of thread tid's descriptor fd (pidfd_getfd; pidfd is its process's, a thread's own
+ * is opened when tid is not the main thread, which may have a descriptor table of its own);
+ * -errno.
+ */
+int	 sg_fd_copy(pid_t tid, pid_t tgid, int pidfd, int fd);
+
 #endif /* SYSGATE_FSTAT_H */

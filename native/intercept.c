@@ -433,6 +433,27 @@ respond(struct sg_listener *l, uint64_t id, long long val, int error, unsigned f
 }
 
 int
+sg_notif_answer_apart(const struct sg_listener *l, uint64_t id, long long val, int error)
+{
+	struct seccomp_notif_resp	*resp;
+	int				 rc = 0;
+
+	if ((resp = calloc(1, l->resp_size)) == NULL)
+		return -1;
+	resp->id = id;
+	resp->val = val;
+	resp->error = -error;
+	while (ioctl(l->fd, SECCOMP_IOCTL_NOTIF_SEND, resp) == -1) {
+		if (errno != EINTR) {
+			rc = -1;
+			break;
+		}
+	}
+	free(resp);
+	return rc;
+}
+
+int
 sg_notif_continue(struct sg_listener *l, uint64_t id)
 {
 	return respond(l, id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);

@@ -58,6 +58,12 @@ int	 sg_notif_continue(struct sg_listener *l, uint64_t id);
 int	 sg_notif_fail(struct sg_listener *l, uint64_t id, int error);
 int	 sg_notif_return(struct sg_listener *l, uint64_t id, long long val);
 /*
+ * Answers with val, or with the error when it is not 0, from a thread that does not hold the
+ * supervisor's turn (l->resp is the listener's): a call that ran apart, in a thread of its own.
+ */
+int	 sg_notif_answer_apart(const struct sg_listener *l, uint64_t id, long long val,
+	    int error);
+/*
  * Installs srcfd in the caller (thread tid) and makes it the call's result; -errno on
  * failure.
  */

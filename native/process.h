@@ -24,6 +24,9 @@ struct sg_process {
 	int		 exec_pending;	/* an execve was permitted: look at the exe again */
 	pid_t		 exec_tid;	/* the thread that called it */
 	int		 inherit_exec;	/* that execve was permit[inherit] */
+	int		 exec_pinned;	/* the exe it must run is known: */
+	dev_t		 exec_dev;	/* its device */
+	ino_t		 exec_ino;	/* and inode */
 	int		 waiting_policy;/* need-policy sent; its calls are held */
 	int		 ids_valid;	/* st below is current */
 	struct sg_status st;

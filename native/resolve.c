@@ -272,6 +272,34 @@ walk_all(struct walk *w, int *missing)
 	return rc;
 }
 
+/*
+ * Whether the path can only name a directory: it ends in a slash, "." or ".." (the kernel
+ * then looks the last component up as a directory, and a file there is ENOTDIR).
+ */
+static int
+names_directory(const char *path)
+{
+	size_t		 n = strlen(path);
+	const char	*last;
+
+	if (n > 0 && path[n - 1] == '/')
+		return 1;
+	last = strrchr(path, '/');
+	last = last == NULL ? path : last + 1;
+	return strcmp(last, ".") == 0 || strcmp(last, "..") == 0;
+}
+
+/* 0 when what the walk ended on is a directory, else -ENOTDIR (or the stat's error). */
+static int
+is_directory(const struct walk *w)
+{
+	struct stat	 st;
+
+	if (stat(w->plen == 0 ? "/" : w->prefix, &st) == -1)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
 int
 sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missing)
 {
@@ -296,6 +324,8 @@ sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missi
 		return rc;
 	strcpy(w.rest, in->path);
 	if ((rc = walk_all(&w, missing)) != 0)
+		return rc;
+	if (!*missing && names_directory(in->path) && (rc = is_directory(&w)) != 0)
 		return rc;
 	if (w.plen == 0)
 		rc = snprintf(out, outsize, "/");

@@ -166,11 +166,14 @@ add_sockaddr(struct decoding *d, uint64_t addr, uint64_t len)
 
 	if (addr == 0)
 		return;
+	d->c->addrlen = len;
 	if (len > sizeof(ss))
 		len = sizeof(ss);
 	memset(&ss, 0, sizeof(ss));
 	if (read_or_gone(d, addr, &ss, (size_t)len) == -1)
 		return;
+	d->c->addr = ss;
+	d->c->have_addr = 1;
 	if (sg_fmt_sockaddr(&ss, (size_t)len, text, sizeof(text)) == 0)
 		add(d->c, "sockaddr", text);
 }
@@ -306,6 +309,15 @@ add_path(struct decoding *d, int i)
 		d->c->path = d->c->values[d->c->ntargs - 1];
 		d->c->path_error = -rc;
 	}
+	if (d->c->npaths < 2 && d->c->ntargs > 0 &&
+	    strcmp(d->c->targs[d->c->ntargs - 1].name, "filename") == 0) {
+		d->c->paths[d->c->npaths] = d->c->values[d->c->ntargs - 1];
+		d->c->path_errors[d->c->npaths] = -rc;
+		d->c->path_empty[d->c->npaths] = rc == 0 && raw[0] == '\0' && in.empty_ok;
+		d->c->path_args[d->c->npaths] = i;
+		d->c->path_follows[d->c->npaths] = rc == 0 && in.follow;
+		d->c->npaths++;
+	}
 }
 
 static void
@@ -383,8 +395,12 @@ add_other(struct decoding *d, int i)
 		add_formatted(d->c, "prot", sg_fmt_prot, v);
 		break;
 	case SG_K_STRING:
-		if (v != 0 && string_or_gone(d, v, buf, sizeof(buf)) == 0)
+		if (v != 0 && string_or_gone(d, v, buf, sizeof(buf)) == 0) {
 			add(d->c, "string", buf);
+			if (d->c->string == NULL && d->c->ntargs > 0 &&
+			    strcmp(d->c->targs[d->c->ntargs - 1].name, "string") == 0)
+				d->c->string = d->c->values[d->c->ntargs - 1];
+		}
 		break;
 	}
 }
@@ -521,4 +537,6 @@ sg_syscall_free(struct sg_syscall *c)
 		free(c->values[i]);
 	c->ntargs = 0;
 	c->path = NULL;
+	c->npaths = 0;
+	c->string = NULL;
 }

@@ -7,6 +7,7 @@
 #define SYSGATE_TRANSLATE_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "evaluate.h"
@@ -30,6 +31,18 @@ struct sg_syscall {
 	int		 is_open;
 	const char	*path;		/* the first path's name, or NULL */
 	int		 path_error;	/* why it could not be resolved (an errno), or 0 */
+	/* Every path argument (rename's two), for the calls performed in perform.c. */
+	int		 npaths;
+	const char	*paths[2];
+	int		 path_errors[2];
+	int		 path_empty[2];	/* "" with AT_EMPTY_PATH: the descriptor itself */
+	int		 path_follows[2];	/* a link in the last component is followed */
+	int		 path_args[2];	/* which argument each came from */
+	const char	*string;	/* the `string` translation (symlink's target), or NULL */
+	/* The address decided on (connect, bind, sendto, sendmsg), as read, and its length. */
+	int		 have_addr;
+	struct sockaddr_storage addr;
+	uint64_t	 addrlen;
 	int		 oflags;
 	unsigned	 mode;
 	uint64_t	 resolve;	/* openat2's RESOLVE_* */

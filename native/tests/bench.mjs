@@ -4,8 +4,9 @@
 //   * `every call` — a policy that permits every call without looking at its arguments, and
 //   * `by name` — one that decides every file by its name, so that each open is performed by
 //     the supervisor and injected (as a learned policy does);
-// for N open+close pairs of one file (the open notified, the close in the baseline), N
-// fstat-like newfstatat(fd, "", AT_EMPTY_PATH) calls, and `find /usr/share -type f`.
+// for N open+close pairs of one file (the open notified, the close in the baseline), N stats
+// by name (performed by the supervisor `by name`), N fstat-like newfstatat(fd, "",
+// AT_EMPTY_PATH) calls, and `find /usr/share -type f`.
 // Usage: node native/tests/bench.mjs [--runs R] [--calls N]. bench/run.mjs may import
 // benchSupervisor().
 import { spawn } from 'node:child_process';
@@ -51,6 +52,10 @@ export async function benchSupervisor({ runs = 5, calls = 20000 } = {}) {
   const workloads = {
     'open+close (us)': {
       command: [nativeBuild('openloop'), String(calls)],
+      value: (r) => perCall(r.stdout),
+    },
+    'stat by name (us)': {
+      command: [nativeBuild('statloop'), String(calls), '/etc/hostname', 'name'],
       value: (r) => perCall(r.stdout),
     },
     'fstat by newfstatat (us)': {

@@ -4,8 +4,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { constants } from 'node:os';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { nativeBuild, permitEvery, supervise } from './supervised.mjs';
 
@@ -252,6 +263,60 @@ test(
     assert.deepEqual([refusal.action, refusal.by], ['deny', 'default']);
   },
 );
+
+/**
+ * A scratch directory for tests/programs/pathcalls: writable by anyone, with `locked/private`,
+ * a file only root may read, in a directory only root may write.
+ */
+function pathcallsDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'sysgate-pathcalls-'));
+  mkdirSync(join(dir, 'locked'));
+  writeFileSync(join(dir, 'locked', 'private'), 'secret', { mode: 0o600 });
+  chmodSync(dir, 0o777);
+  return dir;
+}
+
+for (const as of process.getuid() === 0 ? ['root', 'nobody'] : ['the user']) {
+  test(`every call that names a file, performed by the supervisor, does what the kernel's own does (as ${as})`, async () => {
+    const ids = as === 'nobody' ? { uid: 65534, gid: 65534 } : undefined;
+    const [native, supervised] = [pathcallsDir(), pathcallsDir()];
+    try {
+      const kernel = spawnSync(nativeBuild('pathcalls'), [native], { encoding: 'utf8', ...ids });
+      assert.equal(kernel.status, 0, kernel.stderr);
+      const run = await supervise([nativeBuild('pathcalls'), supervised], {
+        rules: byName,
+        ...(ids ? { runAs: ids } : {}),
+      });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, kernel.stdout);
+    } finally {
+      rmSync(native, { recursive: true, force: true });
+      rmSync(supervised, { recursive: true, force: true });
+    }
+  });
+}
+
+// Rules that look at every address, so that the supervisor performs each call that has one.
+const byAddress = `
+	native-connect: sockaddr match "inet-*" then permit
+	native-bind: sockaddr match "inet-*" then permit
+	native-sendto: sockaddr match "inet-*" then permit
+	native-sendmsg: sockaddr match "inet-*" then permit
+${permitEvery()}`;
+
+for (const as of process.getuid() === 0 ? ['root', 'nobody'] : ['the user']) {
+  test(`connect, bind, sendto and sendmsg, performed by the supervisor on the program's socket, do what the kernel's own do (as ${as})`, async () => {
+    const ids = as === 'nobody' ? { uid: 65534, gid: 65534 } : undefined;
+    const kernel = spawnSync(nativeBuild('sockcalls'), [], { encoding: 'utf8', ...ids });
+    assert.equal(kernel.status, 0, kernel.stderr);
+    const run = await supervise([nativeBuild('sockcalls')], {
+      rules: byAddress,
+      ...(ids ? { runAs: ids } : {}),
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, kernel.stdout);
+  });
+}
 
 test('when the host goes away, the whole traced tree is killed', async () => {
   const pids = [];

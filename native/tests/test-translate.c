@@ -129,6 +129,11 @@ paths(void)
 	CHECK(is(resolve("rel/new", 1, SG_AT_FDCWD, &missing), want) && missing);
 	CHECK(resolve("nodir/new", 1, SG_AT_FDCWD, NULL) == -ENOENT);
 	CHECK(resolve("real/file/x", 1, SG_AT_FDCWD, NULL) == -ENOTDIR);
+	/* A trailing slash, "." or ".." names a directory: a file there is ENOTDIR. */
+	CHECK(resolve("real/file/", 0, SG_AT_FDCWD, NULL) == -ENOTDIR);
+	CHECK(resolve("real/file/.", 1, SG_AT_FDCWD, NULL) == -ENOTDIR);
+	snprintf(want, sizeof(want), "%s/real/new", dir);
+	CHECK(is(resolve("real/new/", 0, SG_AT_FDCWD, &missing), want) && missing);
 	CHECK(resolve("loop", 1, SG_AT_FDCWD, NULL) == -ELOOP);
 	snprintf(want, sizeof(want), "%s/nowhere", dir);
 	CHECK(is(resolve("dangling", 1, SG_AT_FDCWD, NULL), want));

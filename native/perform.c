@@ -1,0 +1,624 @@
+/*
+ * The calls that name a file, but for the open family (open.c), performed by the supervisor
+ * for the program when their decision rested on the name: the kernel would read the name
+ * again from the program's memory after a CONTINUE, where a second thread could have
+ * written another (systrace's race), and would look it up again, where a directory could
+ * have been swapped for a symbolic link. Here the name decided on is the name acted on,
+ * and it is looked up without following any link:
+ *
+ *   * a call that makes, removes or renames a name (unlink, rmdir, mkdir, mknod, symlink,
+ *     link, rename) opens the name's parent directory with openat2(O_PATH | O_DIRECTORY,
+ *     RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS) and acts on the last component relative
+ *     to it (unlinkat, mkdirat, renameat2, ...), which none of these follows;
+ *   * a call on an existing file (chmod, chown, truncate, utimes, the stat family, access,
+ *     readlink, statfs) opens the file itself the same way (O_PATH; with O_NOFOLLOW where
+ *     the call does not follow a last link) and acts on that descriptor (AT_EMPTY_PATH, or
+ *     /proc/self/fd/N where the call has no such form), writing what it returns into the
+ *     program's memory (process_vm_writev, after NOTIF_ID_VALID).
+ *
+ * The names were resolved by resolve.c, links and all, so an honest program's call finds no
+ * link on the way; a link swapped in after the decision makes the call fail (ELOOP) rather
+ * than lead elsewhere. "" with AT_EMPTY_PATH names the caller's descriptor: a copy of it
+ * (pidfd_getfd) is acted on. Everything runs under the caller's fsuid, fsgid and groups
+ * (credentials.c), with its umask for mkdir and mknod; access takes its real ids, as the
+ * kernel's access() does, unless AT_EACCESS.
+ */
+
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/vfs.h>
+#include <sys/xattr.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "fstat.h"
+#include "perform.h"
+
+#ifndef AT_EACCESS
+#define AT_EACCESS		0x200
+#endif
+#ifndef AT_STATX_SYNC_TYPE
+#define AT_STATX_SYNC_TYPE	0x6000
+#endif
+#ifndef SYS_faccessat2
+#define SYS_faccessat2		439
+#endif
+#ifndef XATTR_SIZE_MAX
+#define XATTR_SIZE_MAX		65536
+#endif
+#ifndef SYS_renameat2
+#define SYS_renameat2		316
+#endif
+
+enum op {
+	OP_UNLINK, OP_MKDIR, OP_MKNOD, OP_SYMLINK, OP_LINK, OP_RENAME,
+	OP_CHMOD, OP_CHOWN, OP_TRUNCATE, OP_UTIME, OP_UTIMES, OP_UTIMENSAT,
+	OP_SETXATTR, OP_REMOVEXATTR,
+	/* From here on, calls that only look. */
+	OP_STAT, OP_STATX, OP_STATFS, OP_ACCESS, OP_READLINK, OP_GETXATTR, OP_LISTXATTR
+};
+
+/*
+ * Each call: what it does, which argument holds its AT_* (or RENAME_*) flags (-1: none),
+ * the flags its name implies, the flags the kernel accepts there (others: EINVAL), and the
+ * arguments the operation reads (a: mode, uid, length, times, buffer...; b: gid, dev, size).
+ */
+struct performed {
+	const char	*name;
+	enum op		 op;
+	int		 flags_arg;
+	unsigned	 implied, valid;
+	int		 a, b;
+};
+
+#define NOFOLLOW	AT_SYMLINK_NOFOLLOW
+#define EMPTY		AT_EMPTY_PATH
+#define AUTOMOUNT	AT_NO_AUTOMOUNT
+
+/* Sorted by name. */
+static const struct performed performed[] = {
+	{ "access",	OP_ACCESS,	-1, 0, 0, 1, -1 },
+	{ "chmod",	OP_CHMOD,	-1, 0, 0, 1, -1 },
+	{ "chown",	OP_CHOWN,	-1, 0, 0, 1, 2 },
+	{ "faccessat",	OP_ACCESS,	-1, 0, 0, 2, -1 },
+	{ "faccessat2",	OP_ACCESS,	3, 0, AT_EACCESS | NOFOLLOW | EMPTY, 2, -1 },
+	{ "fchmodat",	OP_CHMOD,	-1, 0, 0, 2, -1 },
+	{ "fchmodat2",	OP_CHMOD,	3, 0, NOFOLLOW | EMPTY, 2, -1 },
+	{ "fchownat",	OP_CHOWN,	4, 0, NOFOLLOW | EMPTY, 2, 3 },
+	{ "futimesat",	OP_UTIMES,	-1, 0, 0, 2, -1 },
+	{ "getxattr",	OP_GETXATTR,	-1, 0, 0, 2, 3 },
+	{ "lchown",	OP_CHOWN,	-1, NOFOLLOW, 0, 1, 2 },
+	{ "lgetxattr",	OP_GETXATTR,	-1, 0, 0, 2, 3 },
+	{ "link",	OP_LINK,	-1, 0, 0, -1, -1 },
+	{ "linkat",	OP_LINK,	4, 0, AT_SYMLINK_FOLLOW | EMPTY, -1, -1 },
+	{ "listxattr",	OP_LISTXATTR,	-1, 0, 0, 1, 2 },
+	{ "llistxattr",	OP_LISTXATTR,	-1, 0, 0, 1, 2 },
+	{ "lremovexattr", OP_REMOVEXATTR, -1, 0, 0, -1, -1 },
+	{ "lsetxattr",	OP_SETXATTR,	4, 0, ~0U, 2, 3 },
+	{ "lstat",	OP_STAT,	-1, NOFOLLOW, 0, 1, -1 },
+	{ "mkdir",	OP_MKDIR,	-1, 0, 0, 1, -1 },
+	{ "mkdirat",	OP_MKDIR,	-1, 0, 0, 2, -1 },
+	{ "mknod",	OP_MKNOD,	-1, 0, 0, 1, 2 },
+	{ "mknodat",	OP_MKNOD,	-1, 0, 0, 2, 3 },
+	{ "newfstatat",	OP_STAT,	3, 0, NOFOLLOW | EMPTY | AUTOMOUNT, 2, -1 },
+	{ "readlink",	OP_READLINK,	-1, 0, 0, 1, 2 },
+	{ "readlinkat",	OP_READLINK,	-1, 0, 0, 2, 3 },
+	{ "removexattr", OP_REMOVEXATTR, -1, 0, 0, -1, -1 },
+	{ "rename",	OP_RENAME,	-1, 0, 0, -1, -1 },
+	{ "renameat",	OP_RENAME,	-1, 0, 0, -1, -1 },
+	/* renameat2's own flags (RENAME_*), checked by the kernel. */
+	{ "renameat2",	OP_RENAME,	4, 0, ~0U, -1, -1 },
+	{ "rmdir",	OP_UNLINK,	-1, AT_REMOVEDIR, 0, -1, -1 },
+	/* setxattr's own flags (XATTR_CREATE, XATTR_REPLACE), checked by the kernel. */
+	{ "setxattr",	OP_SETXATTR,	4, 0, ~0U, 2, 3 },
+	{ "stat",	OP_STAT,	-1, 0, 0, 1, -1 },
+	{ "statfs",	OP_STATFS,	-1, 0, 0, 1, -1 },
+	{ "statx",	OP_STATX,	2, 0, NOFOLLOW | EMPTY | AUTOMOUNT | AT_STATX_SYNC_TYPE, 3, 4 },
+	{ "symlink",	OP_SYMLINK,	-1, 0, 0, -1, -1 },
+	{ "symlinkat",	OP_SYMLINK,	-1, 0, 0, -1, -1 },
+	{ "truncate",	OP_TRUNCATE,	-1, 0, 0, 1, -1 },
+	{ "unlink",	OP_UNLINK,	-1, 0, 0, -1, -1 },
+	/* unlinkat's flags (AT_REMOVEDIR), checked by the kernel. */
+	{ "unlinkat",	OP_UNLINK,	2, 0, ~0U, -1, -1 },
+	{ "utime",	OP_UTIME,	-1, 0, 0, 1, -1 },
+	{ "utimensat",	OP_UTIMENSAT,	3, 0, NOFOLLOW | EMPTY, 2, -1 },
+	{ "utimes",	OP_UTIMES,	-1, 0, 0, 1, -1 },
+};
+
+#define NPERFORMED	(sizeof(performed) / sizeof(performed[0]))
+
+static int
+performed_compare(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct performed *)elem)->name);
+}
+
+static const struct performed *
+find(const char *name)
+{
+	return bsearch(name, performed, NPERFORMED, sizeof(performed[0]), performed_compare);
+}
+
+int
+sg_perform_handles(const char *name)
+{
+	return find(name) != NULL;
+}
+
+/* What a call gives back into the caller's memory, besides its return value. */
+struct result {
+	long long	 value;		/* the call's return value, or -errno */
+	uint64_t	 addr;		/* where out goes; 0 for nothing */
+	size_t		 len;
+	union {
+		struct stat	 st;
+		struct statx	 stx;
+		struct statfs	 sfs;
+		char		 link[PATH_MAX];
+		char		 data[XATTR_SIZE_MAX];	/* an xattr's value, or their list */
+	} out;
+};
+
+/* Opens a resolved name without following any link on the way; -errno. */
+static int
+open_pinned(const char *name, uint64_t flags)
+{
+	struct open_how	 how;
+	int		 fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = flags | O_CLOEXEC;
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, name, &how, sizeof(how));
+	return fd == -1 ? -errno : fd;
+}
+
+/*
+ * The parent directory of path i, opened, and its last component in *base ("/" is its own
+ * parent, with "." as the name: the kernel then refuses what it would refuse for "/").
+ */
+static int
+open_parent(const struct sg_syscall *c, int i, char *base, size_t size)
+{
+	char		 parent[PATH_MAX];
+	const char	*slash;
+
+	snprintf(parent, sizeof(parent), "%s", c->paths[i]);
+	slash = strrchr(parent, '/');
+	if (slash == NULL || parent[0] != '/')
+		return -ENOENT;
+	if (slash[1] == '\0') {
+		snprintf(base, size, ".");
+	} else {
+		snprintf(base, size, "%s", slash + 1);
+		parent[slash == parent ? 1 : slash - parent] = '\0';
+	}
+	return open_pinned(parent, O_PATH | O_DIRECTORY);
+}
+
+/* The file path i names: a copy of the caller's descriptor for "", else the name, pinned. */
+static int
+open_object(const struct sg_syscall *c, int i, int pidfd)
+{
+	int	 dirfd_arg = c->path_args[i] - 1;
+
+	if (c->path_empty[i] && dirfd_arg >= 0)
+		return sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[dirfd_arg]);
+	return open_pinned(c->paths[i], O_PATH | (c->path_follows[i] ? 0 : O_NOFOLLOW));
+}
+
+static void
+proc_fd(int fd, char *out, size_t size)
+{
+	snprintf(out, size, "/proc/self/fd/%d", fd);
+}
+
+/* -errno of the last call when rc is -1, else rc. */
+static long long
+check(long long rc)
+{
+	return rc == -1 ? -errno : rc;
+}
+
+/* The times of utime, utimes and futimesat, read from the caller, as utimensat takes them. */
+static int
+read_times(const struct sg_syscall *c, enum op op, uint64_t addr, struct timespec ts[2])
+{
+	struct utimbuf	 ub;
+	struct timeval	 tv[2];
+	int		 i;
+
+	if (op == OP_UTIME) {
+		if (sg_mem_read(c->tid, addr, &ub, sizeof(ub)) != (ssize_t)sizeof(ub))
+			return -EFAULT;
+		ts[0].tv_sec = ub.actime;
+		ts[1].tv_sec = ub.modtime;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		return 0;
+	}
+	if (op == OP_UTIMENSAT)
+		return sg_mem_read(c->tid, addr, ts, 2 * sizeof(ts[0])) ==
+		    (ssize_t)(2 * sizeof(ts[0])) ? 0 : -EFAULT;
+	if (sg_mem_read(c->tid, addr, tv, sizeof(tv)) != (ssize_t)sizeof(tv))
+		return -EFAULT;
+	for (i = 0; i < 2; i++) {
+		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+			return -EINVAL;
+		ts[i].tv_sec = tv[i].tv_sec;
+		ts[i].tv_nsec = tv[i].tv_usec * 1000;
+	}
+	return 0;
+}
+
+/* A call that makes, removes or renames a name. */
+static long long
+on_names(const struct sg_syscall *c, const struct performed *p, unsigned flags, int pidfd)
+{
+	char		 base[PATH_MAX], base2[PATH_MAX], from[64];
+	int		 dir, dir2 = -1, src;
+	long long	 rc;
+
+	if ((dir = open_parent(c, c->npaths - 1, base, sizeof(base))) < 0)
+		return dir;
+	switch (p->op) {
+	case OP_UNLINK:
+		rc = check(unlinkat(dir, base, (int)(flags | p->implied)));
+		break;
+	case OP_MKDIR:
+		rc = check(mkdirat(dir, base, (mode_t)c->args[p->a]));
+		break;
+	case OP_MKNOD:
+		/* The kernel's own encoding of dev, passed as it came. */
+		rc = check(syscall(SYS_mknodat, dir, base, (mode_t)c->args[p->a],
+		    (unsigned)c->args[p->b]));
+		break;
+	case OP_SYMLINK:
+		rc = c->string == NULL ? -EFAULT : check(symlinkat(c->string, dir, base));
+		break;
+	case OP_LINK:
+		if (c->path_empty[0]) {
+			/* An O_TMPFILE given a name: as open(2) says, through /proc. */
+			if ((src = open_object(c, 0, pidfd)) < 0) {
+				rc = src;
+				break;
+			}
+			proc_fd(src, from, sizeof(from));
+			rc = check(linkat(AT_FDCWD, from, dir, base, AT_SYMLINK_FOLLOW));
+			close(src);
+			break;
+		}
+		/* The source was resolved (and followed, with AT_SYMLINK_FOLLOW) already. */
+		if ((dir2 = open_parent(c, 0, base2, sizeof(base2))) < 0) {
+			rc = dir2;
+			break;
+		}
+		rc = check(linkat(dir2, base2, dir, base, 0));
+		break;
+	case OP_RENAME:
+		if ((dir2 = open_parent(c, 0, base2, sizeof(base2))) < 0) {
+			rc = dir2;
+			break;
+		}
+		rc = check(syscall(SYS_renameat2, dir2, base2, dir, base, flags));
+		break;
+	default:
+		rc = -ENOSYS;
+	}
+	close(dir);
+	if (dir2 != -1)
+		close(dir2);
+	return rc;
+}
+
+/* A call on an existing file. */
+static long long
+on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, int pidfd,
+    struct result *r)
+{
+	struct timespec	 ts[2], *times = NULL;
+	struct stat	 st;
+	char		 via[64];
+	int		 fd;
+	long long	 rc;
+	ssize_t		 n;
+
+	if ((fd = open_object(c, 0, pidfd)) < 0)
+		return fd;
+	proc_fd(fd, via, sizeof(via));
+	switch (p->op) {
+	case OP_CHMOD:
+		/* The kernel does not change a link's mode (fchmodat2 AT_SYMLINK_NOFOLLOW). */
+		if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode))
+			rc = -EOPNOTSUPP;
+		else
+			rc = check(chmod(via, (mode_t)c->args[p->a]));
+		break;
+	case OP_CHOWN:
+		rc = check(fchownat(fd, "", (uid_t)c->args[p->a], (gid_t)c->args[p->b],
+		    AT_EMPTY_PATH));
+		break;
+	case OP_TRUNCATE:
+		rc = check(truncate(via, (off_t)c->args[p->a]));
+		break;
+	case OP_UTIME:
+	case OP_UTIMES:
+	case OP_UTIMENSAT:
+		rc = 0;
+		if (c->args[p->a] != 0) {
+			rc = read_times(c, p->op, c->args[p->a], ts);
+			times = ts;
+		}
+		if (rc == 0)
+			rc = check(utimensat(fd, "", times, AT_EMPTY_PATH));
+		break;
+	case OP_STAT:
+		rc = check(fstatat(fd, "", &r->out.st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
+		r->addr = c->args[p->a];
+		r->len = sizeof(r->out.st);
+		break;
+	case OP_STATX:
+		rc = check(statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW |
+		    (int)(flags & AT_STATX_SYNC_TYPE), (unsigned)c->args[p->a], &r->out.stx));
+		r->addr = c->args[p->b];
+		r->len = sizeof(r->out.stx);
+		break;
+	case OP_STATFS:
+		rc = check(fstatfs(fd, &r->out.sfs));
+		r->addr = c->args[p->a];
+		r->len = sizeof(r->out.sfs);
+		break;
+	case OP_ACCESS:
+		rc = check(syscall(SYS_faccessat2, fd, "", (int)c->args[p->a],
+		    AT_EACCESS | AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
+		break;
+	case OP_READLINK:
+		if ((int)c->args[p->b] <= 0) {
+			rc = -EINVAL;
+		} else if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !S_ISLNK(st.st_mode)) {
+			rc = -EINVAL;
+		} else {
+			n = readlinkat(fd, "", r->out.link, sizeof(r->out.link));
+			rc = check(n);
+			if (n >= 0) {
+				if ((size_t)n > (size_t)(int)c->args[p->b])
+					n = (int)c->args[p->b];
+				rc = n;
+				r->addr = c->args[p->a];
+				r->len = (size_t)n;
+			}
+		}
+		break;
+	default:
+		rc = -ENOSYS;
+	}
+	close(fd);
+	return rc;
+}
+
+/*
+ * The xattr calls, on a name of /proc/self/fd: the file's own descriptor for the calls that
+ * follow a last link, its parent's descriptor and last component for the l* calls (which act
+ * on a link itself); only that last component is looked up, and not followed.
+ */
+static long long
+on_xattr(const struct sg_syscall *c, const struct performed *p, unsigned flags,
+    struct result *r)
+{
+	static char	 value[XATTR_SIZE_MAX];
+	char		 base[PATH_MAX], via[PATH_MAX + 64];
+	const char	*name = c->string;
+	size_t		 size;
+	int		 fd, follow = c->path_follows[0];
+	long long	 rc;
+
+	if (p->op != OP_LISTXATTR && name == NULL)
+		return -ERANGE;
+	if (follow) {
+		if ((fd = open_pinned(c->paths[0], O_PATH)) < 0)
+			return fd;
+		proc_fd(fd, via, sizeof(via));
+	} else {
+		if ((fd = open_parent(c, 0, base, sizeof(base))) < 0)
+			return fd;
+		snprintf(via, sizeof(via), "/proc/self/fd/%d/%s", fd, base);
+	}
+	/* As the kernel does: a larger size is cut to the largest value there can be. */
+	size = (size_t)c->args[p->b];
+	switch (p->op) {
+	case OP_GETXATTR:
+		if (size > sizeof(r->out.data))
+			size = sizeof(r->out.data);
+		rc = check(follow ? getxattr(via, name, size ? r->out.data : NULL, size) :
+		    lgetxattr(via, name, size ? r->out.data : NULL, size));
+		if (rc > 0 && size > 0) {
+			r->addr = c->args[p->a];
+			r->len = (size_t)rc;
+		}
+		break;
+	case OP_LISTXATTR:
+		if (size > sizeof(r->out.data))
+			size = sizeof(r->out.data);
+		rc = check(follow ? listxattr(via, size ? r->out.data : NULL, size) :
+		    llistxattr(via, size ? r->out.data : NULL, size));
+		if (rc > 0 && size > 0) {
+			r->addr = c->args[p->a];
+			r->len = (size_t)rc;
+		}
+		break;
+	case OP_SETXATTR:
+		if (size > sizeof(value)) {
+			rc = -E2BIG;
+			break;
+		}
+		if (size > 0 && sg_mem_read(c->tid, c->args[p->a], value, size) != (ssize_t)size) {
+			rc = -EFAULT;
+			break;
+		}
+		rc = check(follow ? setxattr(via, name, value, size, (int)flags) :
+		    lsetxattr(via, name, value, size, (int)flags));
+		break;
+	case OP_REMOVEXATTR:
+		rc = check(follow ? removexattr(via, name) : lremovexattr(via, name));
+		break;
+	default:
+		rc = -ENOSYS;
+	}
+	close(fd);
+	return rc;
+}
+
+int
+sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_status *st,
+    int pidfd)
+{
+	const struct performed	*p;
+	static struct result	 r;	/* 64 KiB: the supervisor's threads take turns */
+	struct sg_saved_creds	 saved;
+	struct sg_status	 as;
+	unsigned		 flags = 0;
+	int			 i, creating;
+
+	if ((p = find(c->name)) == NULL || c->npaths == 0)
+		return 1;
+	/* A name that could not be resolved: the caller's own call would have failed alike. */
+	for (i = 0; i < c->npaths; i++) {
+		if (c->path_errors[i] != 0) {
+			sg_notif_fail(l, c->id, c->path_errors[i]);
+			return 0;
+		}
+	}
+	if (p->flags_arg >= 0) {
+		flags = (unsigned)c->args[p->flags_arg];
+		if (flags & ~p->valid) {
+			sg_notif_fail(l, c->id, EINVAL);
+			return 0;
+		}
+	}
+	creating = p->op == OP_MKDIR || p->op == OP_MKNOD;
+	/* A create needs the umask as it is now: the calling thread's own status says. */
+	if (!creating || sg_status_read(c->tid, &as) == -1)
+		as = *st;
+	if (p->op == OP_ACCESS && !(flags & AT_EACCESS)) {
+		/* access() checks the real ids, as the kernel's access_override_creds does. */
+		as.fsuid = st->ruid;
+		as.fsgid = st->rgid;
+	}
+	r.value = 0;
+	r.addr = 0;
+	r.len = 0;
+	/*
+	 * A call that changes something must not run for a process that took over a reused pid.
+	 * One that only looks writes its answer through sg_mem_write, which checks for itself.
+	 */
+	if (p->op < OP_STAT && !sg_notif_valid(l, c->id))
+		return 0;
+	if (sg_creds_assume(&as, creating, &saved) == -1)
+		r.value = -EPERM;
+	else if (p->op <= OP_RENAME)
+		r.value = on_names(c, p, flags, pidfd);
+	else if (p->op == OP_SETXATTR || p->op == OP_REMOVEXATTR || p->op >= OP_GETXATTR)
+		r.value = on_xattr(c, p, flags, &r);
+	else
+		r.value = on_file(c, p, flags, pidfd, &r);
+	if (sg_creds_restore(&saved) == -1) {
+		syslog(LOG_ERR, "cannot restore the supervisor's credentials");
+		return -1;
+	}
+	if (r.value < 0) {
+		sg_notif_fail(l, c->id, (int)-r.value);
+		return 0;
+	}
+	/* A result with nowhere to go: the kernel's own call would have met EFAULT. */
+	if (r.len > 0 && r.addr == 0) {
+		sg_notif_fail(l, c->id, EFAULT);
+		return 0;
+	}
+	if (r.len > 0 && sg_mem_write(l, c->id, c->tid, r.addr, &r.out, r.len) == -1) {
+		if (errno != ESRCH)
+			sg_notif_fail(l, c->id, EFAULT);
+		return 0;
+	}
+	sg_notif_return(l, c->id, r.value);
+	return 0;
+}
+
+/* The first line of a script names its interpreter ("#!/bin/sh -e" is /bin/sh); -1 if not one. */
+static int
+interpreter_of(const char *head, size_t n, char *out, size_t size)
+{
+	size_t	 i = 2, start;
+
+	if (n < 2 || head[0] != '#' || head[1] != '!')
+		return -1;
+	while (i < n && (head[i] == ' ' || head[i] == '\t'))
+		i++;
+	for (start = i; i < n && head[i] != ' ' && head[i] != '\t' && head[i] != '\n'; i++)
+		;
+	if (i == start || i == n || i - start >= size)
+		return -1;
+	memcpy(out, head + start, i - start);
+	out[i - start] = '\0';
+	return 0;
+}
+
+static int
+is_elf(const char *head, size_t n)
+{
+	return n >= 4 && memcmp(head, "\177ELF", 4) == 0;
+}
+
+int
+sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino)
+{
+	char		 head[256], interp[PATH_MAX];
+	struct stat	 st;
+	ssize_t		 n;
+	int		 fd;
+
+	if (c->npaths == 0)
+		return 0;
+	if (c->path_errors[0] != 0)
+		return -c->path_errors[0];
+	if ((fd = open_object(c, 0, pidfd)) < 0)
+		return fd;
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return -errno;
+	}
+	close(fd);
+	/* What it starts with says what /proc/PID/exe will be after the exec. */
+	if (c->path_empty[0] || (fd = open_pinned(c->paths[0], O_RDONLY)) < 0)
+		return 0;
+	n = pread(fd, head, sizeof(head), 0);
+	close(fd);
+	if (n > 0 && is_elf(head, (size_t)n)) {
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+		return 1;
+	}
+	/* A script: the process's executable will be its interpreter, if that is a program. */
+	if (n <= 0 || interpreter_of(head, (size_t)n, interp, sizeof(interp)) == -1 ||
+	    (fd = open(interp, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = pread(fd, head, sizeof(head), 0);
+	if (n <= 0 || !is_elf(head, (size_t)n) || fstat(fd, &st) == -1) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 1;
+}

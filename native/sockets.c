@@ -1,0 +1,337 @@
+/*
+ * connect, bind, sendto and sendmsg with an address, performed by the supervisor on the
+ * program's own socket when the decision rested on the address: the kernel would read the
+ * address again after a CONTINUE, where a second thread could have written another. The
+ * supervisor takes a copy of the caller's descriptor (pidfd_getfd: the same open socket) and
+ * makes the call on it with the address it decided on, copied when it was read; the data of
+ * sendto and sendmsg is read from the caller then (what it says does not decide anything).
+ *
+ * Only sockets of AF_INET and AF_INET6. A connect or a send the kernel makes for a process
+ * carries that process's identity to the other end for AF_UNIX (SO_PEERCRED, SCM_CREDENTIALS:
+ * its pid and ids) and for AF_NETLINK (the sender's credentials), so there the supervisor
+ * would speak as itself, often as root: those stay with CONTINUE (README: Known gaps). An
+ * IP socket carries its owner, its network namespace and its cgroup from its creation, which
+ * was the program's.
+ *
+ * A call that would block (connect on a blocking socket; a send that finds the buffer full)
+ * runs apart, in a thread of its own that answers the kernel when it is done, so that the
+ * supervisor goes on deciding other calls meanwhile. bind to a port below
+ * ip_unprivileged_port_start needs the caller's CAP_NET_BIND_SERVICE, not the supervisor's.
+ */
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fstat.h"
+#include "sockets.h"
+
+#define APART_MAX		64		/* calls running apart at once */
+#define DATA_MAX		(1 << 20)	/* bytes of one send */
+#define CONTROL_MAX		65536
+#define CAP_NET_BIND_SERVICE_BIT 10
+
+enum op { OP_CONNECT, OP_BIND, OP_SENDTO, OP_SENDMSG };
+
+/* A call made on the caller's socket, here or apart. */
+struct job {
+	const struct sg_listener *l;
+	uint64_t	 id;
+	enum op		 op;
+	int		 fd;		/* the copy of the caller's socket */
+	struct sockaddr_storage addr;
+	socklen_t	 addrlen;
+	char		*data;
+	size_t		 len;
+	char		*control;
+	size_t		 controllen;
+	int		 flags;
+};
+
+static atomic_int apart;
+
+static enum op
+op_of(const char *name, int *known)
+{
+	*known = 1;
+	if (strcmp(name, "connect") == 0)
+		return OP_CONNECT;
+	if (strcmp(name, "bind") == 0)
+		return OP_BIND;
+	if (strcmp(name, "sendto") == 0)
+		return OP_SENDTO;
+	if (strcmp(name, "sendmsg") == 0)
+		return OP_SENDMSG;
+	*known = 0;
+	return OP_CONNECT;
+}
+
+int
+sg_socket_handles(const char *name)
+{
+	int	 known;
+
+	op_of(name, &known);
+	return known;
+}
+
+static void
+job_free(struct job *j)
+{
+	if (j->fd != -1)
+		close(j->fd);
+	free(j->data);
+	free(j->control);
+	free(j);
+}
+
+/* The call itself: its result, or -errno. */
+static long long
+run(const struct job *j, int flags)
+{
+	struct iovec	 iov = { j->data, j->len };
+	struct msghdr	 m;
+	long long	 rc;
+
+	switch (j->op) {
+	case OP_CONNECT:
+		rc = connect(j->fd, (const struct sockaddr *)&j->addr, j->addrlen);
+		break;
+	case OP_BIND:
+		rc = bind(j->fd, (const struct sockaddr *)&j->addr, j->addrlen);
+		break;
+	case OP_SENDTO:
+		rc = sendto(j->fd, j->data, j->len, flags, (const struct sockaddr *)&j->addr,
+		    j->addrlen);
+		break;
+	default:
+		memset(&m, 0, sizeof(m));
+		m.msg_name = j->addrlen > 0 ? (void *)&j->addr : NULL;
+		m.msg_namelen = j->addrlen;
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = j->control;
+		m.msg_controllen = j->controllen;
+		rc = sendmsg(j->fd, &m, flags);
+	}
+	return rc == -1 ? -errno : rc;
+}
+
+static void *
+run_apart(void *arg)
+{
+	struct job	*j = arg;
+	long long	 rc = run(j, j->flags);
+
+	sg_notif_answer_apart(j->l, j->id, rc < 0 ? 0 : rc, rc < 0 ? (int)-rc : 0);
+	job_free(j);
+	atomic_fetch_sub(&apart, 1);
+	return NULL;
+}
+
+/* Hands j to a thread of its own; 0, or -errno (and j is still the caller's). */
+static int
+start_apart(struct job *j)
+{
+	pthread_attr_t	 attr;
+	pthread_t	 t;
+	int		 err;
+
+	if (atomic_fetch_add(&apart, 1) >= APART_MAX) {
+		atomic_fetch_sub(&apart, 1);
+		return -EAGAIN;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	err = pthread_create(&t, &attr, run_apart, j);
+	pthread_attr_destroy(&attr);
+	if (err != 0) {
+		atomic_fetch_sub(&apart, 1);
+		return -err;
+	}
+	return 0;
+}
+
+/* The first port that needs no privilege, in the supervisor's network namespace. */
+static int
+unprivileged_port_start(void)
+{
+	FILE	*f;
+	int	 port = 1024;
+
+	if ((f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re")) != NULL) {
+		if (fscanf(f, "%d", &port) != 1)
+			port = 1024;
+		fclose(f);
+	}
+	return port;
+}
+
+static int
+port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return -1;
+}
+
+/* Reads what sendto or sendmsg sends (the data, sendmsg's control messages); -errno. */
+static int
+read_payload(const struct sg_syscall *c, struct job *j)
+{
+	struct msghdr	 m;
+	struct iovec	 iov[IOV_MAX];
+	size_t		 i, total = 0;
+
+	if (j->op == OP_SENDTO) {
+		j->len = (size_t)c->args[2];
+		if (j->len > DATA_MAX)
+			return -EMSGSIZE;
+		if ((j->data = malloc(j->len ? j->len : 1)) == NULL)
+			return -ENOMEM;
+		if (j->len > 0 && sg_mem_read(c->tid, c->args[1], j->data, j->len) !=
+		    (ssize_t)j->len)
+			return -EFAULT;
+		j->flags = (int)c->args[3];
+		return 0;
+	}
+	if (sg_mem_read(c->tid, c->args[1], &m, sizeof(m)) != (ssize_t)sizeof(m))
+		return -EFAULT;
+	if (m.msg_iovlen > IOV_MAX)
+		return -EMSGSIZE;
+	if (m.msg_iovlen > 0 && sg_mem_read(c->tid, (uint64_t)(uintptr_t)m.msg_iov, iov,
+	    m.msg_iovlen * sizeof(iov[0])) != (ssize_t)(m.msg_iovlen * sizeof(iov[0])))
+		return -EFAULT;
+	for (i = 0; i < m.msg_iovlen; i++) {
+		if (iov[i].iov_len > DATA_MAX - total)
+			return -EMSGSIZE;
+		total += iov[i].iov_len;
+	}
+	if ((j->data = malloc(total ? total : 1)) == NULL)
+		return -ENOMEM;
+	for (i = 0, j->len = 0; i < m.msg_iovlen; i++) {
+		if (iov[i].iov_len > 0 && sg_mem_read(c->tid, (uint64_t)(uintptr_t)iov[i].iov_base,
+		    j->data + j->len, iov[i].iov_len) != (ssize_t)iov[i].iov_len)
+			return -EFAULT;
+		j->len += iov[i].iov_len;
+	}
+	if (m.msg_controllen > CONTROL_MAX)
+		return -ENOBUFS;
+	if (m.msg_controllen > 0) {
+		j->controllen = m.msg_controllen;
+		if ((j->control = malloc(j->controllen)) == NULL)
+			return -ENOMEM;
+		if (sg_mem_read(c->tid, (uint64_t)(uintptr_t)m.msg_control, j->control,
+		    j->controllen) != (ssize_t)j->controllen)
+			return -EFAULT;
+	}
+	j->flags = (int)c->args[2];
+	return 0;
+}
+
+/* Makes the call on j, here or apart; its result, or -errno; *answered when apart. */
+static long long
+perform(struct job *j, const struct sg_status *st, int *answered)
+{
+	int		 blocking;
+	long long	 rc;
+
+	*answered = 0;
+	if (j->op == OP_BIND && port_of(&j->addr) > 0 &&
+	    port_of(&j->addr) < unprivileged_port_start() &&
+	    !(st->cap_eff & (1ULL << CAP_NET_BIND_SERVICE_BIT)))
+		return -EACCES;
+	blocking = !(fcntl(j->fd, F_GETFL) & O_NONBLOCK);
+	if (j->op == OP_BIND || !blocking)
+		return run(j, j->flags);
+	if (j->op != OP_CONNECT && !(j->flags & MSG_DONTWAIT)) {
+		/* Most sends find room: try without waiting first. */
+		rc = run(j, j->flags | MSG_DONTWAIT);
+		if (rc != -EAGAIN && rc != -EWOULDBLOCK)
+			return rc;
+	}
+	if ((rc = start_apart(j)) == 0)
+		*answered = 1;
+	return rc;
+}
+
+/* Whether the caller's socket is one the supervisor may speak for (see above); -errno. */
+static int
+speaks_for(int fd)
+{
+	int		 domain;
+	socklen_t	 len = sizeof(domain);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == -1)
+		return -errno;
+	return domain == AF_INET || domain == AF_INET6;
+}
+
+int
+sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_status *st,
+    int pidfd)
+{
+	struct job	*j;
+	long long	 rc;
+	int		 known, answered = 0;
+
+	/*
+	 * Without an address: connect and bind have nothing to act on, sendto's was NULL in a
+	 * register; sendmsg's msghdr is in memory, where a name could be written after the
+	 * decision, so it is performed (with no name) all the same.
+	 */
+	if (!sg_socket_handles(c->name) || (!c->have_addr && strcmp(c->name, "sendmsg") != 0))
+		return 1;
+	if (c->have_addr && c->addrlen > sizeof(c->addr)) {
+		sg_notif_fail(l, c->id, EINVAL);
+		return 0;
+	}
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		sg_notif_fail(l, c->id, ENOMEM);
+		return 0;
+	}
+	j->l = l;
+	j->id = c->id;
+	j->op = op_of(c->name, &known);
+	j->addr = c->addr;
+	j->addrlen = c->have_addr ? (socklen_t)c->addrlen : 0;
+	if ((j->fd = sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[0])) < 0) {
+		rc = j->fd;
+		j->fd = -1;
+	} else if ((rc = speaks_for(j->fd)) == 0) {
+		/* Not an IP socket: left to the kernel. */
+		job_free(j);
+		return 1;
+	} else if (rc < 0) {
+		/* rc says why (ENOTSOCK) */
+	} else if ((j->op == OP_SENDTO || j->op == OP_SENDMSG) &&
+	    (rc = read_payload(c, j)) != 0) {
+		/* rc says why */
+	} else if (!sg_notif_valid(l, c->id)) {
+		job_free(j);
+		return 0;
+	} else {
+		rc = perform(j, st, &answered);
+	}
+	if (answered)
+		return 0;
+	job_free(j);
+	if (rc < 0)
+		sg_notif_fail(l, c->id, (int)-rc);
+	else
+		sg_notif_return(l, c->id, rc);
+	return 0;
+}

@@ -1,0 +1,258 @@
+// The hostile suite: small C programs (this directory, built by `make -C native`) that attack
+// the supervisor, each run under the real command line, `sysgate -a -f POLICY`, with a policy
+// that forbids a target file, directory or address. Each program makes many attempts, bounded
+// in count and in time, and prints `attempts N escapes M`; a single escape fails the test, and
+// the count of attempts is in the test's name in the report. The forbidden directory is also
+// compared before and after: whatever a program could not see for itself is caught there.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
+const program = (name) => fileURLToPath(new URL(`../../build/hostile-${name}`, import.meta.url));
+
+// Each attack's bound: this many attempts, or this many seconds, whichever comes first.
+const ATTEMPTS = 20000;
+const SECONDS = 1;
+
+let root;
+let runs = 0;
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'sysgate-hostile-'));
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** Runs `program args` under `sysgate -a` with `rules` as its policy; its output and status. */
+function underSysgate(path, args, rules) {
+  const policy = join(root, `policy-${++runs}`);
+  const log = join(root, `decisions-${runs}.log`);
+  writeFileSync(policy, `Policy: ${path}, Emulation: native\n${rules.map((r) => `\t${r}\n`).join('')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SYSGATE, '-a', '-E', log, '-f', policy, path, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * The attack's own count; no line, or no attempt, is a failure of the test itself, and so is
+ * a race attack none of whose calls succeeded on the permitted side (it raced nothing).
+ */
+function counted(t, run) {
+  const m = run.stdout.match(/^attempts (\d+)(?: permitted (\d+))? escapes (\d+)$/m);
+  assert.ok(m, `no count from the attacker (status ${run.status}): ${run.stdout}${run.stderr}`);
+  const [attempts, permitted, escapes] = [Number(m[1]), m[2], Number(m[3])];
+  t.diagnostic(
+    `${attempts} attempts, ${permitted === undefined ? '' : `${permitted} permitted, `}${escapes} escapes`,
+  );
+  assert.ok(attempts > 0, 'the attacker made no attempt');
+  assert.equal(escapes, 0, `${escapes} of ${attempts} attempts got through`);
+  if (permitted !== undefined) assert.ok(Number(permitted) > 0, 'no call succeeded where permitted');
+  assert.equal(run.status, 0, run.stderr);
+  return attempts;
+}
+
+/** Everything about a directory tree an attack could change: names, kinds, modes, contents. */
+function snapshot(dir) {
+  return readdirSync(dir, { recursive: true })
+    .sort()
+    .map((name) => {
+      const st = lstatSync(join(dir, name));
+      const content = st.isFile() ? readFileSync(join(dir, name), 'utf8') : '';
+      return `${name} ${st.ino} ${st.mode.toString(8)} ${st.size} ${content}`;
+    });
+}
+
+/**
+ * A fresh DIR with permit/ and forbid/, each holding a file `secret` and an empty directory
+ * `empty` (same-length names, so a flipped path differs only in those bytes).
+ */
+function arena() {
+  const dir = mkdtempSync(join(root, 'arena-'));
+  for (const side of ['permit', 'forbid']) {
+    mkdirSync(join(dir, side, 'empty'), { recursive: true });
+    writeFileSync(join(dir, side, 'secret'), side === 'permit' ? 'x' : 'the secret', { mode: 0o644 });
+  }
+  return dir;
+}
+
+/** What every attacker needs to run at all, and the forbidden side denied for every file call. */
+const baseRules = (dir, { exec = ['native-execve: permit'] } = {}) => [
+  `native-fsread: filename match "${dir}/forbid" then deny[eacces]`,
+  `native-fswrite: filename match "${dir}/forbid" then deny[eacces]`,
+  `native-fswrite: filename[1] match "${dir}/forbid" then deny[eacces]`,
+  'native-fsread: true then permit',
+  `native-fswrite: filename match "${dir}/permit" then permit`,
+  ...exec,
+  'native-clone: permit',
+  'native-clone3: permit',
+];
+
+async function attackFiles(t, name, call, prepare = () => {}) {
+  const dir = arena();
+  prepare(dir);
+  const before = snapshot(join(dir, 'forbid'));
+  const inode = String(lstatSync(join(dir, 'forbid', 'secret')).ino);
+  const run = await underSysgate(
+    program(name),
+    [call, dir, inode, String(ATTEMPTS), String(SECONDS)],
+    baseRules(dir),
+  );
+  counted(t, run);
+  assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+}
+
+describe('a second thread flips the path between a permitted and a forbidden name', () => {
+  for (const call of ['open', 'stat', 'unlink', 'rmdir', 'rename', 'mkdir', 'mknod', 'link', 'symlink', 'chmod', 'truncate', 'getxattr', 'setxattr']) {
+    test(call, (t) => attackFiles(t, 'race-path', call));
+  }
+});
+
+describe('a directory is swapped for a symbolic link to the forbidden one in a tight loop', () => {
+  const swap = (dir) => {
+    mkdirSync(join(dir, 'permit', 'd'));
+    writeFileSync(join(dir, 'permit', 'd', 'secret'), 'x', { mode: 0o644 });
+    symlinkSync(join(dir, 'forbid'), join(dir, 'permit', 'l'));
+  };
+  for (const call of ['open', 'stat', 'unlink', 'rename', 'chmod', 'truncate']) {
+    test(call, (t) => attackFiles(t, 'symlink-swap', call, swap));
+  }
+});
+
+test('a second thread flips the name given to execve between a permitted and a forbidden program', async (t) => {
+  const dir = arena();
+  for (const side of ['permit', 'forbid'])
+    copyFileSync(program('exec-target'), join(dir, side, 'prog'));
+  for (const side of ['permit', 'forbid']) chmodSync(join(dir, side, 'prog'), 0o755);
+  const run = await underSysgate(
+    program('race-exec'),
+    [dir, '2000', String(SECONDS)],
+    baseRules(dir, {
+      exec: [
+        `native-execve: filename eq "${program('race-exec')}" then permit`,
+        // inherit: the program that runs keeps this policy, as a forbidden one would like.
+        `native-execve: filename eq "${dir}/permit/prog" then permit[inherit]`,
+      ],
+    }),
+  );
+  counted(t, run);
+});
+
+/**
+ * A server on 127.0.0.1 that counts what reaches it: TCP connections (closed at once) or UDP
+ * datagrams (each answered with one byte). Resolves to { port, count, close }.
+ */
+function server(kind) {
+  return new Promise((resolve) => {
+    let count = 0;
+    const done = (s, port) =>
+      resolve({ port, count: () => count, close: () => new Promise((end) => s.close(end)) });
+    if (kind === 'udp') {
+      const s = createSocket('udp4');
+      s.on('message', (msg, from) => {
+        count++;
+        s.send('y', from.port, from.address);
+      });
+      s.bind(0, '127.0.0.1', () => done(s, s.address().port));
+      return;
+    }
+    const s = createServer((c) => {
+      count++;
+      c.destroy();
+    });
+    s.listen(0, '127.0.0.1', () => done(s, s.address().port));
+  });
+}
+
+describe('a second thread flips the port of the address between a permitted and a forbidden one', () => {
+  for (const [call, kind] of [
+    ['connect', 'tcp'],
+    ['sendto', 'udp'],
+  ]) {
+    test(call === 'sendto' ? 'sendto and sendmsg' : call, async (t) => {
+      const [permitted, forbidden] = [await server(kind), await server(kind)];
+      try {
+        const allowed = `inet-[127.0.0.1]:${permitted.port}`;
+        const run = await underSysgate(
+          program('race-connect'),
+          [call, String(permitted.port), String(forbidden.port), String(ATTEMPTS), String(SECONDS)],
+          [
+            ...baseRules(root),
+            'native-socket: permit',
+            'native-getpeername: permit',
+            'native-recvfrom: permit',
+            `native-connect: sockaddr eq "${allowed}" then permit`,
+            `native-sendto: sockaddr eq "${allowed}" then permit`,
+            `native-sendmsg: sockaddr eq "${allowed}" then permit`,
+          ],
+        );
+        counted(t, run);
+        assert.equal(forbidden.count(), 0, 'the forbidden server was reached');
+        assert.ok(permitted.count() > 0, 'the permitted server was never reached');
+      } finally {
+        await Promise.all([permitted.close(), forbidden.close()]);
+      }
+    });
+  }
+});
+
+describe('routes around seccomp are closed unless a rule names them', () => {
+  // The policy permits seccomp() and prctl() by name (a program may restrict itself), signals,
+  // and a fork; it names none of the routes.
+  const routes = {
+    io_uring: 'io_uring_setup: a ring whose operations seccomp never sees',
+    listener: 'seccomp(NEW_LISTENER): a listener of its own answering its own calls',
+    'listener-wide': 'the same with the high bits of the operation and flags set',
+    filter: 'a filter of its own that allows everything (prctl and seccomp)',
+    ptrace: 'PTRACE_ATTACH to a traced sibling',
+    'vm-write': 'process_vm_writev into a traced sibling',
+    'proc-mem': 'opening /proc/SIBLING/mem for writing',
+    userfaultfd: 'userfaultfd(2) and /dev/userfaultfd',
+    int80: 'the i386 entry point, int 0x80',
+    x32: 'the x32 entry point',
+  };
+  for (const [route, what] of Object.entries(routes)) {
+    test(`${route}: ${what}`, async (t) => {
+      const dir = arena();
+      const run = await underSysgate(
+        program('routes'),
+        [route, join(dir, 'forbid', 'secret'), '200', String(SECONDS)],
+        [...baseRules(dir), 'native-seccomp: permit', 'native-prctl: permit', 'native-kill: permit'],
+      );
+      counted(t, run);
+    });
+  }
+});
+
+test('the attackers are built', () => {
+  for (const name of ['race-path', 'symlink-swap', 'race-connect', 'race-exec', 'exec-target', 'routes'])
+    assert.ok(existsSync(program(name)), program(name));
+});

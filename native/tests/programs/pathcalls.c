@@ -1,0 +1,212 @@
+/*
+ * Every call that names a file, but the open family, made in a scratch directory and printed
+ * one line each: what the call returned, its errno, and what it gave back (a file's type,
+ * mode, size and links; a link's text), never anything that differs from one run to the next
+ * (inode numbers, times but those it set). A test runs it natively and under the supervisor,
+ * where each is performed by the supervisor, and compares the two outputs.
+ *
+ * Usage: pathcalls DIR. DIR must be empty but for `locked`, a directory the caller may not
+ * write to, holding `private`, a file it may not read (when the caller is not root).
+ */
+
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/vfs.h>
+#include <sys/xattr.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <utime.h>
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE	(1 << 0)
+#define RENAME_EXCHANGE		(1 << 1)
+#endif
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2		452
+#endif
+#ifndef SYS_faccessat2
+#define SYS_faccessat2		439
+#endif
+
+static void
+said(const char *what, long rc)
+{
+	printf("%-44s %ld %s\n", what, rc, rc == -1 ? strerrorname_np(errno) : "");
+}
+
+static void
+stat_said(const char *what, int rc, const struct stat *st)
+{
+	said(what, rc);
+	if (rc == 0)
+		printf("  type %o mode %o size %lld links %lu uid %u\n", st->st_mode & S_IFMT,
+		    st->st_mode & 07777, (long long)st->st_size, (unsigned long)st->st_nlink,
+		    st->st_uid);
+}
+
+static void
+link_said(const char *what, ssize_t n, const char *buf)
+{
+	said(what, n);
+	if (n >= 0)
+		printf("  text %.*s\n", (int)n, buf);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct stat	 st;
+	struct statx	 stx;
+	struct statfs	 sfs;
+	struct timeval	 tv[2] = { { 1000000000, 5 }, { 1100000000, 7 } };
+	struct timespec	 ts[2] = { { 1200000000, 9 }, { 1300000000, 11 } };
+	struct utimbuf	 ub = { 1400000000, 1500000000 };
+	char		 buf[4096], exe[4096];
+	int		 dir, fd;
+	ssize_t		 n;
+
+	if (argc != 2 || chdir(argv[1]) == -1) {
+		fprintf(stderr, "usage: pathcalls DIR\n");
+		return 2;
+	}
+	umask(027);
+	if ((dir = open(".", O_RDONLY | O_DIRECTORY)) == -1)
+		return 2;
+
+	said("mkdir d 0777", mkdir("d", 0777));
+	stat_said("stat d", stat("d", &st), &st);
+	said("mkdir d again", mkdir("d", 0777));
+	said("mkdirat dir d/e/ 0700", mkdirat(dir, "d/e/", 0700));
+	said("mkdir missing/x", mkdir("missing/x", 0777));
+	said("mknod d/fifo FIFO 0666", mknod("d/fifo", S_IFIFO | 0666, 0));
+	stat_said("lstat d/fifo", lstat("d/fifo", &st), &st);
+	said("mknodat dir d/chr CHR 1:3", mknodat(dir, "d/chr", S_IFCHR | 0666, makedev(1, 3)));
+	if ((fd = open("d/f", O_WRONLY | O_CREAT | O_TRUNC, 0666)) == -1)
+		return 2;
+	said("write d/f", write(fd, "0123456789", 10));
+	close(fd);
+	said("symlink f d/l", symlink("f", "d/l"));
+	said("symlink dangling d/dl", symlink("nowhere", "d/dl"));
+	said("symlinkat d dir dl2", symlinkat("d", dir, "dl2"));
+	stat_said("stat d/l (follows)", stat("d/l", &st), &st);
+	stat_said("lstat d/l", lstat("d/l", &st), &st);
+	stat_said("newfstatat dir d/l NOFOLLOW",
+	    fstatat(dir, "d/l", &st, AT_SYMLINK_NOFOLLOW), &st);
+	stat_said("stat d/dl (dangling)", stat("d/dl", &st), &st);
+	stat_said("stat dl2/f (through a link)", stat("dl2/f", &st), &st);
+	stat_said("stat d/f/ (not a directory)", stat("d/f/", &st), &st);
+	said("statx d/f size", statx(AT_FDCWD, "d/f", 0, STATX_SIZE, &stx));
+	printf("  size %llu mask-has-size %d\n", (unsigned long long)stx.stx_size,
+	    (stx.stx_mask & STATX_SIZE) != 0);
+	said("statx d/l NOFOLLOW", statx(dir, "d/l", AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx));
+	printf("  type %o\n", stx.stx_mode & S_IFMT);
+	said("statx bad flags", statx(AT_FDCWD, "d/f", 0x6000, STATX_TYPE, &stx));
+	said("statfs d", statfs("d", &sfs));
+	printf("  same fs type as . %d\n", statfs(".", &sfs) == 0);
+	said("stat to NULL", syscall(SYS_newfstatat, AT_FDCWD, "d/f", NULL, 0));
+	link_said("readlink d/l", n = readlink("d/l", buf, sizeof(buf)), buf);
+	link_said("readlink d/dl short", n = readlink("d/dl", buf, 3), buf);
+	link_said("readlinkat dir dl2", n = readlinkat(dir, "dl2", buf, sizeof(buf)), buf);
+	link_said("readlink d/f (no link)", n = readlink("d/f", buf, sizeof(buf)), buf);
+	said("readlink d/l size 0", readlink("d/l", buf, 0));
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n < 0 ? 0 : n] = '\0';
+	said("readlink /proc/self/exe is argv[0]'s",
+	    n > 0 && strstr(exe, "pathcalls") != NULL ? 0 : -1);
+	said("access d/f R_OK", access("d/f", R_OK));
+	said("access d/f X_OK", access("d/f", X_OK));
+	said("faccessat dir d/l W_OK", faccessat(dir, "d/l", W_OK, 0));
+	said("faccessat2 d/dl NOFOLLOW", syscall(SYS_faccessat2, AT_FDCWD, "d/dl", F_OK,
+	    AT_SYMLINK_NOFOLLOW));
+	said("access locked/private R_OK", access("locked/private", R_OK));
+	said("access locked/private EACCESS", syscall(SYS_faccessat2, AT_FDCWD,
+	    "locked/private", R_OK, AT_EACCESS));
+	said("chmod d/f 0604", chmod("d/f", 0604));
+	said("chmod d/l 0640 (follows)", chmod("d/l", 0640));
+	stat_said("stat d/f", stat("d/f", &st), &st);
+	said("fchmodat2 d/l NOFOLLOW", syscall(SYS_fchmodat2, AT_FDCWD, "d/l", 0600,
+	    AT_SYMLINK_NOFOLLOW));
+	said("fchmodat2 bad flags", syscall(SYS_fchmodat2, AT_FDCWD, "d/f", 0600, 0x8));
+	said("chown d/f -1 -1", chown("d/f", (uid_t)-1, (gid_t)-1));
+	said("lchown d/l -1 -1", lchown("d/l", (uid_t)-1, (gid_t)-1));
+	said("fchownat dir d/f 0 0", fchownat(dir, "d/f", 0, 0, 0));
+	said("truncate d/l 4 (follows)", truncate("d/l", 4));
+	stat_said("stat d/f", stat("d/f", &st), &st);
+	said("truncate d -1", truncate("d", 4));
+	said("utimes d/f", utimes("d/f", tv));
+	stat_said("stat d/f", stat("d/f", &st), &st);
+	printf("  times %lld.%09ld %lld.%09ld\n", (long long)st.st_atim.tv_sec,
+	    st.st_atim.tv_nsec, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	said("utimensat dir d/l NOFOLLOW", utimensat(dir, "d/l", ts, AT_SYMLINK_NOFOLLOW));
+	fstatat(dir, "d/l", &st, AT_SYMLINK_NOFOLLOW);
+	/* Not the link's atime: the supervisor reads links to resolve names (README). */
+	printf("  mtime %lld.%09ld\n", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	said("utime d/f", utime("d/f", &ub));
+	stat("d/f", &st);
+	printf("  times %lld %lld\n", (long long)st.st_atim.tv_sec, (long long)st.st_mtim.tv_sec);
+	said("setxattr d/l user.tag (follows)", setxattr("d/l", "user.tag", "value", 5, 0));
+	said("setxattr CREATE again", setxattr("d/f", "user.tag", "v", 1, XATTR_CREATE));
+	said("setxattr bad flags", setxattr("d/f", "user.tag", "v", 1, 0x10));
+	said("lsetxattr d/l (a link)", lsetxattr("d/l", "user.tag", "v", 1, 0));
+	said("getxattr d/f size 0", getxattr("d/f", "user.tag", NULL, 0));
+	memset(buf, 0, sizeof(buf));
+	said("getxattr d/f", getxattr("d/f", "user.tag", buf, sizeof(buf)));
+	printf("  value %s\n", buf);
+	said("getxattr d/f too small", getxattr("d/f", "user.tag", buf, 2));
+	said("lgetxattr d/l", lgetxattr("d/l", "user.tag", buf, sizeof(buf)));
+	said("getxattr missing name", getxattr("d/f", "user.none", buf, sizeof(buf)));
+	said("getxattr to NULL", syscall(SYS_getxattr, "d/f", "user.tag", NULL, 16));
+	n = listxattr("d/f", buf, sizeof(buf));
+	said("listxattr d/f has user.tag", n > 0 && memmem(buf, (size_t)n, "user.tag", 9) ? 0 : -1);
+	said("llistxattr d/l", llistxattr("d/l", buf, sizeof(buf)));
+	said("removexattr d/f", removexattr("d/f", "user.tag"));
+	said("removexattr again", removexattr("d/f", "user.tag"));
+	said("lremovexattr d/l", lremovexattr("d/l", "user.tag"));
+	said("setxattr locked/private", setxattr("locked/private", "user.x", "v", 1, 0));
+	said("utimes bad usec", syscall(SYS_utimes, "d/f",
+	    (struct timeval[2]){ { 1, 1000000 }, { 1, 0 } }));
+	said("link d/f d/hard", link("d/f", "d/hard"));
+	stat_said("stat d/hard", stat("d/hard", &st), &st);
+	said("link d/l d/hardl (the link itself)", link("d/l", "d/hardl"));
+	stat_said("lstat d/hardl", lstat("d/hardl", &st), &st);
+	said("linkat d/l d/hardf FOLLOW", linkat(dir, "d/l", dir, "d/hardf", AT_SYMLINK_FOLLOW));
+	stat_said("lstat d/hardf", lstat("d/hardf", &st), &st);
+	said("link d/f d/hard (exists)", link("d/f", "d/hard"));
+	if ((fd = open("d", O_TMPFILE | O_WRONLY, 0600)) >= 0) {
+		said("linkat tmpfile AT_EMPTY_PATH", linkat(fd, "", dir, "d/tmp", AT_EMPTY_PATH));
+		close(fd);
+		stat_said("stat d/tmp", stat("d/tmp", &st), &st);
+	}
+	said("rename d/hard d/moved", rename("d/hard", "d/moved"));
+	said("rename d/moved d/e (dir)", rename("d/moved", "d/e"));
+	said("renameat2 NOREPLACE onto d/f", syscall(SYS_renameat2, dir, "d/moved", dir, "d/f",
+	    RENAME_NOREPLACE));
+	said("renameat2 EXCHANGE d/moved d/l", syscall(SYS_renameat2, AT_FDCWD, "d/moved",
+	    AT_FDCWD, "d/l", RENAME_EXCHANGE));
+	stat_said("lstat d/moved", lstat("d/moved", &st), &st);
+	said("renameat2 bad flags", syscall(SYS_renameat2, AT_FDCWD, "d/moved", AT_FDCWD,
+	    "d/x", 0x40));
+	said("rename into locked", rename("d/f", "locked/f"));
+	said("unlink locked/private", unlink("locked/private"));
+	said("unlink d/e (dir)", unlink("d/e"));
+	said("rmdir d (not empty)", rmdir("d"));
+	said("rmdir d/f (no dir)", rmdir("d/f"));
+	said("unlinkat dir d/e REMOVEDIR", unlinkat(dir, "d/e", AT_REMOVEDIR));
+	said("unlinkat bad flags", unlinkat(dir, "d/f", 0x1));
+	said("unlink d/l", unlink("d/l"));
+	said("unlink d/l again", unlink("d/l"));
+	said("unlink missing/x", unlink("missing/x"));
+	said("mkdir locked/x", mkdir("locked/x", 0777));
+	said("symlink into locked", symlink("x", "locked/l"));
+	said("chmod locked/private 0777", chmod("locked/private", 0777));
+	said("truncate locked/private 0", truncate("locked/private", 0));
+	stat_said("stat locked/private", stat("locked/private", &st), &st);
+	return 0;
+}

@@ -1,0 +1,128 @@
+/*
+ * connect, bind, sendto and sendmsg with an address, on 127.0.0.1, printed one line each:
+ * what the call returned and its errno, and what the other end saw. A test runs it natively
+ * and under the supervisor, where each is performed on a copy of the program's socket, and
+ * compares the two outputs.
+ *
+ * Usage: sockcalls
+ */
+
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void
+said(const char *what, long rc)
+{
+	printf("%-40s %ld %s\n", what, rc, rc == -1 ? strerrorname_np(errno) : "");
+}
+
+static struct sockaddr_in
+loopback(int port)
+{
+	struct sockaddr_in	 a;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((uint16_t)port);
+	return a;
+}
+
+static int
+port_of(int s)
+{
+	struct sockaddr_in	 a;
+	socklen_t		 len = sizeof(a);
+
+	return getsockname(s, (struct sockaddr *)&a, &len) == 0 ? ntohs(a.sin_port) : -1;
+}
+
+int
+main(void)
+{
+	struct sockaddr_in	 a, from;
+	struct iovec		 iov[2] = { { "ab", 2 }, { "cde", 3 } };
+	struct msghdr		 m;
+	struct pollfd		 p;
+	socklen_t		 len;
+	char			 buf[64];
+	int			 server, client, udp, peer, port, closed;
+	ssize_t			 n;
+
+	/* A listening TCP server and a port nobody listens on. */
+	server = socket(AF_INET, SOCK_STREAM, 0);
+	a = loopback(0);
+	said("bind server to 127.0.0.1:0", bind(server, (struct sockaddr *)&a, sizeof(a)));
+	listen(server, 8);
+	port = port_of(server);
+	closed = socket(AF_INET, SOCK_STREAM, 0);
+	bind(closed, (struct sockaddr *)&a, sizeof(a));
+	said("bind again (already bound)", bind(closed, (struct sockaddr *)&a, sizeof(a)));
+	a = loopback(port_of(closed));
+	close(closed);
+
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	said("connect to a closed port", connect(client, (struct sockaddr *)&a, sizeof(a)));
+	close(client);
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	a = loopback(port);
+	said("connect (blocking)", connect(client, (struct sockaddr *)&a, sizeof(a)));
+	said("connect again", connect(client, (struct sockaddr *)&a, sizeof(a)));
+	peer = accept(server, NULL, NULL);
+	said("the server accepted", peer >= 0 ? 0 : -1);
+	said("write", write(client, "hello", 5));
+	n = read(peer, buf, sizeof(buf));
+	said("the server read", n);
+	close(peer);
+	close(client);
+	client = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	n = connect(client, (struct sockaddr *)&a, sizeof(a));
+	said("connect (non-blocking): 0 or EINPROGRESS",
+	    n == 0 || errno == EINPROGRESS ? 0 : -1);
+	p.fd = client;
+	p.events = POLLOUT;
+	said("poll for the connection", poll(&p, 1, 5000));
+	close(client);
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	said("connect with a short address", connect(client, (struct sockaddr *)&a, 4));
+	close(client);
+	closed = open("/dev/null", O_RDONLY);
+	said("connect on no socket", connect(closed, (struct sockaddr *)&a, sizeof(a)));
+	close(closed);
+	a = loopback(80);
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	n = bind(client, (struct sockaddr *)&a, sizeof(a));
+	said("bind to port 80 (root only)", n == 0 || errno == EADDRINUSE ? 0 : -1);
+	close(client);
+
+	udp = socket(AF_INET, SOCK_DGRAM, 0);
+	a = loopback(0);
+	bind(udp, (struct sockaddr *)&a, sizeof(a));
+	a = loopback(port_of(udp));
+	said("sendto itself", sendto(udp, "xyz", 3, 0, (struct sockaddr *)&a, sizeof(a)));
+	len = sizeof(from);
+	n = recvfrom(udp, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len);
+	said("received", n);
+	printf("  %.*s from itself %d\n", (int)n, buf, from.sin_port == a.sin_port);
+	memset(&m, 0, sizeof(m));
+	m.msg_name = &a;
+	m.msg_namelen = sizeof(a);
+	m.msg_iov = iov;
+	m.msg_iovlen = 2;
+	said("sendmsg itself, two pieces", sendmsg(udp, &m, 0));
+	n = recv(udp, buf, sizeof(buf), 0);
+	said("received", n);
+	printf("  %.*s\n", (int)n, buf);
+	said("sendto a NULL buffer", sendto(udp, NULL, 3, 0, (struct sockaddr *)&a, sizeof(a)));
+	said("sendto too large an address", sendto(udp, "x", 1, 0, (struct sockaddr *)&a, 1000));
+	close(udp);
+	return 0;
+}
