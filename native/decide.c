@@ -355,7 +355,7 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 		deny(s, p, pd, &v);
 		return;
 	}
-	if (d.log) {
+	if (d.log || s->opt->record_permits) {
 		if (caller_gone(s, pd)) {
 			finish(pd);
 			return;
@@ -393,7 +393,8 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 	req.uid = p->st.euid;
 	req.gid = p->st.egid;
 	sg_evaluate(p->policy, &req, &d);
-	if (d.action != SG_ACT_PERMIT || d.log)
+	/* A permit that must be recorded shows its arguments: it is translated in full. */
+	if (d.action != SG_ACT_PERMIT || d.log || s->opt->record_permits)
 		return 0;
 	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach, 0);
 	return 1;
