@@ -2,7 +2,7 @@
 // `sysgate -a` with the policy `sysgate -A` learned for it, and under `strace -f -o /dev/null`,
 // the three alternating run after run so that the machine's mood is shared; the medians and
 // their ratios are printed. Then the desktop part (bench/desktop.mjs): prompt latency and a burst
-// of 1,000 questions in the web shell. Usage: npm run bench [-- --runs N]
+// of 1,000 questions in the web shell; between them the history's database (bench/history.mjs). Usage: npm run bench [-- --runs N]
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,6 +110,9 @@ console.log(
 );
 rmSync(scratch, { recursive: true, force: true });
 if (!hasStrace) console.log('strace is not installed: its column is n/a (apt-get install strace)');
+
+// The history: a database of 1,000,000 records (bench/history.mjs).
+await (await import('./history.mjs')).benchHistory([]);
 
 // The desktop part: the web shell in Chromium (bench/desktop.mjs); it says so when it skips.
 await (await import('./desktop.mjs')).benchDesktop();

@@ -204,13 +204,23 @@ export class HistoryStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** The records matching `query`, newest first, among those up to `ceiling` (default: all). */
+  /** A page of the records matching `query` and its total, up to `ceiling` (default: all). */
   query(
     query: HistoryQuery,
     page: { offset: number; limit: number; ceiling?: number },
     now = Date.now(),
   ): HistoryPage {
     const ceiling = page.ceiling ?? this.newestId();
+    const { entries } = this.page(query, { ...page, ceiling }, now);
+    return { entries, total: this.count(query, 0, ceiling, now), ceiling };
+  }
+
+  /** The records matching `query`, newest first, among those up to `ceiling` (default: all). */
+  page(
+    query: HistoryQuery,
+    page: { offset: number; limit: number; ceiling?: number },
+    now = Date.now(),
+  ): { entries: HistoryEntry[] } {
     const where = whereOf(query, now);
     const entries = (
       this.db
@@ -219,9 +229,14 @@ export class HistoryStore {
            FROM decisions d WHERE d.id <= ? AND ${where.sql}
            ORDER BY d.id DESC LIMIT ? OFFSET ?`,
         )
-        .all(ceiling, ...where.params, Math.min(page.limit, MAX_PAGE), page.offset) as Row[]
+        .all(
+          page.ceiling ?? Number.MAX_SAFE_INTEGER,
+          ...where.params,
+          Math.min(page.limit, MAX_PAGE),
+          page.offset,
+        ) as Row[]
     ).map(entryOf);
-    return { entries, total: this.count(query, 0, ceiling, now), ceiling };
+    return { entries };
   }
 
   /** How many records match `query` with ids in (after, upTo]. */
