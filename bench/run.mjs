@@ -1,8 +1,9 @@
 // `npm run bench`: what sysgate costs a traced program. Each workload runs natively, under
 // `sysgate -a` with the policy `sysgate -A` learned for it, and under `strace -f -o /dev/null`,
 // the three alternating run after run so that the machine's mood is shared; the medians and
-// their ratios are printed. Then the desktop part (bench/desktop.mjs): prompt latency and a burst
-// of 1,000 questions in the web shell; between them the history's database (bench/history.mjs). Usage: npm run bench [-- --runs N]
+// their ratios are printed. Then the history's database (bench/history.mjs) and the desktop part
+// (bench/desktop.mjs): prompt latency and a burst of 1,000 questions in the web shell.
+// Usage: npm run bench [-- --runs N]
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
