@@ -238,9 +238,10 @@ deny(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
 		finish(pd);
 		return;
 	}
+	/* Recorded first: the record reads the caller's argv, gone once a denied exit(2) runs. */
+	sg_send_record(p, &pd->call, v);
 	sg_notif_fail(&s->l, pd->call.id, v->error);
 	s->denied++;
-	sg_send_record(p, &pd->call, v);
 	finish(pd);
 }
 
