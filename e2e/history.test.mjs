@@ -11,6 +11,10 @@ import { join } from 'node:path';
 
 import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
 
+const { HistoryStore } = await import(
+  new URL('../build/app/core/history/history-store.js', import.meta.url)
+);
+
 const CAT = realpathSync('/bin/cat');
 
 let web;
@@ -138,6 +142,83 @@ test('the filtered rows export as CSV and JSON', async () => {
     entries.map((e) => [e.program, e.call, e.args.filename[0], e.argv]),
     [[CAT, 'openat', '/etc/hostname', ['cat', '/etc/hostname']]],
   );
+});
+
+test('with hundreds of thousands of records the table scrolls anywhere, and new ones wait behind a marker', async () => {
+  // Records written by another process, as `sysgate -a` runs write them.
+  const store = new HistoryStore(join(web.home, '.local/share/sysgate/history.sqlite3'));
+  const seeded = 300_000;
+  const record = {
+    time: Date.now() - 3_600_000,
+    ppid: 1,
+    uid: 1000,
+    gid: 1000,
+    exe: '/usr/bin/seeded',
+    argv: ['seeded'],
+    policy: '/usr/bin/seeded',
+    call: 'unlinkat',
+    nr: 263,
+    alias: 'fswrite',
+    action: 'deny',
+    errno: 13,
+    by: 'default',
+    line: null,
+    col: null,
+    log: false,
+  };
+  const context = { session: 'seed@1', user: 'jose', ruleFile: null };
+  for (let i = 1; i <= seeded; i++)
+    store.add({ ...record, pid: i, args: { filename: [`/seeded/file-${i}`] } }, context);
+  store.close();
+
+  await review.getByLabel('Filter').fill('prog:seeded');
+  await records()
+    .filter({ hasText: `/seeded/file-${seeded}` })
+    .waitFor({ timeout: 15_000 });
+  await review.getByText('300,000 records').waitFor();
+  const scroller = review.locator('.history-body');
+  // To the middle: the rows there are fetched and drawn, a screenful, not 300,000 of them.
+  await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+  const middle = records()
+    .filter({ hasText: /\/seeded\/file-15\d{4}(?!\d)/ })
+    .first();
+  await middle.waitFor({ timeout: 10_000 });
+  await review.screenshot({ path: join(root, 'build', 'screenshots', 'history-middle.png') });
+  assert.ok((await records().count()) < 100, 'only the rows in view are in the page');
+  await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await records()
+    .filter({ hasText: /\/seeded\/file-1(?!\d)/ })
+    .waitFor({ timeout: 10_000 });
+
+  // Scrolled away, a new denial does not move the table: a marker counts it.
+  await review.getByLabel('Filter').fill('');
+  await review.waitForFunction(() => location.hash === '#history');
+  await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight / 3));
+  await records().first().waitFor();
+  const denied = spawnSync(
+    process.execPath,
+    [
+      join(root, 'bin/sysgate.js'),
+      '-a',
+      '-E',
+      join(web.home, 'denials.log'),
+      'cat',
+      '/etc/hostname',
+    ],
+    { env: web.env, encoding: 'utf8' },
+  );
+  assert.notEqual(denied.status, 0);
+  const marker = review.getByRole('button', { name: '1 new' });
+  await marker.waitFor({ timeout: 10_000 });
+  assert.ok(
+    (await scroller.evaluate((el) => el.scrollTop)) > 1000,
+    'the table stayed where it was',
+  );
+  await marker.click();
+  assert.equal(await scroller.evaluate((el) => el.scrollTop), 0);
+  await records().filter({ hasText: '/etc/hostname' }).first().waitFor();
+  assert.match(await records().first().innerText(), /\/usr\/bin\/cat.*\/etc\/hostname/s);
+  await marker.waitFor({ state: 'detached' });
 });
 
 test('clearing the history empties the view', async () => {

@@ -320,7 +320,7 @@ describe('retention and clearing', () => {
     store.clear();
     assert.equal(store.query(parseQuery(''), { offset: 0, limit: 10 }).total, 0);
     store.add(decision({ exe: '/usr/bin/ls' }), context);
-    store.flush();
+    assert.equal(store.flush(), 2, 'ids are never used again: newer records keep larger ids');
     assert.equal(store.query(parseQuery('prog:ls'), { offset: 0, limit: 10 }).total, 1);
     store.close();
   });

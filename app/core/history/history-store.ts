@@ -41,8 +41,9 @@ CREATE TABLE IF NOT EXISTS programs (
   id INTEGER PRIMARY KEY,
   path TEXT NOT NULL UNIQUE
 );
+-- AUTOINCREMENT: an id is never used twice, even after a clear, so "newer than id N" holds.
 CREATE TABLE IF NOT EXISTS decisions (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   time INTEGER NOT NULL,          -- milliseconds since the epoch
   session TEXT NOT NULL,
   pid INTEGER NOT NULL,

@@ -45,6 +45,8 @@ import {
 const SESSION_CHANGES_MS = 100;
 /** An export holds at most this many records, the newest. */
 const EXPORT_MAX = 100_000;
+/** How often the history is looked at for records other processes (`sysgate -a`) wrote. */
+const OTHER_WRITERS_MS = 1000;
 
 export class Host implements ContractEndpoint {
   private readonly sessions = new Map<string, TracedSession>();
@@ -56,6 +58,8 @@ export class Host implements ContractEndpoint {
   private nextSession = 1;
   private readonly changedSessions = new Map<string, SessionInfo>();
   private readonly accounts = new Accounts();
+  private historyNewest = 0;
+  private readonly watchHistory: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: PolicyStore,
@@ -63,7 +67,14 @@ export class Host implements ContractEndpoint {
     /** Where decisions are kept; null when the history cannot be opened. */
     private readonly history: HistoryStore | null = null,
   ) {
-    history?.onCommitted((newest, count) => this.emit('historyAdded', { newest, count }));
+    if (history !== null) {
+      this.historyNewest = history.newestId();
+      history.onCommitted((newest, count) => this.historyAdded(newest, count));
+      this.watchHistory = setInterval(() => {
+        const newest = history.newestId();
+        if (newest > this.historyNewest) this.historyAdded(newest, newest - this.historyNewest);
+      }, OTHER_WRITERS_MS).unref();
+    }
     this.prompts.on('added', (p) => this.emit('questionAdded', p));
     this.prompts.on('changed', (p) => this.emit('questionChanged', p));
     this.prompts.on('removed', (r) => this.emit('questionRemoved', r));
@@ -90,6 +101,7 @@ export class Host implements ContractEndpoint {
     const running = [...this.sessions.values()].filter((s) => s.snapshot().state === 'running');
     for (const session of running) session.kill();
     await Promise.all(running.map((s) => s.exited.catch(() => undefined)));
+    if (this.watchHistory !== null) clearInterval(this.watchHistory);
     this.history?.close();
   }
 
@@ -313,6 +325,11 @@ export class Host implements ContractEndpoint {
         }
       }
     }
+  }
+
+  private historyAdded(newest: number, count: number): void {
+    this.historyNewest = newest;
+    this.emit('historyAdded', { newest, count });
   }
 
   private historyStore(): HistoryStore {
