@@ -33,10 +33,12 @@ const config: Configuration = {
   extraResources: [{ from: 'native/build/sysgate-supervisor', to: 'sysgate-supervisor' }],
   asar: true,
   // A native addon is loaded from a real file.
-  asarUnpack: ['node_modules/node-pty/**'],
-  // node-pty is a Node-API addon (node-addon-api): one binary serves Node and Electron alike, so
-  // nothing is rebuilt against Electron's headers.
-  npmRebuild: false,
+  asarUnpack: ['node_modules/node-pty/**', 'node_modules/better-sqlite3/**'],
+  // better-sqlite3 (the history, app/core/history) is built against V8's own API, not Node-API:
+  // the binary `npm install` built for Node does not load in Electron. electron-builder's rebuild
+  // (@electron/rebuild) builds it again against the packaged Electron's headers; node-pty
+  // (Node-API) is rebuilt along with it, harmlessly.
+  npmRebuild: true,
   electronFuses: {
     runAsNode: false,
     enableCookieEncryption: true,

@@ -1,9 +1,9 @@
 // `npm run bench`: what sysgate costs a traced program. Each workload runs natively, under
 // `sysgate -a` with the policy `sysgate -A` learned for it, under `sysgate -a -K` (the kernel
-// enforcing the policy's file rules) and under `strace -f -o /dev/null`,
-// alternating run after run so that the machine's mood is shared; the medians and
-// their ratios are printed. Then the desktop part (bench/desktop.mjs): prompt latency and a burst
-// of 1,000 questions in the web shell. Usage: npm run bench [-- --runs N]
+// enforcing the policy's file rules) and under `strace -f -o /dev/null`, alternating run after
+// run so that the machine's mood is shared; the medians and their ratios are printed. Then the
+// history's database (bench/history.mjs) and the desktop part (bench/desktop.mjs): prompt
+// latency and a burst of 1,000 questions in the web shell. Usage: npm run bench [-- --runs N]
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -160,6 +160,9 @@ for (const { w, native, gated, kernel } of rows) {
 }
 rmSync(scratch, { recursive: true, force: true });
 if (!hasStrace) console.log('strace is not installed: its column is n/a (apt-get install strace)');
+
+// The history: a database of 1,000,000 records (bench/history.mjs).
+await (await import('./history.mjs')).benchHistory([]);
 
 // The desktop part: the web shell in Chromium (bench/desktop.mjs); it says so when it skips.
 await (await import('./desktop.mjs')).benchDesktop();

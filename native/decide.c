@@ -271,9 +271,10 @@ deny(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
 		finish(pd);
 		return;
 	}
+	/* Recorded first: the record reads the caller's argv, gone once a denied exit(2) runs. */
+	sg_send_record(p, &pd->call, v);
 	sg_notif_fail(&s->l, pd->call.id, v->error);
 	s->denied++;
-	sg_send_record(p, &pd->call, v);
 	finish(pd);
 }
 
@@ -391,7 +392,7 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 		deny(s, p, pd, &v);
 		return;
 	}
-	if (d.log) {
+	if (d.log || s->opt->record_permits) {
 		if (caller_gone(s, pd)) {
 			finish(pd);
 			return;
@@ -429,7 +430,8 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 	req.uid = p->st.euid;
 	req.gid = p->st.egid;
 	sg_evaluate(p->policy, &req, &d);
-	if (d.action != SG_ACT_PERMIT || d.log)
+	/* A permit that must be recorded shows its arguments: it is translated in full. */
+	if (d.action != SG_ACT_PERMIT || d.log || s->opt->record_permits)
 		return 0;
 	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach, 0);
 	return 1;

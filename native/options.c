@@ -20,6 +20,7 @@ sg_usage(void)
 	    "usage: sysgate-supervisor --control-fd N | --control-socket PATH [--terminal-foreground]\n"
 	    "           [--mode ask|enforce|learn] [-i|--inherit]\n"
 	    "           [-u|--no-aliases] [--on-host-loss kill|deny] [--run-as UID:GID]\n"
+	    "           [--record-permits]\n"
 	    "           -- command [arg ...]\n"
 	    "       sysgate-supervisor --print-baseline | --peer-credentials | --version\n");
 }
@@ -100,6 +101,8 @@ option(int argc, char *argv[], int *i, struct sg_options *o)
 		o->inherit = 1;
 	else if (strcmp(a, "-u") == 0 || strcmp(a, "--no-aliases") == 0)
 		o->no_aliases = 1;
+	else if (strcmp(a, "--record-permits") == 0)
+		o->record_permits = 1;
 	else if (strcmp(a, "--print-baseline") == 0)
 		o->print_baseline = 1;
 	else if (strcmp(a, "--peer-credentials") == 0)

@@ -18,6 +18,7 @@ struct sg_options {
 	enum sg_mode	 mode;
 	int		 inherit;	/* -i: a process keeps its policy across execve */
 	int		 no_aliases;	/* -u: fsread and fswrite rules never apply */
+	int		 record_permits;	/* a record for every permit, for the history */
 	enum sg_host_loss on_host_loss;
 	int		 run_as;	/* --run-as: the command runs with these ids */
 	uid_t		 run_uid;

@@ -62,25 +62,6 @@ send_out(void)
 	sg_control_send(&out);
 }
 
-void
-sg_send_record(const struct sg_process *p, const struct sg_syscall *c,
-    const struct sg_verdict *v)
-{
-	struct timeval	 tv;
-
-	gettimeofday(&tv, NULL);
-	sg_out_verb(&out, "record");
-	sg_out_num(&out, "time", (long long)tv.tv_sec * 1000000 + tv.tv_usec);
-	put_call(p, c);
-	sg_out_str(&out, "action", v->action);
-	sg_out_num(&out, "errno", v->error);
-	sg_out_str(&out, "by", v->by);
-	sg_out_num(&out, "line", v->line);
-	sg_out_num(&out, "col", v->col);
-	sg_out_num(&out, "log", v->log);
-	send_out();
-}
-
 /* The program's arguments from /proc/PID/cmdline, as fields 0=, 1=, ... */
 static void
 put_argv(pid_t pid)
@@ -107,6 +88,26 @@ put_argv(pid_t pid)
 	}
 	sg_out_field(&out, "argv", sg_out_ok(&nested) ? nested.data : "",
 	    sg_out_ok(&nested) ? nested.len : 0);
+}
+
+void
+sg_send_record(const struct sg_process *p, const struct sg_syscall *c,
+    const struct sg_verdict *v)
+{
+	struct timeval	 tv;
+
+	gettimeofday(&tv, NULL);
+	sg_out_verb(&out, "record");
+	sg_out_num(&out, "time", (long long)tv.tv_sec * 1000000 + tv.tv_usec);
+	put_call(p, c);
+	put_argv(p->pid);
+	sg_out_str(&out, "action", v->action);
+	sg_out_num(&out, "errno", v->error);
+	sg_out_str(&out, "by", v->by);
+	sg_out_num(&out, "line", v->line);
+	sg_out_num(&out, "col", v->col);
+	sg_out_num(&out, "log", v->log);
+	send_out();
 }
 
 void

@@ -15,7 +15,7 @@ await build({
   input: `${root}build/app/cli/main.js`,
   platform: 'node',
   // Native and optional modules are loaded from node_modules as they are.
-  external: ['node-pty', 'ws', 'electron'],
+  external: ['node-pty', 'ws', 'electron', 'better-sqlite3'],
   logLevel: 'warn',
   output: { dir, format: 'esm', entryFileNames: 'main.mjs', chunkFileNames: '[name]-[hash].mjs' },
 });

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { openHistory } from '../core/history/recorder.js';
 import { Host } from '../core/host/host.js';
 import { serveTerminals } from '../core/host/terminals.js';
 import { packagePath } from '../core/package-paths.js';
@@ -63,7 +64,8 @@ async function runWebShell(port: number, open: boolean): Promise<number> {
   }
   const store = new PolicyStore({ shippedDir: packagePath('policies') });
   const macros = currentMacros();
-  const host = new Host(store, macros);
+  const history = openHistory((message) => console.error(`sysgate: ${message}`));
+  const host = new Host(store, macros, history);
   let terminals;
   try {
     terminals = serveTerminals(host, store, macros);

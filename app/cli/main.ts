@@ -1,4 +1,5 @@
-// The `sysgate` command line: runs a command under sysgate, or the policy tools, or the desktop app.
+// The `sysgate` command line: runs a command under sysgate, or the policy tools, the history, or
+// the desktop app.
 
 // Each command's modules are loaded when it runs: tracing a program should not wait for the
 // desktop app's web server to load.
@@ -9,6 +10,8 @@ const USAGE = `${RUN_USAGE}
        sysgate policy check FILE...
        sysgate policy fmt FILE
        sysgate policy which PROGRAM
+       sysgate log [--action permit|deny|ask] [--prog PATH] [--call NAME] [--since 1h]
+                   [--until TIME] [--limit N] [--json] [--follow] [QUERY...]
        sysgate gui [--web] [--port N] [--no-open]
        sysgate --help | --version
 
@@ -16,6 +19,11 @@ Policy tools:
   policy check FILE...   report errors and warnings (file:line:col); exit 1 on any error
   policy fmt FILE        print the policy in its canonical layout on standard output
   policy which PROGRAM   which policy file applies to PROGRAM, and why
+
+The history (every denial, kept in $XDG_DATA_HOME/sysgate/history.sqlite3):
+  log                    the newest records matching, oldest first; --follow waits for more.
+                         QUERY is the history view's: prog:ls call:openat action:deny since:1h,
+                         by:rule, pid:N, policy:NAME, until:2026-11-27T06:00, and free text
 
 The desktop app:
   gui                    open sysgate's window (the web shell where Electron is not installed)
@@ -38,6 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === 'policy') return (await import('./policy-command.js')).runPolicyCommand(rest);
+  if (first === 'log') return (await import('./log-command.js')).runLog(rest);
   if (first === 'gui') return (await import('./gui-command.js')).runGui(rest);
   return (await import('./run-command.js')).runTraced(argv);
 }

@@ -9,6 +9,8 @@ import { callSummary, systraceLogLine } from '../common/session/log-line.js';
 import { Accounts } from '../core/accounts.js';
 import { Learning } from '../core/learn/learned-policy.js';
 import { fileSink, streamSink, syslogSink, type LineSink } from '../core/log/denial-log.js';
+import type { HistoryStore } from '../core/history/history-store.js';
+import { openHistory, SessionRecorder, sessionName } from '../core/history/recorder.js';
 import { APP_PROTOCOL_VERSION, connectToApp, type FrameConnection } from '../core/app-socket.js';
 import { packagePath } from '../core/package-paths.js';
 import { CompiledPolicyCache } from '../core/policy/compiled-cache.js';
@@ -62,6 +64,8 @@ class TracedRun {
   private readonly policies: PolicySource;
   private readonly sink: LineSink;
   private readonly learning = new Learning();
+  private readonly history: HistoryStore | null;
+  private readonly recorder: SessionRecorder | null;
   private terminal: Terminal | null = null;
   private prompter: TerminalPrompter | null = null;
   private supervisor: Supervisor | null = null;
@@ -92,6 +96,15 @@ class TracedRun {
       : logFile !== undefined
         ? fileSink(logFile)
         : syslogSink((message) => this.say(message));
+    this.history = openHistory((message) => this.say(message));
+    this.recorder =
+      this.history &&
+      new SessionRecorder(
+        this.history,
+        sessionName(`cli${process.pid}`, Date.now()),
+        this.accounts,
+        (policy) => this.policies.all().find((p) => p.program === policy)?.origin?.path ?? null,
+      );
   }
 
   async start(): Promise<number> {
@@ -134,6 +147,7 @@ class TracedRun {
       inherit: this.options.flags.has('i'),
       ...(inKernel?.ok ? { kernel: inKernel.kernel } : {}),
       noAliases: this.noAliases,
+      recordPermits: this.history?.settings().record === 'all',
       ...(runAs !== null ? { runAs } : {}),
       policies: new Map([[first.program, first.compiled]]),
       policyFor: (path) => this.compiledPolicy(path),
@@ -154,6 +168,7 @@ class TracedRun {
       return this.fail((e as Error).message);
     } finally {
       process.off('SIGINT', ignore);
+      this.history?.close();
       this.prompter?.close();
       this.terminal?.close();
     }
@@ -182,6 +197,8 @@ class TracedRun {
   }
 
   private record(record: DecisionRecord): void {
+    // What goes to the desktop app is kept in the history by the app.
+    if (this.app === null) this.recorder?.add(record);
     if (record.by === 'learn') return this.learning.add(record);
     if (record.action === 'deny' || record.log) {
       this.sink.write(

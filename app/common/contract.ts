@@ -3,6 +3,12 @@
 // exactly these commands, one function each; the web shell carries the same messages over a
 // WebSocket. Both ends check every message against the validators below.
 
+import {
+  RECORD_LEVELS,
+  type HistoryEntry,
+  type HistoryPage,
+  type HistorySettings,
+} from './history/entry.js';
 import type { DecisionRecord, Question } from './session/events.js';
 
 export type SessionMode = 'learn' | 'ask' | 'enforce';
@@ -89,6 +95,23 @@ export interface Snapshot {
   user?: { name: string; home: string };
 }
 
+/** A page of the history: the records matching `query` (the history's query language). */
+export interface HistoryPageRequest {
+  query: string;
+  offset: number;
+  limit: number;
+  /** Only records up to this id: a page of what the view already counted. */
+  ceiling?: number;
+}
+
+/** One record of the history with the processes above its own, nearest first. */
+export interface HistoryDetail {
+  entry: HistoryEntry;
+  ancestors: { pid: number; program: string | null; argv: string[] }[];
+}
+
+export type ExportFormat = 'csv' | 'json';
+
 /** Commands: renderer → host. Each resolves with its result or rejects with a message. */
 export interface Commands {
   snapshot(): Snapshot;
@@ -105,6 +128,15 @@ export interface Commands {
   terminalDrawn(sessionId: string, chars: number): void;
   answerQuestion(questionId: string, answer: PromptAnswer): void;
   policy(program: string): PolicyView;
+  historyPage(request: HistoryPageRequest): HistoryPage;
+  /** How many records matching `query` were added after the id `after`. */
+  historyNewCount(query: string, after: number): number;
+  historyDetail(id: number): HistoryDetail;
+  /** The records matching `query`, newest first (at most 100,000), as a file's text. */
+  exportHistory(query: string, format: ExportFormat): string;
+  clearHistory(): void;
+  historySettings(): HistorySettings;
+  setHistorySettings(settings: HistorySettings): void;
 }
 
 /** Events: host → renderer. */
@@ -118,6 +150,8 @@ export interface Events {
   questionRemoved: { id: string; reason: 'answered' | 'process-exited' | 'session-ended' };
   policyChanged: PolicyView;
   record: DecisionRecord;
+  /** Records were committed to the history; `newest` is the id of the last. */
+  historyAdded: { newest: number; count: number };
 }
 
 export type CommandName = keyof Commands;
@@ -203,6 +237,28 @@ const ARGUMENTS: { [K in CommandName]: Check[] } = {
   terminalDrawn: [isId, isCount],
   answerQuestion: [isId, isAnswer],
   policy: [isShortString(4096)],
+  historyPage: [
+    hasShape(
+      {
+        query: isShortString(4096),
+        offset: isCount,
+        limit: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1000,
+      },
+      { ceiling: isCount },
+    ),
+  ],
+  historyNewCount: [isShortString(4096), isCount],
+  historyDetail: [isCount],
+  exportHistory: [isShortString(4096), isOneOf('csv', 'json')],
+  clearHistory: [],
+  historySettings: [],
+  setHistorySettings: [
+    hasShape({
+      record: isOneOf(...RECORD_LEVELS),
+      keepDays: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 36_500,
+      keepRows: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 100_000_000,
+    }),
+  ],
 };
 
 export const COMMAND_NAMES = Object.keys(ARGUMENTS) as CommandName[];
@@ -233,6 +289,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'questionRemoved',
   'policyChanged',
   'record',
+  'historyAdded',
 ];
 
 export function isEventName(name: unknown): name is EventName {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, type WebContents } from 'electron';
 
 import { PROMPT_WINDOW_COMMANDS, type Snapshot } from '../common/contract.js';
+import { openHistory } from '../core/history/recorder.js';
 import { Host } from '../core/host/host.js';
 import { packagePath } from '../core/package-paths.js';
 import { serveTerminals } from '../core/host/terminals.js';
@@ -52,7 +53,8 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   const store = new PolicyStore({ shippedDir: packagePath('policies') });
   const macros = currentMacros();
-  const host = new Host(store, macros);
+  const history = openHistory((message) => console.error(`sysgate: ${message}`));
+  const host = new Host(store, macros, history);
   // `sysgate` runs from terminals ask here while the app is open.
   let terminals: Server | null = null;
   try {

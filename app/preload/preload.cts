@@ -31,6 +31,7 @@ const EVENTS: Record<EventName, true> = {
   questionRemoved: true,
   policyChanged: true,
   record: true,
+  historyAdded: true,
 };
 
 type Listener = (payload: unknown) => void;
@@ -65,6 +66,13 @@ const api: SysgateApi = {
   terminalDrawn: (sessionId, chars) => call('terminalDrawn', sessionId, chars),
   answerQuestion: (questionId, answer) => call('answerQuestion', questionId, answer),
   policy: (program) => call('policy', program),
+  historyPage: (request) => call('historyPage', request),
+  historyNewCount: (query, after) => call('historyNewCount', query, after),
+  historyDetail: (id) => call('historyDetail', id),
+  exportHistory: (query, format) => call('exportHistory', query, format),
+  clearHistory: () => call('clearHistory'),
+  historySettings: () => call('historySettings'),
+  setHistorySettings: (settings) => call('setHistorySettings', settings),
   on,
 };
 

@@ -64,6 +64,13 @@ const SAMPLE: { [K in CommandName]: Parameters<SysgateApi[K]> } = {
   terminalDrawn: ['s1', 4096],
   answerQuestion: ['q1', { action: 'deny', errno: 'eacces' }],
   policy: ['/usr/bin/cat'],
+  historyPage: [{ query: 'prog:cat action:deny', offset: 0, limit: 200 }],
+  historyNewCount: ['prog:cat', 42],
+  historyDetail: [42],
+  exportHistory: ['prog:cat', 'csv'],
+  clearHistory: [],
+  historySettings: [],
+  setHistorySettings: [{ record: 'answers', keepDays: 30, keepRows: 1_000_000 }],
 };
 
 test('the page gets one function per command and `on`, nothing else', () => {

@@ -600,3 +600,27 @@ test('a rule that looks at no argument still records the arguments of the calls 
   assert.deepEqual([open.action, open.by, open.log, open.line], ['permit', 'rule', true, 2]);
   assert.deepEqual(open.args.oflags, ['ro']);
 });
+
+test('--record-permits records every permitted call, with the rule that decided and the arguments', async () => {
+  const run = await supervise(['cat', '/etc/hostname'], {
+    rules: permitEvery(),
+    recordPermits: true,
+  });
+  assert.equal(run.stdout, hostname, run.stderr);
+  const open = run.records.find(
+    (r) => r.call === 'openat' && r.args.filename[0] === '/etc/hostname',
+  );
+  assert.ok(open, 'the open decided on its registers alone is recorded all the same');
+  assert.deepEqual([open.action, open.by, open.log], ['permit', 'rule', false]);
+  assert.ok(open.line > 1);
+  assert.deepEqual(open.argv, ['cat', '/etc/hostname']);
+  assert.ok(run.records.every((r) => r.action === 'permit'));
+});
+
+test("a denial's record carries the arguments of the program that made the call", async () => {
+  const run = await supervise(['sh', '-c', 'cat /etc/hostname'], {
+    rules: `\tnative-fsread: filename eq "/etc/hostname" then deny\n${permitEvery()}`,
+  });
+  const denial = run.records.find((r) => r.action === 'deny');
+  assert.deepEqual(denial.argv, ['cat', '/etc/hostname']);
+});

@@ -157,6 +157,7 @@ export function bindEvents(
     api.on('questionChanged', (question) => hold({ type: 'questionChanged', question })),
     api.on('questionRemoved', ({ id }) => hold({ type: 'questionRemoved', questionId: id })),
     api.on('policyChanged', (view) => hold({ type: 'policyChanged', view })),
+    api.on('historyAdded', ({ newest }) => hold({ type: 'historyAdded', newest })),
     connection.onStatus((status) => {
       state().setConnection(status);
       if (status === 'connected') void synchronise();

@@ -15,7 +15,9 @@ export type HostEvent =
   /** A merged count changed, or the entry shows another of its calls; an unknown one is added. */
   | { type: 'questionChanged'; question: PendingQuestion }
   | { type: 'questionRemoved'; questionId: string }
-  | { type: 'policyChanged'; view: PolicyView };
+  | { type: 'policyChanged'; view: PolicyView }
+  /** The history has records up to `newest`. */
+  | { type: 'historyAdded'; newest: number };
 
 /** The calls waiting in all these questions (each question counts its merged calls). */
 export function countCalls(questions: Iterable<PendingQuestion>): number {
@@ -37,6 +39,7 @@ type Changes = Partial<
     | 'answerError'
     | 'policies'
     | 'lastChangedPolicy'
+    | 'historyNewest'
   >
 >;
 
@@ -54,6 +57,7 @@ export function applyHostEvents(s: SysgateState, events: readonly HostEvent[]): 
   let answerError = s.answerError;
   let policies: Record<string, PolicyView> | null = null;
   let lastChangedPolicy = s.lastChangedPolicy;
+  let historyNewest = s.historyNewest;
 
   const ownSessions = () => (sessions ??= { ...s.sessions });
   const ownSessionIds = () => (sessionIds ??= [...s.sessionIds]);
@@ -123,6 +127,9 @@ export function applyHostEvents(s: SysgateState, events: readonly HostEvent[]): 
         (policies ??= { ...s.policies })[event.view.program] = event.view;
         lastChangedPolicy = event.view.program;
         break;
+      case 'historyAdded':
+        historyNewest = Math.max(historyNewest, event.newest);
+        break;
     }
   }
 
@@ -138,6 +145,7 @@ export function applyHostEvents(s: SysgateState, events: readonly HostEvent[]): 
   if (answering !== null) changes.answering = answering;
   if (answerError !== s.answerError) changes.answerError = answerError;
   if (policies !== null) changes.policies = policies;
+  if (historyNewest !== s.historyNewest) changes.historyNewest = historyNewest;
   if (lastChangedPolicy !== s.lastChangedPolicy) changes.lastChangedPolicy = lastChangedPolicy;
   return changes;
 }

@@ -1,11 +1,12 @@
 // The renderer's one store (STYLE: zustand slices, actions beside their state): sessions, prompts,
-// policies and the connection. Terminal output never passes through it (../terminal/).
+// policies, history and the connection. Terminal output never passes through it (../terminal/).
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
 import type { Snapshot, SysgateApi } from '../../app/common/contract.js';
 import { orderByArrival } from '../prompts/queue.js';
 import { createConnectionSlice, type ConnectionSlice } from './connection.js';
+import { createHistorySlice, type HistorySlice } from './history.js';
 import { createPoliciesSlice, type PoliciesSlice } from './policies.js';
 import { createPromptsSlice, type PromptsSlice } from './prompts.js';
 import { createSessionsSlice, type SessionsSlice } from './sessions.js';
@@ -21,6 +22,7 @@ export interface SnapshotSlice {
 export type SysgateState = SessionsSlice &
   PromptsSlice &
   PoliciesSlice &
+  HistorySlice &
   ConnectionSlice &
   SnapshotSlice;
 
@@ -31,6 +33,7 @@ export function createSysgateStore(api: SysgateApi): SysgateStore {
     ...createSessionsSlice(api)(set, get, store),
     ...createPromptsSlice(api)(set, get, store),
     ...createPoliciesSlice(set, get, store),
+    ...createHistorySlice(api)(set, get, store),
     ...createConnectionSlice(set, get, store),
 
     applyEvents: (events) => {

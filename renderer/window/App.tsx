@@ -1,10 +1,11 @@
-// The main window: navigation on the left (Sessions, Policies), the view in the middle, and the
-// questions docked on the right, present in every view. The view follows the address's fragment
-// (`#sessions`, `#policies`, and `#new-session`, which focuses the Command field: the Electron
-// shell's menu sets them) and is kept in it.
+// The main window: navigation on the left (Sessions, Policies, History), the view in the middle,
+// and the questions docked on the right, present in every view. The view follows the address's
+// fragment (`#sessions`, `#policies`, `#history`, and `#new-session`, which focuses the Command
+// field: the Electron shell's menu sets them) and is kept in it.
 
 import { useEffect, useState } from 'react';
 
+import { HistoryView } from '../history/HistoryView.js';
 import { PoliciesView } from '../policies/PoliciesView.js';
 import { PromptDock } from '../prompts/PromptDock.js';
 import { SessionsView } from '../sessions/SessionsView.js';
@@ -15,6 +16,7 @@ import { hashChange, routeFromHash, viewHash, type View } from './route.js';
 const VIEWS: { view: View; label: string }[] = [
   { view: 'sessions', label: 'Sessions' },
   { view: 'policies', label: 'Policies' },
+  { view: 'history', label: 'History' },
 ];
 
 /** The view the page was opened on, and whether it was opened for a new session. */
@@ -26,9 +28,11 @@ function openedOn(): { view: View; focusCommand: boolean } {
 /**
  * Puts the view's name in the address without a new history entry and without a `hashchange`,
  * so that the shell asking for the same view again, or for a new session, is always a change.
+ * An address that already names the view keeps its parameters (the history's filter).
  */
 function keepInAddress(view: View): void {
-  if (location.hash === viewHash(view)) return;
+  const route = routeFromHash(location.hash);
+  if (route?.page === 'main' && route.view === view && !route.focusCommand) return;
   history.replaceState(
     history.state,
     '',
@@ -69,7 +73,7 @@ export function App() {
     keepInAddress(v);
   }
 
-  const counts: Record<View, number> = { sessions: running, policies };
+  const counts: Record<View, number> = { sessions: running, policies, history: 0 };
   return (
     <div className="app">
       <ConnectionBanner />
@@ -100,6 +104,7 @@ export function App() {
       <main className="main">
         <SessionsView hidden={view !== 'sessions'} focusRequest={focusCommand} />
         <PoliciesView hidden={view !== 'policies'} />
+        <HistoryView hidden={view !== 'history'} />
       </main>
       <PromptDock />
     </div>

@@ -2,7 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { tokenFromHash } from '../api/hash-token.js';
-import { hashChange, isPromptPage, routeFromHash, viewHash } from './route.js';
+import {
+  createRuleHash,
+  hashChange,
+  hashParameter,
+  historyHash,
+  isPromptPage,
+  policyRuleHash,
+  routeFromHash,
+  viewHash,
+} from './route.js';
 
 test('the fragments the Electron shell sets name a page and a view', () => {
   assert.deepEqual(routeFromHash('#prompt'), { page: 'prompt' });
@@ -97,4 +106,22 @@ test('becoming the other page, or a new token, loads the page again', () => {
 test('the prompt page stays as it is while the fragment still says #prompt', () => {
   assert.deepEqual(hashChange('#prompt', true), { action: 'ignore' });
   assert.deepEqual(hashChange('#prompt&x=1', true), { action: 'ignore' });
+});
+
+test('the history view keeps its filter in the address, and reads it back after a reload', () => {
+  const hash = historyHash('prog:ls action:deny "a b&c=d"');
+  assert.equal(hash, '#history&q=prog%3Als%20action%3Adeny%20%22a%20b%26c%3Dd%22');
+  assert.deepEqual(routeFromHash(hash), { page: 'main', view: 'history', focusCommand: false });
+  assert.equal(hashParameter(hash, 'q'), 'prog:ls action:deny "a b&c=d"');
+  assert.equal(historyHash('  '), '#history');
+  assert.equal(hashParameter('#history', 'q'), null);
+  assert.equal(hashParameter('#history&q=%E0%A4%A', 'q'), null, 'a broken escape is no filter');
+});
+
+test('the policy editor is reached by address: a rule by its line, a new rule drafted', () => {
+  assert.equal(policyRuleHash('/usr/bin/ls', 7), '#policies&policy=%2Fusr%2Fbin%2Fls&line=7');
+  const create = createRuleHash('/usr/bin/ls', 'native-fsread: filename eq "/etc" then permit');
+  assert.deepEqual(routeFromHash(create), { page: 'main', view: 'policies', focusCommand: false });
+  assert.equal(hashParameter(create, 'rule'), 'native-fsread: filename eq "/etc" then permit');
+  assert.equal(hashParameter(create, 'policy'), '/usr/bin/ls');
 });

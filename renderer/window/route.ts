@@ -1,10 +1,11 @@
 // Which page the window is, and which view it shows, from the address's fragment. The Electron
 // shell loads the prompt window as `#prompt` and asks the main window for a view by setting
-// `#sessions`, `#policies` or `#new-session` (app/main/application-menu.ts). The web shell's
+// `#sessions`, `#policies`, `#history` or `#new-session` (app/main/application-menu.ts). The
+// history view keeps its filter beside its name (`#history&q=prog%3Als`). The web shell's
 // `#token=...` shares the fragment (`#token=...&prompt`): it is never a route (api/hash-token.ts
 // takes it out of the address on load).
 
-export type View = 'sessions' | 'policies';
+export type View = 'sessions' | 'policies' | 'history';
 
 export type Route =
   /** The small prompt window: the questions only. */
@@ -16,6 +17,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
   prompt: { page: 'prompt' },
   sessions: { page: 'main', view: 'sessions', focusCommand: false },
   policies: { page: 'main', view: 'policies', focusCommand: false },
+  history: { page: 'main', view: 'history', focusCommand: false },
   'new-session': { page: 'main', view: 'sessions', focusCommand: true },
 };
 
@@ -58,4 +60,35 @@ export function hashChange(hash: string, promptPage: boolean): HashChange {
   if ((route?.page === 'prompt') !== promptPage) return { action: 'reload' };
   if (route === null || route.page === 'prompt') return { action: 'ignore' };
   return { action: 'show', view: route.view, focusCommand: route.focusCommand };
+}
+
+/** The value of the fragment's `name=value` part, decoded; null when there is none. */
+export function hashParameter(hash: string, name: string): string | null {
+  const body = hash.startsWith('#') ? hash.slice(1) : hash;
+  for (const part of body.split('&')) {
+    if (!part.startsWith(`${name}=`)) continue;
+    try {
+      return decodeURIComponent(part.slice(name.length + 1));
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** The history view with its filter: `#history&q=...` (just `#history` without one). */
+export function historyHash(query: string): string {
+  return query.trim() === '' ? '#history' : `#history&q=${encodeURIComponent(query)}`;
+}
+
+/**
+ * Where the policy editor opens `policy` at its rule on `line`; and where it opens its builder
+ * with `rule` drafted for `policy`. The editor reads these parameters from the address.
+ */
+export function policyRuleHash(policy: string, line: number): string {
+  return `#policies&policy=${encodeURIComponent(policy)}&line=${line}`;
+}
+
+export function createRuleHash(policy: string, rule: string): string {
+  return `#policies&policy=${encodeURIComponent(policy)}&rule=${encodeURIComponent(rule)}`;
 }

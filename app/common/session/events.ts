@@ -35,6 +35,8 @@ export interface DecisionRecord {
   uid: number;
   gid: number;
   exe: string;
+  /** The program's arguments when the call was made (at most 64). */
+  argv: string[];
   policy: string;
   call: string;
   nr: number;

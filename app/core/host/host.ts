@@ -7,6 +7,9 @@ import type {
   Commands,
   EventName,
   Events,
+  ExportFormat,
+  HistoryDetail,
+  HistoryPageRequest,
   PendingQuestion,
   PolicyView,
   PromptAnswer,
@@ -14,12 +17,18 @@ import type {
   Snapshot,
   StartRequest,
 } from '../../common/contract.js';
+import type { HistoryEntry, HistoryPage } from '../../common/history/entry.js';
+import { historyCsv, historyJson } from '../../common/history/export.js';
+import { parseQuery, QueryError, type HistoryQuery } from '../../common/history/query.js';
 import type { Filter } from '../../common/policy/ast.js';
 import { formatDiagnostic } from '../../common/policy/diagnostics.js';
 import { parseFilter } from '../../common/policy/parser.js';
 import { printFilter } from '../../common/policy/printer.js';
 import type { Macros } from '../../common/policy/request.js';
 import type { Answer } from '../../common/session/events.js';
+import { Accounts } from '../accounts.js';
+import { MAX_PAGE, type HistoryStore } from '../history/history-store.js';
+import { SessionRecorder, sessionName } from '../history/recorder.js';
 import type { PolicyStore } from '../policy/store.js';
 import { PromptQueue } from '../prompts/prompt-queue.js';
 import { answerOfRule } from '../session/answers.js';
@@ -34,6 +43,10 @@ import {
 } from './endpoint.js';
 
 const SESSION_CHANGES_MS = 100;
+/** An export holds at most this many records, the newest. */
+const EXPORT_MAX = 100_000;
+/** How often the history is looked at for records other processes (`sysgate -a`) wrote. */
+const OTHER_WRITERS_MS = 1000;
 
 export class Host implements ContractEndpoint {
   private readonly sessions = new Map<string, TracedSession>();
@@ -44,11 +57,24 @@ export class Host implements ContractEndpoint {
   private readonly stopWatching: () => void;
   private nextSession = 1;
   private readonly changedSessions = new Map<string, SessionInfo>();
+  private readonly accounts = new Accounts();
+  private historyNewest = 0;
+  private readonly watchHistory: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: PolicyStore,
     private readonly macros: Macros,
+    /** Where decisions are kept; null when the history cannot be opened. */
+    private readonly history: HistoryStore | null = null,
   ) {
+    if (history !== null) {
+      this.historyNewest = history.newestId();
+      history.onCommitted((newest, count) => this.historyAdded(newest, count));
+      this.watchHistory = setInterval(() => {
+        const newest = history.newestId();
+        if (newest > this.historyNewest) this.historyAdded(newest, newest - this.historyNewest);
+      }, OTHER_WRITERS_MS).unref();
+    }
     this.prompts.on('added', (p) => this.emit('questionAdded', p));
     this.prompts.on('changed', (p) => this.emit('questionChanged', p));
     this.prompts.on('removed', (r) => this.emit('questionRemoved', r));
@@ -75,6 +101,8 @@ export class Host implements ContractEndpoint {
     const running = [...this.sessions.values()].filter((s) => s.snapshot().state === 'running');
     for (const session of running) session.kill();
     await Promise.all(running.map((s) => s.exited.catch(() => undefined)));
+    if (this.watchHistory !== null) clearInterval(this.watchHistory);
+    this.history?.close();
   }
 
   /**
@@ -111,6 +139,13 @@ export class Host implements ContractEndpoint {
     terminalDrawn: (id, chars) => this.session(id).drawn(chars),
     answerQuestion: (id, answer) => this.answer(id, answer),
     policy: (program) => this.policyView(program),
+    historyPage: (request) => this.historyPage(request),
+    historyNewCount: (query, after) => this.historyStore().count(this.query(query), after),
+    historyDetail: (id) => this.historyDetail(id),
+    exportHistory: (query, format) => this.exportHistory(query, format),
+    clearHistory: () => this.historyStore().clear(),
+    historySettings: () => this.historyStore().settings(),
+    setHistorySettings: (settings) => this.historyStore().setSettings(settings),
   };
 
   private session(id: string): TracedSession {
@@ -141,7 +176,9 @@ export class Host implements ContractEndpoint {
   private start(request: StartRequest): SessionInfo {
     let session: Session;
     try {
-      session = new Session(this.newSessionId(), request, this.store, this.macros);
+      session = new Session(this.newSessionId(), request, this.store, this.macros, {
+        recordPermits: this.history?.settings().record === 'all',
+      });
     } catch (e) {
       throw new CommandError((e as Error).message);
     }
@@ -162,7 +199,18 @@ export class Host implements ContractEndpoint {
       this.prompts.add(id, question.id, question, (answer) => session.answer(question.id, answer)),
     );
     session.on('cancel', (questionId) => this.prompts.withdraw(id, questionId));
-    session.on('record', (record) => this.emit('record', record));
+    const recorder =
+      this.history &&
+      new SessionRecorder(
+        this.history,
+        sessionName(id, session.snapshot().startedAt),
+        this.accounts,
+        (policy) => session.policies.all().find((p) => p.program === policy)?.origin?.path ?? null,
+      );
+    session.on('record', (record) => {
+      recorder?.add(record);
+      this.emit('record', record);
+    });
     session.on('policy', (policy) => this.emit('policyChanged', this.view(policy)));
     session.on('problem', (message) =>
       this.emit('terminalData', { sessionId: id, data: `\r\n[sysgate] ${message}\r\n` }),
@@ -277,6 +325,53 @@ export class Host implements ContractEndpoint {
         }
       }
     }
+  }
+
+  private historyAdded(newest: number, count: number): void {
+    this.historyNewest = newest;
+    this.emit('historyAdded', { newest, count });
+  }
+
+  private historyStore(): HistoryStore {
+    if (this.history === null) throw new CommandError('the history is not available (see the log)');
+    return this.history;
+  }
+
+  private query(text: string): HistoryQuery {
+    try {
+      return parseQuery(text);
+    } catch (e) {
+      if (e instanceof QueryError) throw new CommandError(`column ${e.column}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  private historyPage(request: HistoryPageRequest): HistoryPage {
+    const store = this.historyStore();
+    // Records still queued belong on the page the user is about to see.
+    store.flush();
+    return store.query(this.query(request.query), request);
+  }
+
+  private historyDetail(id: number): HistoryDetail {
+    const store = this.historyStore();
+    const entry = store.entry(id);
+    if (entry === null) throw new CommandError(`no record ${id} in the history (cleared?)`);
+    return { entry, ancestors: store.ancestors(entry) };
+  }
+
+  private exportHistory(text: string, format: ExportFormat): string {
+    const store = this.historyStore();
+    const query = this.query(text);
+    const ceiling = store.newestId();
+    const entries: HistoryEntry[] = [];
+    while (entries.length < EXPORT_MAX) {
+      const limit = Math.min(MAX_PAGE, EXPORT_MAX - entries.length);
+      const page = store.page(query, { offset: entries.length, limit, ceiling }).entries;
+      entries.push(...page);
+      if (page.length < limit) break;
+    }
+    return format === 'csv' ? historyCsv(entries) : historyJson(entries);
   }
 
   private view(policy: SessionPolicy): PolicyView {

@@ -31,7 +31,13 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   private undrawn = 0;
   private paused = false;
 
-  constructor(id: string, request: StartRequest, store: PolicyStore, userMacros: Macros) {
+  constructor(
+    id: string,
+    request: StartRequest,
+    store: PolicyStore,
+    userMacros: Macros,
+    options: { recordPermits?: boolean } = {},
+  ) {
     super();
     const [command, ...args] = splitCommandLine(request.command);
     if (command === undefined) throw new Error('the command is empty');
@@ -58,6 +64,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
       mode: request.mode,
       cwd: request.cwd,
       terminal: { cols: request.cols, rows: request.rows },
+      recordPermits: options.recordPermits ?? false,
       policies: new Map(),
       policyFor: async (path) => this.compiledPolicy(path),
     });

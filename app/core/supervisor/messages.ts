@@ -84,6 +84,7 @@ export function decodeDecisionRecord(f: Fields): DecisionRecord {
     uid: optionalNumber(f, 'uid') ?? 0,
     gid: optionalNumber(f, 'gid') ?? 0,
     exe: f.text('exe') ?? '',
+    argv: decodeArgv(f.nested('argv')),
     policy: f.text('policy') ?? '',
     call: text(f, 'call'),
     nr: optionalNumber(f, 'nr') ?? -1,

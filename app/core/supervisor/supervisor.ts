@@ -45,6 +45,8 @@ export interface SupervisorOptions {
   inherit?: boolean;
   /** `-u`: calls are not aliased to fsread/fswrite. */
   noAliases?: boolean;
+  /** Every permit is recorded too (for the history), not only denials, answers and `log` rules. */
+  recordPermits?: boolean;
   /** What happens when this host goes away: the traced tree is killed (default), or denials go on. */
   onHostLoss?: 'kill' | 'deny';
   /** `-c user:group` (root only): the command runs with these ids. */
@@ -368,6 +370,7 @@ function supervisorArguments(options: SupervisorOptions): string[] {
   const args = ['--mode', options.mode];
   if (options.inherit) args.push('--inherit');
   if (options.noAliases) args.push('--no-aliases');
+  if (options.recordPermits) args.push('--record-permits');
   if (options.onHostLoss === 'deny') args.push('--on-host-loss', 'deny');
   if (options.runAs) args.push('--run-as', `${options.runAs.uid}:${options.runAs.gid}`);
   return args;

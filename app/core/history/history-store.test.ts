@@ -1,0 +1,394 @@
+// The history store against real SQLite files: what is kept, how it is found, what survives.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+import { parseQuery } from '../../common/history/query.js';
+import type { DecisionRecord } from '../../common/session/events.js';
+import { HistoryStore, historyPath, type RecordContext } from './history-store.js';
+
+let root: string;
+let n = 0;
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'sysgate-history-'));
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const newPath = (): string => join(root, `h${++n}`, 'history.sqlite3');
+const context: RecordContext = { session: 's1@1000', user: 'jose', ruleFile: '/p/usr_bin_ls' };
+const NOW = Date.UTC(2026, 10, 27, 6, 0);
+
+export function decision(overrides: Partial<DecisionRecord> = {}): DecisionRecord {
+  return {
+    time: NOW,
+    pid: 100,
+    ppid: 1,
+    uid: 1000,
+    gid: 1000,
+    exe: '/usr/bin/ls',
+    argv: ['ls', '/etc'],
+    policy: '/usr/bin/ls',
+    call: 'openat',
+    nr: 257,
+    alias: 'fsread',
+    args: { filename: ['/etc/passwd'], oflags: ['ro'] },
+    action: 'deny',
+    errno: 1,
+    by: 'rule',
+    line: 7,
+    col: 2,
+    log: false,
+    ...overrides,
+  };
+}
+
+describe('where the history lives', () => {
+  test('$XDG_DATA_HOME/sysgate/history.sqlite3, or ~/.local/share when unset or relative', () => {
+    assert.equal(historyPath({ XDG_DATA_HOME: '/d' }, '/home/j'), '/d/sysgate/history.sqlite3');
+    assert.equal(historyPath({}, '/home/j'), '/home/j/.local/share/sysgate/history.sqlite3');
+    assert.equal(
+      historyPath({ XDG_DATA_HOME: 'rel' }, '/home/j'),
+      '/home/j/.local/share/sysgate/history.sqlite3',
+    );
+  });
+
+  test('the file is created with its directory, in WAL mode', () => {
+    const path = newPath();
+    new HistoryStore(path).close();
+    assert.ok(existsSync(path));
+    const db = new Database(path, { readonly: true });
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    db.close();
+  });
+});
+
+describe('what is stored', () => {
+  test('every field of a record comes back, with its session, user and the rule file:line', () => {
+    const store = new HistoryStore(newPath());
+    store.add(decision(), context);
+    store.flush();
+    const [entry] = store.query(parseQuery(''), { offset: 0, limit: 10 }).entries;
+    assert.deepEqual(entry, {
+      id: 1,
+      time: NOW,
+      session: 's1@1000',
+      pid: 100,
+      ppid: 1,
+      uid: 1000,
+      user: 'jose',
+      program: '/usr/bin/ls',
+      argv: ['ls', '/etc'],
+      policy: '/usr/bin/ls',
+      call: 'openat',
+      alias: 'fsread',
+      args: { filename: ['/etc/passwd'], oflags: ['ro'] },
+      action: 'deny',
+      errno: 1,
+      by: 'rule',
+      rule: { file: '/p/usr_bin_ls', line: 7, col: 2 },
+    });
+    store.close();
+  });
+
+  test('a decision no rule made has no rule', () => {
+    const store = new HistoryStore(newPath());
+    store.add(decision({ by: 'default', line: null, col: null }), context);
+    store.add(decision({ by: 'host-gone', line: null, col: null }), context);
+    store.flush();
+    const entries = store.query(parseQuery(''), { offset: 0, limit: 10 }).entries;
+    assert.deepEqual(
+      entries.map((e) => [e.by, e.rule]),
+      [
+        ['host-gone', null],
+        ['default', null],
+      ],
+    );
+    store.close();
+  });
+
+  test('denials always; answers and permits only at the level that asks for them', () => {
+    const store = new HistoryStore(newPath());
+    const permitByRule = decision({ action: 'permit', errno: 0 });
+    const permitByUser = decision({ action: 'permit', errno: 0, by: 'user' });
+    const denyByUser = decision({ by: 'user' });
+    const all = [decision(), permitByRule, permitByUser, denyByUser];
+    const kept = (): boolean[] => all.map((r) => store.add(r, context));
+    assert.deepEqual(kept(), [true, false, false, true]);
+    store.setSettings({ ...store.settings(), record: 'answers' });
+    assert.deepEqual(kept(), [true, false, true, true]);
+    store.setSettings({ ...store.settings(), record: 'all' });
+    assert.deepEqual(kept(), [true, true, true, true]);
+    store.close();
+  });
+
+  test('settings are kept in the database, for the app and the command line alike', () => {
+    const path = newPath();
+    const store = new HistoryStore(path);
+    assert.deepEqual(store.settings(), { record: 'denials', keepDays: 90, keepRows: 5_000_000 });
+    store.setSettings({ record: 'all', keepDays: 7, keepRows: 1000 });
+    store.close();
+    const again = new HistoryStore(path);
+    assert.deepEqual(again.settings(), { record: 'all', keepDays: 7, keepRows: 1000 });
+    again.close();
+  });
+});
+
+describe('batching', () => {
+  test('records wait in the queue and are committed together, 100 ms later or at the batch size', async () => {
+    const path = newPath();
+    const store = new HistoryStore(path, { batchSize: 50 });
+    const commits: [number, number][] = [];
+    store.onCommitted((newest, count) => commits.push([newest, count]));
+    const reader = new Database(path, { readonly: true });
+    const rows = (): number =>
+      (reader.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number }).n;
+    for (let i = 0; i < 10; i++) store.add(decision({ pid: i }), context);
+    assert.equal(rows(), 0, 'not committed yet');
+    await new Promise((r) => setTimeout(r, 250));
+    assert.equal(rows(), 10);
+    for (let i = 0; i < 120; i++) store.add(decision({ pid: i }), context);
+    assert.equal(rows(), 110, 'two full batches committed at once, 20 still queued');
+    store.close();
+    assert.equal(rows(), 130, 'close commits the rest');
+    assert.deepEqual(commits, [
+      [10, 10],
+      [60, 50],
+      [110, 50],
+      [130, 20],
+    ]);
+    reader.close();
+  });
+});
+
+describe('queries', () => {
+  const store = (() => {
+    let s: HistoryStore | null = null;
+    return (): HistoryStore => {
+      if (s !== null) return s;
+      s = new HistoryStore(newPath());
+      const at = (minutes: number): number => NOW - minutes * 60_000;
+      s.setSettings({ record: 'all', keepDays: 36500, keepRows: 1_000_000 });
+      s.add(decision({ time: at(120), exe: '/usr/bin/ls', call: 'openat' }), context);
+      s.add(
+        decision({
+          time: at(90),
+          exe: '/usr/bin/cat',
+          call: 'openat',
+          args: { filename: ['/etc/shadow'] },
+        }),
+        context,
+      );
+      s.add(
+        decision({
+          time: at(30),
+          exe: '/usr/bin/ls',
+          call: 'statx',
+          alias: 'fsread',
+          action: 'permit',
+          errno: 0,
+        }),
+        context,
+      );
+      s.add(
+        decision({
+          time: at(20),
+          exe: '/usr/local/bin/ls',
+          call: 'connect',
+          alias: null,
+          by: 'user',
+          args: { sockaddr: ['inet-[10.0.0.1]:80'] },
+        }),
+        context,
+      );
+      s.add(
+        decision({
+          time: at(10),
+          exe: '/opt/my_tool',
+          call: 'unlinkat',
+          alias: 'fswrite',
+          argv: ['my_tool', '--Force'],
+        }),
+        context,
+      );
+      s.flush();
+      return s;
+    };
+  })();
+  const ids = (text: string, now = NOW): number[] =>
+    store()
+      .query(parseQuery(text), { offset: 0, limit: 100 }, now)
+      .entries.map((e) => e.id);
+
+  test('newest first; a program by name finds every path of that name, by path only that one', () => {
+    assert.deepEqual(ids(''), [5, 4, 3, 2, 1]);
+    assert.deepEqual(ids('prog:ls'), [4, 3, 1]);
+    assert.deepEqual(ids('prog:/usr/bin/ls'), [3, 1]);
+    assert.deepEqual(ids('prog:/usr/*'), [4, 3, 2, 1]);
+    assert.deepEqual(ids('prog:LS'), [], 'paths are case-sensitive');
+    assert.deepEqual(ids('prog:my_tool'), [5]);
+    assert.deepEqual(ids('prog:my%tool'), [], 'LIKE characters are nothing special');
+  });
+
+  test('call by name or alias; action deny/permit, and ask for what the user answered', () => {
+    assert.deepEqual(ids('call:openat'), [2, 1]);
+    assert.deepEqual(ids('call:fsread'), [3, 2, 1]);
+    assert.deepEqual(ids('action:permit'), [3]);
+    assert.deepEqual(ids('action:ask'), [4]);
+    assert.deepEqual(ids('action:permit action:ask'), [4, 3]);
+    assert.deepEqual(ids('prog:ls action:deny'), [4, 1]);
+  });
+
+  test('time: since and until, relative to now or as dates', () => {
+    assert.deepEqual(ids('since:1h'), [5, 4, 3]);
+    assert.deepEqual(ids('since:100m until:25m'), [3, 2]);
+    assert.deepEqual(ids('since:1h', NOW + 3_600_000), []);
+  });
+
+  test('free text in the program, arguments, argv, call or policy, case-insensitive', () => {
+    assert.deepEqual(ids('shadow'), [2]);
+    assert.deepEqual(ids('10.0.0.1'), [4]);
+    assert.deepEqual(ids('--force'), [5]);
+    assert.deepEqual(ids('UNLINK'), [5]);
+    assert.deepEqual(ids('%'), []);
+    assert.deepEqual(ids('etc prog:cat'), [2]);
+  });
+
+  test('pages, the total, and a ceiling that keeps later records out of a scrolled view', () => {
+    const page = store().query(parseQuery(''), { offset: 1, limit: 2, ceiling: 4 }, NOW);
+    assert.deepEqual(
+      page.entries.map((e) => e.id),
+      [3, 2],
+    );
+    assert.equal(page.total, 4);
+    assert.equal(page.ceiling, 4);
+    assert.equal(
+      store().count(parseQuery('prog:ls'), 3, Infinity, NOW),
+      1,
+      'one new ls record after id 3',
+    );
+    assert.deepEqual(
+      store()
+        .since(parseQuery('prog:ls'), 1, 10, NOW)
+        .map((e) => e.id),
+      [3, 4],
+    );
+  });
+
+  test('the processes above a record, from the same session', () => {
+    const s = new HistoryStore(newPath());
+    s.add(decision({ pid: 10, ppid: 1, exe: '/bin/sh', argv: ['sh', '-c', 'ls'] }), context);
+    s.add(decision({ pid: 11, ppid: 10, exe: '/usr/bin/ls' }), context);
+    s.add(decision({ pid: 10, ppid: 1, exe: '/bin/other' }), { ...context, session: 's2@1' });
+    s.flush();
+    const entry = s.entry(2)!;
+    assert.deepEqual(s.ancestors(entry), [
+      { pid: 10, program: '/bin/sh', argv: ['sh', '-c', 'ls'] },
+      { pid: 1, program: null, argv: [] },
+    ]);
+    s.close();
+  });
+});
+
+describe('retention and clearing', () => {
+  test('records older than keepDays and beyond keepRows are removed', () => {
+    const store = new HistoryStore(newPath());
+    const day = 86_400_000;
+    const now = Date.now();
+    for (let i = 0; i < 10; i++)
+      store.add(decision({ time: now - (10 - i) * day - 60_000 }), context);
+    store.flush();
+    const ids = (): number[] =>
+      store.query(parseQuery(''), { offset: 0, limit: 20 }).entries.map((e) => e.id);
+    assert.equal(store.prune(), 0, 'the defaults keep 90 days');
+    store.setSettings({ record: 'denials', keepDays: 5, keepRows: 1_000_000 });
+    assert.deepEqual(ids(), [10, 9, 8, 7], 'saving the settings applies them');
+    assert.equal(store.prune(now + day), 1, 'a day later, one more is too old');
+    assert.deepEqual(ids(), [10, 9, 8]);
+    store.setSettings({ record: 'denials', keepDays: 5, keepRows: 2 });
+    assert.deepEqual(ids(), [10, 9]);
+    store.close();
+  });
+
+  test('clear removes every record and the store goes on', () => {
+    const store = new HistoryStore(newPath());
+    store.add(decision(), context);
+    store.flush();
+    store.clear();
+    assert.equal(store.query(parseQuery(''), { offset: 0, limit: 10 }).total, 0);
+    store.add(decision({ exe: '/usr/bin/ls' }), context);
+    assert.equal(store.flush(), 2, 'ids are never used again: newer records keep larger ids');
+    assert.equal(store.query(parseQuery('prog:ls'), { offset: 0, limit: 10 }).total, 1);
+    store.close();
+  });
+
+  test('a database written by a newer sysgate is refused, not changed', () => {
+    const path = newPath();
+    new HistoryStore(path).close();
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    assert.throws(() => new HistoryStore(path), /written by a newer sysgate \(schema 99\)/);
+  });
+});
+
+describe('crash safety', () => {
+  // A writer process adds records as fast as it can and prints the newest id after each commit;
+  // it is killed with SIGKILL in the middle. Every id it printed must be there, whole.
+  test('killing the writer mid-stream loses no acknowledged record and corrupts nothing', async () => {
+    const path = newPath();
+    const storeUrl = new URL('./history-store.js', import.meta.url).href;
+    const writer = `
+      import { HistoryStore } from ${JSON.stringify(storeUrl)};
+      const store = new HistoryStore(${JSON.stringify(path)}, { batchSize: 200 });
+      store.onCommitted((newest) => process.stdout.write(newest + '\\n'));
+      const record = ${JSON.stringify(decision())};
+      let pid = 0;
+      const more = () => {
+        for (let i = 0; i < 1000; i++) store.add({ ...record, pid: ++pid, argv: ['x', String(pid)] }, ${JSON.stringify(context)});
+        setImmediate(more);
+      };
+      more();
+    `;
+    for (let round = 0; round < 3; round++) {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', writer], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let acknowledged = 0;
+      let out = '';
+      await new Promise<void>((resolve) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const lines = out.split('\n');
+          out = lines.pop()!;
+          for (const line of lines) acknowledged = Math.max(acknowledged, Number(line));
+          // Killed at a moment that varies with the round, in the middle of the stream.
+          if (acknowledged >= (round + 1) * 3000) {
+            child.kill('SIGKILL');
+            resolve();
+          }
+        });
+      });
+      await new Promise((r) => child.on('exit', r));
+      const store = new HistoryStore(path);
+      assert.equal(store.integrity(), 'ok');
+      const newest = store.newestId();
+      assert.ok(newest >= acknowledged, `acknowledged ${acknowledged}, found ${newest}`);
+      const db = new Database(path, { readonly: true });
+      const row = db
+        .prepare('SELECT count(*) AS n, min(id) AS lo FROM decisions WHERE id <= ?')
+        .get(acknowledged) as { n: number; lo: number };
+      assert.equal(row.n, acknowledged, 'every acknowledged id is there');
+      const last = store.entry(acknowledged)!;
+      assert.equal(last.program, '/usr/bin/ls');
+      assert.deepEqual(last.argv.length, 2);
+      db.close();
+      store.close();
+      // Each round appends to what the round before left: ids go on from there.
+      assert.ok(round === 0 || row.lo === 1);
+    }
+  });
+});

@@ -1,0 +1,446 @@
+// The history of decisions (DESIGN §5): every decision record kept at the chosen level goes to
+// one SQLite database in the user's data directory, shared by the desktop app and every
+// `sysgate` run from a terminal (WAL: readers and one writer at a time, without blocking).
+//
+// Records are written in batches: `add` queues a record, and the queue is committed in one
+// transaction when it is 100 ms old or holds 500 records, or when `flush` or `close` is called.
+// A record is *acknowledged* when the transaction that holds it has committed: `flush` has
+// returned, or `onCommitted` listeners have been told of it. With journal_mode=WAL and
+// synchronous=FULL a committed transaction is in the WAL on disk (fsync) before the commit
+// returns, so killing the process at any moment loses only what was still queued, and SQLite's
+// recovery leaves the database whole. Retention (by age and by count) runs when the store
+// opens and then at most once a minute, after a commit.
+
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import {
+  DEFAULT_HISTORY_SETTINGS,
+  isRecorded,
+  RECORD_LEVELS,
+  type HistoryEntry,
+  type HistoryPage,
+  type HistorySettings,
+  type RecordLevel,
+} from '../../common/history/entry.js';
+import type { HistoryQuery } from '../../common/history/query.js';
+import type { DecisionRecord, DecisionSource, Translations } from '../../common/session/events.js';
+import { whereOf } from './query-sql.js';
+
+const SCHEMA_VERSION = 1;
+const BATCH_MS = 100;
+const BATCH_SIZE = 500;
+const PRUNE_EVERY_MS = 60_000;
+/** At most this many rows in one page of a query. */
+export const MAX_PAGE = 1000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS programs (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE
+);
+-- AUTOINCREMENT: an id is never used twice, even after a clear, so "newer than id N" holds.
+CREATE TABLE IF NOT EXISTS decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL,          -- milliseconds since the epoch
+  session TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  ppid INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  program INTEGER NOT NULL REFERENCES programs(id),
+  argv TEXT NOT NULL,             -- JSON array
+  policy TEXT NOT NULL,
+  call TEXT NOT NULL,
+  alias TEXT,
+  args TEXT NOT NULL,             -- JSON object: translation name -> values
+  action TEXT NOT NULL CHECK (action IN ('permit', 'deny')),
+  errno INTEGER NOT NULL,
+  decided_by TEXT NOT NULL,       -- rule, user, learn, default, host-gone
+  rule_file TEXT,
+  rule_line INTEGER,
+  rule_col INTEGER
+);
+CREATE INDEX IF NOT EXISTS decisions_time ON decisions(time);
+CREATE INDEX IF NOT EXISTS decisions_program ON decisions(program);
+CREATE INDEX IF NOT EXISTS decisions_call ON decisions(call);
+CREATE INDEX IF NOT EXISTS decisions_action ON decisions(action);
+CREATE INDEX IF NOT EXISTS decisions_pid ON decisions(pid);
+CREATE TABLE IF NOT EXISTS settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+/** $XDG_DATA_HOME/sysgate/history.sqlite3 (~/.local/share when unset or relative). */
+export function historyPath(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+  const data = env['XDG_DATA_HOME']?.startsWith('/')
+    ? env['XDG_DATA_HOME']
+    : join(home, '.local', 'share');
+  return join(data, 'sysgate', 'history.sqlite3');
+}
+
+/** What a decision record does not say itself. */
+export interface RecordContext {
+  session: string;
+  user: string;
+  /** The file of the policy that decided, when a rule did. */
+  ruleFile: string | null;
+}
+
+interface Row {
+  id: number;
+  time: number;
+  session: string;
+  pid: number;
+  ppid: number;
+  uid: number;
+  user: string;
+  program_path: string;
+  argv: string;
+  policy: string;
+  call: string;
+  alias: string | null;
+  args: string;
+  action: 'permit' | 'deny';
+  errno: number;
+  decided_by: DecisionSource;
+  rule_file: string | null;
+  rule_line: number | null;
+  rule_col: number | null;
+}
+
+type Queued = [record: DecisionRecord, context: RecordContext];
+type CommitListener = (newest: number, count: number) => void;
+
+export interface StoreOptions {
+  batchMs?: number;
+  batchSize?: number;
+}
+
+export class HistoryStore {
+  private readonly db: Database.Database;
+  private readonly programIds = new Map<string, number>();
+  private readonly listeners = new Set<CommitListener>();
+  private queue: Queued[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private level: RecordLevel;
+  private lastPrune = 0;
+  private readonly batchMs: number;
+  private readonly batchSize: number;
+  private readonly insert: Database.Statement;
+  private readonly insertProgram: Database.Statement;
+  private readonly programId: Database.Statement<[string], { id: number }>;
+  private readonly commit: (batch: Queued[]) => number;
+
+  constructor(
+    readonly path: string,
+    options: StoreOptions = {},
+  ) {
+    this.batchMs = options.batchMs ?? BATCH_MS;
+    this.batchSize = options.batchSize ?? BATCH_SIZE;
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.db = new Database(path);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      this.db.close();
+      throw new Error(`${path} was written by a newer sysgate (schema ${version})`);
+    }
+    this.db.exec(SCHEMA);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.insert = this.db.prepare(
+      `INSERT INTO decisions (time, session, pid, ppid, uid, user, program, argv, policy, call,
+         alias, args, action, errno, decided_by, rule_file, rule_line, rule_col)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertProgram = this.db.prepare('INSERT OR IGNORE INTO programs (path) VALUES (?)');
+    this.programId = this.db.prepare('SELECT id FROM programs WHERE path = ?');
+    this.commit = this.db.transaction((batch: Queued[]) => {
+      let last = 0;
+      for (const [record, context] of batch) last = this.insertRow(record, context);
+      return last;
+    });
+    this.level = this.settings().record;
+    this.prune();
+  }
+
+  /** Queues a record when the level keeps it; false when it does not. */
+  add(record: DecisionRecord, context: RecordContext): boolean {
+    if (!isRecorded(record, this.level)) return false;
+    this.queue.push([record, context]);
+    if (this.queue.length >= this.batchSize) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.batchMs).unref();
+    return true;
+  }
+
+  /** Commits what is queued; gives the newest id committed (0 when nothing was). */
+  flush(): number {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.queue;
+    if (batch.length === 0) return 0;
+    this.queue = [];
+    let newest: number;
+    try {
+      newest = this.commit(batch);
+    } catch (e) {
+      // Program ids cached inside the rolled-back transaction name nothing now.
+      this.programIds.clear();
+      this.queue = batch.concat(this.queue);
+      throw e;
+    }
+    for (const listener of this.listeners) listener(newest, batch.length);
+    if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) this.prune();
+    return newest;
+  }
+
+  /** Called after each commit with the newest id and how many records it added. */
+  onCommitted(listener: CommitListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A page of the records matching `query` and its total, up to `ceiling` (default: all). */
+  query(
+    query: HistoryQuery,
+    page: { offset: number; limit: number; ceiling?: number },
+    now = Date.now(),
+  ): HistoryPage {
+    const ceiling = page.ceiling ?? this.newestId();
+    const { entries } = this.page(query, { ...page, ceiling }, now);
+    return { entries, total: this.count(query, 0, ceiling, now), ceiling };
+  }
+
+  /** The records matching `query`, newest first, among those up to `ceiling` (default: all). */
+  page(
+    query: HistoryQuery,
+    page: { offset: number; limit: number; ceiling?: number },
+    now = Date.now(),
+  ): { entries: HistoryEntry[] } {
+    const where = whereOf(query, now);
+    const entries = (
+      this.db
+        .prepare(
+          `SELECT d.*, (SELECT path FROM programs WHERE id = d.program) AS program_path
+           FROM decisions d WHERE d.id <= ? AND ${where.sql}
+           ORDER BY d.id DESC LIMIT ? OFFSET ?`,
+        )
+        .all(
+          page.ceiling ?? Number.MAX_SAFE_INTEGER,
+          ...where.params,
+          Math.min(page.limit, MAX_PAGE),
+          page.offset,
+        ) as Row[]
+    ).map(entryOf);
+    return { entries };
+  }
+
+  /** How many records match `query` with ids in (after, upTo]. */
+  count(
+    query: HistoryQuery,
+    after: number,
+    upTo = Number.MAX_SAFE_INTEGER,
+    now = Date.now(),
+  ): number {
+    const where = whereOf(query, now);
+    const row = this.db
+      .prepare(
+        `SELECT count(*) AS n FROM decisions d WHERE d.id > ? AND d.id <= ? AND ${where.sql}`,
+      )
+      .get(after, upTo, ...where.params) as { n: number };
+    return row.n;
+  }
+
+  /** The records matching `query` with ids above `after`, oldest first (for following). */
+  since(query: HistoryQuery, after: number, limit = MAX_PAGE, now = Date.now()): HistoryEntry[] {
+    const where = whereOf(query, now);
+    return (
+      this.db
+        .prepare(
+          `SELECT d.*, (SELECT path FROM programs WHERE id = d.program) AS program_path
+           FROM decisions d WHERE d.id > ? AND ${where.sql} ORDER BY d.id LIMIT ?`,
+        )
+        .all(after, ...where.params, limit) as Row[]
+    ).map(entryOf);
+  }
+
+  entry(id: number): HistoryEntry | null {
+    const row = this.db
+      .prepare(
+        `SELECT d.*, (SELECT path FROM programs WHERE id = d.program) AS program_path
+         FROM decisions d WHERE d.id = ?`,
+      )
+      .get(id) as Row | undefined;
+    return row === undefined ? null : entryOf(row);
+  }
+
+  /**
+   * The processes above a record's, nearest first, as the same session's records know them:
+   * a parent that never made a recorded call appears with its pid alone.
+   */
+  ancestors(
+    entry: HistoryEntry,
+    depth = 16,
+  ): { pid: number; program: string | null; argv: string[] }[] {
+    const find = this.db.prepare(
+      `SELECT ppid, argv, (SELECT path FROM programs WHERE id = d.program) AS program_path
+       FROM decisions d WHERE pid = ? AND session = ? ORDER BY id DESC LIMIT 1`,
+    );
+    const chain: { pid: number; program: string | null; argv: string[] }[] = [];
+    let pid = entry.ppid;
+    while (pid > 0 && chain.length < depth && !chain.some((p) => p.pid === pid)) {
+      const row = find.get(pid, entry.session) as
+        { ppid: number; argv: string; program_path: string } | undefined;
+      chain.push({
+        pid,
+        program: row?.program_path ?? null,
+        argv: row === undefined ? [] : (JSON.parse(row.argv) as string[]),
+      });
+      if (row === undefined) break;
+      pid = row.ppid;
+    }
+    return chain;
+  }
+
+  newestId(): number {
+    const row = this.db.prepare('SELECT max(id) AS id FROM decisions').get() as {
+      id: number | null;
+    };
+    return row.id ?? 0;
+  }
+
+  settings(): HistorySettings {
+    const rows = this.db.prepare('SELECT key, value FROM settings').all() as {
+      key: string;
+      value: string;
+    }[];
+    const stored = Object.fromEntries(rows.map((r) => [r.key, r.value]));
+    const record = stored['record'] as RecordLevel | undefined;
+    return {
+      record:
+        record !== undefined && RECORD_LEVELS.includes(record)
+          ? record
+          : DEFAULT_HISTORY_SETTINGS.record,
+      keepDays: positive(stored['keepDays']) ?? DEFAULT_HISTORY_SETTINGS.keepDays,
+      keepRows: positive(stored['keepRows']) ?? DEFAULT_HISTORY_SETTINGS.keepRows,
+    };
+  }
+
+  /** Saves the settings and applies the retention at once. */
+  setSettings(settings: HistorySettings): void {
+    const save = this.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
+    this.db.transaction(() => {
+      for (const [key, value] of Object.entries(settings)) save.run(key, String(value));
+    })();
+    this.level = settings.record;
+    this.prune();
+  }
+
+  /** Removes the records older than keepDays and beyond the newest keepRows; gives how many. */
+  prune(now = Date.now()): number {
+    this.lastPrune = now;
+    const { keepDays, keepRows } = this.settings();
+    const old = this.db
+      .prepare('DELETE FROM decisions WHERE time < ?')
+      .run(now - keepDays * 86_400_000);
+    const many = this.db
+      .prepare(
+        'DELETE FROM decisions WHERE id < (SELECT id FROM decisions ORDER BY id DESC LIMIT 1 OFFSET ?)',
+      )
+      .run(keepRows - 1);
+    return old.changes + many.changes;
+  }
+
+  /**
+   * Removes every record (what is queued too) and gives the space back. The few program paths
+   * stay: another process writing at the same time may hold their ids.
+   */
+  clear(): void {
+    this.queue = [];
+    this.db.exec('DELETE FROM decisions');
+    this.db.exec('VACUUM');
+  }
+
+  /** Commits what is queued and closes the database. */
+  close(): void {
+    this.flush();
+    this.db.close();
+  }
+
+  /** Checks the database file (SQLite's integrity_check): "ok" when whole. */
+  integrity(): string {
+    return (this.db.pragma('integrity_check') as { integrity_check: string }[])
+      .map((r) => r.integrity_check)
+      .join('\n');
+  }
+
+  private insertRow(record: DecisionRecord, context: RecordContext): number {
+    const byRule = record.by === 'rule' && record.line !== null;
+    const result = this.insert.run(
+      record.time,
+      context.session,
+      record.pid,
+      record.ppid,
+      record.uid,
+      context.user,
+      this.programOf(record.exe),
+      JSON.stringify(record.argv),
+      record.policy,
+      record.call,
+      record.alias,
+      JSON.stringify(record.args),
+      record.action,
+      record.errno,
+      record.by,
+      byRule ? context.ruleFile : null,
+      byRule ? record.line : null,
+      byRule ? record.col : null,
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  private programOf(path: string): number {
+    let id = this.programIds.get(path);
+    if (id === undefined) {
+      this.insertProgram.run(path);
+      id = this.programId.get(path)!.id;
+      this.programIds.set(path, id);
+    }
+    return id;
+  }
+}
+
+function positive(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+function entryOf(row: Row): HistoryEntry {
+  return {
+    id: row.id,
+    time: row.time,
+    session: row.session,
+    pid: row.pid,
+    ppid: row.ppid,
+    uid: row.uid,
+    user: row.user,
+    program: row.program_path,
+    argv: JSON.parse(row.argv) as string[],
+    policy: row.policy,
+    call: row.call,
+    alias: row.alias,
+    args: JSON.parse(row.args) as Translations,
+    action: row.action,
+    errno: row.errno,
+    by: row.decided_by,
+    rule:
+      row.rule_line === null
+        ? null
+        : { file: row.rule_file, line: row.rule_line, col: row.rule_col ?? 0 },
+  };
+}

@@ -1,0 +1,72 @@
+// A history query (app/common/history/query.ts) as the WHERE clause of a parameterised SELECT
+// on the `decisions` table of history-store.ts. Values only ever travel as parameters.
+
+import type { HistoryQuery } from '../../common/history/query.js';
+import { resolveTime } from '../../common/history/query.js';
+
+export interface SqlCondition {
+  sql: string;
+  params: (string | number)[];
+}
+
+const GLOB_CHARACTERS = /[*?[]/;
+
+export function whereOf(query: HistoryQuery, now: number): SqlCondition {
+  const parts: string[] = [];
+  const params: (string | number)[] = [];
+  const anyOf = (terms: { sql: string; params: (string | number)[] }[]): void => {
+    if (terms.length === 0) return;
+    parts.push(`(${terms.map((t) => t.sql).join(' OR ')})`);
+    for (const t of terms) params.push(...t.params);
+  };
+  anyOf(query.programs.map(programCondition));
+  anyOf(query.calls.map((call) => ({ sql: '(d.call = ? OR d.alias = ?)', params: [call, call] })));
+  anyOf(
+    query.actions.map((action) =>
+      action === 'ask'
+        ? { sql: "d.decided_by = 'user'", params: [] }
+        : { sql: 'd.action = ?', params: [action] },
+    ),
+  );
+  anyOf(query.by.map((by) => ({ sql: 'd.decided_by = ?', params: [by] })));
+  anyOf(query.policies.map((policy) => ({ sql: 'd.policy = ?', params: [policy] })));
+  anyOf(query.pids.map((pid) => ({ sql: 'd.pid = ?', params: [pid] })));
+  if (query.since !== null) {
+    parts.push('d.time >= ?');
+    params.push(resolveTime(query.since, now));
+  }
+  if (query.until !== null) {
+    parts.push('d.time <= ?');
+    params.push(resolveTime(query.until, now));
+  }
+  for (const text of query.text) {
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    parts.push(
+      "(d.program IN (SELECT id FROM programs WHERE path LIKE ? ESCAPE '\\') OR d.argv LIKE ? ESCAPE '\\' OR d.args LIKE ? ESCAPE '\\' OR d.call LIKE ? ESCAPE '\\' OR d.policy LIKE ? ESCAPE '\\')",
+    );
+    params.push(like, like, like, like, like);
+  }
+  return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params };
+}
+
+/**
+ * A path is that program; a bare name is any program of that name (`ls` is /usr/bin/ls); a
+ * glob matches the path, or the name when it has no slash. Programs are few: the match runs on
+ * the programs table and the decisions are found through their index.
+ */
+function programCondition(value: string): SqlCondition {
+  const byPath = value.includes('/');
+  if (GLOB_CHARACTERS.test(value)) {
+    const pattern = byPath ? value : `*/${value}`;
+    return {
+      sql: 'd.program IN (SELECT id FROM programs WHERE path GLOB ?)',
+      params: [pattern],
+    };
+  }
+  if (byPath)
+    return { sql: 'd.program IN (SELECT id FROM programs WHERE path = ?)', params: [value] };
+  return {
+    sql: 'd.program IN (SELECT id FROM programs WHERE path = ? OR path GLOB ?)',
+    params: [value, `*/${value}`],
+  };
+}

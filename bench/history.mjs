@@ -1,0 +1,138 @@
+// The history part of `npm run bench`: a database of 1,000,000 decision records written through
+// the real store (app/core/history/history-store.ts, built into build/), then
+//   - the batched insert rate (records/s, batches of 500, each a committed transaction),
+//   - the database's size per record (after a checkpoint),
+//   - the time of the first page (200 rows, newest first) of filtered queries, and of the count
+//     of matching rows that the view shows beside it: medians of 9 runs.
+// Targets (issue 6): insert >= 50,000 records/s, first page <= 50 ms.
+// Usage: node bench/history.mjs [--records N]
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const built = (path) => pathToFileURL(join(root, 'build', path)).href;
+
+const PROGRAMS = [
+  '/usr/bin/ls',
+  '/usr/bin/cat',
+  '/usr/bin/find',
+  '/usr/bin/cc',
+  '/usr/bin/make',
+  '/usr/lib/gcc/cc1',
+  '/usr/bin/ssh',
+  '/opt/tool/bin/tool',
+];
+const CALLS = [
+  ['openat', 'fsread', 'filename'],
+  ['newfstatat', 'fsread', 'filename'],
+  ['unlinkat', 'fswrite', 'filename'],
+  ['connect', null, 'sockaddr'],
+  ['execve', null, 'filename'],
+];
+
+/** A plausible record: mostly denials of reads under /usr and $HOME, spread over 30 days. */
+function record(i, now, total) {
+  const [call, alias, arg] = CALLS[i % CALLS.length];
+  const exe = PROGRAMS[(i * 7) % PROGRAMS.length];
+  const pid = 1000 + (i >> 6);
+  return {
+    time: now - Math.floor(((total - i) / total) * 30 * 86_400_000),
+    pid,
+    ppid: pid - 1,
+    uid: 1000,
+    gid: 1000,
+    exe,
+    argv: [exe.slice(exe.lastIndexOf('/') + 1), '-l', `/home/jose/src/p${i % 97}`],
+    policy: exe,
+    call,
+    nr: 257,
+    alias,
+    args:
+      arg === 'sockaddr'
+        ? { sockaddr: [`inet-[10.0.${i % 250}.1]:443`] }
+        : {
+            [arg]: [`/home/jose/src/p${i % 97}/file${i % 1009}.c`],
+            ...(call === 'openat' ? { oflags: ['ro'] } : {}),
+          },
+    action: i % 10 === 0 ? 'permit' : 'deny',
+    errno: i % 10 === 0 ? 0 : 1,
+    by: i % 10 === 0 ? 'user' : i % 3 === 0 ? 'default' : 'rule',
+    line: 12,
+    col: 2,
+    log: false,
+  };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function benchHistory(argv = process.argv.slice(2)) {
+  const recordsArg = argv.indexOf('--records');
+  const total = recordsArg >= 0 ? Number(argv[recordsArg + 1]) : 1_000_000;
+  const { HistoryStore } = await import(built('app/core/history/history-store.js'));
+  const { parseQuery } = await import(built('app/common/history/query.js'));
+  const scratch = mkdtempSync(join(tmpdir(), 'sysgate-bench-history-'));
+  const path = join(scratch, 'history.sqlite3');
+  try {
+    const store = new HistoryStore(path);
+    store.setSettings({ record: 'all', keepDays: 3650, keepRows: 10_000_000 });
+    const now = Date.now();
+    const context = {
+      session: 's1@1764223200000',
+      user: 'jose',
+      ruleFile: '/home/jose/.config/sysgate/policies/usr_bin_ls',
+    };
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < total; i++) store.add(record(i, now, total), context);
+    store.flush();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    store.close();
+    const reopened = new HistoryStore(path);
+    const bytes = statSync(path).size;
+
+    const queries = [
+      '',
+      'prog:ls',
+      'prog:cat action:deny since:7d',
+      'call:connect action:deny',
+      'call:fsread prog:/usr/bin/ssh action:ask',
+      'file1000.c',
+    ];
+    const rows = queries.map((text) => {
+      const query = parseQuery(text);
+      const page = [];
+      const count = [];
+      for (let run = 0; run < 9; run++) {
+        let t = process.hrtime.bigint();
+        const ceiling = reopened.newestId();
+        const { entries } = reopened.page(query, { offset: 0, limit: 200, ceiling });
+        page.push(Number(process.hrtime.bigint() - t) / 1e6);
+        t = process.hrtime.bigint();
+        reopened.count(query, 0, ceiling);
+        count.push(Number(process.hrtime.bigint() - t) / 1e6);
+        if (entries.length === 0) throw new Error(`"${text}" found nothing`);
+      }
+      return { text: text || '(everything)', page: median(page), count: median(count) };
+    });
+    reopened.close();
+
+    console.log(`\nhistory (SQLite, ${total.toLocaleString('en')} records):`);
+    console.log(
+      `  batched insert: ${Math.round(total / seconds).toLocaleString('en')} records/s (target >= 50,000)`,
+    );
+    console.log(
+      `  size: ${(bytes / total).toFixed(0)} bytes per record (${(bytes / 1e6).toFixed(0)} MB)`,
+    );
+    console.log(`  ${'query'.padEnd(44)}${'first page (200)'.padEnd(20)}count of matches`);
+    for (const r of rows)
+      console.log(
+        `  ${r.text.padEnd(44)}${`${r.page.toFixed(1)} ms`.padEnd(20)}${r.count.toFixed(1)} ms`,
+      );
+    console.log('  (target: first page <= 50 ms)');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await benchHistory();

@@ -1,0 +1,230 @@
+// The history end to end, as a reviewer uses it: a program enforced from the web shell is
+// denied, the denial appears live in the History view of another window, a filter finds it and
+// survives a reload, "Create rule…" drafts the rule that permits it for the policy editor, the
+// rows export, and the history clears. Debian's Chromium against the real `sysgate gui --web`,
+// the real supervisor and the real SQLite file.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
+
+const { HistoryStore } = await import(
+  new URL('../build/app/core/history/history-store.js', import.meta.url)
+);
+
+const CAT = realpathSync('/bin/cat');
+
+let web;
+let browser;
+/** The window that watches the history; `sessions` starts the programs. */
+let review;
+let sessions;
+
+before(async () => {
+  web = await startWebShell('sysgate-e2e-history-');
+  // cat's policy permits what `cat /dev/null` did: /etc/hostname is not in it.
+  const learned = spawnSync(
+    process.execPath,
+    [join(root, 'bin/sysgate.js'), '-A', 'cat', '/dev/null'],
+    {
+      env: web.env,
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(learned.status, 0, learned.stderr);
+  browser = await launchChromium();
+  review = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  sessions = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await review.goto(web.url);
+  await sessions.goto(web.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await web?.stop();
+});
+
+const records = () =>
+  review.getByRole('rowgroup', { name: 'Records, newest first' }).getByRole('row');
+
+test('an enforced program is denied, and the denial appears live in the History view', async () => {
+  await review.getByRole('button', { name: 'History' }).click();
+  assert.match(review.url(), /#history$/);
+  await review.getByText('No record matches').waitFor();
+
+  const session = await startSession(sessions, {
+    command: 'cat /etc/hostname',
+    cwd: join(web.home, 'work'),
+    mode: 'Enforce',
+  });
+  await session.getByText(/exited with status 1/).waitFor({ timeout: 20_000 });
+
+  // No reload, no click: the record arrives by itself.
+  const row = records().filter({ hasText: '/etc/hostname' });
+  await row.waitFor({ timeout: 10_000 });
+  const text = await row.innerText();
+  assert.match(text, /deny \(eperm\)/);
+  assert.ok(text.includes(CAT), text);
+  assert.match(text, /openat/);
+  assert.match(text, /no rule/);
+});
+
+test('the filter finds it, is kept in the address, and survives a reload', async () => {
+  await review.getByLabel('Filter').fill('prog:cat hostname');
+  await review.waitForFunction(() => location.hash === '#history&q=prog%3Acat%20hostname');
+  await review.waitForFunction(
+    () => document.querySelector('[aria-label="Records"]')?.getAttribute('aria-rowcount') === '2',
+  );
+  await review.getByLabel('Filter').fill('prog:cat action:allow');
+  await review
+    .getByText('Column 17: unknown action "allow": expected permit, deny or ask')
+    .waitFor();
+  assert.match(review.url(), /#history&q=prog%3Acat%20hostname$/, 'a bad filter is not applied');
+  await review.getByLabel('Filter').fill('prog:ls');
+  await review.getByText('No record matches').waitFor();
+
+  await review.getByLabel('Filter').fill('prog:cat hostname');
+  await review.waitForFunction(() => location.hash === '#history&q=prog%3Acat%20hostname');
+  await review.reload();
+  assert.equal(await review.getByLabel('Filter').inputValue(), 'prog:cat hostname');
+  assert.equal(await review.getByLabel('Program').inputValue(), 'cat');
+  await records().filter({ hasText: '/etc/hostname' }).waitFor();
+  assert.equal(await records().count(), 1);
+});
+
+test('the detail pane shows the record in full, and "Create rule…" drafts the rule for the editor', async () => {
+  await records().filter({ hasText: '/etc/hostname' }).click();
+  const detail = review.getByRole('complementary', { name: 'Record details' });
+  await detail.getByRole('list', { name: 'Process tree' }).waitFor();
+  const facts = await detail.innerText();
+  assert.match(facts, /filename\s+\/etc\/hostname/);
+  assert.match(facts, /oflags\s+ro/);
+  assert.match(facts, /Arguments\s+cat \/etc\/hostname/);
+  assert.match(facts, /openat \(fsread\)/);
+  const rule = 'native-fsread: filename eq "/etc/hostname" then permit';
+  assert.equal(await detail.locator('code.history-rule-text').innerText(), rule);
+  await review.screenshot({ path: join(root, 'build', 'screenshots', 'history.png') });
+
+  await detail.getByRole('button', { name: 'Create rule…' }).click();
+  await review.getByRole('heading', { name: 'Policies in use' }).waitFor();
+  const url = new URL(review.url());
+  assert.equal(
+    url.hash,
+    `#policies&policy=${encodeURIComponent(CAT)}&rule=${encodeURIComponent(rule)}`,
+  );
+  // After the policy editor is merged: save the drafted rule there, run `cat /etc/hostname`
+  // again in Enforce mode, and expect it to print the host name with no new denial here.
+});
+
+test('the filtered rows export as CSV and JSON', async () => {
+  await review.goto(`${new URL(web.url).origin}/#history&q=prog%3Acat%20hostname`);
+  await records().filter({ hasText: '/etc/hostname' }).waitFor();
+  const [csv] = await Promise.all([
+    review.waitForEvent('download'),
+    review.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  assert.equal(csv.suggestedFilename(), 'sysgate-history.csv');
+  const lines = readFileSync(await csv.path(), 'utf8')
+    .trim()
+    .split('\r\n');
+  assert.equal(lines.length, 2, lines.join('\n'));
+  assert.match(lines[0], /^time,action,errno,program,pid/);
+  assert.ok(lines[1].includes(`,deny,1,${CAT},`), lines[1]);
+  const [json] = await Promise.all([
+    review.waitForEvent('download'),
+    review.getByRole('button', { name: 'Export JSON' }).click(),
+  ]);
+  const entries = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  assert.deepEqual(
+    entries.map((e) => [e.program, e.call, e.args.filename[0], e.argv]),
+    [[CAT, 'openat', '/etc/hostname', ['cat', '/etc/hostname']]],
+  );
+});
+
+test('with hundreds of thousands of records the table scrolls anywhere, and new ones wait behind a marker', async () => {
+  // Records written by another process, as `sysgate -a` runs write them.
+  const store = new HistoryStore(join(web.home, '.local/share/sysgate/history.sqlite3'));
+  const seeded = 300_000;
+  const record = {
+    time: Date.now() - 3_600_000,
+    ppid: 1,
+    uid: 1000,
+    gid: 1000,
+    exe: '/usr/bin/seeded',
+    argv: ['seeded'],
+    policy: '/usr/bin/seeded',
+    call: 'unlinkat',
+    nr: 263,
+    alias: 'fswrite',
+    action: 'deny',
+    errno: 13,
+    by: 'default',
+    line: null,
+    col: null,
+    log: false,
+  };
+  const context = { session: 'seed@1', user: 'jose', ruleFile: null };
+  for (let i = 1; i <= seeded; i++)
+    store.add({ ...record, pid: i, args: { filename: [`/seeded/file-${i}`] } }, context);
+  store.close();
+
+  await review.getByLabel('Filter').fill('prog:seeded');
+  await records()
+    .filter({ hasText: `/seeded/file-${seeded}` })
+    .waitFor({ timeout: 15_000 });
+  await review.getByText('300,000 records').waitFor();
+  const scroller = review.locator('.history-body');
+  // To the middle: the rows there are fetched and drawn, a screenful, not 300,000 of them.
+  await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+  const middle = records()
+    .filter({ hasText: /\/seeded\/file-15\d{4}(?!\d)/ })
+    .first();
+  await middle.waitFor({ timeout: 10_000 });
+  await review.screenshot({ path: join(root, 'build', 'screenshots', 'history-middle.png') });
+  assert.ok((await records().count()) < 100, 'only the rows in view are in the page');
+  await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await records()
+    .filter({ hasText: /\/seeded\/file-1(?!\d)/ })
+    .waitFor({ timeout: 10_000 });
+
+  // Scrolled away, a new denial does not move the table: a marker counts it.
+  await review.getByLabel('Filter').fill('');
+  await review.waitForFunction(() => location.hash === '#history');
+  await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight / 3));
+  await records().first().waitFor();
+  const denied = spawnSync(
+    process.execPath,
+    [
+      join(root, 'bin/sysgate.js'),
+      '-a',
+      '-E',
+      join(web.home, 'denials.log'),
+      'cat',
+      '/etc/hostname',
+    ],
+    { env: web.env, encoding: 'utf8' },
+  );
+  assert.notEqual(denied.status, 0);
+  const marker = review.getByRole('button', { name: '1 new' });
+  await marker.waitFor({ timeout: 10_000 });
+  assert.ok(
+    (await scroller.evaluate((el) => el.scrollTop)) > 1000,
+    'the table stayed where it was',
+  );
+  await marker.click();
+  assert.equal(await scroller.evaluate((el) => el.scrollTop), 0);
+  await records().filter({ hasText: '/etc/hostname' }).first().waitFor();
+  assert.match(await records().first().innerText(), /\/usr\/bin\/cat.*\/etc\/hostname/s);
+  await marker.waitFor({ state: 'detached' });
+});
+
+test('clearing the history empties the view', async () => {
+  await review.getByRole('button', { name: 'Clear…' }).click();
+  await review.getByRole('button', { name: 'Clear history' }).click();
+  await review.getByText('The history was cleared.').waitFor();
+  await review.getByText('No record matches').waitFor();
+  await review.getByText(/^0 records$/).waitFor();
+});

@@ -1,0 +1,262 @@
+// The history's table: every record matching the filter, newest first, drawn a screenful at a
+// time (virtual-rows.ts) from pages the host sends as they come into view. A query counts what
+// it matched when it ran (its ceiling); records that come later are "new": at the top of the
+// table they are shown at once, scrolled away a marker says how many and shows them on a click.
+
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
+
+import { mainArgument, type HistoryEntry } from '../../app/common/history/entry.js';
+import { useServices, useSysgate } from '../window/context.js';
+import { actionText, deciderText, recordTime } from './history-text.js';
+import { PAGE_SIZE, pagesOf, scrollScale, visibleRows } from './virtual-rows.js';
+
+const ROW_HEIGHT = 28;
+/** Live records are taken up at most this often. */
+const LIVE_MS = 400;
+
+export interface TableState {
+  total: number;
+  ceiling: number;
+  /** Why there are no records to show (the history cannot be read), or null. */
+  problem: string | null;
+}
+
+const COLUMNS = ['Time', 'Action', 'Program', 'PID', 'Call', 'Argument', 'Decided by'];
+
+export function HistoryTable({
+  query,
+  active,
+  selected,
+  onSelect,
+  onState,
+}: {
+  query: string;
+  active: boolean;
+  selected: HistoryEntry[];
+  onSelect(entries: HistoryEntry[]): void;
+  onState(state: TableState): void;
+}) {
+  const { api } = useServices();
+  const newest = useSysgate((s) => s.historyNewest);
+  // The first query waits for the host: a reloaded window connects after it draws.
+  const connected = useSysgate((s) => s.connection === 'connected');
+  const pages = useRef(new Map<number, HistoryEntry[]>());
+  const asked = useRef(new Set<number>());
+  const generation = useRef(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [, redraw] = useState(0);
+  const [state, setState] = useState<TableState>({ total: 0, ceiling: 0, problem: null });
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  const [fresh, setFresh] = useState(0);
+  const [anchor, setAnchor] = useState<number | null>(null);
+  const lastLive = useRef(0);
+
+  const reload = useCallback(async () => {
+    const mine = ++generation.current;
+    try {
+      const page = await api.historyPage({ query, offset: 0, limit: PAGE_SIZE });
+      if (mine !== generation.current) return;
+      pages.current = new Map([[0, page.entries]]);
+      asked.current = new Set([0]);
+      const next = { total: page.total, ceiling: page.ceiling, problem: null };
+      setState(next);
+      onState(next);
+      setFresh(0);
+    } catch (e) {
+      if (mine !== generation.current) return;
+      const next = { total: 0, ceiling: 0, problem: (e as Error).message };
+      pages.current = new Map();
+      setState(next);
+      onState(next);
+    }
+  }, [api, query, onState]);
+
+  useEffect(() => {
+    if (!active || !connected) return;
+    scroller.current?.scrollTo({ top: 0 });
+    setScrollTop(0);
+    void reload();
+  }, [active, connected, reload]);
+
+  useEffect(() => {
+    const element = scroller.current;
+    if (element === null) return;
+    const observer = new ResizeObserver(() => setHeight(element.clientHeight));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const scale = scrollScale(state.total, ROW_HEIGHT);
+  const virtualTop = scrollTop / scale;
+  // The header row stays at the top of the scroller, over the first row's height.
+  const { first, end } = visibleRows(virtualTop, height - ROW_HEIGHT, ROW_HEIGHT, state.total);
+
+  // The pages of the rows in view, each asked for once per query.
+  useEffect(() => {
+    if (!active || state.problem !== null) return;
+    const mine = generation.current;
+    for (const p of pagesOf(first, end)) {
+      if (asked.current.has(p)) continue;
+      asked.current.add(p);
+      void api
+        .historyPage({ query, offset: p * PAGE_SIZE, limit: PAGE_SIZE, ceiling: state.ceiling })
+        .then((page) => {
+          if (mine !== generation.current) return;
+          pages.current.set(p, page.entries);
+          redraw((n) => n + 1);
+        })
+        .catch(() => asked.current.delete(p));
+    }
+  }, [active, api, query, first, end, state.ceiling, state.problem]);
+
+  // Live: records committed after the query ran.
+  useEffect(() => {
+    if (!active || newest <= state.ceiling || state.problem !== null) return;
+    const wait = Math.max(0, lastLive.current + LIVE_MS - Date.now());
+    const timer = setTimeout(() => {
+      lastLive.current = Date.now();
+      if (scrollTop < ROW_HEIGHT) void reload();
+      else
+        void api
+          .historyNewCount(query, state.ceiling)
+          .then(setFresh)
+          .catch(() => undefined);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [active, api, newest, query, reload, scrollTop, state.ceiling, state.problem]);
+
+  const entryAt = (row: number): HistoryEntry | undefined =>
+    pages.current.get(Math.floor(row / PAGE_SIZE))?.[row % PAGE_SIZE];
+
+  function select(row: number, event: MouseEvent | KeyboardEvent) {
+    const entry = entryAt(row);
+    if (entry === undefined) return;
+    if (event.shiftKey && anchor !== null) {
+      const range: HistoryEntry[] = [];
+      for (let r = Math.min(anchor, row); r <= Math.max(anchor, row); r++) {
+        const e = entryAt(r);
+        if (e !== undefined) range.push(e);
+      }
+      onSelect(range);
+      return;
+    }
+    setAnchor(row);
+    if (event.ctrlKey || event.metaKey) {
+      const has = selected.some((s) => s.id === entry.id);
+      onSelect(has ? selected.filter((s) => s.id !== entry.id) : [...selected, entry]);
+    } else onSelect([entry]);
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    const from = anchor ?? -1;
+    const row = Math.max(0, Math.min(state.total - 1, from + (event.key === 'ArrowDown' ? 1 : -1)));
+    select(row, event);
+    const element = scroller.current;
+    if (element === null) return;
+    const top = row * ROW_HEIGHT * scale;
+    if (top < element.scrollTop) element.scrollTop = top;
+    else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight)
+      element.scrollTop = top + ROW_HEIGHT - element.clientHeight;
+  }
+
+  function showNew() {
+    scroller.current?.scrollTo({ top: 0 });
+    setScrollTop(0);
+    void reload();
+  }
+
+  const selectedIds = new Set(selected.map((s) => s.id));
+  const rows = [];
+  for (let row = first; row < end; row++) {
+    const entry = entryAt(row);
+    rows.push(
+      <div
+        key={entry?.id ?? `row-${row}`}
+        role="row"
+        aria-rowindex={row + 2}
+        aria-selected={entry !== undefined && selectedIds.has(entry.id)}
+        className={`history-row ${entry?.action ?? 'loading'}`}
+        onClick={(e) => select(row, e)}
+      >
+        {entry === undefined ? (
+          <span role="cell" className="muted">
+            …
+          </span>
+        ) : (
+          <>
+            <span role="cell">{recordTime(entry.time)}</span>
+            <span role="cell" className={`history-action ${entry.action}`}>
+              {actionText(entry)}
+            </span>
+            <span role="cell" title={entry.program}>
+              {entry.program}
+            </span>
+            <span role="cell">{entry.pid}</span>
+            <span role="cell">{entry.call}</span>
+            <span role="cell" title={mainArgument(entry)}>
+              {mainArgument(entry)}
+            </span>
+            <span role="cell">{deciderText(entry)}</span>
+          </>
+        )}
+      </div>,
+    );
+  }
+
+  const offset = scrollTop + (first * ROW_HEIGHT - virtualTop);
+  return (
+    <div
+      className="history-table"
+      role="table"
+      aria-label="Records"
+      aria-rowcount={state.total + 1}
+    >
+      {fresh > 0 && (
+        <button type="button" className="button primary history-fresh" onClick={showNew}>
+          {fresh} new
+        </button>
+      )}
+      <div
+        ref={scroller}
+        className="history-body"
+        tabIndex={0}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onKeyDown={onKeyDown}
+      >
+        {/* Inside the scroller, sticky: it scrolls sideways with the rows. */}
+        <div role="rowgroup" className="history-head">
+          <div role="row" aria-rowindex={1} className="history-row">
+            {COLUMNS.map((c) => (
+              <span key={c} role="columnheader">
+                {c}
+              </span>
+            ))}
+          </div>
+        </div>
+        <div
+          role="rowgroup"
+          aria-label="Records, newest first"
+          className="history-spacer"
+          style={{ height: state.total * ROW_HEIGHT * scale }}
+        >
+          <div className="history-rows" style={{ transform: `translateY(${offset}px)` }}>
+            {rows}
+          </div>
+        </div>
+        {state.total === 0 && state.problem === null && (
+          <p className="empty">No record matches. Denials appear here as they happen.</p>
+        )}
+      </div>
+    </div>
+  );
+}
