@@ -30,6 +30,7 @@ const EVENTS: Record<EventName, true> = {
   questionChanged: true,
   questionRemoved: true,
   policyChanged: true,
+  policyFileChanged: true,
   record: true,
 };
 
@@ -65,6 +66,10 @@ const api: SysgateApi = {
   terminalDrawn: (sessionId, chars) => call('terminalDrawn', sessionId, chars),
   answerQuestion: (questionId, answer) => call('answerQuestion', questionId, answer),
   policy: (program) => call('policy', program),
+  policyFiles: () => call('policyFiles'),
+  readPolicy: (path) => call('readPolicy', path),
+  savePolicy: (path, text, version) => call('savePolicy', path, text, version),
+  ruleHits: (program) => call('ruleHits', program),
   on,
 };
 

@@ -64,6 +64,10 @@ const SAMPLE: { [K in CommandName]: Parameters<SysgateApi[K]> } = {
   terminalDrawn: ['s1', 4096],
   answerQuestion: ['q1', { action: 'deny', errno: 'eacces' }],
   policy: ['/usr/bin/cat'],
+  policyFiles: [],
+  readPolicy: ['/etc/sysgate/policies/usr_bin_cat'],
+  savePolicy: ['/etc/sysgate/policies/usr_bin_cat', 'Policy: /usr/bin/cat\n', 'v1'],
+  ruleHits: ['/usr/bin/cat'],
 };
 
 test('the page gets one function per command and `on`, nothing else', () => {
