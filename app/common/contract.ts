@@ -3,6 +3,7 @@
 // exactly these commands, one function each; the web shell carries the same messages over a
 // WebSocket. Both ends check every message against the validators below.
 
+import type { Arch } from './calls/index.js';
 import type { DecisionRecord, Question } from './session/events.js';
 
 export type SessionMode = 'learn' | 'ask' | 'enforce';
@@ -95,6 +96,8 @@ export interface PolicyDocument {
   version: string;
   /** Where a save writes (the user's copy, systrace semantics); null when it cannot be saved. */
   savesTo: string | null;
+  /** The machine's architecture, for the warnings about calls it does not have. */
+  arch: Arch;
 }
 
 /** A save either wrote the file, or found it changed since it was read and left it alone. */

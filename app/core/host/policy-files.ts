@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { PolicyDocument, PolicyFileInfo, SaveResult } from '../../common/contract.js';
 import { formatDiagnostic } from '../../common/policy/diagnostics.js';
 import { parsePolicy } from '../../common/policy/parser.js';
+import { hostArch } from '../platform.js';
 import { policyFileName } from '../policy/naming.js';
 import type { PolicyListing, PolicyStore } from '../policy/store.js';
 import { sectionOf } from '../session/policy-source.js';
@@ -59,6 +60,7 @@ export class PolicyFiles {
         listing.kind === 'policy' && name.startsWith('/')
           ? join(this.store.userDir, policyFileName(name))
           : null,
+      arch: hostArch(),
     };
   }
 
