@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { tokenFromHash } from '../api/hash-token.js';
-import { hashChange, isPromptPage, routeFromHash, viewHash } from './route.js';
+import { hashChange, isPromptPage, policyHash, routeFromHash, viewHash } from './route.js';
 
 test('the fragments the Electron shell sets name a page and a view', () => {
   assert.deepEqual(routeFromHash('#prompt'), { page: 'prompt' });
@@ -97,4 +97,58 @@ test('becoming the other page, or a new token, loads the page again', () => {
 test('the prompt page stays as it is while the fragment still says #prompt', () => {
   assert.deepEqual(hashChange('#prompt', true), { action: 'ignore' });
   assert.deepEqual(hashChange('#prompt&x=1', true), { action: 'ignore' });
+});
+
+test('the editor’s address: a policy, a line in it, or a rule to draft', () => {
+  const rule = 'native-fsread: filename eq "/etc/a&b=c #x" then permit';
+  const hash = policyHash({ policy: '/usr/bin/cat', line: null, rule });
+  assert.equal(
+    hash,
+    `#policies&policy=${encodeURIComponent('/usr/bin/cat')}&rule=${encodeURIComponent(rule)}`,
+  );
+  assert.deepEqual(routeFromHash(hash), {
+    page: 'main',
+    view: 'policies',
+    focusCommand: false,
+    policy: { policy: '/usr/bin/cat', line: null, rule },
+  });
+  assert.deepEqual(routeFromHash('#policies&policy=%2Fbin%2Fls&line=12')?.page, 'main');
+  assert.deepEqual(
+    (routeFromHash('#policies&policy=%2Fbin%2Fls&line=12') as { policy: unknown }).policy,
+    { policy: '/bin/ls', line: 12, rule: null },
+  );
+  // In any order, beside the web shell's token.
+  assert.deepEqual(
+    (routeFromHash('#token=abc&line=3&policy=base&policies') as { policy: unknown }).policy,
+    { policy: 'base', line: 3, rule: null },
+  );
+  assert.deepEqual(hashChange('#policies&policy=%2Fbin%2Fls&line=2', false), {
+    action: 'show',
+    view: 'policies',
+    focusCommand: false,
+    policy: { policy: '/bin/ls', line: 2, rule: null },
+  });
+});
+
+test('a policy part without the Policies view, or malformed, opens nothing', () => {
+  assert.equal(routeFromHash('#policy=%2Fbin%2Fls'), null);
+  assert.deepEqual(routeFromHash('#sessions&policy=%2Fbin%2Fls'), {
+    page: 'main',
+    view: 'sessions',
+    focusCommand: false,
+  });
+  assert.deepEqual(routeFromHash('#policies&policy=%E0%A4%A'), {
+    page: 'main',
+    view: 'policies',
+    focusCommand: false,
+  });
+  assert.deepEqual(
+    (routeFromHash('#policies&policy=x&line=0&rule=') as { policy: unknown }).policy,
+    { policy: 'x', line: null, rule: null },
+  );
+  assert.deepEqual((routeFromHash('#policies&policy=x&line=-4') as { policy: unknown }).policy, {
+    policy: 'x',
+    line: null,
+    rule: null,
+  });
 });

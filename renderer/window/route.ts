@@ -3,14 +3,33 @@
 // `#sessions`, `#policies` or `#new-session` (app/main/application-menu.ts). The web shell's
 // `#token=...` shares the fragment (`#token=...&prompt`): it is never a route (api/hash-token.ts
 // takes it out of the address on load).
+//
+// The policy editor is addressable, for links from elsewhere in the app (the History view):
+//   #policies&policy=<encodeURIComponent(name)>            opens that policy (a program's path,
+//                                                          or a template's name)
+//   #policies&policy=...&line=<n>                          and selects the rule on line n
+//   #policies&policy=...&rule=<encodeURIComponent(rule)>   and drafts that rule as a new one
+// (policyHash writes them). Other `name=value` parts are not routes.
 
 export type View = 'sessions' | 'policies';
+
+/** A policy the editor is asked to open, from the address. */
+export interface PolicyRequest {
+  policy: string;
+  /** The 1-based line of a rule to select. */
+  line: number | null;
+  /** A rule's text to draft as a new, unsaved rule. */
+  rule: string | null;
+}
 
 export type Route =
   /** The small prompt window: the questions only. */
   | { page: 'prompt' }
-  /** The main window, showing `view`; `focusCommand` asks for the New session Command field. */
-  | { page: 'main'; view: View; focusCommand: boolean };
+  /**
+   * The main window, showing `view`; `focusCommand` asks for the New session Command field;
+   * `policy`, with the Policies view, a policy to open.
+   */
+  | { page: 'main'; view: View; focusCommand: boolean; policy?: PolicyRequest };
 
 const ROUTES: Readonly<Record<string, Route>> = {
   prompt: { page: 'prompt' },
@@ -25,9 +44,43 @@ export function routeFromHash(hash: string): Route | null {
   for (const part of body.split('&')) {
     // `token=...` and any other `name=value` part are not routes.
     if (part.includes('=')) continue;
-    if (Object.prototype.hasOwnProperty.call(ROUTES, part)) return ROUTES[part]!;
+    if (!Object.prototype.hasOwnProperty.call(ROUTES, part)) continue;
+    const route = ROUTES[part]!;
+    if (route.page !== 'main' || route.view !== 'policies') return route;
+    const policy = policyRequest(body);
+    return policy === null ? route : { ...route, policy };
   }
   return null;
+}
+
+/** The fragment that opens the editor on `request` (see the top of this file). */
+export function policyHash(request: PolicyRequest): string {
+  let hash = `#policies&policy=${encodeURIComponent(request.policy)}`;
+  if (request.line !== null) hash += `&line=${request.line}`;
+  if (request.rule !== null) hash += `&rule=${encodeURIComponent(request.rule)}`;
+  return hash;
+}
+
+function policyRequest(body: string): PolicyRequest | null {
+  const values = new Map<string, string>();
+  for (const part of body.split('&')) {
+    const at = part.indexOf('=');
+    if (at <= 0) continue;
+    const name = part.slice(0, at);
+    if (name !== 'policy' && name !== 'line' && name !== 'rule') continue;
+    try {
+      if (!values.has(name)) values.set(name, decodeURIComponent(part.slice(at + 1)));
+    } catch {
+      // A malformed escape names nothing.
+    }
+  }
+  const policy = values.get('policy');
+  if (policy === undefined || policy === '') return null;
+  const line = /^[1-9][0-9]{0,6}$/.test(values.get('line') ?? '')
+    ? Number(values.get('line'))
+    : null;
+  const rule = values.get('rule');
+  return { policy, line, rule: rule === undefined || rule === '' ? null : rule };
 }
 
 /** Whether the page is the prompt window's (decided once, when the page loads). */
@@ -44,7 +97,7 @@ export type HashChange =
   /** The page must load again: it becomes the other page, or it was given a (new) token. */
   | { action: 'reload' }
   /** The main page follows the route. */
-  | { action: 'show'; view: View; focusCommand: boolean }
+  | { action: 'show'; view: View; focusCommand: boolean; policy?: PolicyRequest }
   | { action: 'ignore' };
 
 /** What a page loaded as the prompt page (or not) does when its fragment changes to `hash`. */
@@ -57,5 +110,8 @@ export function hashChange(hash: string, promptPage: boolean): HashChange {
   // page has made them already. Switching needs a fresh page (the token is kept in this tab).
   if ((route?.page === 'prompt') !== promptPage) return { action: 'reload' };
   if (route === null || route.page === 'prompt') return { action: 'ignore' };
-  return { action: 'show', view: route.view, focusCommand: route.focusCommand };
+  const { view, focusCommand, policy } = route;
+  return policy === undefined
+    ? { action: 'show', view, focusCommand }
+    : { action: 'show', view, focusCommand, policy };
 }
