@@ -367,7 +367,9 @@ export function PolicyEditor({
       ) : (
         <PolicyText
           value={textOfLines(lines)}
-          onChange={(text) => edit(linesOfText(text))}
+          onChange={(text) => dispatch({ type: 'typed', lines: linesOfText(text) })}
+          readOnly={readOnly}
+          normalise={(text) => textOfLines(linesOfText(text))}
           check={(text) => checkText(text, doc)}
           label={`Text of ${doc.name}`}
           multiline

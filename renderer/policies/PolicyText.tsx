@@ -32,6 +32,8 @@ export function PolicyText({
   check,
   label,
   multiline,
+  readOnly = false,
+  normalise = (text) => text,
 }: {
   value: string;
   onChange(text: string): void;
@@ -39,6 +41,12 @@ export function PolicyText({
   check(text: string): readonly Diagnostic[];
   label: string;
   multiline: boolean;
+  readOnly?: boolean;
+  /**
+   * The form `value` takes of a typed text (a file's text always ends in a newline): the text
+   * typed is not replaced by a value that only differs from it so.
+   */
+  normalise?(text: string): string;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -60,6 +68,7 @@ export function PolicyText({
           history(),
           keymap.of([...defaultKeymap, ...historyKeymap]),
           policySyntax,
+          EditorState.readOnly.of(readOnly),
           linter(
             (v) => {
               const text = v.state.doc.toString();
@@ -88,13 +97,15 @@ export function PolicyText({
 
   useEffect(() => {
     const editor = view.current;
-    if (editor === null || editor.state.doc.toString() === value) return;
+    if (editor === null || normalise(editor.state.doc.toString()) === value) return;
     syncing.current = true;
     try {
       editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
     } finally {
       syncing.current = false;
     }
+    // Only a new value is put in; `normalise` is the same function in every render's meaning.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
 
   return <div className={multiline ? 'code-editor multiline' : 'code-editor'} ref={host} />;

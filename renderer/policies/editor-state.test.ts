@@ -75,3 +75,16 @@ test('an edit, undo and redo; saving makes the draft clean against the saved fil
   assert.equal(isDirty(saved), false);
   assert.equal(saved.doc.path, '/u/usr_bin_cat', 'a system policy is saved as the user’s copy');
 });
+
+test('a run of typing is one undo step', () => {
+  const opened = openedState(doc(`${HEAD}`, 'v1'));
+  let s = opened;
+  for (const text of ['\tn', '\tna', '\tnat'])
+    s = editorReducer(s, { type: 'typed', lines: [HEAD.trim(), text] });
+  assert.deepEqual(s.history.present, [HEAD.trim(), '\tnat']);
+  assert.equal(editorReducer(s, { type: 'undo' }).history.present, opened.history.present);
+  // Another kind of edit ends the run.
+  s = editorReducer(s, { type: 'selected', index: 0 });
+  s = editorReducer(s, { type: 'typed', lines: [HEAD.trim(), '\tnati'] });
+  assert.deepEqual(editorReducer(s, { type: 'undo' }).history.present, [HEAD.trim(), '\tnat']);
+});

@@ -16,10 +16,14 @@ export interface EditorState {
   arrived: ReadonlySet<string>;
   /** The file as it is now, when it changed under unsaved edits or a save found it changed. */
   conflict: PolicyDocument | null;
+  /** Set while text is typed: one undo step takes back the whole run of typing. */
+  typing: boolean;
 }
 
 export type EditorAction =
   | { type: 'edited'; lines: Lines; select?: number | null }
+  /** A keystroke in the text: joins the run of typing before it into one undo step. */
+  | { type: 'typed'; lines: Lines }
   | { type: 'undo' }
   | { type: 'redo' }
   | { type: 'selected'; index: number | null }
@@ -39,6 +43,7 @@ export function openedState(doc: PolicyDocument, selected: number | null = null)
     selected,
     arrived: new Set(),
     conflict: null,
+    typing: false,
   };
 }
 
@@ -48,7 +53,20 @@ export function isDirty(state: EditorState): boolean {
 }
 
 export function editorReducer(state: EditorState, action: EditorAction): EditorState {
+  const next = reduce(state, action);
+  const typing = action.type === 'typed';
+  return next.typing === typing ? next : { ...next, typing };
+}
+
+function reduce(state: EditorState, action: EditorAction): EditorState {
   switch (action.type) {
+    case 'typed':
+      return {
+        ...state,
+        history: state.typing
+          ? { ...state.history, present: action.lines, future: [] }
+          : pushed(state.history, action.lines),
+      };
     case 'edited':
       return {
         ...state,
@@ -90,5 +108,6 @@ function adopted(state: EditorState, doc: PolicyDocument): EditorState {
     selected: first >= 0 ? first : state.selected,
     arrived,
     conflict: null,
+    typing: false,
   };
 }
