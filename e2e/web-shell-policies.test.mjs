@@ -150,3 +150,17 @@ test('#policies&policy=...&rule=... drafts that rule in the builder, unsaved', a
   await form.getByRole('button', { name: 'Cancel' }).click();
   assert.equal(await page.getByText('unsaved', { exact: true }).count(), 0);
 });
+
+test('Explain: a typed call, the rule that decides it, or that it would be asked', async () => {
+  await openPolicy(ENV);
+  await page.getByRole('button', { name: 'Explain…' }).click();
+  const panel = page.getByRole('region', { name: 'Explain a call' });
+  await panel.getByLabel('Call to explain').fill('openat');
+  await panel.getByLabel('Alias').selectOption('fsread');
+  await panel.getByLabel('Arguments, one name=value a line').fill('filename=/etc/passwd');
+  const result = panel.getByRole('status', { name: 'Explanation' });
+  await result.getByText('Line 3 decides it: permit').waitFor();
+  await panel.getByLabel('Arguments, one name=value a line').fill('filename=/srv/data');
+  await result.getByText('No rule decides it: the call would be asked').waitFor();
+  await panel.getByRole('button', { name: 'Close' }).click();
+});

@@ -21,6 +21,7 @@ import {
   type Lines,
 } from './draft.js';
 import { editorReducer, isDirty, openedState } from './editor-state.js';
+import { ExplainPanel } from './ExplainPanel.js';
 import { PolicyText } from './PolicyText.js';
 import { RuleForm } from './RuleForm.js';
 import { linesOfText, rowMatches, rowsOf, textOfLines, type RuleRow } from './rule-rows.js';
@@ -56,11 +57,12 @@ export function PolicyEditor({
     request.rule === null ? null : { kind: 'new', rule: request.rule },
   );
   const [reviewing, setReviewing] = useState(false);
+  const [explaining, setExplaining] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [hits, setHits] = useState<ReadonlyMap<string, RuleHit>>(new Map());
   const { doc } = state;
   const lines = state.history.present;
-  const { rows, errors } = useMemo(() => rowsOf(lines, doc.arch, doc.path), [lines, doc]);
+  const { rows, errors, file } = useMemo(() => rowsOf(lines, doc.arch, doc.path), [lines, doc]);
   const shownRows = useMemo(() => rows.filter((r) => rowMatches(r, query.trim())), [rows, query]);
   const dirty = isDirty(state);
   const readOnly = doc.savesTo === null;
@@ -302,6 +304,14 @@ export function PolicyEditor({
         <button
           type="button"
           className="button"
+          aria-pressed={explaining}
+          onClick={() => setExplaining((e) => !e)}
+        >
+          Explain…
+        </button>
+        <button
+          type="button"
+          className="button"
           onClick={act.undo}
           disabled={state.history.past.length === 0}
         >
@@ -338,6 +348,18 @@ export function PolicyEditor({
             </li>
           ))}
         </ul>
+      )}
+      {explaining && (
+        <ExplainPanel
+          program={doc.name}
+          file={file}
+          onShowLine={(line) => {
+            setView('rules');
+            setQuery('');
+            dispatch({ type: 'selected', index: line - 1 });
+          }}
+          onClose={() => setExplaining(false)}
+        />
       )}
       {form !== null && (
         <RuleForm
