@@ -2,7 +2,8 @@
 // `sysgate -a` with the policy `sysgate -A` learned for it, and under `strace -f -o /dev/null`,
 // the three alternating run after run so that the machine's mood is shared; the medians and
 // their ratios are printed. Then the desktop part (bench/desktop.mjs): prompt latency and a burst
-// of 1,000 questions in the web shell. Usage: npm run bench [-- --runs N]
+// of 1,000 questions in the web shell; and the policy editor with 5,000 rules (bench/editor.mjs).
+// Usage: npm run bench [-- --runs N]
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,3 +114,5 @@ if (!hasStrace) console.log('strace is not installed: its column is n/a (apt-get
 
 // The desktop part: the web shell in Chromium (bench/desktop.mjs); it says so when it skips.
 await (await import('./desktop.mjs')).benchDesktop();
+// The policy editor with a 5,000-rule policy (bench/editor.mjs).
+await (await import('./editor.mjs')).benchEditor();

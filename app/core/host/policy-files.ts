@@ -3,6 +3,7 @@
 // copy (systrace semantics), so an edited system policy becomes the user's own.
 
 import { createHash } from 'node:crypto';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { PolicyDocument, PolicyFileInfo, SaveResult } from '../../common/contract.js';
@@ -35,7 +36,7 @@ export class PolicyFiles {
 
   /** The listing of `path`; refuses a path that is not a policy file the store knows. */
   async listing(path: string): Promise<PolicyListing> {
-    const found = (await this.store.list()).find((l) => l.path === path);
+    const found = (await this.store.describe(path))?.[0];
     if (found === undefined) throw new CommandError(`${path} is not a policy file sysgate knows`);
     return found;
   }
@@ -80,7 +81,7 @@ export class PolicyFiles {
       throw new CommandError(`the text has no "Policy: ${current.name}" header any more`);
     if (current.version !== version) return { conflict: current };
     if (current.savesTo !== path) {
-      const copy = await this.readIfListed(current.savesTo);
+      const copy = await this.readIfThere(current.savesTo);
       if (copy !== null) return { conflict: copy };
     }
     try {
@@ -91,9 +92,14 @@ export class PolicyFiles {
     return { saved: await this.read(current.savesTo) };
   }
 
-  private async readIfListed(path: string): Promise<PolicyDocument | null> {
-    const listed = (await this.store.list()).some((l) => l.path === path);
-    return listed ? this.read(path) : null;
+  /** The file at `path` as it is now, or null when there is none. */
+  private async readIfThere(path: string): Promise<PolicyDocument | null> {
+    try {
+      await access(path);
+    } catch {
+      return null;
+    }
+    return this.read(path);
   }
 }
 
