@@ -2,8 +2,9 @@
 // `sysgate -a` with the policy `sysgate -A` learned for it, under `sysgate -a -K` (the kernel
 // enforcing the policy's file rules) and under `strace -f -o /dev/null`, alternating run after
 // run so that the machine's mood is shared; the medians and their ratios are printed. Then the
-// history's database (bench/history.mjs) and the desktop part (bench/desktop.mjs): prompt
-// latency and a burst of 1,000 questions in the web shell. Usage: npm run bench [-- --runs N]
+// history's database (bench/history.mjs), the desktop part (bench/desktop.mjs): prompt latency
+// and a burst of 1,000 questions in the web shell, and the policy editor with 5,000 rules
+// (bench/editor.mjs). Usage: npm run bench [-- --runs N]
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -166,3 +167,5 @@ await (await import('./history.mjs')).benchHistory([]);
 
 // The desktop part: the web shell in Chromium (bench/desktop.mjs); it says so when it skips.
 await (await import('./desktop.mjs')).benchDesktop();
+// The policy editor with a 5,000-rule policy (bench/editor.mjs).
+await (await import('./editor.mjs')).benchEditor();

@@ -154,7 +154,7 @@ test('the main page follows #policies, #sessions and #new-session, and keeps its
     main.getByLabel('Command').evaluate((input) => document.activeElement === input);
 
   await main.evaluate(() => (location.hash = '#policies'));
-  await main.getByRole('heading', { name: 'Policies in use' }).waitFor();
+  await main.getByRole('heading', { name: 'Policies', exact: true }).waitFor();
   assert.match(await current(), /^Policies/);
   assert.equal(await hash(), '#policies');
 
@@ -186,7 +186,7 @@ test('the main page follows #policies, #sessions and #new-session, and keeps its
     main.waitForEvent('load'),
     main.evaluate((t) => (location.hash = `#token=${t}&policies`), token),
   ]);
-  await main.getByRole('heading', { name: 'Policies in use' }).waitFor();
+  await main.getByRole('heading', { name: 'Policies', exact: true }).waitFor();
   assert.equal(await hash(), '#policies');
   assert.ok(!main.url().includes(token));
 });
@@ -208,7 +208,7 @@ test('a tab of the main page becomes the prompt page when its fragment says #pro
       page.waitForEvent('load'),
       page.evaluate(() => (location.hash = '#policies')),
     ]);
-    await page.getByRole('heading', { name: 'Policies in use' }).waitFor({ timeout: 10_000 });
+    await page.getByRole('heading', { name: 'Policies', exact: true }).waitFor({ timeout: 10_000 });
   } finally {
     await page.close();
   }

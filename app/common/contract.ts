@@ -9,6 +9,7 @@ import {
   type HistoryPage,
   type HistorySettings,
 } from './history/entry.js';
+import type { Arch } from './calls/index.js';
 import type { DecisionRecord, Question } from './session/events.js';
 
 export type SessionMode = 'learn' | 'ask' | 'enforce';
@@ -70,6 +71,51 @@ export interface PolicyView {
   text: string;
   /** 1-based lines of rules added while the app runs, newest last, to highlight. */
   addedLines: number[];
+}
+
+/** A policy file as the editor lists it (app/core/host/policy-files.ts). */
+export interface PolicyFileInfo {
+  path: string;
+  kind: 'policy' | 'template';
+  /** `file` is a `-f FILE`; `shipped` a template that comes with sysgate. */
+  origin: 'file' | 'user' | 'system' | 'shipped';
+  /** The program of a policy, the name of a template; null when the file cannot be used. */
+  name: string | null;
+  description: string | null;
+  /** Why the file cannot be used (refused, unreadable, a syntax error), or null. */
+  problem: string | null;
+  /** Whether a running session uses this file. */
+  inUse: boolean;
+  /** Whether another file takes its place (a system policy the user has a copy of). */
+  overridden: boolean;
+}
+
+/** A policy file opened in the editor. */
+export interface PolicyDocument {
+  path: string;
+  kind: PolicyFileInfo['kind'];
+  origin: PolicyFileInfo['origin'];
+  /** The program of a policy, the name of a template. */
+  name: string;
+  text: string;
+  /** Stands for this text: a save based on another version is refused as a conflict. */
+  version: string;
+  /** Where a save writes (the user's copy, systrace semantics); null when it cannot be saved. */
+  savesTo: string | null;
+  /** The machine's architecture, for the warnings about calls it does not have. */
+  arch: Arch;
+}
+
+/** A save either wrote the file, or found it changed since it was read and left it alone. */
+export type SaveResult = { saved: PolicyDocument } | { conflict: PolicyDocument };
+
+/** How often a rule decided a call, from the decision records the host saw. */
+export interface RuleHit {
+  /** The rule as the printer writes it (printFilter), so that it survives moving lines. */
+  rule: string;
+  hits: number;
+  /** Milliseconds since the epoch. */
+  lastHit: number;
 }
 
 export interface StartRequest {
@@ -137,6 +183,17 @@ export interface Commands {
   clearHistory(): void;
   historySettings(): HistorySettings;
   setHistorySettings(settings: HistorySettings): void;
+  /** Every policy and template file, with which are in use. */
+  policyFiles(): PolicyFileInfo[];
+  /** A file listed by policyFiles. */
+  readPolicy(path: string): PolicyDocument;
+  /**
+   * Saves an edited policy to the user's copy, when the file is still at `version`; the new
+   * rules apply to the running sessions that use the policy at once.
+   */
+  savePolicy(path: string, text: string, version: string): SaveResult;
+  /** The hits of each rule of `program`'s policy that decided a call while the app ran. */
+  ruleHits(program: string): RuleHit[];
 }
 
 /** Events: host → renderer. */
@@ -149,6 +206,8 @@ export interface Events {
   questionChanged: PendingQuestion;
   questionRemoved: { id: string; reason: 'answered' | 'process-exited' | 'session-ended' };
   policyChanged: PolicyView;
+  /** A policy file was written (by sysgate or anyone else) or removed. */
+  policyFileChanged: { path: string; program: string | null; removed: boolean };
   record: DecisionRecord;
   /** Records were committed to the history; `newest` is the id of the last. */
   historyAdded: { newest: number; count: number };
@@ -259,6 +318,10 @@ const ARGUMENTS: { [K in CommandName]: Check[] } = {
       keepRows: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 100_000_000,
     }),
   ],
+  policyFiles: [],
+  readPolicy: [isShortString(4096)],
+  savePolicy: [isShortString(4096), isShortString(1 << 20), isShortString(128)],
+  ruleHits: [isShortString(4096)],
 };
 
 export const COMMAND_NAMES = Object.keys(ARGUMENTS) as CommandName[];
@@ -288,6 +351,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'questionChanged',
   'questionRemoved',
   'policyChanged',
+  'policyFileChanged',
   'record',
   'historyAdded',
 ];

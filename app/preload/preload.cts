@@ -30,6 +30,7 @@ const EVENTS: Record<EventName, true> = {
   questionChanged: true,
   questionRemoved: true,
   policyChanged: true,
+  policyFileChanged: true,
   record: true,
   historyAdded: true,
 };
@@ -73,6 +74,10 @@ const api: SysgateApi = {
   clearHistory: () => call('clearHistory'),
   historySettings: () => call('historySettings'),
   setHistorySettings: (settings) => call('setHistorySettings', settings),
+  policyFiles: () => call('policyFiles'),
+  readPolicy: (path) => call('readPolicy', path),
+  savePolicy: (path, text, version) => call('savePolicy', path, text, version),
+  ruleHits: (program) => call('ruleHits', program),
   on,
 };
 

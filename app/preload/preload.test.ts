@@ -71,6 +71,10 @@ const SAMPLE: { [K in CommandName]: Parameters<SysgateApi[K]> } = {
   clearHistory: [],
   historySettings: [],
   setHistorySettings: [{ record: 'answers', keepDays: 30, keepRows: 1_000_000 }],
+  policyFiles: [],
+  readPolicy: ['/etc/sysgate/policies/usr_bin_cat'],
+  savePolicy: ['/etc/sysgate/policies/usr_bin_cat', 'Policy: /usr/bin/cat\n', 'v1'],
+  ruleHits: ['/usr/bin/cat'],
 };
 
 test('the page gets one function per command and `on`, nothing else', () => {

@@ -1,119 +1,212 @@
-// The policies in use, read-only, kept current as rules are added (the editor comes later). The
-// lines added while sysgate runs are marked, the newest most, and scrolled into view.
+// The Policies view: every policy and template file (user, system, shipped), searchable, with the
+// ones running sessions use marked, and the open one in the editor. The address can ask for a
+// policy, a line in it, or a rule to draft (`#policies&policy=...&line=...`, ../window/route.ts).
 
-import { useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
+import type { PolicyDocument, PolicyFileInfo } from '../../app/common/contract.js';
+import { hasErrors } from '../../app/common/policy/diagnostics.js';
+import { parseFilter } from '../../app/common/policy/parser.js';
 import { policyPrograms } from '../store/policies.js';
-import { useSysgate } from '../window/context.js';
-import { policyLines } from './policy-lines.js';
+import { useServices, useSysgate } from '../window/context.js';
+import type { PolicyRequest } from '../window/route.js';
+import { PolicyEditor, type EditorRequest } from './PolicyEditor.js';
 
-export function PoliciesView({ hidden }: { hidden: boolean }) {
-  const programs = useSysgate(useShallow((s) => policyPrograms(s.policies)));
-  const chosen = useSysgate((s) => s.shownPolicy);
-  const lastChanged = useSysgate((s) => s.lastChangedPolicy);
-  const showPolicy = useSysgate((s) => s.showPolicy);
-  const shown = chosen ?? lastChanged ?? programs[0] ?? null;
+interface Opened {
+  doc: PolicyDocument;
+  request: EditorRequest;
+  /** Bumped for every opening, so that opening the same file again starts afresh. */
+  serial: number;
+}
+
+export function PoliciesView({
+  hidden,
+  request,
+}: {
+  hidden: boolean;
+  request: PolicyRequest | null;
+}) {
+  const { api } = useServices();
+  const [files, setFiles] = useState<PolicyFileInfo[]>([]);
+  const [query, setQuery] = useState('');
+  const [opened, setOpened] = useState<Opened | null>(null);
+  const [openPath, setOpenPath] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  // Policies the sessions use: a change there may change what is in use, or add a file.
+  const inUse = useSysgate(useShallow((s) => policyPrograms(s.policies)));
+  // Nothing can be asked before the window reaches the host; on reconnecting, everything is asked again.
+  const connected = useSysgate((s) => s.connection === 'connected');
+  const unsaved = useSysgate(
+    useShallow((s) => policyPrograms(s.policies).filter((p) => s.policies[p]!.path === null)),
+  );
+
+  const refresh = useCallback(
+    () =>
+      void api
+        .policyFiles()
+        .then(setFiles, (e: Error) => setProblem(`Cannot list the policies: ${e.message}`)),
+    [api],
+  );
+  useEffect(() => {
+    if (connected) refresh();
+  }, [connected, refresh, inUse]);
+  useEffect(() => api.on('policyFileChanged', refresh), [api, refresh]);
+
+  const open = useCallback(
+    async (path: string, editorRequest: EditorRequest = { line: null, rule: null }) => {
+      setProblem(null);
+      try {
+        const doc = await api.readPolicy(path);
+        setOpenPath(path);
+        setOpened((o) => ({ doc, request: editorRequest, serial: (o?.serial ?? 0) + 1 }));
+      } catch (e) {
+        setProblem(`Cannot open ${path}: ${(e as Error).message}`);
+      }
+    },
+    [api],
+  );
+
+  // What the address asks for, once the files are known.
+  useEffect(() => {
+    if (request === null || !connected) return;
+    let cancelled = false;
+    void api.policyFiles().then(
+      (list) => {
+        if (cancelled) return;
+        setFiles(list);
+        const file =
+          list.find((f) => f.name === request.policy && !f.overridden && f.problem === null) ??
+          list.find((f) => f.name === request.policy || f.path === request.policy);
+        if (file === undefined) {
+          setProblem(`There is no policy file for ${request.policy} yet.`);
+          return;
+        }
+        let rule = null;
+        if (request.rule !== null) {
+          const parsed = parseFilter(request.rule);
+          if (parsed.filter === null || hasErrors(parsed.diagnostics)) {
+            setProblem(`The rule in the address does not parse: ${request.rule}`);
+          } else rule = parsed.filter;
+        }
+        void open(file.path, { line: request.line, rule });
+      },
+      (e: Error) => setProblem(`Cannot list the policies: ${e.message}`),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api, open, request, connected]);
+
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return files.filter(
+      (f) =>
+        q === '' || `${f.name ?? ''} ${f.path} ${f.description ?? ''}`.toLowerCase().includes(q),
+    );
+  }, [files, query]);
 
   return (
     <section className="view policies-view" aria-labelledby="policies-heading" hidden={hidden}>
       <header className="view-header">
-        <h1 id="policies-heading">Policies in use</h1>
+        <h1 id="policies-heading">Policies</h1>
         <p className="muted">
-          Read-only. Rules added while sysgate runs are highlighted; the list follows every change.
+          Your policies, the system’s and the templates. Editing a system policy saves your own
+          copy.
         </p>
       </header>
-      {programs.length === 0 ? (
-        <p className="empty">
-          No policy is in use yet. A policy appears here when a session loads it.
-        </p>
-      ) : (
-        <div className="policies-layout">
+      <div className="policies-layout">
+        <nav className="policy-files" aria-label="Policy files">
+          <input
+            type="search"
+            className="policy-search"
+            aria-label="Search policies"
+            placeholder="Search policies"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
           <ul className="policy-list" aria-label="Policies">
-            {programs.map((program) => (
-              <PolicyListItem
-                key={program}
-                program={program}
-                shown={program === shown}
-                onShow={() => showPolicy(program)}
+            {shown.map((file) => (
+              <PolicyFileItem
+                key={file.path + (file.name ?? '')}
+                file={file}
+                shown={file.path === openPath}
+                onOpen={() => void open(file.path)}
               />
             ))}
+            {unsaved.map((program) => (
+              <li key={`unsaved-${program}`}>
+                <div
+                  className="policy-item unsaved"
+                  title="No file yet: an “always” answer for the policy file writes one"
+                >
+                  <span className="policy-item-program">{program}</span>
+                  <span className="policy-item-path">in use, no file yet</span>
+                </div>
+              </li>
+            ))}
           </ul>
-          {shown !== null && <PolicyText program={shown} />}
+          {shown.length === 0 && unsaved.length === 0 && (
+            <p className="empty">{query === '' ? 'No policy files yet.' : 'No policy matches.'}</p>
+          )}
+        </nav>
+        <div className="policy-pane">
+          {problem !== null && (
+            <p className="form-error" role="alert">
+              {problem}
+            </p>
+          )}
+          {opened !== null ? (
+            <PolicyEditor
+              key={opened.serial}
+              initial={opened.doc}
+              request={opened.request}
+              onPathChange={setOpenPath}
+            />
+          ) : (
+            <p className="empty">Choose a policy to see and edit its rules.</p>
+          )}
         </div>
-      )}
+      </div>
     </section>
   );
 }
 
-function PolicyListItem({
-  program,
+function PolicyFileItem({
+  file,
   shown,
-  onShow,
+  onOpen,
 }: {
-  program: string;
+  file: PolicyFileInfo;
   shown: boolean;
-  onShow(): void;
+  onOpen(): void;
 }) {
-  const path = useSysgate((s) => s.policies[program]?.path ?? null);
-  const added = useSysgate((s) => s.policies[program]?.addedLines.length ?? 0);
+  const marks = [
+    file.inUse && 'in use',
+    file.kind === 'template' && 'template',
+    file.origin,
+    file.overridden && 'overridden by your copy',
+    file.problem !== null && 'has a problem',
+  ].filter(Boolean) as string[];
   return (
     <li>
       <button
         type="button"
         className={shown ? 'policy-item shown' : 'policy-item'}
         aria-current={shown ? 'true' : undefined}
-        onClick={onShow}
+        onClick={onOpen}
+        title={file.problem ?? file.description ?? file.path}
       >
-        <span className="policy-item-program">{program}</span>
-        <span className="policy-item-path">{path ?? 'this session only'}</span>
-        {added > 0 && (
-          <span className="added-count" title={`${added} rules added`}>
-            +{added}
-          </span>
-        )}
-      </button>
-    </li>
-  );
-}
-
-function PolicyText({ program }: { program: string }) {
-  const view = useSysgate((s) => s.policies[program]);
-  const lines = useMemo(() => (view === undefined ? [] : policyLines(view)), [view]);
-  const newest = useRef<HTMLSpanElement>(null);
-  const newestLine = lines.find((l) => l.newest)?.number;
-
-  useEffect(() => {
-    newest.current?.scrollIntoView({ block: 'nearest' });
-  }, [program, newestLine]);
-
-  if (view === undefined) return null;
-  return (
-    <article className="policy" aria-labelledby="policy-title">
-      <header className="policy-header">
-        <h2 id="policy-title">{view.program}</h2>
-        <p className="muted">{view.path ?? 'kept in this session only'}</p>
-      </header>
-      <pre className="policy-text" tabIndex={0} aria-label={`Text of the policy for ${program}`}>
-        <code>
-          {lines.map((line) => (
-            <span
-              key={line.number}
-              ref={line.newest ? newest : undefined}
-              className={['line', line.added && 'added', line.newest && 'newest']
-                .filter(Boolean)
-                .join(' ')}
-            >
-              <span className="line-number" aria-hidden="true">
-                {line.number}
-              </span>
-              <span className="line-text">{line.text}</span>
-              {line.added && <span className="visually-hidden"> (added)</span>}
-              {'\n'}
+        <span className="policy-item-program">{file.name ?? file.path}</span>
+        <span className="policy-item-path">{file.path}</span>
+        <span className="policy-marks">
+          {marks.map((m) => (
+            <span key={m} className={m === 'in use' ? 'mark in-use' : 'mark'}>
+              {m}
             </span>
           ))}
-        </code>
-      </pre>
-    </article>
+        </span>
+      </button>
+    </li>
   );
 }

@@ -9,12 +9,9 @@ import type { SysgateState } from './store.js';
 export interface PoliciesSlice {
   /** By program (the policy's name). */
   policies: Record<string, PolicyView>;
-  /** The policy the Policies view shows, or null for the first. */
-  shownPolicy: string | null;
   /** The policy that changed last, to point the view at it. */
   lastChangedPolicy: string | null;
   policyChanged(view: PolicyView): void;
-  showPolicy(program: string | null): void;
 }
 
 export const createPoliciesSlice: StateCreator<SysgateState, [], [], PoliciesSlice> = (
@@ -22,12 +19,9 @@ export const createPoliciesSlice: StateCreator<SysgateState, [], [], PoliciesSli
   get,
 ) => ({
   policies: {},
-  shownPolicy: null,
   lastChangedPolicy: null,
 
   policyChanged: (view) => get().applyEvents([{ type: 'policyChanged', view }]),
-
-  showPolicy: (program) => set({ shownPolicy: program }),
 });
 
 /** The programs with a policy, in name order. */

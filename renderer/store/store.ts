@@ -65,7 +65,6 @@ export function createSysgateStore(api: SysgateApi): SysgateStore {
           callsWaiting: countCalls(snapshot.questions),
           answering: {},
           policies,
-          shownPolicy: keep(s.shownPolicy, policies),
           user: snapshot.user ?? null,
           connectionProblem: null,
         };

@@ -1,7 +1,8 @@
 // The main window: navigation on the left (Sessions, Policies, History), the view in the middle,
 // and the questions docked on the right, present in every view. The view follows the address's
 // fragment (`#sessions`, `#policies`, `#history`, and `#new-session`, which focuses the Command
-// field: the Electron shell's menu sets them) and is kept in it.
+// field: the Electron shell's menu sets them) and is kept in it. `#policies&policy=...` opens a
+// policy in the editor (route.ts); the address then says `#policies`.
 
 import { useEffect, useState } from 'react';
 
@@ -11,7 +12,7 @@ import { PromptDock } from '../prompts/PromptDock.js';
 import { SessionsView } from '../sessions/SessionsView.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { useSysgate } from './context.js';
-import { hashChange, routeFromHash, viewHash, type View } from './route.js';
+import { hashChange, routeFromHash, viewHash, type PolicyRequest, type View } from './route.js';
 
 const VIEWS: { view: View; label: string }[] = [
   { view: 'sessions', label: 'Sessions' },
@@ -19,8 +20,8 @@ const VIEWS: { view: View; label: string }[] = [
   { view: 'history', label: 'History' },
 ];
 
-/** The view the page was opened on, and whether it was opened for a new session. */
-function openedOn(): { view: View; focusCommand: boolean } {
+/** The view the page was opened on, whether it was opened for a new session, or for a policy. */
+function openedOn(): { view: View; focusCommand: boolean; policy?: PolicyRequest } {
   const route = routeFromHash(location.hash);
   return route?.page === 'main' ? route : { view: 'sessions', focusCommand: false };
 }
@@ -44,6 +45,10 @@ export function App() {
   const [view, setView] = useState<View>(() => openedOn().view);
   // Bumped for each "New Session": the form then moves the focus to its Command field.
   const [focusCommand, setFocusCommand] = useState(() => (openedOn().focusCommand ? 1 : 0));
+  // A new object for every address that asks for a policy, even the same one again.
+  const [policyRequest, setPolicyRequest] = useState<PolicyRequest | null>(
+    () => openedOn().policy ?? null,
+  );
   const waiting = useSysgate((s) => s.queue.ids.length);
   const running = useSysgate(
     (s) => s.sessionIds.filter((id) => s.sessions[id]?.state === 'running').length,
@@ -62,6 +67,7 @@ export function App() {
       if (change.action !== 'show') return;
       setView(change.view);
       if (change.focusCommand) setFocusCommand((n) => n + 1);
+      if (change.policy !== undefined) setPolicyRequest(change.policy);
       keepInAddress(change.view);
     }
     window.addEventListener('hashchange', onHashChange);
@@ -103,7 +109,7 @@ export function App() {
       </nav>
       <main className="main">
         <SessionsView hidden={view !== 'sessions'} focusRequest={focusCommand} />
-        <PoliciesView hidden={view !== 'policies'} />
+        <PoliciesView hidden={view !== 'policies'} request={policyRequest} />
         <HistoryView hidden={view !== 'history'} />
       </main>
       <PromptDock />

@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 
 import { tokenFromHash } from '../api/hash-token.js';
 import {
-  createRuleHash,
   hashChange,
   hashParameter,
   historyHash,
   isPromptPage,
-  policyRuleHash,
+  policyHash,
   routeFromHash,
   viewHash,
 } from './route.js';
@@ -118,10 +117,56 @@ test('the history view keeps its filter in the address, and reads it back after 
   assert.equal(hashParameter('#history&q=%E0%A4%A', 'q'), null, 'a broken escape is no filter');
 });
 
-test('the policy editor is reached by address: a rule by its line, a new rule drafted', () => {
-  assert.equal(policyRuleHash('/usr/bin/ls', 7), '#policies&policy=%2Fusr%2Fbin%2Fls&line=7');
-  const create = createRuleHash('/usr/bin/ls', 'native-fsread: filename eq "/etc" then permit');
-  assert.deepEqual(routeFromHash(create), { page: 'main', view: 'policies', focusCommand: false });
-  assert.equal(hashParameter(create, 'rule'), 'native-fsread: filename eq "/etc" then permit');
-  assert.equal(hashParameter(create, 'policy'), '/usr/bin/ls');
+test('the editor’s address: a policy, a line in it, or a rule to draft', () => {
+  const rule = 'native-fsread: filename eq "/etc/a&b=c #x" then permit';
+  const hash = policyHash({ policy: '/usr/bin/cat', line: null, rule });
+  assert.equal(
+    hash,
+    `#policies&policy=${encodeURIComponent('/usr/bin/cat')}&rule=${encodeURIComponent(rule)}`,
+  );
+  assert.deepEqual(routeFromHash(hash), {
+    page: 'main',
+    view: 'policies',
+    focusCommand: false,
+    policy: { policy: '/usr/bin/cat', line: null, rule },
+  });
+  assert.deepEqual(routeFromHash('#policies&policy=%2Fbin%2Fls&line=12')?.page, 'main');
+  assert.deepEqual(
+    (routeFromHash('#policies&policy=%2Fbin%2Fls&line=12') as { policy: unknown }).policy,
+    { policy: '/bin/ls', line: 12, rule: null },
+  );
+  // In any order, beside the web shell's token.
+  assert.deepEqual(
+    (routeFromHash('#token=abc&line=3&policy=base&policies') as { policy: unknown }).policy,
+    { policy: 'base', line: 3, rule: null },
+  );
+  assert.deepEqual(hashChange('#policies&policy=%2Fbin%2Fls&line=2', false), {
+    action: 'show',
+    view: 'policies',
+    focusCommand: false,
+    policy: { policy: '/bin/ls', line: 2, rule: null },
+  });
+});
+
+test('a policy part without the Policies view, or malformed, opens nothing', () => {
+  assert.equal(routeFromHash('#policy=%2Fbin%2Fls'), null);
+  assert.deepEqual(routeFromHash('#sessions&policy=%2Fbin%2Fls'), {
+    page: 'main',
+    view: 'sessions',
+    focusCommand: false,
+  });
+  assert.deepEqual(routeFromHash('#policies&policy=%E0%A4%A'), {
+    page: 'main',
+    view: 'policies',
+    focusCommand: false,
+  });
+  assert.deepEqual(
+    (routeFromHash('#policies&policy=x&line=0&rule=') as { policy: unknown }).policy,
+    { policy: 'x', line: null, rule: null },
+  );
+  assert.deepEqual((routeFromHash('#policies&policy=x&line=-4') as { policy: unknown }).policy, {
+    policy: 'x',
+    line: null,
+    rule: null,
+  });
 });

@@ -4,14 +4,33 @@
 // history view keeps its filter beside its name (`#history&q=prog%3Als`). The web shell's
 // `#token=...` shares the fragment (`#token=...&prompt`): it is never a route (api/hash-token.ts
 // takes it out of the address on load).
+//
+// The policy editor is addressable, for links from elsewhere in the app (the History view):
+//   #policies&policy=<encodeURIComponent(name)>            opens that policy (a program's path,
+//                                                          or a template's name)
+//   #policies&policy=...&line=<n>                          and selects the rule on line n
+//   #policies&policy=...&rule=<encodeURIComponent(rule)>   and drafts that rule as a new one
+// (policyHash writes them). Other `name=value` parts are not routes.
 
 export type View = 'sessions' | 'policies' | 'history';
+
+/** A policy the editor is asked to open, from the address. */
+export interface PolicyRequest {
+  policy: string;
+  /** The 1-based line of a rule to select. */
+  line: number | null;
+  /** A rule's text to draft as a new, unsaved rule. */
+  rule: string | null;
+}
 
 export type Route =
   /** The small prompt window: the questions only. */
   | { page: 'prompt' }
-  /** The main window, showing `view`; `focusCommand` asks for the New session Command field. */
-  | { page: 'main'; view: View; focusCommand: boolean };
+  /**
+   * The main window, showing `view`; `focusCommand` asks for the New session Command field;
+   * `policy`, with the Policies view, a policy to open.
+   */
+  | { page: 'main'; view: View; focusCommand: boolean; policy?: PolicyRequest };
 
 const ROUTES: Readonly<Record<string, Route>> = {
   prompt: { page: 'prompt' },
@@ -27,9 +46,33 @@ export function routeFromHash(hash: string): Route | null {
   for (const part of body.split('&')) {
     // `token=...` and any other `name=value` part are not routes.
     if (part.includes('=')) continue;
-    if (Object.prototype.hasOwnProperty.call(ROUTES, part)) return ROUTES[part]!;
+    if (!Object.prototype.hasOwnProperty.call(ROUTES, part)) continue;
+    const route = ROUTES[part]!;
+    if (route.page !== 'main' || route.view !== 'policies') return route;
+    const policy = policyRequest(body);
+    return policy === null ? route : { ...route, policy };
   }
   return null;
+}
+
+/** The fragment that opens the editor on `request` (see the top of this file). */
+export function policyHash(request: PolicyRequest): string {
+  let hash = `#policies&policy=${encodeURIComponent(request.policy)}`;
+  if (request.line !== null) hash += `&line=${request.line}`;
+  if (request.rule !== null) hash += `&rule=${encodeURIComponent(request.rule)}`;
+  return hash;
+}
+
+function policyRequest(body: string): PolicyRequest | null {
+  const policy = hashParameter(body, 'policy');
+  if (policy === null || policy === '') return null;
+  const line = hashParameter(body, 'line') ?? '';
+  const rule = hashParameter(body, 'rule');
+  return {
+    policy,
+    line: /^[1-9][0-9]{0,6}$/.test(line) ? Number(line) : null,
+    rule: rule === null || rule === '' ? null : rule,
+  };
 }
 
 /** Whether the page is the prompt window's (decided once, when the page loads). */
@@ -46,7 +89,7 @@ export type HashChange =
   /** The page must load again: it becomes the other page, or it was given a (new) token. */
   | { action: 'reload' }
   /** The main page follows the route. */
-  | { action: 'show'; view: View; focusCommand: boolean }
+  | { action: 'show'; view: View; focusCommand: boolean; policy?: PolicyRequest }
   | { action: 'ignore' };
 
 /** What a page loaded as the prompt page (or not) does when its fragment changes to `hash`. */
@@ -59,7 +102,10 @@ export function hashChange(hash: string, promptPage: boolean): HashChange {
   // page has made them already. Switching needs a fresh page (the token is kept in this tab).
   if ((route?.page === 'prompt') !== promptPage) return { action: 'reload' };
   if (route === null || route.page === 'prompt') return { action: 'ignore' };
-  return { action: 'show', view: route.view, focusCommand: route.focusCommand };
+  const { view, focusCommand, policy } = route;
+  return policy === undefined
+    ? { action: 'show', view, focusCommand }
+    : { action: 'show', view, focusCommand, policy };
 }
 
 /** The value of the fragment's `name=value` part, decoded; null when there is none. */
@@ -79,16 +125,4 @@ export function hashParameter(hash: string, name: string): string | null {
 /** The history view with its filter: `#history&q=...` (just `#history` without one). */
 export function historyHash(query: string): string {
   return query.trim() === '' ? '#history' : `#history&q=${encodeURIComponent(query)}`;
-}
-
-/**
- * Where the policy editor opens `policy` at its rule on `line`; and where it opens its builder
- * with `rule` drafted for `policy`. The editor reads these parameters from the address.
- */
-export function policyRuleHash(policy: string, line: number): string {
-  return `#policies&policy=${encodeURIComponent(policy)}&line=${line}`;
-}
-
-export function createRuleHash(policy: string, rule: string): string {
-  return `#policies&policy=${encodeURIComponent(policy)}&rule=${encodeURIComponent(rule)}`;
 }

@@ -100,3 +100,40 @@ test('an unknown macro is a warning: only $HOME, $USER and $CWD are expanded', (
 test('an emulation other than native is a warning', () => {
   assert.match(warnings(['linux32-open: permit'])[0]!.message, /unknown emulation "linux32"/);
 });
+
+test('the first of the earlier rules that shadow an exact rule is named, however it matches', () => {
+  const shadowed = (rules: string[]) =>
+    warnings(rules)
+      .filter((w) => /can never match/.test(w.message))
+      .map((w) => [w.line, /line (\d+)/.exec(w.message)![1]]);
+  const eq = 'native-fsread: filename eq "/home/user/a/b" then permit';
+  assert.deepEqual(
+    shadowed([
+      'native-fsread: filename match "/etc/*" then permit',
+      'native-fsread: filename match "$HOME/a/*" then permit',
+      'native-fsread: filename eq "$HOME/a/b" then deny',
+      'native-fsread: filename sub "a/b" then permit',
+      eq,
+    ]),
+    [
+      [4, '3'],
+      [6, '3'],
+    ],
+  );
+  assert.deepEqual(
+    shadowed([
+      'native-fsread: filename sub "/a/" then permit',
+      'native-fsread: filename eq "/home/user/a/b" then deny',
+      'native-fsread: filename match "/home/user/b*" then permit',
+      'native-fsread: filename[1] eq "/home/user/a/b" then permit',
+      'native-fsread: true then permit',
+      eq,
+      'native-fsread: filename neq "/x" then permit, if user = 0',
+    ]),
+    [
+      [3, '2'],
+      [7, '2'],
+      [8, '6'],
+    ],
+  );
+});

@@ -8,6 +8,7 @@ import {
   type Filter,
   type PolicyFile,
   type Span,
+  type SymbolExpr,
 } from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { decideCall } from './evaluate.js';
@@ -28,20 +29,20 @@ export function lintPolicy(file: PolicyFile, text: string, options: LintOptions)
   const diagnostics: Diagnostic[] = [];
   const sourceLines = text.split('\n');
   for (const section of sectionsOf(file)) {
-    const earlier: Filter[] = [];
+    const earlier = new EarlierRules();
     for (const filter of section.filters) {
       const warn: Warn = (message, span = filter.span) => {
         const lineText = (sourceLines[span.start.line - 1] ?? '').replace(/\r$/, '');
         diagnostics.push({ severity: 'warning', message, source: file.source, span, lineText });
       };
       lintFilter(filter, options, warn);
-      const shadow = earlier.find((e) => shadows(e, filter));
-      if (shadow !== undefined) {
+      const shadow = earlier.shadowing(filter);
+      if (shadow !== null) {
         warn(
           `this rule can never match: the rule at line ${shadow.span.start.line} already decides every call it would`,
         );
       }
-      earlier.push(filter);
+      earlier.add(filter);
     }
   }
   return diagnostics;
@@ -87,6 +88,90 @@ function lintFilter(filter: Filter, options: LintOptions, warn: Warn): void {
   }
 }
 
+// Macros are expanded identically on both sides, so any fixed values will do.
+const LINT_MACROS = { HOME: '/home/user', USER: 'user', CWD: '/home/user/work' };
+
+/**
+ * The rules of a section seen so far, indexed so that finding the first one that shadows a rule
+ * does not compare it with every earlier rule: a learned policy has thousands of `eq` rules for
+ * the same call, and an `eq` rule is shadowed by an earlier `eq` only when the values are equal.
+ * The answer is the same as trying `shadows` on each earlier rule in order.
+ */
+class EarlierRules {
+  private readonly byCall = new Map<string, CallRules>();
+
+  add(filter: Filter): void {
+    const key = `${filter.emulation}-${filter.call}`;
+    let rules = this.byCall.get(key);
+    if (rules === undefined) this.byCall.set(key, (rules = new CallRules()));
+    rules.add(filter);
+  }
+
+  /** The first earlier rule that decides every call `later` would match, or null. */
+  shadowing(later: Filter): Filter | null {
+    return this.byCall.get(`${later.emulation}-${later.call}`)?.shadowing(later) ?? null;
+  }
+}
+
+class CallRules {
+  /** The first rule that matches every call (no predicate, no condition). */
+  private everything: Filter | null = null;
+  /** The first `arg eq "value"` rule of each argument and (expanded) value. */
+  private readonly equals = new Map<string, Filter>();
+  /** Other single-comparison rules without a predicate, in order. */
+  private readonly others: Array<{ filter: Filter; mayHold: (value: string) => boolean }> = [];
+
+  add(filter: Filter): void {
+    if (filter.predicate !== null) return;
+    const expr = unwrap(filter.expr);
+    if (expr === null || expr.kind === 'true') {
+      this.everything ??= filter;
+      return;
+    }
+    if (expr.kind !== 'symbol') return;
+    if (expr.op !== 'eq') {
+      this.others.push({ filter, mayHold: quickCheck(expr) });
+      return;
+    }
+    const key = symbolKey(expr.arg, expr.index, expandForLint(expr.value, LINT_MACROS));
+    if (!this.equals.has(key)) this.equals.set(key, filter);
+  }
+
+  shadowing(later: Filter): Filter | null {
+    const candidates: Filter[] = this.everything === null ? [] : [this.everything];
+    const second = unwrap(later.expr);
+    if (later.predicate === null && second?.kind === 'symbol' && second.op === 'eq') {
+      const value = expandForLint(second.value, LINT_MACROS);
+      const equal = this.equals.get(symbolKey(second.arg, second.index, value));
+      if (equal !== undefined) candidates.push(equal);
+      const other = this.others.find((e) => e.mayHold(value) && shadows(e.filter, later));
+      if (other !== undefined) candidates.push(other.filter);
+    }
+    let first: Filter | null = null;
+    for (const c of candidates)
+      if (first === null || c.span.start.offset < first.span.start.offset) first = c;
+    return first;
+  }
+}
+
+/**
+ * A quick necessary condition for a comparison to hold for a value: the literal start of a
+ * `match` pattern, the string of a `sub`. When it is met, `shadows` decides.
+ */
+function quickCheck(symbol: SymbolExpr): (value: string) => boolean {
+  const wanted = expandForLint(symbol.value, LINT_MACROS);
+  if (symbol.op === 'match') {
+    const literal = wanted.slice(0, wanted.search(/[*?[\\]|$/));
+    return (value) => value.startsWith(literal);
+  }
+  if (symbol.op === 'sub') return (value) => value.includes(wanted);
+  return () => true;
+}
+
+function symbolKey(arg: string, index: number | null, value: string): string {
+  return `${arg}[${index ?? 0}]\u0000${value}`;
+}
+
 function unwrap(expr: Expr | null): Expr | null {
   while (expr !== null && expr.kind === 'group') expr = expr.inner;
   return expr;
@@ -113,8 +198,7 @@ function shadows(earlier: Filter, later: Filter): boolean {
   ) {
     return false;
   }
-  // Macros are expanded identically on both sides, so any fixed values will do.
-  const macros = { HOME: '/home/user', USER: 'user', CWD: '/home/user/work' };
+  const macros = LINT_MACROS;
   const args = new Array<string>((second.index ?? 0) + 1).fill('');
   args[second.index ?? 0] = expandForLint(second.value, macros);
   const decision = decideCall(

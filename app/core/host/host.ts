@@ -25,11 +25,11 @@ import { formatDiagnostic } from '../../common/policy/diagnostics.js';
 import { parseFilter } from '../../common/policy/parser.js';
 import { printFilter } from '../../common/policy/printer.js';
 import type { Macros } from '../../common/policy/request.js';
-import type { Answer } from '../../common/session/events.js';
 import { Accounts } from '../accounts.js';
 import { MAX_PAGE, type HistoryStore } from '../history/history-store.js';
 import { SessionRecorder, sessionName } from '../history/recorder.js';
-import type { PolicyStore } from '../policy/store.js';
+import type { Answer, DecisionRecord } from '../../common/session/events.js';
+import type { PolicyChange, PolicyStore } from '../policy/store.js';
 import { PromptQueue } from '../prompts/prompt-queue.js';
 import { answerOfRule } from '../session/answers.js';
 import type { SessionPolicy } from '../session/policy-source.js';
@@ -41,6 +41,8 @@ import {
   type ContractEndpoint,
   type EventListener,
 } from './endpoint.js';
+import { PolicyFiles } from './policy-files.js';
+import { RuleHits } from './rule-hits.js';
 
 const SESSION_CHANGES_MS = 100;
 /** An export holds at most this many records, the newest. */
@@ -60,6 +62,10 @@ export class Host implements ContractEndpoint {
   private readonly accounts = new Accounts();
   private historyNewest = 0;
   private readonly watchHistory: NodeJS.Timeout | null = null;
+  private readonly files: PolicyFiles;
+  private readonly hits = new RuleHits();
+  /** The lines of each policy text a record may name, split once. */
+  private readonly policyLines = new WeakMap<SessionPolicy, string[]>();
 
   constructor(
     private readonly store: PolicyStore,
@@ -78,7 +84,8 @@ export class Host implements ContractEndpoint {
     this.prompts.on('added', (p) => this.emit('questionAdded', p));
     this.prompts.on('changed', (p) => this.emit('questionChanged', p));
     this.prompts.on('removed', (r) => this.emit('questionRemoved', r));
-    this.stopWatching = store.watch((change) => void this.reloadEverywhere(change.path));
+    this.files = new PolicyFiles(store, () => this.pathsInUse());
+    this.stopWatching = store.watch((change) => void this.fileChanged(change));
   }
 
   call(command: unknown, args: unknown): Promise<unknown> {
@@ -146,6 +153,10 @@ export class Host implements ContractEndpoint {
     clearHistory: () => this.historyStore().clear(),
     historySettings: () => this.historyStore().settings(),
     setHistorySettings: (settings) => this.historyStore().setSettings(settings),
+    policyFiles: () => this.files.list(),
+    readPolicy: (path) => this.files.read(path),
+    savePolicy: (path, text, version) => this.savePolicy(path, text, version),
+    ruleHits: (program) => this.hits.of(program),
   };
 
   private session(id: string): TracedSession {
@@ -211,6 +222,7 @@ export class Host implements ContractEndpoint {
       recorder?.add(record);
       this.emit('record', record);
     });
+    session.on('record', (record) => this.record(session, record));
     session.on('policy', (policy) => this.emit('policyChanged', this.view(policy)));
     session.on('problem', (message) =>
       this.emit('terminalData', { sessionId: id, data: `\r\n[sysgate] ${message}\r\n` }),
@@ -218,6 +230,18 @@ export class Host implements ContractEndpoint {
     void session.exited.then(() => this.prompts.withdrawSession(id));
     this.emit('sessionChanged', session.snapshot());
     return session.snapshot();
+  }
+
+  private record(session: TracedSession, record: DecisionRecord): void {
+    if (record.line !== null) {
+      const policy = session.policies.all().find((p) => p.program === record.policy);
+      if (policy !== undefined) {
+        let lines = this.policyLines.get(policy);
+        if (lines === undefined) this.policyLines.set(policy, (lines = policy.text.split('\n')));
+        this.hits.add(record, lines[record.line - 1]);
+      }
+    }
+    this.emit('record', record);
   }
 
   private close(id: string): void {
@@ -277,7 +301,8 @@ export class Host implements ContractEndpoint {
     const program = pending.question.policy;
     const origin = this.session(pending.sessionId);
     const { policy: added, line } = await origin.policies.addRule(program, filter);
-    await this.store.save(program, added.text);
+    const path = await this.store.save(program, added.text);
+    this.emit('policyFileChanged', { path, program, removed: false });
     // Read back from where it now lives: a policy that started from the base has a file now.
     const policy = (await origin.policies.reload(program)) ?? added;
     this.addedLines.set(program, [...(this.addedLines.get(program) ?? []), line]);
@@ -309,7 +334,43 @@ export class Host implements ContractEndpoint {
     return session.policies.replace(program, text);
   }
 
-  /** A policy file changed outside sysgate: every session that uses it gets it again. */
+  /** An edited policy saved from the editor: the running sessions that use it get it at once. */
+  private async savePolicy(path: string, text: string, version: string) {
+    const result = await this.files.save(path, text, version);
+    if ('saved' in result) {
+      const { path: saved, name: program } = result.saved;
+      this.emit('policyFileChanged', { path: saved, program, removed: false });
+      for (const session of this.sessions.values()) {
+        if (session.snapshot().state !== 'running') continue;
+        const updated = await session.policies.reload(program);
+        if (updated !== null) session.push(updated);
+      }
+    }
+    return result;
+  }
+
+  private pathsInUse(): Set<string> {
+    const paths = new Set<string>();
+    for (const session of this.sessions.values()) {
+      if (session.snapshot().state !== 'running') continue;
+      for (const policy of session.policies.all())
+        if (policy.origin !== null) paths.add(policy.origin.path);
+    }
+    return paths;
+  }
+
+  /** A policy file changed outside sysgate: windows are told, and the sessions using it reload it. */
+  private async fileChanged(change: PolicyChange): Promise<void> {
+    const listed = (await this.store.list()).find((l) => l.path === change.path);
+    this.emit('policyFileChanged', {
+      path: change.path,
+      program: listed?.name ?? null,
+      removed: change.kind === 'removed',
+    });
+    await this.reloadEverywhere(change.path);
+  }
+
+  /** Every session that uses the file at `path` gets it again. */
   private async reloadEverywhere(path: string): Promise<void> {
     for (const session of this.sessions.values()) {
       for (const policy of session.policies.all()) {

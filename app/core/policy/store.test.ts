@@ -337,6 +337,24 @@ test('list shows every policy and template with its origin and header', async ()
   );
 });
 
+test('describe gives the listing of one file where the store keeps policies, and nothing elsewhere', async () => {
+  const { system, user, home } = await world();
+  await put(join(system, 'usr_bin_ls'), LS);
+  await put(join(user, 'templates/network'), 'Template: network, Emulation: native\n');
+  const store = new PolicyStore({ systemDir: system, home, env: {} });
+  assert.deepEqual(
+    (await store.describe(join(system, 'usr_bin_ls')))?.map((l) => [l.origin, l.kind, l.name]),
+    [['system', 'policy', '/usr/bin/ls']],
+  );
+  assert.deepEqual(
+    (await store.describe(join(user, 'templates/network')))?.map((l) => [l.origin, l.kind]),
+    [['user', 'template']],
+  );
+  assert.equal(await store.describe('/etc/passwd'), null);
+  assert.equal(await store.describe(join(system, '.usr_bin_ls.tmp')), null);
+  assert.equal(await store.describe(join(system, 'sub/usr_bin_ls')), null);
+});
+
 /** Collects what a watch reports, and waits for a report that satisfies `wanted`. */
 function recorder() {
   const changes: PolicyChange[] = [];

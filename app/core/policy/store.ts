@@ -198,6 +198,19 @@ export class PolicyStore {
     return [...policies, ...(await this.templates())];
   }
 
+  /**
+   * The listings of one file, as `list` would give them, without reading every other file; null
+   * when `path` is not where the store keeps policies or templates.
+   */
+  async describe(path: string): Promise<PolicyListing[] | null> {
+    if (this.files.includes(path)) return this.describeFile(path, 'file', 'policy');
+    const place = [...this.policyPlaces(), ...this.templatePlaces()].find(
+      (p) => p.dir === dirname(path),
+    );
+    if (place === undefined || !isPolicyName(posix.basename(path))) return null;
+    return this.describeFile(path, place.origin, place.kind);
+  }
+
   /** Files to start a policy from: the `templates/` folders and the policies shipped with sysgate. */
   async templates(): Promise<PolicyListing[]> {
     const listings: PolicyListing[] = [];

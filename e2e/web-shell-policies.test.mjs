@@ -1,0 +1,166 @@
+// The policy editor end to end, as a person would use it: Debian's Chromium against the real web
+// shell, real policy files on disk, and real programs under the real supervisor.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { launchChromium, startSession, startWebShell } from './web-shell-driver.mjs';
+
+const CAT = realpathSync('/bin/cat');
+const ENV = '/usr/bin/env';
+const ENV_POLICY = `Policy: ${ENV}, Emulation: native
+\t# what env may do
+\tnative-fsread: filename match "/etc/*" then permit
+\tnative-execve: permit
+`;
+
+let web;
+let browser;
+let page;
+let policies;
+
+before(async () => {
+  web = await startWebShell('sysgate-e2e-policies-');
+  policies = join(web.home, '.config/sysgate/policies');
+  mkdirSync(policies, { recursive: true });
+  writeFileSync(join(policies, 'usr_bin_env'), ENV_POLICY, { mode: 0o600 });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(web.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await web?.stop();
+});
+
+/** Opens the editor on `program` through the address, as a link from elsewhere would. */
+async function openPolicy(program, extra = '') {
+  await page.evaluate(
+    (hash) => (location.hash = hash),
+    `#policies&policy=${encodeURIComponent(program)}${extra}`,
+  );
+  const grid = page.getByRole('grid', { name: `Rules of ${program}` });
+  await grid.waitFor();
+  return grid;
+}
+
+const rowOf = (grid, text) => grid.getByRole('row').filter({ hasText: text });
+
+test('a rule added with the builder is saved, after the diff, to the file on disk', async () => {
+  const grid = await openPolicy(ENV);
+  await rowOf(grid, 'filename match "/etc/*"').waitFor();
+  await page.getByRole('button', { name: 'Add rule', exact: true }).click();
+  const form = page.getByRole('form', { name: 'New rule' });
+  await form.getByLabel('Call', { exact: true }).fill('fsread');
+  await form.getByLabel('Value of condition 1').fill('/etc/shadow');
+  await form.getByRole('button', { name: 'Put $HOME in front of value 1' }).waitFor();
+  await form.getByLabel('Action').selectOption('deny');
+  await form.getByLabel('Error').selectOption('eacces');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  // The new rule goes after the selected row, or last: here, last. An earlier rule decides
+  // every call it would, and the table says so.
+  const added = rowOf(grid, 'filename eq "/etc/shadow"');
+  await added.waitFor();
+  assert.match(await added.innerText(), /deny[\s\S]*eacces[\s\S]*shadowed/);
+  assert.equal(readFileSync(join(policies, 'usr_bin_env'), 'utf8'), ENV_POLICY, 'not saved yet');
+
+  await page.getByRole('button', { name: 'Save…' }).click();
+  const review = page.getByRole('dialog', { name: 'Save changes' });
+  const diff = await review.getByLabel('Changes to save').innerText();
+  assert.match(
+    diff,
+    /^\+\s+5\s+\tnative-fsread: filename eq "\/etc\/shadow" then deny\[eacces\]$/m,
+  );
+  await review.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved to' }).waitFor();
+  assert.equal(
+    readFileSync(join(policies, 'usr_bin_env'), 'utf8'),
+    `${ENV_POLICY}\tnative-fsread: filename eq "/etc/shadow" then deny[eacces]\n`,
+  );
+});
+
+test('broken text shows its error at the line and column; Undo takes it back', async () => {
+  await openPolicy(ENV);
+  const show = page.getByRole('radiogroup', { name: 'Show' });
+  await show.getByRole('radio', { name: 'Text' }).check();
+  const text = page.getByRole('textbox', { name: `Text of ${ENV}` });
+  await text.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\tnative-read: fd eq then permit');
+  const errors = page.getByRole('list', { name: 'Errors' });
+  await errors.waitFor();
+  assert.match(await errors.innerText(), /^line 6, column 21: expected a quoted string after "eq"/);
+  // The code editor marks the place too.
+  await page.locator('.cm-lintRange-error').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Save…' }).isDisabled(), true);
+
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await errors.waitFor({ state: 'detached' });
+  assert.doesNotMatch(await text.innerText(), /native-read/);
+  await show.getByRole('radio', { name: 'Rules' }).check();
+});
+
+test('the rule of a prompt’s "always" answer appears in the open editor at once, highlighted', async () => {
+  // A first run in Learn mode gives cat a policy file to open.
+  await page.getByRole('button', { name: /^Sessions/ }).click();
+  const learned = await startSession(page, {
+    command: 'cat /etc/passwd',
+    cwd: join(web.home, 'work'),
+    mode: 'Learn',
+  });
+  await learned.getByText(/exited with status 0/).waitFor({ timeout: 20_000 });
+  const grid = await openPolicy(CAT);
+  const before = await grid.getAttribute('aria-rowcount');
+
+  await page.getByRole('button', { name: /^Sessions/ }).click();
+  const asking = await startSession(page, {
+    command: 'cat /etc/hostname',
+    cwd: join(web.home, 'work'),
+    mode: 'Ask',
+  });
+  const prompt = page.getByRole('dialog');
+  const deadline = Date.now() + 20_000;
+  while (!/\/etc\/hostname/.test((await prompt.innerText().catch(() => '')) ?? '')) {
+    assert.ok(Date.now() < deadline, 'the question about /etc/hostname came');
+    if (await prompt.isVisible().catch(() => false))
+      await page.getByRole('button', { name: 'Permit', exact: true }).click();
+    else await page.waitForTimeout(100);
+  }
+  await page.getByRole('button', { name: /^Policies/ }).click();
+  await page.getByRole('button', { name: 'Permit always' }).click();
+  const arrived = rowOf(grid, 'filename eq "/etc/hostname"');
+  await arrived.waitFor();
+  assert.match((await arrived.getAttribute('class')) ?? '', /\barrived\b/);
+  assert.equal(await arrived.getAttribute('aria-selected'), 'true');
+  assert.notEqual(await grid.getAttribute('aria-rowcount'), before);
+  await page.getByRole('button', { name: /^Sessions/ }).click();
+  await asking.getByText(/exited with status 0/).waitFor({ timeout: 20_000 });
+});
+
+test('#policies&policy=...&rule=... drafts that rule in the builder, unsaved', async () => {
+  const rule = 'native-fswrite: filename match "$HOME/*" and not filename sub ".ssh" then permit';
+  await openPolicy(ENV, `&rule=${encodeURIComponent(rule)}`);
+  const form = page.getByRole('form', { name: 'New rule' });
+  assert.equal(await form.getByLabel('Call', { exact: true }).inputValue(), 'fswrite');
+  assert.equal(await form.getByLabel('Value of condition 1').inputValue(), '$HOME/*');
+  assert.equal(await form.getByLabel('Not, condition 2').isChecked(), true);
+  assert.equal(await form.getByLabel('Value of condition 2').inputValue(), '.ssh');
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await page.getByText('unsaved', { exact: true }).count(), 0);
+});
+
+test('Explain: a typed call, the rule that decides it, or that it would be asked', async () => {
+  await openPolicy(ENV);
+  await page.getByRole('button', { name: 'Explain…' }).click();
+  const panel = page.getByRole('region', { name: 'Explain a call' });
+  await panel.getByLabel('Call to explain').fill('openat');
+  await panel.getByLabel('Alias').selectOption('fsread');
+  await panel.getByLabel('Arguments, one name=value a line').fill('filename=/etc/passwd');
+  const result = panel.getByRole('status', { name: 'Explanation' });
+  await result.getByText('Line 3 decides it: permit').waitFor();
+  await panel.getByLabel('Arguments, one name=value a line').fill('filename=/srv/data');
+  await result.getByText('No rule decides it: the call would be asked').waitFor();
+  await panel.getByRole('button', { name: 'Close' }).click();
+});

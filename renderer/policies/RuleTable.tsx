@@ -1,0 +1,259 @@
+// A policy's rules as a table, in order. Only the rows in view are in the page (a learned policy
+// can have thousands), all of the same height; the table is one focus stop whose arrow keys move
+// the selection (the editor handles the other keys), and rows can be dragged to reorder them.
+
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+
+import type { RuleHit } from '../../app/common/contract.js';
+import type { Row } from './rule-rows.js';
+
+export const ROW_HEIGHT = 30;
+/** Rows drawn above and below the view, so that scrolling never shows a gap. */
+const OVERSCAN = 12;
+
+export function RuleTable({
+  label,
+  rows,
+  selected,
+  arrived,
+  hits,
+  onSelect,
+  onEdit,
+  onMove,
+  onKeyDown,
+}: {
+  label: string;
+  rows: readonly Row[];
+  /** The line index of the selected row. */
+  selected: number | null;
+  arrived: ReadonlySet<string>;
+  hits: ReadonlyMap<string, RuleHit>;
+  onSelect(index: number): void;
+  onEdit(index: number): void;
+  /** A row dragged onto another: the line at `from` goes where the line at `to` is. */
+  onMove(from: number, to: number): void;
+  onKeyDown(event: KeyboardEvent<HTMLDivElement>): void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  const [dragged, setDragged] = useState<number | null>(null);
+  const position = rows.findIndex((r) => r.index === selected);
+
+  useEffect(() => {
+    const element = scroller.current;
+    if (element === null) return;
+    const observer = new ResizeObserver(() => setHeight(element.clientHeight));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  // The selected row is kept in view, whether the keyboard, a search or an outside change moved it.
+  useEffect(() => {
+    const element = scroller.current;
+    if (element === null || position < 0) return;
+    const top = position * ROW_HEIGHT;
+    if (top < element.scrollTop) element.scrollTop = top;
+    else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight - ROW_HEIGHT)
+      element.scrollTop = top + 2 * ROW_HEIGHT - element.clientHeight;
+  }, [position, selected]);
+
+  function keyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+    const steps: Record<string, number> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: -rows.length,
+      End: rows.length,
+    };
+    const step = steps[event.key];
+    if (step !== undefined && !event.altKey && !event.ctrlKey && rows.length > 0) {
+      event.preventDefault();
+      const to = Math.min(rows.length - 1, Math.max(0, (position < 0 ? -1 : position) + step));
+      onSelect(rows[to]!.index);
+      return;
+    }
+    onKeyDown(event);
+  }
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const shown = rows.slice(first, last);
+  const selectedRow = position >= 0 ? rows[position] : undefined;
+
+  return (
+    <div
+      className="rule-table"
+      role="grid"
+      aria-label={label}
+      aria-rowcount={rows.length + 1}
+      aria-activedescendant={selectedRow ? rowId(selectedRow.index) : undefined}
+      tabIndex={0}
+      onKeyDown={keyDown}
+    >
+      <div className="rule-row rule-head" role="row" aria-rowindex={1}>
+        {['Line', 'Call', 'Condition', 'Action', 'Error', 'Log', 'Hits', 'Last hit', 'Notes'].map(
+          (name) => (
+            <span key={name} role="columnheader">
+              {name}
+            </span>
+          ),
+        )}
+      </div>
+      <div
+        className="rule-scroll"
+        ref={scroller}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      >
+        <div className="rule-body" style={{ height: rows.length * ROW_HEIGHT }}>
+          {shown.map((row, i) => (
+            <RuleTableRow
+              key={row.index}
+              row={row}
+              at={first + i}
+              selected={row.index === selected}
+              arrived={row.kind === 'rule' && arrived.has(row.key)}
+              hit={row.kind === 'rule' ? hits.get(row.key) : undefined}
+              dragging={dragged === row.index}
+              onSelect={() => onSelect(row.index)}
+              onEdit={() => onEdit(row.index)}
+              onDragStart={() => setDragged(row.index)}
+              onDrop={() => {
+                if (dragged !== null) onMove(dragged, row.index);
+                setDragged(null);
+              }}
+              onDragEnd={() => setDragged(null)}
+            />
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function rowId(index: number): string {
+  return `rule-line-${index + 1}`;
+}
+
+function RuleTableRow({
+  row,
+  at,
+  selected,
+  arrived,
+  hit,
+  dragging,
+  onSelect,
+  onEdit,
+  onDragStart,
+  onDrop,
+  onDragEnd,
+}: {
+  row: Row;
+  at: number;
+  selected: boolean;
+  arrived: boolean;
+  hit: RuleHit | undefined;
+  dragging: boolean;
+  onSelect(): void;
+  onEdit(): void;
+  onDragStart(): void;
+  onDrop(): void;
+  onDragEnd(): void;
+}) {
+  const classes = [
+    'rule-row',
+    selected && 'selected',
+    arrived && 'arrived',
+    dragging && 'dragging',
+    row.kind === 'broken' && 'broken',
+    row.kind === 'rule' && !row.enabled && 'disabled',
+    row.kind === 'rule' && !row.reachable && 'shadowed',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div
+      id={rowId(row.index)}
+      className={classes}
+      role="row"
+      aria-rowindex={at + 2}
+      aria-selected={selected}
+      style={{ transform: `translateY(${at * ROW_HEIGHT}px)` }}
+      draggable={row.kind === 'rule'}
+      onClick={onSelect}
+      onDoubleClick={onEdit}
+      onDragStart={(e) => {
+        e.dataTransfer.effectAllowed = 'move';
+        onDragStart();
+      }}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        onDrop();
+      }}
+      onDragEnd={onDragEnd}
+    >
+      <span role="gridcell" className="num">
+        {row.index + 1}
+      </span>
+      {row.kind === 'broken' ? (
+        <>
+          <span role="gridcell" className="broken-text">
+            {row.text.trim()}
+          </span>
+          <span role="gridcell" className="notes error-text">
+            {`line ${row.diagnostic.span.start.line}, column ${row.diagnostic.span.start.col}: ${row.diagnostic.message}`}
+          </span>
+        </>
+      ) : (
+        <RuleCells row={row} hit={hit} arrived={arrived} />
+      )}
+    </div>
+  );
+}
+
+function RuleCells({
+  row,
+  hit,
+  arrived,
+}: {
+  row: Extract<Row, { kind: 'rule' }>;
+  hit: RuleHit | undefined;
+  arrived: boolean;
+}) {
+  const notes = [
+    !row.enabled && 'disabled',
+    !row.reachable && 'shadowed: an earlier rule decides every call it would',
+    arrived && 'new',
+    ...row.warnings,
+  ].filter(Boolean) as string[];
+  return (
+    <>
+      <span role="gridcell" className="call" title={row.aliasFor?.join(', ')}>
+        {row.filter.call}
+        {row.aliasFor !== null && <span className="alias-tag">alias</span>}
+      </span>
+      <span role="gridcell" className="condition" title={row.condition}>
+        {row.condition}
+      </span>
+      <span role="gridcell" className={`action action-${row.filter.action.name}`}>
+        {row.action}
+      </span>
+      <span role="gridcell">{row.error ?? ''}</span>
+      <span role="gridcell">{row.filter.log ? 'log' : ''}</span>
+      <span role="gridcell" className="num">
+        {hit?.hits ?? 0}
+      </span>
+      <span role="gridcell">{hit ? new Date(hit.lastHit).toLocaleTimeString() : '—'}</span>
+      <span
+        role="gridcell"
+        className={row.warnings.length > 0 || !row.reachable ? 'notes warning-text' : 'notes'}
+        title={notes.join('\n')}
+      >
+        {notes.join('; ')}
+      </span>
+    </>
+  );
+}

@@ -1,0 +1,76 @@
+// Before a save: the change it makes, as lines removed and added, and where it goes.
+
+import { useEffect, useMemo, useRef } from 'react';
+
+import { lineDiff, withContext } from './line-diff.js';
+
+export function SaveReview({
+  before,
+  after,
+  target,
+  onSave,
+  onCancel,
+}: {
+  before: readonly string[];
+  after: readonly string[];
+  target: string;
+  onSave(): void;
+  onCancel(): void;
+}) {
+  const saveButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => saveButton.current?.focus(), []);
+  return (
+    <div className="review-backdrop">
+      <section
+        className="save-review"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Save changes"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onCancel();
+        }}
+      >
+        <h3>Save to {target}</h3>
+        <Diff before={before} after={after} label="Changes to save" />
+        <div className="form-buttons">
+          <button type="button" className="button primary" ref={saveButton} onClick={onSave}>
+            Save
+          </button>
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </section>
+    </div>
+  );
+}
+
+function Diff({
+  before,
+  after,
+  label,
+}: {
+  before: readonly string[];
+  after: readonly string[];
+  label: string;
+}) {
+  const shown = useMemo(() => withContext(lineDiff(before, after)), [before, after]);
+  return (
+    <pre className="diff" aria-label={label} tabIndex={0}>
+      {shown.length === 0 && <span className="muted">No change.</span>}
+      {shown.map((d, i) =>
+        d === null ? (
+          <span key={i} className="diff-gap">
+            {'…\n'}
+          </span>
+        ) : (
+          <span key={i} className={`diff-${d.kind}`}>
+            {`${d.kind === 'added' ? '+' : d.kind === 'removed' ? '-' : ' '} ${String(d.line).padStart(4)}  ${d.text}\n`}
+          </span>
+        ),
+      )}
+    </pre>
+  );
+}
+
+SaveReview.Diff = Diff;

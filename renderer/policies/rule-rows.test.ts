@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { parseFilter } from '../../app/common/policy/parser.js';
+import { inserted, moved, neighbour, newRuleIndex, removed, replaced, ruleLine } from './draft.js';
+import { linesOfText, rowMatches, rowsOf, textOfLines, type RuleRow } from './rule-rows.js';
+
+const TEXT = [
+  'Policy: /usr/bin/cat, Emulation: native',
+  '\t# what cat reads',
+  '\tnative-fsread: filename match "/etc/*" then permit',
+  '\tnative-fsread: filename eq "/etc/hosts" then deny[enoent] log',
+  '\t# disabled: native-connect: sockaddr match "inet-*:53" then permit',
+  '\tnative-frobnicate: permit',
+  '\tnative-execve: permit[inherit]',
+  '',
+].join('\n');
+
+const rule = (text: string) => parseFilter(text).filter!;
+
+test('each rule is a row in order, with its call, condition, action, error and warnings', () => {
+  const { rows, errors } = rowsOf(linesOfText(TEXT), 'x86_64');
+  assert.deepEqual(errors, []);
+  const shown = (rows as RuleRow[]).map((r) => [
+    r.index + 1,
+    r.filter.call,
+    r.condition,
+    r.action,
+    r.error,
+    r.filter.log,
+    r.enabled,
+    r.reachable,
+  ]);
+  assert.deepEqual(shown, [
+    [3, 'fsread', 'filename match "/etc/*"', 'permit', null, false, true, true],
+    [4, 'fsread', 'filename eq "/etc/hosts"', 'deny', 'enoent', true, true, false],
+    [5, 'connect', 'sockaddr match "inet-*:53"', 'permit', null, false, false, true],
+    [6, 'frobnicate', 'true', 'permit', null, false, true, true],
+    [7, 'execve', 'true', 'permit[inherit]', null, false, true, true],
+  ]);
+  const [fsread, , , unknown] = rows as RuleRow[];
+  assert.ok(fsread!.aliasFor?.includes('openat'), 'an alias names the calls it stands for');
+  assert.match(unknown!.warnings.join(), /unknown system call "frobnicate"/);
+});
+
+test('a line that does not parse is a row of its own, with its error at line and column', () => {
+  const lines = linesOfText(TEXT.replace('filename match "/etc/*"', 'filename match'));
+  const { rows, errors } = rowsOf(lines, 'x86_64', 'usr_bin_cat');
+  assert.equal(errors.length, 1);
+  assert.equal(rows[0]!.kind, 'broken');
+  assert.equal(rows[0]!.index, 2);
+  assert.equal(errors[0]!.span.start.line, 3);
+  assert.equal(errors[0]!.span.start.col, 32);
+  assert.equal(rows.length, 5, 'the other rules are still there');
+});
+
+test('edits change only their own lines; the text round-trips', () => {
+  const lines = linesOfText(TEXT);
+  assert.equal(textOfLines(lines), TEXT);
+  const { rows } = rowsOf(lines, 'x86_64');
+  const added = inserted(
+    lines,
+    newRuleIndex(lines, rows, null),
+    ruleLine(rule('native-read: permit')),
+  );
+  assert.equal(added[7], '\tnative-read: permit');
+  assert.equal(inserted(lines, newRuleIndex(lines, rows, 2), 'x')[3], 'x');
+  const off = replaced(
+    lines,
+    2,
+    ruleLine(rule('native-fsread: filename match "/etc/*" then permit'), false),
+  );
+  assert.equal(off[2], '\t# disabled: native-fsread: filename match "/etc/*" then permit');
+  assert.deepEqual(removed(lines, 1).slice(0, 2), [lines[0], lines[2]]);
+  assert.deepEqual(moved(lines, 3, 2).slice(2, 4), [lines[3], lines[2]]);
+  assert.deepEqual(moved(lines, 2, 4).slice(2, 5), [lines[3], lines[4], lines[2]]);
+  assert.equal(neighbour(rows, 3, -1)?.index, 2);
+  assert.equal(neighbour(rows, 2, -1), null);
+});
+
+test('a policy without rules gets its first one after the header', () => {
+  const lines = ['# mine', 'Policy: /bin/true, Emulation: native'];
+  assert.equal(newRuleIndex(lines, rowsOf(lines, 'x86_64').rows, null), 2);
+});
+
+test('the search finds rules by any part of their text', () => {
+  const { rows } = rowsOf(linesOfText(TEXT), 'x86_64');
+  assert.deepEqual(
+    rows.filter((r) => rowMatches(r, 'ETC/HOSTS')).map((r) => r.index),
+    [3],
+  );
+  assert.deepEqual(
+    rows.filter((r) => rowMatches(r, 'disabled')).map((r) => r.index),
+    [4],
+  );
+});
