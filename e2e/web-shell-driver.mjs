@@ -83,13 +83,17 @@ export function launchChromium() {
   });
 }
 
-/** Fills in the New session form and starts it; gives the new session's panel. */
-export async function startSession(page, { command, cwd, mode }) {
+/**
+ * Fills in the New session form and starts it; gives the new session's panel. `kernel`: with
+ * Enforce, the kernel enforces the file rules.
+ */
+export async function startSession(page, { command, cwd, mode, kernel = false }) {
   const panels = page.getByRole('region', { name: `Session: ${command}` });
   const before = await panels.count();
   await page.getByLabel('Command').fill(command);
   await page.getByLabel('Working directory').fill(cwd);
   await page.getByRole('radio', { name: mode }).check();
+  if (kernel) await page.getByRole('checkbox', { name: /Kernel speed/ }).check();
   await page.getByRole('button', { name: 'Start' }).click();
   // The same command may have run before: the new panel is the one that was not there.
   const panel = panels.nth(before);

@@ -122,6 +122,27 @@ test('Learn mode then Enforce mode on the same program', async () => {
   assert.ok(existsSync(policyFile(home, head)), 'learning wrote a policy for head');
 });
 
+test('Enforce at kernel speed: the terminal says what the kernel enforces; it refuses the rest', async () => {
+  writeFileSync(join(home, 'work', 'kernel.txt'), 'kernel text\n');
+  writeFileSync(join(home, 'secret.txt'), 'secret\n');
+  const learned = await startSession('cat kernel.txt', 'Learn');
+  await waitForExit(learned);
+  const enforced = await startSessionIn(page, {
+    command: 'cat kernel.txt ../secret.txt',
+    cwd: join(home, 'work'),
+    mode: 'Enforce',
+    kernel: true,
+  });
+  await enforced.getByText('cat: ../secret.txt: Permission denied').waitFor({ timeout: 20_000 });
+  await waitForExit(enforced);
+  // The terminal wraps long lines: read it as one line.
+  const text = (await enforced.innerText()).replace(/\n/g, '');
+  assert.match(text, /kernel text/);
+  assert.match(text, new RegExp(`\\[sysgate\\] -K: the kernel enforces the file rules of ${CAT}`));
+  assert.match(text, /not restricted in this mode: stat/);
+  await enforced.getByText('kernel', { exact: true }).waitFor();
+});
+
 test("a forked child's question names the child", async () => {
   // The shell and cat learn what they do with one file, so that the other file is the question.
   const learned = await startSession(`sh -c "cat /etc/hostname > /dev/null & wait"`, 'Learn');

@@ -20,7 +20,7 @@ import { currentMacros, PolicySource, type SessionPolicy } from '../core/session
 import { Supervisor, type Mode } from '../core/supervisor/supervisor.js';
 import { getopt, UsageError, type ParsedOptions } from './options.js';
 import { Terminal, TerminalPrompter } from './text-prompt.js';
-import { kernelMode } from './kernel-mode.js';
+import { kernelMode } from '../core/kernel/kernel-mode.js';
 import { RUN_USAGE } from './run-usage.js';
 import { packageVersion } from './version.js';
 

@@ -30,6 +30,8 @@ export interface SessionInfo {
   command: string;
   cwd: string;
   mode: SessionMode;
+  /** Whether the kernel enforces the policies' file rules (enforce mode only; `sysgate -K`). */
+  kernel: boolean;
   state: SessionState;
   /** The exit status once exited: the code, or 128 + the signal. */
   status: number | null;
@@ -122,6 +124,8 @@ export interface StartRequest {
   command: string;
   cwd: string;
   mode: SessionMode;
+  /** With `enforce`: the kernel enforces the policies' file rules (`sysgate -a -K`). */
+  kernel?: boolean;
   cols: number;
   rows: number;
 }
@@ -280,13 +284,16 @@ const isAnswer = hasShape(
 const ARGUMENTS: { [K in CommandName]: Check[] } = {
   snapshot: [],
   startSession: [
-    hasShape({
-      command: (v) => typeof v === 'string' && v.trim() !== '' && v.length <= 8192,
-      cwd: isShortString(4096),
-      mode: isOneOf('learn', 'ask', 'enforce'),
-      cols: isSize,
-      rows: isSize,
-    }),
+    hasShape(
+      {
+        command: (v) => typeof v === 'string' && v.trim() !== '' && v.length <= 8192,
+        cwd: isShortString(4096),
+        mode: isOneOf('learn', 'ask', 'enforce'),
+        cols: isSize,
+        rows: isSize,
+      },
+      { kernel: (v) => typeof v === 'boolean' },
+    ),
   ],
   stopSession: [isId],
   killSession: [isId],

@@ -68,6 +68,7 @@ const session: SessionInfo = {
   command: 'ls',
   cwd: '/tmp',
   mode: 'ask',
+  kernel: false,
   state: 'running',
   status: null,
   startedAt: 0,

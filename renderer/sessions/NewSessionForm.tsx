@@ -15,6 +15,7 @@ export function NewSessionForm({ focusRequest = 0 }: { focusRequest?: number }) 
   const [command, setCommand] = useState('');
   const [cwd, setCwd] = useState('');
   const [mode, setMode] = useState<SessionMode>('ask');
+  const [kernel, setKernel] = useState(false);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const commandInput = useRef<HTMLInputElement>(null);
@@ -32,7 +33,13 @@ export function NewSessionForm({ focusRequest = 0 }: { focusRequest?: number }) 
     setStarting(true);
     setError(null);
     try {
-      await startSession({ command, cwd: cwd.trim(), mode, ...terminals.initialSize() });
+      await startSession({
+        command,
+        cwd: cwd.trim(),
+        mode,
+        ...(mode === 'enforce' && kernel ? { kernel: true } : {}),
+        ...terminals.initialSize(),
+      });
       setCommand('');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -107,6 +114,15 @@ export function NewSessionForm({ focusRequest = 0 }: { focusRequest?: number }) 
       <p id={`${id}-mode-help`} className="form-help">
         <strong>{MODES.find((m) => m.mode === mode)?.label}</strong>: {description}
       </p>
+      {mode === 'enforce' && (
+        <label className="form-help kernel-option">
+          <input type="checkbox" checked={kernel} onChange={(e) => setKernel(e.target.checked)} />{' '}
+          <strong>Kernel speed</strong>: the kernel (Landlock) enforces the policies&rsquo; file
+          rules, so the program runs at native speed. The stat family is then not restricted, and
+          what the rules do not grant fails with EACCES without a record. The terminal says what the
+          kernel enforces; a policy it cannot enforce stops the session.
+        </label>
+      )}
       {error !== null && (
         <p className="form-error" role="alert">
           Could not start: {error}

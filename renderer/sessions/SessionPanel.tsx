@@ -35,6 +35,11 @@ export function SessionPanel({ sessionId, hidden }: { sessionId: string; hidden:
             {session.command}
           </h2>
           <span className={`mode-tag mode-${session.mode}`}>{modeLabel(session.mode)}</span>
+          {session.kernel && (
+            <span className="mode-tag mode-kernel" title="The kernel enforces the file rules">
+              kernel
+            </span>
+          )}
           <span className={running ? 'state state-running' : 'state state-exited'}>
             {stateText(session)}
           </span>

@@ -27,6 +27,7 @@ const session = (id: string, startedAt = 0): SessionInfo => ({
   command: `prog-${id}`,
   cwd: '/tmp',
   mode: 'ask',
+  kernel: false,
   state: 'running',
   status: null,
   startedAt,

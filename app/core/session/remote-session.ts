@@ -31,6 +31,7 @@ export class RemoteSession extends EventEmitter<TracedSessionEvents> implements 
       command: hello.command,
       cwd: hello.cwd,
       mode: 'ask',
+      kernel: false,
       state: 'running',
       status: null,
       startedAt: Date.now(),

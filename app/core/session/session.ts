@@ -11,7 +11,8 @@ import type { Macros } from '../../common/policy/request.js';
 import type { Answer, DecisionRecord, ProcessEvent } from '../../common/session/events.js';
 import type { PolicyStore } from '../policy/store.js';
 import { resolveProgram } from '../program-path.js';
-import { Supervisor } from '../supervisor/supervisor.js';
+import { Supervisor, type KernelSetup } from '../supervisor/supervisor.js';
+import { kernelMode } from '../kernel/kernel-mode.js';
 import { Learning } from '../learn/learned-policy.js';
 import { PolicySource, type SessionPolicy } from './policy-source.js';
 import type { TracedSession, TracedSessionEvents } from './traced-session.js';
@@ -46,12 +47,16 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     if (!isDirectory(cwd)) throw new Error(`the working directory ${cwd} does not exist`);
     request = { ...request, cwd };
     const macros = { ...userMacros, CWD: cwd };
-    this.policies = new PolicySource(store, macros);
+    if (request.kernel && request.mode !== 'enforce')
+      throw new Error('the kernel enforces policies only in the Enforce mode');
+    const kernel = request.kernel === true;
+    this.policies = new PolicySource(store, macros, { kernel });
     this.info = {
       id,
       command: request.command,
       cwd: request.cwd,
       mode: request.mode,
+      kernel,
       state: 'running',
       status: null,
       startedAt: Date.now(),
@@ -67,6 +72,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
       recordPermits: options.recordPermits ?? false,
       policies: new Map(),
       policyFor: async (path) => this.compiledPolicy(path),
+      ...(kernel ? { kernel: this.kernelSetup(program) } : {}),
     });
     this.supervisor.on('started', (pid) =>
       this.processEvent({
@@ -184,6 +190,19 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   /** Resolves with the exit status. */
   get exited(): Promise<number> {
     return this.supervisor.exited;
+  }
+
+  /**
+   * What the kernel enforces of the run's policies (core/kernel/kernel-mode.ts), said on the
+   * terminal as `sysgate -a -K` says it; a policy it cannot enforce stops the session before the
+   * command runs, with the rules that are why.
+   */
+  private async kernelSetup(program: string): Promise<KernelSetup> {
+    const mode = await kernelMode(await this.policies.policyFor(program), this.policies, false);
+    const lines = mode.ok ? mode.report : mode.errors;
+    this.output(lines.map((line) => `[sysgate] ${line}\r\n`).join(''));
+    if (!mode.ok) throw new Error(`${program}: the kernel cannot enforce this run's policies`);
+    return mode.kernel;
   }
 
   private async compiledPolicy(path: string): Promise<string> {

@@ -65,11 +65,17 @@ export interface SupervisorOptions {
   /** Runs the supervisor, and so the program, on a new pseudo-terminal of this size. */
   terminal?: { cols: number; rows: number };
   /**
-   * Kernel-speed mode (`-K`): the Landlock access rights the kernel restricts, its rules, and
-   * the calls the filter then lets through (app/core/kernel/). The supervisor refuses to start
-   * the command when the kernel cannot take them.
+   * Kernel-speed mode (`-K`; app/core/kernel/), or the promise of it: the command starts when
+   * it is known, and never when it fails or the kernel cannot take it.
    */
-  kernel?: { handled: number; allow: readonly string[]; rules: readonly LandlockRule[] };
+  kernel?: KernelSetup | Promise<KernelSetup>;
+}
+
+/** The Landlock access rights the kernel restricts, its rules, and the calls it lets through. */
+export interface KernelSetup {
+  handled: number;
+  allow: readonly string[];
+  rules: readonly LandlockRule[];
 }
 
 interface Launched {
@@ -352,9 +358,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.killProcess('SIGKILL');
       return;
     }
+    const kernel = this.options.kernel;
+    if (!(kernel instanceof Promise)) return this.begin(kernel);
+    kernel.then(
+      (setup) => this.begin(setup),
+      (e: unknown) => {
+        this.emit('problem', (e as Error).message);
+        this.killProcess('SIGKILL');
+      },
+    );
+  }
+
+  /** Sends what the command starts with, then `start`. */
+  private begin(kernel: KernelSetup | undefined): void {
     // Thousands of frames (a learned policy's Landlock rules) go out in one write.
     this.control?.cork();
-    const kernel = this.options.kernel;
     if (kernel !== undefined) {
       this.send('kernel', { handled: kernel.handled, allow: kernel.allow.join(' ') });
       for (const { path, file, dir } of kernel.rules)

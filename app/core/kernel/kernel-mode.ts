@@ -11,15 +11,15 @@
 
 import { existsSync } from 'node:fs';
 
-import { KERNEL_UNRESTRICTED_CALLS, type KernelNote } from '../common/policy/kernel-plan.js';
+import { KERNEL_UNRESTRICTED_CALLS, type KernelNote } from '../../common/policy/kernel-plan.js';
 import {
   KernelPlanError,
   LANDLOCK_HANDLED,
   landlockRules,
   type LandlockRule,
-} from '../core/kernel/landlock-rules.js';
-import type { PolicySource, SessionPolicy } from '../core/session/policy-source.js';
-import type { SupervisorOptions } from '../core/supervisor/supervisor.js';
+} from './landlock-rules.js';
+import type { PolicySource, SessionPolicy } from '../session/policy-source.js';
+import type { KernelSetup } from '../supervisor/supervisor.js';
 
 /** Notes shown in full; the rest are counted. */
 const NOTES_SHOWN = 8;
@@ -27,8 +27,7 @@ const NOTES_SHOWN = 8;
 const POLICIES_MAX = 64;
 
 export type KernelMode =
-  | { ok: true; kernel: NonNullable<SupervisorOptions['kernel']>; report: string[] }
-  | { ok: false; errors: string[] };
+  { ok: true; kernel: KernelSetup; report: string[] } | { ok: false; errors: string[] };
 
 /** With `inherit` (-i) every program of the run keeps the command's policy, and so its rules. */
 export async function kernelMode(
