@@ -56,6 +56,7 @@ export async function startWebShell(prefix = 'sysgate-e2e-') {
     ...process.env,
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
     XDG_RUNTIME_DIR: home,
   };
   const { shell, url } = await startGui({ env });

@@ -11,8 +11,9 @@
 // recovery leaves the database whole. Retention (by age and by count) runs when the store
 // opens and then at most once a minute, after a commit.
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -142,7 +143,7 @@ export class HistoryStore {
     this.batchMs = options.batchMs ?? BATCH_MS;
     this.batchSize = options.batchSize ?? BATCH_SIZE;
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
+    this.db = new (openSqlite())(path);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -413,6 +414,15 @@ export class HistoryStore {
     }
     return id;
   }
+}
+
+/**
+ * better-sqlite3, loaded when a store opens rather than with this module: a binary built for
+ * another runtime (Node's, loaded by Electron before the packaging step rebuilt it) then fails
+ * that one store, which its caller reports, and not the whole program.
+ */
+function openSqlite(): typeof Database {
+  return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
 }
 
 function positive(value: string | undefined): number | undefined {
