@@ -23,6 +23,8 @@ const LIVE_MS = 400;
 
 export interface TableState {
   total: number;
+  /** False while the matching records are being counted: `total` is what is known so far. */
+  counted: boolean;
   ceiling: number;
   /** Why there are no records to show (the history cannot be read), or null. */
   problem: string | null;
@@ -52,30 +54,41 @@ export function HistoryTable({
   const generation = useRef(0);
   const scroller = useRef<HTMLDivElement>(null);
   const [, redraw] = useState(0);
-  const [state, setState] = useState<TableState>({ total: 0, ceiling: 0, problem: null });
+  const [state, setState] = useState<TableState>({
+    total: 0,
+    counted: true,
+    ceiling: 0,
+    problem: null,
+  });
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
   const [fresh, setFresh] = useState(0);
   const [anchor, setAnchor] = useState<number | null>(null);
   const lastLive = useRef(0);
 
+  // The first page shows at once; counting what matches can take longer, and comes after it.
   const reload = useCallback(async () => {
     const mine = ++generation.current;
+    const show = (next: TableState) => {
+      setState(next);
+      onState(next);
+    };
     try {
       const page = await api.historyPage({ query, offset: 0, limit: PAGE_SIZE });
       if (mine !== generation.current) return;
       pages.current = new Map([[0, page.entries]]);
       asked.current = new Set([0]);
-      const next = { total: page.total, ceiling: page.ceiling, problem: null };
-      setState(next);
-      onState(next);
+      const complete = page.entries.length < PAGE_SIZE;
+      show({ total: page.entries.length, counted: complete, ceiling: page.ceiling, problem: null });
       setFresh(0);
+      if (complete) return;
+      const total = await api.historyCount(query, { after: 0, upTo: page.ceiling });
+      if (mine !== generation.current) return;
+      show({ total, counted: true, ceiling: page.ceiling, problem: null });
     } catch (e) {
       if (mine !== generation.current) return;
-      const next = { total: 0, ceiling: 0, problem: (e as Error).message };
       pages.current = new Map();
-      setState(next);
-      onState(next);
+      show({ total: 0, counted: true, ceiling: 0, problem: (e as Error).message });
     }
   }, [api, query, onState]);
 
@@ -126,7 +139,7 @@ export function HistoryTable({
       if (scrollTop < ROW_HEIGHT) void reload();
       else
         void api
-          .historyNewCount(query, state.ceiling)
+          .historyCount(query, { after: state.ceiling })
           .then(setFresh)
           .catch(() => undefined);
     }, wait);

@@ -206,23 +206,16 @@ export class HistoryStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** A page of the records matching `query` and its total, up to `ceiling` (default: all). */
-  query(
+  /**
+   * The records matching `query`, newest first, among those up to `ceiling` (default: all there
+   * are now, which the page's ceiling then says).
+   */
+  page(
     query: HistoryQuery,
     page: { offset: number; limit: number; ceiling?: number },
     now = Date.now(),
   ): HistoryPage {
     const ceiling = page.ceiling ?? this.newestId();
-    const { entries } = this.page(query, { ...page, ceiling }, now);
-    return { entries, total: this.count(query, 0, ceiling, now), ceiling };
-  }
-
-  /** The records matching `query`, newest first, among those up to `ceiling` (default: all). */
-  page(
-    query: HistoryQuery,
-    page: { offset: number; limit: number; ceiling?: number },
-    now = Date.now(),
-  ): { entries: HistoryEntry[] } {
     const where = whereOf(query, now);
     const entries = (
       this.db
@@ -231,14 +224,9 @@ export class HistoryStore {
            FROM decisions d WHERE d.id <= ? AND ${where.sql}
            ORDER BY d.id DESC LIMIT ? OFFSET ?`,
         )
-        .all(
-          page.ceiling ?? Number.MAX_SAFE_INTEGER,
-          ...where.params,
-          Math.min(page.limit, MAX_PAGE),
-          page.offset,
-        ) as Row[]
+        .all(ceiling, ...where.params, Math.min(page.limit, MAX_PAGE), page.offset) as Row[]
     ).map(entryOf);
-    return { entries };
+    return { entries, ceiling };
   }
 
   /** How many records match `query` with ids in (after, upTo]. */

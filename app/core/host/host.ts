@@ -140,7 +140,8 @@ export class Host implements ContractEndpoint {
     answerQuestion: (id, answer) => this.answer(id, answer),
     policy: (program) => this.policyView(program),
     historyPage: (request) => this.historyPage(request),
-    historyNewCount: (query, after) => this.historyStore().count(this.query(query), after),
+    historyCount: (query, range) =>
+      this.historyStore().count(this.query(query), range.after, range.upTo),
     historyDetail: (id) => this.historyDetail(id),
     exportHistory: (query, format) => this.exportHistory(query, format),
     clearHistory: () => this.historyStore().clear(),
@@ -350,7 +351,7 @@ export class Host implements ContractEndpoint {
     const store = this.historyStore();
     // Records still queued belong on the page the user is about to see.
     store.flush();
-    return store.query(this.query(request.query), request);
+    return store.page(this.query(request.query), request);
   }
 
   private historyDetail(id: number): HistoryDetail {
