@@ -37,30 +37,36 @@ const PRUNE_EVERY_MS = 60_000;
 /** At most this many rows in one page of a query. */
 export const MAX_PAGE = 1000;
 
+/** How many interned texts are remembered in memory (the rest are looked up). */
+const TEXT_CACHE = 10_000;
+
+// The texts many records repeat (a program's path, its arguments, the policy, the session, the
+// user, the policy file) are kept once, in `texts`, and records name them by id: a record is
+// then mostly numbers, and a text search looks through the few texts, not every record.
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS programs (
+CREATE TABLE IF NOT EXISTS texts (
   id INTEGER PRIMARY KEY,
-  path TEXT NOT NULL UNIQUE
+  text TEXT NOT NULL UNIQUE
 );
 -- AUTOINCREMENT: an id is never used twice, even after a clear, so "newer than id N" holds.
 CREATE TABLE IF NOT EXISTS decisions (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   time INTEGER NOT NULL,          -- milliseconds since the epoch
-  session TEXT NOT NULL,
+  session INTEGER NOT NULL,       -- texts(id)
   pid INTEGER NOT NULL,
   ppid INTEGER NOT NULL,
   uid INTEGER NOT NULL,
-  user TEXT NOT NULL,
-  program INTEGER NOT NULL REFERENCES programs(id),
-  argv TEXT NOT NULL,             -- JSON array
-  policy TEXT NOT NULL,
+  user INTEGER NOT NULL,          -- texts(id): the user's name
+  program INTEGER NOT NULL,       -- texts(id): the program's path
+  argv INTEGER NOT NULL,          -- texts(id): its arguments, a JSON array
+  policy INTEGER NOT NULL,        -- texts(id)
   call TEXT NOT NULL,
   alias TEXT,
   args TEXT NOT NULL,             -- JSON object: translation name -> values
   action TEXT NOT NULL CHECK (action IN ('permit', 'deny')),
   errno INTEGER NOT NULL,
   decided_by TEXT NOT NULL,       -- rule, user, learn, default, host-gone
-  rule_file TEXT,
+  rule_file INTEGER,              -- texts(id): the file of the policy whose rule decided
   rule_line INTEGER,
   rule_col INTEGER
 );
@@ -74,6 +80,17 @@ CREATE TABLE IF NOT EXISTS settings (
   value TEXT NOT NULL
 );
 `;
+
+/** A record with its texts, as a page shows it. */
+const SELECT_ENTRY = `SELECT d.id, d.time, d.pid, d.ppid, d.uid, d.call, d.alias, d.args, d.action,
+  d.errno, d.decided_by, d.rule_line, d.rule_col,
+  (SELECT text FROM texts WHERE id = d.session) AS session,
+  (SELECT text FROM texts WHERE id = d.user) AS user,
+  (SELECT text FROM texts WHERE id = d.program) AS program,
+  (SELECT text FROM texts WHERE id = d.argv) AS argv,
+  (SELECT text FROM texts WHERE id = d.policy) AS policy,
+  (SELECT text FROM texts WHERE id = d.rule_file) AS rule_file
+  FROM decisions d`;
 
 /** $XDG_DATA_HOME/sysgate/history.sqlite3 (~/.local/share when unset or relative). */
 export function historyPath(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
@@ -99,7 +116,7 @@ interface Row {
   ppid: number;
   uid: number;
   user: string;
-  program_path: string;
+  program: string;
   argv: string;
   policy: string;
   call: string;
@@ -123,7 +140,7 @@ export interface StoreOptions {
 
 export class HistoryStore {
   private readonly db: Database.Database;
-  private readonly programIds = new Map<string, number>();
+  private readonly textIds = new Map<string, number>();
   private readonly listeners = new Set<CommitListener>();
   private queue: Queued[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -132,8 +149,8 @@ export class HistoryStore {
   private readonly batchMs: number;
   private readonly batchSize: number;
   private readonly insert: Database.Statement;
-  private readonly insertProgram: Database.Statement;
-  private readonly programId: Database.Statement<[string], { id: number }>;
+  private readonly insertText: Database.Statement;
+  private readonly textId: Database.Statement<[string], { id: number }>;
   private readonly commit: (batch: Queued[]) => number;
 
   constructor(
@@ -159,8 +176,8 @@ export class HistoryStore {
          alias, args, action, errno, decided_by, rule_file, rule_line, rule_col)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertProgram = this.db.prepare('INSERT OR IGNORE INTO programs (path) VALUES (?)');
-    this.programId = this.db.prepare('SELECT id FROM programs WHERE path = ?');
+    this.insertText = this.db.prepare('INSERT OR IGNORE INTO texts (text) VALUES (?)');
+    this.textId = this.db.prepare('SELECT id FROM texts WHERE text = ?');
     this.commit = this.db.transaction((batch: Queued[]) => {
       let last = 0;
       for (const [record, context] of batch) last = this.insertRow(record, context);
@@ -190,8 +207,8 @@ export class HistoryStore {
     try {
       newest = this.commit(batch);
     } catch (e) {
-      // Program ids cached inside the rolled-back transaction name nothing now.
-      this.programIds.clear();
+      // Text ids cached inside the rolled-back transaction name nothing now.
+      this.textIds.clear();
       this.queue = batch.concat(this.queue);
       throw e;
     }
@@ -220,9 +237,7 @@ export class HistoryStore {
     const entries = (
       this.db
         .prepare(
-          `SELECT d.*, (SELECT path FROM programs WHERE id = d.program) AS program_path
-           FROM decisions d WHERE d.id <= ? AND ${where.sql}
-           ORDER BY d.id DESC LIMIT ? OFFSET ?`,
+          `${SELECT_ENTRY} WHERE d.id <= ? AND ${where.sql} ORDER BY d.id DESC LIMIT ? OFFSET ?`,
         )
         .all(ceiling, ...where.params, Math.min(page.limit, MAX_PAGE), page.offset) as Row[]
     ).map(entryOf);
@@ -250,21 +265,13 @@ export class HistoryStore {
     const where = whereOf(query, now);
     return (
       this.db
-        .prepare(
-          `SELECT d.*, (SELECT path FROM programs WHERE id = d.program) AS program_path
-           FROM decisions d WHERE d.id > ? AND ${where.sql} ORDER BY d.id LIMIT ?`,
-        )
+        .prepare(`${SELECT_ENTRY} WHERE d.id > ? AND ${where.sql} ORDER BY d.id LIMIT ?`)
         .all(after, ...where.params, limit) as Row[]
     ).map(entryOf);
   }
 
   entry(id: number): HistoryEntry | null {
-    const row = this.db
-      .prepare(
-        `SELECT d.*, (SELECT path FROM programs WHERE id = d.program) AS program_path
-         FROM decisions d WHERE d.id = ?`,
-      )
-      .get(id) as Row | undefined;
+    const row = this.db.prepare(`${SELECT_ENTRY} WHERE d.id = ?`).get(id) as Row | undefined;
     return row === undefined ? null : entryOf(row);
   }
 
@@ -277,17 +284,20 @@ export class HistoryStore {
     depth = 16,
   ): { pid: number; program: string | null; argv: string[] }[] {
     const find = this.db.prepare(
-      `SELECT ppid, argv, (SELECT path FROM programs WHERE id = d.program) AS program_path
-       FROM decisions d WHERE pid = ? AND session = ? ORDER BY id DESC LIMIT 1`,
+      `SELECT ppid, (SELECT text FROM texts WHERE id = d.argv) AS argv,
+         (SELECT text FROM texts WHERE id = d.program) AS program
+       FROM decisions d
+       WHERE pid = ? AND session = (SELECT id FROM texts WHERE text = ?)
+       ORDER BY id DESC LIMIT 1`,
     );
     const chain: { pid: number; program: string | null; argv: string[] }[] = [];
     let pid = entry.ppid;
     while (pid > 0 && chain.length < depth && !chain.some((p) => p.pid === pid)) {
       const row = find.get(pid, entry.session) as
-        { ppid: number; argv: string; program_path: string } | undefined;
+        { ppid: number; argv: string; program: string } | undefined;
       chain.push({
         pid,
-        program: row?.program_path ?? null,
+        program: row?.program ?? null,
         argv: row === undefined ? [] : (JSON.parse(row.argv) as string[]),
       });
       if (row === undefined) break;
@@ -346,8 +356,8 @@ export class HistoryStore {
   }
 
   /**
-   * Removes every record (what is queued too) and gives the space back. The few program paths
-   * stay: another process writing at the same time may hold their ids.
+   * Removes every record (what is queued too) and gives the space back. The texts stay: another
+   * process writing at the same time may hold their ids.
    */
   clear(): void {
     this.queue = [];
@@ -372,33 +382,34 @@ export class HistoryStore {
     const byRule = record.by === 'rule' && record.line !== null;
     const result = this.insert.run(
       record.time,
-      context.session,
+      this.textOf(context.session),
       record.pid,
       record.ppid,
       record.uid,
-      context.user,
-      this.programOf(record.exe),
-      JSON.stringify(record.argv),
-      record.policy,
+      this.textOf(context.user),
+      this.textOf(record.exe),
+      this.textOf(JSON.stringify(record.argv)),
+      this.textOf(record.policy),
       record.call,
       record.alias,
       JSON.stringify(record.args),
       record.action,
       record.errno,
       record.by,
-      byRule ? context.ruleFile : null,
+      byRule && context.ruleFile !== null ? this.textOf(context.ruleFile) : null,
       byRule ? record.line : null,
       byRule ? record.col : null,
     );
     return Number(result.lastInsertRowid);
   }
 
-  private programOf(path: string): number {
-    let id = this.programIds.get(path);
+  private textOf(text: string): number {
+    let id = this.textIds.get(text);
     if (id === undefined) {
-      this.insertProgram.run(path);
-      id = this.programId.get(path)!.id;
-      this.programIds.set(path, id);
+      this.insertText.run(text);
+      id = this.textId.get(text)!.id;
+      if (this.textIds.size >= TEXT_CACHE) this.textIds.clear();
+      this.textIds.set(text, id);
     }
     return id;
   }
@@ -427,7 +438,7 @@ function entryOf(row: Row): HistoryEntry {
     ppid: row.ppid,
     uid: row.uid,
     user: row.user,
-    program: row.program_path,
+    program: row.program,
     argv: JSON.parse(row.argv) as string[],
     policy: row.policy,
     call: row.call,
