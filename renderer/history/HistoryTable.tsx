@@ -15,7 +15,14 @@ import {
 import { mainArgument, type HistoryEntry } from '../../app/common/history/entry.js';
 import { useServices, useSysgate } from '../window/context.js';
 import { actionText, deciderText, recordTime } from './history-text.js';
-import { PAGE_SIZE, pagesOf, scrollScale, visibleRows } from './virtual-rows.js';
+import {
+  PAGE_SIZE,
+  pagesOf,
+  scrollScale,
+  scrollTopFor,
+  virtualScrollTop,
+  visibleRows,
+} from './virtual-rows.js';
 
 const ROW_HEIGHT = 28;
 /** Live records are taken up at most this often. */
@@ -108,9 +115,10 @@ export function HistoryTable({
   }, []);
 
   const scale = scrollScale(state.total, ROW_HEIGHT);
-  const virtualTop = scrollTop / scale;
   // The header row stays at the top of the scroller, over the first row's height.
-  const { first, end } = visibleRows(virtualTop, height - ROW_HEIGHT, ROW_HEIGHT, state.total);
+  const viewport = height - ROW_HEIGHT;
+  const virtualTop = virtualScrollTop(scrollTop, state.total, ROW_HEIGHT, viewport);
+  const { first, end } = visibleRows(virtualTop, viewport, ROW_HEIGHT, state.total);
 
   // The pages of the rows in view, each asked for once per query.
   useEffect(() => {
@@ -176,10 +184,13 @@ export function HistoryTable({
     select(row, event);
     const element = scroller.current;
     if (element === null) return;
-    const top = row * ROW_HEIGHT * scale;
-    if (top < element.scrollTop) element.scrollTop = top;
-    else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight)
-      element.scrollTop = top + ROW_HEIGHT - element.clientHeight;
+    // Brought into view in the rows' own space, then scrolled to in the scaled one.
+    const top = row * ROW_HEIGHT;
+    let target: number | null = null;
+    if (top < virtualTop) target = top;
+    else if (top + ROW_HEIGHT > virtualTop + viewport) target = top + ROW_HEIGHT - viewport;
+    if (target !== null)
+      element.scrollTop = scrollTopFor(target, state.total, ROW_HEIGHT, viewport);
   }
 
   function showNew() {
