@@ -1,11 +1,12 @@
 // The history end to end, as a reviewer uses it: a program enforced from the web shell is
 // denied, the denial appears live in the History view of another window, a filter finds it and
 // survives a reload, "Create rule…" drafts the rule that permits it for the policy editor, the
-// rows export, and the history clears. Debian's Chromium against the real `sysgate gui --web`,
-// the real supervisor and the real SQLite file.
+// rows export, and the history clears; the denial also reaches syslog, a real datagram socket.
+// Debian's Chromium against the real `sysgate gui --web`, the real supervisor and the real
+// SQLite file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,12 +20,24 @@ const CAT = realpathSync('/bin/cat');
 
 let web;
 let browser;
+/** What a datagram socket standing for /dev/log received, a line each. */
+let syslog = '';
+let receiver;
 /** The window that watches the history; `sessions` starts the programs. */
 let review;
 let sessions;
 
 before(async () => {
-  web = await startWebShell('sysgate-e2e-history-');
+  web = await startWebShell('sysgate-e2e-history-', (home) => ({
+    SYSGATE_SYSLOG_SOCKET: join(home, 'log.sock'),
+  }));
+  receiver = spawn('python3', [
+    '-c',
+    'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("ready",flush=True)\nwhile True: print(s.recv(65536).decode(),flush=True)',
+    join(web.home, 'log.sock'),
+  ]);
+  receiver.stdout.on('data', (d) => (syslog += d));
+  await new Promise((resolve) => receiver.stdout.once('data', resolve));
   // cat's policy permits what `cat /dev/null` did: /etc/hostname is not in it.
   const learned = spawnSync(
     process.execPath,
@@ -43,6 +56,7 @@ before(async () => {
 });
 
 after(async () => {
+  receiver?.kill();
   await browser?.close();
   await web?.stop();
 });
@@ -70,6 +84,17 @@ test('an enforced program is denied, and the denial appears live in the History 
   assert.ok(text.includes(CAT), text);
   assert.match(text, /openat/);
   assert.match(text, /no rule/);
+
+  // The app writes its sessions' denials to syslog in systrace's format.
+  const deadline = Date.now() + 10_000;
+  while (!syslog.includes('/etc/hostname') && Date.now() < deadline)
+    await review.waitForTimeout(100);
+  assert.match(
+    syslog,
+    new RegExp(
+      `sysgate\\[\\d+\\]: deny user: \\S+, prog: ${CAT}, pid: \\d+\\(0\\)\\[\\d+\\], policy: ${CAT}, filters: \\d+, syscall: native-openat\\(\\d+\\), filename: /etc/hostname, oflags: ro`,
+    ),
+  );
 });
 
 test('the filter finds it, is kept in the address, and survives a reload', async () => {
@@ -219,6 +244,47 @@ test('with hundreds of thousands of records the table scrolls anywhere, and new 
   await records().filter({ hasText: '/etc/hostname' }).first().waitFor();
   assert.match(await records().first().innerText(), /\/usr\/bin\/cat.*\/etc\/hostname/s);
   await marker.waitFor({ state: 'detached' });
+});
+
+test('with every decision recorded, a permit links to the rule that decided it', async () => {
+  await review.getByRole('button', { name: 'Settings' }).click();
+  const settings = review.getByRole('form', { name: 'History settings' });
+  await settings.getByLabel('Record', { exact: true }).selectOption('all');
+  await settings.getByLabel('Keep days').fill('30');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await settings.waitFor({ state: 'detached' });
+  await review.getByRole('button', { name: 'Settings' }).click();
+  assert.equal(await settings.getByLabel('Record', { exact: true }).inputValue(), 'all');
+  assert.equal(await settings.getByLabel('Keep days').inputValue(), '30');
+  await review.getByRole('button', { name: 'Settings' }).click();
+
+  const session = await startSession(sessions, {
+    command: 'cat /dev/null',
+    cwd: join(web.home, 'work'),
+    mode: 'Enforce',
+  });
+  await session.getByText(/exited with status 0/).waitFor({ timeout: 20_000 });
+  await review.getByLabel('Filter').fill('action:permit prog:cat null');
+  const row = records().filter({ hasText: '/dev/null' }).first();
+  await row.waitFor({ timeout: 10_000 });
+  assert.match(await row.innerText(), /permit[\s\S]*rule, line \d+/);
+  await row.click();
+  const link = review
+    .getByRole('complementary', { name: 'Record details' })
+    .getByRole('link', { name: /^usr_bin_cat:\d+$/ });
+  const line = (await link.innerText()).split(':')[1];
+  await link.click();
+  await review.getByRole('heading', { name: 'Policies in use' }).waitFor();
+  assert.equal(
+    new URL(review.url()).hash,
+    `#policies&policy=${encodeURIComponent(CAT)}&line=${line}`,
+  );
+  const policy = readFileSync(join(web.home, '.config/sysgate/policies/usr_bin_cat'), 'utf8');
+  assert.match(
+    policy.split('\n')[Number(line) - 1],
+    /^\tnative-fsread: filename eq "\/dev\/null".* then permit$/,
+  );
+  await review.goto(`${new URL(web.url).origin}/#history`);
 });
 
 test('clearing the history empties the view', async () => {

@@ -29,6 +29,7 @@ import type { Answer } from '../../common/session/events.js';
 import { Accounts } from '../accounts.js';
 import { MAX_PAGE, type HistoryStore } from '../history/history-store.js';
 import { SessionRecorder, sessionName } from '../history/recorder.js';
+import { logDecision, syslogSink, type LineSink } from '../log/denial-log.js';
 import type { PolicyStore } from '../policy/store.js';
 import { PromptQueue } from '../prompts/prompt-queue.js';
 import { answerOfRule } from '../session/answers.js';
@@ -58,6 +59,8 @@ export class Host implements ContractEndpoint {
   private nextSession = 1;
   private readonly changedSessions = new Map<string, SessionInfo>();
   private readonly accounts = new Accounts();
+  /** Denials of the sessions this app starts go to syslog (a `sysgate` run logs its own). */
+  private readonly syslog: LineSink = syslogSink((message) => console.error(`sysgate: ${message}`));
   private historyNewest = 0;
   private readonly watchHistory: NodeJS.Timeout | null = null;
 
@@ -103,6 +106,7 @@ export class Host implements ContractEndpoint {
     await Promise.all(running.map((s) => s.exited.catch(() => undefined)));
     if (this.watchHistory !== null) clearInterval(this.watchHistory);
     this.history?.close();
+    await this.syslog.close();
   }
 
   /**
@@ -183,6 +187,9 @@ export class Host implements ContractEndpoint {
     } catch (e) {
       throw new CommandError((e as Error).message);
     }
+    session.on('record', (record) =>
+      logDecision(this.syslog, record, session.policies.all(), this.accounts),
+    );
     return this.adopt(session);
   }
 
