@@ -30,7 +30,7 @@ import type { HistoryQuery } from '../../common/history/query.js';
 import type { DecisionRecord, DecisionSource, Translations } from '../../common/session/events.js';
 import { whereOf } from './query-sql.js';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 const BATCH_MS = 100;
 const BATCH_SIZE = 500;
 const PRUNE_EVERY_MS = 60_000;
@@ -79,6 +79,36 @@ CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+`;
+
+/**
+ * From schema 1 (the first builds of this store: texts in every record, program paths in a
+ * `programs` table) to 2, in one transaction, keeping every record and its id.
+ */
+const FROM_SCHEMA_1 = `
+ALTER TABLE decisions RENAME TO decisions_1;
+DROP INDEX decisions_time;
+DROP INDEX decisions_program;
+DROP INDEX decisions_call;
+DROP INDEX decisions_action;
+DROP INDEX decisions_pid;
+${SCHEMA}
+INSERT OR IGNORE INTO texts (text) SELECT path FROM programs;
+INSERT OR IGNORE INTO texts (text)
+  SELECT session FROM decisions_1 UNION SELECT user FROM decisions_1
+  UNION SELECT argv FROM decisions_1 UNION SELECT policy FROM decisions_1
+  UNION SELECT rule_file FROM decisions_1 WHERE rule_file IS NOT NULL;
+INSERT INTO decisions (id, time, session, pid, ppid, uid, user, program, argv, policy, call,
+    alias, args, action, errno, decided_by, rule_file, rule_line, rule_col)
+  SELECT o.id, o.time, (SELECT id FROM texts WHERE text = o.session), o.pid, o.ppid, o.uid,
+    (SELECT id FROM texts WHERE text = o.user),
+    (SELECT t.id FROM texts t JOIN programs p ON t.text = p.path WHERE p.id = o.program),
+    (SELECT id FROM texts WHERE text = o.argv), (SELECT id FROM texts WHERE text = o.policy),
+    o.call, o.alias, o.args, o.action, o.errno, o.decided_by,
+    (SELECT id FROM texts WHERE text = o.rule_file), o.rule_line, o.rule_col
+  FROM decisions_1 o;
+DROP TABLE decisions_1;
+DROP TABLE programs;
 `;
 
 /** A record with its texts, as a page shows it. */
@@ -169,8 +199,10 @@ export class HistoryStore {
       this.db.close();
       throw new Error(`${path} was written by a newer sysgate (schema ${version})`);
     }
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.db.transaction(() => {
+      this.db.exec(version === 1 ? FROM_SCHEMA_1 : SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
     this.insert = this.db.prepare(
       `INSERT INTO decisions (time, session, pid, ppid, uid, user, program, argv, policy, call,
          alias, args, action, errno, decided_by, rule_file, rule_line, rule_col)
