@@ -8,7 +8,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import type { HistoryDetail } from '../../app/common/contract.js';
 import type { HistoryEntry } from '../../app/common/history/entry.js';
 import { useServices, useSysgate } from '../window/context.js';
-import { createRuleHash, policyRuleHash } from '../window/route.js';
+import { policyHash } from '../window/route.js';
 import { actionText, baseName, deciderText } from './history-text.js';
 import { rulesForRecords } from './rule-from-records.js';
 
@@ -60,7 +60,9 @@ function CreateRule({ entries }: { entries: HistoryEntry[] }) {
       <button
         type="button"
         className="button primary"
-        onClick={() => (location.hash = createRuleHash(result.policy, rule.rule))}
+        onClick={() =>
+          (location.hash = policyHash({ policy: result.policy, line: null, rule: rule.rule }))
+        }
       >
         Create rule…
       </button>
@@ -144,7 +146,7 @@ function RecordFacts({ entry }: { entry: HistoryEntry }) {
           deciderText(entry)
         ) : (
           <a
-            href={policyRuleHash(entry.policy, entry.rule.line)}
+            href={policyHash({ policy: entry.policy, line: entry.rule.line, rule: null })}
             title={entry.rule.file ?? entry.policy}
           >
             {baseName(entry.rule.file ?? entry.policy)}:{entry.rule.line}

@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 
 import { tokenFromHash } from '../api/hash-token.js';
 import {
-  createRuleHash,
   hashChange,
   hashParameter,
   historyHash,
   isPromptPage,
-  policyRuleHash,
+  policyHash,
   routeFromHash,
   viewHash,
 } from './route.js';
@@ -119,8 +118,15 @@ test('the history view keeps its filter in the address, and reads it back after 
 });
 
 test('the policy editor is reached by address: a rule by its line, a new rule drafted', () => {
-  assert.equal(policyRuleHash('/usr/bin/ls', 7), '#policies&policy=%2Fusr%2Fbin%2Fls&line=7');
-  const create = createRuleHash('/usr/bin/ls', 'native-fsread: filename eq "/etc" then permit');
+  assert.equal(
+    policyHash({ policy: '/usr/bin/ls', line: 7, rule: null }),
+    '#policies&policy=%2Fusr%2Fbin%2Fls&line=7',
+  );
+  const create = policyHash({
+    policy: '/usr/bin/ls',
+    line: null,
+    rule: 'native-fsread: filename eq "/etc" then permit',
+  });
   assert.deepEqual(routeFromHash(create), { page: 'main', view: 'policies', focusCommand: false });
   assert.equal(hashParameter(create, 'rule'), 'native-fsread: filename eq "/etc" then permit');
   assert.equal(hashParameter(create, 'policy'), '/usr/bin/ls');

@@ -81,14 +81,22 @@ export function historyHash(query: string): string {
   return query.trim() === '' ? '#history' : `#history&q=${encodeURIComponent(query)}`;
 }
 
-/**
- * Where the policy editor opens `policy` at its rule on `line`; and where it opens its builder
- * with `rule` drafted for `policy`. The editor reads these parameters from the address.
- */
-export function policyRuleHash(policy: string, line: number): string {
-  return `#policies&policy=${encodeURIComponent(policy)}&line=${line}`;
+/** A policy the editor is asked to open, from the address. */
+export interface PolicyRequest {
+  policy: string;
+  /** The 1-based line of a rule to select. */
+  line: number | null;
+  /** A rule's text to draft as a new, unsaved rule. */
+  rule: string | null;
 }
 
-export function createRuleHash(policy: string, rule: string): string {
-  return `#policies&policy=${encodeURIComponent(policy)}&rule=${encodeURIComponent(rule)}`;
+/**
+ * The fragment that opens the policy editor on `request`: `#policies&policy=P` with `&line=N`
+ * (select the rule on line N) or `&rule=R` (draft rule R as a new one). The editor reads them.
+ */
+export function policyHash(request: PolicyRequest): string {
+  let hash = `#policies&policy=${encodeURIComponent(request.policy)}`;
+  if (request.line !== null) hash += `&line=${request.line}`;
+  if (request.rule !== null) hash += `&rule=${encodeURIComponent(request.rule)}`;
+  return hash;
 }
