@@ -246,7 +246,7 @@ test('with hundreds of thousands of records the table scrolls anywhere, and new 
   await marker.waitFor({ state: 'detached' });
 });
 
-test('with every decision recorded, a permit links to the rule that decided it', async () => {
+test('with every decision recorded, a permit links to the rule that decided it, and several records make one rule', async () => {
   await review.getByRole('button', { name: 'Settings' }).click();
   const settings = review.getByRole('form', { name: 'History settings' });
   await settings.getByLabel('Record', { exact: true }).selectOption('all');
@@ -284,6 +284,24 @@ test('with every decision recorded, a permit links to the rule that decided it',
     policy.split('\n')[Number(line) - 1],
     /^\tnative-fsread: filename eq "\/dev\/null".* then permit$/,
   );
+
+  // Several records at once: one rule for all of them.
+  await review.goto(
+    `${new URL(web.url).origin}/#history&q=${encodeURIComponent('prog:cat action:permit call:fsread')}`,
+  );
+  const fsread = records().filter({ hasText: 'permit' });
+  await fsread.nth(1).waitFor({ timeout: 10_000 });
+  const chosen = [await fsread.nth(0).innerText(), await fsread.nth(1).innerText()];
+  await fsread.nth(0).click();
+  await fsread.nth(1).click({ modifiers: ['Control'] });
+  const detail = review.getByRole('complementary', { name: 'Record details' });
+  await detail.getByText('2 records selected').waitFor();
+  assert.equal(await detail.getByLabel('One rule for all of them').count(), 1);
+  const rule = await detail.locator('code.history-rule-text').innerText();
+  assert.match(rule, /^native-fsread: .+ then permit$/);
+  const [first, second] = chosen.map((text) => text.split('\n')[5]);
+  assert.notEqual(first, second, 'two different files');
+  assert.ok(!rule.includes(`eq "${first}"`) && !rule.includes(`eq "${second}"`), rule);
   await review.goto(`${new URL(web.url).origin}/#history`);
 });
 
