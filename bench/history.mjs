@@ -4,12 +4,17 @@
 //   - the database's size per record (after a checkpoint),
 //   - the time of the first page (200 rows, newest first) of filtered queries, and of the count
 //     of matching rows that the view shows beside it: medians of 9 runs.
+// Then the History view on that database, in the web shell and Debian's Chromium: how long the
+// first rows take to show, how long rows take after jumping to the middle and the end of the
+// table, and the frame intervals while the wheel scrolls it (smooth: frames near 16 ms).
 // Targets (issue 6): insert >= 50,000 records/s, first page <= 50 ms.
 // Usage: node bench/history.mjs [--records N]
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { CHROMIUM, launchChromium, startGui } from '../e2e/web-shell-driver.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const built = (path) => pathToFileURL(join(root, 'build', path)).href;
@@ -66,6 +71,73 @@ function record(i, now, total) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * q)];
+
+/** The History view on the database in `dataHome`, in the web shell and Chromium. */
+async function benchView(dataHome, home, total) {
+  if (!existsSync(CHROMIUM)) return console.log(`  view: skipped: ${CHROMIUM} is not installed`);
+  mkdirSync(join(home, '.config'), { recursive: true });
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: dataHome,
+    XDG_RUNTIME_DIR: home,
+  };
+  const { shell, url } = await startGui({ env });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const rowsShown = () =>
+      page.waitForFunction(() => {
+        const rows = document.querySelector('.history-rows');
+        return rows !== null && rows.children.length > 0 && !rows.textContent.includes('…');
+      });
+    let t = Date.now();
+    await page.goto(url.replace('#', '#history&'));
+    await page.getByText(`${total.toLocaleString('en')} records`).waitFor({ timeout: 60_000 });
+    await rowsShown();
+    const load = Date.now() - t;
+    const body = page.locator('.history-body');
+    const jumps = [];
+    for (const fraction of [0.5, 1, 0.25]) {
+      t = Date.now();
+      await body.evaluate(
+        (el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f),
+        fraction,
+      );
+      await page.waitForTimeout(20);
+      await rowsShown();
+      jumps.push(Date.now() - t);
+    }
+    await page.mouse.move(400, 500);
+    await page.evaluate(() => {
+      window.__frames = [];
+      let last = performance.now();
+      const tick = (now) => {
+        window.__frames.push(now - last);
+        last = now;
+        if (window.__frames.length < 2000) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    for (let i = 0; i < 120; i++) {
+      await page.mouse.wheel(0, 300);
+      await page.waitForTimeout(16);
+    }
+    const frames = (await page.evaluate(() => window.__frames)).slice(1);
+    console.log(
+      `  view: first rows ${load} ms after opening; rows after a jump to the middle, the end, a quarter: ${jumps.join(', ')} ms`,
+    );
+    console.log(
+      `  view: wheel scrolling, ${frames.length} frames: median ${median(frames).toFixed(1)} ms, p95 ${quantile(frames, 0.95).toFixed(1)} ms, longest ${Math.max(...frames).toFixed(1)} ms`,
+    );
+  } finally {
+    await browser.close();
+    shell.kill('SIGTERM');
+    await new Promise((resolve) => shell.on('exit', resolve));
+  }
+}
 
 export async function benchHistory(argv = process.argv.slice(2)) {
   const recordsArg = argv.indexOf('--records');
@@ -73,7 +145,7 @@ export async function benchHistory(argv = process.argv.slice(2)) {
   const { HistoryStore } = await import(built('app/core/history/history-store.js'));
   const { parseQuery } = await import(built('app/common/history/query.js'));
   const scratch = mkdtempSync(join(tmpdir(), 'sysgate-bench-history-'));
-  const path = join(scratch, 'history.sqlite3');
+  const path = join(scratch, 'data', 'sysgate', 'history.sqlite3');
   try {
     const store = new HistoryStore(path);
     store.setSettings({ record: 'all', keepDays: 3650, keepRows: 10_000_000 });
@@ -130,6 +202,7 @@ export async function benchHistory(argv = process.argv.slice(2)) {
         `  ${r.text.padEnd(44)}${`${r.page.toFixed(1)} ms`.padEnd(20)}${r.count.toFixed(1)} ms`,
       );
     console.log('  (target: first page <= 50 ms)');
+    await benchView(join(scratch, 'data'), join(scratch, 'home'), total);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

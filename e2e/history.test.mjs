@@ -1,11 +1,12 @@
 // The history end to end, as a reviewer uses it: a program enforced from the web shell is
 // denied, the denial appears live in the History view of another window, a filter finds it and
 // survives a reload, "Create rule…" drafts the rule that permits it for the policy editor, the
-// rows export, and the history clears. Debian's Chromium against the real `sysgate gui --web`,
-// the real supervisor and the real SQLite file.
+// rows export, and the history clears; the denial also reaches syslog, a real datagram socket.
+// Debian's Chromium against the real `sysgate gui --web`, the real supervisor and the real
+// SQLite file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,12 +20,24 @@ const CAT = realpathSync('/bin/cat');
 
 let web;
 let browser;
+/** What a datagram socket standing for /dev/log received, a line each. */
+let syslog = '';
+let receiver;
 /** The window that watches the history; `sessions` starts the programs. */
 let review;
 let sessions;
 
 before(async () => {
-  web = await startWebShell('sysgate-e2e-history-');
+  web = await startWebShell('sysgate-e2e-history-', (home) => ({
+    SYSGATE_SYSLOG_SOCKET: join(home, 'log.sock'),
+  }));
+  receiver = spawn('python3', [
+    '-c',
+    'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("ready",flush=True)\nwhile True: print(s.recv(65536).decode(),flush=True)',
+    join(web.home, 'log.sock'),
+  ]);
+  receiver.stdout.on('data', (d) => (syslog += d));
+  await new Promise((resolve) => receiver.stdout.once('data', resolve));
   // cat's policy permits what `cat /dev/null` did: /etc/hostname is not in it.
   const learned = spawnSync(
     process.execPath,
@@ -43,6 +56,7 @@ before(async () => {
 });
 
 after(async () => {
+  receiver?.kill();
   await browser?.close();
   await web?.stop();
 });
@@ -70,32 +84,46 @@ test('an enforced program is denied, and the denial appears live in the History 
   assert.ok(text.includes(CAT), text);
   assert.match(text, /openat/);
   assert.match(text, /no rule/);
+
+  // The app writes its sessions' denials to syslog in systrace's format.
+  const deadline = Date.now() + 10_000;
+  while (!syslog.includes('/etc/hostname') && Date.now() < deadline)
+    await review.waitForTimeout(100);
+  assert.match(
+    syslog,
+    new RegExp(
+      `sysgate\\[\\d+\\]: deny user: \\S+, prog: ${CAT}, pid: \\d+\\(0\\)\\[\\d+\\], policy: ${CAT}, filters: \\d+, syscall: native-openat\\(\\d+\\), filename: /etc/hostname, oflags: ro`,
+    ),
+  );
 });
 
 test('the filter finds it, is kept in the address, and survives a reload', async () => {
-  await review.getByLabel('Filter').fill('prog:cat hostname');
+  await review.getByLabel('Filter', { exact: true }).fill('prog:cat hostname');
   await review.waitForFunction(() => location.hash === '#history&q=prog%3Acat%20hostname');
   await review.waitForFunction(
     () => document.querySelector('[aria-label="Records"]')?.getAttribute('aria-rowcount') === '2',
   );
-  await review.getByLabel('Filter').fill('prog:cat action:allow');
+  await review.getByLabel('Filter', { exact: true }).fill('prog:cat action:allow');
   await review
     .getByText('Column 17: unknown action "allow": expected permit, deny or ask')
     .waitFor();
   assert.match(review.url(), /#history&q=prog%3Acat%20hostname$/, 'a bad filter is not applied');
-  await review.getByLabel('Filter').fill('prog:ls');
+  await review.getByLabel('Filter', { exact: true }).fill('prog:ls');
   await review.getByText('No record matches').waitFor();
 
-  await review.getByLabel('Filter').fill('prog:cat hostname');
+  await review.getByLabel('Filter', { exact: true }).fill('prog:cat hostname');
   await review.waitForFunction(() => location.hash === '#history&q=prog%3Acat%20hostname');
   await review.reload();
-  assert.equal(await review.getByLabel('Filter').inputValue(), 'prog:cat hostname');
+  assert.equal(
+    await review.getByLabel('Filter', { exact: true }).inputValue(),
+    'prog:cat hostname',
+  );
   assert.equal(await review.getByLabel('Program').inputValue(), 'cat');
   await records().filter({ hasText: '/etc/hostname' }).waitFor();
   assert.equal(await records().count(), 1);
 });
 
-test('the detail pane shows the record in full, and "Create rule…" drafts the rule for the editor', async () => {
+test('the detail pane shows the record in full; "Create rule…" drafts the rule in the editor, and once saved the program runs', async () => {
   await records().filter({ hasText: '/etc/hostname' }).click();
   const detail = review.getByRole('complementary', { name: 'Record details' });
   await detail.getByRole('list', { name: 'Process tree' }).waitFor();
@@ -108,15 +136,39 @@ test('the detail pane shows the record in full, and "Create rule…" drafts the 
   assert.equal(await detail.locator('code.history-rule-text').innerText(), rule);
   await review.screenshot({ path: join(root, 'build', 'screenshots', 'history.png') });
 
+  const denials = await records().filter({ hasText: '/etc/hostname' }).count();
   await detail.getByRole('button', { name: 'Create rule…' }).click();
-  await review.getByRole('heading', { name: 'Policies in use' }).waitFor();
-  const url = new URL(review.url());
+  const form = review.getByRole('form', { name: 'New rule' });
+  await form.waitFor();
   assert.equal(
-    url.hash,
+    new URL(review.url()).hash,
     `#policies&policy=${encodeURIComponent(CAT)}&rule=${encodeURIComponent(rule)}`,
   );
-  // After the policy editor is merged: save the drafted rule there, run `cat /etc/hostname`
-  // again in Enforce mode, and expect it to print the host name with no new denial here.
+  assert.equal(await form.getByLabel('Call', { exact: true }).inputValue(), 'fsread');
+  assert.equal(await form.getByLabel('Value of condition 1').inputValue(), '/etc/hostname');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await review.getByRole('button', { name: 'Save…' }).click();
+  await review
+    .getByRole('dialog', { name: 'Save changes' })
+    .getByRole('button', { name: 'Save', exact: true })
+    .click();
+  await review.getByRole('status').filter({ hasText: 'Saved to' }).waitFor();
+
+  // The same program, enforced again: it reads the file, and no new denial arrives.
+  const again = await startSession(sessions, {
+    command: 'cat /etc/hostname',
+    cwd: join(web.home, 'work'),
+    mode: 'Enforce',
+  });
+  await again.getByText(/exited with status 0/).waitFor({ timeout: 20_000 });
+  assert.match(await again.innerText(), new RegExp(readFileSync('/etc/hostname', 'utf8').trim()));
+  await review
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'History' })
+    .click();
+  await records().first().waitFor();
+  assert.equal(denials, 1);
+  assert.equal(await records().filter({ hasText: '/etc/hostname' }).count(), denials);
 });
 
 test('the filtered rows export as CSV and JSON', async () => {
@@ -171,7 +223,7 @@ test('with hundreds of thousands of records the table scrolls anywhere, and new 
     store.add({ ...record, pid: i, args: { filename: [`/seeded/file-${i}`] } }, context);
   store.close();
 
-  await review.getByLabel('Filter').fill('prog:seeded');
+  await review.getByLabel('Filter', { exact: true }).fill('prog:seeded');
   await records()
     .filter({ hasText: `/seeded/file-${seeded}` })
     .waitFor({ timeout: 15_000 });
@@ -191,7 +243,7 @@ test('with hundreds of thousands of records the table scrolls anywhere, and new 
     .waitFor({ timeout: 10_000 });
 
   // Scrolled away, a new denial does not move the table: a marker counts it.
-  await review.getByLabel('Filter').fill('');
+  await review.getByLabel('Filter', { exact: true }).fill('');
   await review.waitForFunction(() => location.hash === '#history');
   await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight / 3));
   await records().first().waitFor();
@@ -203,7 +255,8 @@ test('with hundreds of thousands of records the table scrolls anywhere, and new 
       '-E',
       join(web.home, 'denials.log'),
       'cat',
-      '/etc/hostname',
+      // Not /etc/hostname: a rule permits it since "Create rule…".
+      '/etc/passwd',
     ],
     { env: web.env, encoding: 'utf8' },
   );
@@ -216,9 +269,68 @@ test('with hundreds of thousands of records the table scrolls anywhere, and new 
   );
   await marker.click();
   assert.equal(await scroller.evaluate((el) => el.scrollTop), 0);
-  await records().filter({ hasText: '/etc/hostname' }).first().waitFor();
-  assert.match(await records().first().innerText(), /\/usr\/bin\/cat.*\/etc\/hostname/s);
+  await records().filter({ hasText: '/etc/passwd' }).first().waitFor();
+  assert.match(await records().first().innerText(), /\/usr\/bin\/cat.*\/etc\/passwd/s);
   await marker.waitFor({ state: 'detached' });
+});
+
+test('with every decision recorded, a permit links to the rule that decided it, and several records make one rule', async () => {
+  await review.getByRole('button', { name: 'Settings' }).click();
+  const settings = review.getByRole('form', { name: 'History settings' });
+  await settings.getByLabel('Record', { exact: true }).selectOption('all');
+  await settings.getByLabel('Keep days').fill('30');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await settings.waitFor({ state: 'detached' });
+  await review.getByRole('button', { name: 'Settings' }).click();
+  assert.equal(await settings.getByLabel('Record', { exact: true }).inputValue(), 'all');
+  assert.equal(await settings.getByLabel('Keep days').inputValue(), '30');
+  await review.getByRole('button', { name: 'Settings' }).click();
+
+  const session = await startSession(sessions, {
+    command: 'cat /dev/null',
+    cwd: join(web.home, 'work'),
+    mode: 'Enforce',
+  });
+  await session.getByText(/exited with status 0/).waitFor({ timeout: 20_000 });
+  await review.getByLabel('Filter', { exact: true }).fill('action:permit prog:cat null');
+  const row = records().filter({ hasText: '/dev/null' }).first();
+  await row.waitFor({ timeout: 10_000 });
+  assert.match(await row.innerText(), /permit[\s\S]*rule, line \d+/);
+  await row.click();
+  const link = review
+    .getByRole('complementary', { name: 'Record details' })
+    .getByRole('link', { name: /^usr_bin_cat:\d+$/ });
+  const line = (await link.innerText()).split(':')[1];
+  await link.click();
+  await review.getByRole('grid', { name: `Rules of ${CAT}` }).waitFor();
+  assert.equal(
+    new URL(review.url()).hash,
+    `#policies&policy=${encodeURIComponent(CAT)}&line=${line}`,
+  );
+  const policy = readFileSync(join(web.home, '.config/sysgate/policies/usr_bin_cat'), 'utf8');
+  assert.match(
+    policy.split('\n')[Number(line) - 1],
+    /^\tnative-fsread: filename eq "\/dev\/null".* then permit$/,
+  );
+
+  // Several records at once: one rule for all of them.
+  await review.goto(
+    `${new URL(web.url).origin}/#history&q=${encodeURIComponent('prog:cat action:permit call:fsread')}`,
+  );
+  const fsread = records().filter({ hasText: 'permit' });
+  await fsread.nth(1).waitFor({ timeout: 10_000 });
+  const chosen = [await fsread.nth(0).innerText(), await fsread.nth(1).innerText()];
+  await fsread.nth(0).click();
+  await fsread.nth(1).click({ modifiers: ['Control'] });
+  const detail = review.getByRole('complementary', { name: 'Record details' });
+  await detail.getByText('2 records selected').waitFor();
+  assert.equal(await detail.getByLabel('One rule for all of them').count(), 1);
+  const rule = await detail.locator('code.history-rule-text').innerText();
+  assert.match(rule, /^native-fsread: .+ then permit$/);
+  const [first, second] = chosen.map((text) => text.split('\n')[5]);
+  assert.notEqual(first, second, 'two different files');
+  assert.ok(!rule.includes(`eq "${first}"`) && !rule.includes(`eq "${second}"`), rule);
+  await review.goto(`${new URL(web.url).origin}/#history`);
 });
 
 test('clearing the history empties the view', async () => {

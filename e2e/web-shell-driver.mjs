@@ -47,15 +47,17 @@ export async function startGui({ env, nodeArgs = [] }) {
 /**
  * Starts `sysgate gui --web` with an empty home (its policies, its socket for terminals), and
  * gives the home, the environment to run more sysgate commands in it, the printed address, the
- * process and `stop()`.
+ * process and `stop()`. `moreEnv(home)` gives variables to add to the environment.
  */
-export async function startWebShell(prefix = 'sysgate-e2e-') {
+export async function startWebShell(prefix = 'sysgate-e2e-', moreEnv = () => ({})) {
   const home = mkdtempSync(join(tmpdir(), prefix));
   mkdirSync(join(home, 'work'));
   const env = {
     ...process.env,
+    ...moreEnv(home),
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
     XDG_RUNTIME_DIR: home,
   };
   const { shell, url } = await startGui({ env });

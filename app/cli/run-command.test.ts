@@ -56,6 +56,7 @@ function sysgate(
       ...process.env,
       HOME: where.home,
       XDG_CONFIG_HOME: join(where.home, '.config'),
+      XDG_DATA_HOME: join(where.home, '.local', 'share'),
       ...options.env,
     },
   });

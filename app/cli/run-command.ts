@@ -5,10 +5,17 @@ import type { Filter } from '../common/policy/ast.js';
 import { errnoNumber } from '../common/calls/index.js';
 import { answerOfRule } from '../core/session/answers.js';
 import type { Answer, DecisionRecord, Question } from '../common/session/events.js';
-import { callSummary, systraceLogLine } from '../common/session/log-line.js';
+import { callSummary } from '../common/session/log-line.js';
 import { Accounts } from '../core/accounts.js';
 import { Learning } from '../core/learn/learned-policy.js';
-import { fileSink, streamSink, syslogSink, type LineSink } from '../core/log/denial-log.js';
+import {
+  fileSink,
+  logDecision,
+  policyFacts,
+  streamSink,
+  syslogSink,
+  type LineSink,
+} from '../core/log/denial-log.js';
 import type { HistoryStore } from '../core/history/history-store.js';
 import { openHistory, SessionRecorder, sessionName } from '../core/history/recorder.js';
 import { APP_PROTOCOL_VERSION, connectToApp, type FrameConnection } from '../core/app-socket.js';
@@ -200,20 +207,11 @@ class TracedRun {
     // What goes to the desktop app is kept in the history by the app.
     if (this.app === null) this.recorder?.add(record);
     if (record.by === 'learn') return this.learning.add(record);
-    if (record.action === 'deny' || record.log) {
-      this.sink.write(
-        systraceLogLine(record, {
-          userName: this.accounts.userName(record.uid),
-          ...this.policyFacts(record.policy),
-        }),
-      );
-    }
+    logDecision(this.sink, record, this.policies.all(), this.accounts);
   }
 
   private policyFacts(name: string): { policyNumber: number; filters: number } {
-    const all = this.policies.all();
-    const index = all.findIndex((p) => p.program === name);
-    return { policyNumber: Math.max(index, 0), filters: all[index]?.filters ?? 0 };
+    return policyFacts(this.policies.all(), name);
   }
 
   /**

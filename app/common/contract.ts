@@ -178,9 +178,10 @@ export interface Commands {
   terminalDrawn(sessionId: string, chars: number): void;
   answerQuestion(questionId: string, answer: PromptAnswer): void;
   policy(program: string): PolicyView;
+  /** A page of records; their number comes apart (historyCount), as counting takes longer. */
   historyPage(request: HistoryPageRequest): HistoryPage;
-  /** How many records matching `query` were added after the id `after`. */
-  historyNewCount(query: string, after: number): number;
+  /** How many records match `query` with ids above `after` and up to `upTo` (default: all). */
+  historyCount(query: string, range: { after: number; upTo?: number }): number;
   historyDetail(id: number): HistoryDetail;
   /** The records matching `query`, newest first (at most 100,000), as a file's text. */
   exportHistory(query: string, format: ExportFormat): string;
@@ -313,7 +314,7 @@ const ARGUMENTS: { [K in CommandName]: Check[] } = {
       { ceiling: isCount },
     ),
   ],
-  historyNewCount: [isShortString(4096), isCount],
+  historyCount: [isShortString(4096), hasShape({ after: isCount }, { upTo: isCount })],
   historyDetail: [isCount],
   exportHistory: [isShortString(4096), isOneOf('csv', 'json')],
   clearHistory: [],

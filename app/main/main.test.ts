@@ -206,6 +206,7 @@ before(async () => {
   home = mkdtempSync(join(tmpdir(), 'sysgate-main-'));
   process.env['HOME'] = home;
   process.env['XDG_CONFIG_HOME'] = join(home, '.config');
+  process.env['XDG_DATA_HOME'] = join(home, '.local', 'share');
   // The app's socket for terminals goes in here, not in the real user's runtime directory.
   process.env['XDG_RUNTIME_DIR'] = home;
   (globalThis as Record<string, unknown>)['__sysgateFakeElectron'] = electron;

@@ -65,7 +65,7 @@ const SAMPLE: { [K in CommandName]: Parameters<SysgateApi[K]> } = {
   answerQuestion: ['q1', { action: 'deny', errno: 'eacces' }],
   policy: ['/usr/bin/cat'],
   historyPage: [{ query: 'prog:cat action:deny', offset: 0, limit: 200 }],
-  historyNewCount: ['prog:cat', 42],
+  historyCount: ['prog:cat', { after: 0, upTo: 42 }],
   historyDetail: [42],
   exportHistory: ['prog:cat', 'csv'],
   clearHistory: [],

@@ -15,7 +15,14 @@ import {
 import { mainArgument, type HistoryEntry } from '../../app/common/history/entry.js';
 import { useServices, useSysgate } from '../window/context.js';
 import { actionText, deciderText, recordTime } from './history-text.js';
-import { PAGE_SIZE, pagesOf, scrollScale, visibleRows } from './virtual-rows.js';
+import {
+  PAGE_SIZE,
+  pagesOf,
+  scrollScale,
+  scrollTopFor,
+  virtualScrollTop,
+  visibleRows,
+} from './virtual-rows.js';
 
 const ROW_HEIGHT = 28;
 /** Live records are taken up at most this often. */
@@ -23,6 +30,8 @@ const LIVE_MS = 400;
 
 export interface TableState {
   total: number;
+  /** False while the matching records are being counted: `total` is what is known so far. */
+  counted: boolean;
   ceiling: number;
   /** Why there are no records to show (the history cannot be read), or null. */
   problem: string | null;
@@ -52,30 +61,41 @@ export function HistoryTable({
   const generation = useRef(0);
   const scroller = useRef<HTMLDivElement>(null);
   const [, redraw] = useState(0);
-  const [state, setState] = useState<TableState>({ total: 0, ceiling: 0, problem: null });
+  const [state, setState] = useState<TableState>({
+    total: 0,
+    counted: true,
+    ceiling: 0,
+    problem: null,
+  });
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
   const [fresh, setFresh] = useState(0);
   const [anchor, setAnchor] = useState<number | null>(null);
   const lastLive = useRef(0);
 
+  // The first page shows at once; counting what matches can take longer, and comes after it.
   const reload = useCallback(async () => {
     const mine = ++generation.current;
+    const show = (next: TableState) => {
+      setState(next);
+      onState(next);
+    };
     try {
       const page = await api.historyPage({ query, offset: 0, limit: PAGE_SIZE });
       if (mine !== generation.current) return;
       pages.current = new Map([[0, page.entries]]);
       asked.current = new Set([0]);
-      const next = { total: page.total, ceiling: page.ceiling, problem: null };
-      setState(next);
-      onState(next);
+      const complete = page.entries.length < PAGE_SIZE;
+      show({ total: page.entries.length, counted: complete, ceiling: page.ceiling, problem: null });
       setFresh(0);
+      if (complete) return;
+      const total = await api.historyCount(query, { after: 0, upTo: page.ceiling });
+      if (mine !== generation.current) return;
+      show({ total, counted: true, ceiling: page.ceiling, problem: null });
     } catch (e) {
       if (mine !== generation.current) return;
-      const next = { total: 0, ceiling: 0, problem: (e as Error).message };
       pages.current = new Map();
-      setState(next);
-      onState(next);
+      show({ total: 0, counted: true, ceiling: 0, problem: (e as Error).message });
     }
   }, [api, query, onState]);
 
@@ -95,9 +115,10 @@ export function HistoryTable({
   }, []);
 
   const scale = scrollScale(state.total, ROW_HEIGHT);
-  const virtualTop = scrollTop / scale;
   // The header row stays at the top of the scroller, over the first row's height.
-  const { first, end } = visibleRows(virtualTop, height - ROW_HEIGHT, ROW_HEIGHT, state.total);
+  const viewport = height - ROW_HEIGHT;
+  const virtualTop = virtualScrollTop(scrollTop, state.total, ROW_HEIGHT, viewport);
+  const { first, end } = visibleRows(virtualTop, viewport, ROW_HEIGHT, state.total);
 
   // The pages of the rows in view, each asked for once per query.
   useEffect(() => {
@@ -126,7 +147,7 @@ export function HistoryTable({
       if (scrollTop < ROW_HEIGHT) void reload();
       else
         void api
-          .historyNewCount(query, state.ceiling)
+          .historyCount(query, { after: state.ceiling })
           .then(setFresh)
           .catch(() => undefined);
     }, wait);
@@ -163,10 +184,13 @@ export function HistoryTable({
     select(row, event);
     const element = scroller.current;
     if (element === null) return;
-    const top = row * ROW_HEIGHT * scale;
-    if (top < element.scrollTop) element.scrollTop = top;
-    else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight)
-      element.scrollTop = top + ROW_HEIGHT - element.clientHeight;
+    // Brought into view in the rows' own space, then scrolled to in the scaled one.
+    const top = row * ROW_HEIGHT;
+    let target: number | null = null;
+    if (top < virtualTop) target = top;
+    else if (top + ROW_HEIGHT > virtualTop + viewport) target = top + ROW_HEIGHT - viewport;
+    if (target !== null)
+      element.scrollTop = scrollTopFor(target, state.total, ROW_HEIGHT, viewport);
   }
 
   function showNew() {

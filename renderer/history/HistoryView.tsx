@@ -55,7 +55,12 @@ export function HistoryView({ hidden }: { hidden: boolean }) {
   const [applied, setApplied] = useState(text);
   const error = useMemo(() => syntaxError(text), [text]);
   const [selected, setSelected] = useState<HistoryEntry[]>([]);
-  const [table, setTable] = useState<TableState>({ total: 0, ceiling: 0, problem: null });
+  const [table, setTable] = useState<TableState>({
+    total: 0,
+    counted: true,
+    ceiling: 0,
+    problem: null,
+  });
   const [showSettings, setShowSettings] = useState(false);
   const [confirmClear, setConfirmClear] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -126,7 +131,9 @@ export function HistoryView({ hidden }: { hidden: boolean }) {
         <h1 id={`${id}-heading`}>History</h1>
         <p className="muted" aria-live="polite">
           {table.problem ??
-            `${table.total.toLocaleString('en')} record${table.total === 1 ? '' : 's'}`}
+            (table.counted
+              ? `${table.total.toLocaleString('en')} record${table.total === 1 ? '' : 's'}`
+              : `${table.total.toLocaleString('en')}+ records, counting…`)}
         </p>
         <div className="history-tools">
           <button type="button" className="button" onClick={() => void download('csv')}>

@@ -36,3 +36,35 @@ export function scrollScale(total: number, rowHeight: number): number {
   const height = total * rowHeight;
   return height <= MAX_SCROLL_HEIGHT ? 1 : MAX_SCROLL_HEIGHT / height;
 }
+
+/**
+ * Where the rows' own space is scrolled to, for a scroll position in the scaled space: the
+ * whole scroll range maps onto the whole range of rows, so the top shows the first rows and the
+ * bottom the last.
+ */
+export function virtualScrollTop(
+  scrollTop: number,
+  total: number,
+  rowHeight: number,
+  viewportHeight: number,
+): number {
+  const scale = scrollScale(total, rowHeight);
+  if (scale === 1) return scrollTop;
+  const scrollRange = total * rowHeight * scale - viewportHeight;
+  const rowsRange = total * rowHeight - viewportHeight;
+  return scrollRange <= 0 ? 0 : (Math.min(scrollTop, scrollRange) / scrollRange) * rowsRange;
+}
+
+/** The scroll position that shows the rows' space from `virtualTop`: virtualScrollTop's inverse. */
+export function scrollTopFor(
+  virtualTop: number,
+  total: number,
+  rowHeight: number,
+  viewportHeight: number,
+): number {
+  const scale = scrollScale(total, rowHeight);
+  if (scale === 1) return virtualTop;
+  const scrollRange = total * rowHeight * scale - viewportHeight;
+  const rowsRange = total * rowHeight - viewportHeight;
+  return rowsRange <= 0 ? 0 : (virtualTop / rowsRange) * scrollRange;
+}

@@ -50,8 +50,6 @@ export const DEFAULT_HISTORY_SETTINGS: HistorySettings = {
 /** One page of a query, newest first. */
 export interface HistoryPage {
   entries: HistoryEntry[];
-  /** How many records match, up to `ceiling`. */
-  total: number;
   /** The newest id the query saw: later records are "new" to whoever asked. */
   ceiling: number;
 }

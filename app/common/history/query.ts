@@ -52,7 +52,7 @@ const UNITS: Record<string, number> = {
   w: 604_800_000,
 };
 
-export function emptyQuery(): HistoryQuery {
+function emptyQuery(): HistoryQuery {
   return {
     programs: [],
     calls: [],

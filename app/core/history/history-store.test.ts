@@ -2,9 +2,9 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
 import { parseQuery } from '../../common/history/query.js';
@@ -46,6 +46,29 @@ export function decision(overrides: Partial<DecisionRecord> = {}): DecisionRecor
   };
 }
 
+/** The entry `decision()` becomes, with `context`. */
+function decisionEntry(id: number) {
+  return {
+    id,
+    time: NOW,
+    session: 's1@1000',
+    pid: 100,
+    ppid: 1,
+    uid: 1000,
+    user: 'jose',
+    program: '/usr/bin/ls',
+    argv: ['ls', '/etc'],
+    policy: '/usr/bin/ls',
+    call: 'openat',
+    alias: 'fsread',
+    args: { filename: ['/etc/passwd'], oflags: ['ro'] },
+    action: 'deny',
+    errno: 1,
+    by: 'rule',
+    rule: { file: '/p/usr_bin_ls', line: 7, col: 2 },
+  };
+}
+
 describe('where the history lives', () => {
   test('$XDG_DATA_HOME/sysgate/history.sqlite3, or ~/.local/share when unset or relative', () => {
     assert.equal(historyPath({ XDG_DATA_HOME: '/d' }, '/home/j'), '/d/sysgate/history.sqlite3');
@@ -71,26 +94,8 @@ describe('what is stored', () => {
     const store = new HistoryStore(newPath());
     store.add(decision(), context);
     store.flush();
-    const [entry] = store.query(parseQuery(''), { offset: 0, limit: 10 }).entries;
-    assert.deepEqual(entry, {
-      id: 1,
-      time: NOW,
-      session: 's1@1000',
-      pid: 100,
-      ppid: 1,
-      uid: 1000,
-      user: 'jose',
-      program: '/usr/bin/ls',
-      argv: ['ls', '/etc'],
-      policy: '/usr/bin/ls',
-      call: 'openat',
-      alias: 'fsread',
-      args: { filename: ['/etc/passwd'], oflags: ['ro'] },
-      action: 'deny',
-      errno: 1,
-      by: 'rule',
-      rule: { file: '/p/usr_bin_ls', line: 7, col: 2 },
-    });
+    const [entry] = store.page(parseQuery(''), { offset: 0, limit: 10 }).entries;
+    assert.deepEqual(entry, decisionEntry(1));
     store.close();
   });
 
@@ -99,7 +104,7 @@ describe('what is stored', () => {
     store.add(decision({ by: 'default', line: null, col: null }), context);
     store.add(decision({ by: 'host-gone', line: null, col: null }), context);
     store.flush();
-    const entries = store.query(parseQuery(''), { offset: 0, limit: 10 }).entries;
+    const entries = store.page(parseQuery(''), { offset: 0, limit: 10 }).entries;
     assert.deepEqual(
       entries.map((e) => [e.by, e.rule]),
       [
@@ -220,7 +225,7 @@ describe('queries', () => {
   })();
   const ids = (text: string, now = NOW): number[] =>
     store()
-      .query(parseQuery(text), { offset: 0, limit: 100 }, now)
+      .page(parseQuery(text), { offset: 0, limit: 100 }, now)
       .entries.map((e) => e.id);
 
   test('newest first; a program by name finds every path of that name, by path only that one', () => {
@@ -258,13 +263,14 @@ describe('queries', () => {
   });
 
   test('pages, the total, and a ceiling that keeps later records out of a scrolled view', () => {
-    const page = store().query(parseQuery(''), { offset: 1, limit: 2, ceiling: 4 }, NOW);
+    const page = store().page(parseQuery(''), { offset: 1, limit: 2, ceiling: 4 }, NOW);
     assert.deepEqual(
       page.entries.map((e) => e.id),
       [3, 2],
     );
-    assert.equal(page.total, 4);
+    assert.equal(store().count(parseQuery(''), 0, page.ceiling, NOW), 4);
     assert.equal(page.ceiling, 4);
+    assert.equal(store().page(parseQuery(''), { offset: 0, limit: 1 }, NOW).ceiling, 5);
     assert.equal(
       store().count(parseQuery('prog:ls'), 3, Infinity, NOW),
       1,
@@ -302,7 +308,7 @@ describe('retention and clearing', () => {
       store.add(decision({ time: now - (10 - i) * day - 60_000 }), context);
     store.flush();
     const ids = (): number[] =>
-      store.query(parseQuery(''), { offset: 0, limit: 20 }).entries.map((e) => e.id);
+      store.page(parseQuery(''), { offset: 0, limit: 20 }).entries.map((e) => e.id);
     assert.equal(store.prune(), 0, 'the defaults keep 90 days');
     store.setSettings({ record: 'denials', keepDays: 5, keepRows: 1_000_000 });
     assert.deepEqual(ids(), [10, 9, 8, 7], 'saving the settings applies them');
@@ -318,10 +324,49 @@ describe('retention and clearing', () => {
     store.add(decision(), context);
     store.flush();
     store.clear();
-    assert.equal(store.query(parseQuery(''), { offset: 0, limit: 10 }).total, 0);
+    assert.equal(store.count(parseQuery(''), 0), 0);
     store.add(decision({ exe: '/usr/bin/ls' }), context);
     assert.equal(store.flush(), 2, 'ids are never used again: newer records keep larger ids');
-    assert.equal(store.query(parseQuery('prog:ls'), { offset: 0, limit: 10 }).total, 1);
+    assert.equal(store.count(parseQuery('prog:ls'), 0), 1);
+    store.close();
+  });
+
+  test('a database of the first schema is carried over, every record and its id kept', () => {
+    const path = newPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.exec(`
+      CREATE TABLE programs (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+      CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL,
+        session TEXT NOT NULL, pid INTEGER NOT NULL, ppid INTEGER NOT NULL, uid INTEGER NOT NULL,
+        user TEXT NOT NULL, program INTEGER NOT NULL REFERENCES programs(id), argv TEXT NOT NULL,
+        policy TEXT NOT NULL, call TEXT NOT NULL, alias TEXT, args TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('permit', 'deny')), errno INTEGER NOT NULL,
+        decided_by TEXT NOT NULL, rule_file TEXT, rule_line INTEGER, rule_col INTEGER);
+      CREATE INDEX decisions_time ON decisions(time);
+      CREATE INDEX decisions_program ON decisions(program);
+      CREATE INDEX decisions_call ON decisions(call);
+      CREATE INDEX decisions_action ON decisions(action);
+      CREATE INDEX decisions_pid ON decisions(pid);
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO settings VALUES ('keepDays', '36500');
+      INSERT INTO programs VALUES (1, '/usr/bin/ls');
+      INSERT INTO decisions VALUES (7, ${NOW}, 's1@1000', 100, 1, 1000, 'jose', 1,
+        '["ls","/etc"]', '/usr/bin/ls', 'openat', 'fsread',
+        '{"filename":["/etc/passwd"],"oflags":["ro"]}', 'deny', 1, 'rule', '/p/usr_bin_ls', 7, 2);
+      PRAGMA user_version = 1;
+    `);
+    db.close();
+    const store = new HistoryStore(path);
+    assert.deepEqual(store.entry(7), decisionEntry(7));
+    assert.equal(store.settings().keepDays, 36500, 'the settings stay');
+    assert.deepEqual(
+      store.page(parseQuery('prog:ls passwd'), { offset: 0, limit: 10 }).entries.map((e) => e.id),
+      [7],
+    );
+    store.add(decision(), context);
+    assert.equal(store.flush(), 8);
+    assert.equal(store.integrity(), 'ok');
     store.close();
   });
 

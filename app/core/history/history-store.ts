@@ -11,8 +11,9 @@
 // recovery leaves the database whole. Retention (by age and by count) runs when the store
 // opens and then at most once a minute, after a commit.
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -29,37 +30,43 @@ import type { HistoryQuery } from '../../common/history/query.js';
 import type { DecisionRecord, DecisionSource, Translations } from '../../common/session/events.js';
 import { whereOf } from './query-sql.js';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 const BATCH_MS = 100;
 const BATCH_SIZE = 500;
 const PRUNE_EVERY_MS = 60_000;
 /** At most this many rows in one page of a query. */
 export const MAX_PAGE = 1000;
 
+/** How many interned texts are remembered in memory (the rest are looked up). */
+const TEXT_CACHE = 10_000;
+
+// The texts many records repeat (a program's path, its arguments, the policy, the session, the
+// user, the policy file) are kept once, in `texts`, and records name them by id: a record is
+// then mostly numbers, and a text search looks through the few texts, not every record.
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS programs (
+CREATE TABLE IF NOT EXISTS texts (
   id INTEGER PRIMARY KEY,
-  path TEXT NOT NULL UNIQUE
+  text TEXT NOT NULL UNIQUE
 );
 -- AUTOINCREMENT: an id is never used twice, even after a clear, so "newer than id N" holds.
 CREATE TABLE IF NOT EXISTS decisions (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   time INTEGER NOT NULL,          -- milliseconds since the epoch
-  session TEXT NOT NULL,
+  session INTEGER NOT NULL,       -- texts(id)
   pid INTEGER NOT NULL,
   ppid INTEGER NOT NULL,
   uid INTEGER NOT NULL,
-  user TEXT NOT NULL,
-  program INTEGER NOT NULL REFERENCES programs(id),
-  argv TEXT NOT NULL,             -- JSON array
-  policy TEXT NOT NULL,
+  user INTEGER NOT NULL,          -- texts(id): the user's name
+  program INTEGER NOT NULL,       -- texts(id): the program's path
+  argv INTEGER NOT NULL,          -- texts(id): its arguments, a JSON array
+  policy INTEGER NOT NULL,        -- texts(id)
   call TEXT NOT NULL,
   alias TEXT,
   args TEXT NOT NULL,             -- JSON object: translation name -> values
   action TEXT NOT NULL CHECK (action IN ('permit', 'deny')),
   errno INTEGER NOT NULL,
   decided_by TEXT NOT NULL,       -- rule, user, learn, default, host-gone
-  rule_file TEXT,
+  rule_file INTEGER,              -- texts(id): the file of the policy whose rule decided
   rule_line INTEGER,
   rule_col INTEGER
 );
@@ -73,6 +80,47 @@ CREATE TABLE IF NOT EXISTS settings (
   value TEXT NOT NULL
 );
 `;
+
+/**
+ * From schema 1 (the first builds of this store: texts in every record, program paths in a
+ * `programs` table) to 2, in one transaction, keeping every record and its id.
+ */
+const FROM_SCHEMA_1 = `
+ALTER TABLE decisions RENAME TO decisions_1;
+DROP INDEX decisions_time;
+DROP INDEX decisions_program;
+DROP INDEX decisions_call;
+DROP INDEX decisions_action;
+DROP INDEX decisions_pid;
+${SCHEMA}
+INSERT OR IGNORE INTO texts (text) SELECT path FROM programs;
+INSERT OR IGNORE INTO texts (text)
+  SELECT session FROM decisions_1 UNION SELECT user FROM decisions_1
+  UNION SELECT argv FROM decisions_1 UNION SELECT policy FROM decisions_1
+  UNION SELECT rule_file FROM decisions_1 WHERE rule_file IS NOT NULL;
+INSERT INTO decisions (id, time, session, pid, ppid, uid, user, program, argv, policy, call,
+    alias, args, action, errno, decided_by, rule_file, rule_line, rule_col)
+  SELECT o.id, o.time, (SELECT id FROM texts WHERE text = o.session), o.pid, o.ppid, o.uid,
+    (SELECT id FROM texts WHERE text = o.user),
+    (SELECT t.id FROM texts t JOIN programs p ON t.text = p.path WHERE p.id = o.program),
+    (SELECT id FROM texts WHERE text = o.argv), (SELECT id FROM texts WHERE text = o.policy),
+    o.call, o.alias, o.args, o.action, o.errno, o.decided_by,
+    (SELECT id FROM texts WHERE text = o.rule_file), o.rule_line, o.rule_col
+  FROM decisions_1 o;
+DROP TABLE decisions_1;
+DROP TABLE programs;
+`;
+
+/** A record with its texts, as a page shows it. */
+const SELECT_ENTRY = `SELECT d.id, d.time, d.pid, d.ppid, d.uid, d.call, d.alias, d.args, d.action,
+  d.errno, d.decided_by, d.rule_line, d.rule_col,
+  (SELECT text FROM texts WHERE id = d.session) AS session,
+  (SELECT text FROM texts WHERE id = d.user) AS user,
+  (SELECT text FROM texts WHERE id = d.program) AS program,
+  (SELECT text FROM texts WHERE id = d.argv) AS argv,
+  (SELECT text FROM texts WHERE id = d.policy) AS policy,
+  (SELECT text FROM texts WHERE id = d.rule_file) AS rule_file
+  FROM decisions d`;
 
 /** $XDG_DATA_HOME/sysgate/history.sqlite3 (~/.local/share when unset or relative). */
 export function historyPath(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
@@ -98,7 +146,7 @@ interface Row {
   ppid: number;
   uid: number;
   user: string;
-  program_path: string;
+  program: string;
   argv: string;
   policy: string;
   call: string;
@@ -122,7 +170,7 @@ export interface StoreOptions {
 
 export class HistoryStore {
   private readonly db: Database.Database;
-  private readonly programIds = new Map<string, number>();
+  private readonly textIds = new Map<string, number>();
   private readonly listeners = new Set<CommitListener>();
   private queue: Queued[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -131,8 +179,8 @@ export class HistoryStore {
   private readonly batchMs: number;
   private readonly batchSize: number;
   private readonly insert: Database.Statement;
-  private readonly insertProgram: Database.Statement;
-  private readonly programId: Database.Statement<[string], { id: number }>;
+  private readonly insertText: Database.Statement;
+  private readonly textId: Database.Statement<[string], { id: number }>;
   private readonly commit: (batch: Queued[]) => number;
 
   constructor(
@@ -142,7 +190,7 @@ export class HistoryStore {
     this.batchMs = options.batchMs ?? BATCH_MS;
     this.batchSize = options.batchSize ?? BATCH_SIZE;
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
+    this.db = new (openSqlite())(path);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -151,15 +199,17 @@ export class HistoryStore {
       this.db.close();
       throw new Error(`${path} was written by a newer sysgate (schema ${version})`);
     }
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.db.transaction(() => {
+      this.db.exec(version === 1 ? FROM_SCHEMA_1 : SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
     this.insert = this.db.prepare(
       `INSERT INTO decisions (time, session, pid, ppid, uid, user, program, argv, policy, call,
          alias, args, action, errno, decided_by, rule_file, rule_line, rule_col)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertProgram = this.db.prepare('INSERT OR IGNORE INTO programs (path) VALUES (?)');
-    this.programId = this.db.prepare('SELECT id FROM programs WHERE path = ?');
+    this.insertText = this.db.prepare('INSERT OR IGNORE INTO texts (text) VALUES (?)');
+    this.textId = this.db.prepare('SELECT id FROM texts WHERE text = ?');
     this.commit = this.db.transaction((batch: Queued[]) => {
       let last = 0;
       for (const [record, context] of batch) last = this.insertRow(record, context);
@@ -189,8 +239,8 @@ export class HistoryStore {
     try {
       newest = this.commit(batch);
     } catch (e) {
-      // Program ids cached inside the rolled-back transaction name nothing now.
-      this.programIds.clear();
+      // Text ids cached inside the rolled-back transaction name nothing now.
+      this.textIds.clear();
       this.queue = batch.concat(this.queue);
       throw e;
     }
@@ -205,39 +255,25 @@ export class HistoryStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** A page of the records matching `query` and its total, up to `ceiling` (default: all). */
-  query(
+  /**
+   * The records matching `query`, newest first, among those up to `ceiling` (default: all there
+   * are now, which the page's ceiling then says).
+   */
+  page(
     query: HistoryQuery,
     page: { offset: number; limit: number; ceiling?: number },
     now = Date.now(),
   ): HistoryPage {
     const ceiling = page.ceiling ?? this.newestId();
-    const { entries } = this.page(query, { ...page, ceiling }, now);
-    return { entries, total: this.count(query, 0, ceiling, now), ceiling };
-  }
-
-  /** The records matching `query`, newest first, among those up to `ceiling` (default: all). */
-  page(
-    query: HistoryQuery,
-    page: { offset: number; limit: number; ceiling?: number },
-    now = Date.now(),
-  ): { entries: HistoryEntry[] } {
     const where = whereOf(query, now);
     const entries = (
       this.db
         .prepare(
-          `SELECT d.*, (SELECT path FROM programs WHERE id = d.program) AS program_path
-           FROM decisions d WHERE d.id <= ? AND ${where.sql}
-           ORDER BY d.id DESC LIMIT ? OFFSET ?`,
+          `${SELECT_ENTRY} WHERE d.id <= ? AND ${where.sql} ORDER BY d.id DESC LIMIT ? OFFSET ?`,
         )
-        .all(
-          page.ceiling ?? Number.MAX_SAFE_INTEGER,
-          ...where.params,
-          Math.min(page.limit, MAX_PAGE),
-          page.offset,
-        ) as Row[]
+        .all(ceiling, ...where.params, Math.min(page.limit, MAX_PAGE), page.offset) as Row[]
     ).map(entryOf);
-    return { entries };
+    return { entries, ceiling };
   }
 
   /** How many records match `query` with ids in (after, upTo]. */
@@ -261,21 +297,13 @@ export class HistoryStore {
     const where = whereOf(query, now);
     return (
       this.db
-        .prepare(
-          `SELECT d.*, (SELECT path FROM programs WHERE id = d.program) AS program_path
-           FROM decisions d WHERE d.id > ? AND ${where.sql} ORDER BY d.id LIMIT ?`,
-        )
+        .prepare(`${SELECT_ENTRY} WHERE d.id > ? AND ${where.sql} ORDER BY d.id LIMIT ?`)
         .all(after, ...where.params, limit) as Row[]
     ).map(entryOf);
   }
 
   entry(id: number): HistoryEntry | null {
-    const row = this.db
-      .prepare(
-        `SELECT d.*, (SELECT path FROM programs WHERE id = d.program) AS program_path
-         FROM decisions d WHERE d.id = ?`,
-      )
-      .get(id) as Row | undefined;
+    const row = this.db.prepare(`${SELECT_ENTRY} WHERE d.id = ?`).get(id) as Row | undefined;
     return row === undefined ? null : entryOf(row);
   }
 
@@ -288,17 +316,20 @@ export class HistoryStore {
     depth = 16,
   ): { pid: number; program: string | null; argv: string[] }[] {
     const find = this.db.prepare(
-      `SELECT ppid, argv, (SELECT path FROM programs WHERE id = d.program) AS program_path
-       FROM decisions d WHERE pid = ? AND session = ? ORDER BY id DESC LIMIT 1`,
+      `SELECT ppid, (SELECT text FROM texts WHERE id = d.argv) AS argv,
+         (SELECT text FROM texts WHERE id = d.program) AS program
+       FROM decisions d
+       WHERE pid = ? AND session = (SELECT id FROM texts WHERE text = ?)
+       ORDER BY id DESC LIMIT 1`,
     );
     const chain: { pid: number; program: string | null; argv: string[] }[] = [];
     let pid = entry.ppid;
     while (pid > 0 && chain.length < depth && !chain.some((p) => p.pid === pid)) {
       const row = find.get(pid, entry.session) as
-        { ppid: number; argv: string; program_path: string } | undefined;
+        { ppid: number; argv: string; program: string } | undefined;
       chain.push({
         pid,
-        program: row?.program_path ?? null,
+        program: row?.program ?? null,
         argv: row === undefined ? [] : (JSON.parse(row.argv) as string[]),
       });
       if (row === undefined) break;
@@ -348,6 +379,15 @@ export class HistoryStore {
     const old = this.db
       .prepare('DELETE FROM decisions WHERE time < ?')
       .run(now - keepDays * 86_400_000);
+    // Every `sysgate` run opens the store: the span of ids (at least the number of records,
+    // read from the ends of the index) spares it walking them all when there are fewer.
+    const span = this.db
+      // Two subqueries: SQLite reads a lone min() or max() from the index's end, not both.
+      .prepare(
+        'SELECT coalesce((SELECT max(id) FROM decisions) - (SELECT min(id) FROM decisions) + 1, 0) AS n',
+      )
+      .get() as { n: number };
+    if (span.n <= keepRows) return old.changes;
     const many = this.db
       .prepare(
         'DELETE FROM decisions WHERE id < (SELECT id FROM decisions ORDER BY id DESC LIMIT 1 OFFSET ?)',
@@ -357,8 +397,8 @@ export class HistoryStore {
   }
 
   /**
-   * Removes every record (what is queued too) and gives the space back. The few program paths
-   * stay: another process writing at the same time may hold their ids.
+   * Removes every record (what is queued too) and gives the space back. The texts stay: another
+   * process writing at the same time may hold their ids.
    */
   clear(): void {
     this.queue = [];
@@ -383,36 +423,46 @@ export class HistoryStore {
     const byRule = record.by === 'rule' && record.line !== null;
     const result = this.insert.run(
       record.time,
-      context.session,
+      this.textOf(context.session),
       record.pid,
       record.ppid,
       record.uid,
-      context.user,
-      this.programOf(record.exe),
-      JSON.stringify(record.argv),
-      record.policy,
+      this.textOf(context.user),
+      this.textOf(record.exe),
+      this.textOf(JSON.stringify(record.argv)),
+      this.textOf(record.policy),
       record.call,
       record.alias,
       JSON.stringify(record.args),
       record.action,
       record.errno,
       record.by,
-      byRule ? context.ruleFile : null,
+      byRule && context.ruleFile !== null ? this.textOf(context.ruleFile) : null,
       byRule ? record.line : null,
       byRule ? record.col : null,
     );
     return Number(result.lastInsertRowid);
   }
 
-  private programOf(path: string): number {
-    let id = this.programIds.get(path);
+  private textOf(text: string): number {
+    let id = this.textIds.get(text);
     if (id === undefined) {
-      this.insertProgram.run(path);
-      id = this.programId.get(path)!.id;
-      this.programIds.set(path, id);
+      this.insertText.run(text);
+      id = this.textId.get(text)!.id;
+      if (this.textIds.size >= TEXT_CACHE) this.textIds.clear();
+      this.textIds.set(text, id);
     }
     return id;
   }
+}
+
+/**
+ * better-sqlite3, loaded when a store opens rather than with this module: a binary built for
+ * another runtime (Node's, loaded by Electron before the packaging step rebuilt it) then fails
+ * that one store, which its caller reports, and not the whole program.
+ */
+function openSqlite(): typeof Database {
+  return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
 }
 
 function positive(value: string | undefined): number | undefined {
@@ -429,7 +479,7 @@ function entryOf(row: Row): HistoryEntry {
     ppid: row.ppid,
     uid: row.uid,
     user: row.user,
-    program: row.program_path,
+    program: row.program,
     argv: JSON.parse(row.argv) as string[],
     policy: row.policy,
     call: row.call,

@@ -29,7 +29,12 @@ export function whereOf(query: HistoryQuery, now: number): SqlCondition {
     ),
   );
   anyOf(query.by.map((by) => ({ sql: 'd.decided_by = ?', params: [by] })));
-  anyOf(query.policies.map((policy) => ({ sql: 'd.policy = ?', params: [policy] })));
+  anyOf(
+    query.policies.map((policy) => ({
+      sql: 'd.policy IN (SELECT id FROM texts WHERE text = ?)',
+      params: [policy],
+    })),
+  );
   anyOf(query.pids.map((pid) => ({ sql: 'd.pid = ?', params: [pid] })));
   if (query.since !== null) {
     parts.push('d.time >= ?');
@@ -41,8 +46,9 @@ export function whereOf(query: HistoryQuery, now: number): SqlCondition {
   }
   for (const text of query.text) {
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const texts = "(SELECT id FROM texts WHERE text LIKE ? ESCAPE '\\')";
     parts.push(
-      "(d.program IN (SELECT id FROM programs WHERE path LIKE ? ESCAPE '\\') OR d.argv LIKE ? ESCAPE '\\' OR d.args LIKE ? ESCAPE '\\' OR d.call LIKE ? ESCAPE '\\' OR d.policy LIKE ? ESCAPE '\\')",
+      `(d.program IN ${texts} OR d.argv IN ${texts} OR d.policy IN ${texts} OR d.args LIKE ? ESCAPE '\\' OR d.call LIKE ? ESCAPE '\\')`,
     );
     params.push(like, like, like, like, like);
   }
@@ -51,22 +57,21 @@ export function whereOf(query: HistoryQuery, now: number): SqlCondition {
 
 /**
  * A path is that program; a bare name is any program of that name (`ls` is /usr/bin/ls); a
- * glob matches the path, or the name when it has no slash. Programs are few: the match runs on
- * the programs table and the decisions are found through their index.
+ * glob matches the path, or the name when it has no slash. The match runs on the few texts
+ * (history-store.ts) and the decisions are found through their program index.
  */
 function programCondition(value: string): SqlCondition {
   const byPath = value.includes('/');
   if (GLOB_CHARACTERS.test(value)) {
     const pattern = byPath ? value : `*/${value}`;
     return {
-      sql: 'd.program IN (SELECT id FROM programs WHERE path GLOB ?)',
+      sql: 'd.program IN (SELECT id FROM texts WHERE text GLOB ?)',
       params: [pattern],
     };
   }
-  if (byPath)
-    return { sql: 'd.program IN (SELECT id FROM programs WHERE path = ?)', params: [value] };
+  if (byPath) return { sql: 'd.program IN (SELECT id FROM texts WHERE text = ?)', params: [value] };
   return {
-    sql: 'd.program IN (SELECT id FROM programs WHERE path = ? OR path GLOB ?)',
+    sql: 'd.program IN (SELECT id FROM texts WHERE text = ? OR text GLOB ?)',
     params: [value, `*/${value}`],
   };
 }

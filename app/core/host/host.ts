@@ -29,6 +29,7 @@ import { Accounts } from '../accounts.js';
 import { MAX_PAGE, type HistoryStore } from '../history/history-store.js';
 import { SessionRecorder, sessionName } from '../history/recorder.js';
 import type { Answer, DecisionRecord } from '../../common/session/events.js';
+import { logDecision, syslogSink, type LineSink } from '../log/denial-log.js';
 import type { PolicyChange, PolicyStore } from '../policy/store.js';
 import { PromptQueue } from '../prompts/prompt-queue.js';
 import { answerOfRule } from '../session/answers.js';
@@ -60,6 +61,8 @@ export class Host implements ContractEndpoint {
   private nextSession = 1;
   private readonly changedSessions = new Map<string, SessionInfo>();
   private readonly accounts = new Accounts();
+  /** Denials of the sessions this app starts go to syslog (a `sysgate` run logs its own). */
+  private readonly syslog: LineSink = syslogSink((message) => console.error(`sysgate: ${message}`));
   private historyNewest = 0;
   private readonly watchHistory: NodeJS.Timeout | null = null;
   private readonly files: PolicyFiles;
@@ -110,6 +113,7 @@ export class Host implements ContractEndpoint {
     await Promise.all(running.map((s) => s.exited.catch(() => undefined)));
     if (this.watchHistory !== null) clearInterval(this.watchHistory);
     this.history?.close();
+    await this.syslog.close();
   }
 
   /**
@@ -147,7 +151,8 @@ export class Host implements ContractEndpoint {
     answerQuestion: (id, answer) => this.answer(id, answer),
     policy: (program) => this.policyView(program),
     historyPage: (request) => this.historyPage(request),
-    historyNewCount: (query, after) => this.historyStore().count(this.query(query), after),
+    historyCount: (query, range) =>
+      this.historyStore().count(this.query(query), range.after, range.upTo),
     historyDetail: (id) => this.historyDetail(id),
     exportHistory: (query, format) => this.exportHistory(query, format),
     clearHistory: () => this.historyStore().clear(),
@@ -193,6 +198,9 @@ export class Host implements ContractEndpoint {
     } catch (e) {
       throw new CommandError((e as Error).message);
     }
+    session.on('record', (record) =>
+      logDecision(this.syslog, record, session.policies.all(), this.accounts),
+    );
     return this.adopt(session);
   }
 
@@ -411,7 +419,7 @@ export class Host implements ContractEndpoint {
     const store = this.historyStore();
     // Records still queued belong on the page the user is about to see.
     store.flush();
-    return store.query(this.query(request.query), request);
+    return store.page(this.query(request.query), request);
   }
 
   private historyDetail(id: number): HistoryDetail {

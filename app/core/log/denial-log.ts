@@ -5,6 +5,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
 
+import type { DecisionRecord } from '../../common/session/events.js';
+import { systraceLogLine } from '../../common/session/log-line.js';
+import type { Accounts } from '../accounts.js';
+import type { SessionPolicy } from '../session/policy-source.js';
+
 export interface LineSink {
   write(line: string): void;
   close(): Promise<void>;
@@ -83,4 +88,35 @@ export function fileSink(path: string): LineSink {
     write: (line) => appendFileSync(path, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 }),
     close: () => Promise.resolve(),
   };
+}
+
+/** What systrace printed of a policy: its number in the run (in load order) and its rules. */
+export function policyFacts(
+  policies: readonly SessionPolicy[],
+  name: string,
+): { policyNumber: number; filters: number } {
+  const index = policies.findIndex((p) => p.program === name);
+  return {
+    policyNumber: Math.max(index, 0),
+    filters: policies[index]?.filters ?? 0,
+  };
+}
+
+/**
+ * Writes a run's logged decisions (every denial, and what a rule with `log` permitted) to
+ * `sink` in systrace's line format.
+ */
+export function logDecision(
+  sink: LineSink,
+  record: DecisionRecord,
+  policies: readonly SessionPolicy[],
+  accounts: Accounts,
+): void {
+  if (record.action !== 'deny' && !record.log) return;
+  sink.write(
+    systraceLogLine(record, {
+      userName: accounts.userName(record.uid),
+      ...policyFacts(policies, record.policy),
+    }),
+  );
 }
