@@ -135,8 +135,11 @@ test('Enforce at kernel speed: the terminal says what the kernel enforces; it re
   });
   await enforced.getByText('cat: ../secret.txt: Permission denied').waitFor({ timeout: 20_000 });
   await waitForExit(enforced);
-  // The terminal wraps long lines: read it as one line.
+  // Alone in the window the terminal shows every line; it wraps long ones: read it as one line.
+  await enforced.getByRole('button', { name: 'Maximise' }).click();
+  await enforced.getByText('-K: the kernel enforces', { exact: false }).first().waitFor();
   const text = (await enforced.innerText()).replace(/\n/g, '');
+  await enforced.getByRole('button', { name: 'Maximise' }).click();
   assert.match(text, /kernel text/);
   assert.match(text, new RegExp(`\\[sysgate\\] -K: the kernel enforces the file rules of ${CAT}`));
   assert.match(text, /not restricted in this mode: stat/);
