@@ -199,10 +199,13 @@ export class HistoryStore {
       this.db.close();
       throw new Error(`${path} was written by a newer sysgate (schema ${version})`);
     }
-    this.db.transaction(() => {
-      this.db.exec(version === 1 ? FROM_SCHEMA_1 : SCHEMA);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
+    // A write transaction costs a synced commit: only a new or older database needs one.
+    if (version !== SCHEMA_VERSION) {
+      this.db.transaction(() => {
+        this.db.exec(version === 1 ? FROM_SCHEMA_1 : SCHEMA);
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })();
+    }
     this.insert = this.db.prepare(
       `INSERT INTO decisions (time, session, pid, ppid, uid, user, program, argv, policy, call,
          alias, args, action, errno, decided_by, rule_file, rule_line, rule_col)
