@@ -3,7 +3,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +71,24 @@ test('the programs a policy may run bring their file rules to the kernel', () =>
   const other = sysgate(['-a', '-e', '-K', SH, '-c', `${CAT} ${join(home, 'forbidden/b')}`]);
   assert.notEqual(other.status, 0);
   assert.match(other.stderr, /forbidden\/b: Permission denied/);
+});
+
+test('the kernel runs only the programs execve rules name by eq or match', () => {
+  const SH = realpathSync('/bin/sh');
+  const ID = realpathSync('/usr/bin/id');
+  assert.equal(sysgate(['-A', SH, '-c', ':']).status, 0);
+  const policy = join(home, '.config/sysgate/policies', SH.slice(1).replace(/[^A-Za-z0-9]/g, '_'));
+  // The supervisor permits running id by this rule; the kernel cannot tell what it names.
+  appendFileSync(policy, `\tnative-execve: filename sub "${ID}" then permit\n`);
+  const supervised = sysgate(['-a', '-e', SH, '-c', ID]);
+  assert.doesNotMatch(supervised.stderr, /id: Permission denied/);
+  const kernel = sysgate(['-a', '-e', '-K', SH, '-c', ID]);
+  assert.equal(kernel.status, 126, kernel.stderr);
+  assert.match(
+    kernel.stderr,
+    /the kernel runs only the programs that `filename eq` and `match` rules name/,
+  );
+  assert.match(kernel.stderr, new RegExp(`${ID}: Permission denied`));
 });
 
 test('a policy the kernel cannot enforce is refused at the rule, and nothing runs', () => {

@@ -78,11 +78,12 @@ test('the open and stat families run in the kernel, with calls whose rules compa
   // A call with any rule that compares an argument stays with the supervisor, and so do the
   // calls that decide which program runs or lead around the filter.
   for (const call of ['ioctl', 'execve', 'ptrace']) assert.ok(!p.inKernel.includes(call), call);
-  // The program that may run may be read by the kernel's execve.
+  // The kernel runs only the program the execve rule names.
   assert.deepEqual(
     p.grants.map((g) => [g.path, g.access]),
-    [['/usr/bin/x', 'read']],
+    [['/usr/bin/x', 'execute']],
   );
+  assert.deepEqual(p.programs, ['/usr/bin/x']);
 });
 
 test('what the kernel does differently is noted; -u leaves alias rules out', () => {

@@ -77,8 +77,11 @@ export interface KernelGrant extends KernelPlace {
   path: string;
   /** `match`'s meaning: every name the pattern matches, and everything beneath each. */
   match: boolean;
-  /** `write` grants reading too, as an fswrite rule permits an open for reading and writing. */
-  access: 'read' | 'write';
+  /**
+   * `write` grants reading too, as an fswrite rule permits an open for reading and writing;
+   * `execute`, from an execve rule, running the file (which for the kernel is reading it too).
+   */
+  access: 'read' | 'write' | 'execute';
 }
 
 export interface KernelNote extends KernelPlace {
@@ -124,8 +127,8 @@ export function planKernel(section: PolicySection, options: KernelPlanOptions): 
         });
       }
     } else if (EXEC_CALLS.includes(filter.call)) {
-      // The supervisor decides which program runs; the kernel reads the program it runs, and
-      // reading is what Landlock restricts: a program the policy may run may be read.
+      // The kernel runs only the programs execve rules name (Landlock's EXECUTE right, checked
+      // on the file being run, so no race); the supervisor still decides each execve too.
       execGrant(filter, place, options.macros, plan);
       supervised.add(filter.call);
     } else if (isUnconditionalPermit(filter) && !SUPERVISED_ALWAYS.includes(filter.call)) {
@@ -155,7 +158,7 @@ function execGrant(filter: Filter, place: KernelPlace, macros: Macros, plan: Ker
   const expr = filter.expr;
   if (filter.action.name !== 'permit') return;
   if (expr === null) {
-    plan.grants.push({ ...place, path: '/', match: true, access: 'read' });
+    plan.grants.push({ ...place, path: '/', match: true, access: 'execute' });
   } else if (
     expr.kind === 'symbol' &&
     expr.arg === 'filename' &&
@@ -163,13 +166,13 @@ function execGrant(filter: Filter, place: KernelPlace, macros: Macros, plan: Ker
   ) {
     const path = expandMacros(expr.value, macros);
     if (!path.startsWith('/')) return;
-    plan.grants.push({ ...place, path, match: expr.op === 'match', access: 'read' });
+    plan.grants.push({ ...place, path, match: expr.op === 'match', access: 'execute' });
     if (expr.op === 'eq') plan.programs.push(path);
   } else {
     plan.notes.push({
       ...place,
       message:
-        'the kernel reads only the programs that `filename eq` and `match` rules name: others fail with EACCES',
+        'the kernel runs only the programs that `filename eq` and `match` rules name: others fail with EACCES',
     });
   }
 }

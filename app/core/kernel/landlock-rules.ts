@@ -8,13 +8,19 @@ import { dirname } from 'node:path';
 
 import type { KernelGrant, KernelNote, KernelPlan } from '../../common/policy/kernel-plan.js';
 import { fnmatch } from '../../common/policy/fnmatch.js';
+import { interpreterOf } from './interpreter.js';
 
 /** Landlock's file-system access rights (linux/landlock.h), those this mode handles. */
+export const LANDLOCK_EXECUTE = 1 << 0;
 export const LANDLOCK_WRITE_FILE = 1 << 1;
 export const LANDLOCK_READ_FILE = 1 << 2;
 export const LANDLOCK_READ_DIR = 1 << 3;
-/** What the kernel restricts in this mode: opening files to read or write, listing directories. */
-export const LANDLOCK_HANDLED = LANDLOCK_WRITE_FILE | LANDLOCK_READ_FILE | LANDLOCK_READ_DIR;
+/**
+ * What the kernel restricts in this mode: running files, opening them to read or write, listing
+ * directories.
+ */
+export const LANDLOCK_HANDLED =
+  LANDLOCK_EXECUTE | LANDLOCK_WRITE_FILE | LANDLOCK_READ_FILE | LANDLOCK_READ_DIR;
 
 /**
  * One grant on one name: the rights for a file there, and those for a directory there (on the
@@ -43,10 +49,11 @@ export class KernelPlanError extends Error {
 export function landlockRules(plan: KernelPlan): LandlockRules {
   const byPath = new Map<string, LandlockRule>();
   const notes = [...plan.notes];
-  const writable = plan.grants.flatMap((g) =>
+  const grants = [...plan.grants, ...interpreterGrants(plan.grants)];
+  const writable = grants.flatMap((g) =>
     g.match && g.access === 'write' ? [wholeDirectory(g.path) ?? g.path.replace(/\/$/, '')] : [],
   );
-  for (const grant of plan.grants) {
+  for (const grant of grants) {
     // Reading needs the name to exist, so a pattern for reading is matched against what exists;
     // one for writing is also for names still to come (a compiler's temporary files).
     const whole = grant.match && grant.access === 'write' ? wholeDirectory(grant.path) : null;
@@ -70,7 +77,7 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
       byPath.set(path, { path, file: (known?.file ?? 0) | file, dir: (known?.dir ?? 0) | dir });
     }
   }
-  if (plan.grants.some((g) => !g.match)) {
+  if (plan.grants.some((g) => !g.match && g.access !== 'execute')) {
     notes.push({
       line: 0,
       col: 0,
@@ -89,7 +96,31 @@ function place(grant: KernelGrant) {
   return { line: grant.line, col: grant.col };
 }
 
+/**
+ * Running a program runs its interpreter first (a dynamic loader, a script's shell), and the
+ * kernel checks EXECUTE on each: the programs execve rules name bring theirs, as grants of the
+ * same rule.
+ */
+function interpreterGrants(grants: readonly KernelGrant[]): KernelGrant[] {
+  const found: KernelGrant[] = [];
+  const seen = new Set(grants.filter((g) => g.access === 'execute').map((g) => g.path));
+  const queue = grants.filter((g) => g.access === 'execute' && !g.match);
+  for (let grant = queue.shift(); grant !== undefined; grant = queue.shift()) {
+    const interpreter = interpreterOf(grant.path);
+    if (interpreter === null || seen.has(interpreter)) continue;
+    seen.add(interpreter);
+    const next = { ...grant, path: interpreter };
+    found.push(next);
+    queue.push(next);
+  }
+  return found;
+}
+
 function accessOf(grant: KernelGrant): { file: number; dir: number } {
+  if (grant.access === 'execute') {
+    const run = LANDLOCK_READ_FILE | LANDLOCK_EXECUTE;
+    return { file: run, dir: grant.match ? run : 0 };
+  }
   const write = grant.access === 'write' ? LANDLOCK_WRITE_FILE : 0;
   // `eq` on a directory permits opening the directory itself: listing it, never its files.
   if (!grant.match) return { file: LANDLOCK_READ_FILE | write, dir: LANDLOCK_READ_DIR };

@@ -1,0 +1,61 @@
+// The program the kernel runs first when it executes a file: an ELF executable's dynamic loader
+// (its PT_INTERP), or a script's `#!` interpreter. Landlock's EXECUTE right is checked on it
+// too, so kernel-speed mode grants it beside every program a policy lets run.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+
+const PT_INTERP = 3;
+/** An interpreter's path is a path: more than this is not one. */
+const PATH_MAX = 4096;
+
+/** The interpreter of the file at `path`, or null (a static executable, or not readable). */
+export function interpreterOf(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const head = read(fd, 0, 64);
+    if (head.subarray(0, 2).toString('latin1') === '#!') return scriptInterpreter(fd);
+    return elfInterpreter(fd, head);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function read(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  const got = readSync(fd, buffer, 0, length, position);
+  return buffer.subarray(0, got);
+}
+
+// `#!/bin/sh -e`: the first word after `#!`, as the kernel's binfmt_script takes it.
+function scriptInterpreter(fd: number): string | null {
+  const line = read(fd, 0, 256).toString('latin1').split('\n')[0]!.slice(2);
+  const name = line.trim().split(/[ \t]/)[0];
+  return name !== undefined && name.startsWith('/') ? name : null;
+}
+
+// A 64-bit little-endian ELF file (the only kind the filter lets run here): its program
+// headers, and the PT_INTERP segment's path.
+function elfInterpreter(fd: number, head: Buffer): string | null {
+  if (head.length < 64 || head.readUInt32BE(0) !== 0x7f454c46) return null;
+  if (head[4] !== 2 || head[5] !== 1) return null;
+  const phoff = Number(head.readBigUInt64LE(32));
+  const phentsize = head.readUInt16LE(54);
+  const phnum = head.readUInt16LE(56);
+  if (phentsize < 56) return null;
+  const headers = read(fd, phoff, phentsize * phnum);
+  for (let i = 0; (i + 1) * phentsize <= headers.length; i++) {
+    const at = i * phentsize;
+    if (headers.readUInt32LE(at) !== PT_INTERP) continue;
+    const offset = Number(headers.readBigUInt64LE(at + 8));
+    const size = Number(headers.readBigUInt64LE(at + 32));
+    if (size === 0 || size > PATH_MAX) return null;
+    const name = read(fd, offset, size).toString('latin1').replace(/\0.*$/s, '');
+    return name.startsWith('/') ? name : null;
+  }
+  return null;
+}
