@@ -206,14 +206,29 @@ open_parent(const struct sg_syscall *c, int i, char *base, size_t size)
 	return open_pinned(parent, O_PATH | O_DIRECTORY);
 }
 
-/* The file path i names: a copy of the caller's descriptor for "", else the name, pinned. */
+/*
+ * A copy of the caller's descriptor that "" with AT_EMPTY_PATH names in path i, or -1 when
+ * the path is a name. Taken before the caller's credentials are: pidfd_getfd needs the
+ * supervisor's own (its real uid, or CAP_SYS_PTRACE). -errno on failure.
+ */
 static int
-open_object(const struct sg_syscall *c, int i, int pidfd)
+copy_empty(const struct sg_syscall *c, int i, int pidfd)
 {
 	int	 dirfd_arg = c->path_args[i] - 1;
 
-	if (c->path_empty[i] && dirfd_arg >= 0)
-		return sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[dirfd_arg]);
+	if (!c->path_empty[i] || dirfd_arg < 0)
+		return -1;
+	return sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[dirfd_arg]);
+}
+
+/* The file path i names: the copy of the caller's descriptor, or the name, pinned. */
+static int
+open_object(const struct sg_syscall *c, int i, int copied)
+{
+	int	 fd;
+
+	if (copied >= 0)
+		return (fd = fcntl(copied, F_DUPFD_CLOEXEC, 0)) == -1 ? -errno : fd;
 	return open_pinned(c->paths[i], O_PATH | (c->path_follows[i] ? 0 : O_NOFOLLOW));
 }
 
@@ -262,7 +277,7 @@ read_times(const struct sg_syscall *c, enum op op, uint64_t addr, struct timespe
 
 /* A call that makes, removes or renames a name. */
 static long long
-on_names(const struct sg_syscall *c, const struct performed *p, unsigned flags, int pidfd)
+on_names(const struct sg_syscall *c, const struct performed *p, unsigned flags, int copied)
 {
 	char		 base[PATH_MAX], base2[PATH_MAX], from[64];
 	int		 dir, dir2 = -1, src;
@@ -288,7 +303,7 @@ on_names(const struct sg_syscall *c, const struct performed *p, unsigned flags, 
 	case OP_LINK:
 		if (c->path_empty[0]) {
 			/* An O_TMPFILE given a name: as open(2) says, through /proc. */
-			if ((src = open_object(c, 0, pidfd)) < 0) {
+			if ((src = open_object(c, 0, copied)) < 0) {
 				rc = src;
 				break;
 			}
@@ -322,7 +337,7 @@ on_names(const struct sg_syscall *c, const struct performed *p, unsigned flags, 
 
 /* A call on an existing file. */
 static long long
-on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, int pidfd,
+on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, int copied,
     struct result *r)
 {
 	struct timespec	 ts[2], *times = NULL;
@@ -332,7 +347,7 @@ on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, i
 	long long	 rc;
 	ssize_t		 n;
 
-	if ((fd = open_object(c, 0, pidfd)) < 0)
+	if ((fd = open_object(c, 0, copied)) < 0)
 		return fd;
 	proc_fd(fd, via, sizeof(via));
 	switch (p->op) {
@@ -488,7 +503,7 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 	struct sg_saved_creds	 saved;
 	struct sg_status	 as;
 	unsigned		 flags = 0;
-	int			 i, creating;
+	int			 i, creating, copied;
 
 	if ((p = find(c->name)) == NULL || c->npaths == 0)
 		return 1;
@@ -524,14 +539,19 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 	 */
 	if (p->op < OP_STAT && !sg_notif_valid(l, c->id))
 		return 0;
-	if (sg_creds_assume(&as, creating, &saved) == -1)
+	memset(&saved, 0, sizeof(saved));
+	if ((copied = copy_empty(c, 0, pidfd)) < -1)
+		r.value = copied;
+	else if (sg_creds_assume(&as, creating, &saved) == -1)
 		r.value = -EPERM;
 	else if (p->op <= OP_RENAME)
-		r.value = on_names(c, p, flags, pidfd);
+		r.value = on_names(c, p, flags, copied);
 	else if (p->op == OP_SETXATTR || p->op == OP_REMOVEXATTR || p->op >= OP_GETXATTR)
 		r.value = on_xattr(c, p, flags, &r);
 	else
-		r.value = on_file(c, p, flags, pidfd, &r);
+		r.value = on_file(c, p, flags, copied, &r);
+	if (copied >= 0)
+		close(copied);
 	if (sg_creds_restore(&saved) == -1) {
 		syslog(LOG_ERR, "cannot restore the supervisor's credentials");
 		return -1;
@@ -591,7 +611,8 @@ sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino)
 		return 0;
 	if (c->path_errors[0] != 0)
 		return -c->path_errors[0];
-	if ((fd = open_object(c, 0, pidfd)) < 0)
+	if ((fd = copy_empty(c, 0, pidfd)) < -1 ||
+	    (fd == -1 && (fd = open_object(c, 0, -1)) < 0))
 		return fd;
 	if (fstat(fd, &st) == -1) {
 		close(fd);

@@ -462,6 +462,26 @@ test(
   },
 );
 
+test(
+  "a call the supervisor performs for root without CAP_DAC_OVERRIDE meets the program's capabilities, not the supervisor's",
+  asRoot,
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sysgate-caps-'));
+    try {
+      const file = join(dir, 'unreadable');
+      writeFileSync(file, 'secret', { mode: 0o000 });
+      const command = ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', '--'];
+      const kernel = spawnSync(command[0], [...command.slice(1), 'cat', file], { encoding: 'utf8' });
+      assert.match(kernel.stderr, /Permission denied/);
+      const run = await supervise([...command, 'cat', file], { rules: byName });
+      assert.match(run.stderr, /Permission denied/);
+      assert.equal(run.stdout, '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
 test('--run-as: a uid without an account gets just the group it was given', asRoot, async () => {
   const run = await supervise(['id', '-G'], {
     rules: permitEvery(),

@@ -170,6 +170,10 @@ main(int argc, char *argv[])
 	said("removexattr again", removexattr("d/f", "user.tag"));
 	said("lremovexattr d/l", lremovexattr("d/l", "user.tag"));
 	said("setxattr locked/private", setxattr("locked/private", "user.x", "v", 1, 0));
+	/* Needs CAP_SYS_ADMIN: the caller's, never the supervisor's. */
+	said("setxattr d/f trusted.tag", setxattr("d/f", "trusted.tag", "v", 1, 0));
+	said("getxattr d/f trusted.tag", getxattr("d/f", "trusted.tag", buf, sizeof(buf)));
+	said("lremovexattr d/f trusted.tag", lremovexattr("d/f", "trusted.tag"));
 	said("utimes bad usec", syscall(SYS_utimes, "d/f",
 	    (struct timeval[2]){ { 1, 1000000 }, { 1, 0 } }));
 	said("link d/f d/hard", link("d/f", "d/hard"));
