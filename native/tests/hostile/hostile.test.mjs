@@ -114,6 +114,7 @@ const baseRules = (dir, { exec = ['native-execve: permit'] } = {}) => [
   ...exec,
   'native-clone: permit',
   'native-clone3: permit',
+  'native-inotify_init1: permit',
 ];
 
 async function attackFiles(t, name, call, prepare = () => {}) {
@@ -131,7 +132,7 @@ async function attackFiles(t, name, call, prepare = () => {}) {
 }
 
 describe('a second thread flips the path between a permitted and a forbidden name', () => {
-  for (const call of ['open', 'stat', 'unlink', 'rmdir', 'rename', 'mkdir', 'mknod', 'link', 'symlink', 'chmod', 'truncate', 'getxattr', 'setxattr']) {
+  for (const call of ['open', 'stat', 'unlink', 'rmdir', 'rename', 'mkdir', 'mknod', 'link', 'symlink', 'chmod', 'truncate', 'getxattr', 'getxattrat', 'setxattr', 'inotify']) {
     test(call, (t) => attackFiles(t, 'race-path', call));
   }
 });
