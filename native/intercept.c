@@ -446,6 +446,30 @@ sg_notif_answer_apart(const struct sg_listener *l, uint64_t id, long long val, i
 }
 
 int
+sg_notif_addfd_apart(const struct sg_listener *l, uint64_t id, int srcfd, int cloexec)
+{
+	struct seccomp_notif_addfd add;
+	int		 fd;
+
+	memset(&add, 0, sizeof(add));
+	add.id = id;
+	add.srcfd = (unsigned)srcfd;
+	add.newfd_flags = cloexec ? O_CLOEXEC : 0;
+	add.flags = (l->features & SG_FEAT_ADDFD_SEND) ? SECCOMP_ADDFD_FLAG_SEND : 0;
+	if ((fd = ioctl(l->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) == -1 && errno == EINVAL &&
+	    add.flags != 0) {
+		/* A kernel older than 5.14 (l->features is the listener's to change). */
+		add.flags = 0;
+		fd = ioctl(l->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+	}
+	if (fd == -1)
+		return -errno;
+	if (!(add.flags & SECCOMP_ADDFD_FLAG_SEND) && sg_notif_answer_apart(l, id, fd, 0) == -1)
+		return -errno;
+	return fd;
+}
+
+int
 sg_notif_continue(struct sg_listener *l, uint64_t id)
 {
 	return respond(l, id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);

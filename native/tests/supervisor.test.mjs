@@ -318,6 +318,27 @@ for (const as of process.getuid() === 0 ? ['root', 'nobody'] : ['the user']) {
   });
 }
 
+test('a FIFO opened by name waits for its other end in a thread of its own, while the program goes on', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysgate-fifo-'));
+  try {
+    // cat's open waits for the writer; the shell meanwhile runs sleep and opens the writing end.
+    const script = `mkfifo ${dir}/f; cat ${dir}/f & sleep 0.2; echo through > ${dir}/f; wait`;
+    const run = await supervise(['sh', '-c', script], { rules: byName });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, 'through\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("/dev/tty is the opener's own controlling terminal: without one, ENXIO as from the kernel", async () => {
+  // setsid: a session without a terminal, whatever the test runs in.
+  const kernel = spawnSync('setsid', ['-w', 'cat', '/dev/tty'], { encoding: 'utf8' });
+  const run = await supervise(['setsid', '-w', 'cat', '/dev/tty'], { rules: byName });
+  assert.match(kernel.stderr, /cat: \/dev\/tty: No such device or address/);
+  assert.match(run.stderr, /cat: \/dev\/tty: No such device or address/);
+});
+
 test('when the host goes away, the whole traced tree is killed', async () => {
   const pids = [];
   const run = await supervise(['sh', '-c', 'sleep 30 & sleep 30 & wait'], {

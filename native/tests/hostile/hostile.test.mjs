@@ -117,6 +117,14 @@ const baseRules = (dir, { exec = ['native-execve: permit'] } = {}) => [
   'native-inotify_init1: permit',
 ];
 
+// What the fifo and tty attacks need besides: a session and a pseudo-terminal of their own.
+const terminalRules = [
+  'native-setsid: permit',
+  'native-ioctl: permit',
+  'native-fswrite: filename eq "/dev/ptmx" then permit',
+  'native-fswrite: filename match "/dev/pts/*" then permit',
+];
+
 async function attackFiles(t, name, call, prepare = () => {}) {
   const dir = arena();
   prepare(dir);
@@ -125,14 +133,14 @@ async function attackFiles(t, name, call, prepare = () => {}) {
   const run = await underSysgate(
     program(name),
     [call, dir, inode, String(ATTEMPTS), String(SECONDS)],
-    baseRules(dir),
+    [...baseRules(dir), ...terminalRules],
   );
   counted(t, run);
   assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
 }
 
 describe('a second thread flips the path between a permitted and a forbidden name', () => {
-  for (const call of ['open', 'stat', 'unlink', 'rmdir', 'rename', 'mkdir', 'mknod', 'link', 'symlink', 'chmod', 'truncate', 'getxattr', 'getxattrat', 'setxattr', 'inotify']) {
+  for (const call of ['open', 'stat', 'unlink', 'rmdir', 'rename', 'mkdir', 'mknod', 'link', 'symlink', 'chmod', 'truncate', 'getxattr', 'getxattrat', 'setxattr', 'inotify', 'fifo', 'tty']) {
     test(call, (t) => attackFiles(t, 'race-path', call));
   }
 });
