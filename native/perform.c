@@ -326,6 +326,11 @@ on_names(const struct sg_syscall *c, const struct performed *p, unsigned flags, 
 	int		 dir, dir2 = -1, src;
 	long long	 rc;
 
+	/* A last component "." or "..": the kernel refuses what the resolved name would allow. */
+	if (p->op == OP_UNLINK && ((flags | p->implied) & AT_REMOVEDIR) && c->path_dots[0])
+		return c->path_dots[0] == 1 ? -EINVAL : -ENOTEMPTY;
+	if (p->op == OP_RENAME && (c->path_dots[0] || c->path_dots[1]))
+		return -EBUSY;
 	if ((dir = open_parent(c, c->npaths - 1, base, sizeof(base))) < 0)
 		return dir;
 	switch (p->op) {

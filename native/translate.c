@@ -276,6 +276,21 @@ empty_path_ok(const struct decoding *d)
 	return 0;
 }
 
+/* Whether a path's last component is "." (1) or ".." (2), trailing slashes aside. */
+static int
+last_dots(const char *path)
+{
+	size_t	 n = strlen(path), start;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (start = n; start > 0 && path[start - 1] != '/'; start--)
+		;
+	if (n - start == 1 && path[start] == '.')
+		return 1;
+	return n - start == 2 && path[start] == '.' && path[start + 1] == '.' ? 2 : 0;
+}
+
 static void
 add_path(struct decoding *d, int i)
 {
@@ -316,6 +331,7 @@ add_path(struct decoding *d, int i)
 		d->c->path_empty[d->c->npaths] = rc == 0 && raw[0] == '\0' && in.empty_ok;
 		d->c->path_args[d->c->npaths] = i;
 		d->c->path_follows[d->c->npaths] = rc == 0 && in.follow;
+		d->c->path_dots[d->c->npaths] = rc == 0 ? last_dots(raw) : 0;
 		d->c->npaths++;
 	}
 }

@@ -37,6 +37,7 @@ struct sg_syscall {
 	int		 path_errors[2];
 	int		 path_empty[2];	/* "" with AT_EMPTY_PATH: the descriptor itself */
 	int		 path_follows[2];	/* a link in the last component is followed */
+	int		 path_dots[2];	/* its last component is "." (1) or ".." (2) */
 	int		 path_args[2];	/* which argument each came from */
 	const char	*string;	/* the `string` translation (symlink's target), or NULL */
 	/* The address decided on (connect, bind, sendto, sendmsg), as read, and its length. */

@@ -275,6 +275,9 @@ main(int argc, char *argv[])
 	said("unlink locked/private", unlink("locked/private"));
 	said("unlink d/e (dir)", unlink("d/e"));
 	said("rmdir d (not empty)", rmdir("d"));
+	said("rmdir d/e/.", rmdir("d/e/."));
+	said("rmdir d/e/..", rmdir("d/e/.."));
+	said("rename d/e/. d/x", rename("d/e/.", "d/x"));
 	said("rmdir d/f (no dir)", rmdir("d/f"));
 	said("unlinkat dir d/e REMOVEDIR", unlinkat(dir, "d/e", AT_REMOVEDIR));
 	said("unlinkat bad flags", unlinkat(dir, "d/f", 0x1));
