@@ -142,6 +142,7 @@ static _Thread_local struct {
 	gid_t	 fsgid;
 	gid_t	 groups[SG_GROUPS_MAX];
 	int	 ngroups;
+	struct __user_cap_data_struct caps[2];
 	uint64_t cap_eff;
 } own;
 
@@ -160,36 +161,32 @@ effective_of(const struct __user_cap_data_struct data[2])
 	return (uint64_t)data[0].effective | (uint64_t)data[1].effective << 32;
 }
 
-/* Makes this thread's effective set eff (a subset of its permitted set). */
+/* Makes this thread's effective set eff (a subset of its permitted set, own.caps's). */
 static int
 caps_set_effective(uint64_t eff)
 {
 	struct __user_cap_header_struct	 h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct	 data[2];
 
-	if (caps_get(data) == -1)
-		return -1;
+	memcpy(data, own.caps, sizeof(data));
 	data[0].effective = (uint32_t)eff;
 	data[1].effective = (uint32_t)(eff >> 32);
-	if (syscall(SYS_capset, &h, data) == -1 || caps_get(data) == -1)
-		return -1;
-	return effective_of(data) == eff ? 0 : -1;
+	return syscall(SYS_capset, &h, data) == -1 ? -1 : 0;
 }
 
 static int
 own_creds(void)
 {
-	struct __user_cap_data_struct	 data[2];
-	int				 n;
+	int	 n;
 
 	if (own.known)
 		return 0;
 	if ((n = getgroups(SG_GROUPS_MAX, own.groups)) == -1)
 		return -1;
 	own.ngroups = n;
-	if (caps_get(data) == -1)
+	if (caps_get(own.caps) == -1)
 		return -1;
-	own.cap_eff = effective_of(data);
+	own.cap_eff = effective_of(own.caps);
 	own.fsuid = (uid_t)fsuid_now();
 	own.fsgid = (gid_t)fsgid_now();
 	own.known = 1;
@@ -241,10 +238,8 @@ sg_creds_assume(const struct sg_status *st, int creating, struct sg_saved_creds 
 	 * supervisor's. The call gets the caller's effective set, or less.
 	 */
 	if ((own.cap_eff & ~st->cap_eff) != 0) {
-		struct __user_cap_data_struct	 data[2];
-
 		saved->caps_changed = 1;
-		if (caps_get(data) == -1 || caps_set_effective(effective_of(data) & st->cap_eff) == -1)
+		if (caps_set_effective(own.cap_eff & st->cap_eff) == -1)
 			return -1;
 	}
 	return 0;
