@@ -269,6 +269,13 @@ child_main(int sock, const struct sg_command *cmd, pid_t supervisor)
 		child_fail(sock, "prctl(PR_SET_PDEATHSIG)");
 	if (getppid() != supervisor)
 		_exit(127);
+	/*
+	 * The supervisor is not dumpable (session.c), and this copy of it inherited that: made
+	 * dumpable again, so that a supervisor without CAP_SYS_PTRACE can read the arguments of
+	 * its first call, the execve (which would make it dumpable only once done).
+	 */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == -1)
+		child_fail(sock, "prctl(PR_SET_DUMPABLE)");
 	if (sg_filter_build(&f) == -1) {
 		errno = E2BIG;
 		child_fail(sock, "building the filter");

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   copyFileSync,
   existsSync,
   lstatSync,
@@ -37,17 +38,29 @@ let root;
 let runs = 0;
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'sysgate-hostile-'));
+  // Readable by the user the supervisor attack runs as.
+  chmodSync(root, 0o755);
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** Runs `program args` under `sysgate -a` with `rules` as its policy; its output and status. */
-function underSysgate(path, args, rules) {
+/**
+ * Runs `program args` under `sysgate -a` with `rules` as its policy; its output and status.
+ * `as` ({ uid, gid }) runs sysgate itself, and so its supervisor, as that user, in a home of its
+ * own (only root can).
+ */
+function underSysgate(path, args, rules, { as } = {}) {
   const policy = join(root, `policy-${++runs}`);
-  const log = join(root, `decisions-${runs}.log`);
+  const home = join(root, `home-${runs}`);
+  const log = join(home, 'decisions.log');
   writeFileSync(policy, `Policy: ${path}, Emulation: native\n${rules.map((r) => `\t${r}\n`).join('')}`);
+  mkdirSync(home);
+  if (as) chownSync(home, as.uid, as.gid);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SYSGATE, '-a', '-E', log, '-f', policy, path, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: home,
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
+      ...as,
     });
     let stdout = '';
     let stderr = '';
@@ -259,6 +272,26 @@ describe('routes around seccomp are closed unless a rule names them', () => {
       counted(t, run);
     });
   }
+});
+
+test('the supervisor itself is out of reach of a program of its own user that a policy lets ptrace, process_vm_writev and pidfd_getfd', async (t) => {
+  // As root, the supervisor would be root's and the program too: root may do anything.
+  const as = process.getuid() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+  const run = await underSysgate(
+    program('routes'),
+    ['supervisor', '/etc/hostname', '50', String(SECONDS)],
+    [
+      'native-fsread: true then permit',
+      `native-execve: filename eq "${program('routes')}" then permit`,
+      'native-ptrace: permit',
+      'native-process_vm_writev: permit',
+      'native-pidfd_open: permit',
+      'native-pidfd_getfd: permit',
+      'native-fswrite: filename match "/proc" then permit',
+    ],
+    { as },
+  );
+  counted(t, run);
 });
 
 test('the attackers are built', () => {
