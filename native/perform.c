@@ -848,5 +848,5 @@ sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino)
 	close(fd);
 	*dev = st.st_dev;
 	*ino = st.st_ino;
-	return 1;
+	return 2;
 }

@@ -25,8 +25,6 @@
 #include "translate.h"
 
 #define VALUE_MAX	4096
-#define ARGV_MAX	65536
-#define ARGV_ENTRIES	1024
 #define AT_EMPTY	0x1000
 
 struct open_how_raw {
@@ -192,13 +190,13 @@ add_msghdr(struct decoding *d, uint64_t addr)
 static void
 add_argv(struct decoding *d, uint64_t addr)
 {
-	static char	 joined[ARGV_MAX];
+	static char	 joined[SG_ARGV_MAX];
 	char		 arg[VALUE_MAX];
 	uint64_t	 ptr;
 	size_t		 len = 0, n, i;
 
 	joined[0] = '\0';
-	for (i = 0; addr != 0 && i < ARGV_ENTRIES; i++) {
+	for (i = 0; addr != 0 && i < SG_ARGV_ENTRIES; i++) {
 		if (read_or_gone(d, addr + i * sizeof(ptr), &ptr, sizeof(ptr)) == -1 || ptr == 0)
 			break;
 		if (string_or_gone(d, ptr, arg, sizeof(arg)) == -1)
@@ -555,4 +553,15 @@ sg_syscall_free(struct sg_syscall *c)
 	c->path = NULL;
 	c->npaths = 0;
 	c->string = NULL;
+}
+
+const char *
+sg_syscall_value(const struct sg_syscall *c, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->ntargs; i++)
+		if (strcmp(c->targs[i].name, name) == 0)
+			return c->targs[i].value;
+	return NULL;
 }

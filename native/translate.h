@@ -14,6 +14,8 @@
 #include "intercept.h"
 
 #define SG_TARGS_MAX		16
+#define SG_ARGV_MAX		65536	/* the argv translation's bytes */
+#define SG_ARGV_ENTRIES		1024	/* and arguments */
 #define SG_NONEXISTENT		"<non-existent filename>"
 
 struct sg_syscall {
@@ -66,6 +68,8 @@ int	 sg_translate(const struct sg_listener *l, pid_t tgid, int no_aliases,
 int	 sg_translate_registers(const struct sg_listener *l, pid_t tgid, int no_aliases,
 	    struct sg_syscall *c);
 void	 sg_syscall_free(struct sg_syscall *c);
+/* The value of c's first translation called name, or NULL. */
+const char *sg_syscall_value(const struct sg_syscall *c, const char *name);
 
 /* Whether the supervisor knows how to translate this call (for the README and tests). */
 int	 sg_translates(const char *name);

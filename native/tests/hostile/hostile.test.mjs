@@ -169,23 +169,31 @@ describe('a directory is swapped for a symbolic link to the forbidden one in a t
   }
 });
 
-test('a second thread flips the name given to execve between a permitted and a forbidden program', async (t) => {
-  const dir = arena();
-  for (const side of ['permit', 'forbid'])
-    copyFileSync(program('exec-target'), join(dir, side, 'prog'));
-  for (const side of ['permit', 'forbid']) chmodSync(join(dir, side, 'prog'), 0o755);
-  const run = await underSysgate(
-    program('race-exec'),
-    [dir, '2000', String(SECONDS)],
-    baseRules(dir, {
-      exec: [
-        `native-execve: filename eq "${program('race-exec')}" then permit`,
-        // inherit: the program that runs keeps this policy, as a forbidden one would like.
-        `native-execve: filename eq "${dir}/permit/prog" then permit[inherit]`,
-      ],
-    }),
-  );
-  counted(t, run);
+describe('a second thread flips what execve is given between a permitted and a forbidden program', () => {
+  for (const [what, rule] of [
+    ['path', (dir) => `filename eq "${dir}/permit/prog"`],
+    ['argv', (dir) => `filename eq "${dir}/permit/prog" and argv eq "prog permit"`],
+  ]) {
+    test(what === 'path' ? 'its name' : 'its arguments', async (t) => {
+      const dir = arena();
+      for (const side of ['permit', 'forbid']) {
+        copyFileSync(program('exec-target'), join(dir, side, 'prog'));
+        chmodSync(join(dir, side, 'prog'), 0o755);
+      }
+      const run = await underSysgate(
+        program('race-exec'),
+        [what, dir, '2000', String(SECONDS)],
+        baseRules(dir, {
+          exec: [
+            `native-execve: filename eq "${program('race-exec')}" then permit`,
+            // inherit: the program that runs keeps this policy, as a forbidden one would like.
+            `native-execve: ${rule(dir)} then permit[inherit]`,
+          ],
+        }),
+      );
+      counted(t, run);
+    });
+  }
 });
 
 /**
