@@ -452,16 +452,23 @@ sg_notif_answer_apart(const struct sg_listener *l, uint64_t id, long long val, i
 	return rc;
 }
 
+/* The request that installs srcfd in the caller of notification id. */
+static void
+addfd_request(struct seccomp_notif_addfd *add, uint64_t id, int srcfd, int cloexec)
+{
+	memset(add, 0, sizeof(*add));
+	add->id = id;
+	add->srcfd = (unsigned)srcfd;
+	add->newfd_flags = cloexec ? O_CLOEXEC : 0;
+}
+
 int
 sg_notif_addfd_apart(const struct sg_listener *l, uint64_t id, int srcfd, int cloexec)
 {
 	struct seccomp_notif_addfd add;
 	int		 fd;
 
-	memset(&add, 0, sizeof(add));
-	add.id = id;
-	add.srcfd = (unsigned)srcfd;
-	add.newfd_flags = cloexec ? O_CLOEXEC : 0;
+	addfd_request(&add, id, srcfd, cloexec);
 	add.flags = (l->features & SG_FEAT_ADDFD_SEND) ? SECCOMP_ADDFD_FLAG_SEND : 0;
 	if ((fd = ioctl(l->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) == -1 && errno == EINVAL &&
 	    add.flags != 0) {
@@ -538,10 +545,7 @@ sg_notif_addfd(struct sg_listener *l, uint64_t id, pid_t tid, int srcfd, int clo
 	struct seccomp_notif_addfd add;
 	int		 fd;
 
-	memset(&add, 0, sizeof(add));
-	add.id = id;
-	add.srcfd = (unsigned)srcfd;
-	add.newfd_flags = cloexec ? O_CLOEXEC : 0;
+	addfd_request(&add, id, srcfd, cloexec);
 	if (l->features & SG_FEAT_ADDFD_SEND) {
 		add.flags = SECCOMP_ADDFD_FLAG_SEND;
 		if ((fd = addfd(l, &add, tid)) >= 0)
