@@ -496,8 +496,8 @@ on_xattr(const struct sg_syscall *c, const struct performed *p, unsigned flags,
 			return fd;
 		snprintf(via, sizeof(via), "/proc/self/fd/%d/%s", fd, base);
 	}
-	/* As the kernel does: a larger size is cut to the largest value there can be. */
-	size = (size_t)c->args[p->b];
+	/* The value's or list's size (removexattr has none). */
+	size = p->b >= 0 ? (size_t)c->args[p->b] : 0;
 	switch (p->op) {
 	case OP_GETXATTR:
 		if (size > sizeof(r->out.data))
