@@ -257,11 +257,13 @@ open_parent(const struct sg_syscall *c, int i, char *base, size_t size)
 static int
 copy_empty(const struct sg_syscall *c, int i, int pidfd)
 {
-	int	 dirfd_arg = c->path_args[i] - 1;
+	int	 dirfd_arg = c->path_args[i] - 1, fd;
 
 	if (!c->path_empty[i] || dirfd_arg < 0)
 		return -1;
-	return sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[dirfd_arg]);
+	fd = sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[dirfd_arg]);
+	/* A thread's descriptor before Linux 6.9 (no PIDFD_THREAD): by the name it resolved to. */
+	return fd == -EINVAL ? -1 : fd;
 }
 
 /* The file path i names: the copy of the caller's descriptor, or the name, pinned. */
