@@ -11,17 +11,20 @@
  *     RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS) and acts on the last component relative
  *     to it (unlinkat, mkdirat, renameat2, ...), which none of these follows;
  *   * a call on an existing file (chmod, chown, truncate, utimes, the stat family, access,
- *     readlink, statfs) opens the file itself the same way (O_PATH; with O_NOFOLLOW where
- *     the call does not follow a last link) and acts on that descriptor (AT_EMPTY_PATH, or
- *     /proc/self/fd/N where the call has no such form), writing what it returns into the
- *     program's memory (process_vm_writev, after NOTIF_ID_VALID).
+ *     readlink, statfs, the xattr calls, file_getattr, name_to_handle_at, inotify_add_watch,
+ *     fanotify_mark) opens the file itself the same way (O_PATH; with O_NOFOLLOW where the
+ *     call does not follow a last link) and acts on that descriptor (AT_EMPTY_PATH, or
+ *     /proc/self/fd/N where the call has no such form, or /proc/self/fd/P/NAME through the
+ *     parent where that would follow a link the call must not), writing what it returns into
+ *     the program's memory (process_vm_writev, after NOTIF_ID_VALID).
  *
  * The names were resolved by resolve.c, links and all, so an honest program's call finds no
  * link on the way; a link swapped in after the decision makes the call fail (ELOOP) rather
  * than lead elsewhere. "" with AT_EMPTY_PATH names the caller's descriptor: a copy of it
- * (pidfd_getfd) is acted on. Everything runs under the caller's fsuid, fsgid and groups
- * (credentials.c), with its umask for mkdir and mknod; access takes its real ids, as the
- * kernel's access() does, unless AT_EACCESS.
+ * (pidfd_getfd) is acted on; inotify_add_watch and fanotify_mark act for a copy of the
+ * caller's group. Everything runs under the caller's fsuid, fsgid and groups and with no
+ * effective capability it lacks (credentials.c), with its umask for mkdir and mknod; access
+ * takes its real ids, as the kernel's access() does, unless AT_EACCESS.
  */
 
 #include <sys/fanotify.h>
