@@ -6,6 +6,7 @@
  * back. glibc's setgroups() would signal every thread; the raw call changes this one only.
  */
 
+#include <linux/capability.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -141,7 +142,37 @@ static _Thread_local struct {
 	gid_t	 fsgid;
 	gid_t	 groups[SG_GROUPS_MAX];
 	int	 ngroups;
+	struct __user_cap_data_struct caps[2];
+	uint64_t cap_eff;
 } own;
+
+/* This thread's capability sets (effective, permitted, inheritable), 64 bits each. */
+static int
+caps_get(struct __user_cap_data_struct data[2])
+{
+	struct __user_cap_header_struct	 h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	return (int)syscall(SYS_capget, &h, data);
+}
+
+static uint64_t
+effective_of(const struct __user_cap_data_struct data[2])
+{
+	return (uint64_t)data[0].effective | (uint64_t)data[1].effective << 32;
+}
+
+/* Makes this thread's effective set eff (a subset of its permitted set, own.caps's). */
+static int
+caps_set_effective(uint64_t eff)
+{
+	struct __user_cap_header_struct	 h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct	 data[2];
+
+	memcpy(data, own.caps, sizeof(data));
+	data[0].effective = (uint32_t)eff;
+	data[1].effective = (uint32_t)(eff >> 32);
+	return syscall(SYS_capset, &h, data) == -1 ? -1 : 0;
+}
 
 static int
 own_creds(void)
@@ -153,6 +184,9 @@ own_creds(void)
 	if ((n = getgroups(SG_GROUPS_MAX, own.groups)) == -1)
 		return -1;
 	own.ngroups = n;
+	if (caps_get(own.caps) == -1)
+		return -1;
+	own.cap_eff = effective_of(own.caps);
 	own.fsuid = (uid_t)fsuid_now();
 	own.fsgid = (gid_t)fsgid_now();
 	own.known = 1;
@@ -198,6 +232,16 @@ sg_creds_assume(const struct sg_status *st, int creating, struct sg_saved_creds 
 		if ((uid_t)fsuid_now() != st->fsuid)
 			return -1;
 	}
+	/*
+	 * A change of fsuid drops the file capabilities only; the others (CAP_SYS_ADMIN for
+	 * trusted.* attributes, CAP_SETFCAP for security.capability, ...) would stay the
+	 * supervisor's. The call gets the caller's effective set, or less.
+	 */
+	if ((own.cap_eff & ~st->cap_eff) != 0) {
+		saved->caps_changed = 1;
+		if (caps_set_effective(own.cap_eff & st->cap_eff) == -1)
+			return -1;
+	}
 	return 0;
 }
 
@@ -206,6 +250,9 @@ sg_creds_restore(const struct sg_saved_creds *saved)
 {
 	int	 rc = 0;
 
+	/* First: changing the ids back needs CAP_SETUID and CAP_SETGID. */
+	if (saved->caps_changed && caps_set_effective(own.cap_eff) == -1)
+		rc = -1;
 	if (saved->fsuid_changed) {
 		syscall(SYS_setfsuid, saved->fsuid);
 		if ((uid_t)fsuid_now() != saved->fsuid)

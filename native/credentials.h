@@ -30,12 +30,12 @@ struct sg_saved_creds {
 	gid_t	 groups[SG_GROUPS_MAX];
 	int	 ngroups;
 	mode_t	 umask;
-	int	 fsuid_changed, fsgid_changed, groups_changed, umask_changed;
+	int	 fsuid_changed, fsgid_changed, groups_changed, umask_changed, caps_changed;
 };
 
 /*
- * Takes on the caller's fsuid, fsgid and groups (what differs from the supervisor's own), and
- * its umask when the call creates a file, on this thread only (raw system calls; the
+ * Takes on the caller's fsuid, fsgid and groups (what differs from the supervisor's own), no
+ * more effective capabilities than the caller has, and its umask when the call creates a file, on this thread only (raw system calls; the
  * supervisor's threads take turns). -1 when any of it fails: the caller's call must then
  * fail, never run with the supervisor's own credentials.
  */

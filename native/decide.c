@@ -137,6 +137,49 @@ process_of(struct sg_supervisor *s, pid_t tid)
 	return new_process(s, tgid, &st);
 }
 
+static void
+forget_exec(struct sg_process *p)
+{
+	p->exec_pinned = 0;
+	free(p->exec_argv);
+	p->exec_argv = NULL;
+}
+
+/*
+ * Whether the process's arguments (/proc/PID/cmdline, as the exec left them) are `argv`, in
+ * the form of the argv translation: joined by single spaces, at most 1024 of them, 64 KiB.
+ */
+static int
+same_arguments(pid_t pid, const char *argv)
+{
+	static char	 raw[SG_ARGV_MAX], joined[SG_ARGV_MAX];
+	char		 path[64];
+	size_t		 len = 0, n, i, at = 0;
+	ssize_t		 got, total = 0;
+	int		 fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	while (total < (ssize_t)sizeof(raw) &&
+	    (got = read(fd, raw + total, sizeof(raw) - (size_t)total)) > 0)
+		total += got;
+	close(fd);
+	joined[0] = '\0';
+	for (i = 0; at < (size_t)total && i < SG_ARGV_ENTRIES; i++) {
+		n = strnlen(raw + at, (size_t)total - at);
+		if (len + n + 2 > sizeof(joined))
+			break;
+		if (i > 0)
+			joined[len++] = ' ';
+		memcpy(joined + len, raw + at, n);
+		len += n;
+		joined[len] = '\0';
+		at += n + 1;
+	}
+	return strcmp(joined, argv) == 0;
+}
+
 /*
  * After a permitted execve: the executable changed means the exec happened. The thread that
  * called execve coming back with the same executable means it failed (or ran the same file).
@@ -154,19 +197,22 @@ check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
 	if (sg_exe_read(p->pid, exe, sizeof(exe), &dev, &ino) == -1)
 		return 0;
 	if (dev == p->exe_dev && ino == p->exe_ino) {
-		if (tid == p->exec_tid)
-			p->exec_pending = p->exec_pinned = 0;
+		if (tid == p->exec_tid) {
+			p->exec_pending = 0;
+			forget_exec(p);
+		}
 		return 0;
 	}
 	p->exec_pending = 0;
-	if (p->exec_pinned && (dev != p->exec_dev || ino != p->exec_ino)) {
+	if (p->exec_pinned && (dev != p->exec_dev || ino != p->exec_ino ||
+	    (p->exec_argv != NULL && !same_arguments(p->pid, p->exec_argv)))) {
 		syslog(LOG_WARNING, "killed prog: %s, pid: %d, policy: %s: it ran another "
-		    "program than the one its execve was permitted", exe, (int)p->pid,
-		    p->policy_name);
+		    "program, or with other arguments, than its execve was permitted", exe,
+		    (int)p->pid, p->policy_name);
 		kill(p->pid, SIGKILL);
 		return -1;
 	}
-	p->exec_pinned = 0;
+	forget_exec(p);
 	memcpy(p->exe, exe, sizeof(p->exe));
 	p->exe_dev = dev;
 	p->exe_ino = ino;
@@ -215,6 +261,7 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
     int detach, int on_memory)
 {
 	struct sg_syscall	*c = &pd->call;
+	const char		*argv;
 	int			 rc = 1;
 
 	/* Both change what the process is to the supervisor from now on. */
@@ -224,7 +271,7 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 	}
 	if (c->is_exec) {
 		/* Decided on its name: the file decided on is the one that must run. */
-		p->exec_pinned = 0;
+		forget_exec(p);
 		if (on_memory && !p->detached &&
 		    (rc = sg_exec_pin(c, p->pidfd, &p->exec_dev, &p->exec_ino)) <= 0) {
 			if (rc < 0) {
@@ -235,6 +282,10 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 			rc = 1;
 		} else if (on_memory && !p->detached) {
 			p->exec_pinned = 1;
+			/* A program's own arguments; a script's are its interpreter's (not checked). */
+			if (rc == 1 && (argv = sg_syscall_value(c, "argv")) != NULL)
+				p->exec_argv = strdup(argv);
+			rc = 1;
 		}
 		p->exec_pending = 1;
 		p->exec_tid = c->tid;

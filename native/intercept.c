@@ -270,6 +270,13 @@ child_main(int sock, const struct sg_command *cmd, pid_t supervisor)
 		child_fail(sock, "prctl(PR_SET_PDEATHSIG)");
 	if (getppid() != supervisor)
 		_exit(127);
+	/*
+	 * The supervisor is not dumpable (session.c), and this copy of it inherited that: made
+	 * dumpable again, so that a supervisor without CAP_SYS_PTRACE can read the arguments of
+	 * its first call, the execve (which would make it dumpable only once done).
+	 */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == -1)
+		child_fail(sock, "prctl(PR_SET_DUMPABLE)");
 	if (cmd->landlock >= 0) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 			child_fail(sock, "prctl(PR_SET_NO_NEW_PRIVS)");
@@ -453,6 +460,37 @@ sg_notif_answer_apart(const struct sg_listener *l, uint64_t id, long long val, i
 	return rc;
 }
 
+/* The request that installs srcfd in the caller of notification id. */
+static void
+addfd_request(struct seccomp_notif_addfd *add, uint64_t id, int srcfd, int cloexec)
+{
+	memset(add, 0, sizeof(*add));
+	add->id = id;
+	add->srcfd = (unsigned)srcfd;
+	add->newfd_flags = cloexec ? O_CLOEXEC : 0;
+}
+
+int
+sg_notif_addfd_apart(const struct sg_listener *l, uint64_t id, int srcfd, int cloexec)
+{
+	struct seccomp_notif_addfd add;
+	int		 fd;
+
+	addfd_request(&add, id, srcfd, cloexec);
+	add.flags = (l->features & SG_FEAT_ADDFD_SEND) ? SECCOMP_ADDFD_FLAG_SEND : 0;
+	if ((fd = ioctl(l->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) == -1 && errno == EINVAL &&
+	    add.flags != 0) {
+		/* A kernel older than 5.14 (l->features is the listener's to change). */
+		add.flags = 0;
+		fd = ioctl(l->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+	}
+	if (fd == -1)
+		return -errno;
+	if (!(add.flags & SECCOMP_ADDFD_FLAG_SEND) && sg_notif_answer_apart(l, id, fd, 0) == -1)
+		return -errno;
+	return fd;
+}
+
 int
 sg_notif_continue(struct sg_listener *l, uint64_t id)
 {
@@ -515,10 +553,7 @@ sg_notif_addfd(struct sg_listener *l, uint64_t id, pid_t tid, int srcfd, int clo
 	struct seccomp_notif_addfd add;
 	int		 fd;
 
-	memset(&add, 0, sizeof(add));
-	add.id = id;
-	add.srcfd = (unsigned)srcfd;
-	add.newfd_flags = cloexec ? O_CLOEXEC : 0;
+	addfd_request(&add, id, srcfd, cloexec);
 	if (l->features & SG_FEAT_ADDFD_SEND) {
 		add.flags = SECCOMP_ADDFD_FLAG_SEND;
 		if ((fd = addfd(l, &add, tid)) >= 0)

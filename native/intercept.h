@@ -63,6 +63,8 @@ int	 sg_notif_return(struct sg_listener *l, uint64_t id, long long val);
  */
 int	 sg_notif_answer_apart(const struct sg_listener *l, uint64_t id, long long val,
 	    int error);
+/* sg_notif_addfd from such a thread (without narrowing the caller's affinity); -errno. */
+int	 sg_notif_addfd_apart(const struct sg_listener *l, uint64_t id, int srcfd, int cloexec);
 /*
  * Installs srcfd in the caller (thread tid) and makes it the call's result; -errno on
  * failure.

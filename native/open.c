@@ -7,20 +7,26 @@
  *
  * The open runs with the caller's fsuid, fsgid, groups and umask. O_CLOEXEC becomes the
  * injected descriptor's flag; the kernel installs it under the caller's RLIMIT_NOFILE.
- * O_NOCTTY is always added: the supervisor must not take the terminal as its own.
+ * O_NOCTTY is always added: the supervisor must not take the terminal as its own. Never
+ * CONTINUE: a FIFO whose open waits is opened in a thread of its own (apart.c), /dev/tty as
+ * the caller's own controlling terminal.
  */
 
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
 
+#include "apart.h"
 #include "open.h"
 
 #ifndef O_LARGEFILE_KERNEL
@@ -55,20 +61,153 @@ caller_how(const struct sg_syscall *c, struct open_how *how)
 	how->resolve = c->resolve;
 }
 
+/* How an open is made: here, apart (it waits), or as the caller's own terminal. */
+enum way { HERE, APART, TERMINAL };
+
 /*
- * Files this supervisor cannot open in the caller's place: a FIFO blocks the supervisor
- * until a writer comes; /dev/tty is the opener's own terminal.
+ * A FIFO opened for reading or for writing alone, without O_NONBLOCK, waits for its other
+ * end: that open runs apart (apart.c), so the supervisor is not held. /dev/tty (5,0) is the
+ * opener's controlling terminal, which need not be the supervisor's.
  */
-static int
-must_continue(const char *path, uint64_t flags)
+static enum way
+way_of(const char *path, uint64_t flags)
 {
 	struct stat	 st;
+	int		 acc = (int)(flags & O_ACCMODE);
 
 	if (stat(path, &st) == -1)
+		return HERE;
+	if (S_ISFIFO(st.st_mode))
+		return (flags & (O_NONBLOCK | O_PATH)) || acc == O_RDWR ||
+		    (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ? HERE : APART;
+	return S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 0) ? TERMINAL : HERE;
+}
+
+/* A process's controlling terminal (tty_nr of /proc/PID/stat); 0 for none, -1 unknown. */
+static long
+terminal_of(const char *stat_path)
+{
+	char	 buf[1024], *p;
+	long	 tty;
+	int	 fd;
+	ssize_t	 n;
+
+	if ((fd = open(stat_path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* After the name, which may hold anything: state ppid pgrp session tty_nr. */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %ld", &tty) != 1)
+		return -1;
+	return tty;
+}
+
+/*
+ * The name of the caller's controlling terminal, for its open of /dev/tty: /dev/tty itself
+ * when it is the supervisor's too, a pseudo-terminal's /dev/pts/N, or a device of /dev with
+ * that number. -errno: ENXIO for a caller without one, as the kernel says.
+ */
+static int
+terminal_name(pid_t tid, char *out, size_t size)
+{
+	static long	 own = -2;
+	char		 path[64];
+	long		 tty;
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 st;
+	int		 rc = -ENXIO;
+
+	if (own == -2)
+		own = terminal_of("/proc/self/stat");
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	if ((tty = terminal_of(path)) == -1)
+		return -ESRCH;
+	if (tty == 0)
+		return -ENXIO;
+	if (tty == own) {
+		snprintf(out, size, "/dev/tty");
 		return 0;
-	if (S_ISFIFO(st.st_mode) && !(flags & O_NONBLOCK) && !(flags & O_PATH))
-		return 1;
-	return S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 0);
+	}
+	if (major((dev_t)tty) >= 136 && major((dev_t)tty) <= 143) {
+		snprintf(out, size, "/dev/pts/%u",
+		    (major((dev_t)tty) - 136) * 256 + minor((dev_t)tty));
+		return 0;
+	}
+	if ((d = opendir("/dev")) == NULL)
+		return -ENXIO;
+	while ((e = readdir(d)) != NULL) {
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISCHR(st.st_mode) && st.st_rdev == (dev_t)tty) {
+			snprintf(out, size, "/dev/%s", e->d_name);
+			rc = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+/* An open that runs apart: all it needs, copied. */
+struct waiting_open {
+	const struct sg_listener *l;
+	uint64_t	 id;
+	char		 path[PATH_MAX];
+	struct open_how	 how;
+	int		 cloexec;
+	struct sg_status st;
+};
+
+static void *
+open_apart(void *arg)
+{
+	struct waiting_open	*w = arg;
+	struct sg_saved_creds	 saved;
+	int			 fd, rc;
+
+	/* The credentials are this thread's alone, and end with it: nothing to give back. */
+	if (sg_creds_assume(&w->st, 0, &saved) == -1) {
+		rc = -EPERM;
+	} else if ((fd = (int)syscall(SYS_openat2, AT_FDCWD, w->path, &w->how,
+	    sizeof(w->how))) == -1) {
+		rc = -errno;
+	} else {
+		rc = sg_notif_addfd_apart(w->l, w->id, fd, w->cloexec);
+		close(fd);
+	}
+	if (rc < 0)
+		sg_notif_answer_apart(w->l, w->id, 0, -rc);
+	free(w);
+	sg_apart_done();
+	return NULL;
+}
+
+/* Hands the open to a thread of its own; 0 when it is started, else -errno. */
+static int
+start_waiting_open(struct sg_listener *l, const struct sg_syscall *c, const char *path,
+    const struct open_how *how, int cloexec, const struct sg_status *st)
+{
+	struct waiting_open	*w;
+	int			 rc;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return -ENOMEM;
+	w->l = l;
+	w->id = c->id;
+	snprintf(w->path, sizeof(w->path), "%s", path);
+	w->how = *how;
+	/* It opens a FIFO that is there: it creates nothing, and needs no umask. */
+	w->how.flags &= ~(uint64_t)O_CREAT;
+	w->how.mode = 0;
+	w->cloexec = cloexec;
+	w->st = *st;
+	if ((rc = sg_apart_start(open_apart, w)) != 0)
+		free(w);
+	return rc;
 }
 
 int
@@ -76,6 +215,9 @@ sg_open_perform(struct sg_listener *l, const struct sg_syscall *c, const struct 
 {
 	struct open_how		 how;
 	struct sg_saved_creds	 saved;
+	char			 terminal[PATH_MAX];
+	const char		*path = c->path;
+	enum way		 way;
 	int			 fd, err = 0, cloexec, rc;
 
 	/* The name could not be resolved: the caller's own open would have failed alike. */
@@ -89,19 +231,29 @@ sg_open_perform(struct sg_listener *l, const struct sg_syscall *c, const struct 
 		sg_notif_fail(l, c->id, EXDEV);
 		return 0;
 	}
-	/* A directory, or a file opened only as a place (O_PATH), neither blocks nor is a tty. */
-	if (!(how.flags & (O_DIRECTORY | O_PATH)) && must_continue(c->path, how.flags))
-		return 1;
+	/* A directory, or a file opened only as a place (O_PATH), neither waits nor is a tty. */
+	way = how.flags & (O_DIRECTORY | O_PATH) ? HERE : way_of(path, how.flags);
+	if (way == TERMINAL && (rc = terminal_name(c->tid, terminal, sizeof(terminal))) < 0) {
+		sg_notif_fail(l, c->id, -rc);
+		return 0;
+	}
+	if (way == TERMINAL)
+		path = terminal;
 	cloexec = (how.flags & O_CLOEXEC) != 0;
 	how.flags |= O_CLOEXEC | O_NOCTTY;
 	how.resolve |= RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	if (!sg_notif_valid(l, c->id))
 		return 0;
+	if (way == APART) {
+		if ((rc = start_waiting_open(l, c, path, &how, cloexec, st)) < 0)
+			sg_notif_fail(l, c->id, -rc);
+		return 0;
+	}
 	if (sg_creds_assume(st, creating(how.flags), &saved) == -1) {
 		err = EPERM;
 		fd = -1;
 	} else {
-		fd = (int)syscall(SYS_openat2, AT_FDCWD, c->path, &how, sizeof(how));
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 		err = errno;
 	}
 	if (sg_creds_restore(&saved) == -1) {

@@ -11,19 +11,24 @@
  *     RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS) and acts on the last component relative
  *     to it (unlinkat, mkdirat, renameat2, ...), which none of these follows;
  *   * a call on an existing file (chmod, chown, truncate, utimes, the stat family, access,
- *     readlink, statfs) opens the file itself the same way (O_PATH; with O_NOFOLLOW where
- *     the call does not follow a last link) and acts on that descriptor (AT_EMPTY_PATH, or
- *     /proc/self/fd/N where the call has no such form), writing what it returns into the
- *     program's memory (process_vm_writev, after NOTIF_ID_VALID).
+ *     readlink, statfs, the xattr calls, file_getattr, name_to_handle_at, inotify_add_watch,
+ *     fanotify_mark) opens the file itself the same way (O_PATH; with O_NOFOLLOW where the
+ *     call does not follow a last link) and acts on that descriptor (AT_EMPTY_PATH, or
+ *     /proc/self/fd/N where the call has no such form, or /proc/self/fd/P/NAME through the
+ *     parent where that would follow a link the call must not), writing what it returns into
+ *     the program's memory (process_vm_writev, after NOTIF_ID_VALID).
  *
  * The names were resolved by resolve.c, links and all, so an honest program's call finds no
  * link on the way; a link swapped in after the decision makes the call fail (ELOOP) rather
  * than lead elsewhere. "" with AT_EMPTY_PATH names the caller's descriptor: a copy of it
- * (pidfd_getfd) is acted on. Everything runs under the caller's fsuid, fsgid and groups
- * (credentials.c), with its umask for mkdir and mknod; access takes its real ids, as the
- * kernel's access() does, unless AT_EACCESS.
+ * (pidfd_getfd) is acted on; inotify_add_watch and fanotify_mark act for a copy of the
+ * caller's group. Everything runs under the caller's fsuid, fsgid and groups and with no
+ * effective capability it lacks (credentials.c), with its umask for mkdir and mknod; access
+ * takes its real ids, as the kernel's access() does, unless AT_EACCESS.
  */
 
+#include <sys/fanotify.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -56,6 +61,22 @@
 #ifndef XATTR_SIZE_MAX
 #define XATTR_SIZE_MAX		65536
 #endif
+#ifndef SYS_setxattrat
+#define SYS_setxattrat		463
+#define SYS_getxattrat		464
+#define SYS_listxattrat		465
+#define SYS_removexattrat	466
+#endif
+#ifndef SYS_file_getattr
+#define SYS_file_getattr	468
+#define SYS_file_setattr	469
+#endif
+#define XATTR_ARGS_SIZE_VER0	16
+#define MAX_HANDLE_BYTES	128
+#define HANDLE_MNT_ID_UNIQUE	0x001
+#ifndef IN_DONT_FOLLOW
+#define IN_DONT_FOLLOW		0x02000000
+#endif
 #ifndef SYS_renameat2
 #define SYS_renameat2		316
 #endif
@@ -63,10 +84,19 @@
 enum op {
 	OP_UNLINK, OP_MKDIR, OP_MKNOD, OP_SYMLINK, OP_LINK, OP_RENAME,
 	OP_CHMOD, OP_CHOWN, OP_TRUNCATE, OP_UTIME, OP_UTIMES, OP_UTIMENSAT,
-	OP_SETXATTR, OP_REMOVEXATTR,
+	OP_SETXATTR, OP_REMOVEXATTR, OP_SETXATTRAT, OP_REMOVEXATTRAT, OP_FILE_SETATTR,
+	OP_INOTIFY, OP_FANOTIFY,
 	/* From here on, calls that only look. */
-	OP_STAT, OP_STATX, OP_STATFS, OP_ACCESS, OP_READLINK, OP_GETXATTR, OP_LISTXATTR
+	OP_STAT, OP_STATX, OP_STATFS, OP_ACCESS, OP_READLINK, OP_GETXATTR, OP_LISTXATTR,
+	OP_GETXATTRAT, OP_LISTXATTRAT, OP_FILE_GETATTR, OP_NAME_TO_HANDLE
 };
+
+/* The calls that act on the file through a descriptor of the supervisor's (on_at). */
+#define ON_AT(op)	((op) == OP_SETXATTRAT || (op) == OP_REMOVEXATTRAT || \
+	(op) == OP_FILE_SETATTR || (op) == OP_INOTIFY || (op) == OP_FANOTIFY || \
+	(op) >= OP_GETXATTRAT)
+/* The calls that act on a descriptor of the caller's own (an inotify or fanotify group). */
+#define ON_GROUP(op)	((op) == OP_INOTIFY || (op) == OP_FANOTIFY)
 
 /*
  * Each call: what it does, which argument holds its AT_* (or RENAME_*) flags (-1: none),
@@ -92,16 +122,22 @@ static const struct performed performed[] = {
 	{ "chown",	OP_CHOWN,	-1, 0, 0, 1, 2 },
 	{ "faccessat",	OP_ACCESS,	-1, 0, 0, 2, -1 },
 	{ "faccessat2",	OP_ACCESS,	3, 0, AT_EACCESS | NOFOLLOW | EMPTY, 2, -1 },
+	{ "fanotify_mark", OP_FANOTIFY,	-1, 0, 0, 1, 2 },
 	{ "fchmodat",	OP_CHMOD,	-1, 0, 0, 2, -1 },
 	{ "fchmodat2",	OP_CHMOD,	3, 0, NOFOLLOW | EMPTY, 2, -1 },
 	{ "fchownat",	OP_CHOWN,	4, 0, NOFOLLOW | EMPTY, 2, 3 },
+	{ "file_getattr", OP_FILE_GETATTR, 4, 0, NOFOLLOW | EMPTY, 2, 3 },
+	{ "file_setattr", OP_FILE_SETATTR, 4, 0, NOFOLLOW | EMPTY, 2, 3 },
 	{ "futimesat",	OP_UTIMES,	-1, 0, 0, 2, -1 },
 	{ "getxattr",	OP_GETXATTR,	-1, 0, 0, 2, 3 },
+	{ "getxattrat",	OP_GETXATTRAT,	2, 0, NOFOLLOW | EMPTY, 4, 5 },
+	{ "inotify_add_watch", OP_INOTIFY, -1, 0, 0, 2, -1 },
 	{ "lchown",	OP_CHOWN,	-1, NOFOLLOW, 0, 1, 2 },
 	{ "lgetxattr",	OP_GETXATTR,	-1, 0, 0, 2, 3 },
 	{ "link",	OP_LINK,	-1, 0, 0, -1, -1 },
 	{ "linkat",	OP_LINK,	4, 0, AT_SYMLINK_FOLLOW | EMPTY, -1, -1 },
 	{ "listxattr",	OP_LISTXATTR,	-1, 0, 0, 1, 2 },
+	{ "listxattrat", OP_LISTXATTRAT, 2, 0, NOFOLLOW | EMPTY, 3, 4 },
 	{ "llistxattr",	OP_LISTXATTR,	-1, 0, 0, 1, 2 },
 	{ "lremovexattr", OP_REMOVEXATTR, -1, 0, 0, -1, -1 },
 	{ "lsetxattr",	OP_SETXATTR,	4, 0, ~0U, 2, 3 },
@@ -110,10 +146,13 @@ static const struct performed performed[] = {
 	{ "mkdirat",	OP_MKDIR,	-1, 0, 0, 2, -1 },
 	{ "mknod",	OP_MKNOD,	-1, 0, 0, 1, 2 },
 	{ "mknodat",	OP_MKNOD,	-1, 0, 0, 2, 3 },
+	/* name_to_handle_at's flags (AT_HANDLE_*), checked by the kernel. */
+	{ "name_to_handle_at", OP_NAME_TO_HANDLE, 4, 0, ~0U, 2, 3 },
 	{ "newfstatat",	OP_STAT,	3, 0, NOFOLLOW | EMPTY | AUTOMOUNT, 2, -1 },
 	{ "readlink",	OP_READLINK,	-1, 0, 0, 1, 2 },
 	{ "readlinkat",	OP_READLINK,	-1, 0, 0, 2, 3 },
 	{ "removexattr", OP_REMOVEXATTR, -1, 0, 0, -1, -1 },
+	{ "removexattrat", OP_REMOVEXATTRAT, 2, 0, NOFOLLOW | EMPTY, -1, -1 },
 	{ "rename",	OP_RENAME,	-1, 0, 0, -1, -1 },
 	{ "renameat",	OP_RENAME,	-1, 0, 0, -1, -1 },
 	/* renameat2's own flags (RENAME_*), checked by the kernel. */
@@ -121,6 +160,7 @@ static const struct performed performed[] = {
 	{ "rmdir",	OP_UNLINK,	-1, AT_REMOVEDIR, 0, -1, -1 },
 	/* setxattr's own flags (XATTR_CREATE, XATTR_REPLACE), checked by the kernel. */
 	{ "setxattr",	OP_SETXATTR,	4, 0, ~0U, 2, 3 },
+	{ "setxattrat",	OP_SETXATTRAT,	2, 0, NOFOLLOW | EMPTY, 4, 5 },
 	{ "stat",	OP_STAT,	-1, 0, 0, 1, -1 },
 	{ "statfs",	OP_STATFS,	-1, 0, 0, 1, -1 },
 	{ "statx",	OP_STATX,	2, 0, NOFOLLOW | EMPTY | AUTOMOUNT | AT_STATX_SYNC_TYPE, 3, 4 },
@@ -160,6 +200,9 @@ struct result {
 	long long	 value;		/* the call's return value, or -errno */
 	uint64_t	 addr;		/* where out goes; 0 for nothing */
 	size_t		 len;
+	uint64_t	 addr2;		/* where out2 goes (name_to_handle_at's mount id) */
+	size_t		 len2;
+	uint64_t	 out2;
 	union {
 		struct stat	 st;
 		struct statx	 stx;
@@ -168,6 +211,9 @@ struct result {
 		char		 data[XATTR_SIZE_MAX];	/* an xattr's value, or their list */
 	} out;
 };
+
+/* An attribute's value read from the caller, for setxattr and setxattrat. */
+static char	 value[XATTR_SIZE_MAX];
 
 /* Opens a resolved name without following any link on the way; -errno. */
 static int
@@ -206,14 +252,31 @@ open_parent(const struct sg_syscall *c, int i, char *base, size_t size)
 	return open_pinned(parent, O_PATH | O_DIRECTORY);
 }
 
-/* The file path i names: a copy of the caller's descriptor for "", else the name, pinned. */
+/*
+ * A copy of the caller's descriptor that "" with AT_EMPTY_PATH names in path i, or -1 when
+ * the path is a name. Taken before the caller's credentials are: pidfd_getfd needs the
+ * supervisor's own (its real uid, or CAP_SYS_PTRACE). -errno on failure.
+ */
 static int
-open_object(const struct sg_syscall *c, int i, int pidfd)
+copy_empty(const struct sg_syscall *c, int i, int pidfd)
 {
-	int	 dirfd_arg = c->path_args[i] - 1;
+	int	 dirfd_arg = c->path_args[i] - 1, fd;
 
-	if (c->path_empty[i] && dirfd_arg >= 0)
-		return sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[dirfd_arg]);
+	if (!c->path_empty[i] || dirfd_arg < 0)
+		return -1;
+	fd = sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[dirfd_arg]);
+	/* A thread's descriptor before Linux 6.9 (no PIDFD_THREAD): by the name it resolved to. */
+	return fd == -EINVAL ? -1 : fd;
+}
+
+/* The file path i names: the copy of the caller's descriptor, or the name, pinned. */
+static int
+open_object(const struct sg_syscall *c, int i, int copied)
+{
+	int	 fd;
+
+	if (copied >= 0)
+		return (fd = fcntl(copied, F_DUPFD_CLOEXEC, 0)) == -1 ? -errno : fd;
 	return open_pinned(c->paths[i], O_PATH | (c->path_follows[i] ? 0 : O_NOFOLLOW));
 }
 
@@ -262,12 +325,17 @@ read_times(const struct sg_syscall *c, enum op op, uint64_t addr, struct timespe
 
 /* A call that makes, removes or renames a name. */
 static long long
-on_names(const struct sg_syscall *c, const struct performed *p, unsigned flags, int pidfd)
+on_names(const struct sg_syscall *c, const struct performed *p, unsigned flags, int copied)
 {
 	char		 base[PATH_MAX], base2[PATH_MAX], from[64];
 	int		 dir, dir2 = -1, src;
 	long long	 rc;
 
+	/* A last component "." or "..": the kernel refuses what the resolved name would allow. */
+	if (p->op == OP_UNLINK && ((flags | p->implied) & AT_REMOVEDIR) && c->path_dots[0])
+		return c->path_dots[0] == 1 ? -EINVAL : -ENOTEMPTY;
+	if (p->op == OP_RENAME && (c->path_dots[0] || c->path_dots[1]))
+		return -EBUSY;
 	if ((dir = open_parent(c, c->npaths - 1, base, sizeof(base))) < 0)
 		return dir;
 	switch (p->op) {
@@ -288,7 +356,7 @@ on_names(const struct sg_syscall *c, const struct performed *p, unsigned flags, 
 	case OP_LINK:
 		if (c->path_empty[0]) {
 			/* An O_TMPFILE given a name: as open(2) says, through /proc. */
-			if ((src = open_object(c, 0, pidfd)) < 0) {
+			if ((src = open_object(c, 0, copied)) < 0) {
 				rc = src;
 				break;
 			}
@@ -322,7 +390,7 @@ on_names(const struct sg_syscall *c, const struct performed *p, unsigned flags, 
 
 /* A call on an existing file. */
 static long long
-on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, int pidfd,
+on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, int copied,
     struct result *r)
 {
 	struct timespec	 ts[2], *times = NULL;
@@ -332,7 +400,7 @@ on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, i
 	long long	 rc;
 	ssize_t		 n;
 
-	if ((fd = open_object(c, 0, pidfd)) < 0)
+	if ((fd = open_object(c, 0, copied)) < 0)
 		return fd;
 	proc_fd(fd, via, sizeof(via));
 	switch (p->op) {
@@ -365,18 +433,18 @@ on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, i
 	case OP_STAT:
 		rc = check(fstatat(fd, "", &r->out.st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
 		r->addr = c->args[p->a];
-		r->len = sizeof(r->out.st);
+		r->len = rc == 0 ? sizeof(r->out.st) : 0;
 		break;
 	case OP_STATX:
 		rc = check(statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW |
 		    (int)(flags & AT_STATX_SYNC_TYPE), (unsigned)c->args[p->a], &r->out.stx));
 		r->addr = c->args[p->b];
-		r->len = sizeof(r->out.stx);
+		r->len = rc == 0 ? sizeof(r->out.stx) : 0;
 		break;
 	case OP_STATFS:
 		rc = check(fstatfs(fd, &r->out.sfs));
 		r->addr = c->args[p->a];
-		r->len = sizeof(r->out.sfs);
+		r->len = rc == 0 ? sizeof(r->out.sfs) : 0;
 		break;
 	case OP_ACCESS:
 		rc = check(syscall(SYS_faccessat2, fd, "", (int)c->args[p->a],
@@ -416,7 +484,6 @@ static long long
 on_xattr(const struct sg_syscall *c, const struct performed *p, unsigned flags,
     struct result *r)
 {
-	static char	 value[XATTR_SIZE_MAX];
 	char		 base[PATH_MAX], via[PATH_MAX + 64];
 	const char	*name = c->string;
 	size_t		 size;
@@ -434,8 +501,8 @@ on_xattr(const struct sg_syscall *c, const struct performed *p, unsigned flags,
 			return fd;
 		snprintf(via, sizeof(via), "/proc/self/fd/%d/%s", fd, base);
 	}
-	/* As the kernel does: a larger size is cut to the largest value there can be. */
-	size = (size_t)c->args[p->b];
+	/* The value's or list's size (removexattr has none). */
+	size = p->b >= 0 ? (size_t)c->args[p->b] : 0;
 	switch (p->op) {
 	case OP_GETXATTR:
 		if (size > sizeof(r->out.data))
@@ -479,6 +546,158 @@ on_xattr(const struct sg_syscall *c, const struct performed *p, unsigned flags,
 	return rc;
 }
 
+/* setxattrat's and getxattrat's struct xattr_args. */
+struct xattr_args_raw {
+	uint64_t	 value;
+	uint32_t	 size;
+	uint32_t	 flags;
+};
+
+/*
+ * The newer calls that take a descriptor and AT_EMPTY_PATH: the *xattrat calls, file_getattr
+ * and file_setattr, name_to_handle_at, on the file opened without following links; and
+ * inotify_add_watch and fanotify_mark, which act for a group of the caller's (a copy of its
+ * descriptor, `group`) on that file.
+ */
+static long long
+on_at(const struct sg_syscall *c, const struct performed *p, unsigned flags, int copied,
+    int group, struct result *r)
+{
+	struct xattr_args_raw	 xa;
+	struct {
+		uint32_t	 bytes;
+		int32_t		 type;
+		unsigned char	 handle[MAX_HANDLE_BYTES];
+	}			 fh;
+	char			 base[PATH_MAX], via[PATH_MAX + 64];
+	size_t			 size;
+	int			 fd, follow = c->path_follows[0] || copied >= 0;
+	int			 at = follow ? 0 : AT_SYMLINK_NOFOLLOW;
+	uint64_t		 mnt = 0;
+	long long		 rc;
+
+	if ((p->op == OP_SETXATTRAT || p->op == OP_GETXATTRAT || p->op == OP_REMOVEXATTRAT) &&
+	    c->string == NULL)
+		return -ERANGE;
+	/*
+	 * These take a name: /proc/self/fd/N for the file, or, where the call does not follow a
+	 * last link, /proc/self/fd/P/NAME through its parent (/proc/self/fd/N would follow it).
+	 * The *xattrat calls and file_*attr do not take an O_PATH descriptor with "".
+	 */
+	if (p->op != OP_FANOTIFY && p->op != OP_NAME_TO_HANDLE && !follow && copied < 0) {
+		if ((fd = open_parent(c, 0, base, sizeof(base))) < 0)
+			return fd;
+		snprintf(via, sizeof(via), "/proc/self/fd/%d/%s", fd, base);
+	} else {
+		if ((fd = open_object(c, 0, copied)) < 0)
+			return fd;
+		proc_fd(fd, via, sizeof(via));
+	}
+	switch (p->op) {
+	case OP_SETXATTRAT:
+	case OP_GETXATTRAT:
+		size = (size_t)c->args[p->b];
+		if (size < XATTR_ARGS_SIZE_VER0) {
+			rc = -EINVAL;
+			break;
+		}
+		if (sg_mem_read(c->tid, c->args[p->a], &xa, sizeof(xa)) != (ssize_t)sizeof(xa)) {
+			rc = -EFAULT;
+			break;
+		}
+		if (xa.size > sizeof(value) && p->op == OP_SETXATTRAT) {
+			rc = -E2BIG;
+			break;
+		}
+		if (xa.size > sizeof(value))
+			xa.size = sizeof(value);
+		if (p->op == OP_SETXATTRAT && xa.size > 0 &&
+		    sg_mem_read(c->tid, xa.value, value, xa.size) != (ssize_t)xa.size) {
+			rc = -EFAULT;
+			break;
+		}
+		r->addr = xa.value;
+		xa.value = (uint64_t)(uintptr_t)(p->op == OP_SETXATTRAT ? value : r->out.data);
+		rc = check(syscall(p->op == OP_SETXATTRAT ? SYS_setxattrat : SYS_getxattrat,
+		    AT_FDCWD, via, at, c->string, &xa, sizeof(xa)));
+		if (p->op == OP_GETXATTRAT && rc > 0 && xa.size > 0)
+			r->len = (size_t)rc;
+		else
+			r->addr = 0;
+		break;
+	case OP_LISTXATTRAT:
+		size = (size_t)c->args[p->b];
+		if (size > sizeof(r->out.data))
+			size = sizeof(r->out.data);
+		rc = check(syscall(SYS_listxattrat, AT_FDCWD, via, at, size ? r->out.data : NULL,
+		    size));
+		if (rc > 0 && size > 0) {
+			r->addr = c->args[p->a];
+			r->len = (size_t)rc;
+		}
+		break;
+	case OP_REMOVEXATTRAT:
+		rc = check(syscall(SYS_removexattrat, AT_FDCWD, via, at, c->string));
+		break;
+	case OP_FILE_GETATTR:
+	case OP_FILE_SETATTR:
+		size = (size_t)c->args[p->b];
+		if (size > sizeof(r->out.data)) {
+			rc = -E2BIG;
+			break;
+		}
+		if (p->op == OP_FILE_SETATTR &&
+		    sg_mem_read(c->tid, c->args[p->a], r->out.data, size) != (ssize_t)size) {
+			rc = -EFAULT;
+			break;
+		}
+		rc = check(syscall(p->op == OP_FILE_GETATTR ? SYS_file_getattr : SYS_file_setattr,
+		    AT_FDCWD, via, r->out.data, size, at));
+		if (p->op == OP_FILE_GETATTR && rc == 0) {
+			r->addr = c->args[p->a];
+			r->len = size;
+		}
+		break;
+	case OP_NAME_TO_HANDLE:
+		if (sg_mem_read(c->tid, c->args[p->a], &fh.bytes, sizeof(fh.bytes)) !=
+		    (ssize_t)sizeof(fh.bytes)) {
+			rc = -EFAULT;
+			break;
+		}
+		if (fh.bytes > MAX_HANDLE_BYTES) {
+			rc = -EINVAL;
+			break;
+		}
+		rc = check(syscall(SYS_name_to_handle_at, fd, "", &fh, &mnt,
+		    AT_EMPTY_PATH | (flags & ~(unsigned)AT_SYMLINK_FOLLOW)));
+		if (rc == 0 || rc == -EOVERFLOW) {
+			/* On EOVERFLOW the kernel says the size it needs, and that alone. */
+			r->len = rc == 0 ? 8 + fh.bytes : sizeof(fh.bytes);
+			memcpy(r->out.data, &fh, r->len);
+			r->addr = c->args[p->a];
+		}
+		if (rc == 0) {
+			/* An int, or with AT_HANDLE_MNT_ID_UNIQUE the 64-bit unique id. */
+			r->out2 = mnt;
+			r->addr2 = c->args[p->b];
+			r->len2 = (flags & HANDLE_MNT_ID_UNIQUE) ? sizeof(uint64_t) : sizeof(int);
+		}
+		break;
+	case OP_INOTIFY:
+		rc = check(inotify_add_watch(group, via, (uint32_t)c->args[p->a] &
+		    (follow ? ~(uint32_t)IN_DONT_FOLLOW : ~0U)));
+		break;
+	case OP_FANOTIFY:
+		/* No name: the file is the descriptor itself. */
+		rc = check(fanotify_mark(group, (unsigned)c->args[p->a], c->args[p->b], fd, NULL));
+		break;
+	default:
+		rc = -ENOSYS;
+	}
+	close(fd);
+	return rc;
+}
+
 int
 sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_status *st,
     int pidfd)
@@ -488,7 +707,7 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 	struct sg_saved_creds	 saved;
 	struct sg_status	 as;
 	unsigned		 flags = 0;
-	int			 i, creating;
+	int			 i, creating, copied, group;
 
 	if ((p = find(c->name)) == NULL || c->npaths == 0)
 		return 1;
@@ -516,41 +735,54 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 		as.fsgid = st->rgid;
 	}
 	r.value = 0;
-	r.addr = 0;
-	r.len = 0;
+	r.addr = r.addr2 = 0;
+	r.len = r.len2 = 0;
 	/*
 	 * A call that changes something must not run for a process that took over a reused pid.
 	 * One that only looks writes its answer through sg_mem_write, which checks for itself.
 	 */
 	if (p->op < OP_STAT && !sg_notif_valid(l, c->id))
 		return 0;
-	if (sg_creds_assume(&as, creating, &saved) == -1)
+	memset(&saved, 0, sizeof(saved));
+	group = ON_GROUP(p->op) ? sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[0]) : -1;
+	if ((copied = copy_empty(c, 0, pidfd)) < -1)
+		r.value = copied;
+	else if (group < -1)
+		r.value = group;
+	else if (sg_creds_assume(&as, creating, &saved) == -1)
 		r.value = -EPERM;
 	else if (p->op <= OP_RENAME)
-		r.value = on_names(c, p, flags, pidfd);
+		r.value = on_names(c, p, flags, copied);
+	else if (ON_AT(p->op))
+		r.value = on_at(c, p, flags, copied, group, &r);
 	else if (p->op == OP_SETXATTR || p->op == OP_REMOVEXATTR || p->op >= OP_GETXATTR)
 		r.value = on_xattr(c, p, flags, &r);
 	else
-		r.value = on_file(c, p, flags, pidfd, &r);
+		r.value = on_file(c, p, flags, copied, &r);
+	if (copied >= 0)
+		close(copied);
+	if (group >= 0)
+		close(group);
 	if (sg_creds_restore(&saved) == -1) {
 		syslog(LOG_ERR, "cannot restore the supervisor's credentials");
 		return -1;
 	}
-	if (r.value < 0) {
-		sg_notif_fail(l, c->id, (int)-r.value);
-		return 0;
-	}
 	/* A result with nowhere to go: the kernel's own call would have met EFAULT. */
-	if (r.len > 0 && r.addr == 0) {
+	if ((r.len > 0 && r.addr == 0) || (r.len2 > 0 && r.addr2 == 0)) {
 		sg_notif_fail(l, c->id, EFAULT);
 		return 0;
 	}
-	if (r.len > 0 && sg_mem_write(l, c->id, c->tid, r.addr, &r.out, r.len) == -1) {
+	/* What the call gives back, even with an error (name_to_handle_at's EOVERFLOW). */
+	if ((r.len > 0 && sg_mem_write(l, c->id, c->tid, r.addr, &r.out, r.len) == -1) ||
+	    (r.len2 > 0 && sg_mem_write(l, c->id, c->tid, r.addr2, &r.out2, r.len2) == -1)) {
 		if (errno != ESRCH)
 			sg_notif_fail(l, c->id, EFAULT);
 		return 0;
 	}
-	sg_notif_return(l, c->id, r.value);
+	if (r.value < 0)
+		sg_notif_fail(l, c->id, (int)-r.value);
+	else
+		sg_notif_return(l, c->id, r.value);
 	return 0;
 }
 
@@ -591,7 +823,8 @@ sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino)
 		return 0;
 	if (c->path_errors[0] != 0)
 		return -c->path_errors[0];
-	if ((fd = open_object(c, 0, pidfd)) < 0)
+	if ((fd = copy_empty(c, 0, pidfd)) < -1 ||
+	    (fd == -1 && (fd = open_object(c, 0, -1)) < 0))
 		return fd;
 	if (fstat(fd, &st) == -1) {
 		close(fd);
@@ -620,5 +853,5 @@ sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino)
 	close(fd);
 	*dev = st.st_dev;
 	*ino = st.st_ino;
-	return 1;
+	return 2;
 }

@@ -25,9 +25,10 @@ int	 sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct 
 /*
  * For a permitted execve or execveat decided on its name: the device and inode that
  * /proc/PID/exe must show once the exec is done, from the file decided on, opened without
- * following a link (for a script, its interpreter's). 1 when they are known; 0 when the
- * executable cannot be foretold (binfmt_misc, an interpreter that is a script); -errno when
- * the file cannot be opened so (a link swapped in: ELOOP), and the exec must fail.
+ * following a link (for a script, its interpreter's). 1 when they are known (2: a script's
+ * interpreter's); 0 when the executable cannot be foretold (binfmt_misc, an interpreter that
+ * is a script); -errno when the file cannot be opened so (a link swapped in: ELOOP), and the
+ * exec must fail.
  */
 int	 sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino);
 

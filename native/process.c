@@ -56,6 +56,7 @@ sg_process_add(pid_t pid, pid_t ppid)
 		if (!p->exited)
 			return p;
 		next = p->next;
+		free(p->exec_argv);
 		memset(p, 0, sizeof(*p));
 		p->next = next;
 		nexited--;
@@ -102,6 +103,7 @@ sg_process_prune(void)
 		for (pp = &table[i]; (p = *pp) != NULL;) {
 			if (p->exited) {
 				*pp = p->next;
+				free(p->exec_argv);
 				free(p);
 			} else {
 				pp = &p->next;

@@ -565,6 +565,17 @@ sg_session_run(const struct sg_options *opt)
 	ss.s.self = getpid();
 	openlog("sysgate", LOG_PID, LOG_AUTHPRIV);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * A traced program of the supervisor's own user that a policy lets use ptrace,
+	 * process_vm_writev or pidfd_getfd (a debugger's policy) could otherwise attach to the
+	 * supervisor, write its memory or take its listener, and answer its own calls. Not
+	 * dumpable, it is out of reach of any process without CAP_SYS_PTRACE. (Its children
+	 * inherit this until they execute the command, which makes them dumpable again.)
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		fprintf(stderr, "sysgate-supervisor: prctl(PR_SET_DUMPABLE): %s\n", strerror(errno));
+		return 1;
+	}
 	/* Orphans of the traced tree come to the supervisor, which reaps and knows them. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1)
 		syslog(LOG_WARNING, "cannot become a child subreaper: %m");

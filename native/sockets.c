@@ -14,8 +14,8 @@
  * was the program's.
  *
  * A call that would block (connect on a blocking socket; a send that finds the buffer full)
- * runs apart, in a thread of its own that answers the kernel when it is done, so that the
- * supervisor goes on deciding other calls meanwhile. bind to a port below
+ * runs apart (apart.c), in a thread of its own that answers the kernel when it is done, so
+ * that the supervisor goes on deciding other calls meanwhile. bind to a port below
  * ip_unprivileged_port_start needs the caller's CAP_NET_BIND_SERVICE, not the supervisor's.
  */
 
@@ -26,17 +26,15 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "apart.h"
 #include "fstat.h"
 #include "sockets.h"
 
-#define APART_MAX		64		/* calls running apart at once */
 #define DATA_MAX		(1 << 20)	/* bytes of one send */
 #define CONTROL_MAX		65536
 #define CAP_NET_BIND_SERVICE_BIT 10
@@ -57,8 +55,6 @@ struct job {
 	size_t		 controllen;
 	int		 flags;
 };
-
-static atomic_int apart;
 
 static enum op
 op_of(const char *name, int *known)
@@ -135,32 +131,8 @@ run_apart(void *arg)
 
 	sg_notif_answer_apart(j->l, j->id, rc < 0 ? 0 : rc, rc < 0 ? (int)-rc : 0);
 	job_free(j);
-	atomic_fetch_sub(&apart, 1);
+	sg_apart_done();
 	return NULL;
-}
-
-/* Hands j to a thread of its own; 0, or -errno (and j is still the caller's). */
-static int
-start_apart(struct job *j)
-{
-	pthread_attr_t	 attr;
-	pthread_t	 t;
-	int		 err;
-
-	if (atomic_fetch_add(&apart, 1) >= APART_MAX) {
-		atomic_fetch_sub(&apart, 1);
-		return -EAGAIN;
-	}
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	err = pthread_create(&t, &attr, run_apart, j);
-	pthread_attr_destroy(&attr);
-	if (err != 0) {
-		atomic_fetch_sub(&apart, 1);
-		return -err;
-	}
-	return 0;
 }
 
 /* The first port that needs no privilege, in the supervisor's network namespace. */
@@ -263,7 +235,7 @@ perform(struct job *j, const struct sg_status *st, int *answered)
 		if (rc != -EAGAIN && rc != -EWOULDBLOCK)
 			return rc;
 	}
-	if ((rc = start_apart(j)) == 0)
+	if ((rc = sg_apart_start(run_apart, j)) == 0)
 		*answered = 1;
 	return rc;
 }

@@ -25,8 +25,6 @@
 #include "translate.h"
 
 #define VALUE_MAX	4096
-#define ARGV_MAX	65536
-#define ARGV_ENTRIES	1024
 #define AT_EMPTY	0x1000
 
 struct open_how_raw {
@@ -192,13 +190,13 @@ add_msghdr(struct decoding *d, uint64_t addr)
 static void
 add_argv(struct decoding *d, uint64_t addr)
 {
-	static char	 joined[ARGV_MAX];
+	static char	 joined[SG_ARGV_MAX];
 	char		 arg[VALUE_MAX];
 	uint64_t	 ptr;
 	size_t		 len = 0, n, i;
 
 	joined[0] = '\0';
-	for (i = 0; addr != 0 && i < ARGV_ENTRIES; i++) {
+	for (i = 0; addr != 0 && i < SG_ARGV_ENTRIES; i++) {
 		if (read_or_gone(d, addr + i * sizeof(ptr), &ptr, sizeof(ptr)) == -1 || ptr == 0)
 			break;
 		if (string_or_gone(d, ptr, arg, sizeof(arg)) == -1)
@@ -276,6 +274,21 @@ empty_path_ok(const struct decoding *d)
 	return 0;
 }
 
+/* Whether a path's last component is "." (1) or ".." (2), trailing slashes aside. */
+static int
+last_dots(const char *path)
+{
+	size_t	 n = strlen(path), start;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (start = n; start > 0 && path[start - 1] != '/'; start--)
+		;
+	if (n - start == 1 && path[start] == '.')
+		return 1;
+	return n - start == 2 && path[start] == '.' && path[start + 1] == '.' ? 2 : 0;
+}
+
 static void
 add_path(struct decoding *d, int i)
 {
@@ -316,6 +329,7 @@ add_path(struct decoding *d, int i)
 		d->c->path_empty[d->c->npaths] = rc == 0 && raw[0] == '\0' && in.empty_ok;
 		d->c->path_args[d->c->npaths] = i;
 		d->c->path_follows[d->c->npaths] = rc == 0 && in.follow;
+		d->c->path_dots[d->c->npaths] = rc == 0 ? last_dots(raw) : 0;
 		d->c->npaths++;
 	}
 }
@@ -539,4 +553,15 @@ sg_syscall_free(struct sg_syscall *c)
 	c->path = NULL;
 	c->npaths = 0;
 	c->string = NULL;
+}
+
+const char *
+sg_syscall_value(const struct sg_syscall *c, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->ntargs; i++)
+		if (strcmp(c->targs[i].name, name) == 0)
+			return c->targs[i].value;
+	return NULL;
 }

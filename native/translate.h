@@ -14,6 +14,8 @@
 #include "intercept.h"
 
 #define SG_TARGS_MAX		16
+#define SG_ARGV_MAX		65536	/* the argv translation's bytes */
+#define SG_ARGV_ENTRIES		1024	/* and arguments */
 #define SG_NONEXISTENT		"<non-existent filename>"
 
 struct sg_syscall {
@@ -37,6 +39,7 @@ struct sg_syscall {
 	int		 path_errors[2];
 	int		 path_empty[2];	/* "" with AT_EMPTY_PATH: the descriptor itself */
 	int		 path_follows[2];	/* a link in the last component is followed */
+	int		 path_dots[2];	/* its last component is "." (1) or ".." (2) */
 	int		 path_args[2];	/* which argument each came from */
 	const char	*string;	/* the `string` translation (symlink's target), or NULL */
 	/* The address decided on (connect, bind, sendto, sendmsg), as read, and its length. */
@@ -65,6 +68,8 @@ int	 sg_translate(const struct sg_listener *l, pid_t tgid, int no_aliases,
 int	 sg_translate_registers(const struct sg_listener *l, pid_t tgid, int no_aliases,
 	    struct sg_syscall *c);
 void	 sg_syscall_free(struct sg_syscall *c);
+/* The value of c's first translation called name, or NULL. */
+const char *sg_syscall_value(const struct sg_syscall *c, const char *name);
 
 /* Whether the supervisor knows how to translate this call (for the README and tests). */
 int	 sg_translates(const char *name);

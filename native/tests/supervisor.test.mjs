@@ -318,6 +318,27 @@ for (const as of process.getuid() === 0 ? ['root', 'nobody'] : ['the user']) {
   });
 }
 
+test('a FIFO opened by name waits for its other end in a thread of its own, while the program goes on', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysgate-fifo-'));
+  try {
+    // cat's open waits for the writer; the shell meanwhile runs sleep and opens the writing end.
+    const script = `mkfifo ${dir}/f; cat ${dir}/f & sleep 0.2; echo through > ${dir}/f; wait`;
+    const run = await supervise(['sh', '-c', script], { rules: byName });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, 'through\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("/dev/tty is the opener's own controlling terminal: without one, ENXIO as from the kernel", async () => {
+  // setsid: a session without a terminal, whatever the test runs in.
+  const kernel = spawnSync('setsid', ['-w', 'cat', '/dev/tty'], { encoding: 'utf8' });
+  const run = await supervise(['setsid', '-w', 'cat', '/dev/tty'], { rules: byName });
+  assert.match(kernel.stderr, /cat: \/dev\/tty: No such device or address/);
+  assert.match(run.stderr, /cat: \/dev\/tty: No such device or address/);
+});
+
 test('when the host goes away, the whole traced tree is killed', async () => {
   const pids = [];
   const run = await supervise(['sh', '-c', 'sleep 30 & sleep 30 & wait'], {
@@ -459,6 +480,26 @@ test(
       runAs: { uid: 65534, gid: 65534 },
     });
     assert.match(kernel.stderr, /Permission denied/);
+  },
+);
+
+test(
+  "a call the supervisor performs for root without CAP_DAC_OVERRIDE meets the program's capabilities, not the supervisor's",
+  asRoot,
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sysgate-caps-'));
+    try {
+      const file = join(dir, 'unreadable');
+      writeFileSync(file, 'secret', { mode: 0o000 });
+      const command = ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', '--'];
+      const kernel = spawnSync(command[0], [...command.slice(1), 'cat', file], { encoding: 'utf8' });
+      assert.match(kernel.stderr, /Permission denied/);
+      const run = await supervise([...command, 'cat', file], { rules: byName });
+      assert.match(run.stderr, /Permission denied/);
+      assert.equal(run.stdout, '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 );
 

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   copyFileSync,
   existsSync,
   lstatSync,
@@ -37,17 +38,29 @@ let root;
 let runs = 0;
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'sysgate-hostile-'));
+  // Readable by the user the supervisor attack runs as.
+  chmodSync(root, 0o755);
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** Runs `program args` under `sysgate -a` with `rules` as its policy; its output and status. */
-function underSysgate(path, args, rules) {
+/**
+ * Runs `program args` under `sysgate -a` with `rules` as its policy; its output and status.
+ * `as` ({ uid, gid }) runs sysgate itself, and so its supervisor, as that user, in a home of its
+ * own (only root can).
+ */
+function underSysgate(path, args, rules, { as } = {}) {
   const policy = join(root, `policy-${++runs}`);
-  const log = join(root, `decisions-${runs}.log`);
+  const home = join(root, `home-${runs}`);
+  const log = join(home, 'decisions.log');
   writeFileSync(policy, `Policy: ${path}, Emulation: native\n${rules.map((r) => `\t${r}\n`).join('')}`);
+  mkdirSync(home);
+  if (as) chownSync(home, as.uid, as.gid);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SYSGATE, '-a', '-E', log, '-f', policy, path, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: home,
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
+      ...as,
     });
     let stdout = '';
     let stderr = '';
@@ -114,6 +127,15 @@ const baseRules = (dir, { exec = ['native-execve: permit'] } = {}) => [
   ...exec,
   'native-clone: permit',
   'native-clone3: permit',
+  'native-inotify_init1: permit',
+];
+
+// What the fifo and tty attacks need besides: a session and a pseudo-terminal of their own.
+const terminalRules = [
+  'native-setsid: permit',
+  'native-ioctl: permit',
+  'native-fswrite: filename eq "/dev/ptmx" then permit',
+  'native-fswrite: filename match "/dev/pts/*" then permit',
 ];
 
 async function attackFiles(t, name, call, prepare = () => {}) {
@@ -124,14 +146,14 @@ async function attackFiles(t, name, call, prepare = () => {}) {
   const run = await underSysgate(
     program(name),
     [call, dir, inode, String(ATTEMPTS), String(SECONDS)],
-    baseRules(dir),
+    [...baseRules(dir), ...terminalRules],
   );
   counted(t, run);
   assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
 }
 
 describe('a second thread flips the path between a permitted and a forbidden name', () => {
-  for (const call of ['open', 'stat', 'unlink', 'rmdir', 'rename', 'mkdir', 'mknod', 'link', 'symlink', 'chmod', 'truncate', 'getxattr', 'setxattr']) {
+  for (const call of ['open', 'stat', 'unlink', 'rmdir', 'rename', 'mkdir', 'mknod', 'link', 'symlink', 'chmod', 'truncate', 'getxattr', 'getxattrat', 'setxattr', 'inotify', 'fifo', 'tty']) {
     test(call, (t) => attackFiles(t, 'race-path', call));
   }
 });
@@ -147,23 +169,31 @@ describe('a directory is swapped for a symbolic link to the forbidden one in a t
   }
 });
 
-test('a second thread flips the name given to execve between a permitted and a forbidden program', async (t) => {
-  const dir = arena();
-  for (const side of ['permit', 'forbid'])
-    copyFileSync(program('exec-target'), join(dir, side, 'prog'));
-  for (const side of ['permit', 'forbid']) chmodSync(join(dir, side, 'prog'), 0o755);
-  const run = await underSysgate(
-    program('race-exec'),
-    [dir, '2000', String(SECONDS)],
-    baseRules(dir, {
-      exec: [
-        `native-execve: filename eq "${program('race-exec')}" then permit`,
-        // inherit: the program that runs keeps this policy, as a forbidden one would like.
-        `native-execve: filename eq "${dir}/permit/prog" then permit[inherit]`,
-      ],
-    }),
-  );
-  counted(t, run);
+describe('a second thread flips what execve is given between a permitted and a forbidden program', () => {
+  for (const [what, rule] of [
+    ['path', (dir) => `filename eq "${dir}/permit/prog"`],
+    ['argv', (dir) => `filename eq "${dir}/permit/prog" and argv eq "prog permit"`],
+  ]) {
+    test(what === 'path' ? 'its name' : 'its arguments', async (t) => {
+      const dir = arena();
+      for (const side of ['permit', 'forbid']) {
+        copyFileSync(program('exec-target'), join(dir, side, 'prog'));
+        chmodSync(join(dir, side, 'prog'), 0o755);
+      }
+      const run = await underSysgate(
+        program('race-exec'),
+        [what, dir, '2000', String(SECONDS)],
+        baseRules(dir, {
+          exec: [
+            `native-execve: filename eq "${program('race-exec')}" then permit`,
+            // inherit: the program that runs keeps this policy, as a forbidden one would like.
+            `native-execve: ${rule(dir)} then permit[inherit]`,
+          ],
+        }),
+      );
+      counted(t, run);
+    });
+  }
 });
 
 /**
@@ -250,6 +280,26 @@ describe('routes around seccomp are closed unless a rule names them', () => {
       counted(t, run);
     });
   }
+});
+
+test('the supervisor itself is out of reach of a program of its own user that a policy lets ptrace, process_vm_writev and pidfd_getfd', async (t) => {
+  // As root, the supervisor would be root's and the program too: root may do anything.
+  const as = process.getuid() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+  const run = await underSysgate(
+    program('routes'),
+    ['supervisor', '/etc/hostname', '50', String(SECONDS)],
+    [
+      'native-fsread: true then permit',
+      `native-execve: filename eq "${program('routes')}" then permit`,
+      'native-ptrace: permit',
+      'native-process_vm_writev: permit',
+      'native-pidfd_open: permit',
+      'native-pidfd_getfd: permit',
+      'native-fswrite: filename match "/proc" then permit',
+    ],
+    { as },
+  );
+  counted(t, run);
 });
 
 test('the attackers are built', () => {

@@ -6,13 +6,17 @@
  * Usage: race-path CALL DIR INODE ATTEMPTS SECONDS
  * DIR/permit and DIR/forbid each hold a file `secret` and an empty directory `empty`; INODE is
  * DIR/forbid/secret's inode number. CALL is one of open, stat, unlink, rmdir, rename, mkdir,
- * mknod, link, symlink, chmod, truncate, getxattr, setxattr (the permitted file is tagged
- * user.tag first; the forbidden one has no tag). Each attempt whose effect is seen to land on the
- * forbidden side (or that cannot be told apart from doing so) is an escape; the test also
- * compares DIR/forbid before and after.
+ * mknod, link, symlink, chmod, truncate, getxattr, getxattrat, setxattr (the permitted file
+ * is tagged user.tag first; the forbidden one has no tag), inotify (inotify_add_watch), fifo
+ * and tty (open, the permitted name being a FIFO or a link to /dev/tty: see special()). Each
+ * attempt whose effect is seen to land on the forbidden side (or that cannot be told apart
+ * from doing so) is an escape; the test also compares DIR/forbid before and after.
  */
 
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
@@ -22,6 +26,10 @@
 #include <unistd.h>
 
 #include "hostile.h"
+
+#ifndef SYS_getxattrat
+#define SYS_getxattrat	464
+#endif
 
 static char	 permit_path[PATH_MAX], forbid_path[PATH_MAX], place[PATH_MAX];
 static char	 buf[PATH_MAX];
@@ -135,11 +143,69 @@ attempt(const char *call, ino_t forbidden)
 			escaped = getxattr(permit_path, "user.set", NULL, 0) < 0;
 			removexattr(permit_path, "user.set");
 		}
+	} else if (strcmp(call, "getxattrat") == 0) {
+		char	 v[16];
+		struct { uint64_t value; uint32_t size, flags; } xa = { (uintptr_t)v, sizeof(v), 0 };
+
+		/* As getxattr: only the permitted file has the tag. */
+		if (syscall(SYS_getxattrat, AT_FDCWD, buf, 0, "user.tag", &xa, sizeof(xa)) >= 0)
+			escaped = 0;
+		else if (errno == ENODATA)
+			escaped = 1;
+	} else if (strcmp(call, "inotify") == 0) {
+		static int	 group = -1, permitted_wd = -1;
+		int		 wd;
+
+		/* A group watches each file once: another watch descriptor is another file. */
+		if (group == -1 && (group = inotify_init1(IN_CLOEXEC)) == -1) {
+			perror("inotify_init1");
+			exit(2);
+		}
+		if (permitted_wd == -1)
+			permitted_wd = inotify_add_watch(group, permit_path, IN_MODIFY);
+		if ((wd = inotify_add_watch(group, buf, IN_MODIFY)) >= 0)
+			escaped = wd != permitted_wd;
+	} else if (strcmp(call, "fifo") == 0 || strcmp(call, "tty") == 0) {
+		/* The permitted name is a FIFO (with a writer) or a link to /dev/tty. */
+		if ((fd = open(buf, O_RDONLY | O_NOCTTY)) != -1) {
+			escaped = fstat(fd, &st) == 0 && st.st_ino == forbidden;
+			close(fd);
+		}
 	} else {
 		fprintf(stderr, "race-path: no such call: %s\n", call);
 		exit(2);
 	}
 	return escaped;
+}
+
+/*
+ * Makes the permitted name one that the supervisor once let the kernel open by itself: a FIFO
+ * (which a writer of ours holds open, so that opening it does not wait), or a link to
+ * /dev/tty, in a session of our own with a terminal of our own (a pseudo-terminal).
+ */
+static void
+special(const char *call)
+{
+	int	 master, slave;
+
+	if (unlink(permit_path) == -1) {
+		perror("unlink");
+		exit(2);
+	}
+	if (strcmp(call, "fifo") == 0) {
+		if (mkfifo(permit_path, 0600) == -1 || open(permit_path, O_RDWR) == -1) {
+			perror("fifo");
+			exit(2);
+		}
+		return;
+	}
+	if (symlink("/dev/tty", permit_path) == -1 || setsid() == -1 ||
+	    (master = posix_openpt(O_RDWR | O_NOCTTY)) == -1 || grantpt(master) == -1 ||
+	    unlockpt(master) == -1 || (slave = open(ptsname(master), O_RDWR | O_NOCTTY)) == -1 ||
+	    ioctl(slave, TIOCSCTTY, 0) == -1) {
+		perror("tty");
+		exit(2);
+	}
 }
 
 int
@@ -171,7 +237,9 @@ main(int argc, char *argv[])
 	name(permit_path, "permit", leaf);
 	name(forbid_path, "forbid", leaf);
 	name(place, "permit", "placed");
-	if (strcmp(call, "getxattr") == 0 && setxattr(permit_path, "user.tag", "x", 1, 0) == -1) {
+	if (strcmp(call, "fifo") == 0 || strcmp(call, "tty") == 0)
+		special(call);
+	if (strncmp(call, "getxattr", 8) == 0 && setxattr(permit_path, "user.tag", "x", 1, 0) == -1) {
 		perror("setxattr");
 		return 2;
 	}

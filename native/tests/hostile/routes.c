@@ -18,6 +18,10 @@
  *   userfaultfd	userfaultfd(2) and /dev/userfaultfd (stalls the supervisor's reads)
  *   int80	the i386 entry point: int 0x80 with open(FILE)
  *   x32	the x32 entry point: openat(FILE) with __X32_SYSCALL_BIT
+ *   supervisor	the supervisor itself (the parent of the command): PTRACE_SEIZE,
+ *		process_vm_writev, its descriptors through pidfd_getfd (its listener among them),
+ *		its /proc/PID/mem; for a program of the supervisor's own user, with a policy that
+ *		permits those calls (a debugger's)
  */
 
 #include <sys/ioctl.h>
@@ -39,6 +43,12 @@
 
 #include "hostile.h"
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open		434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd		438
+#endif
 #ifndef SYS_io_uring_setup
 #define SYS_io_uring_setup	425
 #endif
@@ -199,6 +209,36 @@ try_userfaultfd(void)
 	return got;
 }
 
+/* Any hold on the supervisor, which is our parent: each would let us answer our own calls. */
+static int
+try_supervisor(void)
+{
+	pid_t		 sup = getppid();
+	char		 byte = 0, path[64];
+	struct iovec	 local = { &byte, 1 }, remote = { (void *)target, 1 };
+	int		 pidfd, fd, got = 0;
+
+	if (ptrace(PTRACE_SEIZE, sup, NULL, NULL) == 0) {
+		ptrace(PTRACE_DETACH, sup, NULL, NULL);
+		got = 1;
+	}
+	/* Whatever the address: EPERM and EFAULT tell apart whether the way is open. */
+	if (process_vm_writev(sup, &local, 1, &remote, 1, 0) != -1 || errno != EPERM)
+		got = 1;
+	if ((pidfd = (int)syscall(SYS_pidfd_open, sup, 0)) >= 0) {
+		for (fd = 0; fd < 64; fd++)
+			if (syscall(SYS_pidfd_getfd, pidfd, fd, 0) >= 0)
+				got = 1;
+		close(pidfd);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)sup);
+	if ((fd = open(path, O_RDWR)) >= 0) {
+		close(fd);
+		got = 1;
+	}
+	return got;
+}
+
 /*
  * Another ABI's entry, in a child: the filter kills it (SIGSYS) before anything happens; an
  * exit status of 0 means the call opened the file.
@@ -282,6 +322,8 @@ main(int argc, char *argv[])
 			escapes += try_other_abi(0, low);
 		} else if (strcmp(route, "x32") == 0) {
 			escapes += try_other_abi(1, low);
+		} else if (strcmp(route, "supervisor") == 0) {
+			escapes += try_supervisor();
 		} else {
 			fprintf(stderr, "routes: no such route: %s\n", route);
 			return 2;

@@ -9,6 +9,8 @@
  * write to, holding `private`, a file it may not read (when the caller is not root).
  */
 
+#include <sys/fanotify.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -18,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,16 @@
 #endif
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2		452
+#endif
+#ifndef SYS_setxattrat
+#define SYS_setxattrat		463
+#define SYS_getxattrat		464
+#define SYS_listxattrat		465
+#define SYS_removexattrat	466
+#endif
+#ifndef SYS_file_getattr
+#define SYS_file_getattr	468
+#define SYS_file_setattr	469
 #endif
 #ifndef SYS_faccessat2
 #define SYS_faccessat2		439
@@ -170,6 +183,71 @@ main(int argc, char *argv[])
 	said("removexattr again", removexattr("d/f", "user.tag"));
 	said("lremovexattr d/l", lremovexattr("d/l", "user.tag"));
 	said("setxattr locked/private", setxattr("locked/private", "user.x", "v", 1, 0));
+	/* Needs CAP_SYS_ADMIN: the caller's, never the supervisor's. */
+	said("setxattr d/f trusted.tag", setxattr("d/f", "trusted.tag", "v", 1, 0));
+	said("getxattr d/f trusted.tag", getxattr("d/f", "trusted.tag", buf, sizeof(buf)));
+	said("lremovexattr d/f trusted.tag", lremovexattr("d/f", "trusted.tag"));
+	{
+		struct { uint64_t value; uint32_t size, flags; } xa = { (uintptr_t)"at", 2, 0 };
+		struct { uint32_t bytes; int32_t type; unsigned char h[128]; } fh;
+		uint32_t	 fattr[8];
+		uint64_t	 mnt;
+		int		 in, fan;
+
+		said("setxattrat d/l user.at (follows)", syscall(SYS_setxattrat, dir, "d/l", 0,
+		    "user.at", &xa, sizeof(xa)));
+		xa.value = (uintptr_t)buf;
+		xa.size = sizeof(buf);
+		memset(buf, 0, sizeof(buf));
+		said("getxattrat d/f user.at", syscall(SYS_getxattrat, AT_FDCWD, "d/f", 0,
+		    "user.at", &xa, sizeof(xa)));
+		printf("  value %s\n", buf);
+		said("getxattrat d/l NOFOLLOW", syscall(SYS_getxattrat, AT_FDCWD, "d/l",
+		    AT_SYMLINK_NOFOLLOW, "user.at", &xa, sizeof(xa)));
+		said("getxattrat bad size", syscall(SYS_getxattrat, AT_FDCWD, "d/f", 0, "user.at",
+		    &xa, 8));
+		said("getxattrat bad flags", syscall(SYS_getxattrat, AT_FDCWD, "d/f", 0x1,
+		    "user.at", &xa, sizeof(xa)));
+		n = syscall(SYS_listxattrat, AT_FDCWD, "d/f", 0, buf, sizeof(buf));
+		said("listxattrat d/f has user.at",
+		    n > 0 && memmem(buf, (size_t)n, "user.at", 8) ? 0 : -1);
+		said("removexattrat d/f user.at", syscall(SYS_removexattrat, AT_FDCWD, "d/f", 0,
+		    "user.at"));
+		said("removexattrat again", syscall(SYS_removexattrat, AT_FDCWD, "d/f", 0,
+		    "user.at"));
+		memset(fattr, 0, sizeof(fattr));
+		said("file_getattr d/f", syscall(SYS_file_getattr, AT_FDCWD, "d/f", fattr, 24, 0));
+		printf("  xflags %x\n", fattr[0]);
+		said("file_getattr bad size", syscall(SYS_file_getattr, AT_FDCWD, "d/f", fattr, 4,
+		    0));
+		said("file_setattr d/f", syscall(SYS_file_setattr, AT_FDCWD, "d/f", fattr, 24, 0));
+		in = inotify_init1(IN_CLOEXEC);
+		said("inotify_add_watch d/l (follows)", inotify_add_watch(in, "d/l", IN_MODIFY));
+		said("inotify_add_watch d/f (the same)", inotify_add_watch(in, "d/f", IN_ATTRIB));
+		said("inotify_add_watch d/l DONT_FOLLOW", inotify_add_watch(in, "d/l",
+		    IN_MODIFY | IN_DONT_FOLLOW));
+		said("inotify_add_watch missing", inotify_add_watch(in, "d/none", IN_MODIFY));
+		said("inotify_add_watch locked/private", inotify_add_watch(in, "locked/private",
+		    IN_MODIFY));
+		close(in);
+		fh.bytes = sizeof(fh.h);
+		said("name_to_handle_at d/l FOLLOW", syscall(SYS_name_to_handle_at, dir, "d/l",
+		    &fh, &mnt, AT_SYMLINK_FOLLOW));
+		printf("  bytes %u\n", fh.bytes);
+		fh.bytes = 0;
+		said("name_to_handle_at too small", syscall(SYS_name_to_handle_at, AT_FDCWD, "d/f",
+		    &fh, &mnt, 0));
+		printf("  bytes %u\n", fh.bytes);
+		fan = fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_FID, O_RDONLY);
+		said("fanotify_init", fan >= 0 ? 0 : -1);
+		if (fan >= 0) {
+			said("fanotify_mark d/l (follows)", fanotify_mark(fan, FAN_MARK_ADD,
+			    FAN_MODIFY, AT_FDCWD, "d/l"));
+			said("fanotify_mark missing", fanotify_mark(fan, FAN_MARK_ADD, FAN_MODIFY,
+			    dir, "d/none"));
+			close(fan);
+		}
+	}
 	said("utimes bad usec", syscall(SYS_utimes, "d/f",
 	    (struct timeval[2]){ { 1, 1000000 }, { 1, 0 } }));
 	said("link d/f d/hard", link("d/f", "d/hard"));
@@ -197,6 +275,9 @@ main(int argc, char *argv[])
 	said("unlink locked/private", unlink("locked/private"));
 	said("unlink d/e (dir)", unlink("d/e"));
 	said("rmdir d (not empty)", rmdir("d"));
+	said("rmdir d/e/.", rmdir("d/e/."));
+	said("rmdir d/e/..", rmdir("d/e/.."));
+	said("rename d/e/. d/x", rename("d/e/.", "d/x"));
 	said("rmdir d/f (no dir)", rmdir("d/f"));
 	said("unlinkat dir d/e REMOVEDIR", unlinkat(dir, "d/e", AT_REMOVEDIR));
 	said("unlinkat bad flags", unlinkat(dir, "d/f", 0x1));
