@@ -157,7 +157,7 @@ function isUnconditionalPermit(filter: Filter): boolean {
 function execGrant(filter: Filter, place: KernelPlace, macros: Macros, plan: KernelPlan): void {
   const expr = filter.expr;
   if (filter.action.name !== 'permit') return;
-  if (expr === null) {
+  if (expr === null || expr.kind === 'true') {
     plan.grants.push({ ...place, path: '/', match: true, access: 'execute' });
   } else if (
     expr.kind === 'symbol' &&
@@ -198,7 +198,7 @@ function planFileRule(filter: Filter, place: KernelPlace, macros: Macros, plan: 
   }
   if (filter.log) plan.notes.push({ ...place, message: 'the kernel does not log what it permits' });
   const access = filter.call === 'fsread' ? 'read' : 'write';
-  if (expr === null) {
+  if (expr === null || expr.kind === 'true') {
     plan.grants.push({ ...place, path: '/', match: true, access });
     return;
   }

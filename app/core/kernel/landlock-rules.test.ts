@@ -67,7 +67,7 @@ test('eq names one file, or lists one directory; the grants of one name add up',
     { path: `${root}/home`, file: READ, dir: DIR },
     { path: `${root}/home/notes`, file: READ | WRITE, dir: DIR },
   ]);
-  assert.match(notes.at(-1)!.message, /list it and every directory beneath it/);
+  assert.match(notes.at(-1)!.message, /listed with every directory beneath it/);
 });
 
 test('writing a file that does not exist yet is noted, not widened to its directory', () => {

@@ -82,7 +82,7 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
       line: 0,
       col: 0,
       message:
-        'an `eq` rule on a directory lets the kernel list it and every directory beneath it (Landlock grants whole trees)',
+        'where an `eq` rule names a directory, the kernel lets it be listed with every directory beneath it (Landlock grants whole trees)',
     });
   }
   return { rules: [...byPath.values()], notes };

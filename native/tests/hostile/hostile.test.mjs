@@ -48,7 +48,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
  * `as` ({ uid, gid }) runs sysgate itself, and so its supervisor, as that user, in a home of its
  * own (only root can).
  */
-function underSysgate(path, args, rules, { as } = {}) {
+function underSysgate(path, args, rules, { as, flags = [] } = {}) {
   const policy = join(root, `policy-${++runs}`);
   const home = join(root, `home-${runs}`);
   const log = join(home, 'decisions.log');
@@ -56,7 +56,7 @@ function underSysgate(path, args, rules, { as } = {}) {
   mkdirSync(home);
   if (as) chownSync(home, as.uid, as.gid);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SYSGATE, '-a', '-E', log, '-f', policy, path, ...args], {
+    const child = spawn(process.execPath, [SYSGATE, '-a', ...flags, '-E', log, '-f', policy, path, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: home,
       env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
@@ -194,6 +194,61 @@ describe('a second thread flips what execve is given between a permitted and a f
       counted(t, run);
     });
   }
+});
+
+/**
+ * Kernel-speed mode (`-K`): the same races, with the file rules enforced by Landlock instead.
+ * Its policies grant and never deny, so the forbidden side is simply not granted.
+ */
+describe('the races again, under sysgate -a -K (Landlock)', () => {
+  const kernelRules = (dir, programs) => [
+    ...programs.map((p) => `native-execve: filename eq "${p}" then permit`),
+    'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+    'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+    `native-fsread: filename match "${dir}/permit" then permit`,
+    `native-fswrite: filename match "${dir}/permit" then permit`,
+    'native-clone: permit',
+    'native-clone3: permit',
+  ];
+  const attack = async (t, name, call, prepare = () => {}) => {
+    const dir = arena();
+    prepare(dir);
+    const before = snapshot(join(dir, 'forbid'));
+    const inode = String(lstatSync(join(dir, 'forbid', 'secret')).ino);
+    const run = await underSysgate(
+      program(name),
+      [call, dir, inode, String(ATTEMPTS), String(SECONDS)],
+      kernelRules(dir, [program(name)]),
+      { flags: ['-K'] },
+    );
+    counted(t, run);
+    assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+  };
+  for (const call of ['open', 'truncate']) {
+    test(`a flipped path: ${call}`, (t) => attack(t, 'race-path', call));
+  }
+  test('a directory swapped for a link: open', (t) =>
+    attack(t, 'symlink-swap', 'open', (dir) => {
+      mkdirSync(join(dir, 'permit', 'd'));
+      writeFileSync(join(dir, 'permit', 'd', 'secret'), 'x', { mode: 0o644 });
+      symlinkSync(join(dir, 'forbid'), join(dir, 'permit', 'l'));
+    }));
+  test("execve's name flipped: only the program the rules name runs", async (t) => {
+    const dir = arena();
+    for (const side of ['permit', 'forbid']) {
+      copyFileSync(program('exec-target'), join(dir, side, 'prog'));
+      chmodSync(join(dir, side, 'prog'), 0o755);
+    }
+    const run = await underSysgate(
+      program('race-exec'),
+      ['path', dir, '2000', String(SECONDS)],
+      kernelRules(dir, [program('race-exec'), `${dir}/permit/prog`]).map((rule) =>
+        rule.endsWith(`${dir}/permit/prog" then permit`) ? `${rule}[inherit]` : rule,
+      ),
+      { flags: ['-K'] },
+    );
+    counted(t, run);
+  });
 });
 
 /**
