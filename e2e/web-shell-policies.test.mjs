@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchChromium, startSession, startWebShell } from './web-shell-driver.mjs';
+import { launchChromium, saveLearned, startSession, startWebShell } from './web-shell-driver.mjs';
 
 const CAT = realpathSync('/bin/cat');
 const ENV = '/usr/bin/env';
@@ -87,11 +87,16 @@ test('broken text shows its error at the line and column; Undo takes it back', a
   await show.getByRole('radio', { name: 'Text' }).check();
   const text = page.getByRole('textbox', { name: `Text of ${ENV}` });
   await text.click();
+  // The file ends with a newline: the end of the text is the start of the line after its last.
+  const line = readFileSync(join(policies, 'usr_bin_env'), 'utf8').split('\n').length;
   await page.keyboard.press('Control+End');
   await page.keyboard.type('\tnative-read: fd eq then permit');
   const errors = page.getByRole('list', { name: 'Errors' });
   await errors.waitFor();
-  assert.match(await errors.innerText(), /^line 6, column 21: expected a quoted string after "eq"/);
+  assert.equal(
+    await errors.innerText(),
+    `line ${line}, column 21: expected a quoted string after "eq"`,
+  );
   // The code editor marks the place too.
   await page.locator('.cm-lintRange-error').first().waitFor();
   assert.equal(await page.getByRole('button', { name: 'Save…' }).isDisabled(), true);
@@ -111,6 +116,7 @@ test('the rule of a prompt’s "always" answer appears in the open editor at onc
     mode: 'Learn',
   });
   await learned.getByText(/exited with status 0/).waitFor({ timeout: 20_000 });
+  await saveLearned(page, learned);
   const grid = await openPolicy(CAT);
   const before = await grid.getAttribute('aria-rowcount');
 
@@ -163,4 +169,52 @@ test('Explain: a typed call, the rule that decides it, or that it would be asked
   await panel.getByLabel('Arguments, one name=value a line').fill('filename=/srv/data');
   await result.getByText('No rule decides it: the call would be asked').waitFor();
   await panel.getByRole('button', { name: 'Close' }).click();
+});
+
+test('a Learn run ends in a review that makes five paths of one directory one rule, which then decides', async () => {
+  const work = join(web.home, 'work');
+  mkdirSync(join(work, 'data'));
+  for (const name of ['a', 'b', 'c', 'd', 'e', 'f'])
+    writeFileSync(join(work, 'data', `${name}.csv`), `${name} data\n`);
+  writeFileSync(join(work, 'secret.txt'), 'secret\n');
+  await page.getByRole('button', { name: /^Sessions/ }).click();
+  const learned = await startSession(page, {
+    command: 'cat data/a.csv data/b.csv data/c.csv data/d.csv data/e.csv',
+    cwd: work,
+    mode: 'Learn',
+  });
+  await learned.getByText(/exited with status 0/).waitFor({ timeout: 20_000 });
+  assert.doesNotMatch(
+    readFileSync(join(policies, 'usr_bin_cat'), 'utf8'),
+    /data\/a\.csv/,
+    'nothing saved before the review',
+  );
+
+  await learned.getByRole('button', { name: /^Review \d+ learned rules?$/ }).click();
+  const review = page.getByRole('dialog', { name: 'Review learned rules' });
+  const generalised = 'native-fsread: filename match "$HOME/work/data/*" then permit';
+  await review.getByLabel(`Accept: ${generalised}`).check();
+  const replaced = review.getByLabel(
+    /^Keep: native-fsread: filename eq ".*\/work\/data\/[a-e]\.csv" then permit$/,
+  );
+  assert.equal(await replaced.count(), 5);
+  for (let i = 0; i < 5; i++) assert.equal(await replaced.nth(i).isDisabled(), true);
+  await review.getByRole('button', { name: /^Save \d+ rules? to the policy for / }).click();
+  await review.getByText('Everything learned has been saved.').waitFor();
+  await review.getByRole('button', { name: 'Close' }).click();
+  const saved = readFileSync(join(policies, 'usr_bin_cat'), 'utf8');
+  assert.ok(saved.includes(`\t${generalised}\n`), saved);
+  assert.doesNotMatch(saved, /data\/[a-e]\.csv/);
+
+  // Enforced: a file of that directory nobody opened while learning is read; one elsewhere is not.
+  const enforced = await startSession(page, {
+    command: 'cat data/f.csv secret.txt',
+    cwd: work,
+    mode: 'Enforce',
+  });
+  await enforced.getByText(/exited with status 1/).waitFor({ timeout: 20_000 });
+  const output = await enforced.innerText();
+  assert.match(output, /f data/);
+  assert.match(output, /secret\.txt: Operation not permitted/);
+  assert.doesNotMatch(output, /^secret$/m);
 });

@@ -2,7 +2,13 @@
 // real programs under the real supervisor. Usage: node tools/screenshots.mjs
 import { join } from 'node:path';
 
-import { launchChromium, root, startSession, startWebShell } from '../e2e/web-shell-driver.mjs';
+import {
+  launchChromium,
+  root,
+  saveLearned,
+  startSession,
+  startWebShell,
+} from '../e2e/web-shell-driver.mjs';
 
 const out = join(root, 'docs', 'screenshots');
 const web = await startWebShell('sysgate-shots-');
@@ -15,8 +21,9 @@ function start(command, mode) {
   return startSession(page, { command, cwd: join(home, 'work'), mode });
 }
 
-await start('ls -l /usr', 'Learn');
+const learned = await start('ls -l /usr', 'Learn');
 await page.getByText(/exited with status 0/).waitFor();
+await saveLearned(page, learned);
 await start('cat /etc/hostname', 'Ask');
 await page.getByRole('dialog').waitFor();
 await page.waitForTimeout(800);

@@ -29,6 +29,8 @@ export interface LearnedPolicy {
   text: string;
   /** Rules added to what the policy had. */
   added: number;
+  /** Those rules, as printed, in order. */
+  rules: string[];
 }
 
 /**
@@ -45,7 +47,7 @@ export function mergeLearned(
   if (sectionOf(file, program) === undefined)
     file.lines.push(...parsePolicy(emptyPolicy(program)).file.lines);
   const seen = new Set<string>();
-  let added = 0;
+  const rules: string[] = [];
   for (const record of learned) {
     const text = learnedRule(record, options.noAliases);
     if (seen.has(text)) continue;
@@ -65,13 +67,32 @@ export function mergeLearned(
     )
       continue;
     appendRule(file, program, parseFilter(text).filter!);
-    added++;
+    rules.push(text);
   }
-  return { text: printPolicy(file), added };
+  return { text: printPolicy(file), added: rules.length, rules };
+}
+
+/** Appends reviewed rules to a policy's text (after its own), one printed rule each. */
+export function withRules(program: string, existing: string, rules: readonly string[]): string {
+  const { file } = parsePolicy(existing, program);
+  if (sectionOf(file, program) === undefined)
+    file.lines.push(...parsePolicy(emptyPolicy(program)).file.lines);
+  for (const rule of rules) {
+    const { filter, diagnostics } = parseFilter(rule);
+    const error = diagnostics.find((d) => d.severity === 'error');
+    if (filter === null || error !== undefined)
+      throw new Error(`not a rule: ${rule}: ${error?.message ?? 'it does not parse'}`);
+    appendRule(file, program, filter);
+  }
+  return printPolicy(file);
 }
 
 export type LearnedResult =
   { program: string; path: string; added: number } | { program: string; error: string };
+
+/** What a learning run found for one program, for the user to review before it is saved. */
+export type LearnedFinding =
+  { program: string; rules: string[] } | { program: string; error: string };
 
 /** What a learning run recorded, program by program, until it is saved into their policies. */
 export class Learning {
@@ -98,6 +119,28 @@ export class Learning {
         const { text, added } = mergeLearned(program, existing, records, options);
         if (added === 0) continue;
         results.push({ program, path: await store.save(program, text), added });
+      } catch (e) {
+        results.push({ program, error: (e as Error).message });
+      }
+    }
+    this.learned.clear();
+    return results;
+  }
+
+  /**
+   * The rules each program's policy would get, without saving them; what was recorded is
+   * forgotten (the review holds it from then on).
+   */
+  async review(
+    policies: PolicySource,
+    options: { macros: Macros; noAliases: boolean },
+  ): Promise<LearnedFinding[]> {
+    const results: LearnedFinding[] = [];
+    for (const [program, records] of this.learned) {
+      try {
+        const existing = (await policies.policyFor(program)).text;
+        const { rules } = mergeLearned(program, existing, records, options);
+        if (rules.length > 0) results.push({ program, rules });
       } catch (e) {
         results.push({ program, error: (e as Error).message });
       }
