@@ -81,6 +81,34 @@ test('a rule added with the builder is saved, after the diff, to the file on dis
   );
 });
 
+test('the keyboard alone: select, move, switch off, duplicate, delete, then undo it all', async () => {
+  const grid = await openPolicy(ENV);
+  const calls = async () =>
+    (await grid.locator('.rule-body [role=row]').allInnerTexts()).map((t) => t.split(/\s+/)[1]);
+  const before = await calls();
+  await grid.focus();
+  await page.keyboard.press('Home');
+  assert.equal(
+    await grid
+      .locator('[aria-selected=true]')
+      .innerText()
+      .then((t) => t.split(/\s+/)[1]),
+    before[0],
+  );
+  await page.keyboard.press('Alt+ArrowDown');
+  assert.deepEqual((await calls()).slice(0, 2), [before[1], before[0]]);
+  await page.keyboard.press(' ');
+  await grid.locator('.rule-row.disabled').waitFor();
+  await page.keyboard.press('Control+d');
+  assert.equal((await calls()).length, before.length + 1);
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Delete');
+  assert.equal((await calls()).length, before.length - 1);
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Control+z');
+  assert.deepEqual(await calls(), before);
+  assert.equal(await page.getByRole('button', { name: 'Save…' }).isDisabled(), true);
+});
+
 test('broken text shows its error at the line and column; Undo takes it back', async () => {
   await openPolicy(ENV);
   const show = page.getByRole('radiogroup', { name: 'Show' });
