@@ -36,6 +36,11 @@ await page
   .waitFor();
 await page.evaluate(() => (location.hash = '#policies'));
 await page.getByRole('list', { name: 'Policies' }).getByText('/usr/bin/cat').first().click();
+const rules = page.getByRole('grid', { name: 'Rules of /usr/bin/cat' });
+await rules.getByRole('row').filter({ hasText: '/etc/hostname' }).click();
+await page.getByRole('button', { name: 'Explain…' }).click();
+await page.getByLabel('Arguments, one name=value a line').fill('filename=/etc/hostname');
+await page.getByLabel('Filter rules').fill('/etc');
 await page.waitForTimeout(300);
 await page.screenshot({ path: join(out, 'policies.png') });
 await browser.close();

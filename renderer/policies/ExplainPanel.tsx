@@ -129,16 +129,14 @@ export function ExplainPanel({
           </p>
         )}
         {explained !== null && explained.tried.length > 0 && (
-          <ol className="explain-trail">
+          <ul className="explain-trail" aria-label="Rules tried, in order">
             {explained.tried.map((t) => (
               <li key={t.line} className={t.decides ? 'decides' : undefined}>
-                <code>
-                  {t.line}: {t.rule}
-                </code>{' '}
-                — {t.decides ? 'holds, and decides' : 'does not hold'}
+                line {t.line}: <code>{t.rule}</code> —{' '}
+                {t.decides ? 'holds, and decides' : 'does not hold'}
               </li>
             ))}
-          </ol>
+          </ul>
         )}
       </div>
     </section>
