@@ -218,6 +218,12 @@ test('a Learn run ends in a review that makes five paths of one directory one ru
     'nothing saved before the review',
   );
 
+  // Closing the session would lose what it learned: it is refused until that is saved or discarded.
+  await learned.getByRole('button', { name: 'Close' }).click();
+  await learned
+    .getByRole('alert')
+    .getByText(/wait for review: save or discard them first/)
+    .waitFor();
   await learned.getByRole('button', { name: /^Review \d+ learned rules?$/ }).click();
   const review = page.getByRole('dialog', { name: 'Review learned rules' });
   const generalised = 'native-fsread: filename match "$HOME/work/data/*" then permit';

@@ -35,6 +35,10 @@ export function PoliciesView({
   const [problem, setProblem] = useState<string | null>(null);
   // Policies the sessions use: a change there may change what is in use, or add a file.
   const inUse = useSysgate(useShallow((s) => policyPrograms(s.policies)));
+  // A session ending stops its files being in use.
+  const running = useSysgate(
+    (s) => s.sessionIds.filter((id) => s.sessions[id]?.state === 'running').length,
+  );
   // Nothing can be asked before the window reaches the host; on reconnecting, everything is asked again.
   const connected = useSysgate((s) => s.connection === 'connected');
   const unsaved = useSysgate(
@@ -50,7 +54,7 @@ export function PoliciesView({
   );
   useEffect(() => {
     if (connected) refresh();
-  }, [connected, refresh, inUse]);
+  }, [connected, refresh, inUse, running]);
   useEffect(() => api.on('policyFileChanged', refresh), [api, refresh]);
 
   const open = useCallback(

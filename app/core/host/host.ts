@@ -202,6 +202,11 @@ export class Host implements ContractEndpoint {
     const session = this.session(id);
     if (session.snapshot().state === 'running')
       throw new CommandError('the session is still running: stop or kill it first');
+    const waiting = session.snapshot().toReview ?? 0;
+    if (waiting > 0)
+      throw new CommandError(
+        `the session learned ${waiting} rule${waiting === 1 ? '' : 's'} that wait for review: save or discard them first`,
+      );
     this.sessions.delete(id);
     this.emit('sessionClosed', { sessionId: id });
   }
