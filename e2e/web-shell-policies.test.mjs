@@ -252,3 +252,71 @@ test('a Learn run ends in a review that makes five paths of one directory one ru
   assert.match(output, /secret\.txt: Operation not permitted/);
   assert.doesNotMatch(output, /^secret$/m);
 });
+
+test('a file changed outside under unsaved edits is a conflict: shown, not overwritten', async () => {
+  const grid = await openPolicy(ENV);
+  await grid.focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Control+d');
+  await page.getByText('unsaved', { exact: true }).waitFor();
+  // Opening another file would lose the edits: asked first.
+  await page.getByRole('list', { name: 'Policies' }).getByRole('button', { name: /^base/ }).click();
+  const guard = page.getByRole('alert', { name: 'Unsaved edits' });
+  await guard.getByRole('button', { name: 'Keep editing' }).click();
+  await guard.waitFor({ state: 'detached' });
+  await page.getByText('unsaved', { exact: true }).waitFor();
+  const path = join(policies, 'usr_bin_env');
+  const theirs = `${readFileSync(path, 'utf8')}\tnative-getcwd: permit\n`;
+  writeFileSync(path, theirs);
+  const conflict = page.getByRole('alert', { name: 'Conflict' });
+  await conflict.waitFor();
+  assert.match(await conflict.innerText(), /native-getcwd: permit/);
+  assert.equal(readFileSync(path, 'utf8'), theirs, 'their change is kept');
+  await conflict.getByRole('button', { name: 'Use the file as it is now' }).click();
+  await rowOf(grid, 'getcwd').waitFor();
+  assert.equal(await page.getByText('unsaved', { exact: true }).count(), 0);
+});
+
+test('a rule that decides calls counts its hits while the app runs; the files in use are marked', async () => {
+  const work = join(web.home, 'work');
+  writeFileSync(join(work, 'private.txt'), 'private\n');
+  const path = join(policies, 'usr_bin_cat');
+  const rule = 'native-fsread: filename eq "$HOME/work/private.txt" then deny[eacces]';
+  // Written outside the app, at the top of the policy, so that it decides before any other.
+  writeFileSync(path, readFileSync(path, 'utf8').replace(/^(Policy:.*\n)/m, `$1\t${rule}\n`));
+  const grid = await openPolicy(CAT);
+  const row = rowOf(grid, 'private.txt');
+  await row.waitFor();
+  assert.match(await row.innerText(), /\b0\b/);
+
+  await page.getByRole('button', { name: /^Sessions/ }).click();
+  const session = await startSession(page, {
+    // The last `-` reads the terminal: cat keeps running, and its policy stays in use.
+    command: 'cat private.txt private.txt -',
+    cwd: work,
+    mode: 'Enforce',
+  });
+  await session
+    .getByText('cat: private.txt: Permission denied')
+    .first()
+    .waitFor({ timeout: 20_000 });
+  await page.getByRole('button', { name: /^Policies/ }).click();
+  const item = page
+    .getByRole('list', { name: 'Policies' })
+    .getByRole('button')
+    .filter({ hasText: path });
+  await item.getByText('in use', { exact: true }).waitFor();
+  // Hits are read again a moment after records come.
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('[role=grid] .rule-body [role=row]')].some(
+        (r) =>
+          r.textContent.includes('private.txt') && / 2\D/.test(r.innerText.replace(/\n/g, ' ')),
+      ),
+    null,
+    { timeout: 10_000 },
+  );
+  await page.getByRole('button', { name: /^Sessions/ }).click();
+  await session.getByRole('button', { name: 'Kill' }).click();
+  await session.getByText(/exited with status/).waitFor({ timeout: 20_000 });
+});

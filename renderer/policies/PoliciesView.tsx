@@ -33,8 +33,11 @@ export function PoliciesView({
   const [opened, setOpened] = useState<Opened | null>(null);
   const [openPath, setOpenPath] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  // Policies the sessions use: a change there may change what is in use, or add a file.
-  const inUse = useSysgate(useShallow((s) => policyPrograms(s.policies)));
+  // Whether the open editor has unsaved edits, and the file asked for meanwhile.
+  const [dirty, setDirty] = useState(false);
+  const [switching, setSwitching] = useState<{ path: string; request: EditorRequest } | null>(null);
+  // A policy a session loads or changes may change what is in use, or add a file.
+  const sessionPolicies = useSysgate((s) => s.policies);
   // A session ending stops its files being in use.
   const running = useSysgate(
     (s) => s.sessionIds.filter((id) => s.sessions[id]?.state === 'running').length,
@@ -54,21 +57,42 @@ export function PoliciesView({
   );
   useEffect(() => {
     if (connected) refresh();
-  }, [connected, refresh, inUse, running]);
+  }, [connected, refresh, sessionPolicies, running]);
   useEffect(() => api.on('policyFileChanged', refresh), [api, refresh]);
 
-  const open = useCallback(
-    async (path: string, editorRequest: EditorRequest = { line: null, rule: null }) => {
+  const load = useCallback(
+    async (path: string, editorRequest: EditorRequest) => {
       setProblem(null);
+      setSwitching(null);
       try {
         const doc = await api.readPolicy(path);
         setOpenPath(path);
+        setDirty(false);
         setOpened((o) => ({ doc, request: editorRequest, serial: (o?.serial ?? 0) + 1 }));
       } catch (e) {
         setProblem(`Cannot open ${path}: ${(e as Error).message}`);
       }
     },
     [api],
+  );
+
+  /**
+   * Opens `path`. The file already open stays open, edits and all, and is given the request;
+   * another one replaces it, once the user agrees to lose unsaved edits.
+   */
+  const open = useCallback(
+    async (path: string, editorRequest: EditorRequest = { line: null, rule: null }) => {
+      if (opened !== null && path === openPath) {
+        setOpened({ ...opened, request: editorRequest });
+        return;
+      }
+      if (dirty) {
+        setSwitching({ path, request: editorRequest });
+        return;
+      }
+      await load(path, editorRequest);
+    },
+    [opened, openPath, dirty, load],
   );
 
   // What the address asks for, once the files are known.
@@ -160,12 +184,32 @@ export function PoliciesView({
               {problem}
             </p>
           )}
+          {switching !== null && (
+            <div className="conflict" role="alert" aria-label="Unsaved edits">
+              <p>
+                <b>{opened?.doc.name}</b> has unsaved edits. Opening {switching.path} loses them.
+              </p>
+              <div className="form-buttons">
+                <button
+                  type="button"
+                  className="button danger-text"
+                  onClick={() => void load(switching.path, switching.request)}
+                >
+                  Discard the edits and open it
+                </button>
+                <button type="button" className="button" onClick={() => setSwitching(null)}>
+                  Keep editing
+                </button>
+              </div>
+            </div>
+          )}
           {opened !== null ? (
             <PolicyEditor
               key={opened.serial}
               initial={opened.doc}
               request={opened.request}
               onPathChange={setOpenPath}
+              onDirtyChange={setDirty}
             />
           ) : (
             <p className="empty">Choose a policy to see and edit its rules.</p>

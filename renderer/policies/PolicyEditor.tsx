@@ -3,7 +3,7 @@
 // "always" answer, another editor) comes in at once when there are no unsaved edits, and shows
 // as a conflict when there are.
 
-import { useEffect, useMemo, useReducer, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
 
 import type { PolicyDocument, RuleHit } from '../../app/common/contract.js';
 import type { Filter } from '../../app/common/policy/ast.js';
@@ -35,17 +35,24 @@ export interface EditorRequest {
   rule: Filter | null;
 }
 
-type Form = { kind: 'new'; rule: Filter | null } | { kind: 'edit'; row: RuleRow } | null;
+/** The rule form: a new rule (each one a form of its own, `serial`), or a row to change. */
+type Form =
+  { kind: 'new'; rule: Filter | null; serial: number } | { kind: 'edit'; row: RuleRow } | null;
+
+let formSerial = 0;
 
 export function PolicyEditor({
   initial,
   request,
   onPathChange,
+  onDirtyChange,
 }: {
   initial: PolicyDocument;
+  /** A new object each time the address asks again for this file (a line, a rule to draft). */
   request: EditorRequest;
   /** The file open changed: a saved system policy is the user's copy from then on. */
   onPathChange(path: string): void;
+  onDirtyChange(dirty: boolean): void;
 }) {
   const { api } = useServices();
   const [state, dispatch] = useReducer(editorReducer, initial, (doc) =>
@@ -54,7 +61,7 @@ export function PolicyEditor({
   const [view, setView] = useState<'rules' | 'text'>('rules');
   const [query, setQuery] = useState('');
   const [form, setForm] = useState<Form>(
-    request.rule === null ? null : { kind: 'new', rule: request.rule },
+    request.rule === null ? null : { kind: 'new', rule: request.rule, serial: ++formSerial },
   );
   const [reviewing, setReviewing] = useState(false);
   const [explaining, setExplaining] = useState(false);
@@ -69,6 +76,19 @@ export function PolicyEditor({
   const selectedRow = rows.find((r) => r.index === state.selected);
 
   useEffect(() => onPathChange(doc.path), [doc.path, onPathChange]);
+  useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
+
+  // The address asked again for this file: the first request is in the initial state.
+  const firstRequest = useRef(request);
+  useEffect(() => {
+    if (request === firstRequest.current) return;
+    if (request.line !== null) {
+      setView('rules');
+      setQuery('');
+      dispatch({ type: 'selected', index: request.line - 1 });
+    }
+    if (request.rule !== null) setForm({ kind: 'new', rule: request.rule, serial: ++formSerial });
+  }, [request]);
 
   // The file changed on disk: read it again (the reducer decides whether it comes in).
   useEffect(
@@ -122,7 +142,7 @@ export function PolicyEditor({
   }
 
   const act = {
-    add: () => setForm({ kind: 'new', rule: null }),
+    add: () => setForm({ kind: 'new', rule: null, serial: ++formSerial }),
     edit: () => selectedRow?.kind === 'rule' && setForm({ kind: 'edit', row: selectedRow }),
     duplicate: () => {
       if (selectedRow?.kind !== 'rule') return;
@@ -363,7 +383,7 @@ export function PolicyEditor({
       )}
       {form !== null && (
         <RuleForm
-          key={form.kind === 'edit' ? `edit-${form.row.index}` : 'new'}
+          key={form.kind === 'edit' ? `edit-${form.row.index}` : `new-${form.serial}`}
           arch={doc.arch}
           rule={form.kind === 'edit' ? form.row.filter : form.rule}
           isNew={form.kind === 'new'}
