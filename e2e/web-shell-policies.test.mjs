@@ -106,6 +106,13 @@ test('the keyboard alone: select, move, switch off, duplicate, delete, then undo
   assert.equal((await calls()).length, before.length - 1);
   for (let i = 0; i < 5; i++) await page.keyboard.press('Control+z');
   assert.deepEqual(await calls(), before);
+  // A row dragged onto another takes its place.
+  const rows = grid.locator('.rule-body [role=row]');
+  await rows.nth(0).dragTo(rows.nth(1));
+  assert.deepEqual((await calls()).slice(0, 2), [before[1], before[0]]);
+  await grid.focus();
+  await page.keyboard.press('Control+z');
+  assert.deepEqual(await calls(), before);
   assert.equal(await page.getByRole('button', { name: 'Save…' }).isDisabled(), true);
 });
 
@@ -316,6 +323,12 @@ test('a rule that decides calls counts its hits while the app runs; the files in
     null,
     { timeout: 10_000 },
   );
+  // Explain the call the session just made.
+  await page.getByRole('button', { name: 'Explain…' }).click();
+  const panel = page.getByRole('region', { name: 'Explain a call' });
+  await panel.getByLabel('Recent call').selectOption({ index: 1 });
+  await panel.getByText('Line 2 decides it: deny (eacces)').waitFor();
+  await panel.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('button', { name: /^Sessions/ }).click();
   await session.getByRole('button', { name: 'Kill' }).click();
   await session.getByText(/exited with status/).waitFor({ timeout: 20_000 });

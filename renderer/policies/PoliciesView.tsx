@@ -2,7 +2,7 @@
 // ones running sessions use marked, and the open one in the editor. The address can ask for a
 // policy, a line in it, or a rule to draft (`#policies&policy=...&line=...`, ../window/route.ts).
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
 import type { PolicyDocument, PolicyFileInfo } from '../../app/common/contract.js';
@@ -95,13 +95,19 @@ export function PoliciesView({
     [opened, openPath, dirty, load],
   );
 
+  const openLatest = useRef(open);
+  useEffect(() => {
+    openLatest.current = open;
+  }, [open]);
+  const handled = useRef<PolicyRequest | null>(null);
+
   // What the address asks for, once the files are known.
   useEffect(() => {
-    if (request === null || !connected) return;
-    let cancelled = false;
+    // Each request is taken up once, when the window is connected.
+    if (request === null || !connected || request === handled.current) return;
+    handled.current = request;
     void api.policyFiles().then(
       (list) => {
-        if (cancelled) return;
         setFiles(list);
         const file =
           list.find((f) => f.name === request.policy && !f.overridden && f.problem === null) ??
@@ -117,14 +123,11 @@ export function PoliciesView({
             setProblem(`The rule in the address does not parse: ${request.rule}`);
           } else rule = parsed.filter;
         }
-        void open(file.path, { line: request.line, rule });
+        void openLatest.current(file.path, { line: request.line, rule });
       },
       (e: Error) => setProblem(`Cannot list the policies: ${e.message}`),
     );
-    return () => {
-      cancelled = true;
-    };
-  }, [api, open, request, connected]);
+  }, [api, request, connected]);
 
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } 
 
 import type { PolicyDocument, RuleHit } from '../../app/common/contract.js';
 import type { Filter } from '../../app/common/policy/ast.js';
+import type { DecisionRecord } from '../../app/common/session/events.js';
 import { parsePolicy } from '../../app/common/policy/parser.js';
 import { lintPolicy } from '../../app/common/policy/lint.js';
 import { useServices } from '../window/context.js';
@@ -40,6 +41,9 @@ type Form =
   { kind: 'new'; rule: Filter | null; serial: number } | { kind: 'edit'; row: RuleRow } | null;
 
 let formSerial = 0;
+
+/** How many of a policy's recent calls Explain offers. */
+const RECENT_CALLS = 30;
 
 export function PolicyEditor({
   initial,
@@ -101,6 +105,16 @@ export function PolicyEditor({
         );
       }),
     [api, doc.path, doc.savesTo],
+  );
+
+  // This policy's recent calls, for Explain.
+  const [recent, setRecent] = useState<readonly DecisionRecord[]>([]);
+  useEffect(
+    () =>
+      api.on('record', (record) => {
+        if (record.policy === doc.name) setRecent((r) => [record, ...r].slice(0, RECENT_CALLS));
+      }),
+    [api, doc.name],
   );
 
   // Hit counts: read on opening, and again (at most once a second) while records come in.
@@ -373,6 +387,7 @@ export function PolicyEditor({
         <ExplainPanel
           program={doc.name}
           file={file}
+          recent={recent}
           onShowLine={(line) => {
             setView('rules');
             setQuery('');
