@@ -190,6 +190,12 @@ test('#policies&policy=...&rule=... drafts that rule in the builder, unsaved', a
   assert.equal(await form.getByLabel('Value of condition 2').inputValue(), '.ssh');
   await form.getByRole('button', { name: 'Cancel' }).click();
   assert.equal(await page.getByText('unsaved', { exact: true }).count(), 0);
+
+  // &line=N selects the rule on that line.
+  const grid = await openPolicy(ENV, '&line=4');
+  const selected = grid.locator('[role=row][aria-selected=true]');
+  await selected.waitFor();
+  assert.match(await selected.innerText(), /^4\s+execve/);
 });
 
 test('Explain: a typed call, the rule that decides it, or that it would be asked', async () => {
