@@ -2,8 +2,7 @@
 // they are for, and the generalisations proposed for them (app/common/policy/generalise.ts), each
 // to accept or reject, before anything is saved into its policy.
 
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { createPortal } from 'react-dom';
+import { useEffect, useMemo, useState } from 'react';
 
 import type { LearnedRules } from '../../app/common/contract.js';
 import {
@@ -12,6 +11,7 @@ import {
   rulesByKind,
 } from '../../app/common/policy/generalise.js';
 import { useServices, useSysgate } from '../window/context.js';
+import { ModalDialog } from './ModalDialog.js';
 
 export function LearnReview({
   sessionId,
@@ -25,13 +25,11 @@ export function LearnReview({
   const { api } = useServices();
   const [learned, setLearned] = useState<LearnedRules[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const dialog = useRef<HTMLElement>(null);
 
   const load = () =>
     api.learnedRules(sessionId).then(setLearned, (e: Error) => setProblem(e.message));
   useEffect(() => {
     void load();
-    dialog.current?.focus();
     // Loaded once; each save loads again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -41,61 +39,47 @@ export function LearnReview({
     onClose();
   }
 
-  // Above everything, whatever box the session's panel draws in.
-  return createPortal(
-    <div className="review-backdrop">
-      <section
-        className="save-review learn-review"
-        role="dialog"
-        aria-modal="true"
-        aria-label="Review learned rules"
-        tabIndex={-1}
-        ref={dialog}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose();
-        }}
-      >
-        <h3>What “{command}” learned</h3>
-        <p className="muted">
-          Nothing is saved until you save it. A proposal widens the policy: accept it only if the
-          program may do that.
+  return (
+    <ModalDialog label="Review learned rules" className="learn-review" onClose={onClose}>
+      <h3>What “{command}” learned</h3>
+      <p className="muted">
+        Nothing is saved until you save it. A proposal widens the policy: accept it only if the
+        program may do that.
+      </p>
+      {problem !== null && (
+        <p className="form-error" role="alert">
+          {problem}
         </p>
-        {problem !== null && (
-          <p className="form-error" role="alert">
-            {problem}
-          </p>
-        )}
-        <div className="learn-programs">
-          {learned?.length === 0 && <p className="empty">Everything learned has been saved.</p>}
-          {learned?.map((found) => (
-            <ProgramReview
-              key={found.program}
-              found={found}
-              onSave={async (rules) => {
-                setProblem(null);
-                try {
-                  await api.saveLearned(sessionId, found.program, rules);
-                  await load();
-                } catch (e) {
-                  setProblem((e as Error).message);
-                }
-              }}
-            />
-          ))}
-        </div>
-        <div className="form-buttons">
-          <button type="button" className="button" onClick={onClose}>
-            Close
+      )}
+      <div className="learn-programs">
+        {learned?.length === 0 && <p className="empty">Everything learned has been saved.</p>}
+        {learned?.map((found) => (
+          <ProgramReview
+            key={found.program}
+            found={found}
+            onSave={async (rules) => {
+              setProblem(null);
+              try {
+                await api.saveLearned(sessionId, found.program, rules);
+                await load();
+              } catch (e) {
+                setProblem((e as Error).message);
+              }
+            }}
+          />
+        ))}
+      </div>
+      <div className="form-buttons">
+        <button type="button" className="button" onClick={onClose}>
+          Close
+        </button>
+        {learned !== null && learned.length > 0 && (
+          <button type="button" className="button danger-text" onClick={() => void discard()}>
+            Discard what was learned
           </button>
-          {learned !== null && learned.length > 0 && (
-            <button type="button" className="button danger-text" onClick={() => void discard()}>
-              Discard what was learned
-            </button>
-          )}
-        </div>
-      </section>
-    </div>,
-    document.body,
+        )}
+      </div>
+    </ModalDialog>
   );
 }
 

@@ -186,6 +186,27 @@ export function PolicyEditor({
     redo: () => dispatch({ type: 'redo' }),
   };
 
+  const isRule = selectedRow?.kind === 'rule';
+  const ruleButtons: Array<{
+    label: string;
+    name?: string;
+    run(): void;
+    enabled: boolean;
+    danger?: boolean;
+  }> = [
+    { label: 'Add rule', run: act.add, enabled: true },
+    { label: 'Edit', run: act.edit, enabled: isRule },
+    { label: 'Duplicate', run: act.duplicate, enabled: isRule },
+    {
+      label: isRule && !selectedRow.enabled ? 'Enable' : 'Disable',
+      run: act.toggle,
+      enabled: isRule,
+    },
+    { label: '↑', name: 'Move up', run: () => act.move(-1), enabled: selectedRow !== undefined },
+    { label: '↓', name: 'Move down', run: () => act.move(1), enabled: selectedRow !== undefined },
+    { label: 'Delete', run: act.remove, enabled: selectedRow !== undefined, danger: true },
+  ];
+
   function tableKey(event: KeyboardEvent<HTMLDivElement>) {
     const key = event.key;
     const handled = (run: () => void) => {
@@ -279,59 +300,18 @@ export function PolicyEditor({
               value={query}
               onChange={(e) => setQuery(e.target.value)}
             />
-            <button type="button" className="button" onClick={act.add} disabled={readOnly}>
-              Add rule
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={act.edit}
-              disabled={readOnly || selectedRow?.kind !== 'rule'}
-            >
-              Edit
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={act.duplicate}
-              disabled={readOnly || selectedRow?.kind !== 'rule'}
-            >
-              Duplicate
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={act.toggle}
-              disabled={readOnly || selectedRow?.kind !== 'rule'}
-            >
-              {selectedRow?.kind === 'rule' && !selectedRow.enabled ? 'Enable' : 'Disable'}
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => act.move(-1)}
-              disabled={readOnly || selectedRow === undefined}
-              aria-label="Move up"
-            >
-              ↑
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => act.move(1)}
-              disabled={readOnly || selectedRow === undefined}
-              aria-label="Move down"
-            >
-              ↓
-            </button>
-            <button
-              type="button"
-              className="button danger-text"
-              onClick={act.remove}
-              disabled={readOnly || selectedRow === undefined}
-            >
-              Delete
-            </button>
+            {ruleButtons.map((b) => (
+              <button
+                key={b.label}
+                type="button"
+                className={b.danger ? 'button danger-text' : 'button'}
+                onClick={b.run}
+                disabled={readOnly || !b.enabled}
+                aria-label={b.name}
+              >
+                {b.label}
+              </button>
+            ))}
           </>
         )}
         <span className="toolbar-gap" />

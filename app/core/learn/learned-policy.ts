@@ -25,24 +25,16 @@ export function learnedRule(record: DecisionRecord, noAliases: boolean): string 
   return `native-${name}: ${conditions.join(' and ')} then permit`;
 }
 
-export interface LearnedPolicy {
-  text: string;
-  /** Rules added to what the policy had. */
-  added: number;
-  /** Those rules, as printed, in order. */
-  rules: string[];
-}
-
 /**
- * Adds rules for the learned calls of `program` to its policy text, leaving out calls the policy
- * already decides. Comments and existing rules stay where they are.
+ * The rules to add to `program`'s policy for the learned calls, as printed, in order, leaving out
+ * calls the policy (with the rules before them) already decides.
  */
-export function mergeLearned(
+export function rulesLearned(
   program: string,
   existing: string,
   learned: readonly DecisionRecord[],
   options: { macros: Macros; noAliases: boolean },
-): LearnedPolicy {
+): string[] {
   const { file } = parsePolicy(existing, program);
   if (sectionOf(file, program) === undefined)
     file.lines.push(...parsePolicy(emptyPolicy(program)).file.lines);
@@ -69,7 +61,7 @@ export function mergeLearned(
     appendRule(file, program, parseFilter(text).filter!);
     rules.push(text);
   }
-  return { text: printPolicy(file), added: rules.length, rules };
+  return rules;
 }
 
 /** Appends reviewed rules to a policy's text (after its own), one printed rule each. */
@@ -113,17 +105,19 @@ export class Learning {
     options: { macros: Macros; noAliases: boolean },
   ): Promise<LearnedResult[]> {
     const results: LearnedResult[] = [];
-    for (const [program, records] of this.learned) {
+    for (const found of await this.review(policies, options)) {
+      if ('error' in found) {
+        results.push(found);
+        continue;
+      }
+      const { program, rules } = found;
       try {
-        const existing = (await policies.policyFor(program)).text;
-        const { text, added } = mergeLearned(program, existing, records, options);
-        if (added === 0) continue;
-        results.push({ program, path: await store.save(program, text), added });
+        const text = withRules(program, (await policies.policyFor(program)).text, rules);
+        results.push({ program, path: await store.save(program, text), added: rules.length });
       } catch (e) {
         results.push({ program, error: (e as Error).message });
       }
     }
-    this.learned.clear();
     return results;
   }
 
@@ -139,7 +133,7 @@ export class Learning {
     for (const [program, records] of this.learned) {
       try {
         const existing = (await policies.policyFor(program)).text;
-        const { rules } = mergeLearned(program, existing, records, options);
+        const rules = rulesLearned(program, existing, records, options);
         if (rules.length > 0) results.push({ program, rules });
       } catch (e) {
         results.push({ program, error: (e as Error).message });
