@@ -22,6 +22,7 @@ import {
   type Lines,
 } from './draft.js';
 import { editorReducer, isDirty, openedState } from './editor-state.js';
+import { ConflictBanner } from './ConflictBanner.js';
 import { ExplainPanel } from './ExplainPanel.js';
 import { PolicyText } from './PolicyText.js';
 import { RuleForm } from './RuleForm.js';
@@ -428,38 +429,4 @@ export function PolicyEditor({
 function checkText(text: string, doc: PolicyDocument) {
   const { file, diagnostics } = parsePolicy(text, doc.path);
   return [...diagnostics, ...lintPolicy(file, text, { arch: doc.arch })];
-}
-
-function ConflictBanner({
-  mine,
-  theirs,
-  onTakeTheirs,
-  onKeepMine,
-}: {
-  mine: Lines;
-  theirs: PolicyDocument;
-  onTakeTheirs(): void;
-  onKeepMine(): void;
-}) {
-  return (
-    <section className="conflict" role="alert" aria-label="Conflict">
-      <p>
-        <b>{theirs.path} changed</b> while you were editing. Your edits are kept; nothing is
-        overwritten until you choose.
-      </p>
-      <SaveReview.Diff
-        before={mine}
-        after={linesOfText(theirs.text)}
-        label="Their change, against your draft"
-      />
-      <div className="form-buttons">
-        <button type="button" className="button" onClick={onTakeTheirs}>
-          Use the file as it is now
-        </button>
-        <button type="button" className="button" onClick={onKeepMine}>
-          Keep my edits (a save replaces theirs)
-        </button>
-      </div>
-    </section>
-  );
 }

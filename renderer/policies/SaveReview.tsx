@@ -36,7 +36,8 @@ export function SaveReview({
   );
 }
 
-function Diff({
+/** Lines removed and added, with a little of what is around them. */
+export function Diff({
   before,
   after,
   label,
@@ -63,5 +64,3 @@ function Diff({
     </pre>
   );
 }
-
-SaveReview.Diff = Diff;
