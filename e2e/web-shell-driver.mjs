@@ -102,3 +102,22 @@ export async function startSession(page, { command, cwd, mode, kernel = false })
   await panel.waitFor();
   return panel;
 }
+
+/**
+ * Saves what an ended Learn session (its panel) learned, as the review shows it: every learned
+ * rule kept, no generalisation accepted.
+ */
+export async function saveLearned(page, panel) {
+  await panel.getByRole('button', { name: /^Review \d+ learned rules?$/ }).click();
+  const review = page.getByRole('dialog', { name: 'Review learned rules' });
+  const saves = review.getByRole('button', { name: /^Save \d+ rules? to the policy for / });
+  await saves.first().waitFor();
+  while ((await saves.count()) > 0) {
+    // Each program's button goes once its rules are saved.
+    const name = await saves.first().innerText();
+    await review.getByRole('button', { name, exact: true }).click();
+    await review.getByRole('button', { name, exact: true }).waitFor({ state: 'detached' });
+  }
+  await review.getByText('Everything learned has been saved.').waitFor();
+  await review.getByRole('button', { name: 'Close' }).click();
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchChromium, startSession, startWebShell } from './web-shell-driver.mjs';
+import { launchChromium, saveLearned, startSession, startWebShell } from './web-shell-driver.mjs';
 
 const CAT = realpathSync('/bin/cat');
 const ENV = '/usr/bin/env';
@@ -81,17 +81,57 @@ test('a rule added with the builder is saved, after the diff, to the file on dis
   );
 });
 
+test('the keyboard alone: select, move, switch off, duplicate, delete, then undo it all', async () => {
+  const grid = await openPolicy(ENV);
+  const calls = async () =>
+    (await grid.locator('.rule-body [role=row]').allInnerTexts()).map((t) => t.split(/\s+/)[1]);
+  const before = await calls();
+  await grid.focus();
+  await page.keyboard.press('Home');
+  assert.equal(
+    await grid
+      .locator('[aria-selected=true]')
+      .innerText()
+      .then((t) => t.split(/\s+/)[1]),
+    before[0],
+  );
+  await page.keyboard.press('Alt+ArrowDown');
+  assert.deepEqual((await calls()).slice(0, 2), [before[1], before[0]]);
+  await page.keyboard.press(' ');
+  await grid.locator('.rule-row.disabled').waitFor();
+  await page.keyboard.press('Control+d');
+  assert.equal((await calls()).length, before.length + 1);
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Delete');
+  assert.equal((await calls()).length, before.length - 1);
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Control+z');
+  assert.deepEqual(await calls(), before);
+  // A row dragged onto another takes its place.
+  const rows = grid.locator('.rule-body [role=row]');
+  await rows.nth(0).dragTo(rows.nth(1));
+  assert.deepEqual((await calls()).slice(0, 2), [before[1], before[0]]);
+  await grid.focus();
+  await page.keyboard.press('Control+z');
+  assert.deepEqual(await calls(), before);
+  assert.equal(await page.getByRole('button', { name: 'Save…' }).isDisabled(), true);
+});
+
 test('broken text shows its error at the line and column; Undo takes it back', async () => {
   await openPolicy(ENV);
   const show = page.getByRole('radiogroup', { name: 'Show' });
   await show.getByRole('radio', { name: 'Text' }).check();
   const text = page.getByRole('textbox', { name: `Text of ${ENV}` });
   await text.click();
+  // The file ends with a newline: the end of the text is the start of the line after its last.
+  const line = readFileSync(join(policies, 'usr_bin_env'), 'utf8').split('\n').length;
   await page.keyboard.press('Control+End');
   await page.keyboard.type('\tnative-read: fd eq then permit');
   const errors = page.getByRole('list', { name: 'Errors' });
   await errors.waitFor();
-  assert.match(await errors.innerText(), /^line 6, column 21: expected a quoted string after "eq"/);
+  assert.equal(
+    await errors.innerText(),
+    `line ${line}, column 21: expected a quoted string after "eq"`,
+  );
   // The code editor marks the place too.
   await page.locator('.cm-lintRange-error').first().waitFor();
   assert.equal(await page.getByRole('button', { name: 'Save…' }).isDisabled(), true);
@@ -111,6 +151,7 @@ test('the rule of a prompt’s "always" answer appears in the open editor at onc
     mode: 'Learn',
   });
   await learned.getByText(/exited with status 0/).waitFor({ timeout: 20_000 });
+  await saveLearned(page, learned);
   const grid = await openPolicy(CAT);
   const before = await grid.getAttribute('aria-rowcount');
 
@@ -149,6 +190,12 @@ test('#policies&policy=...&rule=... drafts that rule in the builder, unsaved', a
   assert.equal(await form.getByLabel('Value of condition 2').inputValue(), '.ssh');
   await form.getByRole('button', { name: 'Cancel' }).click();
   assert.equal(await page.getByText('unsaved', { exact: true }).count(), 0);
+
+  // &line=N selects the rule on that line.
+  const grid = await openPolicy(ENV, '&line=4');
+  const selected = grid.locator('[role=row][aria-selected=true]');
+  await selected.waitFor();
+  assert.match(await selected.innerText(), /^4\s+execve/);
 });
 
 test('Explain: a typed call, the rule that decides it, or that it would be asked', async () => {
@@ -163,4 +210,132 @@ test('Explain: a typed call, the rule that decides it, or that it would be asked
   await panel.getByLabel('Arguments, one name=value a line').fill('filename=/srv/data');
   await result.getByText('No rule decides it: the call would be asked').waitFor();
   await panel.getByRole('button', { name: 'Close' }).click();
+});
+
+test('a Learn run ends in a review that makes five paths of one directory one rule, which then decides', async () => {
+  const work = join(web.home, 'work');
+  mkdirSync(join(work, 'data'));
+  for (const name of ['a', 'b', 'c', 'd', 'e', 'f'])
+    writeFileSync(join(work, 'data', `${name}.csv`), `${name} data\n`);
+  writeFileSync(join(work, 'secret.txt'), 'secret\n');
+  await page.getByRole('button', { name: /^Sessions/ }).click();
+  const learned = await startSession(page, {
+    command: 'cat data/a.csv data/b.csv data/c.csv data/d.csv data/e.csv',
+    cwd: work,
+    mode: 'Learn',
+  });
+  await learned.getByText(/exited with status 0/).waitFor({ timeout: 20_000 });
+  assert.doesNotMatch(
+    readFileSync(join(policies, 'usr_bin_cat'), 'utf8'),
+    /data\/a\.csv/,
+    'nothing saved before the review',
+  );
+
+  // Closing the session would lose what it learned: it is refused until that is saved or discarded.
+  await learned.getByRole('button', { name: 'Close' }).click();
+  await learned
+    .getByRole('alert')
+    .getByText(/wait for review: save or discard them first/)
+    .waitFor();
+  await learned.getByRole('button', { name: /^Review \d+ learned rules?$/ }).click();
+  const review = page.getByRole('dialog', { name: 'Review learned rules' });
+  const generalised = 'native-fsread: filename match "$HOME/work/data/*" then permit';
+  await review.getByLabel(`Accept: ${generalised}`).check();
+  const replaced = review.getByLabel(
+    /^Keep: native-fsread: filename eq ".*\/work\/data\/[a-e]\.csv" then permit$/,
+  );
+  assert.equal(await replaced.count(), 5);
+  for (let i = 0; i < 5; i++) assert.equal(await replaced.nth(i).isDisabled(), true);
+  await review.getByRole('button', { name: /^Save \d+ rules? to the policy for / }).click();
+  await review.getByText('Everything learned has been saved.').waitFor();
+  await review.getByRole('button', { name: 'Close' }).click();
+  const saved = readFileSync(join(policies, 'usr_bin_cat'), 'utf8');
+  assert.ok(saved.includes(`\t${generalised}\n`), saved);
+  assert.doesNotMatch(saved, /data\/[a-e]\.csv/);
+
+  // Enforced: a file of that directory nobody opened while learning is read; one elsewhere is not.
+  const enforced = await startSession(page, {
+    command: 'cat data/f.csv secret.txt',
+    cwd: work,
+    mode: 'Enforce',
+  });
+  await enforced.getByText(/exited with status 1/).waitFor({ timeout: 20_000 });
+  const output = await enforced.innerText();
+  assert.match(output, /f data/);
+  assert.match(output, /secret\.txt: Operation not permitted/);
+  assert.doesNotMatch(output, /^secret$/m);
+});
+
+test('a file changed outside under unsaved edits is a conflict: shown, not overwritten', async () => {
+  const grid = await openPolicy(ENV);
+  await grid.focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Control+d');
+  await page.getByText('unsaved', { exact: true }).waitFor();
+  // Opening another file would lose the edits: asked first.
+  await page.getByRole('list', { name: 'Policies' }).getByRole('button', { name: /^base/ }).click();
+  const guard = page.getByRole('alert', { name: 'Unsaved edits' });
+  await guard.getByRole('button', { name: 'Keep editing' }).click();
+  await guard.waitFor({ state: 'detached' });
+  await page.getByText('unsaved', { exact: true }).waitFor();
+  const path = join(policies, 'usr_bin_env');
+  const theirs = `${readFileSync(path, 'utf8')}\tnative-getcwd: permit\n`;
+  writeFileSync(path, theirs);
+  const conflict = page.getByRole('alert', { name: 'Conflict' });
+  await conflict.waitFor();
+  assert.match(await conflict.innerText(), /native-getcwd: permit/);
+  assert.equal(readFileSync(path, 'utf8'), theirs, 'their change is kept');
+  await conflict.getByRole('button', { name: 'Use the file as it is now' }).click();
+  await rowOf(grid, 'getcwd').waitFor();
+  assert.equal(await page.getByText('unsaved', { exact: true }).count(), 0);
+});
+
+test('a rule that decides calls counts its hits while the app runs; the files in use are marked', async () => {
+  const work = join(web.home, 'work');
+  writeFileSync(join(work, 'private.txt'), 'private\n');
+  const path = join(policies, 'usr_bin_cat');
+  const rule = 'native-fsread: filename eq "$HOME/work/private.txt" then deny[eacces]';
+  // Written outside the app, at the top of the policy, so that it decides before any other.
+  writeFileSync(path, readFileSync(path, 'utf8').replace(/^(Policy:.*\n)/m, `$1\t${rule}\n`));
+  const grid = await openPolicy(CAT);
+  const row = rowOf(grid, 'private.txt');
+  await row.waitFor();
+  assert.match(await row.innerText(), /\b0\b/);
+
+  await page.getByRole('button', { name: /^Sessions/ }).click();
+  const session = await startSession(page, {
+    // The last `-` reads the terminal: cat keeps running, and its policy stays in use.
+    command: 'cat private.txt private.txt -',
+    cwd: work,
+    mode: 'Enforce',
+  });
+  await session
+    .getByText('cat: private.txt: Permission denied')
+    .first()
+    .waitFor({ timeout: 20_000 });
+  await page.getByRole('button', { name: /^Policies/ }).click();
+  const item = page
+    .getByRole('list', { name: 'Policies' })
+    .getByRole('button')
+    .filter({ hasText: path });
+  await item.getByText('in use', { exact: true }).waitFor();
+  // Hits are read again a moment after records come.
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('[role=grid] .rule-body [role=row]')].some(
+        (r) =>
+          r.textContent.includes('private.txt') && / 2\D/.test(r.innerText.replace(/\n/g, ' ')),
+      ),
+    null,
+    { timeout: 10_000 },
+  );
+  // Explain the call the session just made.
+  await page.getByRole('button', { name: 'Explain…' }).click();
+  const panel = page.getByRole('region', { name: 'Explain a call' });
+  await panel.getByLabel('Recent call').selectOption({ index: 1 });
+  await panel.getByText('Line 2 decides it: deny (eacces)').waitFor();
+  await panel.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: /^Sessions/ }).click();
+  await session.getByRole('button', { name: 'Kill' }).click();
+  await session.getByText(/exited with status/).waitFor({ timeout: 20_000 });
 });

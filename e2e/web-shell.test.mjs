@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   launchChromium,
   root,
+  saveLearned,
   startSession as startSessionIn,
   startWebShell,
 } from './web-shell-driver.mjs';
@@ -114,6 +115,7 @@ test('Learn mode then Enforce mode on the same program', async () => {
   const learned = await startSession('head -n1 notes.txt', 'Learn');
   await learned.getByText('learned').first().waitFor({ timeout: 20_000 });
   await waitForExit(learned);
+  await saveLearned(page, learned);
   const head = realpathSync('/usr/bin/head');
   await page.waitForFunction((p) => p, null, { timeout: 1000 }).catch(() => undefined);
   const enforced = await startSession('head -n1 notes.txt', 'Enforce');
@@ -150,6 +152,7 @@ test("a forked child's question names the child", async () => {
   // The shell and cat learn what they do with one file, so that the other file is the question.
   const learned = await startSession(`sh -c "cat /etc/hostname > /dev/null & wait"`, 'Learn');
   await waitForExit(learned);
+  await saveLearned(page, learned);
   const session = await startSession(`sh -c "cat /etc/passwd > /dev/null & wait"`, 'Ask');
   const question = await permitUntil(/filename\s+\/etc\/passwd\b/);
   const [, pid, ppid] = /pid (\d+) · ppid (\d+)/.exec(question) ?? [];

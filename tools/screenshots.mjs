@@ -2,7 +2,13 @@
 // real programs under the real supervisor. Usage: node tools/screenshots.mjs
 import { join } from 'node:path';
 
-import { launchChromium, root, startSession, startWebShell } from '../e2e/web-shell-driver.mjs';
+import {
+  launchChromium,
+  root,
+  saveLearned,
+  startSession,
+  startWebShell,
+} from '../e2e/web-shell-driver.mjs';
 
 const out = join(root, 'docs', 'screenshots');
 const web = await startWebShell('sysgate-shots-');
@@ -15,8 +21,9 @@ function start(command, mode) {
   return startSession(page, { command, cwd: join(home, 'work'), mode });
 }
 
-await start('ls -l /usr', 'Learn');
+const learned = await start('ls -l /usr', 'Learn');
 await page.getByText(/exited with status 0/).waitFor();
+await saveLearned(page, learned);
 await start('cat /etc/hostname', 'Ask');
 await page.getByRole('dialog').waitFor();
 await page.waitForTimeout(800);
@@ -29,6 +36,11 @@ await page
   .waitFor();
 await page.evaluate(() => (location.hash = '#policies'));
 await page.getByRole('list', { name: 'Policies' }).getByText('/usr/bin/cat').first().click();
+const rules = page.getByRole('grid', { name: 'Rules of /usr/bin/cat' });
+await rules.getByRole('row').filter({ hasText: '/etc/hostname' }).click();
+await page.getByRole('button', { name: 'Explain…' }).click();
+await page.getByLabel('Arguments, one name=value a line').fill('filename=/etc/hostname');
+await page.getByLabel('Filter rules').fill('/etc');
 await page.waitForTimeout(300);
 await page.screenshot({ path: join(out, 'policies.png') });
 await browser.close();

@@ -39,6 +39,15 @@ export interface SessionInfo {
   startedAt: number;
   processes: ProcessInfo[];
   counts: { permitted: number; denied: number; asked: number };
+  /** Rules an ended Learn session learned that wait for the user's review before they are saved. */
+  toReview?: number;
+}
+
+/** What a Learn session learned for one program (or why it cannot be saved). */
+export interface LearnedRules {
+  program: string;
+  /** The rules, printed, in the order they were learned. */
+  rules: string[];
 }
 
 /** A question waiting for an answer; identical questions of a session are merged into one. */
@@ -199,6 +208,15 @@ export interface Commands {
   savePolicy(path: string, text: string, version: string): SaveResult;
   /** The hits of each rule of `program`'s policy that decided a call while the app ran. */
   ruleHits(program: string): RuleHit[];
+  /** What an ended Learn session learned, waiting for review. */
+  learnedRules(sessionId: string): LearnedRules[];
+  /**
+   * Saves the reviewed rules of `program` (generalised, some left out) after its policy's own;
+   * gives the file written. Running sessions that use the policy get it at once.
+   */
+  saveLearned(sessionId: string, program: string, rules: string[]): string;
+  /** Forgets what an ended Learn session learned. */
+  discardLearned(sessionId: string): void;
 }
 
 /** Events: host → renderer. */
@@ -330,6 +348,13 @@ const ARGUMENTS: { [K in CommandName]: Check[] } = {
   readPolicy: [isShortString(4096)],
   savePolicy: [isShortString(4096), isShortString(1 << 20), isShortString(128)],
   ruleHits: [isShortString(4096)],
+  learnedRules: [isId],
+  saveLearned: [
+    isId,
+    isShortString(4096),
+    (v) => Array.isArray(v) && v.length <= 100_000 && v.every(isShortString(8192)),
+  ],
+  discardLearned: [isId],
 };
 
 export const COMMAND_NAMES = Object.keys(ARGUMENTS) as CommandName[];

@@ -78,6 +78,9 @@ const api: SysgateApi = {
   readPolicy: (path) => call('readPolicy', path),
   savePolicy: (path, text, version) => call('savePolicy', path, text, version),
   ruleHits: (program) => call('ruleHits', program),
+  learnedRules: (sessionId) => call('learnedRules', sessionId),
+  saveLearned: (sessionId, program, rules) => call('saveLearned', sessionId, program, rules),
+  discardLearned: (sessionId) => call('discardLearned', sessionId),
   on,
 };
 

@@ -75,6 +75,9 @@ const SAMPLE: { [K in CommandName]: Parameters<SysgateApi[K]> } = {
   readPolicy: ['/etc/sysgate/policies/usr_bin_cat'],
   savePolicy: ['/etc/sysgate/policies/usr_bin_cat', 'Policy: /usr/bin/cat\n', 'v1'],
   ruleHits: ['/usr/bin/cat'],
+  learnedRules: ['s1'],
+  saveLearned: ['s1', '/usr/bin/cat', ['native-read: permit']],
+  discardLearned: ['s1'],
 };
 
 test('the page gets one function per command and `on`, nothing else', () => {

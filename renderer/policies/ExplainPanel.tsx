@@ -1,43 +1,33 @@
 // Explain a call against the policy being edited (the draft, saved or not): type it, or pick one
 // a running session just made, and see the rule that decides it and the rules tried before.
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 import { ALIASES } from '../../app/common/calls/aliases.js';
 import { sectionsOf, type PolicyFile } from '../../app/common/policy/ast.js';
 import type { DecisionRecord } from '../../app/common/session/events.js';
-import { useServices, useSysgate } from '../window/context.js';
+import { useSysgate } from '../window/context.js';
 import { explainCall, requestOfText } from './explain.js';
-
-/** How many of this policy's recent calls are offered. */
-const RECENT = 30;
 
 export function ExplainPanel({
   program,
   file,
+  recent,
   onShowLine,
   onClose,
 }: {
   program: string;
   file: PolicyFile;
+  /** This policy's calls the sessions made lately, newest first. */
+  recent: readonly DecisionRecord[];
   onShowLine(line: number): void;
   onClose(): void;
 }) {
-  const { api } = useServices();
   const user = useSysgate((s) => s.user);
-  const [recent, setRecent] = useState<DecisionRecord[]>([]);
   const [call, setCall] = useState('openat');
   const [alias, setAlias] = useState('fsread');
   const [args, setArgs] = useState('filename=/etc/hosts');
   const [ids, setIds] = useState({ uid: 1000, gid: 1000 });
-
-  useEffect(
-    () =>
-      api.on('record', (record) => {
-        if (record.policy === program) setRecent((r) => [record, ...r].slice(0, RECENT));
-      }),
-    [api, program],
-  );
 
   const section = sectionsOf(file).find(
     (s) => s.header?.type === 'Policy' && s.header.name === program,
@@ -129,16 +119,14 @@ export function ExplainPanel({
           </p>
         )}
         {explained !== null && explained.tried.length > 0 && (
-          <ol className="explain-trail">
+          <ul className="explain-trail" aria-label="Rules tried, in order">
             {explained.tried.map((t) => (
               <li key={t.line} className={t.decides ? 'decides' : undefined}>
-                <code>
-                  {t.line}: {t.rule}
-                </code>{' '}
-                — {t.decides ? 'holds, and decides' : 'does not hold'}
+                line {t.line}: <code>{t.rule}</code> —{' '}
+                {t.decides ? 'holds, and decides' : 'does not hold'}
               </li>
             ))}
-          </ol>
+          </ul>
         )}
       </div>
     </section>

@@ -2,7 +2,7 @@
 // ones running sessions use marked, and the open one in the editor. The address can ask for a
 // policy, a line in it, or a rule to draft (`#policies&policy=...&line=...`, ../window/route.ts).
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
 import type { PolicyDocument, PolicyFileInfo } from '../../app/common/contract.js';
@@ -33,8 +33,15 @@ export function PoliciesView({
   const [opened, setOpened] = useState<Opened | null>(null);
   const [openPath, setOpenPath] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  // Policies the sessions use: a change there may change what is in use, or add a file.
-  const inUse = useSysgate(useShallow((s) => policyPrograms(s.policies)));
+  // Whether the open editor has unsaved edits, and the file asked for meanwhile.
+  const [dirty, setDirty] = useState(false);
+  const [switching, setSwitching] = useState<{ path: string; request: EditorRequest } | null>(null);
+  // A policy a session loads or changes may change what is in use, or add a file.
+  const sessionPolicies = useSysgate((s) => s.policies);
+  // A session ending stops its files being in use.
+  const running = useSysgate(
+    (s) => s.sessionIds.filter((id) => s.sessions[id]?.state === 'running').length,
+  );
   // Nothing can be asked before the window reaches the host; on reconnecting, everything is asked again.
   const connected = useSysgate((s) => s.connection === 'connected');
   const unsaved = useSysgate(
@@ -50,15 +57,17 @@ export function PoliciesView({
   );
   useEffect(() => {
     if (connected) refresh();
-  }, [connected, refresh, inUse]);
+  }, [connected, refresh, sessionPolicies, running]);
   useEffect(() => api.on('policyFileChanged', refresh), [api, refresh]);
 
-  const open = useCallback(
-    async (path: string, editorRequest: EditorRequest = { line: null, rule: null }) => {
+  const load = useCallback(
+    async (path: string, editorRequest: EditorRequest) => {
       setProblem(null);
+      setSwitching(null);
       try {
         const doc = await api.readPolicy(path);
         setOpenPath(path);
+        setDirty(false);
         setOpened((o) => ({ doc, request: editorRequest, serial: (o?.serial ?? 0) + 1 }));
       } catch (e) {
         setProblem(`Cannot open ${path}: ${(e as Error).message}`);
@@ -67,13 +76,38 @@ export function PoliciesView({
     [api],
   );
 
+  /**
+   * Opens `path`. The file already open stays open, edits and all, and is given the request;
+   * another one replaces it, once the user agrees to lose unsaved edits.
+   */
+  const open = useCallback(
+    async (path: string, editorRequest: EditorRequest = { line: null, rule: null }) => {
+      if (opened !== null && path === openPath) {
+        setOpened({ ...opened, request: editorRequest });
+        return;
+      }
+      if (dirty) {
+        setSwitching({ path, request: editorRequest });
+        return;
+      }
+      await load(path, editorRequest);
+    },
+    [opened, openPath, dirty, load],
+  );
+
+  const openLatest = useRef(open);
+  useEffect(() => {
+    openLatest.current = open;
+  }, [open]);
+  const handled = useRef<PolicyRequest | null>(null);
+
   // What the address asks for, once the files are known.
   useEffect(() => {
-    if (request === null || !connected) return;
-    let cancelled = false;
+    // Each request is taken up once, when the window is connected.
+    if (request === null || !connected || request === handled.current) return;
+    handled.current = request;
     void api.policyFiles().then(
       (list) => {
-        if (cancelled) return;
         setFiles(list);
         const file =
           list.find((f) => f.name === request.policy && !f.overridden && f.problem === null) ??
@@ -89,14 +123,11 @@ export function PoliciesView({
             setProblem(`The rule in the address does not parse: ${request.rule}`);
           } else rule = parsed.filter;
         }
-        void open(file.path, { line: request.line, rule });
+        void openLatest.current(file.path, { line: request.line, rule });
       },
       (e: Error) => setProblem(`Cannot list the policies: ${e.message}`),
     );
-    return () => {
-      cancelled = true;
-    };
-  }, [api, open, request, connected]);
+  }, [api, request, connected]);
 
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -156,12 +187,32 @@ export function PoliciesView({
               {problem}
             </p>
           )}
+          {switching !== null && (
+            <div className="conflict" role="alert" aria-label="Unsaved edits">
+              <p>
+                <b>{opened?.doc.name}</b> has unsaved edits. Opening {switching.path} loses them.
+              </p>
+              <div className="form-buttons">
+                <button
+                  type="button"
+                  className="button danger-text"
+                  onClick={() => void load(switching.path, switching.request)}
+                >
+                  Discard the edits and open it
+                </button>
+                <button type="button" className="button" onClick={() => setSwitching(null)}>
+                  Keep editing
+                </button>
+              </div>
+            </div>
+          )}
           {opened !== null ? (
             <PolicyEditor
               key={opened.serial}
               initial={opened.doc}
               request={opened.request}
               onPathChange={setOpenPath}
+              onDirtyChange={setDirty}
             />
           ) : (
             <p className="empty">Choose a policy to see and edit its rules.</p>

@@ -3,10 +3,11 @@
 // "always" answer, another editor) comes in at once when there are no unsaved edits, and shows
 // as a conflict when there are.
 
-import { useEffect, useMemo, useReducer, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
 
 import type { PolicyDocument, RuleHit } from '../../app/common/contract.js';
 import type { Filter } from '../../app/common/policy/ast.js';
+import type { DecisionRecord } from '../../app/common/session/events.js';
 import { parsePolicy } from '../../app/common/policy/parser.js';
 import { lintPolicy } from '../../app/common/policy/lint.js';
 import { useServices } from '../window/context.js';
@@ -21,6 +22,7 @@ import {
   type Lines,
 } from './draft.js';
 import { editorReducer, isDirty, openedState } from './editor-state.js';
+import { ConflictBanner } from './ConflictBanner.js';
 import { ExplainPanel } from './ExplainPanel.js';
 import { PolicyText } from './PolicyText.js';
 import { RuleForm } from './RuleForm.js';
@@ -35,17 +37,27 @@ export interface EditorRequest {
   rule: Filter | null;
 }
 
-type Form = { kind: 'new'; rule: Filter | null } | { kind: 'edit'; row: RuleRow } | null;
+/** The rule form: a new rule (each one a form of its own, `serial`), or a row to change. */
+type Form =
+  { kind: 'new'; rule: Filter | null; serial: number } | { kind: 'edit'; row: RuleRow } | null;
+
+let formSerial = 0;
+
+/** How many of a policy's recent calls Explain offers. */
+const RECENT_CALLS = 30;
 
 export function PolicyEditor({
   initial,
   request,
   onPathChange,
+  onDirtyChange,
 }: {
   initial: PolicyDocument;
+  /** A new object each time the address asks again for this file (a line, a rule to draft). */
   request: EditorRequest;
   /** The file open changed: a saved system policy is the user's copy from then on. */
   onPathChange(path: string): void;
+  onDirtyChange(dirty: boolean): void;
 }) {
   const { api } = useServices();
   const [state, dispatch] = useReducer(editorReducer, initial, (doc) =>
@@ -54,7 +66,7 @@ export function PolicyEditor({
   const [view, setView] = useState<'rules' | 'text'>('rules');
   const [query, setQuery] = useState('');
   const [form, setForm] = useState<Form>(
-    request.rule === null ? null : { kind: 'new', rule: request.rule },
+    request.rule === null ? null : { kind: 'new', rule: request.rule, serial: ++formSerial },
   );
   const [reviewing, setReviewing] = useState(false);
   const [explaining, setExplaining] = useState(false);
@@ -69,6 +81,19 @@ export function PolicyEditor({
   const selectedRow = rows.find((r) => r.index === state.selected);
 
   useEffect(() => onPathChange(doc.path), [doc.path, onPathChange]);
+  useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
+
+  // The address asked again for this file: the first request is in the initial state.
+  const firstRequest = useRef(request);
+  useEffect(() => {
+    if (request === firstRequest.current) return;
+    if (request.line !== null) {
+      setView('rules');
+      setQuery('');
+      dispatch({ type: 'selected', index: request.line - 1 });
+    }
+    if (request.rule !== null) setForm({ kind: 'new', rule: request.rule, serial: ++formSerial });
+  }, [request]);
 
   // The file changed on disk: read it again (the reducer decides whether it comes in).
   useEffect(
@@ -81,6 +106,16 @@ export function PolicyEditor({
         );
       }),
     [api, doc.path, doc.savesTo],
+  );
+
+  // This policy's recent calls, for Explain.
+  const [recent, setRecent] = useState<readonly DecisionRecord[]>([]);
+  useEffect(
+    () =>
+      api.on('record', (record) => {
+        if (record.policy === doc.name) setRecent((r) => [record, ...r].slice(0, RECENT_CALLS));
+      }),
+    [api, doc.name],
   );
 
   // Hit counts: read on opening, and again (at most once a second) while records come in.
@@ -122,7 +157,7 @@ export function PolicyEditor({
   }
 
   const act = {
-    add: () => setForm({ kind: 'new', rule: null }),
+    add: () => setForm({ kind: 'new', rule: null, serial: ++formSerial }),
     edit: () => selectedRow?.kind === 'rule' && setForm({ kind: 'edit', row: selectedRow }),
     duplicate: () => {
       if (selectedRow?.kind !== 'rule') return;
@@ -151,6 +186,27 @@ export function PolicyEditor({
     undo: () => dispatch({ type: 'undo' }),
     redo: () => dispatch({ type: 'redo' }),
   };
+
+  const isRule = selectedRow?.kind === 'rule';
+  const ruleButtons: Array<{
+    label: string;
+    name?: string;
+    run(): void;
+    enabled: boolean;
+    danger?: boolean;
+  }> = [
+    { label: 'Add rule', run: act.add, enabled: true },
+    { label: 'Edit', run: act.edit, enabled: isRule },
+    { label: 'Duplicate', run: act.duplicate, enabled: isRule },
+    {
+      label: isRule && !selectedRow.enabled ? 'Enable' : 'Disable',
+      run: act.toggle,
+      enabled: isRule,
+    },
+    { label: '↑', name: 'Move up', run: () => act.move(-1), enabled: selectedRow !== undefined },
+    { label: '↓', name: 'Move down', run: () => act.move(1), enabled: selectedRow !== undefined },
+    { label: 'Delete', run: act.remove, enabled: selectedRow !== undefined, danger: true },
+  ];
 
   function tableKey(event: KeyboardEvent<HTMLDivElement>) {
     const key = event.key;
@@ -245,59 +301,18 @@ export function PolicyEditor({
               value={query}
               onChange={(e) => setQuery(e.target.value)}
             />
-            <button type="button" className="button" onClick={act.add} disabled={readOnly}>
-              Add rule
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={act.edit}
-              disabled={readOnly || selectedRow?.kind !== 'rule'}
-            >
-              Edit
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={act.duplicate}
-              disabled={readOnly || selectedRow?.kind !== 'rule'}
-            >
-              Duplicate
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={act.toggle}
-              disabled={readOnly || selectedRow?.kind !== 'rule'}
-            >
-              {selectedRow?.kind === 'rule' && !selectedRow.enabled ? 'Enable' : 'Disable'}
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => act.move(-1)}
-              disabled={readOnly || selectedRow === undefined}
-              aria-label="Move up"
-            >
-              ↑
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => act.move(1)}
-              disabled={readOnly || selectedRow === undefined}
-              aria-label="Move down"
-            >
-              ↓
-            </button>
-            <button
-              type="button"
-              className="button danger-text"
-              onClick={act.remove}
-              disabled={readOnly || selectedRow === undefined}
-            >
-              Delete
-            </button>
+            {ruleButtons.map((b) => (
+              <button
+                key={b.label}
+                type="button"
+                className={b.danger ? 'button danger-text' : 'button'}
+                onClick={b.run}
+                disabled={readOnly || !b.enabled}
+                aria-label={b.name}
+              >
+                {b.label}
+              </button>
+            ))}
           </>
         )}
         <span className="toolbar-gap" />
@@ -353,6 +368,7 @@ export function PolicyEditor({
         <ExplainPanel
           program={doc.name}
           file={file}
+          recent={recent}
           onShowLine={(line) => {
             setView('rules');
             setQuery('');
@@ -363,7 +379,7 @@ export function PolicyEditor({
       )}
       {form !== null && (
         <RuleForm
-          key={form.kind === 'edit' ? `edit-${form.row.index}` : 'new'}
+          key={form.kind === 'edit' ? `edit-${form.row.index}` : `new-${form.serial}`}
           arch={doc.arch}
           rule={form.kind === 'edit' ? form.row.filter : form.rule}
           isNew={form.kind === 'new'}
@@ -413,38 +429,4 @@ export function PolicyEditor({
 function checkText(text: string, doc: PolicyDocument) {
   const { file, diagnostics } = parsePolicy(text, doc.path);
   return [...diagnostics, ...lintPolicy(file, text, { arch: doc.arch })];
-}
-
-function ConflictBanner({
-  mine,
-  theirs,
-  onTakeTheirs,
-  onKeepMine,
-}: {
-  mine: Lines;
-  theirs: PolicyDocument;
-  onTakeTheirs(): void;
-  onKeepMine(): void;
-}) {
-  return (
-    <section className="conflict" role="alert" aria-label="Conflict">
-      <p>
-        <b>{theirs.path} changed</b> while you were editing. Your edits are kept; nothing is
-        overwritten until you choose.
-      </p>
-      <SaveReview.Diff
-        before={mine}
-        after={linesOfText(theirs.text)}
-        label="Their change, against your draft"
-      />
-      <div className="form-buttons">
-        <button type="button" className="button" onClick={onTakeTheirs}>
-          Use the file as it is now
-        </button>
-        <button type="button" className="button" onClick={onKeepMine}>
-          Keep my edits (a save replaces theirs)
-        </button>
-      </div>
-    </section>
-  );
 }

@@ -9,7 +9,8 @@ import { useEffect, useRef } from 'react';
 
 import type { Diagnostic } from '../../app/common/policy/diagnostics.js';
 import { carryInlineStyles } from '../terminal/inline-styles.js';
-import { editorDiagnostics, policySyntax } from './policy-language.js';
+import { policySyntax } from './policy-language.js';
+import { textMarks } from './text-marks.js';
 
 // CodeMirror puts its styles in a <style> element of the document's head, which the window's
 // Content-Security-Policy blocks; they are carried over while any editor is open.
@@ -72,7 +73,7 @@ export function PolicyText({
           linter(
             (v) => {
               const text = v.state.doc.toString();
-              return editorDiagnostics(latest.current.check(text), text.length);
+              return textMarks(latest.current.check(text), text.length);
             },
             { delay: 150 },
           ),

@@ -93,21 +93,23 @@ export function RuleTable({
       tabIndex={0}
       onKeyDown={keyDown}
     >
-      <div className="rule-row rule-head" role="row" aria-rowindex={1}>
-        {['Line', 'Call', 'Condition', 'Action', 'Error', 'Log', 'Hits', 'Last hit', 'Notes'].map(
-          (name) => (
-            <span key={name} role="columnheader">
-              {name}
-            </span>
-          ),
-        )}
+      <div role="rowgroup">
+        <div className="rule-row rule-head" role="row" aria-rowindex={1}>
+          {['Line', 'Call', 'Condition', 'Action', 'Error', 'Log', 'Hits', 'Last hit', 'Notes'].map(
+            (name) => (
+              <span key={name} role="columnheader">
+                {name}
+              </span>
+            ),
+          )}
+        </div>
       </div>
       <div
         className="rule-scroll"
         ref={scroller}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       >
-        <div className="rule-body" style={{ height: rows.length * ROW_HEIGHT }}>
+        <div className="rule-body" role="rowgroup" style={{ height: rows.length * ROW_HEIGHT }}>
           {shown.map((row, i) => (
             <RuleTableRow
               key={row.index}

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 
 import { lineDiff, withContext } from './line-diff.js';
+import { ModalDialog } from './ModalDialog.js';
 
 export function SaveReview({
   before,
@@ -20,32 +21,23 @@ export function SaveReview({
   const saveButton = useRef<HTMLButtonElement>(null);
   useEffect(() => saveButton.current?.focus(), []);
   return (
-    <div className="review-backdrop">
-      <section
-        className="save-review"
-        role="dialog"
-        aria-modal="true"
-        aria-label="Save changes"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onCancel();
-        }}
-      >
-        <h3>Save to {target}</h3>
-        <Diff before={before} after={after} label="Changes to save" />
-        <div className="form-buttons">
-          <button type="button" className="button primary" ref={saveButton} onClick={onSave}>
-            Save
-          </button>
-          <button type="button" className="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
-      </section>
-    </div>
+    <ModalDialog label="Save changes" onClose={onCancel}>
+      <h3>Save to {target}</h3>
+      <Diff before={before} after={after} label="Changes to save" />
+      <div className="form-buttons">
+        <button type="button" className="button primary" ref={saveButton} onClick={onSave}>
+          Save
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </ModalDialog>
   );
 }
 
-function Diff({
+/** Lines removed and added, with a little of what is around them. */
+export function Diff({
   before,
   after,
   label,
@@ -72,5 +64,3 @@ function Diff({
     </pre>
   );
 }
-
-SaveReview.Diff = Diff;

@@ -3,11 +3,9 @@
 // shown as CodeMirror diagnostics at their line and column.
 
 import { HighlightStyle, StreamLanguage, syntaxHighlighting } from '@codemirror/language';
-import type { Diagnostic as EditorDiagnostic } from '@codemirror/lint';
 import { tags } from '@lezer/highlight';
 
 import { ACTIONS, OPERATORS } from '../../app/common/policy/ast.js';
-import type { Diagnostic } from '../../app/common/policy/diagnostics.js';
 
 const WORDS = new Set(['then', 'and', 'or', 'not', 'true', 'log', 'as', 'if', 'detached']);
 const ACTION_WORDS = new Set<string>(ACTIONS);
@@ -71,19 +69,3 @@ const policyHighlight = HighlightStyle.define([
 
 /** Highlighting for the policy language. */
 export const policySyntax = [policyLanguage, syntaxHighlighting(policyHighlight)];
-
-/** The parser's diagnostics where CodeMirror shows them, within a text of `length` characters. */
-export function editorDiagnostics(
-  diagnostics: readonly Diagnostic[],
-  length: number,
-): EditorDiagnostic[] {
-  return diagnostics.map((d) => {
-    const from = Math.min(d.span.start.offset, length);
-    return {
-      from,
-      to: Math.min(Math.max(d.span.end.offset, from), length),
-      severity: d.severity,
-      message: d.message,
-    };
-  });
-}

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 
+import { LearnReview } from '../policies/LearnReview.js';
 import { TerminalView } from '../terminal/TerminalView.js';
 import { useSysgate } from '../window/context.js';
 import { ProcessTree } from './ProcessTree.js';
@@ -15,6 +16,7 @@ export function SessionPanel({ sessionId, hidden }: { sessionId: string; hidden:
   const kill = useSysgate((s) => s.killSession);
   const close = useSysgate((s) => s.closeSession);
   const [error, setError] = useState<string | null>(null);
+  const [reviewing, setReviewing] = useState(false);
   if (session === undefined) return null;
 
   const run = (action: (id: string) => Promise<void>) => () => {
@@ -85,9 +87,16 @@ export function SessionPanel({ sessionId, hidden }: { sessionId: string; hidden:
               </button>
             </>
           ) : (
-            <button type="button" className="button" onClick={run(close)}>
-              Close
-            </button>
+            <>
+              {(session.toReview ?? 0) > 0 && (
+                <button type="button" className="button primary" onClick={() => setReviewing(true)}>
+                  Review {session.toReview} learned rule{session.toReview === 1 ? '' : 's'}
+                </button>
+              )}
+              <button type="button" className="button" onClick={run(close)}>
+                Close
+              </button>
+            </>
           )}
         </div>
       </header>
@@ -95,6 +104,13 @@ export function SessionPanel({ sessionId, hidden }: { sessionId: string; hidden:
         <p className="session-error" role="alert">
           {error}
         </p>
+      )}
+      {reviewing && (
+        <LearnReview
+          sessionId={sessionId}
+          command={session.command}
+          onClose={() => setReviewing(false)}
+        />
       )}
       <TerminalView sessionId={sessionId} running={running} />
       <ProcessTree processes={session.processes} />

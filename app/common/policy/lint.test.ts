@@ -137,3 +137,20 @@ test('the first of the earlier rules that shadow an exact rule is named, however
     ],
   );
 });
+
+test('a rule for a call sysgate always permits in the kernel is a warning: no call reaches it', () => {
+  assert.deepEqual(warnings(['native-mmap: permit', 'native-read: fd eq "3" then deny']), [
+    {
+      severity: 'warning',
+      line: 2,
+      col: 2,
+      message: `"mmap" is always permitted in the kernel (sysgate's baseline): no call reaches this rule`,
+    },
+    {
+      severity: 'warning',
+      line: 3,
+      col: 2,
+      message: `"read" is always permitted in the kernel (sysgate's baseline): no call reaches this rule`,
+    },
+  ]);
+});

@@ -13,6 +13,7 @@ import {
 import type { Diagnostic } from './diagnostics.js';
 import { decideCall } from './evaluate.js';
 import { ALIASES } from '../calls/aliases.js';
+import { BASELINE_CALLS } from '../calls/baseline.js';
 import { errnoNumber, isKnownCall, type Arch } from '../calls/index.js';
 
 export interface LintOptions {
@@ -65,6 +66,11 @@ function lintFilter(filter: Filter, options: LintOptions, warn: Warn): void {
   } else if (!isAlias && !isKnownCall(filter.call, options.arch)) {
     warn(
       `unknown system call "${filter.call}" on ${options.arch} Linux: the rule is kept but never matches`,
+      filter.callSpan,
+    );
+  } else if (BASELINE_CALLS.has(filter.call)) {
+    warn(
+      `"${filter.call}" is always permitted in the kernel (sysgate's baseline): no call reaches this rule`,
       filter.callSpan,
     );
   }

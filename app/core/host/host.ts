@@ -162,6 +162,9 @@ export class Host implements ContractEndpoint {
     readPolicy: (path) => this.files.read(path),
     savePolicy: (path, text, version) => this.savePolicy(path, text, version),
     ruleHits: (program) => this.hits.of(program),
+    learnedRules: (id) => this.learnSession(id).learned(),
+    saveLearned: (id, program, rules) => this.saveLearned(id, program, rules),
+    discardLearned: (id) => this.learnSession(id).discardLearned(),
   };
 
   private session(id: string): TracedSession {
@@ -256,6 +259,11 @@ export class Host implements ContractEndpoint {
     const session = this.session(id);
     if (session.snapshot().state === 'running')
       throw new CommandError('the session is still running: stop or kill it first');
+    const waiting = session.snapshot().toReview ?? 0;
+    if (waiting > 0)
+      throw new CommandError(
+        `the session learned ${waiting} rule${waiting === 1 ? '' : 's'} that wait for review: save or discard them first`,
+      );
     this.sessions.delete(id);
     this.emit('sessionClosed', { sessionId: id });
   }
@@ -345,16 +353,36 @@ export class Host implements ContractEndpoint {
   /** An edited policy saved from the editor: the running sessions that use it get it at once. */
   private async savePolicy(path: string, text: string, version: string) {
     const result = await this.files.save(path, text, version);
-    if ('saved' in result) {
-      const { path: saved, name: program } = result.saved;
-      this.emit('policyFileChanged', { path: saved, program, removed: false });
-      for (const session of this.sessions.values()) {
-        if (session.snapshot().state !== 'running') continue;
-        const updated = await session.policies.reload(program);
-        if (updated !== null) session.push(updated);
-      }
-    }
+    if ('saved' in result) await this.saved(result.saved.name, result.saved.path);
     return result;
+  }
+
+  /** The session whose learned rules are reviewed: one the desktop app started. */
+  private learnSession(id: string): Session {
+    const session = this.session(id);
+    if (!(session instanceof Session)) throw new CommandError(`${id} learned nothing here`);
+    return session;
+  }
+
+  private async saveLearned(id: string, program: string, rules: string[]): Promise<string> {
+    let path: string;
+    try {
+      path = await this.learnSession(id).saveLearned(program, rules, this.store);
+    } catch (e) {
+      throw new CommandError((e as Error).message);
+    }
+    await this.saved(program, path);
+    return path;
+  }
+
+  /** `program`'s policy file was written here: windows are told, running sessions reload it. */
+  private async saved(program: string, path: string): Promise<void> {
+    this.emit('policyFileChanged', { path, program, removed: false });
+    for (const session of this.sessions.values()) {
+      if (session.snapshot().state !== 'running') continue;
+      const updated = await session.policies.reload(program);
+      if (updated !== null) session.push(updated);
+    }
   }
 
   private pathsInUse(): Set<string> {

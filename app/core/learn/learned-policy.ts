@@ -25,27 +25,21 @@ export function learnedRule(record: DecisionRecord, noAliases: boolean): string 
   return `native-${name}: ${conditions.join(' and ')} then permit`;
 }
 
-export interface LearnedPolicy {
-  text: string;
-  /** Rules added to what the policy had. */
-  added: number;
-}
-
 /**
- * Adds rules for the learned calls of `program` to its policy text, leaving out calls the policy
- * already decides. Comments and existing rules stay where they are.
+ * The rules to add to `program`'s policy for the learned calls, as printed, in order, leaving out
+ * calls the policy (with the rules before them) already decides.
  */
-export function mergeLearned(
+export function rulesLearned(
   program: string,
   existing: string,
   learned: readonly DecisionRecord[],
   options: { macros: Macros; noAliases: boolean },
-): LearnedPolicy {
+): string[] {
   const { file } = parsePolicy(existing, program);
   if (sectionOf(file, program) === undefined)
     file.lines.push(...parsePolicy(emptyPolicy(program)).file.lines);
   const seen = new Set<string>();
-  let added = 0;
+  const rules: string[] = [];
   for (const record of learned) {
     const text = learnedRule(record, options.noAliases);
     if (seen.has(text)) continue;
@@ -65,13 +59,32 @@ export function mergeLearned(
     )
       continue;
     appendRule(file, program, parseFilter(text).filter!);
-    added++;
+    rules.push(text);
   }
-  return { text: printPolicy(file), added };
+  return rules;
+}
+
+/** Appends reviewed rules to a policy's text (after its own), one printed rule each. */
+export function withRules(program: string, existing: string, rules: readonly string[]): string {
+  const { file } = parsePolicy(existing, program);
+  if (sectionOf(file, program) === undefined)
+    file.lines.push(...parsePolicy(emptyPolicy(program)).file.lines);
+  for (const rule of rules) {
+    const { filter, diagnostics } = parseFilter(rule);
+    const error = diagnostics.find((d) => d.severity === 'error');
+    if (filter === null || error !== undefined)
+      throw new Error(`not a rule: ${rule}: ${error?.message ?? 'it does not parse'}`);
+    appendRule(file, program, filter);
+  }
+  return printPolicy(file);
 }
 
 export type LearnedResult =
   { program: string; path: string; added: number } | { program: string; error: string };
+
+/** What a learning run found for one program, for the user to review before it is saved. */
+export type LearnedFinding =
+  { program: string; rules: string[] } | { program: string; error: string };
 
 /** What a learning run recorded, program by program, until it is saved into their policies. */
 export class Learning {
@@ -92,12 +105,36 @@ export class Learning {
     options: { macros: Macros; noAliases: boolean },
   ): Promise<LearnedResult[]> {
     const results: LearnedResult[] = [];
+    for (const found of await this.review(policies, options)) {
+      if ('error' in found) {
+        results.push(found);
+        continue;
+      }
+      const { program, rules } = found;
+      try {
+        const text = withRules(program, (await policies.policyFor(program)).text, rules);
+        results.push({ program, path: await store.save(program, text), added: rules.length });
+      } catch (e) {
+        results.push({ program, error: (e as Error).message });
+      }
+    }
+    return results;
+  }
+
+  /**
+   * The rules each program's policy would get, without saving them; what was recorded is
+   * forgotten (the review holds it from then on).
+   */
+  async review(
+    policies: PolicySource,
+    options: { macros: Macros; noAliases: boolean },
+  ): Promise<LearnedFinding[]> {
+    const results: LearnedFinding[] = [];
     for (const [program, records] of this.learned) {
       try {
         const existing = (await policies.policyFor(program)).text;
-        const { text, added } = mergeLearned(program, existing, records, options);
-        if (added === 0) continue;
-        results.push({ program, path: await store.save(program, text), added });
+        const rules = rulesLearned(program, existing, records, options);
+        if (rules.length > 0) results.push({ program, rules });
       } catch (e) {
         results.push({ program, error: (e as Error).message });
       }

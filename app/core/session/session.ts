@@ -6,14 +6,19 @@ import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
 
 import { splitCommandLine } from '../../common/command-line.js';
-import type { ProcessInfo, SessionInfo, StartRequest } from '../../common/contract.js';
+import type {
+  LearnedRules,
+  ProcessInfo,
+  SessionInfo,
+  StartRequest,
+} from '../../common/contract.js';
 import type { Macros } from '../../common/policy/request.js';
 import type { Answer, DecisionRecord, ProcessEvent } from '../../common/session/events.js';
 import type { PolicyStore } from '../policy/store.js';
 import { resolveProgram } from '../program-path.js';
 import { Supervisor, type KernelSetup } from '../supervisor/supervisor.js';
 import { kernelMode } from '../kernel/kernel-mode.js';
-import { Learning } from '../learn/learned-policy.js';
+import { Learning, withRules } from '../learn/learned-policy.js';
 import { PolicySource, type SessionPolicy } from './policy-source.js';
 import type { TracedSession, TracedSessionEvents } from './traced-session.js';
 
@@ -27,6 +32,8 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   readonly policies: PolicySource;
   private readonly supervisor: Supervisor;
   private readonly learning = new Learning();
+  /** What a Learn session learned, by program, until the user saves or discards it. */
+  private readonly toReview = new Map<string, string[]>();
   private info: SessionInfo;
   private scrollback = '';
   private undrawn = 0;
@@ -100,25 +107,22 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     const terminal = this.supervisor.terminal!;
     terminal.onData((data) => this.output(data));
     void this.supervisor.exited.then(async (status) => {
-      // A learning session's findings go into the policies before the session says it is over.
+      // A learning session's findings wait for the user's review (the window's review screen)
+      // before any of them goes into a policy; the session says it is over once they are known.
       if (request.mode === 'learn') {
-        for (const result of await this.learning.save(this.policies, store, {
+        for (const found of await this.learning.review(this.policies, {
           macros,
           noAliases: false,
         })) {
-          if ('error' in result)
+          if ('error' in found)
             this.emit(
               'problem',
-              `nothing learned for ${result.program} was saved: ${result.error}`,
+              `nothing learned for ${found.program} can be saved: ${found.error}`,
             );
           else {
+            this.toReview.set(found.program, found.rules);
             this.output(
-              `\r\n[sysgate] learned ${result.added} rule${result.added === 1 ? '' : 's'} for ${result.program}: ${result.path}\r\n`,
-            );
-            this.emit(
-              'policy',
-              (await this.policies.reload(result.program)) ??
-                (await this.policies.policyFor(result.program)),
+              `\r\n[sysgate] learned ${found.rules.length} rule${found.rules.length === 1 ? '' : 's'} for ${found.program}: review them in the window before they are saved\r\n`,
             );
           }
         }
@@ -127,6 +131,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
         ...this.info,
         state: 'exited',
         status,
+        toReview: this.rulesToReview(),
         processes: this.info.processes.map((p) => ({ ...p, alive: false })),
       };
       this.changed();
@@ -175,6 +180,42 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   push(policy: SessionPolicy): void {
     this.supervisor.sendPolicy(policy.program, policy.compiled);
     this.emit('policy', policy);
+  }
+
+  /** What this Learn session learned and nobody has reviewed yet. */
+  learned(): LearnedRules[] {
+    return [...this.toReview].map(([program, rules]) => ({ program, rules }));
+  }
+
+  /**
+   * Saves the reviewed rules of `program` after its policy's own, in the user's directory; gives
+   * the path written. The program's learned rules are then done with.
+   */
+  async saveLearned(
+    program: string,
+    rules: readonly string[],
+    store: PolicyStore,
+  ): Promise<string> {
+    if (!this.toReview.has(program)) throw new Error(`nothing learned for ${program} waits`);
+    const policy = await this.policies.policyFor(program);
+    const path = await store.save(program, withRules(program, policy.text, rules));
+    this.toReview.delete(program);
+    this.info = { ...this.info, toReview: this.rulesToReview() };
+    this.changed();
+    return path;
+  }
+
+  /** Forgets what this session learned, unsaved. */
+  discardLearned(): void {
+    this.toReview.clear();
+    this.info = { ...this.info, toReview: 0 };
+    this.changed();
+  }
+
+  private rulesToReview(): number {
+    let n = 0;
+    for (const rules of this.toReview.values()) n += rules.length;
+    return n;
   }
 
   /** Asks the traced programs to end. */

@@ -1,0 +1,171 @@
+// The review a Learn session ends in: for each program, the rules it learned, grouped by the call
+// they are for, and the generalisations proposed for them (app/common/policy/generalise.ts), each
+// to accept or reject, before anything is saved into its policy.
+
+import { useEffect, useMemo, useState } from 'react';
+
+import type { LearnedRules } from '../../app/common/contract.js';
+import {
+  proposeGeneralisations,
+  reviewedRules,
+  rulesByKind,
+} from '../../app/common/policy/generalise.js';
+import { useServices, useSysgate } from '../window/context.js';
+import { ModalDialog } from './ModalDialog.js';
+
+export function LearnReview({
+  sessionId,
+  command,
+  onClose,
+}: {
+  sessionId: string;
+  command: string;
+  onClose(): void;
+}) {
+  const { api } = useServices();
+  const [learned, setLearned] = useState<LearnedRules[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const load = () =>
+    api.learnedRules(sessionId).then(setLearned, (e: Error) => setProblem(e.message));
+  useEffect(() => {
+    void load();
+    // Loaded once; each save loads again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  async function discard() {
+    await api.discardLearned(sessionId).catch((e: Error) => setProblem(e.message));
+    onClose();
+  }
+
+  return (
+    <ModalDialog label="Review learned rules" className="learn-review" onClose={onClose}>
+      <h3>What “{command}” learned</h3>
+      <p className="muted">
+        Nothing is saved until you save it. A proposal widens the policy: accept it only if the
+        program may do that.
+      </p>
+      {problem !== null && (
+        <p className="form-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <div className="learn-programs">
+        {learned?.length === 0 && <p className="empty">Everything learned has been saved.</p>}
+        {learned?.map((found) => (
+          <ProgramReview
+            key={found.program}
+            found={found}
+            onSave={async (rules) => {
+              setProblem(null);
+              try {
+                await api.saveLearned(sessionId, found.program, rules);
+                await load();
+              } catch (e) {
+                setProblem((e as Error).message);
+              }
+            }}
+          />
+        ))}
+      </div>
+      <div className="form-buttons">
+        <button type="button" className="button" onClick={onClose}>
+          Close
+        </button>
+        {learned !== null && learned.length > 0 && (
+          <button type="button" className="button danger-text" onClick={() => void discard()}>
+            Discard what was learned
+          </button>
+        )}
+      </div>
+    </ModalDialog>
+  );
+}
+
+function ProgramReview({
+  found,
+  onSave,
+}: {
+  found: LearnedRules;
+  onSave(rules: string[]): Promise<void>;
+}) {
+  const home = useSysgate((s) => s.user?.home ?? '');
+  const proposals = useMemo(
+    () => proposeGeneralisations(found.rules, { HOME: home }),
+    [found.rules, home],
+  );
+  const kinds = useMemo(() => rulesByKind(found.rules), [found.rules]);
+  const [accepted, setAccepted] = useState<ReadonlySet<number>>(new Set());
+  const [rejected, setRejected] = useState<ReadonlySet<string>>(new Set());
+  const replaced = new Set([...accepted].flatMap((i) => proposals[i]?.replaces ?? []));
+  const toSave = reviewedRules(found.rules, proposals, accepted, rejected);
+  const toggle = <T,>(set: ReadonlySet<T>, item: T, on: boolean): ReadonlySet<T> => {
+    const next = new Set(set);
+    if (on) next.add(item);
+    else next.delete(item);
+    return next;
+  };
+
+  return (
+    <section className="learn-program" aria-label={`Learned for ${found.program}`}>
+      <h4>
+        {found.program} <span className="muted">· {found.rules.length} learned</span>
+      </h4>
+      {proposals.length > 0 && (
+        <fieldset className="field">
+          <legend>Proposed generalisations</legend>
+          <ul className="learn-list">
+            {proposals.map((p, i) => (
+              <li key={i}>
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={accepted.has(i)}
+                    aria-label={`Accept: ${p.rule}`}
+                    onChange={(e) => setAccepted(toggle(accepted, i, e.target.checked))}
+                  />
+                  <code>{p.rule}</code>
+                </label>
+                <span className="muted">
+                  {' '}
+                  — {p.reason}; replaces {p.replaces.length} rule
+                  {p.replaces.length === 1 ? '' : 's'}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      )}
+      {[...kinds].map(([kind, rules]) => (
+        <fieldset className="field" key={kind}>
+          <legend>
+            {kind} ({rules.length})
+          </legend>
+          <ul className="learn-list">
+            {rules.map((rule) => (
+              <li key={rule} className={replaced.has(rule) ? 'replaced' : undefined}>
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={!rejected.has(rule) && !replaced.has(rule)}
+                    disabled={replaced.has(rule)}
+                    aria-label={`Keep: ${rule}`}
+                    onChange={(e) => setRejected(toggle(rejected, rule, !e.target.checked))}
+                  />
+                  <code>{rule}</code>
+                </label>
+                {replaced.has(rule) && (
+                  <span className="muted"> — replaced by a generalisation</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      ))}
+      <button type="button" className="button primary" onClick={() => void onSave(toSave)}>
+        Save {toSave.length} rule{toSave.length === 1 ? '' : 's'} to the policy for {found.program}
+      </button>
+    </section>
+  );
+}
