@@ -129,6 +129,7 @@ test('Enforce at kernel speed: the terminal says what the kernel enforces; it re
   writeFileSync(join(home, 'secret.txt'), 'secret\n');
   const learned = await startSession('cat kernel.txt', 'Learn');
   await waitForExit(learned);
+  await saveLearned(page, learned);
   const enforced = await startSessionIn(page, {
     command: 'cat kernel.txt ../secret.txt',
     cwd: join(home, 'work'),
