@@ -6,12 +6,22 @@
 // and a burst of 1,000 questions in the web shell, and the policy editor with 5,000 rules
 // (bench/editor.mjs). Usage: npm run bench [-- --runs N]
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const { proposeGeneralisations, reviewedRules } = await import(
+  new URL('../build/app/common/policy/generalise.js', import.meta.url)
+);
 const sysgate = join(root, 'bin', 'sysgate.js');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
@@ -29,11 +39,19 @@ const policies = join(scratch, 'config', 'sysgate', 'policies');
 const source = join(scratch, 'hello.c');
 writeFileSync(source, '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n');
 
+// `idle`: the same program doing next to nothing under the same policy, so that what a run costs
+// before the program starts (node, the policy, the supervisor, the Landlock rules) can be told
+// from what supervising the program costs.
 const workloads = [
-  { name: 'find /usr/share -type f', command: ['find', '/usr/share', '-type', 'f'] },
+  {
+    name: 'find /usr/share -type f',
+    command: ['find', '/usr/share', '-type', 'f'],
+    idle: ['find', '/usr/share', '-maxdepth', '0'],
+  },
   {
     name: 'cc -O2 hello.c',
     command: ['cc', '-O2', '-o', join(scratch, 'hello'), source],
+    idle: ['cc', '--version'],
     // The compiler's temporary files have new names every run: the one generalisation a
     // reviewer makes to what was learned.
     review: [
@@ -44,7 +62,18 @@ const workloads = [
   {
     name: `open+close x${OPENS}`,
     command: [join(root, 'native/build/openloop'), String(OPENS)],
+    idle: [join(root, 'native/build/openloop'), '0'],
     perCall: OPENS,
+  },
+  {
+    // find's policy as a reviewer leaves it who accepts every generalisation the review after
+    // learning proposes (app/common/policy/generalise.ts): directories of learned paths become
+    // `match` rules. strace was measured on the first row.
+    name: 'find, reviewed policy',
+    command: ['find', '/usr/share', '-type', 'f'],
+    idle: ['find', '/usr/share', '-maxdepth', '0'],
+    generalise: true,
+    strace: false,
   },
 ];
 
@@ -79,6 +108,16 @@ function learn(command) {
   if (run.status !== 0) throw new Error(`learning ${command.join(' ')} failed: ${run.stderr}`);
 }
 
+/** Accepts every generalisation proposed for the policy file at `path`, as a reviewer may. */
+function generalise(path) {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const rules = lines.filter((l) => /^\t[^#]/.test(l)).map((l) => l.slice(1));
+  const proposals = proposeGeneralisations(rules, { HOME: process.env.HOME ?? '/root' });
+  const reviewed = reviewedRules(rules, proposals, new Set(proposals.keys()), new Set());
+  const header = lines.filter((l) => l !== '' && !l.startsWith('\t'));
+  writeFileSync(path, [...header, ...reviewed.map((r) => `\t${r}`), ''].join('\n'));
+}
+
 /** Why sysgate -a -K cannot run the command (its last words), or null when it can. */
 function kernelRefusal(command) {
   const run = spawnSync(process.execPath, [sysgate, '-a', '-K', ...command], {
@@ -98,14 +137,20 @@ for (const w of workloads) {
   for (const rule of w.review ?? []) {
     for (const file of readdirSync(policies)) appendFileSync(join(policies, file), `\t${rule}\n`);
   }
+  if (w.generalise) for (const file of readdirSync(policies)) generalise(join(policies, file));
   const refused = kernelRefusal(w.command);
-  const times = { native: [], sysgate: [], kernel: [], strace: [] };
+  const times = { native: [], sysgate: [], kernel: [], strace: [], idle: [], idleA: [], idleK: [] };
+  const gate = (flags, command) =>
+    timed([process.execPath, sysgate, '-a', '-e', ...flags, ...command]);
   for (let i = 0; i < RUNS; i++) {
     times.native.push(timed(w.command));
-    times.sysgate.push(timed([process.execPath, sysgate, '-a', '-e', ...w.command]));
-    if (refused === null)
-      times.kernel.push(timed([process.execPath, sysgate, '-a', '-e', '-K', ...w.command]));
-    if (hasStrace) times.strace.push(timed(['strace', '-f', '-o', '/dev/null', ...w.command]));
+    times.sysgate.push(gate([], w.command));
+    if (refused === null) times.kernel.push(gate(['-K'], w.command));
+    times.idle.push(timed(w.idle));
+    times.idleA.push(gate([], w.idle));
+    if (refused === null) times.idleK.push(gate(['-K'], w.idle));
+    if (hasStrace && w.strace !== false)
+      times.strace.push(timed(['strace', '-f', '-o', '/dev/null', ...w.command]));
   }
   rows.push({
     w,
@@ -113,7 +158,10 @@ for (const w of workloads) {
     native: median(times.native),
     gated: median(times.sysgate),
     kernel: refused === null ? median(times.kernel) : NaN,
-    traced: hasStrace ? median(times.strace) : NaN,
+    idle: median(times.idle),
+    idleA: median(times.idleA),
+    idleK: refused === null ? median(times.idleK) : NaN,
+    traced: times.strace.length > 0 ? median(times.strace) : NaN,
   });
 }
 
@@ -141,8 +189,9 @@ if (loop) {
   );
 }
 // What every sysgate figure above includes before the program's first instruction: node's
-// start, loading the command line, reading the policy, starting the supervisor; measured as a
-// run of `true` under its learned policy.
+// start, loading the command line, reading the policy, starting the supervisor (and with -K,
+// the Landlock rules); measured as a run of `true` under its learned policy, and as the
+// workload's own program doing next to nothing under the workload's policy.
 learn(['true']);
 const start = median(
   Array.from({ length: RUNS }, () => timed([process.execPath, sysgate, '-a', '-e', 'true'])),
@@ -152,11 +201,14 @@ console.log(
   `\nsysgate's own start: ${start.toFixed(0)} ms for \`sysgate -a true\` (of it, node's own start: ${node.toFixed(0)} ms), included in every sysgate figure above.`,
 );
 console.log(
-  'Without it, what supervision costs the program itself (-K: with its Landlock set-up):',
+  'Without the start, what supervision costs the program itself: (run - idle run under the same policy + native idle) / native',
 );
-for (const { w, native, gated, kernel } of rows) {
+console.log(
+  `  ${pad('workload', 26)}${pad('start -a', 10)}${pad('start -K', 10)}${pad('-a', 9)}-a -K`,
+);
+for (const { w, native, gated, kernel, idle, idleA, idleK } of rows) {
   console.log(
-    `  ${pad(w.name, 26)}-a ${ratio((gated - start) / native)}   -a -K ${ratio((kernel - start) / native)}`,
+    `  ${pad(w.name, 26)}${pad(ms(idleA), 10)}${pad(ms(idleK), 10)}${pad(ratio((gated - idleA + idle) / native), 9)}${ratio((kernel - idleK + idle) / native)}`,
   );
 }
 rmSync(scratch, { recursive: true, force: true });

@@ -51,16 +51,16 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
   const notes = [...plan.notes];
   const grants = [...plan.grants, ...interpreterGrants(plan.grants)];
   const writable = grants.flatMap((g) =>
-    g.match && g.access === 'write' ? [wholeDirectory(g.path) ?? g.path.replace(/\/$/, '')] : [],
+    g.match && g.access === 'write' ? [wholeDirectory(g) ?? g.path.replace(/\/$/, '')] : [],
   );
   for (const grant of grants) {
-    // Reading needs the name to exist, so a pattern for reading is matched against what exists;
-    // one for writing is also for names still to come (a compiler's temporary files).
-    const whole = grant.match && grant.access === 'write' ? wholeDirectory(grant.path) : null;
+    const whole = wholeDirectory(grant);
     if (whole !== null) {
       notes.push({
         ...place(grant),
-        message: `the kernel cannot tell names apart inside a directory: "${grant.path}" is enforced as all of ${whole}`,
+        message: grant.path.endsWith('/*')
+          ? `the kernel grants ${whole} as a whole for "${grant.path}": listing the directory itself too`
+          : `the kernel cannot tell names apart inside a directory: "${grant.path}" is enforced as all of ${whole}`,
       });
     }
     if (grant.access === 'write' && !grant.match && !existsSync(grant.path)) {
@@ -130,25 +130,30 @@ function accessOf(grant: KernelGrant): { file: number; dir: number } {
 const WILDCARD = /[*?[\\]/;
 
 /**
- * The directory a pattern's last component leaves open (`/tmp/cc*`: /tmp), or null when its
- * last component is a plain name. Names that appear there later (a compiler's temporary files)
- * are what such a rule is for, and Landlock grants names that exist, or whole directories.
+ * The directory a `match` grant stands for as a whole, or null when its names are matched one
+ * by one. `dir/*` is everything in dir: the directory, but for listing it. For writing, any
+ * wildcard in the last component (`/tmp/cc*`): names that appear there later (a compiler's
+ * temporary files) are what such a rule is for, and Landlock grants names that exist, or whole
+ * directories. Reading needs the name to exist, so `/usr/lib/*-linux-gnu` for reading is matched
+ * against what is there.
  */
-function wholeDirectory(pattern: string): string | null {
-  const parts = pattern.split('/').filter((p) => p !== '');
-  if (parts.length === 0 || !WILDCARD.test(parts.at(-1)!)) return null;
+function wholeDirectory(grant: KernelGrant): string | null {
+  if (!grant.match) return null;
+  const parts = grant.path.split('/').filter((p) => p !== '');
+  const last = parts.at(-1);
+  if (last === undefined || !WILDCARD.test(last)) return null;
+  if (last !== '*' && grant.access !== 'write') return null;
   return `/${parts.slice(0, -1).join('/')}`;
 }
 
 /**
  * The names a `match` pattern matches now. A pattern matches whole names and, by its leading-
  * directory meaning, everything beneath them. Its wildcards are matched against the names that
- * exist, but for writing a wildcard in the last component stands for the directory it is in
- * (wholeDirectory).
+ * exist, but the last component's may stand for the directory it is in (wholeDirectory).
  */
 function matches(grant: KernelGrant): string[] {
   const parts = grant.path.split('/').filter((p) => p !== '');
-  if (grant.access === 'write' && wholeDirectory(grant.path) !== null) parts.pop();
+  if (wholeDirectory(grant) !== null) parts.pop();
   let found = ['/'];
   for (const part of parts) {
     const next: string[] = [];
