@@ -43,6 +43,17 @@ await page.getByLabel('Arguments, one name=value a line').fill('filename=/etc/ho
 await page.getByLabel('Filter rules').fill('/etc');
 await page.waitForTimeout(300);
 await page.screenshot({ path: join(out, 'policies.png') });
+
+// A denial in the History view, its record open.
+await page.evaluate(() => (location.hash = '#sessions'));
+const denied = await start('cat /etc/shadow', 'Enforce');
+await denied.getByText(/exited with status 1/).waitFor();
+await page.evaluate(() => (location.hash = '#history'));
+const records = page.getByRole('rowgroup', { name: 'Records, newest first' }).getByRole('row');
+await records.filter({ hasText: '/etc/shadow' }).first().click();
+await page.getByRole('complementary', { name: 'Record details' }).waitFor();
+await page.waitForTimeout(300);
+await page.screenshot({ path: join(out, 'history.png') });
 await browser.close();
 await web.stop();
 console.log(`screenshots in ${out}`);
