@@ -7,6 +7,7 @@ import {
   appendFileSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   realpathSync,
   rmSync,
   writeFileSync,
@@ -89,6 +90,26 @@ test('the kernel runs only the programs execve rules name by eq or match', () =>
     /the kernel runs only the programs that `filename eq` and `match` rules name/,
   );
   assert.match(kernel.stderr, new RegExp(`${ID}: Permission denied`));
+});
+
+test("a program run through a match rule is not let through by another policy's permits", () => {
+  const SH = realpathSync('/bin/sh');
+  const RM = realpathSync('/usr/bin/rm');
+  const target = join(home, 'allowed/keep');
+  writeFileSync(target, 'kept\n');
+  assert.equal(sysgate(['-A', SH, '-c', ':']).status, 0);
+  const policy = join(home, '.config/sysgate/policies', SH.slice(1).replace(/[^A-Za-z0-9]/g, '_'));
+  // The shell may run any program there, and remove anything itself; rm's own policy (none
+  // yet: the base template) does not let it remove anything.
+  appendFileSync(
+    policy,
+    `\tnative-execve: filename match "${RM.slice(0, RM.lastIndexOf('/'))}/*" then permit\n` +
+      '\tnative-unlinkat: permit\n\tnative-unlink: permit\n',
+  );
+  const run = sysgate(['-a', '-e', '-K', SH, '-c', `${RM} ${target}`]);
+  assert.match(run.stderr, /programs that execve rules do not name one by one/);
+  assert.match(run.stderr, /rm: cannot remove .*: Operation not permitted/);
+  assert.equal(readFileSync(target, 'utf8'), 'kept\n');
 });
 
 test('a policy the kernel cannot enforce is refused at the rule, and nothing runs', () => {

@@ -84,6 +84,10 @@ test('the open and stat families run in the kernel, with calls whose rules compa
     [['/usr/bin/x', 'execute']],
   );
   assert.deepEqual(p.programs, ['/usr/bin/x']);
+  assert.equal(p.runsUnnamed, false);
+  // A program an execve rule does not name one by one has a policy no one can read first.
+  assert.equal(plan('\tnative-execve: filename match "/usr/bin/*" then permit').runsUnnamed, true);
+  assert.equal(plan('\tnative-execve: permit').runsUnnamed, true);
 });
 
 test('what the kernel does differently is noted; -u leaves alias rules out', () => {

@@ -98,6 +98,12 @@ export interface KernelPlan {
   inKernel: string[];
   /** The programs its `execve` rules name exactly: their file rules join the kernel's. */
   programs: string[];
+  /**
+   * Whether its `execve` rules let it run programs they do not name one by one (`match`, or
+   * any program): their policies cannot be known before the run, so no call beyond the open
+   * and stat families may be let through the filter for the whole run.
+   */
+  runsUnnamed: boolean;
 }
 
 export interface KernelPlanOptions {
@@ -109,7 +115,14 @@ export interface KernelPlanOptions {
 const NON_EXISTENT = '<non-existent filename>';
 
 export function planKernel(section: PolicySection, options: KernelPlanOptions): KernelPlan {
-  const plan: KernelPlan = { grants: [], refusals: [], notes: [], inKernel: [], programs: [] };
+  const plan: KernelPlan = {
+    grants: [],
+    refusals: [],
+    notes: [],
+    inKernel: [],
+    programs: [],
+    runsUnnamed: false,
+  };
   const inKernel = new Set<string>([...KERNEL_OPEN_CALLS, ...KERNEL_UNRESTRICTED_CALLS]);
   const supervised = new Set<string>();
   for (const filter of section.filters) {
@@ -159,6 +172,7 @@ function execGrant(filter: Filter, place: KernelPlace, macros: Macros, plan: Ker
   if (filter.action.name !== 'permit') return;
   if (expr === null || expr.kind === 'true') {
     plan.grants.push({ ...place, path: '/', match: true, access: 'execute' });
+    plan.runsUnnamed = true;
   } else if (
     expr.kind === 'symbol' &&
     expr.arg === 'filename' &&
@@ -168,6 +182,7 @@ function execGrant(filter: Filter, place: KernelPlace, macros: Macros, plan: Ker
     if (!path.startsWith('/')) return;
     plan.grants.push({ ...place, path, match: expr.op === 'match', access: 'execute' });
     if (expr.op === 'eq') plan.programs.push(path);
+    else plan.runsUnnamed = true;
   } else {
     plan.notes.push({
       ...place,

@@ -11,7 +11,11 @@
 
 import { existsSync } from 'node:fs';
 
-import { KERNEL_UNRESTRICTED_CALLS, type KernelNote } from '../../common/policy/kernel-plan.js';
+import {
+  KERNEL_OPEN_CALLS,
+  KERNEL_UNRESTRICTED_CALLS,
+  type KernelNote,
+} from '../../common/policy/kernel-plan.js';
 import {
   KernelPlanError,
   LANDLOCK_HANDLED,
@@ -79,6 +83,13 @@ export async function kernelMode(
     errors.push(`-K: the kernel cannot enforce this run's policies as written; run without -K`);
     return { ok: false, errors };
   }
+  // Programs an execve rule lets run without naming them have policies no one read: no call
+  // their policies might decide otherwise may pass the filter, only what the kernel decides.
+  const unnamed = !inherit && run.some((p) => p.kernel!.runsUnnamed);
+  const allow = (inKernel ?? []).filter(
+    (call) =>
+      !unnamed || KERNEL_OPEN_CALLS.includes(call) || KERNEL_UNRESTRICTED_CALLS.includes(call),
+  );
   const others = run.slice(1).map((p) => p.program);
   const report = [
     `-K: the kernel enforces the file rules of ${first.program}` +
@@ -87,6 +98,11 @@ export async function kernelMode(
         : '') +
       ` (${grants} rules, ${rules.size} Landlock grants): opening files to read or write and listing directories; what they do not grant fails with EACCES and is not logged`,
     `-K: not restricted in this mode: ${KERNEL_UNRESTRICTED_CALLS.join(', ')}`,
+    ...(unnamed
+      ? [
+          '-K: programs that execve rules do not name one by one (match, or any) are held to these file rules, not their own; every call but the open and stat families is decided by the supervisor',
+        ]
+      : []),
     ...(others.length > 0
       ? [
           "-K: each of these programs may open what any of their policies grants; the supervisor decides every other call by the program's own policy",
@@ -101,7 +117,7 @@ export async function kernelMode(
   ];
   return {
     ok: true,
-    kernel: { handled: LANDLOCK_HANDLED, allow: inKernel ?? [], rules: [...rules.values()] },
+    kernel: { handled: LANDLOCK_HANDLED, allow, rules: [...rules.values()] },
     report,
   };
 }

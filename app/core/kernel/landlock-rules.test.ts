@@ -25,6 +25,7 @@ const planOf = (grants: KernelGrant[]): KernelPlan => ({
   notes: [],
   inKernel: [],
   programs: [],
+  runsUnnamed: false,
 });
 
 function tree() {
