@@ -50,7 +50,7 @@
 #define SWEEP_MS	250
 #define EVENTS_MAX	64
 #define DRAIN_MS	2000
-#define SG_KERNEL_ALLOW_MAX 64
+#define SG_KERNEL_ALLOW_MAX 128
 
 struct session {
 	struct sg_supervisor	 s;
@@ -131,7 +131,7 @@ kernel_failed(struct session *ss, const char *why)
 static void
 kernel_mode(struct session *ss, const struct sg_frame *f)
 {
-	char		 calls[2048], err[512], *name, *save = NULL;
+	char		 calls[8192], err[512], *name, *save = NULL;
 	unsigned long	 handled;
 	int		 nr;
 

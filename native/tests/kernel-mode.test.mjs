@@ -46,6 +46,22 @@ test('opens the rules grant run in the kernel: the supervisor never sees them', 
   assert.ok(run.counts === null || run.counts.permitted < 100, JSON.stringify(run.counts));
 });
 
+test('as many calls as the host lets through fit in the filter', async () => {
+  // The host allows at most 96 besides the baseline (app/core/kernel/kernel-mode.ts).
+  const { callTable } = await import(
+    new URL('../../build/app/common/calls/index.js', import.meta.url)
+  );
+  const { hostArch } = await import(new URL('../../build/app/core/platform.js', import.meta.url));
+  const names = [...callTable(hostArch()).byName.keys()].filter((c) => !/^exec/.test(c));
+  const run = await inKernelMode([OPENLOOP, '10', '/etc/hostname'], {
+    kernel: kernel(
+      [...startUp(OPENLOOP), { path: '/etc/hostname', file: READ_FILE, dir: 0 }],
+      names.slice(0, 96),
+    ),
+  });
+  assert.equal(run.status, 0, `${run.stderr} ${run.problems.join(' ')}`);
+});
+
 test('what the rules do not grant fails with EACCES in the kernel', async () => {
   const run = await inKernelMode([OPENLOOP, '1', '/etc/passwd'], {
     kernel: kernel([...startUp(OPENLOOP), { path: '/etc/hostname', file: READ_FILE, dir: 0 }]),

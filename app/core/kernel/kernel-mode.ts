@@ -27,6 +27,11 @@ import type { KernelSetup } from '../supervisor/supervisor.js';
 
 /** Notes shown in full; the rest are counted. */
 const NOTES_SHOWN = 8;
+/**
+ * Calls the filter allows besides its baseline, at most: each is one instruction, and a
+ * classic BPF jump reaches 255 instructions (native/filter.c).
+ */
+const ALLOW_MAX = 96;
 /** Policies followed through execve rules; a run that reaches more is refused. */
 const POLICIES_MAX = 64;
 
@@ -86,9 +91,12 @@ export async function kernelMode(
   // Programs an execve rule lets run without naming them have policies no one read: no call
   // their policies might decide otherwise may pass the filter, only what the kernel decides.
   const unnamed = !inherit && run.some((p) => p.kernel!.runsUnnamed);
-  const allow = (inKernel ?? []).filter(
-    (call) =>
-      !unnamed || KERNEL_OPEN_CALLS.includes(call) || KERNEL_UNRESTRICTED_CALLS.includes(call),
+  const families = [...KERNEL_OPEN_CALLS, ...KERNEL_UNRESTRICTED_CALLS];
+  const permitted = unnamed ? [] : (inKernel ?? []).filter((call) => !families.includes(call));
+  // The filter has room for so many: the rest stay with the supervisor, decided as before.
+  const allow = [...families.filter((call) => inKernel?.includes(call)), ...permitted].slice(
+    0,
+    ALLOW_MAX,
   );
   const others = run.slice(1).map((p) => p.program);
   const report = [
