@@ -150,7 +150,10 @@ function parseEntry(text: string): CompiledPolicy | null {
 function isKernelPlan(value: unknown): value is KernelPlan {
   if (typeof value !== 'object' || value === null) return false;
   const plan = value as Record<string, unknown>;
-  return ['grants', 'refusals', 'notes', 'inKernel'].every((k) => Array.isArray(plan[k]));
+  return (
+    ['grants', 'refusals', 'notes', 'inKernel', 'programs'].every((k) => Array.isArray(plan[k])) &&
+    typeof plan['runsUnnamed'] === 'boolean'
+  );
 }
 
 /** Which file is at `path` now: a replaced or edited file has another identity. */
@@ -172,6 +175,7 @@ function buildIdentity(): string {
     'build/app/common/policy/compile.js',
     'build/app/common/calls/index.js',
     'build/app/common/policy/parser.js',
+    'build/app/common/policy/kernel-plan.js',
   ]
     .map((file) => fileIdentity(packagePath(file)))
     .join('|');
