@@ -7,6 +7,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 const PT_INTERP = 3;
 /** An interpreter's path is a path: more than this is not one. */
 const PATH_MAX = 4096;
+/** The most program-header bytes read (1,170 headers of 56 bytes). */
+const HEADERS_MAX = 65_536;
 
 /** The interpreter of the file at `path`, or null (a static executable, or not readable). */
 export function interpreterOf(path: string): string | null {
@@ -46,7 +48,8 @@ function elfInterpreter(fd: number, head: Buffer): string | null {
   const phoff = Number(head.readBigUInt64LE(32));
   const phentsize = head.readUInt16LE(54);
   const phnum = head.readUInt16LE(56);
-  if (phentsize < 56) return null;
+  // Real programs have a few dozen headers; a file claiming more is not read that far.
+  if (phentsize < 56 || phentsize * phnum > HEADERS_MAX) return null;
   const headers = read(fd, phoff, phentsize * phnum);
   for (let i = 0; (i + 1) * phentsize <= headers.length; i++) {
     const at = i * phentsize;
