@@ -2,7 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,19 @@ function log(args: string[]): { status: number | null; lines: string[]; stderr: 
 }
 
 describe('sysgate log', () => {
+  test('without a history it says so, and makes none', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'sysgate-log-empty-'));
+    const result = spawnSync(process.execPath, [SYSGATE, 'log'], {
+      encoding: 'utf8',
+      env: { ...env, XDG_DATA_HOME: empty },
+    });
+    assert.equal(result.status, 0);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^sysgate log: no history yet \(.*history\.sqlite3\)/);
+    assert.deepEqual(readdirSync(empty), []);
+    rmSync(empty, { recursive: true, force: true });
+  });
+
   test('shows the denial of a real enforced run: time, action, program, call, arguments, why', () => {
     const { status, lines, stderr } = log([]);
     assert.equal(status, 0, stderr);

@@ -3,6 +3,7 @@
 // terms of the history view's query language (app/common/history/query.ts), joined with any
 // QUERY given, so the two always agree.
 
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { errnoName } from '../common/calls/index.js';
@@ -46,7 +47,19 @@ export async function runLog(argv: string[]): Promise<number> {
     process.stderr.write(`${queryDiagnostic(options.queryText, e)}\n`);
     return 2;
   }
-  const store = new HistoryStore(historyPath());
+  const path = historyPath();
+  // Reading must not make a history where there is none; following waits for the first run's.
+  if (!options.follow && !existsSync(path)) {
+    process.stderr.write(`sysgate log: no history yet (${path}): no sysgate run has kept one\n`);
+    return 0;
+  }
+  let store: HistoryStore;
+  try {
+    store = new HistoryStore(path);
+  } catch (e) {
+    process.stderr.write(`sysgate log: cannot open the history: ${(e as Error).message}\n`);
+    return 1;
+  }
   try {
     // The newest `limit` records, printed oldest first, as a log reads.
     const { entries } = store.page(query, { offset: 0, limit: options.limit });
