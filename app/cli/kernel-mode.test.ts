@@ -16,6 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { policyFileName } from '../core/policy/naming.js';
+
 const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
 const CAT = realpathSync('/bin/cat');
 
@@ -78,7 +80,7 @@ test('the kernel runs only the programs execve rules name by eq or match', () =>
   const SH = realpathSync('/bin/sh');
   const ID = realpathSync('/usr/bin/id');
   assert.equal(sysgate(['-A', SH, '-c', ':']).status, 0);
-  const policy = join(home, '.config/sysgate/policies', SH.slice(1).replace(/[^A-Za-z0-9]/g, '_'));
+  const policy = join(home, '.config/sysgate/policies', policyFileName(SH));
   // The supervisor permits running id by this rule; the kernel cannot tell what it names.
   appendFileSync(policy, `\tnative-execve: filename sub "${ID}" then permit\n`);
   const supervised = sysgate(['-a', '-e', SH, '-c', ID]);
@@ -98,7 +100,7 @@ test("a program run through a match rule is not let through by another policy's 
   const target = join(home, 'allowed/keep');
   writeFileSync(target, 'kept\n');
   assert.equal(sysgate(['-A', SH, '-c', ':']).status, 0);
-  const policy = join(home, '.config/sysgate/policies', SH.slice(1).replace(/[^A-Za-z0-9]/g, '_'));
+  const policy = join(home, '.config/sysgate/policies', policyFileName(SH));
   // The shell may run any program there, and remove anything itself; rm's own policy (none
   // yet: the base template) does not let it remove anything.
   appendFileSync(
