@@ -22,7 +22,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const { proposeGeneralisations, reviewedRules } = await import(
   new URL('../build/app/common/policy/generalise.js', import.meta.url)
 );
-const sysgate = join(root, 'bin', 'sysgate.js');
+// `sysgate` as a user runs it: the native front door, which starts a run from the plan the
+// previous identical run left (native/PROTOCOL.md, "Run plans"); and the command line in
+// Node.js, which every run went through before and the first run of a command line still does.
+const sysgate = join(root, 'bin', 'sysgate');
+const sysgateNode = join(root, 'bin', 'sysgate.js');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 const OPENS = 20000;
@@ -99,7 +103,7 @@ console.log(
 );
 /** The policy sysgate -a enforces: what the command did under sysgate -A. */
 function learn(command) {
-  const run = spawnSync(process.execPath, [sysgate, '-A', ...command], {
+  const run = spawnSync(sysgate, ['-A', ...command], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
@@ -120,7 +124,7 @@ function generalise(path) {
 
 /** Why sysgate -a -K cannot run the command (its last words), or null when it can. */
 function kernelRefusal(command) {
-  const run = spawnSync(process.execPath, [sysgate, '-a', '-K', ...command], {
+  const run = spawnSync(sysgate, ['-a', '-e', '-K', ...command], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
@@ -140,8 +144,13 @@ for (const w of workloads) {
   if (w.generalise) for (const file of readdirSync(policies)) generalise(join(policies, file));
   const refused = kernelRefusal(w.command);
   const times = { native: [], sysgate: [], kernel: [], strace: [], idle: [], idleA: [], idleK: [] };
-  const gate = (flags, command) =>
-    timed([process.execPath, sysgate, '-a', '-e', ...flags, ...command]);
+  const gate = (flags, command) => timed([sysgate, '-a', '-e', ...flags, ...command]);
+  // The first run of each command line goes through Node.js and leaves its plan; the medians
+  // are of the runs that start from it, as every run after a user's first does.
+  for (const command of [w.command, w.idle]) {
+    gate([], command);
+    if (refused === null) gate(['-K'], command);
+  }
   for (let i = 0; i < RUNS; i++) {
     times.native.push(timed(w.command));
     times.sysgate.push(gate([], w.command));
@@ -167,6 +176,7 @@ for (const w of workloads) {
 
 const pad = (s, n) => String(s).padEnd(n);
 const ms = (x) => (Number.isNaN(x) ? 'n/a' : `${x.toFixed(0)} ms`);
+const ms1 = (x) => `${x.toFixed(1)} ms`;
 const ratio = (x, digits = 2) => (Number.isNaN(x) ? 'n/a' : `${x.toFixed(digits)}x`);
 console.log(
   `${pad('workload', 26)}${pad('native', 9)}${pad('sysgate -a', 12)}${pad('-a -K', 9)}${pad('strace -f', 11)}` +
@@ -188,17 +198,24 @@ if (loop) {
     `\nper supervised open+close (the open notified and performed by the supervisor): ${us.toFixed(1)} us more than native`,
   );
 }
-// What every sysgate figure above includes before the program's first instruction: node's
-// start, loading the command line, reading the policy, starting the supervisor (and with -K,
-// the Landlock rules); measured as a run of `true` under its learned policy, and as the
-// workload's own program doing next to nothing under the workload's policy.
+// What every sysgate figure above includes before the program's first instruction: reading
+// the plan, starting the supervisor (and with -K, the Landlock rules); measured as a run of
+// `true` under its learned policy, and as the workload's own program doing next to nothing
+// under the workload's policy. Beside it the start through Node.js, as a first run has it.
 learn(['true']);
-const start = median(
-  Array.from({ length: RUNS }, () => timed([process.execPath, sysgate, '-a', '-e', 'true'])),
-);
-const node = median(Array.from({ length: RUNS }, () => timed([process.execPath, '-e', '0'])));
+timed([sysgate, '-a', '-e', 'true']);
+const startTimes = { plan: [], node: [], native: [], nodeAlone: [] };
+for (let i = 0; i < RUNS; i++) {
+  startTimes.native.push(timed(['true']));
+  startTimes.plan.push(timed([sysgate, '-a', '-e', 'true']));
+  startTimes.node.push(timed([process.execPath, sysgateNode, '-a', '-e', 'true']));
+  startTimes.nodeAlone.push(timed([process.execPath, '-e', '0']));
+}
 console.log(
-  `\nsysgate's own start: ${start.toFixed(0)} ms for \`sysgate -a true\` (of it, node's own start: ${node.toFixed(0)} ms), included in every sysgate figure above.`,
+  `\nsysgate's own start: \`sysgate -a true\` takes ${ms1(median(startTimes.plan))} from its plan ` +
+    `(\`true\` alone: ${ms1(median(startTimes.native))}), included in every sysgate figure above; ` +
+    `through Node.js, as a command line's first run: ${ms1(median(startTimes.node))} ` +
+    `(of it, node's own start: ${ms1(median(startTimes.nodeAlone))}).`,
 );
 console.log(
   'Without the start, what supervision costs the program itself: (run - idle run under the same policy + native idle) / native',

@@ -1,6 +1,9 @@
 // `sysgate [-AaeiKtuUV] [-c user:group] [-d policydir] [-E logfile] [-f file] command [args...]`:
 // runs a command under the supervisor with systrace's flags.
 
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { Filter } from '../common/policy/ast.js';
 import { errnoNumber } from '../common/calls/index.js';
 import { answerOfRule } from '../core/session/answers.js';
@@ -24,7 +27,17 @@ import { CompiledPolicyCache } from '../core/policy/compiled-cache.js';
 import { PolicyStore } from '../core/policy/store.js';
 import { resolveProgram } from '../core/program-path.js';
 import { currentMacros, PolicySource, type SessionPolicy } from '../core/session/policy-source.js';
-import { Supervisor, type Mode } from '../core/supervisor/supervisor.js';
+import {
+  preamble,
+  Supervisor,
+  supervisorArguments,
+  supervisorPath,
+  type Mode,
+  type SupervisorOptions,
+} from '../core/supervisor/supervisor.js';
+import { noteInput, recordInputs, type RunInputs } from '../core/run-plan/inputs.js';
+import { writePlan } from '../core/run-plan/plan.js';
+import { settingsStamp } from '../core/history/history-store.js';
 import { getopt, UsageError, type ParsedOptions } from './options.js';
 import { Terminal, TerminalPrompter } from './text-prompt.js';
 import { kernelMode } from '../core/kernel/kernel-mode.js';
@@ -35,6 +48,16 @@ const PID_IS_IMPOSSIBLE =
   'sysgate: -p cannot work on Linux: a seccomp filter can only be installed by a process on\n' +
   'itself (and is inherited by its children), so a program that is already running cannot be\n' +
   'put under sysgate. Start the program under sysgate instead: sysgate [flags] command [args...]\n';
+
+/** The files of this build's command line (tools/bundle-cli.mjs). */
+function bundleFiles(): string[] {
+  const dir = packagePath('build', 'app', 'bundle');
+  try {
+    return [dir, ...readdirSync(dir).map((name) => join(dir, name))];
+  } catch {
+    return [dir];
+  }
+}
 
 export async function runTraced(argv: string[]): Promise<number> {
   let options: ParsedOptions;
@@ -58,8 +81,39 @@ export async function runTraced(argv: string[]): Promise<number> {
     process.stderr.write(RUN_USAGE);
     return 2;
   }
-  const run = new TracedRun(options, command, args);
+  const adoptFd = hostFd();
+  if (adoptFd === null) {
+    process.stderr.write('sysgate: SYSGATE_HOST_FD is not a descriptor number\n');
+    return 2;
+  }
+  // What the run reads is noted from the start when the run may leave a plan for the next one.
+  const inputs = adoptFd === undefined && plannable(options) ? recordInputs() : null;
+  const run = new TracedRun(options, command, args, argv, inputs, adoptFd);
   return run.start();
+}
+
+/**
+ * The descriptor of a supervisor that started this process to be its host (a run started from
+ * a plan, native/PROTOCOL.md); undefined when there is none, null when the variable is garbled.
+ */
+function hostFd(): number | undefined | null {
+  const value = process.env['SYSGATE_HOST_FD'];
+  if (value === undefined) return undefined;
+  return /^[0-9]{1,4}$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * Whether the next run with these arguments may start from a plan of this one: it enforces and
+ * asks nobody (-a, without -A or -t), and runs the supervisor that the front door would run.
+ */
+function plannable(options: ParsedOptions): boolean {
+  const flags = options.flags;
+  return (
+    flags.has('a') &&
+    !flags.has('A') &&
+    !flags.has('t') &&
+    process.env['SYSGATE_SUPERVISOR'] === undefined
+  );
 }
 
 class TracedRun {
@@ -77,11 +131,25 @@ class TracedRun {
   private prompter: TerminalPrompter | null = null;
   private supervisor: Supervisor | null = null;
   private app: FrameConnection | null = null;
+  /** What was said before the command started: a plan says it again. */
+  private readonly startLines: string[] = [];
+  /** Policies sent on `need-policy` without problems to say: a plan sends them up front. */
+  private readonly laterPolicies = new Map<string, string>();
+  /** Something decided the run that a plan cannot check. */
+  private unplannable = false;
+  /** Decision records, logged and kept one after another (some wait for their policy). */
+  private records: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: ParsedOptions,
     private readonly command: string,
     private readonly args: string[],
+    /** `sysgate`'s arguments, as a plan is found by them. */
+    private readonly argv: string[],
+    /** What the run reads, noted when it may leave a plan; else null. */
+    private readonly inputs: RunInputs | null,
+    /** The descriptor of the supervisor this process is the host of, when one started it. */
+    private readonly adoptFd: number | undefined,
   ) {
     const flags = options.flags;
     this.noAliases = flags.has('u');
@@ -103,7 +171,12 @@ class TracedRun {
       : logFile !== undefined
         ? fileSink(logFile)
         : syslogSink((message) => this.say(message));
-    this.history = openHistory((message) => this.say(message));
+    this.history = openHistory((message) => {
+      // Said before the command starts, but not a fact a plan can check.
+      this.unplannable = true;
+      this.say(message);
+    });
+    if (this.history !== null) noteInput(settingsStamp(this.history.path));
     this.recorder =
       this.history &&
       new SessionRecorder(
@@ -147,7 +220,7 @@ class TracedRun {
     for (const line of inKernel?.report ?? []) this.say(line);
     const runAs = this.runAs();
     if (typeof runAs === 'string') return this.fail(runAs);
-    const supervisor = new Supervisor({
+    const setup: SupervisorOptions = {
       command: this.command,
       args: this.args,
       mode,
@@ -158,7 +231,9 @@ class TracedRun {
       ...(runAs !== null ? { runAs } : {}),
       policies: new Map([[first.program, first.compiled]]),
       policyFor: (path) => this.compiledPolicy(path),
-    });
+      ...(this.adoptFd !== undefined ? { adoptFd: this.adoptFd } : {}),
+    };
+    const supervisor = new Supervisor(setup);
     this.supervisor = supervisor;
     if (this.app !== null) this.relayToApp(this.app, supervisor);
     supervisor.on('record', (record) => this.record(record));
@@ -175,13 +250,37 @@ class TracedRun {
       return this.fail((e as Error).message);
     } finally {
       process.off('SIGINT', ignore);
+      await this.records;
       this.history?.close();
       this.prompter?.close();
       this.terminal?.close();
     }
     if (this.mode === 'learn') await this.saveLearned();
     await this.sink.close();
+    if (this.inputs !== null && !this.unplannable) this.leavePlan(setup);
     return status;
+  }
+
+  /** Writes down this run for the next identical one to start from (core/run-plan). */
+  private leavePlan(setup: SupervisorOptions): void {
+    for (const file of [
+      supervisorPath(),
+      packagePath('native', 'build', 'sysgate'),
+      packagePath('bin', 'sysgate.js'),
+      ...bundleFiles(),
+    ])
+      noteInput(file);
+    const inputs = this.inputs?.all();
+    if (inputs === undefined || inputs === null) return;
+    const kernel = setup.kernel instanceof Promise ? undefined : setup.kernel;
+    writePlan({
+      args: this.argv,
+      inputs,
+      say: this.startLines,
+      options: supervisorArguments(setup),
+      command: [this.command, ...this.args],
+      preamble: preamble(kernel, [...(setup.policies ?? []), ...this.laterPolicies]),
+    });
   }
 
   private runAs(): { uid: number; gid: number } | null | string {
@@ -200,14 +299,20 @@ class TracedRun {
   private async compiledPolicy(path: string): Promise<string> {
     const { policy, problems } = await this.policies.policyOrNothing(path);
     for (const problem of problems) this.say(problem);
+    if (problems.length === 0) this.laterPolicies.set(path, policy.compiled);
     return policy.compiled;
   }
 
   private record(record: DecisionRecord): void {
-    // What goes to the desktop app is kept in the history by the app.
-    if (this.app === null) this.recorder?.add(record);
-    if (record.by === 'learn') return this.learning.add(record);
-    logDecision(this.sink, record, this.policies.all(), this.accounts);
+    this.records = this.records.then(async () => {
+      // A supervisor started from a plan had policies this process has not read yet.
+      if (this.adoptFd !== undefined && !this.policies.all().some((p) => p.program === record.policy))
+        await this.policies.policyOrNothing(record.policy);
+      // What goes to the desktop app is kept in the history by the app.
+      if (this.app === null) this.recorder?.add(record);
+      if (record.by === 'learn') return this.learning.add(record);
+      logDecision(this.sink, record, this.policies.all(), this.accounts);
+    });
   }
 
   private policyFacts(name: string): { policyNumber: number; filters: number } {
@@ -311,7 +416,13 @@ class TracedRun {
   }
 
   private say(message: string): void {
-    process.stderr.write(`sysgate: ${message}\n`);
+    const line = `sysgate: ${message}\n`;
+    if (this.supervisor === null) {
+      this.startLines.push(line);
+      // The front door said it already, from the plan.
+      if (this.adoptFd !== undefined) return;
+    }
+    process.stderr.write(line);
   }
 
   private fail(message: string): number {

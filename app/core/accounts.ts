@@ -3,6 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 
+import { noteInput } from './run-plan/inputs.js';
+
 export interface Account {
   name: string;
   id: number;
@@ -10,6 +12,7 @@ export interface Account {
 
 function readTable(path: string): Account[] {
   let text: string;
+  noteInput(path);
   try {
     text = readFileSync(path, 'utf8');
   } catch {

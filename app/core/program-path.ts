@@ -4,6 +4,8 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
+import { noteInput } from './run-plan/inputs.js';
+
 export class ProgramNotFoundError extends Error {
   override name = 'ProgramNotFoundError';
 }
@@ -20,7 +22,11 @@ export function resolveProgram(
         .filter((d) => d !== '')
         .map((dir) => join(dir, command));
   for (const candidate of candidates) {
-    if (isExecutableFile(candidate)) return realpathSync(candidate);
+    noteInput(candidate);
+    if (!isExecutableFile(candidate)) continue;
+    const program = realpathSync(candidate);
+    noteInput(program);
+    return program;
   }
   const where = command.includes('/') ? '' : ' in $PATH';
   throw new ProgramNotFoundError(`${command}: no such program${where}`);

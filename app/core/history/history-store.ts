@@ -12,7 +12,7 @@
 // opens and then at most once a minute, after a commit.
 
 import type Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -121,6 +121,14 @@ const SELECT_ENTRY = `SELECT d.id, d.time, d.pid, d.ppid, d.uid, d.call, d.alias
   (SELECT text FROM texts WHERE id = d.policy) AS policy,
   (SELECT text FROM texts WHERE id = d.rule_file) AS rule_file
   FROM decisions d`;
+
+/**
+ * Rewritten whenever the settings are saved, so that what depends on them (a run plan records
+ * whether every permit is recorded) can tell they changed without opening the database.
+ */
+export function settingsStamp(path: string): string {
+  return `${path}.settings`;
+}
 
 /** $XDG_DATA_HOME/sysgate/history.sqlite3 (~/.local/share when unset or relative). */
 export function historyPath(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
@@ -372,6 +380,9 @@ export class HistoryStore {
       for (const [key, value] of Object.entries(settings)) save.run(key, String(value));
     })();
     this.level = settings.record;
+    // Runs started from a plan (core/run-plan) never open the database; this file tells them
+    // the settings changed.
+    writeFileSync(settingsStamp(this.path), `${JSON.stringify(settings)}\n`, { mode: 0o600 });
     this.prune();
   }
 

@@ -4,6 +4,8 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 
+import { noteInput } from '../run-plan/inputs.js';
+
 const PT_INTERP = 3;
 /** An interpreter's path is a path: more than this is not one. */
 const PATH_MAX = 4096;
@@ -13,6 +15,7 @@ const HEADERS_MAX = 65_536;
 /** The interpreter of the file at `path`, or null (a static executable, or not readable). */
 export function interpreterOf(path: string): string | null {
   let fd: number;
+  noteInput(path);
   try {
     fd = openSync(path, 'r');
   } catch {

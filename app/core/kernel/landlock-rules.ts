@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 
 import type { KernelGrant, KernelNote, KernelPlan } from '../../common/policy/kernel-plan.js';
 import { fnmatch } from '../../common/policy/fnmatch.js';
+import { noteInput } from '../run-plan/inputs.js';
 import { interpreterOf } from './interpreter.js';
 
 /** Landlock's file-system access rights (linux/landlock.h), those this mode handles. */
@@ -63,7 +64,7 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
           : `the kernel cannot tell names apart inside a directory: "${grant.path}" is enforced as all of ${whole}`,
       });
     }
-    if (grant.access === 'write' && !grant.match && !existsSync(grant.path)) {
+    if (grant.access === 'write' && !grant.match && !exists(grant.path)) {
       if (writable.some((dir) => isBeneath(grant.path, dir))) continue;
       notes.push({
         ...place(grant),
@@ -177,7 +178,13 @@ function matches(grant: KernelGrant): string[] {
   return found;
 }
 
+function exists(path: string): boolean {
+  noteInput(path);
+  return existsSync(path);
+}
+
 function entries(dir: string): string[] {
+  noteInput(dir);
   try {
     return readdirSync(dir);
   } catch {

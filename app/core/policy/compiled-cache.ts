@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import type { KernelPlan } from '../../common/policy/kernel-plan.js';
 import type { Macros } from '../../common/policy/request.js';
 import { packagePath } from '../package-paths.js';
+import { fileIdentity } from '../run-plan/inputs.js';
 import { distrustPolicyFile } from './store.js';
 
 /** What a run needs of a compiled policy. */
@@ -58,10 +59,15 @@ export interface CompileInputs {
 /** Entries kept: enough for every program a user runs often, few enough to list at once. */
 const MAX_ENTRIES = 256;
 
+/** `$XDG_CACHE_HOME/sysgate/NAME`, or `~/.cache/sysgate/NAME`. */
+export function sysgateCacheDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'sysgate', name);
+}
+
 /** `$XDG_CACHE_HOME/sysgate/compiled`, or `~/.cache/sysgate/compiled`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'sysgate', 'compiled');
+  return sysgateCacheDir('compiled', env);
 }
 
 export class CompiledPolicyCache {
@@ -84,7 +90,8 @@ export class CompiledPolicyCache {
     field(JSON.stringify(Object.entries(inputs.macros).sort()));
     field(inputs.noAliases ? 'no-aliases' : 'aliases');
     field(inputs.kernel ? 'kernel' : '');
-    for (const accounts of ['/etc/passwd', '/etc/group']) field(fileIdentity(accounts));
+    for (const accounts of ['/etc/passwd', '/etc/group'])
+      field(fileIdentity(accounts) ?? 'unknown');
     field(inputs.text);
     return hash.digest('hex');
   }
@@ -114,7 +121,7 @@ export class CompiledPolicyCache {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       writeFileSync(temp, JSON.stringify(policy), { mode: 0o600, flag: 'wx' });
       renameSync(temp, join(this.dir, key));
-      this.prune();
+      keepNewest(this.dir, /^[0-9a-f]{64}$/, MAX_ENTRIES);
     } catch {
       try {
         unlinkSync(temp);
@@ -124,17 +131,16 @@ export class CompiledPolicyCache {
     }
   }
 
-  /** Removes the oldest entries beyond MAX_ENTRIES. */
-  private prune(): void {
-    const names = readdirSync(this.dir).filter((n) => /^[0-9a-f]{64}$/.test(n));
-    if (names.length <= MAX_ENTRIES) return;
-    const byAge = names
-      .map((name) => ({ name, mtime: statSync(join(this.dir, name)).mtimeMs }))
-      .sort((a, b) => a.mtime - b.mtime);
-    for (const { name } of byAge.slice(0, names.length - MAX_ENTRIES)) {
-      unlinkSync(join(this.dir, name));
-    }
-  }
+}
+
+/** Removes the oldest of the entries of `dir` named like `names`, beyond the newest `max`. */
+export function keepNewest(dir: string, names: RegExp, max: number): void {
+  const entries = readdirSync(dir).filter((n) => names.test(n));
+  if (entries.length <= max) return;
+  const byAge = entries
+    .map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => a.mtime - b.mtime);
+  for (const { name } of byAge.slice(0, entries.length - max)) unlinkSync(join(dir, name));
 }
 
 function parseEntry(text: string): CompiledPolicy | null {
@@ -156,16 +162,6 @@ function isKernelPlan(value: unknown): value is KernelPlan {
   );
 }
 
-/** Which file is at `path` now: a replaced or edited file has another identity. */
-function fileIdentity(path: string): string {
-  try {
-    const s = statSync(path, { bigint: true });
-    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
-  } catch {
-    return 'missing';
-  }
-}
-
 /**
  * This build of sysgate: the identity of its compiler's output files. `npm run build` rewrites
  * them, so a rebuilt compiler never reads what an older one wrote.
@@ -177,6 +173,6 @@ function buildIdentity(): string {
     'build/app/common/policy/parser.js',
     'build/app/common/policy/kernel-plan.js',
   ]
-    .map((file) => fileIdentity(packagePath(file)))
+    .map((file) => fileIdentity(packagePath(file)) ?? 'unknown')
     .join('|');
 }

@@ -20,6 +20,7 @@ import { sectionsOf } from '../../common/policy/ast.js';
 import type { PolicyFile } from '../../common/policy/ast.js';
 import type { Diagnostic } from '../../common/policy/diagnostics.js';
 import { parsePolicy } from '../../common/policy/parser.js';
+import { noteInput } from '../run-plan/inputs.js';
 import { policyFileName } from './naming.js';
 
 /** Every failure of the store; the message names the file. */
@@ -274,6 +275,7 @@ export class PolicyStore {
   /** The programs named by the file's `Policy:` headers; null when there is no such file. */
   private async programsIn(path: string, mustExist: boolean): Promise<string[] | null> {
     let text: string;
+    noteInput(path);
     try {
       text = await readFile(path, 'utf8');
     } catch (e) {
@@ -293,11 +295,13 @@ export class PolicyStore {
   /** The text of a policy file, read as `load` reads it, not parsed. */
   async read(path: string): Promise<string> {
     let target: string;
+    noteInput(path);
     try {
       target = await realpath(path);
     } catch (e) {
       throw new PolicyStoreError(`cannot read ${path}: ${describeError(e)}`);
     }
+    noteInput(target);
     const shown = target === path ? path : `${path} (-> ${target})`;
     // The checks are made on the open descriptor, so the file checked is the file read.
     // O_NONBLOCK: a FIFO put in place of a policy must not hang the open.
@@ -321,6 +325,7 @@ export class PolicyStore {
 
   private async describeDir(place: Place): Promise<PolicyListing[]> {
     let names: string[];
+    noteInput(place.dir);
     try {
       const entries = await readdir(place.dir, { withFileTypes: true });
       names = entries

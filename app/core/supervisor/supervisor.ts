@@ -8,7 +8,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,6 +69,12 @@ export interface SupervisorOptions {
    * it is known, and never when it fails or the kernel cannot take it.
    */
   kernel?: KernelSetup | Promise<KernelSetup>;
+  /**
+   * A supervisor that already runs, started from a run plan (native/PROTOCOL.md, "Run plans"),
+   * on this inherited descriptor: it has its preamble, so none is sent, and the command's exit
+   * ends the session.
+   */
+  adoptFd?: number;
 }
 
 /** The Landlock access rights the kernel restricts, its rules, and the calls it lets through. */
@@ -96,6 +102,8 @@ export interface SupervisorEvents {
   stats: [counts: { permitted: number; denied: number; asked: number }];
   /** Something the supervisor said was wrong, or a frame from it that could not be read. */
   problem: [message: string];
+  /** The last traced process is gone, with the command's status. */
+  exit: [status: number];
 }
 
 export class SupervisorExitedError extends Error {
@@ -130,13 +138,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     super();
     this.options = options;
     const binary = supervisorPath();
-    if (!existsSync(binary)) {
+    if (options.adoptFd === undefined && !existsSync(binary)) {
       throw new SupervisorExitedError(`the supervisor is not built (${binary}): run npm install`);
     }
     const launched =
-      options.terminal === undefined
-        ? this.launchPiped(binary, options)
-        : this.launchOnTerminal(binary, options, options.terminal);
+      options.adoptFd !== undefined
+        ? this.adopt(options.adoptFd)
+        : options.terminal === undefined
+          ? this.launchPiped(binary, options)
+          : this.launchOnTerminal(binary, options, options.terminal);
     this.terminal = launched.terminal;
     this.child = launched.child;
     this.killProcess = launched.kill;
@@ -240,6 +250,28 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     };
   }
 
+  // The supervisor is this process's parent; the session ends when it closes the channel,
+  // which it does after `exit` once this process has finished (or when it fails closed).
+  private adopt(fd: number): Launched {
+    const control = new Socket({ fd, readable: true, writable: true });
+    this.attach(control);
+    return {
+      terminal: null,
+      child: null,
+      kill: () => this.kill(),
+      exited: new Promise((resolve, reject) => {
+        // The supervisor waits for this process to exit before it exits itself.
+        this.once('exit', (status) => {
+          control.destroy();
+          resolve(status);
+        });
+        control.on('close', () =>
+          reject(new SupervisorExitedError('the supervisor went away before the command ended')),
+        );
+      }),
+    };
+  }
+
   private attach(control: Socket): void {
     this.control = control;
     control.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -321,7 +353,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         });
       case 'exit':
         this.reportedStatus = required(f, 'status');
-        return;
+        return void this.emit('exit', this.reportedStatus);
       case 'error':
         return void this.emit(
           'problem',
@@ -350,6 +382,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       return;
     }
     const version = f.number('version');
+    if (this.options.adoptFd !== undefined && version === PROTOCOL_VERSION) return;
     if (version !== PROTOCOL_VERSION) {
       this.emit(
         'problem',
@@ -371,20 +404,32 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** Sends what the command starts with, then `start`. */
   private begin(kernel: KernelSetup | undefined): void {
-    // Thousands of frames (a learned policy's Landlock rules) go out in one write.
-    this.control?.cork();
-    if (kernel !== undefined) {
-      this.send('kernel', { handled: kernel.handled, allow: kernel.allow.join(' ') });
-      for (const { path, file, dir } of kernel.rules)
-        this.send('landlock-rule', { path, file, dir });
-    }
-    for (const [name, text] of this.options.policies ?? []) this.sendPolicy(name, text);
-    this.send('start', {});
-    this.control?.uncork();
+    if (this.control !== null && !this.control.destroyed)
+      this.control.write(preamble(kernel, this.options.policies ?? []));
   }
 }
 
-function supervisorArguments(options: SupervisorOptions): string[] {
+/**
+ * The frames a supervisor gets after `hello`: the kernel's part (`-K`), the policies, `start`.
+ * In one buffer: a learned policy's thousands of Landlock rules go out in one write.
+ */
+export function preamble(
+  kernel: KernelSetup | undefined,
+  policies: Iterable<readonly [name: string, compiled: string]>,
+): Buffer {
+  const frames: Buffer[] = [];
+  if (kernel !== undefined) {
+    frames.push(encodeFrame('kernel', { handled: kernel.handled, allow: kernel.allow.join(' ') }));
+    for (const { path, file, dir } of kernel.rules)
+      frames.push(encodeFrame('landlock-rule', { path, file, dir }));
+  }
+  for (const [name, text] of policies) frames.push(encodeFrame('policy', { name, text }));
+  frames.push(encodeFrame('start'));
+  return Buffer.concat(frames);
+}
+
+/** The supervisor's options for a run (before `--control-fd` and the command). */
+export function supervisorArguments(options: SupervisorOptions): string[] {
   const args = ['--mode', options.mode];
   if (options.inherit) args.push('--inherit');
   if (options.noAliases) args.push('--no-aliases');

@@ -1,0 +1,110 @@
+// Run plans (native/PROTOCOL.md, "Run plans"): what an enforcing run of the command line sent
+// the supervisor, and everything that decided it, kept so that the next identical run starts
+// from it in C (native/front.c) without Node.js. The front door trusts a plan only as far as
+// it can check it: the arguments, the working directory, the environment named here and the
+// identity of every file the run read must all be what they were.
+
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { keepNewest, sysgateCacheDir } from '../policy/compiled-cache.js';
+import { encodeFrame } from '../supervisor/frames.js';
+
+export const PLAN_VERSION = 1;
+
+/**
+ * The environment a run's decisions depend on: the macros and the places of the policies, the
+ * caches and the history ($HOME, $XDG_*), the $PATH lookup of the command, and the supervisor
+ * override (a plan is never written with one; the front door runs its own).
+ */
+export const PLAN_ENVIRONMENT = [
+  'HOME',
+  'PATH',
+  'XDG_CONFIG_HOME',
+  'XDG_CACHE_HOME',
+  'XDG_DATA_HOME',
+  'SYSGATE_SUPERVISOR',
+] as const;
+
+/** Plans kept: one per command line a user runs often. */
+const MAX_PLANS = 256;
+
+export interface RunPlan {
+  /** `sysgate`'s arguments, after its name. */
+  args: readonly string[];
+  inputs: ReadonlyArray<{ path: string; id: string }>;
+  /** What the run wrote to standard error before the command started, byte for byte. */
+  say: readonly string[];
+  /** The supervisor's options (supervisor.ts `supervisorArguments`). */
+  options: readonly string[];
+  /** The command and its arguments. */
+  command: readonly string[];
+  /** The frames after `hello`, through `start` (supervisor.ts `preamble`). */
+  preamble: Buffer;
+}
+
+/** `$XDG_CACHE_HOME/sysgate/runs`. */
+export function plansDir(env: NodeJS.ProcessEnv = process.env): string {
+  return sysgateCacheDir('runs', env);
+}
+
+/** The file name of the plan for these arguments, run by `uid` in `cwd`. */
+export function planName(uid: number, cwd: string, args: readonly string[]): string {
+  const bytes = Buffer.concat(
+    [String(uid), cwd, ...args].map((s) => Buffer.concat([Buffer.from(s), Buffer.alloc(1)])),
+  );
+  return fnv1a64(bytes).toString(16).padStart(16, '0');
+}
+
+/** 64-bit FNV-1a: cheap to compute in C, and the plan's key is compared in full anyway. */
+export function fnv1a64(bytes: Uint8Array): bigint {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of bytes) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash;
+}
+
+export function encodePlan(
+  plan: RunPlan,
+  uid: number,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Buffer {
+  const frames = [
+    encodeFrame('plan', { version: PLAN_VERSION }),
+    encodeFrame('key', { uid, cwd, argc: plan.args.length }),
+    ...plan.args.map((value) => encodeFrame('arg', { value })),
+    ...PLAN_ENVIRONMENT.map((name) => {
+      const value = env[name];
+      return encodeFrame('env', value === undefined ? { name } : { name, value });
+    }),
+    ...plan.inputs.map(({ path, id }) => encodeFrame('input', { path, id })),
+    ...plan.say.map((text) => encodeFrame('say', { text })),
+    ...plan.options.map((value) => encodeFrame('option', { value })),
+    ...plan.command.map((value) => encodeFrame('command', { value })),
+    plan.preamble,
+  ];
+  return Buffer.concat(frames);
+}
+
+/** Keeps the plan of this run; a plan that cannot be written only costs the next run its speed. */
+export function writePlan(plan: RunPlan, dir = plansDir()): string | null {
+  const uid = process.geteuid?.() ?? 0;
+  const cwd = process.cwd();
+  const path = join(dir, planName(uid, cwd, plan.args));
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(temp, encodePlan(plan, uid, cwd, process.env), { mode: 0o600, flag: 'wx' });
+    renameSync(temp, path);
+    keepNewest(dir, /^[0-9a-f]{16}$/, MAX_PLANS);
+    return path;
+  } catch {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Never written.
+    }
+    return null;
+  }
+}
