@@ -198,6 +198,36 @@ if (loop) {
     `\nper supervised open+close (the open notified and performed by the supervisor): ${us.toFixed(1)} us more than native`,
   );
 }
+// The exact mode's floor: every call a policy decides by its arguments is a round trip through
+// the kernel to the supervisor, and the round trip alone, answered without reading or deciding
+// anything, costs what native/build/notify-floor measures. The calls find makes outside the
+// filter's baseline are each such a round trip under `sysgate -a`.
+const floorRun = spawnSync(join(root, 'native/build/notify-floor'), ['20000'], {
+  encoding: 'utf8',
+});
+const floorUs = Number(/([\d.]+) us each/.exec(floorRun.stdout)?.[1] ?? NaN);
+const findRow = rows.find((r) => r.w.command[0] === 'find');
+if (hasStrace && findRow && !Number.isNaN(floorUs)) {
+  const baseline = new Set(
+    spawnSync(join(root, 'native/build/sysgate-supervisor'), ['--print-baseline'], {
+      encoding: 'utf8',
+    }).stdout.split('\n'),
+  );
+  const counts = join(scratch, 'strace-counts');
+  spawnSync('strace', ['-f', '-c', '-o', counts, ...findRow.w.command], { stdio: 'ignore' });
+  const notified = readFileSync(counts, 'utf8')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length >= 5 && /^\d+$/.test(f[3]) && f.at(-1) !== 'total')
+    .filter((f) => !baseline.has(f.at(-1)))
+    .reduce((sum, f) => sum + Number(f[3]), 0);
+  const floorMs = (notified * floorUs) / 1000;
+  console.log(
+    `the exact mode's floor: a notified call costs at least ${floorUs.toFixed(2)} us here (native/build/notify-floor, answered at once); ` +
+      `find makes ${notified} calls the supervisor decides, so ${floorMs.toFixed(0)} ms (${ratio(floorMs / findRow.native)} of its native time) is spent in round trips before any decision is made`,
+  );
+}
+
 // What every sysgate figure above includes before the program's first instruction: reading
 // the plan, starting the supervisor (and with -K, the Landlock rules); measured as a run of
 // `true` under its learned policy, and as the workload's own program doing next to nothing
