@@ -114,12 +114,14 @@ export interface KernelRules {
  * directories are looked for above the name as written, and "beneath" is then checked where
  * both really are, symbolic links and `..` resolved: a name that leads out of the directory
  * through a link keeps its rule. A name that does not exist keeps it too (the supervisor decides
- * on it at the start), and so does one this cannot tell cheaply (below, RealNames).
+ * on it at the start), and so does one this cannot tell cheaply (below, RealNames). A grant
+ * that is itself left out is beneath one that grants all its directory rights, so what it
+ * covers stays covered.
  *
  * Leaving a rule out can only make the kernel refuse more, never allow more: Landlock's rules
  * only allow (what no rule of the ruleset grants is refused), so a part of them allows a part
  * of what they all would. Should the files change between now and the start (the directory
- * replaced by a file or a link, a name moved out of it, a directory by a file), what the rule
+ * replaced by a file or a link, a name in it moved out or replaced by a link), what the rule
  * left out would have given is refused with EACCES, never granted.
  */
 export function withoutCovered(rules: readonly LandlockRule[]): KernelRules {
