@@ -10,6 +10,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,54 @@ test('a learned policy enforced by the kernel: what it read works, anything else
   assert.notEqual(forbidden.status, 0);
   assert.equal(forbidden.stdout, '');
   assert.match(forbidden.stderr, /forbidden\/b: Permission denied/);
+});
+
+test('names beneath a directory grant are left to it: still read, and the rest still refused', () => {
+  const tree = join(home, 'tree');
+  mkdirSync(join(tree, 'sub'), { recursive: true });
+  mkdirSync(join(home, 'outside'));
+  writeFileSync(join(tree, 'inside'), 'inside text\n');
+  writeFileSync(join(home, 'outside/secret'), 'secret text\n');
+  writeFileSync(join(home, 'outside/other'), 'other text\n');
+  symlinkSync('../outside/secret', join(tree, 'link'));
+  const learn = sysgate(['-A', CAT, join(home, 'allowed/a')]);
+  assert.equal(learn.status, 0, learn.stderr);
+  const counts = () => {
+    const run = sysgate(['-a', '-e', '-K', CAT, join(home, 'allowed/a')]);
+    assert.equal(run.stdout, 'allowed text\n', run.stderr);
+    const [, rules, grants, covered] =
+      /\((\d+) rules, (\d+) Landlock grants(?:; (\d+) more are beneath a directory grant)?\)/.exec(
+        run.stderr,
+      )!;
+    return { rules: Number(rules), grants: Number(grants), covered: Number(covered ?? 0) };
+  };
+  const learned = counts();
+  // The tree as a whole; a file and a directory in it, and a link in it that leads out.
+  appendFileSync(
+    join(home, '.config/sysgate/policies', policyFileName(CAT)),
+    [
+      `native-fsread: filename match "${tree}" then permit`,
+      ...['inside', 'sub', 'link'].map(
+        (n) => `native-fsread: filename eq "${tree}/${n}" then permit`,
+      ),
+    ]
+      .map((rule) => `\t${rule}\n`)
+      .join(''),
+  );
+  assert.deepEqual(counts(), {
+    rules: learned.rules + 4,
+    grants: learned.grants + 2,
+    covered: learned.covered + 2,
+  });
+  const read = (name: string) => sysgate(['-a', '-e', '-K', CAT, join(home, name)]);
+  assert.equal(read('tree/inside').stdout, 'inside text\n');
+  // The link keeps its rule: it grants what it leads to, as it did.
+  assert.equal(read('tree/link').stdout, 'secret text\n');
+  for (const name of ['outside/other', 'forbidden/b']) {
+    const refused = read(name);
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, new RegExp(`${name}: Permission denied`));
+  }
 });
 
 test('the programs a policy may run bring their file rules to the kernel', () => {

@@ -20,6 +20,7 @@ import {
   KernelPlanError,
   LANDLOCK_HANDLED,
   landlockRules,
+  withoutCovered,
   type LandlockRule,
 } from './landlock-rules.js';
 import type { PolicySource, SessionPolicy } from '../session/policy-source.js';
@@ -99,13 +100,17 @@ export async function kernelMode(
     0,
     ALLOW_MAX,
   );
+  // Once for the run: a directory one policy grants covers the names of another's rules too.
+  const kernelRules = withoutCovered([...rules.values()]);
   const others = run.slice(1).map((p) => p.program);
   const report = [
     `-K: the kernel enforces the file rules of ${first.program}` +
       (others.length > 0
         ? ` and of the ${others.length === 1 ? 'program' : `${others.length} programs`} it may run (${others.join(', ')})`
         : '') +
-      ` (${grants} rules, ${rules.size} Landlock grants): opening files to read or write and listing directories; what they do not grant fails with EACCES and is not logged`,
+      ` (${grants} rules, ${kernelRules.rules.length} Landlock grants${
+        kernelRules.covered > 0 ? `; ${kernelRules.covered} more are beneath a directory grant` : ''
+      }): opening files to read or write and listing directories; what they do not grant fails with EACCES and is not logged`,
     `-K: not restricted in this mode: ${KERNEL_UNRESTRICTED_CALLS.join(', ')}`,
     ...(unnamed
       ? [
@@ -126,7 +131,7 @@ export async function kernelMode(
   ];
   return {
     ok: true,
-    kernel: { handled: LANDLOCK_HANDLED, allow, rules: [...rules.values()] },
+    kernel: { handled: LANDLOCK_HANDLED, allow, rules: kernelRules.rules },
     report,
   };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +10,7 @@ import {
   LANDLOCK_READ_FILE as READ,
   LANDLOCK_WRITE_FILE as WRITE,
   landlockRules,
+  withoutCovered,
 } from './landlock-rules.js';
 
 const grant = (path: string, match: boolean, access: 'read' | 'write'): KernelGrant => ({
@@ -83,4 +84,87 @@ test('writing a file that does not exist yet is noted, not widened to its direct
   const { rules, notes } = landlockRules(planOf([grant(`${root}/home/new`, false, 'write')]));
   assert.deepEqual(rules, []);
   assert.match(notes[0]!.message, /new does not exist: creating it fails with EACCES/);
+});
+
+/**
+ * A directory granted with its files, names in it and around it: a file, a directory, links
+ * that stay inside and links that lead out (to a sibling whose name starts the same, too).
+ */
+function granted() {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'sysgate-covered-')));
+  for (const dir of ['a/sub/deep', 'ab', 'outside'])
+    mkdirSync(join(root, dir), { recursive: true });
+  for (const file of ['a/file', 'ab/file', 'outside/secret']) writeFileSync(join(root, file), '');
+  symlinkSync('sub', join(root, 'a/in'));
+  symlinkSync('../outside', join(root, 'a/out'));
+  symlinkSync('../outside/secret', join(root, 'a/outfile'));
+  symlinkSync('../ab', join(root, 'a/toab'));
+  return root;
+}
+
+const kept = (rules: { path: string }[], root: string) =>
+  rules.map((r) => r.path.slice(root.length + 1));
+
+test('a name beneath a directory granted all it would give is left to that grant', () => {
+  const root = granted();
+  const names = ['a/file', 'a/sub', 'a/sub/deep', 'a/in', 'a/out', 'a/outfile', 'a/toab'];
+  const { rules } = landlockRules(
+    planOf([
+      grant(`${root}/a`, true, 'read'),
+      ...names.map((name) => grant(`${root}/${name}`, false, 'read')),
+      grant(`${root}/ab/file`, false, 'read'),
+      grant(`${root}/a/missing`, false, 'read'),
+    ]),
+  );
+  const reduced = withoutCovered(rules);
+  // A link inside the directory is beneath it where it leads; a link that leads out keeps its
+  // rule, also to `ab`, which is not beneath `a`; so does a name that does not exist.
+  assert.deepEqual(kept(reduced.rules, root), [
+    'a',
+    'a/out',
+    'a/outfile',
+    'a/toab',
+    'ab/file',
+    'a/missing',
+  ]);
+  assert.equal(reduced.covered, 4);
+  assert.deepEqual(reduced.rules[0], rules[0]);
+});
+
+test('a name keeps its rule when the directory above grants less than it would give', () => {
+  const root = granted();
+  const { rules } = landlockRules(
+    planOf([
+      // Listing `a` (READ_DIR): its file needs READ_FILE, its directory matched needs it too.
+      grant(`${root}/a`, false, 'read'),
+      grant(`${root}/a/file`, false, 'read'),
+      grant(`${root}/a/sub`, true, 'read'),
+      // Listed only, `deep` needs nothing more than `a/sub` grants.
+      grant(`${root}/a/sub/deep`, false, 'read'),
+      // Writing is more than reading.
+      grant(`${root}/ab`, true, 'read'),
+      grant(`${root}/ab/file`, false, 'write'),
+    ]),
+  );
+  const reduced = withoutCovered(rules);
+  assert.deepEqual(kept(reduced.rules, root), ['a', 'a/file', 'a/sub', 'ab', 'ab/file']);
+  assert.equal(reduced.covered, 1);
+});
+
+test('a name written with `..` or through a link is judged where it really is', () => {
+  const root = granted();
+  const { rules } = landlockRules(
+    planOf([
+      grant(`${root}/a`, true, 'read'),
+      grant(`${root}/a/sub/../file`, false, 'read'),
+      grant(`${root}/a/sub/../../outside/secret`, false, 'read'),
+      grant(`${root}/a/in/deep`, false, 'read'),
+      grant(`${root}/a/out/secret`, false, 'read'),
+    ]),
+  );
+  assert.deepEqual(kept(withoutCovered(rules).rules, root), [
+    'a',
+    'a/sub/../../outside/secret',
+    'a/out/secret',
+  ]);
 });

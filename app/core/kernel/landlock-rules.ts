@@ -3,7 +3,16 @@
 // name, and each grant becomes access rights on a name that the supervisor opens and hands to
 // the kernel (native/landlock.c).
 
-import { existsSync, readdirSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 import type { KernelGrant, KernelNote, KernelPlan } from '../../common/policy/kernel-plan.js';
@@ -22,6 +31,8 @@ export const LANDLOCK_READ_DIR = 1 << 3;
  */
 export const LANDLOCK_HANDLED =
   LANDLOCK_EXECUTE | LANDLOCK_WRITE_FILE | LANDLOCK_READ_FILE | LANDLOCK_READ_DIR;
+/** The rights Landlock takes on a name that is not a directory (ACCESS_FILE, native/landlock.c). */
+const LANDLOCK_FILE_RIGHTS = LANDLOCK_EXECUTE | LANDLOCK_WRITE_FILE | LANDLOCK_READ_FILE;
 
 /**
  * One grant on one name: the rights for a file there, and those for a directory there (on the
@@ -89,8 +100,174 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
   return { rules: [...byPath.values()], notes };
 }
 
+export interface KernelRules {
+  /** The rules the kernel gets, in the order they came. */
+  rules: LandlockRule[];
+  /** How many were left out: a directory grant above them grants all they would. */
+  covered: number;
+}
+
+/**
+ * The rules the kernel needs of `rules`: a rule is left out when its name is, on disk now,
+ * beneath a directory that another rule grants every right this rule would give the name (what
+ * the supervisor gives a name, native/landlock.c: a directory its directory rights, anything
+ * else its file rights), as Landlock grants a directory's rights on everything beneath it. The
+ * directories are looked for above the name as written, and "beneath" is then checked where
+ * both really are, symbolic links and `..` resolved: a name that leads out of the directory
+ * through a link keeps its rule. A name that does not exist keeps it too (the supervisor decides
+ * on it at the start), and so does one this cannot tell cheaply (below, RealNames). A grant
+ * that is itself left out is beneath one that grants all its directory rights, so what it
+ * covers stays covered.
+ *
+ * Leaving a rule out can only make the kernel refuse more, never allow more: Landlock's rules
+ * only allow (what no rule of the ruleset grants is refused), so a part of them allows a part
+ * of what they all would. Should the files change between now and the start (the directory
+ * replaced by a file or a link, a name in it moved out or replaced by a link), what the rule
+ * left out would have given is refused with EACCES, never granted.
+ */
+export function withoutCovered(rules: readonly LandlockRule[]): KernelRules {
+  const grants = new Map<string, number>();
+  for (const rule of rules) if (rule.dir !== 0) grants.set(rule.path, rule.dir);
+  const names = new RealNames();
+  const kept = rules.filter((rule) => !isCovered(rule, grants, names));
+  return { rules: kept, covered: rules.length - kept.length };
+}
+
+function isCovered(rule: LandlockRule, grants: Map<string, number>, names: RealNames): boolean {
+  if (rule.path === '/' || !rule.path.startsWith('/')) return false;
+  const file = rule.file & LANDLOCK_FILE_RIGHTS;
+  // The grants on the directories above the name, as written, that give all it gives, were it
+  // a directory or a file.
+  const above: string[] = [];
+  let asFile = false;
+  for (let dir = parentOf(rule.path); ; dir = parentOf(dir)) {
+    const granted = grants.get(dir);
+    if (granted !== undefined && (covers(granted, rule.dir) || covers(granted, file))) {
+      above.push(dir);
+      asFile ||= covers(granted, file);
+    }
+    if (dir === '/') break;
+  }
+  if (above.length === 0) return false;
+  // Only a file needs lstat's answer; a directory is found by the cheaper question.
+  const name = asFile ? names.of(rule.path) : names.asDirectory(rule.path);
+  if (name === null) return false;
+  const gives = name.directory ? rule.dir : file;
+  return above.some((dir) => {
+    if (!covers(grants.get(dir)!, gives)) return false;
+    const real = names.directory(dir);
+    return real !== null && isBeneath(name.real, real);
+  });
+}
+
+/** Whether `granted` holds every right of `rights`; a rule that gives nothing stays. */
+function covers(granted: number, rights: number): boolean {
+  return rights !== 0 && (rights & ~granted) === 0;
+}
+
+interface RealName {
+  /** What realpathSync.native says of the name. */
+  real: string;
+  /** Whether it is a directory (a link to one included). */
+  directory: boolean;
+}
+
+/** An absolute name without empty, `.` or `..` components. */
+const PLAIN = /^(\/(?!\.\.?(\/|$))[^/]+)+$/;
+/** Opens only a directory that is not a link. */
+const PLAIN_DIRECTORY = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+
+/**
+ * Where names really are, as realpathSync.native would say, each asked once. A name's place is
+ * its directory's, known already for the thousands of names a learned policy has in the same
+ * few hundred directories, and only a link costs a realpath (which asks about each component of
+ * a name). Node's lstat is costly (its Stats); opening a directory that is not a link costs
+ * half as much, and it is how directories are asked about. A name that is only worth leaving out
+ * as a directory is asked nothing more: a file there, or a link to a directory, keeps its rule.
+ */
+class RealNames {
+  private readonly known = new Map<string, RealName | null>();
+
+  /** The name when it is a directory that is not a link, or one known already; else null. */
+  asDirectory(path: string): RealName | null {
+    const known = this.known.get(path);
+    if (known !== undefined) return known?.directory ? known : null;
+    if (!PLAIN.test(path)) return null;
+    const above = this.directory(parentOf(path));
+    if (above === null || !isPlainDirectory(path)) return null;
+    const name = { real: under(above, path), directory: true };
+    this.known.set(path, name);
+    return name;
+  }
+
+  /** Where a name leads when it leads to a directory, or null. */
+  directory(path: string): string | null {
+    if (path === '/') return '/';
+    const name = this.asDirectory(path) ?? this.of(path);
+    return name?.directory ? name.real : null;
+  }
+
+  /** Where any name is, and whether it is a directory; null when it does not exist. */
+  of(path: string): RealName | null {
+    let name = this.known.get(path);
+    if (name === undefined) {
+      name = this.find(path);
+      this.known.set(path, name);
+    }
+    return name;
+  }
+
+  private find(path: string): RealName | null {
+    if (path === '/' || !PLAIN.test(path)) return resolved(path);
+    const above = this.directory(parentOf(path));
+    if (above === null) return null;
+    let stats;
+    try {
+      stats = lstatSync(path, { throwIfNoEntry: false });
+    } catch {
+      return null;
+    }
+    if (stats === undefined) return null;
+    if (stats.isSymbolicLink()) return resolved(path);
+    return { real: under(above, path), directory: stats.isDirectory() };
+  }
+}
+
+/** The directory of an absolute name. */
+function parentOf(path: string): string {
+  const end = path.lastIndexOf('/');
+  return end <= 0 ? '/' : path.slice(0, end);
+}
+
+/** Where `path` is when its directory really is `above`: mostly where it says. */
+function under(above: string, path: string): string {
+  const end = path.lastIndexOf('/');
+  if (above.length === end && path.startsWith(above)) return path;
+  return above === '/' ? path.slice(end) : above + path.slice(end);
+}
+
+function isPlainDirectory(path: string): boolean {
+  try {
+    closeSync(openSync(path, PLAIN_DIRECTORY));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function resolved(path: string): RealName | null {
+  try {
+    const real = realpathSync.native(path);
+    return { real, directory: statSync(real).isDirectory() };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `path` is strictly beneath `dir` (`/usr/share` is not above `/usr/shared`). */
 function isBeneath(path: string, dir: string): boolean {
-  return dir === '/' || path.startsWith(`${dir}/`);
+  if (dir === '/') return path !== '/';
+  return path.length > dir.length && path[dir.length] === '/' && path.startsWith(dir);
 }
 
 function place(grant: KernelGrant) {
