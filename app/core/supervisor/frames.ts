@@ -61,22 +61,43 @@ export type FieldValue = string | number | Buffer | { [key: string]: FieldValue 
 /** Encodes one frame. Keys keep their insertion order. */
 export function encodeFrame(verb: string, fields: Record<string, FieldValue> = {}): Buffer {
   if (!/^[a-z-]+$/.test(verb)) throw new Error(`bad verb "${verb}"`);
+  const entries = Object.entries(fields);
+  if (entries.every(([, value]) => typeof value === 'string' || typeof value === 'number'))
+    return Buffer.from(frameText(verb, fields as Record<string, string | number>));
   const parts: Buffer[] = [Buffer.from(verb)];
-  for (const [key, value] of Object.entries(fields)) parts.push(SPACE, encodeField(key, value));
+  for (const [key, value] of entries) parts.push(SPACE, encodeField(key, value));
   parts.push(NEWLINE);
   return Buffer.concat(parts);
+}
+
+/**
+ * A frame of text fields as a string. Thousands of frames sent at once (a learned policy's
+ * Landlock rules) are best joined as strings and made into one buffer: small buffers joined
+ * cost ten times as much.
+ */
+export function frameText(verb: string, fields: Record<string, string | number>): string {
+  if (!/^[a-z-]+$/.test(verb)) throw new Error(`bad verb "${verb}"`);
+  let text = verb;
+  for (const [key, value] of Object.entries(fields)) text += ` ${textField(key, String(value))}`;
+  return `${text}\n`;
 }
 
 const SPACE = Buffer.from(' ');
 const NEWLINE = Buffer.from('\n');
 
-function encodeField(key: string, value: FieldValue): Buffer {
+function checkKey(key: string): void {
   if (!/^[a-z0-9_.-]{1,32}$/.test(key)) throw new Error(`bad key "${key}"`);
-  if (typeof value === 'string' || typeof value === 'number') {
-    // One buffer for the whole field: a host sends thousands at once (a policy's Landlock rules).
-    const text = String(value);
-    return Buffer.from(`${key}=${Buffer.byteLength(text)}:${text}`);
-  }
+}
+
+function textField(key: string, text: string): string {
+  checkKey(key);
+  return `${key}=${Buffer.byteLength(text)}:${text}`;
+}
+
+function encodeField(key: string, value: FieldValue): Buffer {
+  if (typeof value === 'string' || typeof value === 'number')
+    return Buffer.from(textField(key, String(value)));
+  checkKey(key);
   const bytes = encodeValue(value);
   return Buffer.concat([Buffer.from(`${key}=${bytes.length}:`), bytes]);
 }

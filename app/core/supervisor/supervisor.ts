@@ -23,7 +23,14 @@ import type {
   ProcessEvent,
   Question,
 } from '../../common/session/events.js';
-import { encodeFrame, FrameError, FrameReader, type Fields, type Frame } from './frames.js';
+import {
+  encodeFrame,
+  FrameError,
+  FrameReader,
+  frameText,
+  type Fields,
+  type Frame,
+} from './frames.js';
 import { decodeDecisionRecord, decodeProcessEvent, decodeQuestion } from './messages.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -420,8 +427,10 @@ export function preamble(
   const frames: Buffer[] = [];
   if (kernel !== undefined) {
     frames.push(encodeFrame('kernel', { handled: kernel.handled, allow: kernel.allow.join(' ') }));
-    for (const { path, file, dir } of kernel.rules)
-      frames.push(encodeFrame('landlock-rule', { path, file, dir }));
+    const rules = kernel.rules.map(({ path, file, dir }) =>
+      frameText('landlock-rule', { path, file, dir }),
+    );
+    frames.push(Buffer.from(rules.join('')));
   }
   for (const [name, text] of policies) frames.push(encodeFrame('policy', { name, text }));
   frames.push(encodeFrame('start'));
