@@ -207,8 +207,8 @@ child_fail(int sock, const char *what)
 	_exit(127);
 }
 
-static void
-child_signals(void)
+void
+sg_signals_reset(void)
 {
 	sigset_t	 all;
 	int		 sig;
@@ -258,7 +258,7 @@ child_main(int sock, const struct sg_command *cmd, pid_t supervisor)
 	int		 fd;
 	char		 go;
 
-	child_signals();
+	sg_signals_reset();
 	if (cmd->foreground && take_foreground() == -1)
 		child_fail(sock, "taking the terminal's foreground");
 	/* Before the filter: set*id calls made under it would wait for the supervisor. */

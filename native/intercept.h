@@ -47,6 +47,8 @@ struct sg_command {
  */
 int	 sg_intercept_launch(struct sg_listener *l, const struct sg_command *cmd, pid_t *child,
 	    int *release_fd, char *err, size_t errsize);
+/* In a forked child: every signal's default action, none blocked, as a new program expects. */
+void	 sg_signals_reset(void);
 /* Lets the child execute the command. */
 int	 sg_intercept_release(int release_fd);
 

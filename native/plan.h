@@ -1,0 +1,40 @@
+/*
+ * A run plan (PROTOCOL.md, "Run plans"): what the host sent the supervisor for an identical
+ * run, written down so that the front door can start the run without the host. Found by the
+ * run's key, and trusted only when every check of it passes.
+ */
+
+#ifndef SYSGATE_PLAN_H
+#define SYSGATE_PLAN_H
+
+#include <sys/uio.h>
+
+#include <limits.h>
+#include <stddef.h>
+
+/* A list of NUL-terminated strings (copies), NULL after the last. */
+struct sg_strings {
+	char	**v;
+	size_t	  n;
+	size_t	  cap;
+};
+
+struct sg_plan {
+	char		 path[PATH_MAX];
+	char		*data;		/* the whole file */
+	size_t		 len;
+	struct iovec	*says;		/* `say` texts, pointing into data */
+	size_t		 nsays;
+	struct sg_strings options;	/* the supervisor's options */
+	struct sg_strings command;	/* the command and its arguments */
+	const char	*preamble;	/* the frames after `command` through `start`, in data */
+	size_t		 preamble_len;
+};
+
+/*
+ * Finds the plan of the run `sysgate argv[1..]` and checks it and every input it names.
+ * 0 when it can be trusted; -1 with the reason in why (naming the place) when there is none.
+ */
+int	 sg_plan_load(int argc, char *argv[], struct sg_plan *plan, char *why, size_t whysize);
+
+#endif /* SYSGATE_PLAN_H */
