@@ -27,6 +27,11 @@ struct sg_listener {
 
 /* Probes what the running kernel offers before anything is launched. */
 int	 sg_intercept_probe(struct sg_listener *l);
+/*
+ * The probe without its throwaway child: the kernel's struct sizes and what its version says.
+ * sg_intercept_launch learns the rest from the command's own filter.
+ */
+int	 sg_intercept_sizes(struct sg_listener *l);
 
 /* What to run, and as whom. */
 struct sg_command {

@@ -622,6 +622,9 @@ launch(struct session *ss, char *argv[])
 	/* No EPOLLIN: a notification must not wake this loop, only the hangup. */
 	if (epoll_add(ss->s.epfd, ss->s.l.fd, TAG_LISTENER, 0) == -1)
 		return -1;
+	/* Nothing went out before: a plan's hello waits for the features the launch found. */
+	if (ss->plan != NULL)
+		send_hello(&ss->s.l, ss->s.opt->token);
 	send_started(ss->s.command);
 	ss->started = 1;
 	if (sg_intercept_release(release) == -1)
@@ -662,14 +665,16 @@ sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 		    strerror(errno));
 		return 1;
 	}
-	if (sg_intercept_probe(&ss.s.l) == -1) {
+	/* A plan's run learns the kernel's features from its launch, saving the probe's fork. */
+	if ((plan != NULL ? sg_intercept_sizes(&ss.s.l) : sg_intercept_probe(&ss.s.l)) == -1) {
 		fprintf(stderr, "sysgate-supervisor: this kernel has no seccomp user "
 		    "notification: %s\n", strerror(errno));
 		return 1;
 	}
 	if (plan != NULL)
 		sg_control_await_host(start_host, &ss);
-	send_hello(&ss.s.l, opt->token);
+	if (plan == NULL)
+		send_hello(&ss.s.l, opt->token);
 	if (plan != NULL && take_preamble(&ss) == -1) {
 		fprintf(stderr, "sysgate: the run's plan could not be set up; "
 		    "not starting the command\n");
