@@ -72,7 +72,7 @@ struct session {
 	int			 kernel_broken;		/* a kernel frame failed: never start */
 	/* A run from a plan (session.h). */
 	const struct sg_planned	*plan;
-	int			 host_fd;	/* the host's end of the pair until it has started */
+	int			 host_fd;	/* the pair's other end, until the host has it */
 	int			 preamble_failed;
 };
 

@@ -14,7 +14,7 @@
  * is started only when a frame needs it.
  */
 struct sg_planned {
-	const char	*preamble;	/* the frames from the first after `command` through `start` */
+	const char	*preamble;	/* the frames after `command`, through `start` */
 	size_t		 len;
 	int		 host_fd;	/* the host's end of the control socket pair */
 	char *const	*host_argv;	/* how to start the host (host.h) */
