@@ -326,20 +326,16 @@ check_frame(struct check *c, const struct sg_frame *f, const char *cwd)
 }
 
 int
-sg_plan_load(int argc, char *argv[], struct sg_plan *plan, char *why, size_t whysize)
+sg_plan_check(struct sg_plan *plan, int argc, char *argv[], const char *cwd, char *why,
+    size_t whysize)
 {
 	static struct sg_frame	 f;
 	struct check		 c = { plan, argc, argv, 0, PART_NONE, 0, why, whysize };
 	struct sg_parse_error	 err;
-	char			 cwd[PATH_MAX], expected[128];
+	char			 expected[128];
 	size_t			 used;
 	enum sg_parse		 res;
 
-	memset(plan, 0, sizeof(*plan));
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		return no(&c, "the working directory cannot be read: %s", strerror(errno));
-	if (plan_path(&c, cwd) == -1 || plan_read(&c) == -1)
-		return -1;
 	while (c.offset < plan->len) {
 		res = sg_frame_parse(plan->data + c.offset, plan->len - c.offset, &f, &used, &err);
 		if (res == SG_PARSE_MORE) {
@@ -359,4 +355,38 @@ sg_plan_load(int argc, char *argv[], struct sg_plan *plan, char *why, size_t why
 		return bad(&c, "a start frame: the plan is cut short");
 	plan->preamble_len = (size_t)(plan->data + plan->len - plan->preamble);
 	return 0;
+}
+
+int
+sg_plan_load(int argc, char *argv[], struct sg_plan *plan, char *why, size_t whysize)
+{
+	struct check	 c = { plan, argc, argv, 0, PART_NONE, 0, why, whysize };
+	char		 cwd[PATH_MAX];
+
+	memset(plan, 0, sizeof(*plan));
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return no(&c, "the working directory cannot be read: %s", strerror(errno));
+	if (plan_path(&c, cwd) == -1 || plan_read(&c) == -1)
+		return -1;
+	return sg_plan_check(plan, argc, argv, cwd, why, whysize);
+}
+
+static void
+strings_free(struct sg_strings *list)
+{
+	size_t	 i;
+
+	for (i = 0; i < list->n; i++)
+		free(list->v[i]);
+	free(list->v);
+}
+
+void
+sg_plan_free(struct sg_plan *plan)
+{
+	strings_free(&plan->options);
+	strings_free(&plan->command);
+	free(plan->says);
+	free(plan->data);
+	memset(plan, 0, sizeof(*plan));
 }

@@ -36,5 +36,10 @@ struct sg_plan {
  * 0 when it can be trusted; -1 with the reason in why (naming the place) when there is none.
  */
 int	 sg_plan_load(int argc, char *argv[], struct sg_plan *plan, char *why, size_t whysize);
+/* The checks of sg_plan_load on plan->data, already read, for the run in cwd. */
+int	 sg_plan_check(struct sg_plan *plan, int argc, char *argv[], const char *cwd, char *why,
+	    size_t whysize);
+/* Frees what the plan holds, data included. */
+void	 sg_plan_free(struct sg_plan *plan);
 
 #endif /* SYSGATE_PLAN_H */
