@@ -178,6 +178,31 @@ test('when the host dies, the traced tree is killed and nothing is left running'
     assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, `pid ${pid} still runs`);
 });
 
+test('Ctrl-C (SIGINT to the front door) ends the run as it ends the supervisor\'s: the traced tree is killed', async () => {
+  const args = ['-a', 'sleep', '30'];
+  writePlan(cache, cwd, args, {
+    command: ['sleep', '30'],
+    preamble: [policyFrame(real('sleep'), permitEvery())],
+  });
+  const child = spawn(frontDoor, args, { cwd, env: envOf() });
+  const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve(code ?? sig)));
+  // The command is the front door's child once it runs `sleep`.
+  const children = `/proc/${child.pid}/task/${child.pid}/children`;
+  let sleeper;
+  for (let i = 0; i < 200 && sleeper === undefined; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    sleeper = readFileSync(children, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number)
+      .find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8') === 'sleep\n');
+  }
+  assert.ok(sleeper, 'sleep never ran');
+  child.kill('SIGINT');
+  assert.equal(await exited, 137);
+  assert.throws(() => process.kill(sleeper, 0), { code: 'ESRCH' }, 'sleep still runs');
+});
+
 test('a preamble frame that fails fails closed: the reason, status 1, nothing runs, no fallback', () => {
   const witness = join(cwd, 'ran');
   const args = ['-a', '-K', 'touch', witness];
