@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { frame, frontDoor, policyFrame, writePlan } from './plans.mjs';
-import { permitEvery } from './supervised.mjs';
+import { permitEvery, stopped } from './supervised.mjs';
 
 const asRoot = process.getuid() === 0 ? {} : { skip: 'needs root' };
 const root = realpathSync(new URL('../..', import.meta.url).pathname);
@@ -75,23 +75,6 @@ function fileWith(name, text) {
   const path = join(cwd, name);
   writeFileSync(path, text);
   return path;
-}
-
-/**
- * Whether process `pid` has stopped running within a second: gone, or a zombie that its new
- * parent has yet to reap (the front door exits as soon as its command has).
- */
-async function stopped(pid) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if (readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').startsWith('Z'))
-        return true;
-    } catch {
-      return true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return false;
 }
 
 /** The fake host's log: how it was started, then the frames it read. */
