@@ -202,6 +202,30 @@ test('Ctrl-C (SIGINT to the front door) ends the run as it ends the supervisor\'
   assert.ok(await stopped(sleeper), 'sleep still runs');
 });
 
+test('the host is not traced: the fail-closed kill of the traced tree spares it, and it reads `exit`', async () => {
+  const secret = fileWith('secret-4', 'never shown\n');
+  const shell = `cat ${secret}; sleep 30`;
+  const args = ['-a', 'sh', '-c', shell];
+  const rules = `\tnative-fsread: filename eq "${secret}" then deny[eperm]\n${permitEvery()}`;
+  writePlan(cache, cwd, args, {
+    command: ['sh', '-c', shell],
+    preamble: ['sh', 'sleep', 'cat'].map((p) => policyFrame(real(p), rules)),
+  });
+  const log = join(work, 'spared.log');
+  const child = spawn(frontDoor, args, {
+    cwd,
+    env: envOf({ SYSGATE_NODE: fakeHost, FAKE_HOST_LOG: log }),
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve(code ?? sig)));
+  // The host has read the denial's record: the traced tree is in `sleep` by then, or soon.
+  for (let i = 0; i < 500 && !(existsSync(log) && /"record"/.test(readFileSync(log, 'utf8'))); i++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  child.kill('SIGINT');
+  assert.equal(await exited, 137);
+  const { frames } = hostLog(log);
+  assert.equal(frames.at(-1).verb, 'exit', 'the host was killed before it read exit');
+});
+
 test('a preamble frame that fails fails closed: the reason, status 1, nothing runs, no fallback', () => {
   const witness = join(cwd, 'ran');
   const args = ['-a', '-K', 'touch', witness];
