@@ -575,20 +575,25 @@ send_exit(int status)
 
 /*
  * A host started for a plan's run writes the history and the log once it has read `exit`:
- * the run is over when it has exited, or when a signal asks the supervisor to stop.
+ * the run is over when it has exited, or when a signal asks the supervisor to stop. What a
+ * slow host has not read yet goes on being written meanwhile, `exit` included.
  */
 static void
 wait_host(struct session *ss)
 {
 	struct signalfd_siginfo	 si;
-	struct pollfd		 pfd;
+	struct pollfd		 pfd[2];
 
 	reap(ss);
 	while (ss->s.host > 0) {
-		pfd.fd = ss->sigfd;
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+		pfd[0].fd = ss->sigfd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = sg_control_has_output() ? sg_control_fd() : -1;
+		pfd[1].events = POLLOUT;
+		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
 			return;
+		if (pfd[1].revents & POLLOUT)
+			sg_control_flush();
 		while (read(ss->sigfd, &si, sizeof(si)) == sizeof(si))
 			if (si.ssi_signo != SIGCHLD)
 				return;

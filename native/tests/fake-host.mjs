@@ -2,7 +2,8 @@
 // a script that runs this): it writes to $FAKE_HOST_LOG what it was started with (arguments,
 // SYSGATE_HOST_FD, whether standard input is /dev/null) and then every frame it reads from
 // descriptor 3, as JSON lines, and exits when it has read `exit`. With FAKE_HOST=die it exits
-// at once instead, as a host that crashes.
+// at once instead, as a host that crashes; with FAKE_HOST=slow it reads nothing for its first
+// 2.5 s, longer than the supervisor waits for the socket to take its last frames.
 import { appendFileSync, fstatSync, statSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 
@@ -22,12 +23,15 @@ if (process.env.FAKE_HOST === 'die') process.exit(0);
 
 const socket = new Socket({ fd: 3, readable: true, writable: true });
 let data = Buffer.alloc(0);
-let seen = 0;
 socket.on('data', (chunk) => {
   data = Buffer.concat([data, chunk]);
-  const all = frames(data);
-  for (const f of all.slice(seen)) appendFileSync(log, `${JSON.stringify(f)}\n`);
-  seen = all.length;
-  if (all.some((f) => f.verb === 'exit')) process.exit(0);
+  const read = frames(data);
+  data = data.subarray(read.consumed);
+  for (const f of read) appendFileSync(log, `${JSON.stringify(f)}\n`);
+  if (read.some((f) => f.verb === 'exit')) process.exit(0);
 });
 socket.on('end', () => process.exit(3));
+if (process.env.FAKE_HOST === 'slow') {
+  socket.pause();
+  setTimeout(() => socket.resume(), 2500);
+}

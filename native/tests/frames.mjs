@@ -13,18 +13,24 @@ export function frame(verb, fields = {}) {
   return Buffer.concat(parts);
 }
 
-/** The frames in `data` (a Buffer) as { verb, fields }; what cannot be read ends the list. */
+/**
+ * The whole frames at the start of `data` (a Buffer) as { verb, fields }; what cannot be read
+ * (yet) ends the list. The list's `consumed` is the number of bytes they took.
+ */
 export function frames(data) {
   const out = [];
+  out.consumed = 0;
   let pos = 0;
   while (pos < data.length) {
-    const verbEnd = data.findIndex((b, i) => i >= pos && (b === 0x20 || b === 0x0a));
-    if (verbEnd === -1) break;
+    let verbEnd = pos;
+    while (verbEnd < data.length && data[verbEnd] !== 0x20 && data[verbEnd] !== 0x0a) verbEnd++;
+    if (verbEnd === data.length) break;
     const f = { verb: data.subarray(pos, verbEnd).toString(), fields: {} };
     pos = verbEnd;
     while (data[pos] === 0x20) {
       const eq = data.indexOf(0x3d, pos);
-      const colon = data.indexOf(0x3a, eq);
+      const colon = eq === -1 ? -1 : data.indexOf(0x3a, eq);
+      if (colon === -1) return out;
       const length = Number(data.subarray(eq + 1, colon).toString());
       f.fields[data.subarray(pos + 1, eq).toString()] = data
         .subarray(colon + 1, colon + 1 + length)
@@ -34,6 +40,7 @@ export function frames(data) {
     if (data[pos] !== 0x0a) break;
     pos++;
     out.push(f);
+    out.consumed = pos;
   }
   return out;
 }

@@ -7,7 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   chownSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -224,6 +226,32 @@ test('the host is not traced: the fail-closed kill of the traced tree spares it,
   assert.equal(await exited, 137);
   const { frames } = hostLog(log);
   assert.equal(frames.at(-1).verb, 'exit', 'the host was killed before it read exit');
+});
+
+test('frames that need no host start one all the same once more than 1 MiB of them wait; a slow host gets them all, exit last', () => {
+  // A program under a 3,000-byte name: each of its `process` frames names it twice.
+  let dir = cwd;
+  for (let i = 0; i < 12; i++) dir = join(dir, String(i).padEnd(250, 'x'));
+  mkdirSync(dir, { recursive: true });
+  const program = join(dir, 'true');
+  copyFileSync(realpathSync('/usr/bin/true'), program);
+  chmodSync(program, 0o755);
+  const shell = `for i in $(seq 150); do ${program}; done`;
+  const args = ['-a', 'sh', '-c', shell];
+  const log = join(work, 'bound.log');
+  writePlan(cache, cwd, args, {
+    command: ['sh', '-c', shell],
+    preamble: [real('sh'), real('seq'), program].map((p) => policyFrame(p, permitEvery())),
+  });
+  const run = front(args, { SYSGATE_NODE: fakeHost, FAKE_HOST_LOG: log, FAKE_HOST: 'slow' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.signal, null, 'the run had to be stopped');
+  assert.match(run.stderr, /^sysgate: start: host started for "process"$/m);
+  const { frames } = hostLog(log);
+  assert.equal(frames[0].verb, 'hello');
+  assert.equal(frames.at(-1).verb, 'exit');
+  const execs = frames.filter((f) => f.verb === 'process' && f.fields.event === 'exec');
+  assert.equal(execs.filter((f) => f.fields.exe === program).length, 150);
 });
 
 test('a preamble frame that fails fails closed: the reason, status 1, nothing runs, no fallback', () => {
