@@ -84,8 +84,8 @@ say(const struct sg_plan *plan)
 	ssize_t		 n;
 
 	for (i = 0; i < plan->nsays; i++) {
-		p = plan->says[i].iov_base;
-		for (left = plan->says[i].iov_len; left > 0; left -= (size_t)n, p += n) {
+		p = plan->says[i].text;
+		for (left = plan->says[i].len; left > 0; left -= (size_t)n, p += n) {
 			if ((n = write(STDERR_FILENO, p, left)) == -1 && errno == EINTR)
 				n = 0;
 			else if (n <= 0)

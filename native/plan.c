@@ -248,15 +248,15 @@ static int
 check_say(struct check *c, const struct sg_frame *f)
 {
 	const struct sg_field	*text = sg_frame_get(f, "text");
-	struct iovec		*says;
+	struct sg_say		*says;
 
 	if (text == NULL)
 		return bad(c, "say needs text=");
 	if ((says = reallocarray(c->plan->says, c->plan->nsays + 1, sizeof(*says))) == NULL)
 		return no(c, "%s", strerror(errno));
 	c->plan->says = says;
-	says[c->plan->nsays].iov_base = (void *)text->val;
-	says[c->plan->nsays++].iov_len = text->len;
+	says[c->plan->nsays].text = text->val;
+	says[c->plan->nsays++].len = text->len;
 	return 0;
 }
 

@@ -7,8 +7,6 @@
 #ifndef SYSGATE_PLAN_H
 #define SYSGATE_PLAN_H
 
-#include <sys/uio.h>
-
 #include <limits.h>
 #include <stddef.h>
 
@@ -19,11 +17,17 @@ struct sg_strings {
 	size_t	  cap;
 };
 
+/* A `say` text, in the plan's data. */
+struct sg_say {
+	const char	*text;
+	size_t		 len;
+};
+
 struct sg_plan {
 	char		 path[PATH_MAX];
 	char		*data;		/* the whole file */
 	size_t		 len;
-	struct iovec	*says;		/* `say` texts, pointing into data */
+	struct sg_say	*says;
 	size_t		 nsays;
 	struct sg_strings options;	/* the supervisor's options */
 	struct sg_strings command;	/* the command and its arguments */
