@@ -65,6 +65,8 @@ const envOf = (extra = {}) => ({
   XDG_CACHE_HOME: cache,
   SYSGATE_EXPLAIN_START: '1',
   SYSGATE_NODE: fakeNode,
+  // A front door built with the sanitizers (make san-smoke) takes its options from here.
+  ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}),
   ...extra,
 });
 

@@ -9,8 +9,8 @@ import { compile, nativeBuild, policyOf } from './supervised.mjs';
 
 export { frame, frames } from './frames.mjs';
 
-/** The front door, native/build/sysgate. */
-export const frontDoor = nativeBuild('sysgate');
+/** The front door, native/build/sysgate ($SYSGATE_FRONT_DOOR: another build beside it). */
+export const frontDoor = process.env.SYSGATE_FRONT_DOOR ?? nativeBuild('sysgate');
 
 /** FNV-1a 64 of `EUID NUL CWD NUL ARG1 NUL ...` in 16 hex digits: the plan's file name. */
 export function planName(uid, cwd, args) {
