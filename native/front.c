@@ -66,7 +66,11 @@ supervisor_options(const struct sg_plan *plan, int fd, struct sg_options *opt, c
 		snprintf(why, whysize, "%s: %s", plan->path, err);
 		return -1;
 	}
-	/* Only what a run takes: no other socket, no other job, no other ids than root's. */
+	/*
+	 * Only what a run takes: the pair, no other socket (a --control-fd of the plan's is
+	 * overridden by the pair's, given last), nothing printed instead of a run, and other ids
+	 * only for root, as the supervisor's own main checks.
+	 */
 	if (opt->control_socket != NULL || opt->print_baseline || opt->version ||
 	    opt->peer_credentials || (opt->run_as && geteuid() != 0)) {
 		snprintf(why, whysize, "%s: options a run from a plan does not take", plan->path);
