@@ -2,7 +2,8 @@
 // `sysgate -a` with the policy `sysgate -A` learned for it, under `sysgate -a -K` (the kernel
 // enforcing the policy's file rules) and under `strace -f -o /dev/null`, alternating run after
 // run so that the machine's mood is shared; the medians and their ratios are printed. Then the
-// history's database (bench/history.mjs), the desktop part (bench/desktop.mjs): prompt latency
+// front door's start from a run plan (bench/front-door.mjs), the history's database
+// (bench/history.mjs), the desktop part (bench/desktop.mjs): prompt latency
 // and a burst of 1,000 questions in the web shell, and the policy editor with 5,000 rules
 // (bench/editor.mjs). Usage: npm run bench [-- --runs N]
 import { spawnSync } from 'node:child_process';
@@ -260,6 +261,10 @@ for (const { w, native, gated, kernel, idle, idleA, idleK } of rows) {
 }
 rmSync(scratch, { recursive: true, force: true });
 if (!hasStrace) console.log('strace is not installed: its column is n/a (apt-get install strace)');
+
+// The front door: `sysgate -a true` started from its run plan, without Node.js
+// (bench/front-door.mjs).
+await (await import('./front-door.mjs')).benchFrontDoor([]);
 
 // The history: a database of 1,000,000 records (bench/history.mjs).
 await (await import('./history.mjs')).benchHistory([]);

@@ -14,6 +14,8 @@
 #include "control.h"
 
 #define QUEUE_MAX	(64 * 1024 * 1024)
+/* Without a host, frames wait for one; past this much the host is started to take them. */
+#define HOSTLESS_MAX	(1024 * 1024)
 #define READ_CHUNK	65536
 
 static int cfd = -1;
@@ -21,6 +23,12 @@ static int lost;
 static char *queue;
 static size_t qlen, qcap;
 static struct sg_reader reader;
+/* A run from a plan: who starts the host, until it is started. */
+static void (*start_host)(const char *, void *);
+static void *start_arg;
+/* A plan's preamble: where its errors go instead of to a host. */
+static void (*error_sink)(const char *, void *);
+static void *error_arg;
 
 int
 sg_control_open(int fd)
@@ -47,6 +55,49 @@ int
 sg_control_lost(void)
 {
 	return lost;
+}
+
+void
+sg_control_await_host(void (*start)(const char *verb, void *arg), void *arg)
+{
+	start_host = start;
+	start_arg = arg;
+}
+
+void
+sg_control_errors_to(void (*sink)(const char *message, void *arg), void *arg)
+{
+	error_sink = sink;
+	error_arg = arg;
+}
+
+/* The frames only a host can deal with (PROTOCOL.md, "Run plans"). */
+static int
+needs_host(const char *verb)
+{
+	return strcmp(verb, "ask") == 0 || strcmp(verb, "record") == 0 ||
+	    strcmp(verb, "need-policy") == 0 || strcmp(verb, "cancel") == 0 ||
+	    strcmp(verb, "error") == 0;
+}
+
+/* Starts the host for the frame o, if it is time to. */
+static void
+host_for(const struct sg_out *o)
+{
+	char	 verb[SG_VERB_MAX + 1];
+	size_t	 n;
+	void	(*start)(const char *, void *) = start_host;
+
+	for (n = 0; n < o->len && n < SG_VERB_MAX; n++) {
+		if (o->data[n] == ' ' || o->data[n] == '\n')
+			break;
+		verb[n] = o->data[n];
+	}
+	verb[n] = '\0';
+	if (!needs_host(verb) && qlen + o->len <= HOSTLESS_MAX)
+		return;
+	start_host = NULL;
+	start(verb, start_arg);
 }
 
 static void
@@ -84,6 +135,8 @@ sg_control_send(struct sg_out *o)
 
 	if (lost || !sg_out_ok(o))
 		return;
+	if (start_host != NULL)
+		host_for(o);
 	if (qlen + o->len > QUEUE_MAX) {
 		set_lost();
 		return;
@@ -115,6 +168,9 @@ sg_control_drain(int timeout_ms)
 {
 	struct pollfd	 pfd;
 
+	/* No host was started: nobody will read what waits. */
+	if (start_host != NULL)
+		return;
 	while (!lost && qlen > 0) {
 		pfd.fd = cfd;
 		pfd.events = POLLOUT;
@@ -129,6 +185,10 @@ sg_control_error(const char *message, unsigned long long offset)
 {
 	struct sg_out	 o;
 
+	if (error_sink != NULL) {
+		error_sink(message, error_arg);
+		return;
+	}
 	sg_out_init(&o);
 	sg_out_verb(&o, "error");
 	sg_out_str(&o, "message", message);

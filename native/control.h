@@ -24,6 +24,14 @@ void	 sg_control_drain(int timeout_ms);
  * are answered with `error` here. -1 when the host is gone.
  */
 int	 sg_control_read(void (*on_frame)(const struct sg_frame *, void *), void *arg);
+/*
+ * A run from a plan (PROTOCOL.md, "Run plans"): no host reads the socket yet. The first frame
+ * only a host can deal with (or a queue past 1 MiB) calls start with its verb, once, before
+ * it is queued; until then sg_control_drain returns at once.
+ */
+void	 sg_control_await_host(void (*start)(const char *verb, void *arg), void *arg);
+/* While sink is set (a plan's preamble), sg_control_error calls it instead of sending. */
+void	 sg_control_errors_to(void (*sink)(const char *message, void *arg), void *arg);
 /* Sends `error message= offset=`. */
 void	 sg_control_error(const char *message, unsigned long long offset);
 

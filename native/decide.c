@@ -754,13 +754,18 @@ parent_of(pid_t pid)
 	return st.ppid;
 }
 
-/* Whether pid descends from the supervisor; the tree is short, so the walk is bounded. */
+/*
+ * Whether pid descends from the supervisor but not from the host it started (which is not
+ * traced); the tree is short, so the walk is bounded.
+ */
 static int
-descends_from(pid_t pid, pid_t ancestor)
+descends_from(pid_t pid, pid_t ancestor, pid_t host)
 {
 	int	 depth;
 
 	for (depth = 0; depth < 256 && pid > 1; depth++) {
+		if (host > 0 && pid == host)
+			return 0;
 		if ((pid = parent_of(pid)) == ancestor)
 			return 1;
 	}
@@ -782,7 +787,7 @@ sg_kill_tree(struct sg_supervisor *s)
 			return;
 		while ((e = readdir(d)) != NULL) {
 			pid = (pid_t)atoi(e->d_name);
-			if (pid > 1 && pid != s->self && descends_from(pid, s->self))
+			if (pid > 1 && pid != s->self && descends_from(pid, s->self, s->host))
 				kill(pid, SIGKILL);
 		}
 		closedir(d);

@@ -23,6 +23,7 @@ struct sg_supervisor {
 	pid_t			 command;	/* the command's pid */
 	char			 command_path[PATH_MAX];
 	int			 epfd;		/* process pidfds are added here */
+	pid_t			 host;		/* a host the supervisor started, until reaped */
 	uint64_t		 next_qid;
 	int			 host_gone;
 	int			 killing;	/* host gone, --on-host-loss kill */
@@ -41,7 +42,7 @@ void	 sg_decide_sweep(struct sg_supervisor *s);
 void	 sg_decide_process_exited(struct sg_supervisor *s, struct sg_process *p);
 /* The host is gone: fail closed. */
 void	 sg_decide_host_lost(struct sg_supervisor *s);
-/* SIGKILL to every descendant of the supervisor, known or not. */
+/* SIGKILL to every descendant of the supervisor, known or not, but the host it started. */
 void	 sg_kill_tree(struct sg_supervisor *s);
 
 /* The epoll tag of a process's pidfd, for the session's loop. */

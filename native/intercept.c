@@ -107,11 +107,9 @@ probe_child(int wfd)
 }
 
 int
-sg_intercept_probe(struct sg_listener *l)
+sg_intercept_sizes(struct sg_listener *l)
 {
 	struct seccomp_notif_sizes sizes;
-	int		 p[2], result = -1, status;
-	pid_t		 pid;
 
 	memset(l, 0, sizeof(*l));
 	l->fd = -1;
@@ -123,6 +121,20 @@ sg_intercept_probe(struct sg_listener *l)
 	    sizes.seccomp_notif_resp : sizeof(struct seccomp_notif_resp);
 	if ((l->notif = calloc(1, l->notif_size)) == NULL ||
 	    (l->resp = calloc(1, l->resp_size)) == NULL)
+		return -1;
+	/* SECCOMP_ADDFD_FLAG_SEND came with 5.14; its absence shows only as EINVAL later. */
+	if (kernel_at_least(5, 14))
+		l->features |= SG_FEAT_ADDFD_SEND;
+	return 0;
+}
+
+int
+sg_intercept_probe(struct sg_listener *l)
+{
+	int		 p[2], result = -1, status;
+	pid_t		 pid;
+
+	if (sg_intercept_sizes(l) == -1)
 		return -1;
 	if (pipe2(p, O_CLOEXEC) == -1)
 		return -1;
@@ -141,10 +153,7 @@ sg_intercept_probe(struct sg_listener *l)
 		;
 	if (result == -1)
 		return -1;
-	l->features = result;
-	/* SECCOMP_ADDFD_FLAG_SEND came with 5.14; its absence shows only as EINVAL later. */
-	if (kernel_at_least(5, 14))
-		l->features |= SG_FEAT_ADDFD_SEND;
+	l->features |= result;
 	return 0;
 }
 
@@ -207,8 +216,8 @@ child_fail(int sock, const char *what)
 	_exit(127);
 }
 
-static void
-child_signals(void)
+void
+sg_signals_reset(void)
 {
 	sigset_t	 all;
 	int		 sig;
@@ -258,7 +267,7 @@ child_main(int sock, const struct sg_command *cmd, pid_t supervisor)
 	int		 fd;
 	char		 go;
 
-	child_signals();
+	sg_signals_reset();
 	if (cmd->foreground && take_foreground() == -1)
 		child_fail(sock, "taking the terminal's foreground");
 	/* Before the filter: set*id calls made under it would wait for the supervisor. */

@@ -27,6 +27,11 @@ struct sg_listener {
 
 /* Probes what the running kernel offers before anything is launched. */
 int	 sg_intercept_probe(struct sg_listener *l);
+/*
+ * The probe without its throwaway child: the kernel's struct sizes and what its version says.
+ * sg_intercept_launch learns the rest from the command's own filter.
+ */
+int	 sg_intercept_sizes(struct sg_listener *l);
 
 /* What to run, and as whom. */
 struct sg_command {
@@ -47,6 +52,8 @@ struct sg_command {
  */
 int	 sg_intercept_launch(struct sg_listener *l, const struct sg_command *cmd, pid_t *child,
 	    int *release_fd, char *err, size_t errsize);
+/* In a forked child: every signal's default action, none blocked, as a new program expects. */
+void	 sg_signals_reset(void);
 /* Lets the child execute the command. */
 int	 sg_intercept_release(int release_fd);
 

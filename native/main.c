@@ -7,6 +7,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,8 +97,10 @@ int
 main(int argc, char *argv[])
 {
 	struct sg_options	 opt;
+	char			 err[PATH_MAX + 64];
 
-	if (sg_options_parse(argc, argv, &opt) == -1) {
+	if (sg_options_parse(argc, argv, &opt, err, sizeof(err)) == -1) {
+		fprintf(stderr, "sysgate-supervisor: %s\n", err);
 		sg_usage();
 		return 2;
 	}
@@ -122,5 +125,5 @@ main(int argc, char *argv[])
 		return 1;
 	if (opt.control_socket != NULL && (opt.control_fd = connect_control(opt.control_socket)) == -1)
 		return 1;
-	return sg_session_run(&opt);
+	return sg_session_run(&opt, NULL);
 }

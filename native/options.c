@@ -149,7 +149,7 @@ option(int argc, char *argv[], int *i, struct sg_options *o)
 }
 
 int
-sg_options_parse(int argc, char *argv[], struct sg_options *o)
+sg_options_parse(int argc, char *argv[], struct sg_options *o, char *err, size_t errsize)
 {
 	int	 i, start;
 
@@ -164,7 +164,7 @@ sg_options_parse(int argc, char *argv[], struct sg_options *o)
 			break;
 		start = i;
 		if (option(argc, argv, &i, o) == -1) {
-			fprintf(stderr, "sysgate-supervisor: bad option: %s%s%s\n", argv[start],
+			snprintf(err, errsize, "bad option: %s%s%s", argv[start],
 			    i > start ? " " : "", i > start ? argv[i] : "");
 			return -1;
 		}
@@ -172,8 +172,7 @@ sg_options_parse(int argc, char *argv[], struct sg_options *o)
 	if (o->print_baseline || o->version || o->peer_credentials)
 		return 0;
 	if ((o->control_fd == -1 && o->control_socket == NULL) || i >= argc) {
-		fprintf(stderr, "sysgate-supervisor: needs --control-fd or --control-socket, "
-		    "and a command\n");
+		snprintf(err, errsize, "needs --control-fd or --control-socket, and a command");
 		return -1;
 	}
 	o->argv = argv + i;

@@ -7,6 +7,8 @@
 
 #include <sys/types.h>
 
+#include <stddef.h>
+
 enum sg_mode { SG_MODE_ASK, SG_MODE_ENFORCE, SG_MODE_LEARN };
 enum sg_host_loss { SG_LOSS_KILL, SG_LOSS_DENY };
 
@@ -29,8 +31,9 @@ struct sg_options {
 	char		**argv;		/* the command and its arguments */
 };
 
-/* Parses argv; on error writes a message to stderr and returns -1. */
-int	 sg_options_parse(int argc, char *argv[], struct sg_options *o);
+/* Parses argv; on error returns -1 with the reason in err. */
+int	 sg_options_parse(int argc, char *argv[], struct sg_options *o, char *err,
+	    size_t errsize);
 void	 sg_usage(void);
 
 #endif /* SYSGATE_OPTIONS_H */

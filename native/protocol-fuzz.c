@@ -1,6 +1,6 @@
 /*
  * A bounded fuzzer of everything that reads host input: the frame reader (whole and in
- * pieces), the nested-field reader, and the compiled-policy reader.
+ * pieces), the nested-field reader, the compiled-policy reader, and the run-plan checker.
  *
  * LLVMFuzzerTestOneInput is the libFuzzer entry point (build with -DSG_LIBFUZZER and
  * -fsanitize=fuzzer). Without libFuzzer, main() mutates a built-in seed corpus with a fixed
@@ -12,6 +12,7 @@
  * AddressSanitizer and UBSan.
  */
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 
 #include "evaluate.h"
+#include "plan.h"
 #include "policy.h"
 #include "protocol.h"
 
@@ -92,6 +94,29 @@ read_stream(const uint8_t *data, size_t size)
 	sg_reader_free(&r);
 }
 
+/* A plan of `sysgate -a true` in /: whatever it holds, its checks end, and free all. */
+static void
+read_plan(const uint8_t *data, size_t size)
+{
+	static char		 name[] = "sysgate", a[] = "-a", cmd[] = "true";
+	static char		*argv[] = { name, a, cmd, NULL };
+	static struct sg_plan	 plan;
+	char			 why[PATH_MAX + 512];
+
+	memset(&plan, 0, sizeof(plan));
+	if ((plan.data = malloc(size + 1)) == NULL)
+		return;
+	memcpy(plan.data, data, size);
+	plan.len = size;
+	if (sg_plan_check(&plan, 3, argv, "/", why, sizeof(why)) == 0 &&
+	    (plan.preamble < plan.data || plan.preamble + plan.preamble_len !=
+	    plan.data + plan.len || plan.command.n == 0)) {
+		fprintf(stderr, "a plan's preamble outside the plan, or no command\n");
+		abort();
+	}
+	sg_plan_free(&plan);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -106,6 +131,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	read_stream(data, size);
 	read_policy((const char *)data, size);
+	read_plan(data, size);
 	return 0;
 }
 
@@ -124,12 +150,17 @@ static const char *const seeds[] = {
 	    "pred user ne 0\nexpr 4\nor\nnot\nsym filename 0 re 5:^/tm\ntrue\nend\n",
 	"sysgate-policy 1\npolicy 0:\ndetached 1\nfilter 1 1 execve permit 0 lid\nexpr 1\n"
 	    "sym filename 1 inpath 4:/usr\nend\n",
+	"plan version=1:1\nkey uid=1:0 cwd=1:/ argc=1:2\narg value=2:-a\narg value=4:true\n"
+	    "input path=12:/nonexistent id=6:absent\nsay text=3:hi\n"
+	    "option value=6:--mode\noption value=7:enforce\ncommand value=4:true\n"
+	    "kernel handled=1:4 allow=4:open\nstart\n",
 };
 
 static const char *const tokens[] = {
 	" ", "\n", "=", ":", "0", "1", "9", "1048576", "999999", "a", "-", "_", ".",
 	"sym ", "expr ", "filter ", "end\n", "pred ", "not\n", "and\n", "or\n", "true\n",
 	"text=", "args=", "[", "*", "(", "\\",
+	"arg ", "value=", "command ", "start\n", "policy ", "kernel ",
 };
 
 static uint64_t rng;

@@ -37,10 +37,12 @@
 
 #include "control.h"
 #include "decide.h"
+#include "host.h"
 #include "landlock.h"
 #include "names.h"
 #include "pending.h"
 #include "policy.h"
+#include "search.h"
 #include "session.h"
 
 #define TAG_CONTROL	1ULL
@@ -68,6 +70,10 @@ struct session {
 	int			 allow[SG_KERNEL_ALLOW_MAX];	/* calls allowed in the filter */
 	size_t			 nallow;
 	int			 kernel_broken;		/* a kernel frame failed: never start */
+	/* A run from a plan (session.h). */
+	const struct sg_planned	*plan;
+	int			 host_fd;	/* the pair's other end, until the host has it */
+	int			 preamble_failed;
 };
 
 /* Taken by each loop for everything it does but wait. */
@@ -222,25 +228,68 @@ await_start(struct session *ss)
 	return 0;
 }
 
-/* Like execvp: a name without '/' is looked up in PATH. The policy's name is its real path. */
+/* A frame of a plan's preamble that fails: said here, as no host is there to say it. */
+static void
+preamble_error(const char *message, void *arg)
+{
+	struct session	*ss = arg;
+
+	ss->preamble_failed = 1;
+	fprintf(stderr, "sysgate: %s\n", message);
+}
+
+/*
+ * A plan's preamble through `start`, handled as from a host; -1 if a frame failed, which
+ * fails closed as a failed `kernel` frame does.
+ */
+static int
+take_preamble(struct session *ss)
+{
+	static struct sg_frame	 f;
+	struct sg_parse_error	 err;
+	const char		*p = ss->plan->preamble;
+	size_t			 len = ss->plan->len, used;
+
+	sg_control_errors_to(preamble_error, ss);
+	while (ss->started == 0 && !ss->preamble_failed) {
+		if (sg_frame_parse(p, len, &f, &used, &err) != SG_PARSE_FRAME) {
+			preamble_error("the plan's preamble does not end with start", ss);
+			break;
+		}
+		on_frame(&f, ss);
+		p += used;
+		len -= used;
+	}
+	if (len > 0 && !ss->preamble_failed)
+		preamble_error("the plan has frames after start", ss);
+	sg_control_errors_to(NULL, NULL);
+	return ss->preamble_failed ? -1 : 0;
+}
+
+/* The first frame only a host can deal with (control.h): the host starts on the pair's end. */
+static void
+start_host(const char *verb, void *arg)
+{
+	struct session	*ss = arg;
+	pid_t		 pid;
+
+	if ((pid = sg_host_start(ss->plan->host_argv, ss->host_fd)) == -1) {
+		fprintf(stderr, "sysgate: cannot start the host: %s\n", strerror(errno));
+	} else {
+		ss->s.host = pid;
+		if (ss->plan->explain)
+			fprintf(stderr, "sysgate: start: host started for \"%s\"\n", verb);
+	}
+	/* The host's end is the host's alone from now on: its exit ends the socket. */
+	close(ss->host_fd);
+	ss->host_fd = -1;
+}
+
+/* The command as execvp would find it; the policy's name is its real path. */
 static void
 find_command(const char *name, char *path, size_t size, char *real)
 {
-	const char	*dirs = getenv("PATH"), *p, *end;
-	int		 n;
-
-	snprintf(path, size, "%s", name);
-	if (strchr(name, '/') == NULL) {
-		if (dirs == NULL)
-			dirs = "/usr/local/bin:/usr/bin:/bin";
-		for (p = dirs; *p != '\0'; p = *end ? end + 1 : end) {
-			end = strchrnul(p, ':');
-			n = snprintf(path, size, "%.*s/%s", (int)(end - p), p, name);
-			if (n > 0 && (size_t)n < size && access(path, X_OK) == 0)
-				break;
-			snprintf(path, size, "%s", name);
-		}
-	}
+	sg_search_path(name, path, size);
 	if (realpath(path, real) == NULL)
 		snprintf(real, PATH_MAX, "%s", path);
 }
@@ -306,6 +355,10 @@ reap(struct session *ss)
 	int			 status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
+		if (pid == ss->s.host) {
+			ss->s.host = 0;		/* not traced: its end is the socket's */
+			continue;
+		}
 		if ((p = sg_process_find(pid)) != NULL)
 			p->status = shell_status(status);
 		if (pid == ss->s.command) {
@@ -520,6 +573,34 @@ send_exit(int status)
 	sg_control_drain(DRAIN_MS);
 }
 
+/*
+ * A host started for a plan's run writes the history and the log once it has read `exit`:
+ * the run is over when it has exited, or when a signal asks the supervisor to stop. What a
+ * slow host has not read yet goes on being written meanwhile, `exit` included.
+ */
+static void
+wait_host(struct session *ss)
+{
+	struct signalfd_siginfo	 si;
+	struct pollfd		 pfd[2];
+
+	reap(ss);
+	while (ss->s.host > 0) {
+		pfd[0].fd = ss->sigfd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = sg_control_has_output() ? sg_control_fd() : -1;
+		pfd[1].events = POLLOUT;
+		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+			return;
+		if (pfd[1].revents & POLLOUT)
+			sg_control_flush();
+		while (read(ss->sigfd, &si, sizeof(si)) == sizeof(si))
+			if (si.ssi_signo != SIGCHLD)
+				return;
+		reap(ss);
+	}
+}
+
 static int
 launch(struct session *ss, char *argv[])
 {
@@ -546,6 +627,9 @@ launch(struct session *ss, char *argv[])
 	/* No EPOLLIN: a notification must not wake this loop, only the hangup. */
 	if (epoll_add(ss->s.epfd, ss->s.l.fd, TAG_LISTENER, 0) == -1)
 		return -1;
+	/* Nothing went out before: a plan's hello waits for the features the launch found. */
+	if (ss->plan != NULL)
+		send_hello(&ss->s.l, ss->s.opt->token);
 	send_started(ss->s.command);
 	ss->started = 1;
 	if (sg_intercept_release(release) == -1)
@@ -554,13 +638,15 @@ launch(struct session *ss, char *argv[])
 }
 
 int
-sg_session_run(const struct sg_options *opt)
+sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 {
 	static struct session	 ss;
 	pthread_t		 listener;
 
 	memset(&ss, 0, sizeof(ss));
 	ss.landlock = -1;
+	ss.plan = plan;
+	ss.host_fd = plan != NULL ? plan->host_fd : -1;
 	ss.s.opt = opt;
 	ss.s.self = getpid();
 	openlog("sysgate", LOG_PID, LOG_AUTHPRIV);
@@ -584,13 +670,22 @@ sg_session_run(const struct sg_options *opt)
 		    strerror(errno));
 		return 1;
 	}
-	if (sg_intercept_probe(&ss.s.l) == -1) {
+	/* A plan's run learns the kernel's features from its launch, saving the probe's fork. */
+	if ((plan != NULL ? sg_intercept_sizes(&ss.s.l) : sg_intercept_probe(&ss.s.l)) == -1) {
 		fprintf(stderr, "sysgate-supervisor: this kernel has no seccomp user "
 		    "notification: %s\n", strerror(errno));
 		return 1;
 	}
-	send_hello(&ss.s.l, opt->token);
-	if (await_start(&ss) == -1)
+	if (plan != NULL)
+		sg_control_await_host(start_host, &ss);
+	if (plan == NULL)
+		send_hello(&ss.s.l, opt->token);
+	if (plan != NULL && take_preamble(&ss) == -1) {
+		fprintf(stderr, "sysgate: the run's plan could not be set up; "
+		    "not starting the command\n");
+		return 1;
+	}
+	if (plan == NULL && await_start(&ss) == -1)
 		return 1;
 	if (ss.kernel_broken) {
 		fprintf(stderr, "sysgate-supervisor: kernel mode could not be set up; "
@@ -619,5 +714,7 @@ sg_session_run(const struct sg_options *opt)
 		ss.command_status = 128 + SIGKILL;
 	}
 	send_exit(ss.command_status);
+	if (ss.s.host > 0)
+		wait_host(&ss);
 	return ss.command_status;
 }

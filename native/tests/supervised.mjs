@@ -115,3 +115,20 @@ export async function supervise(command, options = {}) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Whether process `pid` has stopped running within a second: gone, or a zombie that its new
+ * parent has yet to reap (a killed orphan may outlive the supervisor for a moment as one).
+ */
+export async function stopped(pid) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if (readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').startsWith('Z'))
+        return true;
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
+}
