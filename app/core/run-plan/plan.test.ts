@@ -44,6 +44,8 @@ test('a plan is named by the uid, the working directory and every argument', () 
   const name = planName(0, '/home/a', ['-a', 'ls']);
   assert.match(name, /^[0-9a-f]{16}$/);
   assert.equal(name, fnv1a64(Buffer.from('0\0/home/a\0-a\0ls\0')).toString(16).padStart(16, '0'));
+  // PROTOCOL.md's test vector, which native/front.c is tested against too.
+  assert.equal(planName(1000, '/home/u', ['-a', 'true']), '257ee2977947ddbc');
   assert.notEqual(planName(1, '/home/a', ['-a', 'ls']), name);
   assert.notEqual(planName(0, '/home/b', ['-a', 'ls']), name);
   assert.notEqual(planName(0, '/home/a', ['-a', 'ls', '']), name);
