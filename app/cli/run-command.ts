@@ -306,7 +306,10 @@ class TracedRun {
   private record(record: DecisionRecord): void {
     this.records = this.records.then(async () => {
       // A supervisor started from a plan had policies this process has not read yet.
-      if (this.adoptFd !== undefined && !this.policies.all().some((p) => p.program === record.policy))
+      if (
+        this.adoptFd !== undefined &&
+        !this.policies.all().some((p) => p.program === record.policy)
+      )
         await this.policies.policyOrNothing(record.policy);
       // What goes to the desktop app is kept in the history by the app.
       if (this.app === null) this.recorder?.add(record);

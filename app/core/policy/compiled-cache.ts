@@ -130,7 +130,6 @@ export class CompiledPolicyCache {
       }
     }
   }
-
 }
 
 /** Removes the oldest of the entries of `dir` named like `names`, beyond the newest `max`. */

@@ -17,7 +17,14 @@ import { join } from 'node:path';
 import { FrameReader, FrameError, type Frame } from '../supervisor/frames.js';
 import { preamble } from '../supervisor/supervisor.js';
 import { fileIdentity, RunInputs } from './inputs.js';
-import { encodePlan, fnv1a64, planName, writePlan, PLAN_ENVIRONMENT, type RunPlan } from './plan.js';
+import {
+  encodePlan,
+  fnv1a64,
+  planName,
+  writePlan,
+  PLAN_ENVIRONMENT,
+  type RunPlan,
+} from './plan.js';
 
 function frames(bytes: Buffer): Frame[] {
   const read = new FrameReader().push(bytes);
