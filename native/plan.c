@@ -8,8 +8,10 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -219,7 +221,40 @@ check_env(struct check *c, const struct sg_frame *f)
 	return 0;
 }
 
-/* `input path= id=`: stat(2)'s identity of the file, or `absent`. */
+/*
+ * `input path= pattern= id=`: which names in the directory the pattern matches (a `-K` rule's
+ * wildcard), as the sum of their hashes, which needs no order. A directory that cannot be read
+ * has none, as for the host. A sum that collides only costs what a stale set of names costs:
+ * the names the plan grants all match the pattern, so a plan never grants what a new run would
+ * not; it may grant less.
+ */
+static int
+check_names(struct check *c, const struct sg_frame *f, const char *path)
+{
+	char		 pattern[NAME_MAX + 1], id[32];
+	DIR		*dir;
+	struct dirent	*e;
+	uint64_t	 sum = 0;
+
+	if (sg_field_str(sg_frame_get(f, "pattern"), pattern, sizeof(pattern)) == -1)
+		return bad(c, "input needs a pattern= of one name");
+	if ((dir = opendir(path)) != NULL) {
+		while ((e = readdir(dir)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			/* As the policy's `match` means it (evaluate.c). */
+			if (fnmatch(pattern, e->d_name, FNM_PATHNAME | FNM_LEADING_DIR) == 0)
+				sum += sg_hash(e->d_name, strlen(e->d_name));
+		}
+		closedir(dir);
+	}
+	snprintf(id, sizeof(id), "%016" PRIx64, sum);
+	if (!same(sg_frame_get(f, "id"), id))
+		return no(c, "input %s/%s changed", path, pattern);
+	return 0;
+}
+
+/* `input path= id=`: stat(2)'s identity of the file, `present` (anything there), or `absent`. */
 static int
 check_input(struct check *c, const struct sg_frame *f)
 {
@@ -228,7 +263,11 @@ check_input(struct check *c, const struct sg_frame *f)
 
 	if (sg_field_str(sg_frame_get(f, "path"), path, sizeof(path)) == -1)
 		return bad(c, "input needs path=");
+	if (sg_frame_get(f, "pattern") != NULL)
+		return check_names(c, f, path);
 	if (stat(path, &st) == 0) {
+		if (same(sg_frame_get(f, "id"), "present"))
+			return 0;
 		snprintf(id, sizeof(id), "%ju:%ju:%jd:%lld:%lld:%u:%u", (uintmax_t)st.st_dev,
 		    (uintmax_t)st.st_ino, (intmax_t)st.st_size,
 		    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,

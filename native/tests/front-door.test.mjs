@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { frame, frontDoor, policyFrame, writePlan } from './plans.mjs';
+import { namesIdentity } from '../../build/app/core/run-plan/inputs.js';
 import { permitEvery, stopped } from './supervised.mjs';
 
 const asRoot = process.getuid() === 0 ? {} : { skip: 'needs root' };
@@ -311,6 +312,51 @@ test('an input that was absent and now exists: no plan', () => {
     () => `input ${later} changed`,
     { plan: { inputs: [later] } },
   );
+});
+
+test('an input only its existence matters for holds while it is rewritten, not once it is gone', () => {
+  const output = fileWith('output', 'first\n');
+  const args = ['-a', 'cat', output];
+  const plan = {
+    inputs: [{ path: output, id: 'present' }],
+    command: ['cat', output],
+    preamble: [policyFrame(real('cat'), permitEvery())],
+  };
+  const path = writePlan(cache, cwd, args, plan);
+  rmSync(output);
+  fileWith('output', 'rewritten\n');
+  const rewritten = front(args);
+  assert.equal(rewritten.stderr, `sysgate: start: from plan ${path}\n`);
+  assert.equal(rewritten.stdout, 'rewritten\n');
+  rmSync(output);
+  const gone = front(args);
+  assert.equal(gone.stderr, `sysgate: start: no plan: input ${output} changed\n`);
+  assert.equal(gone.stdout, fellBack(args));
+});
+
+test('the names a pattern matched: others come and go, one more match is no plan', () => {
+  const dir = join(work, 'temporaries');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'ccA.s'), '');
+  writeFileSync(join(dir, 'other'), '');
+  const greeting = fileWith('greeting-names', 'hello\n');
+  const args = ['-a', 'cat', greeting];
+  const path = writePlan(cache, cwd, args, {
+    // The identity the host computes (app/core/run-plan/inputs.ts): the C side must agree.
+    inputs: [{ path: dir, pattern: 'cc*', id: namesIdentity(['ccA.s']) }],
+    command: ['cat', greeting],
+    preamble: [policyFrame(real('cat'), permitEvery())],
+  });
+  writeFileSync(join(dir, 'unrelated'), '');
+  rmSync(join(dir, 'other'));
+  assert.equal(front(args).stderr, `sysgate: start: from plan ${path}\n`);
+  writeFileSync(join(dir, 'ccB.o'), '');
+  const more = front(args);
+  assert.equal(more.stderr, `sysgate: start: no plan: input ${dir}/cc* changed\n`);
+  assert.equal(more.stdout, fellBack(args));
+  rmSync(join(dir, 'ccB.o'));
+  rmSync(join(dir, 'ccA.s'));
+  assert.match(front(args).stderr, /no plan: input .*\/cc\* changed/);
 });
 
 test('an argument that differs: no plan', () =>

@@ -25,7 +25,7 @@ import {
 } from './landlock-rules.js';
 import type { PolicySource, SessionPolicy } from '../session/policy-source.js';
 import type { KernelSetup } from '../supervisor/supervisor.js';
-import { noteInput } from '../run-plan/inputs.js';
+import { noteExists } from '../run-plan/inputs.js';
 
 /** Notes shown in full; the rest are counted. */
 const NOTES_SHOWN = 8;
@@ -147,7 +147,7 @@ async function policiesOfRun(
     for (const program of policy.kernel?.programs ?? []) {
       // A learned policy also names the programs a shell or execvp only tried (PATH lookups).
       if (run.has(program)) continue;
-      noteInput(program);
+      noteExists(program);
       if (!existsSync(program)) continue;
       if (run.size === POLICIES_MAX)
         return `-K: the run may execute more than ${POLICIES_MAX} programs; run without -K`;

@@ -17,7 +17,7 @@ import { dirname } from 'node:path';
 
 import type { KernelGrant, KernelNote, KernelPlan } from '../../common/policy/kernel-plan.js';
 import { fnmatch } from '../../common/policy/fnmatch.js';
-import { noteInput } from '../run-plan/inputs.js';
+import { noteExists, noteMatches } from '../run-plan/inputs.js';
 import { interpreterOf } from './interpreter.js';
 
 /** Landlock's file-system access rights (linux/landlock.h), those this mode handles. */
@@ -341,9 +341,9 @@ function matches(grant: KernelGrant): string[] {
         next.push(prefix + part);
         continue;
       }
-      for (const entry of entries(dir)) {
-        if (fnmatch(part, entry)) next.push(prefix + entry);
-      }
+      const matched = entries(dir).filter((entry) => fnmatch(part, entry));
+      noteMatches(dir, part, matched);
+      for (const entry of matched) next.push(prefix + entry);
     }
     if (next.length > MATCH_LIMIT) {
       throw new KernelPlanError(
@@ -356,12 +356,11 @@ function matches(grant: KernelGrant): string[] {
 }
 
 function exists(path: string): boolean {
-  noteInput(path);
+  noteExists(path);
   return existsSync(path);
 }
 
 function entries(dir: string): string[] {
-  noteInput(dir);
   try {
     return readdirSync(dir);
   } catch {

@@ -5,6 +5,8 @@
 
 import { statSync } from 'node:fs';
 
+import { fnv1a64 } from './hash.js';
+
 /**
  * Which file is at `path` now, as native/front.c compares it: `DEV:INO:SIZE:MTIME:CTIME:MODE:UID`
  * of stat(2) (times in nanoseconds), or `absent`. An edited, replaced, re-owned or re-moded file
@@ -21,26 +23,62 @@ export function fileIdentity(path: string): string | null {
   }
 }
 
+/**
+ * Which names in a directory a pattern matched: the sum of their FNV-1a hashes, which needs no
+ * order (native/plan.c computes it the same way), as 16 hex digits.
+ */
+export function namesIdentity(names: readonly string[]): string {
+  let sum = 0n;
+  for (const name of names) sum = BigInt.asUintN(64, sum + fnv1a64(Buffer.from(name)));
+  return sum.toString(16).padStart(16, '0');
+}
+
+/** A file's identity, or (with a pattern) which names of a directory the pattern matched. */
+export interface PlanInput {
+  path: string;
+  pattern?: string;
+  id: string;
+}
+
 /** The files one run read or looked for, each with its identity when first noted. */
 export class RunInputs {
   private readonly identities = new Map<string, string | null>();
+  private readonly matched = new Map<string, PlanInput>();
 
   /**
    * Notes `path` before it is read: a file changed between the note and the read then has
    * another identity next time, so a plan made from it is never used.
    */
   note(path: string): void {
-    if (!this.identities.has(path)) this.identities.set(path, fileIdentity(path));
+    const known = this.identities.get(path);
+    if (known === undefined || known === 'present') this.identities.set(path, fileIdentity(path));
+  }
+
+  /** Notes that only whether something is at `path` matters: `present` or `absent`. */
+  noteExists(path: string): void {
+    if (this.identities.has(path)) return;
+    const id = fileIdentity(path);
+    this.identities.set(path, id === null || id === 'absent' ? id : 'present');
+  }
+
+  /**
+   * Notes that the run took the names in `dir` that `pattern` (one name's pattern) matches:
+   * the directory may change in other ways without changing the run (`-K` on `/tmp/cc*`).
+   */
+  noteMatches(dir: string, pattern: string, names: readonly string[]): void {
+    const key = `${dir}\0${pattern}`;
+    if (!this.matched.has(key))
+      this.matched.set(key, { path: dir, pattern, id: namesIdentity(names) });
   }
 
   /** Every input with its identity; null when one of them could not be told. */
-  all(): Array<{ path: string; id: string }> | null {
-    const inputs: Array<{ path: string; id: string }> = [];
+  all(): PlanInput[] | null {
+    const inputs: PlanInput[] = [];
     for (const [path, id] of this.identities) {
       if (id === null) return null;
       inputs.push({ path, id });
     }
-    return inputs;
+    return [...inputs, ...this.matched.values()];
   }
 }
 
@@ -55,4 +93,14 @@ export function recordInputs(): RunInputs {
 /** Notes that a decision about the run depends on the file at `path` (or on its absence). */
 export function noteInput(path: string): void {
   recording?.note(path);
+}
+
+/** Notes that a decision about the run depends only on whether something is at `path`. */
+export function noteExists(path: string): void {
+  recording?.noteExists(path);
+}
+
+/** Notes that the run took the names of `dir` that `pattern` matches, and which they were. */
+export function noteMatches(dir: string, pattern: string, names: readonly string[]): void {
+  recording?.noteMatches(dir, pattern, names);
 }

@@ -16,15 +16,9 @@ import { join } from 'node:path';
 
 import { FrameReader, FrameError, type Frame } from '../supervisor/frames.js';
 import { preamble } from '../supervisor/supervisor.js';
-import { fileIdentity, RunInputs } from './inputs.js';
-import {
-  encodePlan,
-  fnv1a64,
-  planName,
-  writePlan,
-  PLAN_ENVIRONMENT,
-  type RunPlan,
-} from './plan.js';
+import { fnv1a64 } from './hash.js';
+import { fileIdentity, namesIdentity, RunInputs } from './inputs.js';
+import { encodePlan, planName, writePlan, PLAN_ENVIRONMENT, type RunPlan } from './plan.js';
 
 function frames(bytes: Buffer): Frame[] {
   const read = new FrameReader().push(bytes);
@@ -156,4 +150,14 @@ test('an input keeps the identity it had when first noted, before it was read', 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('which names a pattern matched is one sum, whatever their order', () => {
+  assert.equal(namesIdentity([]), '0000000000000000');
+  assert.equal(namesIdentity(['a']), 'af63dc4c8601ec8c');
+  assert.equal(namesIdentity(['ccA.s', 'ccB.o']), namesIdentity(['ccB.o', 'ccA.s']));
+  assert.notEqual(namesIdentity(['ccA.s']), namesIdentity(['ccA.s', 'ccB.o']));
+  const inputs = new RunInputs();
+  inputs.noteMatches('/tmp', 'cc*', ['ccA.s']);
+  assert.deepEqual(inputs.all(), [{ path: '/tmp', pattern: 'cc*', id: namesIdentity(['ccA.s']) }]);
 });

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 
 import { keepNewest, sysgateCacheDir } from '../policy/compiled-cache.js';
 import { encodeFrame } from '../supervisor/frames.js';
+import { fnv1a64 } from './hash.js';
+import type { PlanInput } from './inputs.js';
 
 export const PLAN_VERSION = 1;
 
@@ -33,7 +35,7 @@ const MAX_PLANS = 256;
 export interface RunPlan {
   /** `sysgate`'s arguments, after its name. */
   args: readonly string[];
-  inputs: ReadonlyArray<{ path: string; id: string }>;
+  inputs: readonly PlanInput[];
   /** What the run wrote to standard error before the command started, byte for byte. */
   say: readonly string[];
   /** The supervisor's options (supervisor.ts `supervisorArguments`). */
@@ -57,13 +59,6 @@ export function planName(uid: number, cwd: string, args: readonly string[]): str
   return fnv1a64(bytes).toString(16).padStart(16, '0');
 }
 
-/** 64-bit FNV-1a: cheap to compute in C, and the plan's key is compared in full anyway. */
-export function fnv1a64(bytes: Uint8Array): bigint {
-  let hash = 0xcbf29ce484222325n;
-  for (const byte of bytes) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
-  return hash;
-}
-
 export function encodePlan(
   plan: RunPlan,
   uid: number,
@@ -78,7 +73,7 @@ export function encodePlan(
       const value = env[name];
       return encodeFrame('env', value === undefined ? { name } : { name, value });
     }),
-    ...plan.inputs.map(({ path, id }) => encodeFrame('input', { path, id })),
+    ...plan.inputs.map((input) => encodeFrame('input', { ...input })),
     ...plan.say.map((text) => encodeFrame('say', { text })),
     ...plan.options.map((value) => encodeFrame('option', { value })),
     ...plan.command.map((value) => encodeFrame('command', { value })),
