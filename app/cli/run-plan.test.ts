@@ -207,6 +207,32 @@ test('-K runs start from a plan and say what the kernel enforces again', () => {
   assert.notEqual(refused.status, 0);
 });
 
+test('a -K plan holds while the program rewrites the file it writes', () => {
+  const tee = realpathSync('/usr/bin/tee');
+  const out = join(home, 'out');
+  const learn = sysgate(['-A', tee, out]);
+  assert.equal(learn.status, 0, learn.stderr);
+  const args = ['-a', '-K', tee, out];
+  for (const [i, start] of [NO_PLAN, FROM_PLAN, FROM_PLAN].entries()) {
+    const run = spawnSync(SYSGATE, args, {
+      cwd: home,
+      input: `line ${i}\n`,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        XDG_CACHE_HOME: join(home, '.cache'),
+        XDG_DATA_HOME: join(home, '.local/share'),
+        SYSGATE_EXPLAIN_START: '1',
+      },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, start);
+    assert.equal(readFileSync(out, 'utf8'), `line ${i}\n`);
+  }
+});
+
 test('runs that learn or ask never leave a plan', () => {
   const before = plans().length;
   const learn = sysgate(['-A', CAT, join(home, 'allowed/a')]);
