@@ -19,25 +19,16 @@
 #define HOST_FD		3
 #define HOST_FD_VAR	"SYSGATE_HOST_FD="
 
-/* <root>/bin/sysgate.js, where the running program is <root>/native/build/NAME. */
+/* <root>/bin/sysgate.js. */
 static int
 script_path(char *path, size_t size)
 {
-	char	 exe[PATH_MAX], *slash;
-	ssize_t	 n;
-	int	 i, len;
+	char	 root[PATH_MAX];
+	int	 len;
 
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) == -1)
+	if (sg_install_root(root, sizeof(root)) == -1)
 		return -1;
-	exe[n] = '\0';
-	for (i = 0; i < 3; i++) {
-		if ((slash = strrchr(exe, '/')) == NULL) {
-			errno = ENOENT;
-			return -1;
-		}
-		*slash = '\0';
-	}
-	len = snprintf(path, size, "%s/bin/sysgate.js", exe);
+	len = snprintf(path, size, "%s/bin/sysgate.js", root);
 	if (len < 0 || (size_t)len >= size) {
 		errno = ENAMETOOLONG;
 		return -1;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "search.h"
 #include "plan.h"
 #include "protocol.h"
 
@@ -184,12 +185,17 @@ plan_read(struct check *c)
 static int
 check_key(struct check *c, const struct sg_frame *f, const char *cwd)
 {
+	char	 root[PATH_MAX];
+
 	if (!same_number(sg_frame_get(f, "uid"), (unsigned long)geteuid()))
 		return no(c, "the user differs");
 	if (!same(sg_frame_get(f, "cwd"), cwd))
 		return no(c, "working directory differs");
 	if (!same_number(sg_frame_get(f, "argc"), (unsigned long)c->argc - 1))
 		return no(c, "the number of arguments differs");
+	/* Another installation's plan was made by other code: its inputs name that build. */
+	if (sg_install_root(root, sizeof(root)) == -1 || !same(sg_frame_get(f, "root"), root))
+		return no(c, "made by another installation of sysgate");
 	return 0;
 }
 

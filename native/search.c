@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,4 +25,29 @@ sg_search_path(const char *name, char *path, size_t size)
 			return;
 	}
 	snprintf(path, size, "%s", name);
+}
+
+int
+sg_install_root(char *root, size_t size)
+{
+	char	 exe[PATH_MAX], *slash;
+	ssize_t	 n;
+	int	 i, len;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) == -1)
+		return -1;
+	exe[n] = '\0';
+	for (i = 0; i < 3; i++) {
+		if ((slash = strrchr(exe, '/')) == NULL) {
+			errno = ENOENT;
+			return -1;
+		}
+		*slash = '\0';
+	}
+	len = snprintf(root, size, "%s", exe);
+	if (len < 0 || (size_t)len >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
 }

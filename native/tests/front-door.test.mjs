@@ -362,6 +362,11 @@ test('the names a pattern matched: others come and go, one more match is no plan
 test('an argument that differs: no plan', () =>
   fallsBack('argument', null, () => 'argument 2 differs', { plan: { args: ['-a', 'tac', 'x'] } }));
 
+test('a plan another installation of sysgate made: no plan', () =>
+  fallsBack('root', null, () => 'made by another installation of sysgate', {
+    plan: { root: '/opt/another-sysgate' },
+  }));
+
 test('the working directory differs: no plan', () =>
   fallsBack('cwd', null, () => 'working directory differs', { plan: { cwd: '/' } }));
 

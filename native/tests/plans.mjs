@@ -1,11 +1,14 @@
 // Run plans written by hand (native/PROTOCOL.md, "Run plans"), for the front door's tests and
 // its benchmark: frames encoded as the host encodes them, the plan's file name as the front
 // door computes it, and the identities of its inputs as stat(2) gives them.
-import { chmodSync, lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { frame } from './frames.mjs';
 import { compile, nativeBuild, policyOf } from './supervised.mjs';
+
+/** The checkout the front door under test belongs to: three folders above it. */
+const installRoot = realpathSync(new URL('../..', import.meta.url).pathname);
 
 export { frame, frames } from './frames.mjs';
 
@@ -42,7 +45,7 @@ export const policyFrame = (program, rules) =>
 /**
  * Writes the plan of the run `sysgate ...args` in `cwd` under `cache` (XDG_CACHE_HOME) and
  * returns its path. `plan` says what the file holds; each part defaults to what matches the
- * run: { version, uid, cwd, args, env: [{ name, value }], inputs: [path or { path, id }],
+ * run: { version, uid, cwd, root, args, env: [{ name, value }], inputs: [path or { path, id }],
  * says, options, command, preamble (Buffers: policy, kernel, landlock-rule frames; `start` is
  * added), mode }.
  */
@@ -54,7 +57,12 @@ export function writePlan(cache, cwd, args, plan) {
   const planArgs = plan.args ?? args;
   const body = [
     frame('plan', { version: plan.version ?? 1 }),
-    frame('key', { uid: plan.uid ?? uid, cwd: plan.cwd ?? cwd, argc: planArgs.length }),
+    frame('key', {
+      uid: plan.uid ?? uid,
+      cwd: plan.cwd ?? cwd,
+      root: plan.root ?? installRoot,
+      argc: planArgs.length,
+    }),
     ...planArgs.map((value) => frame('arg', { value })),
     ...(plan.env ?? []).map(({ name, value }) => frame('env', { name, value })),
     ...(plan.inputs ?? []).map((input) =>

@@ -56,7 +56,7 @@ test('a plan is named by the uid, the working directory and every argument', () 
 
 test('a plan holds its key, environment, inputs, lines, options, command and preamble in order', () => {
   const env = { HOME: '/home/a', PATH: '/bin', XDG_CACHE_HOME: undefined };
-  const read = frames(encodePlan(PLAN, 1000, '/home/a', env));
+  const read = frames(encodePlan(PLAN, { uid: 1000, cwd: '/home/a', root: '/opt/sysgate' }, env));
   assert.deepEqual(
     read.map((f) => f.verb),
     [
@@ -77,8 +77,8 @@ test('a plan holds its key, environment, inputs, lines, options, command and pre
   const [plan, key] = read;
   assert.equal(plan!.fields.text('version'), '1');
   assert.deepEqual(
-    [key!.fields.text('uid'), key!.fields.text('cwd'), key!.fields.text('argc')],
-    ['1000', '/home/a', '4'],
+    ['uid', 'cwd', 'root', 'argc'].map((field) => key!.fields.text(field)),
+    ['1000', '/home/a', '/opt/sysgate', '4'],
   );
   assert.deepEqual(
     read.filter((f) => f.verb === 'arg').map((f) => f.fields.text('value')),

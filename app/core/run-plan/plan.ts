@@ -5,9 +5,10 @@
 // identity of every file the run read must all be what they were.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { packagePath } from '../package-paths.js';
 import { keepNewest, sysgateCacheDir } from '../policy/compiled-cache.js';
 import { encodeFrame } from '../supervisor/frames.js';
 import { fnv1a64 } from './hash.js';
@@ -59,15 +60,17 @@ export function planName(uid: number, cwd: string, args: readonly string[]): str
   return fnv1a64(bytes).toString(16).padStart(16, '0');
 }
 
-export function encodePlan(
-  plan: RunPlan,
-  uid: number,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Buffer {
+/** Who runs, where, and which installation of sysgate wrote the plan (its front door checks). */
+export interface PlanKey {
+  uid: number;
+  cwd: string;
+  root: string;
+}
+
+export function encodePlan(plan: RunPlan, key: PlanKey, env: NodeJS.ProcessEnv): Buffer {
   const frames = [
     encodeFrame('plan', { version: PLAN_VERSION }),
-    encodeFrame('key', { uid, cwd, argc: plan.args.length }),
+    encodeFrame('key', { ...key, argc: plan.args.length }),
     ...plan.args.map((value) => encodeFrame('arg', { value })),
     ...PLAN_ENVIRONMENT.map((name) => {
       const value = env[name];
@@ -89,8 +92,13 @@ export function writePlan(plan: RunPlan, dir = plansDir()): string | null {
   const path = join(dir, planName(uid, cwd, plan.args));
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
+    // As the front door finds its own: three folders above /proc/self/exe, links resolved.
+    const root = realpathSync(packagePath());
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(temp, encodePlan(plan, uid, cwd, process.env), { mode: 0o600, flag: 'wx' });
+    writeFileSync(temp, encodePlan(plan, { uid, cwd, root }, process.env), {
+      mode: 0o600,
+      flag: 'wx',
+    });
     renameSync(temp, path);
     keepNewest(dir, /^[0-9a-f]{16}$/, MAX_PLANS);
     return path;
