@@ -51,10 +51,11 @@ before(() => {
 });
 after(() => rmSync(home, { recursive: true, force: true }));
 
-function sysgate(args: string[], env: NodeJS.ProcessEnv = {}) {
+function sysgate(args: string[], env: NodeJS.ProcessEnv = {}, input = '') {
   rmSync(nodeRuns, { force: true });
   const run = spawnSync(SYSGATE, args, {
     cwd: home,
+    input,
     encoding: 'utf8',
     timeout: 60_000,
     env: {
@@ -214,19 +215,7 @@ test('a -K plan holds while the program rewrites the file it writes', () => {
   assert.equal(learn.status, 0, learn.stderr);
   const args = ['-a', '-K', tee, out];
   for (const [i, start] of [NO_PLAN, FROM_PLAN, FROM_PLAN].entries()) {
-    const run = spawnSync(SYSGATE, args, {
-      cwd: home,
-      input: `line ${i}\n`,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        HOME: home,
-        XDG_CONFIG_HOME: join(home, '.config'),
-        XDG_CACHE_HOME: join(home, '.cache'),
-        XDG_DATA_HOME: join(home, '.local/share'),
-        SYSGATE_EXPLAIN_START: '1',
-      },
-    });
+    const run = sysgate(args, {}, `line ${i}\n`);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, start);
     assert.equal(readFileSync(out, 'utf8'), `line ${i}\n`);
