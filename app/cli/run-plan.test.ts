@@ -222,6 +222,25 @@ test('a -K plan holds while the program rewrites the file it writes', () => {
   }
 });
 
+test('a program the plan holds no policy for starts the host, which gives its policy', () => {
+  const flag = join(home, 'flag');
+  const script = `if [ -e ${flag} ]; then ${CAT} ${join(home, 'allowed/a')}; fi`;
+  // What sh and cat do on both paths is learned, then a run that does not execute cat leaves
+  // the plan: the plan then holds sh's policy only.
+  writeFileSync(flag, '');
+  assert.equal(sysgate(['-A', 'sh', '-c', script]).status, 0);
+  rmSync(flag);
+  assert.equal(sysgate(['-A', 'sh', '-c', script]).status, 0);
+  const args = ['-a', '-e', 'sh', '-c', script];
+  assert.equal(sysgate(args).status, 0);
+  writeFileSync(flag, '');
+  const run = sysgate(args);
+  assert.match(run.stderr, FROM_PLAN);
+  assert.match(run.stderr, /^sysgate: start: host started for "need-policy"$/m);
+  assert.equal(run.stdout, 'allowed text\n');
+  assert.equal(run.status, 0, run.stderr);
+});
+
 test('runs that learn or ask never leave a plan', () => {
   const before = plans().length;
   const learn = sysgate(['-A', CAT, join(home, 'allowed/a')]);
