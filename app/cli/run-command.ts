@@ -304,18 +304,22 @@ class TracedRun {
   }
 
   private record(record: DecisionRecord): void {
-    this.records = this.records.then(async () => {
-      // A supervisor started from a plan had policies this process has not read yet.
-      if (
-        this.adoptFd !== undefined &&
-        !this.policies.all().some((p) => p.program === record.policy)
-      )
-        await this.policies.policyOrNothing(record.policy);
-      // What goes to the desktop app is kept in the history by the app.
-      if (this.app === null) this.recorder?.add(record);
-      if (record.by === 'learn') return this.learning.add(record);
-      logDecision(this.sink, record, this.policies.all(), this.accounts);
-    });
+    // One after another, and one that fails is said without stopping those after it.
+    this.records = this.records
+      .then(() => this.keep(record))
+      .catch((e: unknown) =>
+        this.say(`a decision could not be logged or kept: ${(e as Error).message}`),
+      );
+  }
+
+  private async keep(record: DecisionRecord): Promise<void> {
+    // A supervisor started from a plan had policies this process has not read yet.
+    if (this.adoptFd !== undefined && !this.policies.all().some((p) => p.program === record.policy))
+      await this.policies.policyOrNothing(record.policy);
+    // What goes to the desktop app is kept in the history by the app.
+    if (this.app === null) this.recorder?.add(record);
+    if (record.by === 'learn') return this.learning.add(record);
+    logDecision(this.sink, record, this.policies.all(), this.accounts);
   }
 
   private policyFacts(name: string): { policyNumber: number; filters: number } {
