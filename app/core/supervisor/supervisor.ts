@@ -257,8 +257,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     };
   }
 
-  // The supervisor is this process's parent; the session ends when it closes the channel,
-  // which it does after `exit` once this process has finished (or when it fails closed).
+  // The supervisor is this process's parent and started it at a frame only a host can deal
+  // with; everything it sent from `hello` on waits on the channel. The session ends at `exit`,
+  // after which the supervisor waits for this process to exit; a channel that closes before it
+  // is a supervisor gone.
   private adopt(fd: number): Launched {
     const control = new Socket({ fd, readable: true, writable: true });
     this.attach(control);
@@ -267,7 +269,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       child: null,
       kill: () => this.kill(),
       exited: new Promise((resolve, reject) => {
-        // The supervisor waits for this process to exit before it exits itself.
         this.once('exit', (status) => {
           control.destroy();
           resolve(status);
