@@ -119,7 +119,7 @@ function exactPath(rule: string): { filter: Filter; path: string } | null {
 }
 
 /** `filter` with another condition (printed), everything else as it was. */
-function sameRuleBut(filter: Filter, condition: string): string {
+export function sameRuleBut(filter: Filter, condition: string): string {
   const call = `${filter.emulation}-${filter.call}: `;
   const rest = printFilter({ ...filter, expr: null }).slice(call.length);
   return `${call}${condition} then ${rest}`;

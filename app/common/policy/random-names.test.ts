@@ -1,0 +1,210 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { fnmatch } from './fnmatch.js';
+import {
+  literalPattern,
+  randomNames,
+  randomPart,
+  shapedRule,
+  shapeOf,
+  type NamingCall,
+} from './random-names.js';
+
+/** An exclusive open, as mkstemp makes it: `rwcx` is O_RDWR|O_CREAT|O_EXCL. */
+const mkstemp = (name: string): NamingCall => ({
+  call: 'openat',
+  args: { filename: [name], oflags: ['rwcx'], mode: ['600'] },
+});
+const call = (name: string, ...filename: string[]): NamingCall => ({
+  call: name,
+  args: { filename },
+});
+const open = (name: string, oflags: string): NamingCall => ({
+  call: 'openat',
+  args: { filename: [name], oflags: [oflags] },
+});
+const shapes = (...calls: NamingCall[]) => Object.fromEntries(randomNames(calls));
+
+test('sort -S: its temporary files become /tmp/sort and six characters', () => {
+  const names = ['sortgFr7nu', 'sorthYt77l', 'sortxPLa2o', 'sortjs11qb'];
+  assert.deepEqual(shapes(...names.map((n) => mkstemp(`/tmp/${n}`))), {
+    '/tmp/sortgFr7nu': '/tmp/sort??????',
+    '/tmp/sorthYt77l': '/tmp/sort??????',
+    '/tmp/sortxPLa2o': '/tmp/sort??????',
+    '/tmp/sortjs11qb': '/tmp/sort??????',
+  });
+});
+
+test('one of many that happens to look like a word is of its siblings’ shape', () => {
+  // "abcdef" alone is no name made at random; beside sort's others it is one of them.
+  const found = shapes(mkstemp('/tmp/sortabcdef'), mkstemp('/tmp/sortQ1w2E3'));
+  assert.equal(found['/tmp/sortabcdef'], '/tmp/sort??????');
+  assert.deepEqual(shapes(mkstemp('/tmp/sortabcdef')), {});
+});
+
+test('gcc: /tmp/ccXXXXXX with its suffix, which stays literal', () => {
+  assert.deepEqual(
+    shapes(
+      mkstemp('/tmp/ccR3xUZq.s'),
+      mkstemp('/tmp/ccjZ0a1B.o'),
+      mkstemp('/tmp/cc8Hq2LM.res'),
+      mkstemp('/tmp/ccT7yWq0.ltrans0.ltrans.o'),
+    ),
+    {
+      '/tmp/ccR3xUZq.s': '/tmp/cc??????.s',
+      '/tmp/ccjZ0a1B.o': '/tmp/cc??????.o',
+      '/tmp/cc8Hq2LM.res': '/tmp/cc??????.res',
+      '/tmp/ccT7yWq0.ltrans0.ltrans.o': '/tmp/cc??????.ltrans0.ltrans.o',
+    },
+  );
+});
+
+test('mktemp: tmp. and ten characters; -d makes a directory the same way', () => {
+  assert.deepEqual(shapes(mkstemp('/tmp/tmp.cJuu8zL4aV')), {
+    '/tmp/tmp.cJuu8zL4aV': '/tmp/tmp.??????????',
+  });
+  assert.deepEqual(shapes(call('mkdir', '/tmp/tmp.Qx81LmZa0c')), {
+    '/tmp/tmp.Qx81LmZa0c': '/tmp/tmp.??????????',
+  });
+  // A template of the user's own: the six X's mkstemp fills.
+  assert.deepEqual(shapes(mkstemp('/tmp/build.ZpQ9r2')), {
+    '/tmp/build.ZpQ9r2': '/tmp/build.??????',
+  });
+});
+
+test('Python: tempfile’s tmp and eight characters, multiprocessing’s pymp- and its socket', () => {
+  assert.deepEqual(shapes(mkstemp('/tmp/tmpk3j_x9ab')), { '/tmp/tmpk3j_x9ab': '/tmp/tmp????????' });
+  assert.deepEqual(shapes(mkstemp('/tmp/tmp8w1qz0pe.txt')), {
+    '/tmp/tmp8w1qz0pe.txt': '/tmp/tmp????????.txt',
+  });
+  assert.deepEqual(
+    shapes(call('mkdir', '/tmp/pymp-5_s0qa3m'), {
+      call: 'bind',
+      args: { sockaddr: ['/tmp/pymp-5_s0qa3m/listener-v2ldm9_b'] },
+    }),
+    {
+      '/tmp/pymp-5_s0qa3m': '/tmp/pymp-????????',
+      '/tmp/pymp-5_s0qa3m/listener-v2ldm9_b': '/tmp/pymp-????????/listener-????????',
+    },
+  );
+});
+
+test('git: init’s probe file, a temporary object, a lock file that is not random', () => {
+  const repo = '/home/ana/src/x/.git';
+  assert.deepEqual(
+    shapes(
+      mkstemp(`${repo}/tV3xq0P`),
+      call('symlink', `${repo}/tV3xq0P`),
+      mkstemp(`${repo}/objects/9f/tmp_obj_Ab3dE9`),
+      call(
+        'link',
+        `${repo}/objects/9f/tmp_obj_Ab3dE9`,
+        `${repo}/objects/9f/e4b1c07a3d3b0f6f0d2c9b1e8a7d6c5b4a3f2e1d`,
+      ),
+      call('mkdir', `${repo}/objects/9f`),
+      mkstemp(`${repo}/index.lock`),
+      call('rename', `${repo}/index.lock`, `${repo}/index`),
+    ),
+    {
+      [`${repo}/tV3xq0P`]: `${repo}/t??????`,
+      [`${repo}/objects/9f/tmp_obj_Ab3dE9`]: `${repo}/objects/9f/tmp_obj_??????`,
+    },
+  );
+});
+
+test('names the run did not create are never shapes, however random they look', () => {
+  assert.deepEqual(
+    shapes(
+      open('/tmp/sortgFr7nu', 'ro'),
+      open('/tmp/ccR3xUZq.s', 'wotc'), // O_CREAT without O_EXCL: an ordinary output file
+      call('unlink', '/tmp/tmp.cJuu8zL4aV'),
+      call('rename', '/tmp/tmpk3j_x9ab', '/tmp/out'),
+      call('stat', '/usr/lib/x86_64-linux-gnu/libQt6Core.so.6'),
+    ),
+    {},
+  );
+});
+
+test('ordinary names, version numbers and hashes the run created stay literal', () => {
+  for (const name of [
+    '/home/ana/Makefile',
+    '/home/ana/description',
+    '/home/ana/output2',
+    '/home/ana/file1234.txt',
+    '/home/ana/MyClass.java',
+    '/home/ana/node_modules',
+    '/home/ana/python-packages',
+    '/home/ana/libfoo-1.2.3',
+    '/home/ana/v2.40.1',
+    '/home/ana/README',
+    '/home/ana/.cache/e4b1c07a3d3b0f6f0d2c',
+    '/home/ana/objects/9f/e4b1c07a3d3b0f6f0d2c9b1e8a7d6c5b4a3f2e1d',
+    '/tmp/x',
+    '/tmp/',
+  ])
+    assert.deepEqual(shapes(mkstemp(name), call('mkdir', name)), {}, name);
+});
+
+test('the directory stays literal, and what fnmatch reads specially in it is escaped', () => {
+  const found = shapes(mkstemp('/tmp/a*b?[c]\\d/ccR3xUZq.s'));
+  assert.deepEqual(found, { '/tmp/a*b?[c]\\d/ccR3xUZq.s': '/tmp/a\\*b\\?\\[c]\\\\d/cc??????.s' });
+  const pattern = found['/tmp/a*b?[c]\\d/ccR3xUZq.s']!;
+  assert.ok(fnmatch(pattern, '/tmp/a*b?[c]\\d/ccZZZZZZ.s'));
+  assert.ok(!fnmatch(pattern, '/tmp/aXbY[c]\\d/ccZZZZZZ.s'));
+  assert.equal(literalPattern('[*?\\'), '\\[\\*\\?\\\\');
+});
+
+test('each ? is one character of the name: not a slash, not two', () => {
+  const pattern = randomNames([mkstemp('/tmp/sortgFr7nu')]).get('/tmp/sortgFr7nu')!;
+  assert.ok(fnmatch(pattern, '/tmp/sortQ1w2E3'));
+  assert.ok(!fnmatch(pattern, '/tmp/sortQ1w2E'));
+  assert.ok(!fnmatch(pattern, '/tmp/sortQ1w2E34'));
+  assert.ok(!fnmatch(pattern, '/tmp/sortQ1/2E3'));
+  assert.ok(!fnmatch(pattern, '/tmp/otherQ1w2E3'));
+});
+
+test('names below a directory made at random take its shape; others are left alone', () => {
+  const names = randomNames([call('mkdir', '/tmp/tmp.Qx81LmZa0c')]);
+  assert.equal(shapeOf('/tmp/tmp.Qx81LmZa0c/data.csv', names), '/tmp/tmp.??????????/data.csv');
+  assert.equal(shapeOf('/tmp/tmp.Qx81LmZa0c', names), '/tmp/tmp.??????????');
+  assert.equal(shapeOf('/tmp/tmp.Qx81LmZa0cX', names), null);
+  assert.equal(shapeOf('/tmp/other', names), null);
+});
+
+test('where the random part is: mkstemp’s six, Python’s eight, mktemp’s ten', () => {
+  assert.deepEqual(randomPart('sortgFr7nu'), { start: 4, end: 10, characters: /^[A-Za-z0-9]+$/ });
+  assert.equal(randomPart('pymp-5_s0qa3m')?.start, 5);
+  assert.equal(randomPart('tmp.cJuu8zL4aV')?.start, 4);
+  assert.equal(randomPart('index.lock'), null);
+});
+
+test('a learned rule is written with the shape, and says that names below it are not meant', () => {
+  const names = randomNames([mkstemp('/tmp/sortgFr7nu')]);
+  assert.deepEqual(shapedRule('native-fswrite: filename eq "/tmp/sortgFr7nu" then permit', names), {
+    rule:
+      'native-fswrite: filename match "/tmp/sort??????" and ' +
+      '(not filename match "/tmp/sort??????/*") then permit',
+    shaped: [{ name: '/tmp/sortgFr7nu', pattern: '/tmp/sort??????' }],
+  });
+  assert.deepEqual(
+    shapedRule(
+      'native-rename: filename eq "/tmp/sortgFr7nu" and filename[1] eq "/tmp/out" then permit',
+      names,
+    )?.rule,
+    'native-rename: filename match "/tmp/sort??????" and (not filename match "/tmp/sort??????/*") ' +
+      'and filename[1] eq "/tmp/out" then permit',
+  );
+  assert.equal(shapedRule('native-fsread: filename eq "/etc/hosts" then permit', names), null);
+  assert.equal(shapedRule('native-read: permit', names), null);
+});
+
+test('a name the run removed again is temporary: characters that merely mix kinds suffice', () => {
+  // "ab1234" could be a word and a number; made exclusively and removed, it is gcc's.
+  assert.deepEqual(shapes(mkstemp('/tmp/ccab1234.s')), {});
+  assert.deepEqual(shapes(mkstemp('/tmp/ccab1234.s'), call('unlink', '/tmp/ccab1234.s')), {
+    '/tmp/ccab1234.s': '/tmp/cc??????.s',
+  });
+  // A word stays a word, removed or not.
+  assert.deepEqual(shapes(call('mkdir', '/tmp/objects'), call('rmdir', '/tmp/objects')), {});
+});

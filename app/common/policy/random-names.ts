@@ -1,0 +1,271 @@
+// Names a program makes at random (mkstemp's /tmp/ccAb12Cd.s, mktemp's /tmp/tmp.Qx81LmZa0c,
+// Python's /tmp/pymp-k2_9ab1x) differ in every run, so a rule learned with the literal name would
+// deny the next run. Learning writes them as their shape instead, one `?` for each character the
+// generator chose, the rest of the name literal (DESIGN §8): "/tmp/sortAb12Cd" is learned as
+// "/tmp/sort??????", never as "/tmp/*".
+//
+// A name counts as made at random only when the run itself created it (an exclusive open,
+// mkdir, mknod, symlink, the target of link or rename, a bind to a socket path: what mkstemp,
+// mkdtemp and their kin do) and its last component has the shape of one of the generators below
+// with characters that look drawn at random. Every other record of the run naming the same file,
+// or a file below a directory made at random, is written with the same shape. Names the run did
+// not create (/usr/lib/x86_64-linux-gnu/libc.so.6, a hash in a cache it only reads) are never
+// touched.
+
+import type { Translations } from '../session/events.js';
+import type { Expr } from './ast.js';
+import { sameRuleBut } from './generalise.js';
+import { quoteString } from './lexer.js';
+import { parseFilter } from './parser.js';
+import { printExpr } from './printer.js';
+
+/** A system call as the learning run recorded it: enough to tell what it created. */
+export interface NamingCall {
+  call: string;
+  args: Translations;
+}
+
+/** A name the run made at random, and the pattern (for `match`) that stands for its shape. */
+export interface RandomName {
+  name: string;
+  pattern: string;
+}
+
+/** Literal names made at random, each with its pattern; see shapeOf() for the names below them. */
+export type RandomNames = ReadonlyMap<string, string>;
+
+/** What each generator draws from. */
+const MKSTEMP_CHARACTERS = /^[A-Za-z0-9]+$/; // glibc, gnulib (coreutils), git, gcc's libiberty
+const PYTHON_CHARACTERS = /^[a-z0-9_]+$/; // Python's tempfile._RandomNameSequence
+
+/** What separates a name's literal prefix from Python's random part: `pymp-`, `listener-`. */
+const SEPARATORS = '-_.';
+
+/** A suffix a template may keep after its random part: gcc's `.s`, `.o`, `.ltrans0.ltrans.o`. */
+const SUFFIX_PART = /\.[A-Za-z0-9_]{1,8}$/;
+const SUFFIX_PARTS = 3;
+
+/** A run of hexadecimal digits this long is a hash of content, which is not drawn at random. */
+const HASH_LENGTH = 12;
+
+/**
+ * Where the random characters of a name's last component are, by the generator whose shape it
+ * has, or null when it has none of their shapes. `alike` holds other components the run created
+ * in the same directory: if one of them with the same literal parts looks random, this one is
+ * taken to be of the same kind even when its own characters happen to look like a word.
+ */
+export function randomPart(
+  component: string,
+  evidence: { alike?: readonly string[]; temporary?: boolean } = {},
+): { start: number; end: number } | null {
+  const { alike = [], temporary = false } = evidence;
+  for (const part of candidateParts(component)) {
+    const literal = (name: string) =>
+      name.length === component.length &&
+      name.slice(0, part.start) === component.slice(0, part.start) &&
+      name.slice(part.end) === component.slice(part.end);
+    if (!drawnBy(component.slice(part.start, part.end), part.characters)) continue;
+    if (looksRandom(component, part, temporary)) return part;
+    for (const other of alike)
+      if (
+        other !== component &&
+        literal(other) &&
+        drawnBy(other.slice(part.start, part.end), part.characters) &&
+        looksRandom(other, part, temporary)
+      )
+        return part;
+  }
+  return null;
+}
+
+interface Part {
+  start: number;
+  end: number;
+  characters: RegExp;
+}
+
+/** The places a generator would have put its random characters in `component`, likeliest first. */
+function candidateParts(component: string): Part[] {
+  const parts: Part[] = [];
+  // coreutils' mktemp without a template: tmp. and ten characters.
+  if (/^tmp\.[A-Za-z0-9]{10}$/.test(component))
+    parts.push({ start: 4, end: 14, characters: MKSTEMP_CHARACTERS });
+  for (const end of stemEnds(component)) {
+    // Python's tempfile: its default prefix `tmp`, or a prefix ending in a separator (`pymp-`).
+    const start = end - 8;
+    if (
+      start >= 3 &&
+      (component.slice(0, start) === 'tmp' || SEPARATORS.includes(component[start - 1]!))
+    )
+      parts.push({ start, end, characters: PYTHON_CHARACTERS });
+    // mkstemp and its kin: the six characters before the suffix.
+    if (end >= 6) parts.push({ start: end - 6, end, characters: MKSTEMP_CHARACTERS });
+  }
+  return parts;
+}
+
+/** Where the random part may end: at the end of the name, or before a suffix of a few parts. */
+function stemEnds(component: string): number[] {
+  const ends = [component.length];
+  let stem = component;
+  for (let i = 0; i < SUFFIX_PARTS; i++) {
+    const suffix = SUFFIX_PART.exec(stem);
+    if (suffix === null) break;
+    stem = stem.slice(0, suffix.index);
+    ends.push(stem.length);
+  }
+  return ends;
+}
+
+function drawnBy(drawn: string, characters: RegExp): boolean {
+  return characters.test(drawn);
+}
+
+/**
+ * Whether the characters of `part` look drawn at random rather than written by someone: they mix
+ * kinds (lower case, upper case, digits, `_`), are not words with a number after them (`output2`,
+ * `file1234`, `MyClass`), and are not part of a hash. A name the run also removed again (a
+ * temporary file) needs only the mix; Python's default `tmp` and eight needs only not to be a
+ * number, its shape being evidence enough.
+ */
+function looksRandom(component: string, part: Part, temporary: boolean): boolean {
+  const drawn = component.slice(part.start, part.end);
+  if (isHash(component, part)) return false;
+  if (part.characters === PYTHON_CHARACTERS && part.start === 3 && component.startsWith('tmp'))
+    return !/^[0-9]+$/.test(drawn);
+  const kinds = new Set([...drawn].map(kindOf));
+  if (kinds.size < 2) return false;
+  return temporary || !/^[a-z]*([A-Z][a-z]{2,})*[0-9]*$/.test(drawn);
+}
+
+function kindOf(c: string): string {
+  return /[a-z]/.test(c) ? 'a' : /[A-Z]/.test(c) ? 'A' : c === '_' ? '_' : '0';
+}
+
+/** Whether `part` is hexadecimal digits in a run of them long enough to be a hash. */
+function isHash(component: string, part: Part): boolean {
+  if (!/^[0-9a-f]+$/.test(component.slice(part.start, part.end))) return false;
+  let from = part.start;
+  let to = part.end;
+  while (from > 0 && /[0-9a-f]/.test(component[from - 1]!)) from--;
+  while (to < component.length && /[0-9a-f]/.test(component[to]!)) to++;
+  return to - from >= HASH_LENGTH;
+}
+
+/** The names `call` creates: where an exclusive open, a mkdir, a link or a bind puts a new file. */
+function createdNames(call: NamingCall): string[] {
+  const filename = call.args['filename'] ?? [];
+  switch (call.call) {
+    case 'open':
+    case 'openat':
+    case 'openat2':
+      // O_CREAT|O_EXCL: mkstemp's open, which fails rather than open a name that exists.
+      return exclusive(call.args['oflags']?.[0] ?? '') ? filename.slice(0, 1) : [];
+    case 'mkdir':
+    case 'mkdirat':
+    case 'mknod':
+    case 'mknodat':
+    case 'symlink':
+    case 'symlinkat':
+      return filename.slice(0, 1);
+    case 'link':
+    case 'linkat':
+    case 'rename':
+    case 'renameat':
+    case 'renameat2':
+      return filename.slice(1, 2);
+    case 'bind':
+      return (call.args['sockaddr'] ?? []).slice(0, 1);
+    default:
+      return [];
+  }
+}
+
+/** The calls that remove a name again (a rename's source among them). */
+const REMOVES = ['unlink', 'unlinkat', 'rmdir', 'rename', 'renameat', 'renameat2'];
+
+/** Whether printed open flags (`rwcx`: access mode, then letters) hold O_CREAT and O_EXCL. */
+function exclusive(oflags: string): boolean {
+  const letters = oflags.slice(2);
+  return letters.includes('c') && letters.includes('x');
+}
+
+/** The names the run made at random, each with its pattern, from everything it recorded. */
+export function randomNames(calls: readonly NamingCall[]): RandomNames {
+  const created = new Set<string>();
+  const removed = new Set<string>();
+  for (const call of calls) {
+    for (const name of createdNames(call))
+      if (name.startsWith('/') && !name.endsWith('/')) created.add(name);
+    if (REMOVES.includes(call.call)) removed.add(call.args['filename']?.[0] ?? '');
+  }
+  const byDirectory = new Map<string, string[]>();
+  for (const name of created) {
+    const dir = name.slice(0, name.lastIndexOf('/'));
+    byDirectory.set(dir, [...(byDirectory.get(dir) ?? []), name.slice(dir.length + 1)]);
+  }
+  const names = new Map<string, string>();
+  // Shorter first, so that a directory made at random is known before the names below it.
+  for (const name of [...created].sort((a, b) => a.length - b.length)) {
+    const slash = name.lastIndexOf('/');
+    const component = name.slice(slash + 1);
+    const part = randomPart(component, {
+      alike: byDirectory.get(name.slice(0, slash)) ?? [],
+      temporary: removed.has(name),
+    });
+    if (part === null) continue;
+    const dir = shapeOf(name.slice(0, slash), names) ?? literalPattern(name.slice(0, slash));
+    names.set(
+      name,
+      `${dir}/${literalPattern(component.slice(0, part.start))}${'?'.repeat(part.end - part.start)}${literalPattern(component.slice(part.end))}`,
+    );
+  }
+  return names;
+}
+
+/**
+ * The pattern for `name` when it is, or lies below, a name the run made at random; null for any
+ * other name, which stays as it is.
+ */
+export function shapeOf(name: string, names: RandomNames): string | null {
+  for (let end = name.length; end > 0; end = name.lastIndexOf('/', end - 1)) {
+    const pattern = names.get(name.slice(0, end));
+    if (pattern !== undefined) return pattern + literalPattern(name.slice(end));
+  }
+  return null;
+}
+
+/** `text` as a `match` pattern that matches exactly it: what fnmatch reads specially escaped. */
+export function literalPattern(text: string): string {
+  return text.replace(/[*?[\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * `rule` (a learned rule, as printed) with each name the run made at random written as its
+ * shape, or null when it names none. `match` also holds for the names below its pattern, so the
+ * rule says that they are not meant: `filename match "/tmp/sort??????" and (not filename match
+ * "/tmp/sort??????/*")` holds for /tmp/sortQ1w2E3 and nothing else.
+ */
+export function shapedRule(
+  rule: string,
+  names: RandomNames,
+): { rule: string; shaped: RandomName[] } | null {
+  const { filter } = parseFilter(rule);
+  if (filter === null || filter.expr === null || names.size === 0) return null;
+  const shaped: RandomName[] = [];
+  const condition = (expr: Expr): string => {
+    if (expr.kind === 'and') return `${condition(expr.left)} and ${condition(expr.right)}`;
+    if (expr.kind !== 'symbol' || expr.op !== 'eq' || !SHAPED.includes(expr.arg))
+      return printExpr(expr);
+    const pattern = shapeOf(expr.value, names);
+    if (pattern === null) return printExpr(expr);
+    shaped.push({ name: expr.value, pattern });
+    const arg = `${expr.arg}${expr.index === null ? '' : `[${expr.index}]`}`;
+    return `${arg} match ${quoteString(pattern)} and (not ${arg} match ${quoteString(`${pattern}/*`)})`;
+  };
+  const text = sameRuleBut(filter, condition(filter.expr));
+  return shaped.length === 0 ? null : { rule: text, shaped };
+}
+
+/** The translations that name files: the ones a name made at random can be in. */
+const SHAPED = ['filename', 'sockaddr'];
