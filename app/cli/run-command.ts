@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Filter } from '../common/policy/ast.js';
+import { quoteString } from '../common/policy/lexer.js';
 import { errnoNumber } from '../common/calls/index.js';
 import { answerOfRule } from '../core/session/answers.js';
 import type { Answer, DecisionRecord, Question } from '../common/session/events.js';
@@ -318,7 +319,8 @@ class TracedRun {
       await this.policies.policyOrNothing(record.policy);
     // What goes to the desktop app is kept in the history by the app.
     if (this.app === null) this.recorder?.add(record);
-    if (record.by === 'learn') return this.learning.add(record);
+    if (this.mode === 'learn') this.learning.add(record);
+    if (record.by === 'learn') return;
     logDecision(this.sink, record, this.policies.all(), this.accounts);
   }
 
@@ -415,10 +417,15 @@ class TracedRun {
     for (const result of results) {
       if ('error' in result)
         this.say(`nothing learned for ${result.program} was saved: ${result.error}`);
-      else
+      else {
+        for (const { name, pattern, alike } of result.shaped)
+          this.say(
+            `${result.program}: ${quoteString(name)} learned as ${quoteString(pattern)} (a name made at random${alike > 0 ? `; so were ${alike} more like it` : ''})`,
+          );
         this.say(
           `learned ${result.added} rule${result.added === 1 ? '' : 's'} for ${result.program}: ${result.path}`,
         );
+      }
     }
   }
 

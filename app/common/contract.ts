@@ -48,6 +48,11 @@ export interface LearnedRules {
   program: string;
   /** The rules, printed, in the order they were learned. */
   rules: string[];
+  /**
+   * The generalisations learning made in them already: names the run made at random written as
+   * their shape. Shown for review; `rule` is among `rules`.
+   */
+  generalised: Array<{ rule: string; replaces: string[]; reason: string }>;
 }
 
 /** A question waiting for an answer; identical questions of a session are merged into one. */

@@ -208,3 +208,38 @@ test('a name the run removed again is temporary: characters that merely mix kind
   // A word stays a word, removed or not.
   assert.deepEqual(shapes(call('mkdir', '/tmp/objects'), call('rmdir', '/tmp/objects')), {});
 });
+
+test('Python: the name gettempdir() probes with, and a socket that looks like a word', () => {
+  assert.deepEqual(shapes(mkstemp('/tmp/i0p1vzhj'), call('unlink', '/tmp/i0p1vzhj')), {
+    '/tmp/i0p1vzhj': '/tmp/????????',
+  });
+  assert.deepEqual(
+    shapes(call('mkdir', '/tmp/pymp-7c0fot6n'), {
+      call: 'bind',
+      args: { sockaddr: ['/tmp/pymp-7c0fot6n/listener-iroksood'] },
+    }),
+    {
+      '/tmp/pymp-7c0fot6n': '/tmp/pymp-????????',
+      '/tmp/pymp-7c0fot6n/listener-iroksood': '/tmp/pymp-????????/listener-????????',
+    },
+  );
+  // The same name, made in a directory of no random shape, is left as it is.
+  assert.deepEqual(
+    shapes({ call: 'bind', args: { sockaddr: ['/run/app/listener-iroksood'] } }),
+    {},
+  );
+});
+
+test('glibc’s semaphores: sem_open’s temporary name, linked to Python’s mp- name', () => {
+  assert.deepEqual(
+    shapes(
+      mkstemp('/dev/shm/sem.x7yE3A'),
+      call('link', '/dev/shm/sem.x7yE3A', '/dev/shm/sem.mp-jwfx7sks'),
+      call('unlink', '/dev/shm/sem.x7yE3A'),
+    ),
+    {
+      '/dev/shm/sem.x7yE3A': '/dev/shm/sem.??????',
+      '/dev/shm/sem.mp-jwfx7sks': '/dev/shm/sem.mp-????????',
+    },
+  );
+});

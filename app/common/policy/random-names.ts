@@ -91,11 +91,13 @@ function candidateParts(component: string): Part[] {
   if (/^tmp\.[A-Za-z0-9]{10}$/.test(component))
     parts.push({ start: 4, end: 14, characters: MKSTEMP_CHARACTERS });
   for (const end of stemEnds(component)) {
-    // Python's tempfile: its default prefix `tmp`, or a prefix ending in a separator (`pymp-`).
+    // Python's tempfile: its default prefix `tmp`, a prefix ending in a separator (`pymp-`), or
+    // none (the name gettempdir() probes a directory with).
     const start = end - 8;
     if (
-      start >= 3 &&
-      (component.slice(0, start) === 'tmp' || SEPARATORS.includes(component[start - 1]!))
+      (start === 0 && end === component.length) ||
+      (start >= 3 &&
+        (component.slice(0, start) === 'tmp' || SEPARATORS.includes(component[start - 1]!)))
     )
       parts.push({ start, end, characters: PYTHON_CHARACTERS });
     // mkstemp and its kin: the six characters before the suffix.
@@ -125,13 +127,17 @@ function drawnBy(drawn: string, characters: RegExp): boolean {
  * Whether the characters of `part` look drawn at random rather than written by someone: they mix
  * kinds (lower case, upper case, digits, `_`), are not words with a number after them (`output2`,
  * `file1234`, `MyClass`), and are not part of a hash. A name the run also removed again (a
- * temporary file) needs only the mix; Python's default `tmp` and eight needs only not to be a
- * number, its shape being evidence enough.
+ * temporary file, or one in a directory made at random) needs only the mix, or for Python's
+ * shape only not to be a number; so does Python's default `tmp` and eight, its shape being
+ * evidence enough.
  */
 function looksRandom(component: string, part: Part, temporary: boolean): boolean {
   const drawn = component.slice(part.start, part.end);
   if (isHash(component, part)) return false;
   if (part.characters === PYTHON_CHARACTERS && part.start === 3 && component.startsWith('tmp'))
+    return !/^[0-9]+$/.test(drawn);
+  // Python's, made for a while or inside a directory made at random: `listener-iroksood`.
+  if (temporary && part.characters === PYTHON_CHARACTERS && part.start > 0)
     return !/^[0-9]+$/.test(drawn);
   const kinds = new Set([...drawn].map(kindOf));
   if (kinds.size < 2) return false;
@@ -209,12 +215,13 @@ export function randomNames(calls: readonly NamingCall[]): RandomNames {
   for (const name of [...created].sort((a, b) => a.length - b.length)) {
     const slash = name.lastIndexOf('/');
     const component = name.slice(slash + 1);
+    const madeAtRandom = shapeOf(name.slice(0, slash), names);
     const part = randomPart(component, {
       alike: byDirectory.get(name.slice(0, slash)) ?? [],
-      temporary: removed.has(name),
+      temporary: removed.has(name) || madeAtRandom !== null,
     });
     if (part === null) continue;
-    const dir = shapeOf(name.slice(0, slash), names) ?? literalPattern(name.slice(0, slash));
+    const dir = madeAtRandom ?? literalPattern(name.slice(0, slash));
     names.set(
       name,
       `${dir}/${literalPattern(component.slice(0, part.start))}${'?'.repeat(part.end - part.start)}${literalPattern(component.slice(part.end))}`,

@@ -3,9 +3,16 @@
 
 import { appendRule } from '../../common/policy/edit.js';
 import { decideCall } from '../../common/policy/evaluate.js';
+import type { Generalisation } from '../../common/policy/generalise.js';
 import { quoteString } from '../../common/policy/lexer.js';
 import { parseFilter, parsePolicy } from '../../common/policy/parser.js';
 import { printPolicy } from '../../common/policy/printer.js';
+import {
+  randomNames,
+  shapedRule,
+  type NamingCall,
+  type RandomNames,
+} from '../../common/policy/random-names.js';
 import type { Macros } from '../../common/policy/request.js';
 import type { DecisionRecord } from '../../common/session/events.js';
 import type { PolicyStore } from '../policy/store.js';
@@ -25,23 +32,66 @@ export function learnedRule(record: DecisionRecord, noAliases: boolean): string 
   return `native-${name}: ${conditions.join(' and ')} then permit`;
 }
 
+/** A name made at random that learning wrote as its shape, with how many more it stands for. */
+export interface ShapedName {
+  name: string;
+  pattern: string;
+  /** Other names of the same shape the program made in the same run. */
+  alike: number;
+}
+
+/** What learning adds to a policy: the rules, and the generalisations it made in them. */
+export interface RulesLearned {
+  rules: string[];
+  /** Each rule written with the shape of names made at random, and the literal rules it replaces. */
+  generalised: Generalisation[];
+  /** Those names, one for each shape. */
+  shaped: ShapedName[];
+}
+
 /**
  * The rules to add to `program`'s policy for the learned calls, as printed, in order, leaving out
- * calls the policy (with the rules before them) already decides.
+ * calls the policy (with the rules before them) already decides. Names the run made at random
+ * (`names`, from randomNames()) are written as their shape.
  */
 export function rulesLearned(
   program: string,
   existing: string,
   learned: readonly DecisionRecord[],
-  options: { macros: Macros; noAliases: boolean },
-): string[] {
+  options: { macros: Macros; noAliases: boolean; names?: RandomNames },
+): RulesLearned {
   const { file } = parsePolicy(existing, program);
   if (sectionOf(file, program) === undefined)
     file.lines.push(...parsePolicy(emptyPolicy(program)).file.lines);
   const seen = new Set<string>();
   const rules: string[] = [];
+  const generalised = new Map<string, Generalisation>();
+  const shaped = new Map<string, ShapedName & { names: Set<string> }>();
   for (const record of learned) {
-    const text = learnedRule(record, options.noAliases);
+    const literal = learnedRule(record, options.noAliases);
+    const shape = options.names === undefined ? null : shapedRule(literal, options.names);
+    const text = shape?.rule ?? literal;
+    if (shape !== null) {
+      const g = generalised.get(text);
+      if (g === undefined)
+        generalised.set(text, {
+          rule: text,
+          replaces: [literal],
+          reason: shape.shaped
+            .map(
+              (n) =>
+                `${quoteString(n.name)} is a name made at random: its shape ${quoteString(n.pattern)}`,
+            )
+            .join('; '),
+        });
+      else if (!g.replaces.includes(literal)) g.replaces.push(literal);
+      for (const { name, pattern } of shape.shaped) {
+        const s = shaped.get(pattern) ?? { name, pattern, alike: 0, names: new Set([name]) };
+        if (!s.names.has(name)) s.alike++;
+        s.names.add(name);
+        shaped.set(pattern, s);
+      }
+    }
     if (seen.has(text)) continue;
     seen.add(text);
     const section = sectionOf(file, program)!;
@@ -61,7 +111,11 @@ export function rulesLearned(
     appendRule(file, program, parseFilter(text).filter!);
     rules.push(text);
   }
-  return rules;
+  return {
+    rules,
+    generalised: [...generalised.values()].filter((g) => rules.includes(g.rule)),
+    shaped: [...shaped.values()].map(({ name, pattern, alike }) => ({ name, pattern, alike })),
+  };
 }
 
 /** Appends reviewed rules to a policy's text (after its own), one printed rule each. */
@@ -80,18 +134,25 @@ export function withRules(program: string, existing: string, rules: readonly str
 }
 
 export type LearnedResult =
-  { program: string; path: string; added: number } | { program: string; error: string };
+  | { program: string; path: string; added: number; shaped: ShapedName[] }
+  | { program: string; error: string };
 
 /** What a learning run found for one program, for the user to review before it is saved. */
 export type LearnedFinding =
-  { program: string; rules: string[] } | { program: string; error: string };
+  ({ program: string } & RulesLearned) | { program: string; error: string };
 
 /** What a learning run recorded, program by program, until it is saved into their policies. */
 export class Learning {
   private readonly learned = new Map<string, DecisionRecord[]>();
+  /** Every call of the run that was permitted: what it created tells the names made at random. */
+  private readonly calls: NamingCall[] = [];
 
-  /** Keeps a record the supervisor sent in learning mode; other records are not for it. */
+  /**
+   * Keeps a record the supervisor sent in learning mode; of the others, only the names a
+   * permitted call created or removed are kept.
+   */
   add(record: DecisionRecord): void {
+    if (record.action === 'permit') this.calls.push({ call: record.call, args: record.args });
     if (record.by !== 'learn') return;
     const list = this.learned.get(record.policy) ?? [];
     list.push(record);
@@ -110,10 +171,11 @@ export class Learning {
         results.push(found);
         continue;
       }
-      const { program, rules } = found;
+      const { program, rules, shaped } = found;
       try {
         const text = withRules(program, (await policies.policyFor(program)).text, rules);
-        results.push({ program, path: await store.save(program, text), added: rules.length });
+        const path = await store.save(program, text);
+        results.push({ program, path, added: rules.length, shaped });
       } catch (e) {
         results.push({ program, error: (e as Error).message });
       }
@@ -130,16 +192,19 @@ export class Learning {
     options: { macros: Macros; noAliases: boolean },
   ): Promise<LearnedFinding[]> {
     const results: LearnedFinding[] = [];
+    // A name one program made at random may be used by another (mktemp's, by the script).
+    const names = randomNames(this.calls);
     for (const [program, records] of this.learned) {
       try {
         const existing = (await policies.policyFor(program)).text;
-        const rules = rulesLearned(program, existing, records, options);
-        if (rules.length > 0) results.push({ program, rules });
+        const found = rulesLearned(program, existing, records, { ...options, names });
+        if (found.rules.length > 0) results.push({ program, ...found });
       } catch (e) {
         results.push({ program, error: (e as Error).message });
       }
     }
     this.learned.clear();
+    this.calls.length = 0;
     return results;
   }
 }

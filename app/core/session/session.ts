@@ -33,7 +33,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   private readonly supervisor: Supervisor;
   private readonly learning = new Learning();
   /** What a Learn session learned, by program, until the user saves or discards it. */
-  private readonly toReview = new Map<string, string[]>();
+  private readonly toReview = new Map<string, Omit<LearnedRules, 'program'>>();
   private info: SessionInfo;
   private scrollback = '';
   private undrawn = 0;
@@ -120,7 +120,10 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
               `nothing learned for ${found.program} can be saved: ${found.error}`,
             );
           else {
-            this.toReview.set(found.program, found.rules);
+            this.toReview.set(found.program, {
+              rules: found.rules,
+              generalised: found.generalised,
+            });
             this.output(
               `\r\n[sysgate] learned ${found.rules.length} rule${found.rules.length === 1 ? '' : 's'} for ${found.program}: review them in the window before they are saved\r\n`,
             );
@@ -184,7 +187,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
 
   /** What this Learn session learned and nobody has reviewed yet. */
   learned(): LearnedRules[] {
-    return [...this.toReview].map(([program, rules]) => ({ program, rules }));
+    return [...this.toReview].map(([program, found]) => ({ program, ...found }));
   }
 
   /**
@@ -214,7 +217,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
 
   private rulesToReview(): number {
     let n = 0;
-    for (const rules of this.toReview.values()) n += rules.length;
+    for (const found of this.toReview.values()) n += found.rules.length;
     return n;
   }
 
@@ -264,7 +267,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   }
 
   private record(record: DecisionRecord): void {
-    this.learning.add(record);
+    if (this.info.mode === 'learn') this.learning.add(record);
     if (record.by !== 'learn') {
       if (record.action === 'deny') this.info.counts.denied++;
       else this.info.counts.permitted++;
