@@ -243,3 +243,12 @@ test('glibc’s semaphores: sem_open’s temporary name, linked to Python’s mp
     },
   );
 });
+
+test('Python’s probe of a directory, made and removed, in letters only', () => {
+  // gettempdir() tries the next directory when this is denied: it must be learned as a shape.
+  assert.deepEqual(shapes(mkstemp('/tmp/akrpemfq'), call('unlink', '/tmp/akrpemfq')), {
+    '/tmp/akrpemfq': '/tmp/????????',
+  });
+  assert.deepEqual(shapes(mkstemp('/tmp/akrpemfq')), {});
+  assert.deepEqual(shapes(mkstemp('/tmp/20240101'), call('unlink', '/tmp/20240101')), {});
+});

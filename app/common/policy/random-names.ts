@@ -137,8 +137,7 @@ function looksRandom(component: string, part: Part, temporary: boolean): boolean
   if (part.characters === PYTHON_CHARACTERS && part.start === 3 && component.startsWith('tmp'))
     return !/^[0-9]+$/.test(drawn);
   // Python's, made for a while or inside a directory made at random: `listener-iroksood`.
-  if (temporary && part.characters === PYTHON_CHARACTERS && part.start > 0)
-    return !/^[0-9]+$/.test(drawn);
+  if (temporary && part.characters === PYTHON_CHARACTERS) return !/^[0-9]+$/.test(drawn);
   const kinds = new Set([...drawn].map(kindOf));
   if (kinds.size < 2) return false;
   return temporary || !/^[a-z]*([A-Z][a-z]{2,})*[0-9]*$/.test(drawn);
