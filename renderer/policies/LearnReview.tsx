@@ -1,6 +1,8 @@
 // The review a Learn session ends in: for each program, the rules it learned, grouped by the call
-// they are for, and the generalisations proposed for them (app/common/policy/generalise.ts), each
-// to accept or reject, before anything is saved into its policy.
+// they are for, the generalisations learning made already (names made at random, written as their
+// shape: app/common/policy/random-names.ts), and those proposed for them
+// (app/common/policy/generalise.ts), each to accept or reject, before anything is saved into its
+// policy.
 
 import { useEffect, useMemo, useState } from 'react';
 
@@ -112,6 +114,27 @@ function ProgramReview({
       <h4>
         {found.program} <span className="muted">· {found.rules.length} learned</span>
       </h4>
+      {found.generalised.length > 0 && (
+        <fieldset className="field">
+          <legend>Names made at random</legend>
+          <ul className="learn-list" aria-label={`Names made at random by ${found.program}`}>
+            {found.generalised.map((g) => (
+              <li key={g.rule} aria-label={`Generalised: ${g.rule}`}>
+                <div>
+                  As learned: <code>{g.replaces[0]}</code>
+                  {g.replaces.length > 1 && (
+                    <span className="muted"> and {g.replaces.length - 1} more like it</span>
+                  )}
+                </div>
+                <div>
+                  Becomes: <code>{g.rule}</code>
+                </div>
+                <div className="muted">Why: {g.reason}</div>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      )}
       {proposals.length > 0 && (
         <fieldset className="field">
           <legend>Proposed generalisations</legend>

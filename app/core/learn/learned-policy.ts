@@ -80,7 +80,7 @@ export function rulesLearned(
           reason: shape.shaped
             .map(
               (n) =>
-                `${quoteString(n.name)} is a name made at random: its shape ${quoteString(n.pattern)}`,
+                `${quoteString(n.name)} is a name made at random, another in every run: learned as its shape ${quoteString(n.pattern)}`,
             )
             .join('; '),
         });
