@@ -3,7 +3,15 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,5 +163,29 @@ describe('names made at random are learned as their shape', () => {
     ]);
     assert.notEqual(other.status, 0);
     assert.match(other.log.join('\n'), new RegExp(`filename: ${h.tmp}/tmpABCDEFGHI,`));
+  });
+
+  test('git init, add, commit: its probe, temporary objects and a commit’s object of another hash', () => {
+    const h = home();
+    const repo = join(h.home, 'repo');
+    const git =
+      'git init -q && git add f && git -c user.name=a -c user.email=a@b commit -qm m && git log --format=%s';
+    const fresh = () => {
+      rmSync(repo, { recursive: true, force: true });
+      mkdirSync(repo);
+      writeFileSync(join(repo, 'f'), 'hi\n');
+    };
+    fresh();
+    const learned = sysgate(h, ['-A', 'sh', '-c', `cd ${repo} && ${git}`]);
+    assert.equal(learned.status, 0, learned.stderr);
+    assert.match(learned.stderr, new RegExp(`learned as ${quoted(`${repo}/.git/t??????`)}`));
+    assert.match(learned.stderr, new RegExp(`learned as ${quoted(`${repo}/.git/objects/??`)}`));
+    fresh();
+    // Another second: the commit, and so its object's name, differs.
+    spawnSync('sleep', ['1']);
+    const again = sysgate(h, ['-a', 'sh', '-c', `cd ${repo} && ${git}`]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(again.stdout, 'm\n');
+    assert.deepEqual(again.log, []);
   });
 });

@@ -90,26 +90,30 @@ test('Python: tempfile’s tmp and eight characters, multiprocessing’s pymp- a
   );
 });
 
-test('git: init’s probe file, a temporary object, a lock file that is not random', () => {
+test('git: init’s probe file, an object (a commit’s hash holds the time), a lock file', () => {
   const repo = '/home/ana/src/x/.git';
+  const hash = 'e4b1c07a3d3b0f6f0d2c9b1e8a7d6c5b4a3f2e';
   assert.deepEqual(
     shapes(
       mkstemp(`${repo}/tV3xq0P`),
       call('symlink', `${repo}/tV3xq0P`),
-      mkstemp(`${repo}/objects/9f/tmp_obj_Ab3dE9`),
-      call(
-        'link',
-        `${repo}/objects/9f/tmp_obj_Ab3dE9`,
-        `${repo}/objects/9f/e4b1c07a3d3b0f6f0d2c9b1e8a7d6c5b4a3f2e1d`,
-      ),
       call('mkdir', `${repo}/objects/9f`),
+      mkstemp(`${repo}/objects/9f/tmp_obj_Ab3dE9`),
+      call('link', `${repo}/objects/9f/tmp_obj_Ab3dE9`, `${repo}/objects/9f/${hash}`),
       mkstemp(`${repo}/index.lock`),
       call('rename', `${repo}/index.lock`, `${repo}/index`),
     ),
     {
       [`${repo}/tV3xq0P`]: `${repo}/t??????`,
-      [`${repo}/objects/9f/tmp_obj_Ab3dE9`]: `${repo}/objects/9f/tmp_obj_??????`,
+      [`${repo}/objects/9f`]: `${repo}/objects/??`,
+      [`${repo}/objects/9f/${hash}`]: `${repo}/objects/??/${'?'.repeat(38)}`,
+      [`${repo}/objects/9f/tmp_obj_Ab3dE9`]: `${repo}/objects/??/tmp_obj_??????`,
     },
+  );
+  // An object the run only read, or a directory of two digits alone, stays as it is.
+  assert.deepEqual(
+    shapes(call('stat', `${repo}/objects/9f/${hash}`), call('mkdir', `${repo}/objects/9f`)),
+    {},
   );
 });
 

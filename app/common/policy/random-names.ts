@@ -7,7 +7,8 @@
 // A name counts as made at random only when the run itself created it (an exclusive open,
 // mkdir, mknod, symlink, the target of link or rename, a bind to a socket path: what mkstemp,
 // mkdtemp and their kin do) and its last component has the shape of one of the generators below
-// with characters that look drawn at random. Every other record of the run naming the same file,
+// with characters that look drawn at random, or is an object of a store named by hashes that the
+// run wrote (git's commits hash the time). Every other record of the run naming the same file,
 // or a file below a directory made at random, is written with the same shape. Names the run did
 // not create (/usr/lib/x86_64-linux-gnu/libc.so.6, a hash in a cache it only reads) are never
 // touched.
@@ -210,10 +211,18 @@ export function randomNames(calls: readonly NamingCall[]): RandomNames {
     byDirectory.set(dir, [...(byDirectory.get(dir) ?? []), name.slice(dir.length + 1)]);
   }
   const names = new Map<string, string>();
+  for (const name of created) {
+    const fanOut = hashFanOut(name);
+    if (fanOut === null) continue;
+    const store = literalPattern(fanOut.store);
+    names.set(`${fanOut.store}/${fanOut.head}`, `${store}/${'?'.repeat(fanOut.head.length)}`);
+    names.set(name, `${store}/${'?'.repeat(fanOut.head.length)}/${'?'.repeat(fanOut.tail.length)}`);
+  }
   // Shorter first, so that a directory made at random is known before the names below it.
   for (const name of [...created].sort((a, b) => a.length - b.length)) {
     const slash = name.lastIndexOf('/');
     const component = name.slice(slash + 1);
+    if (names.has(name)) continue;
     const madeAtRandom = shapeOf(name.slice(0, slash), names);
     const part = randomPart(component, {
       alike: byDirectory.get(name.slice(0, slash)) ?? [],
@@ -227,6 +236,17 @@ export function randomNames(calls: readonly NamingCall[]): RandomNames {
     );
   }
   return names;
+}
+
+/**
+ * The parts of `name` when it is an object of a store named by the hash of its content, as git's
+ * `.git/objects/9f/e4b1...` (SHA-1's 40 digits, or SHA-256's 64, the first two a directory):
+ * another hash in every run when what is hashed holds the time (a commit), so learned as its
+ * shape when the run created it, directory included.
+ */
+function hashFanOut(name: string): { store: string; head: string; tail: string } | null {
+  const m = /^(.*)\/([0-9a-f]{2})\/([0-9a-f]{38}|[0-9a-f]{62})$/.exec(name);
+  return m === null || m[1] === '' ? null : { store: m[1]!, head: m[2]!, tail: m[3]! };
 }
 
 /**
