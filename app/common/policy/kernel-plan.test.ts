@@ -107,3 +107,15 @@ test('what the kernel does differently is noted; -u leaves alias rules out', () 
     [],
   );
 });
+
+test('a learned shape of names made at random is a grant of its pattern', () => {
+  const p = plan(
+    '\tnative-fswrite: filename match "/tmp/sort??????" and (not filename match "/tmp/sort??????/*") then permit\n' +
+      '\tnative-fswrite: filename match "/tmp/a??????" and (not filename match "/tmp/b??????/*") then permit',
+  );
+  assert.deepEqual(
+    p.grants.map(({ path, match, access }) => ({ path, match, access })),
+    [{ path: '/tmp/sort??????', match: true, access: 'write' }],
+  );
+  assert.equal(p.refusals.length, 1);
+});

@@ -20,7 +20,7 @@
 // Landlock rules on the files that exist when the run starts.
 
 import { isAlias } from '../calls/aliases.js';
-import type { Filter, PolicySection } from './ast.js';
+import type { Expr, Filter, PolicySection, SymbolExpr } from './ast.js';
 import { expandMacros, NATIVE_EMULATIONS } from './evaluate.js';
 import type { Macros } from './request.js';
 
@@ -192,11 +192,32 @@ function execGrant(filter: Filter, place: KernelPlace, macros: Macros, plan: Ker
   }
 }
 
+/**
+ * A learned shape (`filename match "/tmp/sort??????" and (not filename match
+ * "/tmp/sort??????/*")`, app/common/policy/random-names.ts) as its `match` alone: the second half
+ * only leaves out the names below, which a grant for the first covers no less than for any other
+ * `match`. Any other expression as it is.
+ */
+function shapeOnly(expr: Expr | null): Expr | null {
+  if (expr?.kind !== 'and' || expr.left.kind !== 'symbol' || expr.right.kind !== 'group')
+    return expr;
+  const not = expr.right.inner;
+  if (not.kind !== 'not' || not.operand.kind !== 'symbol') return expr;
+  const [shape, below] = [expr.left, not.operand];
+  const same = (a: SymbolExpr, b: SymbolExpr) => a.arg === b.arg && a.index === b.index;
+  return shape.op === 'match' &&
+    below.op === 'match' &&
+    same(shape, below) &&
+    below.value === `${shape.value}/*`
+    ? shape
+    : expr;
+}
+
 function planFileRule(filter: Filter, place: KernelPlace, macros: Macros, plan: KernelPlan): void {
   const refuse = (why: string) => plan.refusals.push({ ...place, message: why });
   if (filter.predicate !== null) return void refuse('the kernel cannot tell users apart');
   if (filter.elevation !== null) return void refuse('the kernel cannot run a call as another user');
-  const expr = filter.expr;
+  const expr = shapeOnly(filter.expr);
   const name =
     expr?.kind === 'symbol' && expr.arg === 'filename' && expr.index === null ? expr : null;
   if (filter.action.name !== 'permit') {

@@ -67,6 +67,10 @@ test('mktemp: tmp. and ten characters; -d makes a directory the same way', () =>
   assert.deepEqual(shapes(call('mkdir', '/tmp/tmp.Qx81LmZa0c')), {
     '/tmp/tmp.Qx81LmZa0c': '/tmp/tmp.??????????',
   });
+  // Letters alone, in capitalised runs, as a name of mktemp's own shape.
+  assert.deepEqual(shapes(mkstemp('/tmp/tmp.CofDjbyLad')), {
+    '/tmp/tmp.CofDjbyLad': '/tmp/tmp.??????????',
+  });
   // A template of the user's own: the six X's mkstemp fills.
   assert.deepEqual(shapes(mkstemp('/tmp/build.ZpQ9r2')), {
     '/tmp/build.ZpQ9r2': '/tmp/build.??????',
@@ -177,7 +181,12 @@ test('names below a directory made at random take its shape; others are left alo
 });
 
 test('where the random part is: mkstemp’s six, Python’s eight, mktemp’s ten', () => {
-  assert.deepEqual(randomPart('sortgFr7nu'), { start: 4, end: 10, characters: /^[A-Za-z0-9]+$/ });
+  assert.deepEqual(randomPart('sortgFr7nu'), {
+    start: 4,
+    end: 10,
+    characters: /^[A-Za-z0-9]+$/,
+    byDefault: false,
+  });
   assert.equal(randomPart('pymp-5_s0qa3m')?.start, 5);
   assert.equal(randomPart('tmp.cJuu8zL4aV')?.start, 4);
   assert.equal(randomPart('index.lock'), null);

@@ -83,6 +83,8 @@ interface Part {
   start: number;
   end: number;
   characters: RegExp;
+  /** The name is of a generator's default shape (mktemp's `tmp.`, Python's `tmp`). */
+  byDefault: boolean;
 }
 
 /** The places a generator would have put its random characters in `component`, likeliest first. */
@@ -90,7 +92,7 @@ function candidateParts(component: string): Part[] {
   const parts: Part[] = [];
   // coreutils' mktemp without a template: tmp. and ten characters.
   if (/^tmp\.[A-Za-z0-9]{10}$/.test(component))
-    parts.push({ start: 4, end: 14, characters: MKSTEMP_CHARACTERS });
+    parts.push({ start: 4, end: 14, characters: MKSTEMP_CHARACTERS, byDefault: true });
   for (const end of stemEnds(component)) {
     // Python's tempfile: its default prefix `tmp`, a prefix ending in a separator (`pymp-`), or
     // none (the name gettempdir() probes a directory with).
@@ -100,9 +102,15 @@ function candidateParts(component: string): Part[] {
       (start >= 3 &&
         (component.slice(0, start) === 'tmp' || SEPARATORS.includes(component[start - 1]!)))
     )
-      parts.push({ start, end, characters: PYTHON_CHARACTERS });
+      parts.push({
+        start,
+        end,
+        characters: PYTHON_CHARACTERS,
+        byDefault: start === 3 && component.startsWith('tmp'),
+      });
     // mkstemp and its kin: the six characters before the suffix.
-    if (end >= 6) parts.push({ start: end - 6, end, characters: MKSTEMP_CHARACTERS });
+    if (end >= 6)
+      parts.push({ start: end - 6, end, characters: MKSTEMP_CHARACTERS, byDefault: false });
   }
   return parts;
 }
@@ -129,19 +137,18 @@ function drawnBy(drawn: string, characters: RegExp): boolean {
  * kinds (lower case, upper case, digits, `_`), are not words with a number after them (`output2`,
  * `file1234`, `MyClass`), and are not part of a hash. A name the run also removed again (a
  * temporary file, or one in a directory made at random) needs only the mix, or for Python's
- * shape only not to be a number; so does Python's default `tmp` and eight, its shape being
- * evidence enough.
+ * shape only not to be a number; so does a generator's default shape (mktemp's `tmp.` and ten,
+ * Python's `tmp` and eight), the shape being evidence enough.
  */
 function looksRandom(component: string, part: Part, temporary: boolean): boolean {
   const drawn = component.slice(part.start, part.end);
   if (isHash(component, part)) return false;
-  if (part.characters === PYTHON_CHARACTERS && part.start === 3 && component.startsWith('tmp'))
-    return !/^[0-9]+$/.test(drawn);
-  // Python's, made for a while or inside a directory made at random: `listener-iroksood`.
-  if (temporary && part.characters === PYTHON_CHARACTERS) return !/^[0-9]+$/.test(drawn);
+  const evidence = temporary || part.byDefault;
+  // Python's, by default, made for a while or in a directory made at random: `listener-iroksood`.
+  if (evidence && part.characters === PYTHON_CHARACTERS) return !/^[0-9]+$/.test(drawn);
   const kinds = new Set([...drawn].map(kindOf));
   if (kinds.size < 2) return false;
-  return temporary || !/^[a-z]*([A-Z][a-z]{2,})*[0-9]*$/.test(drawn);
+  return evidence || !/^[a-z]*([A-Z][a-z]{2,})*[0-9]*$/.test(drawn);
 }
 
 function kindOf(c: string): string {
