@@ -121,6 +121,10 @@ describe('names made at random are learned as their shape', () => {
       assert.match(again.stdout, new RegExp(`^${h.tmp}/tmp\\.[A-Za-z0-9]{10}\n$`));
       assert.deepEqual(again.log, []);
     }
+    // With -K too, where the kernel enforces the file rules.
+    const kernel = sysgate(h, ['-a', '-K', 'mktemp', '-p', h.tmp]);
+    assert.equal(kernel.status, 0, kernel.stderr);
+    assert.match(kernel.stdout, new RegExp(`^${h.tmp}/tmp\\.[A-Za-z0-9]{10}\n$`));
     const other = sysgate(h, ['-a', 'mktemp', '-p', h.tmp, 'XXXXXXXXXX']);
     assert.notEqual(other.status, 0);
     assert.match(other.log.join('\n'), new RegExp(`filename: ${h.tmp}/[A-Za-z0-9]{10},`));
