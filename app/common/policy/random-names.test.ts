@@ -20,6 +20,11 @@ const call = (name: string, ...filename: string[]): NamingCall => ({
   call: name,
   args: { filename },
 });
+/** mkdtemp's mkdir. */
+const mkdtemp = (name: string): NamingCall => ({
+  call: 'mkdir',
+  args: { filename: [name], mode: ['700'] },
+});
 const open = (name: string, oflags: string): NamingCall => ({
   call: 'openat',
   args: { filename: [name], oflags: [oflags] },
@@ -64,7 +69,7 @@ test('mktemp: tmp. and ten characters; -d makes a directory the same way', () =>
   assert.deepEqual(shapes(mkstemp('/tmp/tmp.cJuu8zL4aV')), {
     '/tmp/tmp.cJuu8zL4aV': '/tmp/tmp.??????????',
   });
-  assert.deepEqual(shapes(call('mkdir', '/tmp/tmp.Qx81LmZa0c')), {
+  assert.deepEqual(shapes(mkdtemp('/tmp/tmp.Qx81LmZa0c')), {
     '/tmp/tmp.Qx81LmZa0c': '/tmp/tmp.??????????',
   });
   // Letters alone, in capitalised runs, as a name of mktemp's own shape.
@@ -83,7 +88,7 @@ test('Python: tempfile’s tmp and eight characters, multiprocessing’s pymp- a
     '/tmp/tmp8w1qz0pe.txt': '/tmp/tmp????????.txt',
   });
   assert.deepEqual(
-    shapes(call('mkdir', '/tmp/pymp-5_s0qa3m'), {
+    shapes(mkdtemp('/tmp/pymp-5_s0qa3m'), {
       call: 'bind',
       args: { sockaddr: ['/tmp/pymp-5_s0qa3m/listener-v2ldm9_b'] },
     }),
@@ -129,6 +134,11 @@ test('names the run did not create are never shapes, however random they look', 
       call('unlink', '/tmp/tmp.cJuu8zL4aV'),
       call('rename', '/tmp/tmpk3j_x9ab', '/tmp/out'),
       call('stat', '/usr/lib/x86_64-linux-gnu/libQt6Core.so.6'),
+      // What tar extracts: opened for writing only, directories of the archive's modes, links.
+      open('/srv/www/main.a8f3Bc.js', 'wocx'),
+      { call: 'mkdir', args: { filename: ['/srv/www/tmp.Qx81LmZa0c'], mode: ['755'] } },
+      call('symlink', '/srv/www/ccR3xUZq.s'),
+      call('link', '/srv/www/index.html', '/srv/www/index.Zq81xB.html'),
     ),
     {},
   );
@@ -151,7 +161,7 @@ test('ordinary names, version numbers and hashes the run created stay literal', 
     '/tmp/x',
     '/tmp/',
   ])
-    assert.deepEqual(shapes(mkstemp(name), call('mkdir', name)), {}, name);
+    assert.deepEqual(shapes(mkstemp(name), mkdtemp(name)), {}, name);
 });
 
 test('the directory stays literal, and what fnmatch reads specially in it is escaped', () => {
@@ -173,7 +183,7 @@ test('each ? is one character of the name: not a slash, not two', () => {
 });
 
 test('names below a directory made at random take its shape; others are left alone', () => {
-  const names = randomNames([call('mkdir', '/tmp/tmp.Qx81LmZa0c')]);
+  const names = randomNames([mkdtemp('/tmp/tmp.Qx81LmZa0c')]);
   assert.equal(shapeOf('/tmp/tmp.Qx81LmZa0c/data.csv', names), '/tmp/tmp.??????????/data.csv');
   assert.equal(shapeOf('/tmp/tmp.Qx81LmZa0c', names), '/tmp/tmp.??????????');
   assert.equal(shapeOf('/tmp/tmp.Qx81LmZa0cX', names), null);
@@ -219,7 +229,7 @@ test('a name the run removed again is temporary: characters that merely mix kind
     '/tmp/ccab1234.s': '/tmp/cc??????.s',
   });
   // A word stays a word, removed or not.
-  assert.deepEqual(shapes(call('mkdir', '/tmp/objects'), call('rmdir', '/tmp/objects')), {});
+  assert.deepEqual(shapes(mkdtemp('/tmp/objects'), call('rmdir', '/tmp/objects')), {});
 });
 
 test('Python: the name gettempdir() probes with, and a socket that looks like a word', () => {
@@ -227,7 +237,7 @@ test('Python: the name gettempdir() probes with, and a socket that looks like a 
     '/tmp/i0p1vzhj': '/tmp/????????',
   });
   assert.deepEqual(
-    shapes(call('mkdir', '/tmp/pymp-7c0fot6n'), {
+    shapes(mkdtemp('/tmp/pymp-7c0fot6n'), {
       call: 'bind',
       args: { sockaddr: ['/tmp/pymp-7c0fot6n/listener-iroksood'] },
     }),

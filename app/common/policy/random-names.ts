@@ -4,14 +4,14 @@
 // generator chose, the rest of the name literal (DESIGN §8): "/tmp/sortAb12Cd" is learned as
 // "/tmp/sort??????", never as "/tmp/*".
 //
-// A name counts as made at random only when the run itself created it (an exclusive open,
-// mkdir, mknod, symlink, the target of link or rename, a bind to a socket path: what mkstemp,
-// mkdtemp and their kin do) and its last component has the shape of one of the generators below
-// with characters that look drawn at random, or is an object of a store named by hashes that the
-// run wrote (git's commits hash the time). Every other record of the run naming the same file,
-// or a file below a directory made at random, is written with the same shape. Names the run did
-// not create (/usr/lib/x86_64-linux-gnu/libc.so.6, a hash in a cache it only reads) are never
-// touched.
+// A name counts as made at random only when the run itself created it as temporary names are
+// made (mkstemp's exclusive open for reading and writing, mkdtemp's mkdir of mode 700, a bind to
+// a socket path, and the name such a file is then linked or renamed to), and its last component
+// has the shape of one of the generators below with characters that look drawn at random, or it
+// is an object of a store named by hashes (git's; a commit hashes the time). Every other record
+// of the run naming the same file, or a file below a directory made at random, is written with
+// the same shape. Names the run did not create so (/usr/lib/x86_64-linux-gnu/libc.so.6, a hash in
+// a cache it only reads, what tar extracts) are never touched.
 
 import type { Translations } from '../session/events.js';
 import type { Expr } from './ast.js';
@@ -165,42 +165,38 @@ function isHash(component: string, part: Part): boolean {
   return to - from >= HASH_LENGTH;
 }
 
-/** The names `call` creates: where an exclusive open, a mkdir, a link or a bind puts a new file. */
-function createdNames(call: NamingCall): string[] {
-  const filename = call.args['filename'] ?? [];
+/**
+ * The name `call` creates the way temporary names are made, or null: mkstemp's open (read and
+ * write, O_CREAT|O_EXCL: a name that exists fails rather than opens; tar and `cp -n` open for
+ * writing only), mkdtemp's mkdir (mode 700), a bind to a socket path.
+ */
+function madeName(call: NamingCall): string | null {
+  const filename = call.args['filename']?.[0] ?? null;
   switch (call.call) {
     case 'open':
     case 'openat':
     case 'openat2':
-      // O_CREAT|O_EXCL: mkstemp's open, which fails rather than open a name that exists.
-      return exclusive(call.args['oflags']?.[0] ?? '') ? filename.slice(0, 1) : [];
+      return exclusive(call.args['oflags']?.[0] ?? '') ? filename : null;
     case 'mkdir':
     case 'mkdirat':
-    case 'mknod':
-    case 'mknodat':
-    case 'symlink':
-    case 'symlinkat':
-      return filename.slice(0, 1);
-    case 'link':
-    case 'linkat':
-    case 'rename':
-    case 'renameat':
-    case 'renameat2':
-      return filename.slice(1, 2);
+      return call.args['mode']?.[0] === '700' ? filename : null;
     case 'bind':
-      return (call.args['sockaddr'] ?? []).slice(0, 1);
+      return call.args['sockaddr']?.[0] ?? null;
     default:
-      return [];
+      return null;
   }
 }
+
+/** The calls that give a file a second name (their second), or move it there. */
+const NAMES_AGAIN = ['link', 'linkat', 'rename', 'renameat', 'renameat2'];
 
 /** The calls that remove a name again (a rename's source among them). */
 const REMOVES = ['unlink', 'unlinkat', 'rmdir', 'rename', 'renameat', 'renameat2'];
 
-/** Whether printed open flags (`rwcx`: access mode, then letters) hold O_CREAT and O_EXCL. */
+/** Whether printed open flags (`rwcx`: access mode, then letters) are O_RDWR|O_CREAT|O_EXCL. */
 function exclusive(oflags: string): boolean {
   const letters = oflags.slice(2);
-  return letters.includes('c') && letters.includes('x');
+  return oflags.startsWith('rw') && letters.includes('c') && letters.includes('x');
 }
 
 /** The names the run made at random, each with its pattern, from everything it recorded. */
@@ -208,9 +204,20 @@ export function randomNames(calls: readonly NamingCall[]): RandomNames {
   const created = new Set<string>();
   const removed = new Set<string>();
   for (const call of calls) {
-    for (const name of createdNames(call))
-      if (name.startsWith('/') && !name.endsWith('/')) created.add(name);
+    const name = madeName(call);
+    if (name?.startsWith('/') && !name.endsWith('/')) created.add(name);
     if (REMOVES.includes(call.call)) removed.add(call.args['filename']?.[0] ?? '');
+  }
+  // A temporary file given its own name (sem_open's, git's objects) made that name too.
+  for (const call of calls) {
+    const [from, to] = call.args['filename'] ?? [];
+    if (
+      NAMES_AGAIN.includes(call.call) &&
+      from !== undefined &&
+      created.has(from) &&
+      to !== undefined
+    )
+      created.add(to);
   }
   const byDirectory = new Map<string, string[]>();
   for (const name of created) {
