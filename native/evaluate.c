@@ -7,10 +7,12 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "evaluate.h"
 #include "index.h"
+#include "never.generated.h"
 
 static const char *
 arg_value(const struct sg_request *req, const char *name, unsigned index)
@@ -170,6 +172,31 @@ undecided(struct sg_decision *d)
 	d->action = SG_ACT_ASK;
 }
 
+/*
+ * The ioctls that type into a terminal (TIOCSTI, TIOCLINUX) are denied before any rule, as the
+ * supervisor denies them (decide.c) and the TypeScript evaluator does: 1 when this is one.
+ */
+static int
+never_permitted(const struct sg_request *req, struct sg_decision *d)
+{
+	static const unsigned	 never[] = SG_NEVER_PERMITTED_IOCTLS;
+	const char		*cmd;
+	char			 text[16];
+	size_t			 i;
+
+	if (strcmp(req->call, "ioctl") != 0 || (cmd = arg_value(req, "cmd", 0)) == NULL)
+		return 0;
+	for (i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		snprintf(text, sizeof(text), "0x%x", never[i]);
+		if (strcmp(cmd, text) == 0) {
+			d->action = SG_ACT_DENY;
+			d->error = EPERM;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void
 sg_evaluate_each(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
 {
@@ -177,6 +204,8 @@ sg_evaluate_each(const struct sg_policy *p, const struct sg_request *req, struct
 	size_t			 i;
 
 	undecided(d);
+	if (never_permitted(req, d))
+		return;
 	for (i = 0; p != NULL && i < p->nrules; i++) {
 		r = &p->rules[i];
 		if (strcmp(r->call, req->call) != 0 &&
@@ -234,6 +263,8 @@ sg_evaluate(const struct sg_policy *p, const struct sg_request *req, struct sg_d
 		return;
 	}
 	undecided(d);
+	if (never_permitted(req, d))
+		return;
 	a = sg_index_rules(p->index, req->call);
 	b = req->alias != NULL ? sg_index_rules(p->index, req->alias) : NULL;
 	if (b == a)

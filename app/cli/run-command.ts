@@ -10,7 +10,7 @@ import { answerOfRule } from '../core/session/answers.js';
 import type { Answer, DecisionRecord, Question } from '../common/session/events.js';
 import { callSummary } from '../common/session/log-line.js';
 import { Accounts } from '../core/accounts.js';
-import { Learning } from '../core/learn/learned-policy.js';
+import { askedNote, Learning } from '../core/learn/learned-policy.js';
 import {
   fileSink,
   logDecision,
@@ -417,7 +417,7 @@ class TracedRun {
         this.say(`nothing learned for ${result.program} was saved: ${result.error}`);
       else
         this.say(
-          `learned ${result.added} rule${result.added === 1 ? '' : 's'} for ${result.program}: ${result.path}`,
+          `learned ${result.added} rule${result.added === 1 ? '' : 's'} for ${result.program}: ${result.path}${askedNote(result.asked)}`,
         );
     }
   }

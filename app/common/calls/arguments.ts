@@ -358,3 +358,95 @@ export function flagsArgument(rule: FinalSymlinkRule): number | null {
   if (typeof rule === 'string') return null;
   return 'openFlagsIn' in rule ? rule.openFlagsIn : rule.inArg;
 }
+
+/**
+ * The translations a learned rule keeps (DESIGN §8, "Never learn a hole"): every one a decision
+ * on the call can depend on, and that names the same thing in the next run. Learning writes
+ * `native-CALL: T eq "v" and T2 eq "w" then permit` with exactly these, so a rule never permits
+ * more than the call it saw. By kind, with the reason:
+ *   path → filename     which file: every call that names one, and every call on a descriptor
+ *                       that acts on a file (fchmod, ftruncate, utimensat(fd, NULL), ...), by
+ *                       the file the descriptor names
+ *   sockaddr, msghdr    where to: connect, bind, sendto, sendmsg (one per address of sendmmsg)
+ *   sockdom, socktype   what a socket is: socket (the protocol number is seldom anything but 0)
+ *   uid, gid            whose: chown's owner, the set*id calls' ids (uname is the uid again)
+ *   signal → signame    which signal: kill, tkill, tgkill. Not pidname: the pid is another
+ *                       number every run, and which processes a signal reaches the kernel
+ *                       decides by the sender's ids
+ *   cmd                 which operation: ioctl's command (TCGETS is not TIOCSTI), quotactl's
+ *                       (fcntl is in the baseline, never decided)
+ *   prot                what mprotect and mmap allow (PROT_EXEC), where they are notified
+ *   string              which attribute (the xattr calls), which target (symlink), mount's
+ *                       source and type: each is what the call acts on
+ *   mode                only where the mode is what the call does: chmod and its kin (a
+ *                       setuid bit), mknod (a device rather than a FIFO). The mode of a file
+ *                       an open or mkdir creates is the program's choice under its umask,
+ *                       within a name the rule already decides
+ * Never kept: fd (a number that changes), oflags (the alias, fsread or fswrite, keeps whether an
+ * open writes), argv (execve is kept by the file that runs; its arguments are the user's), int,
+ * ptr.
+ */
+const LEARNED_OF_KIND: Readonly<Record<ArgumentKind, boolean>> = {
+  path: true,
+  dirfd: false,
+  oflags: false,
+  openhow: false,
+  mode: false,
+  fd: false,
+  sockaddr: true,
+  msghdr: true,
+  socklen: false,
+  sockdom: true,
+  socktype: true,
+  uid: true,
+  gid: true,
+  signal: true,
+  pid: false,
+  argv: false,
+  cmd: true,
+  prot: true,
+  int: false,
+  ptr: false,
+  string: true,
+  atflags: false,
+};
+
+/** The calls whose mode is what they do, so that a learned rule keeps it. */
+const MODE_IS_LEARNED: readonly string[] = [
+  'chmod',
+  'fchmod',
+  'fchmodat',
+  'fchmodat2',
+  'mknod',
+  'mknodat',
+];
+
+/** The translations a learned rule for the call keeps, in argument order; none if untranslated. */
+export function learnedTranslationsOf(call: string): readonly Translation[] {
+  const kept: Translation[] = [];
+  for (const argument of argumentsOf(call) ?? []) {
+    const learned =
+      argument.kind === 'mode' ? MODE_IS_LEARNED.includes(call) : LEARNED_OF_KIND[argument.kind];
+    if (learned && argument.translation !== null && !kept.includes(argument.translation))
+      kept.push(argument.translation);
+  }
+  return kept;
+}
+
+/**
+ * The value of a translation whose argument could not be read or decoded (a bad pointer, an
+ * address of too few bytes, a descriptor that names nothing): a rule can still compare it, and
+ * learning writes `then ask` for it, never a permit.
+ */
+export const UNREADABLE = '<unreadable>';
+
+/**
+ * Terminal ioctls that put input into a terminal (TIOCSTI: a byte as if typed; TIOCLINUX's
+ * selection paste): a program could type commands into the shell that started it, outside
+ * every policy. No rule, answer or learning permits them (asm-generic/ioctls.h; the same on
+ * x86_64 and aarch64).
+ */
+export const NEVER_PERMITTED_IOCTLS: Readonly<Record<string, number>> = {
+  TIOCSTI: 0x5412,
+  TIOCLINUX: 0x541c,
+};

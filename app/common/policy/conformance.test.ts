@@ -19,7 +19,7 @@ import {
   type CompiledPolicy,
   type CompiledToken,
 } from './compile.js';
-import { decideCall, type DecideOptions } from './evaluate.js';
+import { decideCall, isNeverPermitted, type DecideOptions } from './evaluate.js';
 import { fnmatch } from './fnmatch.js';
 import { parsePolicy } from './parser.js';
 import { printPolicy } from './printer.js';
@@ -178,6 +178,15 @@ describe('random policies', () => {
 
 /** The supervisor's evaluator in miniature, following only the description in compile.ts. */
 function decideCompiled(policy: CompiledPolicy, request: CallRequest): Omit<Expected, 'errno'> {
+  if (isNeverPermitted(request))
+    return {
+      action: 'deny',
+      errnoNumber: 1,
+      log: false,
+      inherit: false,
+      detach: false,
+      line: null,
+    };
   for (const filter of policy.filters) {
     if (filter.call !== request.call && filter.call !== request.alias) continue;
     const predicate = filter.predicate;

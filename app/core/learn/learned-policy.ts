@@ -1,6 +1,7 @@
 // Learning mode (-A) as systrace had it: every call the program made becomes a rule that permits
 // it, with aliases, added to the program's policy after what the policy already permits.
 
+import { learnedTranslationsOf, UNREADABLE } from '../../common/calls/arguments.js';
 import { appendRule } from '../../common/policy/edit.js';
 import { decideCall } from '../../common/policy/evaluate.js';
 import { quoteString } from '../../common/policy/lexer.js';
@@ -11,18 +12,31 @@ import type { DecisionRecord } from '../../common/session/events.js';
 import type { PolicyStore } from '../policy/store.js';
 import { emptyPolicy, sectionOf, type PolicySource } from '../session/policy-source.js';
 
-/** The translations a learned rule keeps exact; a call with none of them is permitted outright. */
-const KEPT = ['filename', 'sockaddr', 'uid', 'gid'] as const;
-
-/** The rule that permits exactly this call: `native-fsread: filename eq "/etc/hosts" then permit`. */
+/**
+ * The rule that permits exactly this call, with every translation its decision can depend on
+ * (learnedTranslationsOf): `native-fsread: filename eq "/etc/hosts" then permit`,
+ * `native-ioctl: cmd eq "0x5401" then permit`. A call whose deciding argument could not be read
+ * is asked, never permitted: `native-connect: sockaddr eq "<unreadable>" then ask`.
+ */
 export function learnedRule(record: DecisionRecord, noAliases: boolean): string {
   const name = record.alias !== null && !noAliases ? record.alias : record.call;
-  const kept = KEPT.find((t) => (record.args[t]?.length ?? 0) > 0);
-  if (kept === undefined) return `native-${name}: permit`;
-  const conditions = record.args[kept]!.map(
-    (value, i) => `${kept}${i === 0 ? '' : `[${i}]`} eq ${quoteString(value)}`,
-  );
-  return `native-${name}: ${conditions.join(' and ')} then permit`;
+  const conditions: string[] = [];
+  for (const kept of learnedTranslationsOf(record.call))
+    for (const [i, value] of (record.args[kept] ?? []).entries())
+      conditions.push(`${kept}${i === 0 ? '' : `[${i}]`} eq ${quoteString(value)}`);
+  const action = isUnread(record) ? 'ask' : 'permit';
+  if (conditions.length === 0) return `native-${name}: ${action}`;
+  return `native-${name}: ${conditions.join(' and ')} then ${action}`;
+}
+
+/** Whether a translation the decision depends on could not be read from the program. */
+function isUnread(record: DecisionRecord): boolean {
+  return learnedTranslationsOf(record.call).some((t) => record.args[t]?.includes(UNREADABLE));
+}
+
+/** Whether a learned rule asks rather than permits (its argument could not be read). */
+export function asksOnly(rule: string): boolean {
+  return rule.endsWith(' ask');
 }
 
 /**
@@ -43,7 +57,6 @@ export function rulesLearned(
   for (const record of learned) {
     const text = learnedRule(record, options.noAliases);
     if (seen.has(text)) continue;
-    seen.add(text);
     const section = sectionOf(file, program)!;
     const request = {
       call: record.call,
@@ -59,9 +72,20 @@ export function rulesLearned(
     )
       continue;
     appendRule(file, program, parseFilter(text).filter!);
+    // Only a rule added stands for the calls it decides; one the policy decided did not.
+    seen.add(text);
     rules.push(text);
   }
   return rules;
+}
+
+/**
+ * What the learn review says of the rules that ask: `` (N ask: an argument they depend on could not
+ * be read)``, or nothing when none does.
+ */
+export function askedNote(asked: number): string {
+  if (asked === 0) return '';
+  return ` (${asked} ask${asked === 1 ? 's' : ''}: an argument ${asked === 1 ? 'it depends' : 'they depend'} on could not be read)`;
 }
 
 /** Appends reviewed rules to a policy's text (after its own), one printed rule each. */
@@ -79,8 +103,10 @@ export function withRules(program: string, existing: string, rules: readonly str
   return printPolicy(file);
 }
 
+/** What was saved for one program: `asked` of the rules `added` ask (asksOnly). */
 export type LearnedResult =
-  { program: string; path: string; added: number } | { program: string; error: string };
+  | { program: string; path: string; added: number; asked: number }
+  | { program: string; error: string };
 
 /** What a learning run found for one program, for the user to review before it is saved. */
 export type LearnedFinding =
@@ -113,7 +139,8 @@ export class Learning {
       const { program, rules } = found;
       try {
         const text = withRules(program, (await policies.policyFor(program)).text, rules);
-        results.push({ program, path: await store.save(program, text), added: rules.length });
+        const path = await store.save(program, text);
+        results.push({ program, path, added: rules.length, asked: rules.filter(asksOnly).length });
       } catch (e) {
         results.push({ program, error: (e as Error).message });
       }

@@ -18,7 +18,7 @@ import type { PolicyStore } from '../policy/store.js';
 import { resolveProgram } from '../program-path.js';
 import { Supervisor, type KernelSetup } from '../supervisor/supervisor.js';
 import { kernelMode } from '../kernel/kernel-mode.js';
-import { Learning, withRules } from '../learn/learned-policy.js';
+import { askedNote, asksOnly, Learning, withRules } from '../learn/learned-policy.js';
 import { PolicySource, type SessionPolicy } from './policy-source.js';
 import type { TracedSession, TracedSessionEvents } from './traced-session.js';
 
@@ -122,7 +122,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
           else {
             this.toReview.set(found.program, found.rules);
             this.output(
-              `\r\n[sysgate] learned ${found.rules.length} rule${found.rules.length === 1 ? '' : 's'} for ${found.program}: review them in the window before they are saved\r\n`,
+              `\r\n[sysgate] learned ${found.rules.length} rule${found.rules.length === 1 ? '' : 's'} for ${found.program}${askedNote(found.rules.filter(asksOnly).length)}: review them in the window before they are saved\r\n`,
             );
           }
         }

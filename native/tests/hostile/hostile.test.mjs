@@ -337,6 +337,16 @@ describe('routes around seccomp are closed unless a rule names them', () => {
   }
 });
 
+test('tiocsti: TIOCSTI and TIOCLINUX type into its terminal, though a rule permits every ioctl', async (t) => {
+  const dir = arena();
+  const run = await underSysgate(
+    program('routes'),
+    ['tiocsti', join(dir, 'forbid', 'secret'), '200', String(SECONDS)],
+    [...baseRules(dir), ...terminalRules],
+  );
+  counted(t, run);
+});
+
 test('the supervisor itself is out of reach of a program of its own user that a policy lets ptrace, process_vm_writev and pidfd_getfd', async (t) => {
   // As root, the supervisor would be root's and the program too: root may do anything.
   const as = process.getuid() === 0 ? { uid: 65534, gid: 65534 } : undefined;
