@@ -585,7 +585,8 @@ sg_decide_notification(struct sg_supervisor *s)
 	if (decide_on_registers(s, p, pd))
 		return;
 	root = sg_tid_root_is_slash(tid) ? "/" : NULL;
-	if (sg_translate(&s->l, p->pid, s->opt->no_aliases, root, &pd->call) == -1) {
+	if (sg_translate(&s->l, p->pid, p->pidfd, s->opt->no_aliases, root,
+	    &pd->call) == -1) {
 		finish(pd);
 		return;
 	}

@@ -34,6 +34,7 @@ const KINDS = [
   'PTR',
   'STRING',
   'ATFLAGS',
+  'FILE',
 ];
 
 function cKind(kind) {
@@ -79,10 +80,11 @@ function cArgument(argument) {
   const { follow, flagArg, flag } = cFollow(argument);
   const translation = argument.translation === null ? 'NULL' : `"${argument.translation}"`;
   const lengthArg = argument.lengthArg ?? 0;
-  return `{ ${cKind(argument.kind)}, ${translation}, ${follow}, ${flagArg}, 0x${flag.toString(16)}UL, ${lengthArg} }`;
+  const nullDirfd = argument.nullNamesDirfd === true ? 1 : 0;
+  return `{ ${cKind(argument.kind)}, ${translation}, ${follow}, ${flagArg}, 0x${flag.toString(16)}UL, ${lengthArg}, ${nullDirfd} }`;
 }
 
-const NO_ARGUMENT = '{ SG_K_NONE, NULL, SG_FOLLOWS, 0, 0x0UL, 0 }';
+const NO_ARGUMENT = '{ SG_K_NONE, NULL, SG_FOLLOWS, 0, 0x0UL, 0, 0 }';
 const calls = Object.keys(CALL_ARGUMENTS).sort();
 const rows = calls.map((call) => {
   const args = CALL_ARGUMENTS[call];
@@ -110,6 +112,7 @@ struct sg_arg {
 \tunsigned char flag_arg;\t/* the argument holding the flag (or the open flags) */
 \tunsigned long flag;
 \tunsigned char length_arg;\t/* sockaddr: the argument holding its length */
+\tunsigned char null_dirfd;\t/* path: NULL names the directory descriptor before it */
 };
 
 struct sg_call {

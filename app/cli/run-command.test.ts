@@ -8,6 +8,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -135,6 +136,70 @@ describe('learning then enforcing, as in the systrace chapter', () => {
     assert.ok(after.startsWith(before.trimEnd().split('\n\t# reviewed')[0]!));
     assert.match(after, /# reviewed by hand/);
     assert.ok(after.includes(`filename eq "${join(h.home, 'sub')}" then permit`), after);
+  });
+});
+
+describe('exact learning: what a learned policy permits is what the program did', () => {
+  const TOUCH = realpathSync('/usr/bin/touch');
+  const XZ = realpathSync('/usr/bin/xz');
+  const denials = (run: { log: string[] }) => run.log.filter((l) => l.startsWith('deny '));
+
+  test('touch learns the file it touched, and touching another file is denied and logged', () => {
+    const h = home();
+    const learned = sysgate(h, ['-A', 'touch', 'a']);
+    assert.equal(learned.status, 0, learned.stderr);
+    const policy = readFileSync(h.policy(TOUCH), 'utf8');
+    assert.ok(!policy.includes('\tnative-fswrite: permit\n'), policy);
+    assert.ok(policy.includes(`\tnative-fswrite: filename eq "${h.home}/a" then permit\n`), policy);
+
+    const again = enforce(h, ['touch', 'a']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(denials(again), []);
+
+    const elsewhere = join(h.home, 'elsewhere');
+    const denied = enforce(h, ['touch', elsewhere]);
+    assert.notEqual(denied.status, 0);
+    assert.ok(!existsSync(elsewhere), 'touch created a file no rule permits');
+    assert.match(denied.stderr, /Operation not permitted/);
+    assert.ok(
+      denials(denied).some((l) => l.endsWith(`filename: ${elsewhere}, oflags: wonc, mode: 666`)),
+      denied.log.join('\n'),
+    );
+  });
+
+  test('xz learns fchmod and fchown by the file its descriptor names, and runs again undenied', () => {
+    const h = home();
+    writeFileSync(join(h.home, 'f'), 'some text\n'.repeat(100));
+    const learned = sysgate(h, ['-A', 'xz', '-k', 'f']);
+    assert.equal(learned.status, 0, learned.stderr);
+    const policy = readFileSync(h.policy(XZ), 'utf8');
+    assert.match(
+      policy,
+      new RegExp(`\tnative-fchmod: filename eq "${h.home}/f.xz" and mode eq "\\d+" then permit\n`),
+    );
+    assert.doesNotMatch(policy, /\tnative-(fchmod|fchown|fswrite|futimesat|utimensat): permit\n/);
+
+    rmSync(join(h.home, 'f.xz'));
+    const again = enforce(h, ['xz', '-k', 'f']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(denials(again), []);
+    assert.ok(existsSync(join(h.home, 'f.xz')));
+  });
+
+  test('python3 runs a script under -a after -A: every ioctl it made is learned by its command', () => {
+    const h = home();
+    writeFileSync(join(h.home, 's.py'), 'print(1)\n');
+    const learned = sysgate(h, ['-A', 'python3', 's.py']);
+    assert.equal(learned.status, 0, learned.stderr);
+    assert.equal(learned.stdout, '1\n');
+    const again = enforce(h, ['python3', 's.py']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(again.stdout, '1\n');
+    assert.deepEqual(denials(again), []);
+    for (const name of readdirSync(h.policies)) {
+      const text = readFileSync(join(h.policies, name), 'utf8');
+      assert.doesNotMatch(text, /\tnative-ioctl: permit\n/, name);
+    }
   });
 });
 

@@ -30,6 +30,7 @@ export const ARGUMENT_KINDS = [
   'ptr', // memory the call reads or writes that policies do not see
   'string', // a string taken as it is, never resolved as a file name
   'atflags', // AT_* flags
+  'file', // a descriptor of the file the call acts on; the supervisor names it into `filename`
 ] as const;
 export type ArgumentKind = (typeof ARGUMENT_KINDS)[number];
 
@@ -78,6 +79,7 @@ const TRANSLATION_OF_KIND: Readonly<Record<ArgumentKind, Translation | null>> = 
   ptr: null,
   string: 'string',
   atflags: null,
+  file: 'filename', // the name of what the descriptor refers to, as systrace's fd translation
 };
 
 /** Translations an argument gives besides its first: a uid is also a user's name. */
@@ -159,6 +161,8 @@ export interface PathArgument {
   readonly kind: 'path';
   readonly translation: 'filename';
   readonly followsFinalSymlink: FinalSymlinkRule;
+  /** A null path means the directory descriptor before it itself (utimensat, futimesat). */
+  readonly nullNamesDirfd?: true;
 }
 
 export interface SockaddrArgument {
@@ -203,6 +207,7 @@ const uid = arg('uid');
 const gid = arg('gid');
 const atflags = arg('atflags');
 const string = arg('string');
+const file = arg('file');
 
 const CALLS = {
   // Opening and creating files
@@ -245,10 +250,10 @@ const CALLS = {
   lchown: [ownName(), uid, gid],
   fchownat: [dirfd, pathUnlessNoFollowIn(4), uid, gid, atflags],
   truncate: [path(), int],
-  utimensat: [dirfd, pathUnlessNoFollowIn(3), ptr, atflags], // a null path means dirfd itself
+  utimensat: [dirfd, { ...pathUnlessNoFollowIn(3), nullNamesDirfd: true }, ptr, atflags],
   utimes: [path(), ptr],
   utime: [path(), ptr],
-  futimesat: [dirfd, path(), ptr],
+  futimesat: [dirfd, { ...path(), nullNamesDirfd: true }, ptr],
   file_getattr: [dirfd, pathUnlessNoFollowIn(4), ptr, int, atflags],
   file_setattr: [dirfd, pathUnlessNoFollowIn(4), ptr, int, atflags],
   // Extended attributes: the attribute's name is a plain string
@@ -264,9 +269,16 @@ const CALLS = {
   setxattrat: [dirfd, pathUnlessNoFollowIn(2), atflags, string, ptr, int],
   listxattrat: [dirfd, pathUnlessNoFollowIn(2), atflags, ptr, int],
   removexattrat: [dirfd, pathUnlessNoFollowIn(2), atflags, string],
+  // Changing a file through a descriptor: decided, and learned, by the file it names
+  fchmod: [file, mode],
+  fchown: [file, uid, gid],
+  ftruncate: [file, int],
+  fallocate: [file, int, int, int],
+  fsetxattr: [file, string, ptr, int, int],
+  fremovexattr: [file, string],
   // Where the process is
   chdir: [path()],
-  fchdir: [fd],
+  fchdir: [file],
   chroot: [path()],
   // Running programs
   execve: [path(), arg('argv'), ptr],
@@ -382,6 +394,8 @@ export function flagsArgument(rule: FinalSymlinkRule): number | null {
  *                       setuid bit), mknod (a device rather than a FIFO). The mode of a file
  *                       an open or mkdir creates is the program's choice under its umask,
  *                       within a name the rule already decides
+ *   file → filename     the file a descriptor names (fchmod, fchown, ftruncate, fallocate,
+ *                       fsetxattr, fremovexattr, fchdir), as for a path
  * Never kept: fd (a number that changes), oflags (the alias, fsread or fswrite, keeps whether an
  * open writes), argv (execve is kept by the file that runs; its arguments are the user's), int,
  * ptr.
@@ -409,6 +423,7 @@ const LEARNED_OF_KIND: Readonly<Record<ArgumentKind, boolean>> = {
   ptr: false,
   string: true,
   atflags: false,
+  file: true,
 };
 
 /** The calls whose mode is what they do, so that a learned rule keeps it. */

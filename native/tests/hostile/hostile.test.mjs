@@ -158,6 +158,28 @@ describe('a second thread flips the path between a permitted and a forbidden nam
   }
 });
 
+describe('a second thread puts another file on the descriptor the call changes (dup2)', () => {
+  for (const call of ['fchmod', 'futimens']) {
+    test(call, async (t) => {
+      const dir = arena();
+      const before = snapshot(join(dir, 'forbid'));
+      const run = await underSysgate(
+        program('race-fd'),
+        [call, dir, String(ATTEMPTS), String(SECONDS)],
+        [
+          // It may read the forbidden file (to hold it open), never change it.
+          `native-fsread: filename eq "${dir}/forbid/secret" then permit`,
+          `native-fchmod: filename match "${dir}/forbid" then deny[eacces]`,
+          `native-fchmod: filename match "${dir}/permit" then permit`,
+          ...baseRules(dir),
+        ],
+      );
+      counted(t, run);
+      assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden file changed');
+    });
+  }
+});
+
 describe('a directory is swapped for a symbolic link to the forbidden one in a tight loop', () => {
   const swap = (dir) => {
     mkdirSync(join(dir, 'permit', 'd'));
@@ -368,6 +390,6 @@ test('the supervisor itself is out of reach of a program of its own user that a 
 });
 
 test('the attackers are built', () => {
-  for (const name of ['race-path', 'symlink-swap', 'race-connect', 'race-exec', 'exec-target', 'routes'])
+  for (const name of ['race-path', 'race-fd', 'symlink-swap', 'race-connect', 'race-exec', 'exec-target', 'routes'])
     assert.ok(existsSync(program(name)), program(name));
 });
