@@ -265,7 +265,14 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 	 * register; sendmsg's msghdr is in memory, where a name could be written after the
 	 * decision, so it is performed (with no name) all the same.
 	 */
-	if (!sg_socket_handles(c->name) || (!c->have_addr && strcmp(c->name, "sendmsg") != 0))
+	if (!sg_socket_handles(c->name))
+		return 1;
+	/* Decided on an address that could not be read: the kernel's read could find one. */
+	if (c->addr_unreadable) {
+		sg_notif_fail(l, c->id, EFAULT);
+		return 0;
+	}
+	if (!c->have_addr && strcmp(c->name, "sendmsg") != 0)
 		return 1;
 	if (c->have_addr && c->addrlen > sizeof(c->addr)) {
 		sg_notif_fail(l, c->id, EINVAL);

@@ -159,6 +159,19 @@ add_pidname(struct sg_syscall *c, pid_t pid)
 	add_number(c, "pidname", (long long)pid);
 }
 
+/*
+ * An address that cannot be read: SG_UNREADABLE, and the call fails with EFAULT if permitted
+ * (sockets.c), since the kernel would read it again and could find one nobody decided on.
+ */
+static void
+unreadable_address(struct decoding *d)
+{
+	if (d->gone)
+		return;
+	d->c->addr_unreadable = 1;
+	add(d->c, "sockaddr", SG_UNREADABLE);
+}
+
 static void
 add_sockaddr(struct decoding *d, uint64_t addr, uint64_t len)
 {
@@ -171,8 +184,10 @@ add_sockaddr(struct decoding *d, uint64_t addr, uint64_t len)
 	if (len > sizeof(ss))
 		len = sizeof(ss);
 	memset(&ss, 0, sizeof(ss));
-	if (read_or_gone(d, addr, &ss, (size_t)len) == -1)
+	if (read_or_gone(d, addr, &ss, (size_t)len) == -1) {
+		unreadable_address(d);
 		return;
+	}
 	d->c->addr = ss;
 	d->c->have_addr = 1;
 	if (sg_fmt_sockaddr(&ss, (size_t)len, text, sizeof(text)) == 0)
@@ -184,8 +199,10 @@ add_msghdr(struct decoding *d, uint64_t addr)
 {
 	struct msghdr	 m;
 
-	if (addr == 0 || read_or_gone(d, addr, &m, sizeof(m)) == -1)
+	if (addr == 0 || read_or_gone(d, addr, &m, sizeof(m)) == -1) {
+		unreadable_address(d);
 		return;
+	}
 	add_sockaddr(d, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen);
 }
 
@@ -356,8 +373,9 @@ keep_path(struct decoding *d, int i, int rc, const char *raw, const struct sg_re
 
 /*
  * A path, resolved; or a descriptor that stands for one (fchmod's; utimensat's with a NULL
- * path; "" with AT_EMPTY_PATH), named by what it refers to. A descriptor that names nothing
- * is SG_UNREADABLE: learning asks about it rather than permits.
+ * path; "" with AT_EMPTY_PATH), named by what it refers to. A name that cannot be read (a bad
+ * pointer, NULL) and a descriptor that names nothing are SG_UNREADABLE: learning asks about
+ * them rather than permits.
  */
 static void
 add_path(struct decoding *d, int i)
@@ -377,18 +395,21 @@ add_path(struct decoding *d, int i)
 		fd = (int)d->c->args[i];
 		rc = name_descriptor(d, fd, &copy, name, sizeof(name));
 		named = 1;
-	} else if (d->c->args[i] == 0) {
-		if (!a->null_dirfd)
-			return;
+	} else if (d->c->args[i] == 0 && a->if_null == SG_NULL_NOTHING) {
+		return;
+	} else if (d->c->args[i] == 0 && a->if_null == SG_NULL_DIRFD) {
 		/* utimensat(fd, NULL): fd itself; with AT_FDCWD the kernel reads the NULL. */
 		fd_only = 1;
 		rc = in.dirfd == SG_AT_FDCWD ? -EFAULT :
 		    name_descriptor(d, in.dirfd, &copy, name, sizeof(name));
-		named = rc != -EFAULT;
-	} else if (string_or_gone(d, d->c->args[i], raw, sizeof(raw)) == -1) {
+		named = 1;
+	} else if (d->c->args[i] == 0 ||
+	    string_or_gone(d, d->c->args[i], raw, sizeof(raw)) == -1) {
 		if (d->gone)
 			return;
-		rc = -(errno == ENAMETOOLONG ? ENAMETOOLONG : EFAULT);
+		/* A name that cannot be read: learning asks about it, never permits. */
+		rc = d->c->args[i] != 0 && errno == ENAMETOOLONG ? -ENAMETOOLONG : -EFAULT;
+		named = rc == -EFAULT;
 	} else {
 		in.tgid = d->c->tgid;
 		in.tid = d->c->tid;
@@ -484,7 +505,13 @@ add_other(struct decoding *d, int i)
 		add_formatted(d->c, "prot", sg_fmt_prot, v);
 		break;
 	case SG_K_STRING:
-		if (v != 0 && string_or_gone(d, v, buf, sizeof(buf)) == 0) {
+		/* NULL is mount's "no source"; a bad pointer cannot be decided on. */
+		if (v == 0)
+			break;
+		if (string_or_gone(d, v, buf, sizeof(buf)) == -1) {
+			if (!d->gone)
+				add(d->c, "string", SG_UNREADABLE);
+		} else {
 			add(d->c, "string", buf);
 			if (d->c->string == NULL && d->c->ntargs > 0 &&
 			    strcmp(d->c->targs[d->c->ntargs - 1].name, "string") == 0)

@@ -53,6 +53,7 @@ struct sg_syscall {
 	const char	*string;	/* the `string` translation (symlink's target), or NULL */
 	/* The address decided on (connect, bind, sendto, sendmsg), as read, and its length. */
 	int		 have_addr;
+	int		 addr_unreadable;	/* an address (or msghdr) that could not be read */
 	struct sockaddr_storage addr;
 	uint64_t	 addrlen;
 	int		 oflags;

@@ -186,6 +186,26 @@ describe('exact learning: what a learned policy permits is what the program did'
     assert.ok(existsSync(join(h.home, 'f.xz')));
   });
 
+  test('a call whose address cannot be read is learned as ask, and the summary says so', () => {
+    const h = home();
+    const PERL = realpathSync('/usr/bin/perl');
+    // connect(2) with an address at 8, a page nobody maps: the kernel says EFAULT.
+    const connect = process.arch === 'arm64' ? 203 : 42;
+    const script = `socket(S, 2, 1, 0) or die; print syscall(${connect}, fileno(S), 8, 16), " $!\\n";`;
+    const learned = sysgate(h, ['-A', 'perl', '-e', script]);
+    assert.equal(learned.status, 0, learned.stderr);
+    assert.equal(learned.stdout, '-1 Bad address\n');
+    assert.match(
+      learned.stderr,
+      new RegExp(
+        `learned \\d+ rules for ${PERL}: ${h.policy(PERL)} \\(1 asks: an argument it depends on could not be read\\)`,
+      ),
+    );
+    const policy = readFileSync(h.policy(PERL), 'utf8');
+    assert.ok(policy.includes('\tnative-connect: sockaddr eq "<unreadable>" then ask\n'), policy);
+    assert.doesNotMatch(policy, /\tnative-connect: permit\n/);
+  });
+
   test('python3 runs a script under -a after -A: every ioctl it made is learned by its command', () => {
     const h = home();
     writeFileSync(join(h.home, 's.py'), 'print(1)\n');

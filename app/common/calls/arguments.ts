@@ -161,8 +161,12 @@ export interface PathArgument {
   readonly kind: 'path';
   readonly translation: 'filename';
   readonly followsFinalSymlink: FinalSymlinkRule;
-  /** A null path means the directory descriptor before it itself (utimensat, futimesat). */
-  readonly nullNamesDirfd?: true;
+  /**
+   * What a null path means: the directory descriptor before it (utimensat, futimesat), or no
+   * file at all (acct turns accounting off; fanotify_mark marks its dirfd). Otherwise a null
+   * path, like any pointer that cannot be read, is `<unreadable>` (UNREADABLE).
+   */
+  readonly ifNull?: 'names-dirfd' | 'names-nothing';
 }
 
 export interface SockaddrArgument {
@@ -250,10 +254,10 @@ const CALLS = {
   lchown: [ownName(), uid, gid],
   fchownat: [dirfd, pathUnlessNoFollowIn(4), uid, gid, atflags],
   truncate: [path(), int],
-  utimensat: [dirfd, { ...pathUnlessNoFollowIn(3), nullNamesDirfd: true }, ptr, atflags],
+  utimensat: [dirfd, { ...pathUnlessNoFollowIn(3), ifNull: 'names-dirfd' }, ptr, atflags],
   utimes: [path(), ptr],
   utime: [path(), ptr],
-  futimesat: [dirfd, { ...path(), nullNamesDirfd: true }, ptr],
+  futimesat: [dirfd, { ...path(), ifNull: 'names-dirfd' }, ptr],
   file_getattr: [dirfd, pathUnlessNoFollowIn(4), ptr, int, atflags],
   file_setattr: [dirfd, pathUnlessNoFollowIn(4), ptr, int, atflags],
   // Extended attributes: the attribute's name is a plain string
@@ -314,13 +318,19 @@ const CALLS = {
   pivot_root: [path(), path()],
   swapon: [path(), int],
   swapoff: [path()],
-  acct: [path()], // a null path turns accounting off
+  acct: [{ ...path(), ifNull: 'names-nothing' }], // a null path turns accounting off
   // quotactl's Q_QUOTAON also passes the quota file's name in the last argument, untranslated.
   quotactl: [arg('cmd'), path(), int, ptr],
   // Watching and naming files
   inotify_add_watch: [fd, path({ unless: 'IN_DONT_FOLLOW', inArg: 2 }), int],
   // fanotify_mark's path may be null: then the mark is on dirfd itself.
-  fanotify_mark: [fd, int, int, dirfd, path({ unless: 'FAN_MARK_DONT_FOLLOW', inArg: 1 })],
+  fanotify_mark: [
+    fd,
+    int,
+    int,
+    dirfd,
+    { ...path({ unless: 'FAN_MARK_DONT_FOLLOW', inArg: 1 }), ifNull: 'names-nothing' },
+  ],
   name_to_handle_at: [dirfd, path({ onlyWith: 'AT_SYMLINK_FOLLOW', inArg: 4 }), ptr, ptr, atflags],
 } as const satisfies Record<string, readonly CallArgument[]>;
 
