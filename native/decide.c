@@ -28,12 +28,12 @@
 
 #include "control.h"
 #include "decide.h"
+#include "decision.generated.h"
 #include "evaluate.h"
 #include "fstat.h"
 #include "index.h"
 #include "learn.h"
 #include "names.h"
-#include "never.generated.h"
 #include "open.h"
 #include "pending.h"
 #include "perform.h"

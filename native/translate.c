@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "arguments.generated.h"
+#include "decision.generated.h"
 #include "format.h"
 #include "fstat.h"
 #include "names.h"
-#include "never.generated.h"
 #include "resolve.h"
 #include "translate.h"
 
@@ -204,6 +204,49 @@ add_msghdr(struct decoding *d, uint64_t addr)
 		return;
 	}
 	add_sockaddr(d, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen);
+}
+
+/*
+ * sendmmsg's messages: each one's address (SG_NO_ADDRESS for none) as sockaddr, sockaddr[1],
+ * ..., kept for sockets.c, which sends exactly these. At most SG_MESSAGES_MAX are decided (and
+ * sent); a message that cannot be read ends the list, SG_UNREADABLE.
+ */
+static void
+add_mmsghdr(struct decoding *d, uint64_t addr, uint64_t vlen)
+{
+	struct mmsghdr		 m;
+	struct sg_message_addr	*msg;
+	char			 text[VALUE_MAX];
+	uint64_t		 len;
+	unsigned		 i;
+
+	d->c->messages_cut = vlen > SG_MESSAGES_MAX;
+	for (i = 0; i < vlen && i < SG_MESSAGES_MAX && !d->gone; i++) {
+		msg = &d->c->messages[i];
+		memset(msg, 0, sizeof(*msg));
+		if (read_or_gone(d, addr + i * sizeof(m), &m, sizeof(m)) == -1) {
+			unreadable_address(d);
+			return;
+		}
+		d->c->nmessages++;
+		if (m.msg_hdr.msg_name == NULL) {
+			add(d->c, "sockaddr", SG_NO_ADDRESS);
+			continue;
+		}
+		msg->named = 1;
+		msg->len = len = m.msg_hdr.msg_namelen;
+		if (len > sizeof(msg->addr))
+			len = sizeof(msg->addr);
+		if (read_or_gone(d, (uint64_t)(uintptr_t)m.msg_hdr.msg_name, &msg->addr,
+		    (size_t)len) == -1) {
+			unreadable_address(d);
+			return;
+		}
+		if (sg_fmt_sockaddr(&msg->addr, (size_t)len, text, sizeof(text)) == 0)
+			add(d->c, "sockaddr", text);
+		else
+			unreadable_address(d);
+	}
 }
 
 /* execve's arguments joined by spaces, bounded in count and size. */
@@ -475,6 +518,9 @@ add_other(struct decoding *d, int i)
 		break;
 	case SG_K_MSGHDR:
 		add_msghdr(d, v);
+		break;
+	case SG_K_MMSGHDR:
+		add_mmsghdr(d, v, (uint32_t)d->c->args[i + 1]);
 		break;
 	case SG_K_SOCKDOM:
 		add_formatted(d->c, "sockdom", sg_fmt_sockdom, v);

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "decision.generated.h"
 #include "evaluate.h"
 #include "intercept.h"
 
@@ -54,6 +55,17 @@ struct sg_syscall {
 	/* The address decided on (connect, bind, sendto, sendmsg), as read, and its length. */
 	int		 have_addr;
 	int		 addr_unreadable;	/* an address (or msghdr) that could not be read */
+	/*
+	 * sendmmsg: each message's address as decided (named 0: none), at most
+	 * SG_MESSAGES_MAX of them; messages_cut when the call gave more.
+	 */
+	unsigned	 nmessages;
+	int		 messages_cut;
+	struct sg_message_addr {
+		int			 named;
+		uint64_t		 len;
+		struct sockaddr_storage	 addr;
+	} messages[SG_MESSAGES_MAX];
 	struct sockaddr_storage addr;
 	uint64_t	 addrlen;
 	int		 oflags;

@@ -16,6 +16,7 @@ export const ARGUMENT_KINDS = [
   'fd', // an open descriptor
   'sockaddr', // a socket address; its length is in another argument
   'msghdr', // sendmsg's struct msghdr, whose msg_name is a socket address
+  'mmsghdr', // sendmmsg's array of struct mmsghdr: one socket address per message
   'socklen', // the length of a sockaddr
   'sockdom', // a socket's address family
   'socktype', // a socket's type
@@ -65,6 +66,7 @@ const TRANSLATION_OF_KIND: Readonly<Record<ArgumentKind, Translation | null>> = 
   fd: 'fd',
   sockaddr: 'sockaddr',
   msghdr: 'sockaddr',
+  mmsghdr: 'sockaddr', // sockaddr, sockaddr[1], ...: one per message, `<none>` for none
   socklen: null,
   sockdom: 'sockdom',
   socktype: 'socktype',
@@ -293,6 +295,7 @@ const CALLS = {
   bind: [fd, sockaddr(2), arg('socklen')],
   sendto: [fd, ptr, int, int, sockaddr(5), arg('socklen')], // null address: a connected socket
   sendmsg: [fd, arg('msghdr'), int],
+  sendmmsg: [fd, arg('mmsghdr'), int, int], // the messages, their count, the flags
   // Signals
   kill: [arg('pid'), arg('signal')],
   tkill: [arg('pid'), arg('signal')],
@@ -389,7 +392,8 @@ export function flagsArgument(rule: FinalSymlinkRule): number | null {
  *   path → filename     which file: every call that names one, and every call on a descriptor
  *                       that acts on a file (fchmod, ftruncate, utimensat(fd, NULL), ...), by
  *                       the file the descriptor names
- *   sockaddr, msghdr    where to: connect, bind, sendto, sendmsg (one per address of sendmmsg)
+ *   sockaddr, msghdr,   where to: connect, bind, sendto, sendmsg; sendmmsg's one per message,
+ *   mmsghdr             each learned as a rule of its own (learned-policy.ts)
  *   sockdom, socktype   what a socket is: socket (the protocol number is seldom anything but 0)
  *   uid, gid            whose: chown's owner, the set*id calls' ids (uname is the uid again)
  *   signal → signame    which signal: kill, tkill, tgkill. Not pidname: the pid is another
@@ -419,6 +423,7 @@ const LEARNED_OF_KIND: Readonly<Record<ArgumentKind, boolean>> = {
   fd: false,
   sockaddr: true,
   msghdr: true,
+  mmsghdr: true,
   socklen: false,
   sockdom: true,
   socktype: true,
@@ -457,6 +462,20 @@ export function learnedTranslationsOf(call: string): readonly Translation[] {
   }
   return kept;
 }
+
+/**
+ * The calls decided once per message: each message's address is the `sockaddr` of one decision,
+ * and the call is permitted only when every one is (evaluate.ts, native/evaluate.c).
+ */
+export const DECIDED_PER_MESSAGE: readonly string[] = Object.entries(CALLS)
+  .filter(([, args]) => args.some((a) => a.kind === 'mmsghdr'))
+  .map(([call]) => call);
+
+/** The address of a message that names none (sendmmsg on a connected socket). */
+export const NO_ADDRESS = '<none>';
+
+/** At most this many messages of one sendmmsg are decided and sent; it returns how many were. */
+export const MESSAGES_MAX = 8;
 
 /**
  * The value of a translation whose argument could not be read or decoded (a bad pointer, an

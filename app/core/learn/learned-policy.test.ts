@@ -135,3 +135,27 @@ test('a call whose deciding argument could not be read is learned as ask, and sa
   assert.equal(askedNote(0), '');
   assert.equal(askedNote(1), ' (1 asks: an argument it depends on could not be read)');
 });
+
+test('sendmmsg is learned as one rule per distinct address of its messages', () => {
+  assert.deepEqual(
+    learn([
+      learned('sendmmsg', {
+        fd: ['3'],
+        sockaddr: ['inet-[192.0.2.53]:53', 'inet-[192.0.2.54]:53', 'inet-[192.0.2.53]:53'],
+      }),
+      learned('sendmmsg', { fd: ['4'], sockaddr: ['<none>', '<none>'] }),
+    ]),
+    [
+      'native-sendmmsg: sockaddr eq "inet-[192.0.2.53]:53" then permit',
+      'native-sendmmsg: sockaddr eq "inet-[192.0.2.54]:53" then permit',
+      'native-sendmmsg: sockaddr eq "<none>" then permit',
+    ],
+  );
+});
+
+test('a descriptor that names nothing is learned as ask', () => {
+  assert.equal(
+    learnedRule(learned('fchmod', { filename: ['<unreadable>'], mode: ['600'] }), false),
+    'native-fchmod: filename eq "<unreadable>" and mode eq "600" then ask',
+  );
+});

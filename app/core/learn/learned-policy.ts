@@ -1,7 +1,11 @@
 // Learning mode (-A) as systrace had it: every call the program made becomes a rule that permits
 // it, with aliases, added to the program's policy after what the policy already permits.
 
-import { learnedTranslationsOf, UNREADABLE } from '../../common/calls/arguments.js';
+import {
+  DECIDED_PER_MESSAGE,
+  learnedTranslationsOf,
+  UNREADABLE,
+} from '../../common/calls/arguments.js';
 import { appendRule } from '../../common/policy/edit.js';
 import { decideCall } from '../../common/policy/evaluate.js';
 import { quoteString } from '../../common/policy/lexer.js';
@@ -29,6 +33,19 @@ export function learnedRule(record: DecisionRecord, noAliases: boolean): string 
   return `native-${name}: ${conditions.join(' and ')} then ${action}`;
 }
 
+/**
+ * A call decided once per message (sendmmsg) as one record per distinct address, so that each
+ * address is learned as a rule of its own; any other record as it is.
+ */
+function eachMessage(record: DecisionRecord): DecisionRecord[] {
+  const addresses = record.args['sockaddr'] ?? [];
+  if (!DECIDED_PER_MESSAGE.includes(record.call) || addresses.length < 2) return [record];
+  return [...new Set(addresses)].map((address) => ({
+    ...record,
+    args: { ...record.args, sockaddr: [address] },
+  }));
+}
+
 /** Whether a translation the decision depends on could not be read from the program. */
 function isUnread(record: DecisionRecord): boolean {
   return learnedTranslationsOf(record.call).some((t) => record.args[t]?.includes(UNREADABLE));
@@ -54,7 +71,7 @@ export function rulesLearned(
     file.lines.push(...parsePolicy(emptyPolicy(program)).file.lines);
   const seen = new Set<string>();
   const rules: string[] = [];
-  for (const record of learned) {
+  for (const record of learned.flatMap(eachMessage)) {
     const text = learnedRule(record, options.noAliases);
     if (seen.has(text)) continue;
     const section = sectionOf(file, program)!;

@@ -303,6 +303,7 @@ describe('a second thread flips the port of the address between a permitted and 
   for (const [call, kind] of [
     ['connect', 'tcp'],
     ['sendto', 'udp'],
+    ['sendmmsg', 'udp'],
   ]) {
     test(call === 'sendto' ? 'sendto and sendmsg' : call, async (t) => {
       const [permitted, forbidden] = [await server(kind), await server(kind)];
@@ -319,6 +320,7 @@ describe('a second thread flips the port of the address between a permitted and 
             `native-connect: sockaddr eq "${allowed}" then permit`,
             `native-sendto: sockaddr eq "${allowed}" then permit`,
             `native-sendmsg: sockaddr eq "${allowed}" then permit`,
+            `native-sendmmsg: sockaddr eq "${allowed}" then permit`,
           ],
         );
         counted(t, run);
