@@ -7,6 +7,7 @@ import {
   UNREADABLE,
 } from '../../common/calls/arguments.js';
 import { appendRule } from '../../common/policy/edit.js';
+import { askedNote, asksOnly } from '../../common/policy/learned-asks.js';
 import { decideCall } from '../../common/policy/evaluate.js';
 import { quoteString } from '../../common/policy/lexer.js';
 import { parseFilter, parsePolicy } from '../../common/policy/parser.js';
@@ -51,11 +52,6 @@ function isUnread(record: DecisionRecord): boolean {
   return learnedTranslationsOf(record.call).some((t) => record.args[t]?.includes(UNREADABLE));
 }
 
-/** Whether a learned rule asks rather than permits (its argument could not be read). */
-export function asksOnly(rule: string): boolean {
-  return rule.endsWith(' ask');
-}
-
 /**
  * The rules to add to `program`'s policy for the learned calls, as printed, in order, leaving out
  * calls the policy (with the rules before them) already decides.
@@ -96,14 +92,7 @@ export function rulesLearned(
   return rules;
 }
 
-/**
- * What the learn review says of the rules that ask: `` (N ask: an argument they depend on could not
- * be read)``, or nothing when none does.
- */
-export function askedNote(asked: number): string {
-  if (asked === 0) return '';
-  return ` (${asked} ask${asked === 1 ? 's' : ''}: an argument ${asked === 1 ? 'it depends' : 'they depend'} on could not be read)`;
-}
+export { askedNote, asksOnly };
 
 /** Appends reviewed rules to a policy's text (after its own), one printed rule each. */
 export function withRules(program: string, existing: string, rules: readonly string[]): string {
