@@ -172,14 +172,20 @@ unreadable_address(struct decoding *d)
 	add(d->c, "sockaddr", SG_UNREADABLE);
 }
 
+/*
+ * A call's address; SG_NO_ADDRESS for none (a send on a connected socket: the kernel reads
+ * nothing then, and a rule can tell it from every address).
+ */
 static void
 add_sockaddr(struct decoding *d, uint64_t addr, uint64_t len)
 {
 	struct sockaddr_storage	 ss;
 	char			 text[VALUE_MAX];
 
-	if (addr == 0)
+	if (addr == 0) {
+		add(d->c, "sockaddr", SG_NO_ADDRESS);
 		return;
+	}
 	d->c->addrlen = len;
 	if (len > sizeof(ss))
 		len = sizeof(ss);
@@ -192,6 +198,8 @@ add_sockaddr(struct decoding *d, uint64_t addr, uint64_t len)
 	d->c->have_addr = 1;
 	if (sg_fmt_sockaddr(&ss, (size_t)len, text, sizeof(text)) == 0)
 		add(d->c, "sockaddr", text);
+	else
+		unreadable_address(d);
 }
 
 static void

@@ -302,10 +302,13 @@ const byAddress = `
 	native-bind: sockaddr match "inet-*" then permit
 	native-sendto: sockaddr match "inet-*" then permit
 	native-sendmsg: sockaddr match "inet-*" then permit
+	native-sendmmsg: sockaddr match "inet-*" then permit
+	native-sendmmsg: sockaddr eq "<none>" then permit
+	native-sendmmsg: sockaddr eq "<unreadable>" then permit
 ${permitEvery()}`;
 
 for (const as of process.getuid() === 0 ? ['root', 'nobody'] : ['the user']) {
-  test(`connect, bind, sendto and sendmsg, performed by the supervisor on the program's socket, do what the kernel's own do (as ${as})`, async () => {
+  test(`connect, bind, sendto, sendmsg and sendmmsg, performed by the supervisor on the program's socket, do what the kernel's own do (as ${as})`, async () => {
     const ids = as === 'nobody' ? { uid: 65534, gid: 65534 } : undefined;
     const kernel = spawnSync(nativeBuild('sockcalls'), [], { encoding: 'utf8', ...ids });
     assert.equal(kernel.status, 0, kernel.stderr);

@@ -410,8 +410,9 @@ export function flagsArgument(rule: FinalSymlinkRule): number | null {
  *                       within a name the rule already decides
  *   file → filename     the file a descriptor names (fchmod, fchown, ftruncate, fallocate,
  *                       fsetxattr, fremovexattr, fchdir), as for a path
- * Never kept: fd (a number that changes), oflags (the alias, fsread or fswrite, keeps whether an
- * open writes), argv (execve is kept by the file that runs; its arguments are the user's), int,
+ *   oflags              only with aliases off (-u): otherwise the alias, fsread or fswrite,
+ *                       keeps whether an open writes, and the other flags decide nothing
+ * Never kept: fd (a number that changes), argv (execve is kept by the file that runs; its arguments are the user's), int,
  * ptr.
  */
 const LEARNED_OF_KIND: Readonly<Record<ArgumentKind, boolean>> = {
@@ -451,12 +452,19 @@ const MODE_IS_LEARNED: readonly string[] = [
   'mknodat',
 ];
 
-/** The translations a learned rule for the call keeps, in argument order; none if untranslated. */
-export function learnedTranslationsOf(call: string): readonly Translation[] {
+/**
+ * The translations a learned rule for the call keeps, in argument order; none if untranslated.
+ * `noAliases` (-u): the open family keeps its flags, which no alias carries then.
+ */
+export function learnedTranslationsOf(call: string, noAliases = false): readonly Translation[] {
   const kept: Translation[] = [];
   for (const argument of argumentsOf(call) ?? []) {
     const learned =
-      argument.kind === 'mode' ? MODE_IS_LEARNED.includes(call) : LEARNED_OF_KIND[argument.kind];
+      argument.kind === 'mode'
+        ? MODE_IS_LEARNED.includes(call)
+        : argument.kind === 'oflags' || argument.kind === 'openhow'
+          ? noAliases
+          : LEARNED_OF_KIND[argument.kind];
     if (learned && argument.translation !== null && !kept.includes(argument.translation))
       kept.push(argument.translation);
   }

@@ -159,3 +159,12 @@ test('a descriptor that names nothing is learned as ask', () => {
     'native-fchmod: filename eq "<unreadable>" and mode eq "600" then ask',
   );
 });
+
+test('with aliases off (-u), an open keeps its flags, which no alias carries then', () => {
+  const open = learned('openat', { filename: ['/tmp/a'], oflags: ['ro'] }, 'fsread');
+  assert.equal(learnedRule(open, false), 'native-fsread: filename eq "/tmp/a" then permit');
+  assert.equal(
+    learnedRule({ ...open, alias: null }, true),
+    'native-openat: filename eq "/tmp/a" and oflags eq "ro" then permit',
+  );
+});

@@ -26,7 +26,7 @@ import { emptyPolicy, sectionOf, type PolicySource } from '../session/policy-sou
 export function learnedRule(record: DecisionRecord, noAliases: boolean): string {
   const name = record.alias !== null && !noAliases ? record.alias : record.call;
   const conditions: string[] = [];
-  for (const kept of learnedTranslationsOf(record.call))
+  for (const kept of learnedTranslationsOf(record.call, noAliases))
     for (const [i, value] of (record.args[kept] ?? []).entries())
       conditions.push(`${kept}${i === 0 ? '' : `[${i}]`} eq ${quoteString(value)}`);
   const action = isUnread(record) ? 'ask' : 'permit';
