@@ -159,7 +159,7 @@ describe('a second thread flips the path between a permitted and a forbidden nam
 });
 
 describe('a second thread puts another file on the descriptor the call changes (dup2)', () => {
-  for (const call of ['fchmod', 'futimens']) {
+  for (const call of ['fchmod', 'futimens', 'utimensat']) {
     test(call, async (t) => {
       const dir = arena();
       const before = snapshot(join(dir, 'forbid'));

@@ -7,6 +7,7 @@
  * Usage: race-fd CALL DIR ATTEMPTS SECONDS, CALL one of
  *   fchmod	fchmod(N, 0600 or 0640): the forbidden file must keep its mode, 0644
  *   futimens	futimens(N, a time in 1980): the forbidden file must keep its times
+ *   utimensat	utimensat(N, "", a time in 1980, AT_EMPTY_PATH): the same, by "" (named so)
  * An attempt seen to change the permitted file counts as permitted; one seen to change the
  * forbidden file is an escape.
  */
@@ -66,7 +67,8 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	call = argv[1];
-	if (strcmp(call, "fchmod") != 0 && strcmp(call, "futimens") != 0) {
+	if (strcmp(call, "fchmod") != 0 && strcmp(call, "futimens") != 0 &&
+	    strcmp(call, "utimensat") != 0) {
 		fprintf(stderr, "race-fd: no such call: %s\n", call);
 		return 2;
 	}
@@ -87,7 +89,8 @@ main(int argc, char *argv[])
 			if (fchmod(SLOT, mode) == 0 && fstat(permit_fd, &st) == 0 &&
 			    (st.st_mode & 07777) == mode)
 				permitted++;
-		} else if (futimens(SLOT, old) == 0 && fstat(permit_fd, &st) == 0 &&
+		} else if ((strcmp(call, "futimens") == 0 ? futimens(SLOT, old) :
+		    utimensat(SLOT, "", old, AT_EMPTY_PATH)) == 0 && fstat(permit_fd, &st) == 0 &&
 		    st.st_mtim.tv_sec == old[0].tv_sec) {
 			permitted++;
 		}
