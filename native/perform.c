@@ -132,8 +132,10 @@ static const struct performed performed[] = {
 	{ "fchmodat2",	OP_CHMOD,	3, 0, NOFOLLOW | EMPTY, 2, -1 },
 	{ "fchown",	OP_CHOWN,	-1, 0, 0, 1, 2 },
 	{ "fchownat",	OP_CHOWN,	4, 0, NOFOLLOW | EMPTY, 2, 3 },
+	{ "fgetxattr",	OP_GETXATTR,	-1, 0, 0, 2, 3 },
 	{ "file_getattr", OP_FILE_GETATTR, 4, 0, NOFOLLOW | EMPTY, 2, 3 },
 	{ "file_setattr", OP_FILE_SETATTR, 4, 0, NOFOLLOW | EMPTY, 2, 3 },
+	{ "flistxattr",	OP_LISTXATTR,	-1, 0, 0, 1, 2 },
 	{ "fremovexattr", OP_REMOVEXATTR, -1, 0, 0, -1, -1 },
 	/* fsetxattr's own flags (XATTR_CREATE, XATTR_REPLACE), checked by the kernel. */
 	{ "fsetxattr",	OP_SETXATTR,	4, 0, ~0U, 2, 3 },
@@ -490,14 +492,14 @@ on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, i
 }
 
 /*
- * A call on the caller's descriptor itself (fchmod, fchown, ftruncate, fallocate, fsetxattr,
- * fremovexattr, utimensat and futimesat with a NULL path), made on the copy: the same open
+ * A call on the caller's descriptor itself (fchmod, fchown, ftruncate, fallocate, the f*xattr
+ * calls, utimensat and futimesat with a NULL path), made on the copy: the same open
  * file, so what the kernel checks of it (opened for writing, O_PATH, append-only) is checked
  * alike.
  */
 static long long
 on_descriptor(const struct sg_syscall *c, const struct performed *p, unsigned flags,
-    int copied)
+    int copied, struct result *r)
 {
 	struct timespec	 ts[2], *times = NULL;
 	const char	*name = c->string;
@@ -538,6 +540,21 @@ on_descriptor(const struct sg_syscall *c, const struct performed *p, unsigned fl
 		return check(fsetxattr(copied, name, value, size, (int)flags));
 	case OP_REMOVEXATTR:
 		return name == NULL ? -EFAULT : check(fremovexattr(copied, name));
+	case OP_GETXATTR:
+	case OP_LISTXATTR:
+		if (p->op == OP_GETXATTR && name == NULL)
+			return -EFAULT;
+		size = (size_t)c->args[p->b];
+		if (size > sizeof(r->out.data))
+			size = sizeof(r->out.data);
+		rc = check(p->op == OP_GETXATTR ?
+		    fgetxattr(copied, name, size ? r->out.data : NULL, size) :
+		    flistxattr(copied, size ? r->out.data : NULL, size));
+		if (rc > 0 && size > 0) {
+			r->addr = c->args[p->a];
+			r->len = (size_t)rc;
+		}
+		return rc;
 	default:
 		return -ENOSYS;
 	}
@@ -820,7 +837,7 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 	else if (sg_creds_assume(&as, creating, &saved) == -1)
 		r.value = -EPERM;
 	else if (c->path_fd_only[0])
-		r.value = on_descriptor(c, p, flags, copied);
+		r.value = on_descriptor(c, p, flags, copied, &r);
 	else if (p->op <= OP_RENAME)
 		r.value = on_names(c, p, flags, copied);
 	else if (ON_AT(p->op))

@@ -186,6 +186,49 @@ describe('exact learning: what a learned policy permits is what the program did'
     assert.ok(existsSync(join(h.home, 'f.xz')));
   });
 
+  test('calls on a descriptor do under -a, after -A, what they did natively, learned by the file', () => {
+    const h = home();
+    const script = [
+      'import os',
+      'fd = os.open("f", os.O_RDWR | os.O_CREAT, 0o644)',
+      'os.ftruncate(fd, 10)',
+      'os.posix_fallocate(fd, 0, 100)',
+      'os.setxattr(fd, "user.x", b"1")',
+      'print(os.getxattr(fd, "user.x"), os.listxattr(fd))',
+      'os.removexattr(fd, "user.x")',
+      'os.fchmod(fd, 0o600)',
+      'os.utime(fd, (1, 2))',
+      'st = os.fstat(fd)',
+      'print(st.st_size, oct(st.st_mode), st.st_mtime, os.listxattr(fd))',
+      '',
+    ].join('\n');
+    writeFileSync(join(h.home, 'fd.py'), script);
+    const native = spawnSync('python3', ['fd.py'], { cwd: h.home, encoding: 'utf8' });
+    assert.equal(native.status, 0, native.stderr);
+    rmSync(join(h.home, 'f'));
+    const learned = sysgate(h, ['-A', 'python3', 'fd.py']);
+    assert.equal(learned.status, 0, learned.stderr);
+    assert.equal(learned.stdout, native.stdout);
+    const policies = readdirSync(h.policies).map((n) => readFileSync(join(h.policies, n), 'utf8'));
+    const policy = policies.find((p) => p.includes('native-ftruncate'));
+    assert.ok(policy, policies.join('\n'));
+    for (const call of ['ftruncate', 'fallocate', 'fchmod', 'fsetxattr', 'fgetxattr'])
+      assert.match(
+        policy,
+        new RegExp(`\\tnative-${call}: filename eq "${h.home}/f"( and .*)? then permit\\n`),
+      );
+    assert.doesNotMatch(
+      policy,
+      /\tnative-(ftruncate|fallocate|fchmod|f\w+xattr|fswrite): permit\n/,
+    );
+
+    rmSync(join(h.home, 'f'));
+    const again = enforce(h, ['python3', 'fd.py']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(again.stdout, native.stdout);
+    assert.deepEqual(denials(again), []);
+  });
+
   test('a call whose address cannot be read is learned as ask, and the summary says so', () => {
     const h = home();
     const PERL = realpathSync('/usr/bin/perl');

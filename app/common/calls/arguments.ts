@@ -282,6 +282,8 @@ const CALLS = {
   fallocate: [file, int, int, int],
   fsetxattr: [file, string, ptr, int, int],
   fremovexattr: [file, string],
+  fgetxattr: [file, string, ptr, int],
+  flistxattr: [file, ptr, int],
   // Where the process is
   chdir: [path()],
   fchdir: [file],
@@ -409,7 +411,7 @@ export function flagsArgument(rule: FinalSymlinkRule): number | null {
  *                       an open or mkdir creates is the program's choice under its umask,
  *                       within a name the rule already decides
  *   file → filename     the file a descriptor names (fchmod, fchown, ftruncate, fallocate,
- *                       fsetxattr, fremovexattr, fchdir), as for a path
+ *                       the f*xattr calls, fchdir), as for a path
  *   oflags              only with aliases off (-u): otherwise the alias, fsread or fswrite,
  *                       keeps whether an open writes, and the other flags decide nothing
  * Never kept: fd (a number that changes), argv (execve is kept by the file that runs; its arguments are the user's), int,
