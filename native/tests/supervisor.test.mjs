@@ -31,7 +31,9 @@ const hasPython = existsSync('/usr/bin/python3') ? {} : { skip: 'needs python3' 
 const byName = `
 	native-fsread: filename match "/*" then permit
 	native-fswrite: filename match "/*" then permit
-${permitEvery()}`;
+${['fchmod', 'fchown', 'ftruncate', 'fallocate', 'fsetxattr', 'fgetxattr', 'flistxattr', 'fremovexattr']
+  .map((call) => `\tnative-${call}: filename match "/*" then permit\n`)
+  .join('')}${permitEvery()}`;
 
 const processEvents = (run) => run.processes.map((e) => e.event);
 
@@ -266,12 +268,14 @@ test(
 
 /**
  * A scratch directory for tests/programs/pathcalls: writable by anyone, with `locked/private`,
- * a file only root may read, in a directory only root may write.
+ * a file only root may read, and `locked/public`, root's file anyone may read, in a directory
+ * only root may write.
  */
 function pathcallsDir() {
   const dir = mkdtempSync(join(tmpdir(), 'sysgate-pathcalls-'));
   mkdirSync(join(dir, 'locked'));
   writeFileSync(join(dir, 'locked', 'private'), 'secret', { mode: 0o600 });
+  writeFileSync(join(dir, 'locked', 'public'), 'not secret', { mode: 0o644 });
   chmodSync(dir, 0o777);
   return dir;
 }
