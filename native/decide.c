@@ -28,6 +28,7 @@
 
 #include "control.h"
 #include "decide.h"
+#include "decision.generated.h"
 #include "evaluate.h"
 #include "fstat.h"
 #include "index.h"
@@ -401,6 +402,33 @@ installs_listener(const struct sg_syscall *c)
 	    ((uint32_t)c->args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
 }
 
+/*
+ * TIOCSTI puts a byte into a terminal's input as if typed there, and TIOCLINUX can paste the
+ * console's selection: a program could type commands into the shell that started it, which
+ * runs them outside every policy. No rule, answer or learning permits them (as for a
+ * listener). The kernel reads the command as an unsigned int.
+ */
+static int
+types_into_terminal(const struct sg_syscall *c)
+{
+	static const unsigned	 never[] = SG_NEVER_PERMITTED_IOCTLS;
+	size_t			 i;
+
+	if (strcmp(c->name, "ioctl") != 0)
+		return 0;
+	for (i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		if ((uint32_t)c->args[1] == never[i])
+			return 1;
+	return 0;
+}
+
+/* The routes around every policy: denied before any rule, in every mode. */
+static int
+always_denied(const struct sg_syscall *c)
+{
+	return installs_listener(c) || types_into_terminal(c);
+}
+
 /* The translations read from the caller's memory (openat2's flags too: see permit). */
 static const char *const from_memory[] = { "filename", "sockaddr", "argv", "string", "oflags",
     "mode", NULL };
@@ -413,7 +441,7 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 	struct sg_decision	 d;
 	struct sg_verdict	 v;
 
-	if (installs_listener(c)) {
+	if (always_denied(c)) {
 		verdict("deny", EPERM, "default", &v);
 		deny(s, p, pd, &v);
 		return;
@@ -473,7 +501,7 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 		return 0;
 	if (c->changes_ids)
 		p->ids_valid = 0;
-	if (installs_listener(c) || sg_index_compares(p->policy->index, c->name, c->alias))
+	if (always_denied(c) || sg_index_compares(p->policy->index, c->name, c->alias))
 		return 0;
 	memset(&req, 0, sizeof(req));
 	req.call = c->name;
@@ -557,7 +585,8 @@ sg_decide_notification(struct sg_supervisor *s)
 	if (decide_on_registers(s, p, pd))
 		return;
 	root = sg_tid_root_is_slash(tid) ? "/" : NULL;
-	if (sg_translate(&s->l, p->pid, s->opt->no_aliases, root, &pd->call) == -1) {
+	if (sg_translate(&s->l, p->pid, p->pidfd, s->opt->no_aliases, root,
+	    &pd->call) == -1) {
 		finish(pd);
 		return;
 	}

@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "decision.generated.h"
 #include "evaluate.h"
 #include "index.h"
 
@@ -170,13 +172,40 @@ undecided(struct sg_decision *d)
 	d->action = SG_ACT_ASK;
 }
 
-void
-sg_evaluate_each(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
+/*
+ * The ioctls that type into a terminal (TIOCSTI, TIOCLINUX) are denied before any rule, as the
+ * supervisor denies them (decide.c) and the TypeScript evaluator does: 1 when this is one.
+ */
+static int
+never_permitted(const struct sg_request *req, struct sg_decision *d)
+{
+	static const unsigned	 never[] = SG_NEVER_PERMITTED_IOCTLS;
+	const char		*cmd;
+	char			 text[16];
+	size_t			 i;
+
+	if (strcmp(req->call, "ioctl") != 0 || (cmd = arg_value(req, "cmd", 0)) == NULL)
+		return 0;
+	for (i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		snprintf(text, sizeof(text), "0x%x", never[i]);
+		if (strcmp(cmd, text) == 0) {
+			d->action = SG_ACT_DENY;
+			d->error = EPERM;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void
+evaluate_each(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
 {
 	const struct sg_rule	*r;
 	size_t			 i;
 
 	undecided(d);
+	if (never_permitted(req, d))
+		return;
 	for (i = 0; p != NULL && i < p->nrules; i++) {
 		r = &p->rules[i];
 		if (strcmp(r->call, req->call) != 0 &&
@@ -223,17 +252,19 @@ walk(const struct sg_policy *p, const struct sg_rules *l, size_t *pos, size_t li
 	return 0;
 }
 
-void
-sg_evaluate(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
+static void
+evaluate_indexed(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
 {
 	const struct sg_rules	*a, *b;
 	size_t			 i = 0, j = 0, na, nb;
 
 	if (p == NULL || p->index == NULL) {
-		sg_evaluate_each(p, req, d);
+		evaluate_each(p, req, d);
 		return;
 	}
 	undecided(d);
+	if (never_permitted(req, d))
+		return;
 	a = sg_index_rules(p->index, req->call);
 	b = req->alias != NULL ? sg_index_rules(p->index, req->alias) : NULL;
 	if (b == a)
@@ -247,4 +278,67 @@ sg_evaluate(const struct sg_policy *p, const struct sg_request *req, struct sg_d
 		if (na < nb ? walk(p, a, &i, nb, req, d) : walk(p, b, &j, na, req, d))
 			return;
 	}
+}
+
+#define PER_MESSAGE_ARGS	64
+
+/*
+ * sendmmsg is decided once per message, the message's address as its `sockaddr` (index 0),
+ * as the TypeScript evaluator does: permitted when every message is, else the first decision
+ * that is not a permit decides. Other calls, and one message, are decided once.
+ */
+static void
+per_message(void (*one)(const struct sg_policy *, const struct sg_request *,
+    struct sg_decision *), const struct sg_policy *p, const struct sg_request *req,
+    struct sg_decision *d)
+{
+	struct sg_targ		 args[PER_MESSAGE_ARGS];
+	struct sg_request	 each;
+	struct sg_decision	 e;
+	size_t			 i, n;
+	unsigned		 k, messages = 0;
+	int			 memory = 0;
+
+	for (i = 0; i < req->nargs; i++)
+		if (strcmp(req->args[i].name, "sockaddr") == 0 && req->args[i].index + 1 > messages)
+			messages = req->args[i].index + 1;
+	if (strcmp(req->call, SG_PER_MESSAGE_CALL) != 0 || messages < 2) {
+		one(p, req, d);
+		return;
+	}
+	undecided(d);
+	if (req->nargs > PER_MESSAGE_ARGS)
+		return;
+	for (k = 0; k < messages; k++) {
+		for (i = 0, n = 0; i < req->nargs; i++) {
+			if (strcmp(req->args[i].name, "sockaddr") == 0 && req->args[i].index != k)
+				continue;
+			args[n] = req->args[i];
+			if (strcmp(args[n].name, "sockaddr") == 0)
+				args[n].index = 0;
+			n++;
+		}
+		each = *req;
+		each.args = args;
+		each.nargs = n;
+		one(p, &each, &e);
+		memory |= e.memory;
+		if (k == 0 || e.action != SG_ACT_PERMIT)
+			*d = e;
+		if (e.action != SG_ACT_PERMIT)
+			break;
+	}
+	d->memory = memory;
+}
+
+void
+sg_evaluate(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
+{
+	per_message(evaluate_indexed, p, req, d);
+}
+
+void
+sg_evaluate_each(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
+{
+	per_message(evaluate_each, p, req, d);
 }

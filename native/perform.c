@@ -21,7 +21,10 @@
  * The names were resolved by resolve.c, links and all, so an honest program's call finds no
  * link on the way; a link swapped in after the decision makes the call fail (ELOOP) rather
  * than lead elsewhere. "" with AT_EMPTY_PATH names the caller's descriptor: a copy of it
- * (pidfd_getfd) is acted on; inotify_add_watch and fanotify_mark act for a copy of the
+ * (pidfd_getfd, taken when it was named) is acted on; so are the calls on a descriptor
+ * (fchmod, fchown, ftruncate, fallocate, fsetxattr, fremovexattr, futimens), made on the copy
+ * itself, since another thread could put another file on that number after the decision;
+ * inotify_add_watch and fanotify_mark act for a copy of the
  * caller's group. Everything runs under the caller's fsuid, fsgid and groups and with no
  * effective capability it lacks (credentials.c), with its umask for mkdir and mknod; access
  * takes its real ids, as the kernel's access() does, unless AT_EACCESS.
@@ -85,7 +88,7 @@ enum op {
 	OP_UNLINK, OP_MKDIR, OP_MKNOD, OP_SYMLINK, OP_LINK, OP_RENAME,
 	OP_CHMOD, OP_CHOWN, OP_TRUNCATE, OP_UTIME, OP_UTIMES, OP_UTIMENSAT,
 	OP_SETXATTR, OP_REMOVEXATTR, OP_SETXATTRAT, OP_REMOVEXATTRAT, OP_FILE_SETATTR,
-	OP_INOTIFY, OP_FANOTIFY,
+	OP_INOTIFY, OP_FANOTIFY, OP_FALLOCATE,
 	/* From here on, calls that only look. */
 	OP_STAT, OP_STATX, OP_STATFS, OP_ACCESS, OP_READLINK, OP_GETXATTR, OP_LISTXATTR,
 	OP_GETXATTRAT, OP_LISTXATTRAT, OP_FILE_GETATTR, OP_NAME_TO_HANDLE
@@ -122,12 +125,21 @@ static const struct performed performed[] = {
 	{ "chown",	OP_CHOWN,	-1, 0, 0, 1, 2 },
 	{ "faccessat",	OP_ACCESS,	-1, 0, 0, 2, -1 },
 	{ "faccessat2",	OP_ACCESS,	3, 0, AT_EACCESS | NOFOLLOW | EMPTY, 2, -1 },
+	{ "fallocate",	OP_FALLOCATE,	-1, 0, 0, 1, 2 },
 	{ "fanotify_mark", OP_FANOTIFY,	-1, 0, 0, 1, 2 },
+	{ "fchmod",	OP_CHMOD,	-1, 0, 0, 1, -1 },
 	{ "fchmodat",	OP_CHMOD,	-1, 0, 0, 2, -1 },
 	{ "fchmodat2",	OP_CHMOD,	3, 0, NOFOLLOW | EMPTY, 2, -1 },
+	{ "fchown",	OP_CHOWN,	-1, 0, 0, 1, 2 },
 	{ "fchownat",	OP_CHOWN,	4, 0, NOFOLLOW | EMPTY, 2, 3 },
+	{ "fgetxattr",	OP_GETXATTR,	-1, 0, 0, 2, 3 },
 	{ "file_getattr", OP_FILE_GETATTR, 4, 0, NOFOLLOW | EMPTY, 2, 3 },
 	{ "file_setattr", OP_FILE_SETATTR, 4, 0, NOFOLLOW | EMPTY, 2, 3 },
+	{ "flistxattr",	OP_LISTXATTR,	-1, 0, 0, 1, 2 },
+	{ "fremovexattr", OP_REMOVEXATTR, -1, 0, 0, -1, -1 },
+	/* fsetxattr's own flags (XATTR_CREATE, XATTR_REPLACE), checked by the kernel. */
+	{ "fsetxattr",	OP_SETXATTR,	4, 0, ~0U, 2, 3 },
+	{ "ftruncate",	OP_TRUNCATE,	-1, 0, 0, 1, -1 },
 	{ "futimesat",	OP_UTIMES,	-1, 0, 0, 2, -1 },
 	{ "getxattr",	OP_GETXATTR,	-1, 0, 0, 2, 3 },
 	{ "getxattrat",	OP_GETXATTRAT,	2, 0, NOFOLLOW | EMPTY, 4, 5 },
@@ -253,20 +265,24 @@ open_parent(const struct sg_syscall *c, int i, char *base, size_t size)
 }
 
 /*
- * A copy of the caller's descriptor that "" with AT_EMPTY_PATH names in path i, or -1 when
- * the path is a name. Taken before the caller's credentials are: pidfd_getfd needs the
- * supervisor's own (its real uid, or CAP_SYS_PTRACE). -errno on failure.
+ * A copy of the caller's descriptor that path i stands for ("" with AT_EMPTY_PATH, fchmod's
+ * descriptor, utimensat's with a NULL path), or -1 when the path is a name. The copy taken when
+ * the descriptor was named (translate.c), so that the file acted on is the one decided on;
+ * else one taken now (no PIDFD_THREAD), before the caller's credentials are: pidfd_getfd needs
+ * the supervisor's own (its real uid, or CAP_SYS_PTRACE). -errno on failure.
  */
 static int
 copy_empty(const struct sg_syscall *c, int i, int pidfd)
 {
-	int	 dirfd_arg = c->path_args[i] - 1, fd;
+	int	 fd;
 
-	if (!c->path_empty[i] || dirfd_arg < 0)
+	if (!c->path_empty[i] || (c->path_fd[i] == AT_FDCWD && !c->path_fd_only[i]))
 		return -1;
-	fd = sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[dirfd_arg]);
+	if (c->path_copied[i])
+		return (fd = fcntl(c->path_copy[i], F_DUPFD_CLOEXEC, 0)) == -1 ? -errno : fd;
+	fd = sg_fd_copy(c->tid, c->tgid, pidfd, c->path_fd[i]);
 	/* A thread's descriptor before Linux 6.9 (no PIDFD_THREAD): by the name it resolved to. */
-	return fd == -EINVAL ? -1 : fd;
+	return fd == -EINVAL && !c->path_fd_only[i] ? -1 : fd;
 }
 
 /* The file path i names: the copy of the caller's descriptor, or the name, pinned. */
@@ -473,6 +489,75 @@ on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, i
 	}
 	close(fd);
 	return rc;
+}
+
+/*
+ * A call on the caller's descriptor itself (fchmod, fchown, ftruncate, fallocate, the f*xattr
+ * calls, utimensat and futimesat with a NULL path), made on the copy: the same open
+ * file, so what the kernel checks of it (opened for writing, O_PATH, append-only) is checked
+ * alike.
+ */
+static long long
+on_descriptor(const struct sg_syscall *c, const struct performed *p, unsigned flags,
+    int copied, struct result *r)
+{
+	struct timespec	 ts[2], *times = NULL;
+	const char	*name = c->string;
+	size_t		 size;
+	long long	 rc;
+
+	if (copied < 0)
+		return -EBADF;
+	switch (p->op) {
+	case OP_CHMOD:
+		return check(fchmod(copied, (mode_t)c->args[p->a]));
+	case OP_CHOWN:
+		return check(fchown(copied, (uid_t)c->args[p->a], (gid_t)c->args[p->b]));
+	case OP_TRUNCATE:
+		return check(ftruncate(copied, (off_t)c->args[p->a]));
+	case OP_FALLOCATE:
+		return check(fallocate(copied, (int)c->args[p->a], (off_t)c->args[p->b],
+		    (off_t)c->args[3]));
+	case OP_UTIMES:
+	case OP_UTIMENSAT:
+		/* The kernel refuses a NULL path that asks not to follow a link. */
+		if (flags & AT_SYMLINK_NOFOLLOW)
+			return -EINVAL;
+		if (c->args[p->a] != 0) {
+			if ((rc = read_times(c, p->op, c->args[p->a], ts)) != 0)
+				return rc;
+			times = ts;
+		}
+		return check(futimens(copied, times));
+	case OP_SETXATTR:
+		size = (size_t)c->args[p->b];
+		if (name == NULL)
+			return -EFAULT;
+		if (size > sizeof(value))
+			return -E2BIG;
+		if (size > 0 && sg_mem_read(c->tid, c->args[p->a], value, size) != (ssize_t)size)
+			return -EFAULT;
+		return check(fsetxattr(copied, name, value, size, (int)flags));
+	case OP_REMOVEXATTR:
+		return name == NULL ? -EFAULT : check(fremovexattr(copied, name));
+	case OP_GETXATTR:
+	case OP_LISTXATTR:
+		if (p->op == OP_GETXATTR && name == NULL)
+			return -EFAULT;
+		size = (size_t)c->args[p->b];
+		if (size > sizeof(r->out.data))
+			size = sizeof(r->out.data);
+		rc = check(p->op == OP_GETXATTR ?
+		    fgetxattr(copied, name, size ? r->out.data : NULL, size) :
+		    flistxattr(copied, size ? r->out.data : NULL, size));
+		if (rc > 0 && size > 0) {
+			r->addr = c->args[p->a];
+			r->len = (size_t)rc;
+		}
+		return rc;
+	default:
+		return -ENOSYS;
+	}
 }
 
 /*
@@ -751,6 +836,8 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 		r.value = group;
 	else if (sg_creds_assume(&as, creating, &saved) == -1)
 		r.value = -EPERM;
+	else if (c->path_fd_only[0])
+		r.value = on_descriptor(c, p, flags, copied, &r);
 	else if (p->op <= OP_RENAME)
 		r.value = on_names(c, p, flags, copied);
 	else if (ON_AT(p->op))

@@ -1,10 +1,12 @@
 /*
- * connect, bind, sendto and sendmsg with an address, performed by the supervisor on the
+ * connect, bind, sendto, sendmsg and sendmmsg with an address, performed by the supervisor on the
  * program's own socket when the decision rested on the address: the kernel would read the
  * address again after a CONTINUE, where a second thread could have written another. The
  * supervisor takes a copy of the caller's descriptor (pidfd_getfd: the same open socket) and
  * makes the call on it with the address it decided on, copied when it was read; the data of
  * sendto and sendmsg is read from the caller then (what it says does not decide anything).
+ * sendmmsg sends each message decided on (at most SG_MESSAGES_MAX: it returns how many were
+ * sent, as the kernel's does when it stops early) and writes back each one's msg_len.
  *
  * Only sockets of AF_INET and AF_INET6. A connect or a send the kernel makes for a process
  * carries that process's identity to the other end for AF_UNIX (SO_PEERCRED, SCM_CREDENTIALS:
@@ -26,6 +28,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,14 +42,22 @@
 #define CONTROL_MAX		65536
 #define CAP_NET_BIND_SERVICE_BIT 10
 
-enum op { OP_CONNECT, OP_BIND, OP_SENDTO, OP_SENDMSG };
+enum op { OP_CONNECT, OP_BIND, OP_SENDTO, OP_SENDMSG, OP_SENDMMSG };
 
-/* A call made on the caller's socket, here or apart. */
+struct job;
+static int	 read_message(const struct sg_syscall *, uint64_t, struct job *);
+static int	 read_messages(const struct sg_syscall *, struct job *);
+
+/* A call made on the caller's socket, here or apart; sendmmsg's further messages in next. */
 struct job {
 	const struct sg_listener *l;
 	uint64_t	 id;
+	pid_t		 tid;
 	enum op		 op;
 	int		 fd;		/* the copy of the caller's socket */
+	struct job	*next;
+	uint64_t	 vec;		/* sendmmsg: where the caller's struct mmsghdr are */
+	unsigned	 sent;		/* sendmmsg: this message's bytes sent */
 	struct sockaddr_storage addr;
 	socklen_t	 addrlen;
 	char		*data;
@@ -68,6 +79,8 @@ op_of(const char *name, int *known)
 		return OP_SENDTO;
 	if (strcmp(name, "sendmsg") == 0)
 		return OP_SENDMSG;
+	if (strcmp(name, "sendmmsg") == 0)
+		return OP_SENDMMSG;
 	*known = 0;
 	return OP_CONNECT;
 }
@@ -84,19 +97,69 @@ sg_socket_handles(const char *name)
 static void
 job_free(struct job *j)
 {
-	if (j->fd != -1)
-		close(j->fd);
-	free(j->data);
-	free(j->control);
-	free(j);
+	struct job	*next;
+
+	for (; j != NULL; j = next) {
+		next = j->next;
+		if (j->fd != -1)
+			close(j->fd);
+		free(j->data);
+		free(j->control);
+		free(j);
+	}
+}
+
+/* One message of k (its address, data and control messages) sent on socket fd. */
+static long long
+send_message(int fd, const struct job *k, int flags)
+{
+	struct iovec	 iov = { k->data, k->len };
+	struct msghdr	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.msg_name = k->addrlen > 0 ? (void *)&k->addr : NULL;
+	m.msg_namelen = k->addrlen;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = k->control;
+	m.msg_controllen = k->controllen;
+	return sendmsg(fd, &m, flags);
+}
+
+/*
+ * sendmmsg's messages in turn: how many were sent, each one's bytes in its job; an error
+ * only when the first fails, as the kernel's own sendmmsg.
+ */
+static long long
+send_messages(struct job *j, int flags)
+{
+	struct job	*k;
+	long long	 rc, n = 0;
+
+	for (k = j; k != NULL; k = k->next, n++) {
+		if ((rc = send_message(j->fd, k, flags)) == -1)
+			return n > 0 ? n : -errno;
+		k->sent = (unsigned)rc;
+	}
+	return n;
+}
+
+/* Writes each sent message's msg_len into the caller's struct mmsghdr, as the kernel does. */
+static void
+report_lengths(const struct job *j, long long sent)
+{
+	const struct job	*k;
+	long long		 i;
+
+	for (k = j, i = 0; k != NULL && i < sent; k = k->next, i++)
+		sg_mem_write(j->l, j->id, j->tid, j->vec + (uint64_t)i * sizeof(struct mmsghdr) +
+		    offsetof(struct mmsghdr, msg_len), &k->sent, sizeof(k->sent));
 }
 
 /* The call itself: its result, or -errno. */
 static long long
-run(const struct job *j, int flags)
+run(struct job *j, int flags)
 {
-	struct iovec	 iov = { j->data, j->len };
-	struct msghdr	 m;
 	long long	 rc;
 
 	switch (j->op) {
@@ -110,15 +173,12 @@ run(const struct job *j, int flags)
 		rc = sendto(j->fd, j->data, j->len, flags, (const struct sockaddr *)&j->addr,
 		    j->addrlen);
 		break;
+	case OP_SENDMMSG:
+		if ((rc = send_messages(j, flags)) > 0)
+			report_lengths(j, rc);
+		return rc;
 	default:
-		memset(&m, 0, sizeof(m));
-		m.msg_name = j->addrlen > 0 ? (void *)&j->addr : NULL;
-		m.msg_namelen = j->addrlen;
-		m.msg_iov = &iov;
-		m.msg_iovlen = 1;
-		m.msg_control = j->control;
-		m.msg_controllen = j->controllen;
-		rc = sendmsg(j->fd, &m, flags);
+		rc = send_message(j->fd, j, flags);
 	}
 	return rc == -1 ? -errno : rc;
 }
@@ -164,23 +224,64 @@ port_of(const struct sockaddr_storage *ss)
 static int
 read_payload(const struct sg_syscall *c, struct job *j)
 {
+	int	 rc;
+
+	if (j->op == OP_SENDMMSG)
+		return read_messages(c, j);
+	if (j->op == OP_SENDMSG) {
+		rc = read_message(c, c->args[1], j);
+		j->flags = (int)c->args[2];
+		return rc;
+	}
+	j->len = (size_t)c->args[2];
+	if (j->len > DATA_MAX)
+		return -EMSGSIZE;
+	if ((j->data = malloc(j->len ? j->len : 1)) == NULL)
+		return -ENOMEM;
+	if (j->len > 0 && sg_mem_read(c->tid, c->args[1], j->data, j->len) != (ssize_t)j->len)
+		return -EFAULT;
+	j->flags = (int)c->args[3];
+	return 0;
+}
+
+/*
+ * sendmmsg's messages, read once: one job each after the first, with the address decided on
+ * (translate.c), its data and control messages read now; -errno.
+ */
+static int
+read_messages(const struct sg_syscall *c, struct job *j)
+{
+	struct job	*k = j;
+	unsigned	 i;
+	int		 rc;
+
+	for (i = 0; i < c->nmessages; i++) {
+		if (i > 0) {
+			if ((k->next = calloc(1, sizeof(*k))) == NULL)
+				return -ENOMEM;
+			k = k->next;
+			k->fd = -1;
+		}
+		if (c->messages[i].named && c->messages[i].len > sizeof(k->addr))
+			return -EINVAL;
+		k->addr = c->messages[i].addr;
+		k->addrlen = c->messages[i].named ? (socklen_t)c->messages[i].len : 0;
+		if ((rc = read_message(c, c->args[1] + i * sizeof(struct mmsghdr), k)) != 0)
+			return rc;
+	}
+	j->flags = (int)c->args[3];
+	return 0;
+}
+
+/* One struct msghdr's data and control messages (its name was decided on already); -errno. */
+static int
+read_message(const struct sg_syscall *c, uint64_t addr, struct job *j)
+{
 	struct msghdr	 m;
 	struct iovec	 iov[IOV_MAX];
 	size_t		 i, total = 0;
 
-	if (j->op == OP_SENDTO) {
-		j->len = (size_t)c->args[2];
-		if (j->len > DATA_MAX)
-			return -EMSGSIZE;
-		if ((j->data = malloc(j->len ? j->len : 1)) == NULL)
-			return -ENOMEM;
-		if (j->len > 0 && sg_mem_read(c->tid, c->args[1], j->data, j->len) !=
-		    (ssize_t)j->len)
-			return -EFAULT;
-		j->flags = (int)c->args[3];
-		return 0;
-	}
-	if (sg_mem_read(c->tid, c->args[1], &m, sizeof(m)) != (ssize_t)sizeof(m))
+	if (sg_mem_read(c->tid, addr, &m, sizeof(m)) != (ssize_t)sizeof(m))
 		return -EFAULT;
 	if (m.msg_iovlen > IOV_MAX)
 		return -EMSGSIZE;
@@ -210,7 +311,6 @@ read_payload(const struct sg_syscall *c, struct job *j)
 		    j->controllen) != (ssize_t)j->controllen)
 			return -EFAULT;
 	}
-	j->flags = (int)c->args[2];
 	return 0;
 }
 
@@ -265,7 +365,16 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 	 * register; sendmsg's msghdr is in memory, where a name could be written after the
 	 * decision, so it is performed (with no name) all the same.
 	 */
-	if (!sg_socket_handles(c->name) || (!c->have_addr && strcmp(c->name, "sendmsg") != 0))
+	if (!sg_socket_handles(c->name))
+		return 1;
+	/* Decided on an address that could not be read: the kernel's read could find one. */
+	if (c->addr_unreadable) {
+		sg_notif_fail(l, c->id, EFAULT);
+		return 0;
+	}
+	/* sendmmsg's messages are in memory too; none (vlen 0) sends nothing. */
+	if (strcmp(c->name, "sendmmsg") == 0 ? c->nmessages == 0 :
+	    !c->have_addr && strcmp(c->name, "sendmsg") != 0)
 		return 1;
 	if (c->have_addr && c->addrlen > sizeof(c->addr)) {
 		sg_notif_fail(l, c->id, EINVAL);
@@ -277,20 +386,24 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 	}
 	j->l = l;
 	j->id = c->id;
+	j->tid = c->tid;
+	j->vec = c->args[1];
 	j->op = op_of(c->name, &known);
 	j->addr = c->addr;
 	j->addrlen = c->have_addr ? (socklen_t)c->addrlen : 0;
 	if ((j->fd = sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[0])) < 0) {
 		rc = j->fd;
 		j->fd = -1;
-	} else if ((rc = speaks_for(j->fd)) == 0) {
+	} else if ((rc = speaks_for(j->fd)) == 0 && !c->messages_cut) {
 		/* Not an IP socket: left to the kernel. */
 		job_free(j);
 		return 1;
+	} else if (rc == 0) {
+		/* The kernel would send messages beyond those decided on. */
+		rc = -EMSGSIZE;
 	} else if (rc < 0) {
 		/* rc says why (ENOTSOCK) */
-	} else if ((j->op == OP_SENDTO || j->op == OP_SENDMSG) &&
-	    (rc = read_payload(c, j)) != 0) {
+	} else if (j->op != OP_CONNECT && j->op != OP_BIND && (rc = read_payload(c, j)) != 0) {
 		/* rc says why */
 	} else if (!sg_notif_valid(l, c->id)) {
 		job_free(j);

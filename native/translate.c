@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "arguments.generated.h"
+#include "decision.generated.h"
 #include "format.h"
+#include "fstat.h"
 #include "names.h"
 #include "resolve.h"
 #include "translate.h"
@@ -42,6 +44,7 @@ struct decoding {
 	struct open_how_raw	 how;
 	int			 gone;
 	const char		*root;		/* the caller's root, when known */
+	int			 pidfd;		/* the caller's process's, or -1 */
 };
 
 static int
@@ -156,24 +159,47 @@ add_pidname(struct sg_syscall *c, pid_t pid)
 	add_number(c, "pidname", (long long)pid);
 }
 
+/*
+ * An address that cannot be read: SG_UNREADABLE, and the call fails with EFAULT if permitted
+ * (sockets.c), since the kernel would read it again and could find one nobody decided on.
+ */
+static void
+unreadable_address(struct decoding *d)
+{
+	if (d->gone)
+		return;
+	d->c->addr_unreadable = 1;
+	add(d->c, "sockaddr", SG_UNREADABLE);
+}
+
+/*
+ * A call's address; SG_NO_ADDRESS for none (a send on a connected socket: the kernel reads
+ * nothing then, and a rule can tell it from every address).
+ */
 static void
 add_sockaddr(struct decoding *d, uint64_t addr, uint64_t len)
 {
 	struct sockaddr_storage	 ss;
 	char			 text[VALUE_MAX];
 
-	if (addr == 0)
+	if (addr == 0) {
+		add(d->c, "sockaddr", SG_NO_ADDRESS);
 		return;
+	}
 	d->c->addrlen = len;
 	if (len > sizeof(ss))
 		len = sizeof(ss);
 	memset(&ss, 0, sizeof(ss));
-	if (read_or_gone(d, addr, &ss, (size_t)len) == -1)
+	if (read_or_gone(d, addr, &ss, (size_t)len) == -1) {
+		unreadable_address(d);
 		return;
+	}
 	d->c->addr = ss;
 	d->c->have_addr = 1;
 	if (sg_fmt_sockaddr(&ss, (size_t)len, text, sizeof(text)) == 0)
 		add(d->c, "sockaddr", text);
+	else
+		unreadable_address(d);
 }
 
 static void
@@ -181,9 +207,54 @@ add_msghdr(struct decoding *d, uint64_t addr)
 {
 	struct msghdr	 m;
 
-	if (addr == 0 || read_or_gone(d, addr, &m, sizeof(m)) == -1)
+	if (addr == 0 || read_or_gone(d, addr, &m, sizeof(m)) == -1) {
+		unreadable_address(d);
 		return;
+	}
 	add_sockaddr(d, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen);
+}
+
+/*
+ * sendmmsg's messages: each one's address (SG_NO_ADDRESS for none) as sockaddr, sockaddr[1],
+ * ..., kept for sockets.c, which sends exactly these. At most SG_MESSAGES_MAX are decided (and
+ * sent); a message that cannot be read ends the list, SG_UNREADABLE.
+ */
+static void
+add_mmsghdr(struct decoding *d, uint64_t addr, uint64_t vlen)
+{
+	struct mmsghdr		 m;
+	struct sg_message_addr	*msg;
+	char			 text[VALUE_MAX];
+	uint64_t		 len;
+	unsigned		 i;
+
+	d->c->messages_cut = vlen > SG_MESSAGES_MAX;
+	for (i = 0; i < vlen && i < SG_MESSAGES_MAX && !d->gone; i++) {
+		msg = &d->c->messages[i];
+		memset(msg, 0, sizeof(*msg));
+		if (read_or_gone(d, addr + i * sizeof(m), &m, sizeof(m)) == -1) {
+			unreadable_address(d);
+			return;
+		}
+		d->c->nmessages++;
+		if (m.msg_hdr.msg_name == NULL) {
+			add(d->c, "sockaddr", SG_NO_ADDRESS);
+			continue;
+		}
+		msg->named = 1;
+		msg->len = len = m.msg_hdr.msg_namelen;
+		if (len > sizeof(msg->addr))
+			len = sizeof(msg->addr);
+		if (read_or_gone(d, (uint64_t)(uintptr_t)m.msg_hdr.msg_name, &msg->addr,
+		    (size_t)len) == -1) {
+			unreadable_address(d);
+			return;
+		}
+		if (sg_fmt_sockaddr(&msg->addr, (size_t)len, text, sizeof(text)) == 0)
+			add(d->c, "sockaddr", text);
+		else
+			unreadable_address(d);
+	}
 }
 
 /* execve's arguments joined by spaces, bounded in count and size. */
@@ -289,49 +360,125 @@ last_dots(const char *path)
 	return n - start == 2 && path[start] == '.' && path[start + 1] == '.' ? 2 : 0;
 }
 
+/*
+ * Names the file a descriptor of the caller's refers to, from a copy of the descriptor taken
+ * first (*copy): the name decided on is then the name of the file acted on, though another
+ * thread put another file on that number meanwhile (perform.c acts on the copy). Without a
+ * copy (no PIDFD_THREAD for a thread's call before Linux 6.9, no pidfd), by its number alone,
+ * and *copy is -1. -errno.
+ */
+static int
+name_descriptor(struct decoding *d, int fd, int *copy, char *name, size_t size)
+{
+	char	 link[64];
+	ssize_t	 n;
+	int	 rc;
+
+	*copy = sg_fd_copy(d->c->tid, d->c->tgid, d->pidfd, fd);
+	if (*copy == -EBADF)
+		return -EBADF;
+	if (*copy < 0) {
+		*copy = -1;
+		return sg_fd_path(d->c->tid, fd, name, size);
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", *copy);
+	if ((n = readlink(link, name, size)) == -1 || (size_t)n == size) {
+		rc = n == -1 ? -errno : -ENAMETOOLONG;
+		close(*copy);
+		*copy = -1;
+		return rc;
+	}
+	name[n] = '\0';
+	return 0;
+}
+
+/* Keeps what perform.c needs of the path just added. */
+static void
+keep_path(struct decoding *d, int i, int rc, const char *raw, const struct sg_resolve_in *in,
+    int fd, int copy, int fd_only)
+{
+	struct sg_syscall	*c = d->c;
+	int			 n = (int)c->npaths;
+
+	if (c->path == NULL && c->ntargs > 0) {
+		c->path = c->values[c->ntargs - 1];
+		c->path_error = -rc;
+	}
+	if (n >= 2 || c->ntargs == 0 || strcmp(c->targs[c->ntargs - 1].name, "filename") != 0) {
+		if (copy >= 0)
+			close(copy);
+		return;
+	}
+	c->paths[n] = c->values[c->ntargs - 1];
+	c->path_errors[n] = -rc;
+	c->path_empty[n] = rc == 0 && (fd_only || (raw[0] == '\0' && in->empty_ok));
+	c->path_fd_only[n] = fd_only;
+	c->path_copied[n] = copy >= 0;
+	c->path_copy[n] = copy;
+	c->path_fd[n] = fd;
+	c->path_args[n] = i;
+	c->path_follows[n] = rc == 0 && in->follow;
+	c->path_dots[n] = rc == 0 && !fd_only ? last_dots(raw) : 0;
+	c->npaths++;
+}
+
+/*
+ * A path, resolved; or a descriptor that stands for one (fchmod's; utimensat's with a NULL
+ * path; "" with AT_EMPTY_PATH), named by what it refers to. A name that cannot be read (a bad
+ * pointer, NULL) and a descriptor that names nothing are SG_UNREADABLE: learning asks about
+ * them rather than permits.
+ */
 static void
 add_path(struct decoding *d, int i)
 {
 	const struct sg_arg	*a = &d->desc->args[i];
 	struct sg_resolve_in	 in;
 	char			 raw[PATH_MAX], name[PATH_MAX];
-	int			 rc, missing = 0;
+	int			 rc, missing = 0, fd_only = 0, copy = -1, named = 0, fd;
 
-	if (d->c->args[i] == 0)
+	memset(&in, 0, sizeof(in));
+	raw[0] = '\0';
+	in.dirfd = i > 0 && d->desc->args[i - 1].kind == SG_K_DIRFD ?
+	    (int)d->c->args[i - 1] : SG_AT_FDCWD;
+	fd = in.dirfd;
+	if (a->kind == SG_K_FILE) {
+		fd_only = 1;
+		fd = (int)d->c->args[i];
+		rc = name_descriptor(d, fd, &copy, name, sizeof(name));
+		named = 1;
+	} else if (d->c->args[i] == 0 && a->if_null == SG_NULL_NOTHING) {
 		return;
-	if (string_or_gone(d, d->c->args[i], raw, sizeof(raw)) == -1) {
+	} else if (d->c->args[i] == 0 && a->if_null == SG_NULL_DIRFD) {
+		/* utimensat(fd, NULL): fd itself; with AT_FDCWD the kernel reads the NULL. */
+		fd_only = 1;
+		rc = in.dirfd == SG_AT_FDCWD ? -EFAULT :
+		    name_descriptor(d, in.dirfd, &copy, name, sizeof(name));
+		named = 1;
+	} else if (d->c->args[i] == 0 ||
+	    string_or_gone(d, d->c->args[i], raw, sizeof(raw)) == -1) {
 		if (d->gone)
 			return;
-		rc = -(errno == ENAMETOOLONG ? ENAMETOOLONG : EFAULT);
+		/* A name that cannot be read: learning asks about it, never permits. */
+		rc = d->c->args[i] != 0 && errno == ENAMETOOLONG ? -ENAMETOOLONG : -EFAULT;
+		named = rc == -EFAULT;
 	} else {
-		memset(&in, 0, sizeof(in));
 		in.tgid = d->c->tgid;
 		in.tid = d->c->tid;
-		in.dirfd = i > 0 && d->desc->args[i - 1].kind == SG_K_DIRFD ?
-		    (int)d->c->args[i - 1] : SG_AT_FDCWD;
 		in.path = raw;
 		in.follow = follows(d, a);
 		in.empty_ok = empty_path_ok(d);
 		in.root = d->root;
-		rc = sg_resolve(&in, name, sizeof(name), &missing);
+		if (raw[0] == '\0' && in.empty_ok && in.dirfd != SG_AT_FDCWD) {
+			rc = name_descriptor(d, in.dirfd, &copy, name, sizeof(name));
+			named = 1;
+		} else {
+			rc = sg_resolve(&in, name, sizeof(name), &missing);
+		}
 	}
 	if (rc != 0)
-		strcpy(name, SG_NONEXISTENT);
+		strcpy(name, named ? SG_UNREADABLE : SG_NONEXISTENT);
 	add(d->c, "filename", name);
-	if (d->c->path == NULL && d->c->ntargs > 0) {
-		d->c->path = d->c->values[d->c->ntargs - 1];
-		d->c->path_error = -rc;
-	}
-	if (d->c->npaths < 2 && d->c->ntargs > 0 &&
-	    strcmp(d->c->targs[d->c->ntargs - 1].name, "filename") == 0) {
-		d->c->paths[d->c->npaths] = d->c->values[d->c->ntargs - 1];
-		d->c->path_errors[d->c->npaths] = -rc;
-		d->c->path_empty[d->c->npaths] = rc == 0 && raw[0] == '\0' && in.empty_ok;
-		d->c->path_args[d->c->npaths] = i;
-		d->c->path_follows[d->c->npaths] = rc == 0 && in.follow;
-		d->c->path_dots[d->c->npaths] = rc == 0 ? last_dots(raw) : 0;
-		d->c->npaths++;
-	}
+	keep_path(d, i, rc, raw, &in, fd, copy, fd_only);
 }
 
 static void
@@ -380,6 +527,9 @@ add_other(struct decoding *d, int i)
 	case SG_K_MSGHDR:
 		add_msghdr(d, v);
 		break;
+	case SG_K_MMSGHDR:
+		add_mmsghdr(d, v, (uint32_t)d->c->args[i + 1]);
+		break;
 	case SG_K_SOCKDOM:
 		add_formatted(d->c, "sockdom", sg_fmt_sockdom, v);
 		break;
@@ -409,7 +559,13 @@ add_other(struct decoding *d, int i)
 		add_formatted(d->c, "prot", sg_fmt_prot, v);
 		break;
 	case SG_K_STRING:
-		if (v != 0 && string_or_gone(d, v, buf, sizeof(buf)) == 0) {
+		/* NULL is mount's "no source"; a bad pointer cannot be decided on. */
+		if (v == 0)
+			break;
+		if (string_or_gone(d, v, buf, sizeof(buf)) == -1) {
+			if (!d->gone)
+				add(d->c, "string", SG_UNREADABLE);
+		} else {
 			add(d->c, "string", buf);
 			if (d->c->string == NULL && d->c->ntargs > 0 &&
 			    strcmp(d->c->targs[d->c->ntargs - 1].name, "string") == 0)
@@ -432,7 +588,7 @@ translate_args(struct decoding *d)
 		if (d->desc->args[i].kind == SG_K_OPENHOW)
 			read_openhow(d, d->c->args[i], i + 1 < 6 ? d->c->args[i + 1] : 0);
 	for (i = 0; i < d->desc->nargs && !d->gone; i++) {
-		if (d->desc->args[i].kind == SG_K_PATH)
+		if (d->desc->args[i].kind == SG_K_PATH || d->desc->args[i].kind == SG_K_FILE)
 			add_path(d, i);
 		else if (d->desc->args[i].translation != NULL ||
 		    d->desc->args[i].kind == SG_K_OPENHOW)
@@ -520,8 +676,8 @@ sg_translate_registers(const struct sg_listener *l, pid_t tgid, int no_aliases,
 }
 
 int
-sg_translate(const struct sg_listener *l, pid_t tgid, int no_aliases, const char *root,
-    struct sg_syscall *c)
+sg_translate(const struct sg_listener *l, pid_t tgid, int pidfd, int no_aliases,
+    const char *root, struct sg_syscall *c)
 {
 	struct decoding	 d;
 
@@ -530,6 +686,7 @@ sg_translate(const struct sg_listener *l, pid_t tgid, int no_aliases, const char
 	d.l = l;
 	d.c = c;
 	d.root = root;
+	d.pidfd = pidfd;
 	if ((d.desc = describe(c->name)) == NULL)
 		return 0;
 	translate_args(&d);
@@ -549,6 +706,10 @@ sg_syscall_free(struct sg_syscall *c)
 
 	for (i = 0; i < c->ntargs; i++)
 		free(c->values[i]);
+	for (i = 0; i < 2; i++)
+		if (c->path_copied[i])
+			close(c->path_copy[i]);
+	memset(c->path_copied, 0, sizeof(c->path_copied));
 	c->ntargs = 0;
 	c->path = NULL;
 	c->npaths = 0;

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "decision.generated.h"
 #include "evaluate.h"
 #include "intercept.h"
 
@@ -41,9 +42,30 @@ struct sg_syscall {
 	int		 path_follows[2];	/* a link in the last component is followed */
 	int		 path_dots[2];	/* its last component is "." (1) or ".." (2) */
 	int		 path_args[2];	/* which argument each came from */
+	/*
+	 * A path that is a descriptor of the caller's (fchmod's, futimens' NULL, "" with
+	 * AT_EMPTY_PATH): a copy of it, taken before it was named, so that the file decided on is
+	 * the file acted on (perform.c); path_fd_only: the call acts on the descriptor itself.
+	 */
+	int		 path_copied[2];
+	int		 path_copy[2];
+	int		 path_fd[2];	/* the descriptor's number in the caller */
+	int		 path_fd_only[2];
 	const char	*string;	/* the `string` translation (symlink's target), or NULL */
 	/* The address decided on (connect, bind, sendto, sendmsg), as read, and its length. */
 	int		 have_addr;
+	int		 addr_unreadable;	/* an address (or msghdr) that could not be read */
+	/*
+	 * sendmmsg: each message's address as decided (named 0: none), at most
+	 * SG_MESSAGES_MAX of them; messages_cut when the call gave more.
+	 */
+	unsigned	 nmessages;
+	int		 messages_cut;
+	struct sg_message_addr {
+		int			 named;
+		uint64_t		 len;
+		struct sockaddr_storage	 addr;
+	} messages[SG_MESSAGES_MAX];
 	struct sockaddr_storage addr;
 	uint64_t	 addrlen;
 	int		 oflags;
@@ -56,10 +78,11 @@ struct sg_syscall {
 
 /*
  * Fills c from the notification l->notif; names are resolved inside root (NULL: the caller's
- * root, read from /proc). -1 when the caller was found gone while its memory was read. What was read may still belong to another process (a reused pid): see
- * sg_mem_read.
+ * root, read from /proc), descriptors copied through pidfd (the caller's process's, or -1).
+ * -1 when the caller was found gone while its memory was read. What was read may still
+ * belong to another process (a reused pid): see sg_mem_read.
  */
-int	 sg_translate(const struct sg_listener *l, pid_t tgid, int no_aliases,
+int	 sg_translate(const struct sg_listener *l, pid_t tgid, int pidfd, int no_aliases,
 	    const char *root, struct sg_syscall *c);
 /*
  * Fills what c's registers alone say: its name, numbers, open flags and alias, and no

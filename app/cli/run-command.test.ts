@@ -8,6 +8,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -135,6 +136,133 @@ describe('learning then enforcing, as in the systrace chapter', () => {
     assert.ok(after.startsWith(before.trimEnd().split('\n\t# reviewed')[0]!));
     assert.match(after, /# reviewed by hand/);
     assert.ok(after.includes(`filename eq "${join(h.home, 'sub')}" then permit`), after);
+  });
+});
+
+describe('exact learning: what a learned policy permits is what the program did', () => {
+  const TOUCH = realpathSync('/usr/bin/touch');
+  const XZ = realpathSync('/usr/bin/xz');
+  const denials = (run: { log: string[] }) => run.log.filter((l) => l.startsWith('deny '));
+
+  test('touch learns the file it touched, and touching another file is denied and logged', () => {
+    const h = home();
+    const learned = sysgate(h, ['-A', 'touch', 'a']);
+    assert.equal(learned.status, 0, learned.stderr);
+    const policy = readFileSync(h.policy(TOUCH), 'utf8');
+    assert.ok(!policy.includes('\tnative-fswrite: permit\n'), policy);
+    assert.ok(policy.includes(`\tnative-fswrite: filename eq "${h.home}/a" then permit\n`), policy);
+
+    const again = enforce(h, ['touch', 'a']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(denials(again), []);
+
+    const elsewhere = join(h.home, 'elsewhere');
+    const denied = enforce(h, ['touch', elsewhere]);
+    assert.notEqual(denied.status, 0);
+    assert.ok(!existsSync(elsewhere), 'touch created a file no rule permits');
+    assert.match(denied.stderr, /Operation not permitted/);
+    assert.ok(
+      denials(denied).some((l) => l.endsWith(`filename: ${elsewhere}, oflags: wonc, mode: 666`)),
+      denied.log.join('\n'),
+    );
+  });
+
+  test('xz learns fchmod and fchown by the file its descriptor names, and runs again undenied', () => {
+    const h = home();
+    writeFileSync(join(h.home, 'f'), 'some text\n'.repeat(100));
+    const learned = sysgate(h, ['-A', 'xz', '-k', 'f']);
+    assert.equal(learned.status, 0, learned.stderr);
+    const policy = readFileSync(h.policy(XZ), 'utf8');
+    assert.match(
+      policy,
+      new RegExp(`\tnative-fchmod: filename eq "${h.home}/f.xz" and mode eq "\\d+" then permit\n`),
+    );
+    assert.doesNotMatch(policy, /\tnative-(fchmod|fchown|fswrite|futimesat|utimensat): permit\n/);
+
+    rmSync(join(h.home, 'f.xz'));
+    const again = enforce(h, ['xz', '-k', 'f']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(denials(again), []);
+    assert.ok(existsSync(join(h.home, 'f.xz')));
+  });
+
+  test('calls on a descriptor do under -a, after -A, what they did natively, learned by the file', () => {
+    const h = home();
+    const script = [
+      'import os',
+      'fd = os.open("f", os.O_RDWR | os.O_CREAT, 0o644)',
+      'os.ftruncate(fd, 10)',
+      'os.posix_fallocate(fd, 0, 100)',
+      'os.setxattr(fd, "user.x", b"1")',
+      'print(os.getxattr(fd, "user.x"), os.listxattr(fd))',
+      'os.removexattr(fd, "user.x")',
+      'os.fchmod(fd, 0o600)',
+      'os.utime(fd, (1, 2))',
+      'st = os.fstat(fd)',
+      'print(st.st_size, oct(st.st_mode), st.st_mtime, os.listxattr(fd))',
+      '',
+    ].join('\n');
+    writeFileSync(join(h.home, 'fd.py'), script);
+    const native = spawnSync('python3', ['fd.py'], { cwd: h.home, encoding: 'utf8' });
+    assert.equal(native.status, 0, native.stderr);
+    rmSync(join(h.home, 'f'));
+    const learned = sysgate(h, ['-A', 'python3', 'fd.py']);
+    assert.equal(learned.status, 0, learned.stderr);
+    assert.equal(learned.stdout, native.stdout);
+    const policies = readdirSync(h.policies).map((n) => readFileSync(join(h.policies, n), 'utf8'));
+    const policy = policies.find((p) => p.includes('native-ftruncate'));
+    assert.ok(policy, policies.join('\n'));
+    for (const call of ['ftruncate', 'fallocate', 'fchmod', 'fsetxattr', 'fgetxattr'])
+      assert.match(
+        policy,
+        new RegExp(`\\tnative-${call}: filename eq "${h.home}/f"( and .*)? then permit\\n`),
+      );
+    assert.doesNotMatch(
+      policy,
+      /\tnative-(ftruncate|fallocate|fchmod|f\w+xattr|fswrite): permit\n/,
+    );
+
+    rmSync(join(h.home, 'f'));
+    const again = enforce(h, ['python3', 'fd.py']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(again.stdout, native.stdout);
+    assert.deepEqual(denials(again), []);
+  });
+
+  test('a call whose address cannot be read is learned as ask, and the summary says so', () => {
+    const h = home();
+    const PERL = realpathSync('/usr/bin/perl');
+    // connect(2) with an address at 8, a page nobody maps: the kernel says EFAULT.
+    const connect = process.arch === 'arm64' ? 203 : 42;
+    const script = `socket(S, 2, 1, 0) or die; print syscall(${connect}, fileno(S), 8, 16), " $!\\n";`;
+    const learned = sysgate(h, ['-A', 'perl', '-e', script]);
+    assert.equal(learned.status, 0, learned.stderr);
+    assert.equal(learned.stdout, '-1 Bad address\n');
+    assert.match(
+      learned.stderr,
+      new RegExp(
+        `learned \\d+ rules for ${PERL}: ${h.policy(PERL)} \\(1 asks: an argument it depends on could not be read\\)`,
+      ),
+    );
+    const policy = readFileSync(h.policy(PERL), 'utf8');
+    assert.ok(policy.includes('\tnative-connect: sockaddr eq "<unreadable>" then ask\n'), policy);
+    assert.doesNotMatch(policy, /\tnative-connect: permit\n/);
+  });
+
+  test('python3 runs a script under -a after -A: every ioctl it made is learned by its command', () => {
+    const h = home();
+    writeFileSync(join(h.home, 's.py'), 'print(1)\n');
+    const learned = sysgate(h, ['-A', 'python3', 's.py']);
+    assert.equal(learned.status, 0, learned.stderr);
+    assert.equal(learned.stdout, '1\n');
+    const again = enforce(h, ['python3', 's.py']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(again.stdout, '1\n');
+    assert.deepEqual(denials(again), []);
+    for (const name of readdirSync(h.policies)) {
+      const text = readFileSync(join(h.policies, name), 'utf8');
+      assert.doesNotMatch(text, /\tnative-ioctl: permit\n/, name);
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import { answerOfRule } from '../core/session/answers.js';
 import type { Answer, DecisionRecord, Question } from '../common/session/events.js';
 import { callSummary } from '../common/session/log-line.js';
 import { Accounts } from '../core/accounts.js';
-import { Learning } from '../core/learn/learned-policy.js';
+import { askedNote, Learning } from '../core/learn/learned-policy.js';
 import {
   fileSink,
   logDecision,
@@ -423,7 +423,7 @@ class TracedRun {
             `${result.program}: ${quoteString(name)} learned as ${quoteString(pattern)} (a name made at random${alike > 0 ? `; so were ${alike} more like it` : ''})`,
           );
         this.say(
-          `learned ${result.added} rule${result.added === 1 ? '' : 's'} for ${result.program}: ${result.path}`,
+          `learned ${result.added} rule${result.added === 1 ? '' : 's'} for ${result.program}: ${result.path}${askedNote(result.asked)}`,
         );
       }
     }

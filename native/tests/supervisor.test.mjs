@@ -31,7 +31,9 @@ const hasPython = existsSync('/usr/bin/python3') ? {} : { skip: 'needs python3' 
 const byName = `
 	native-fsread: filename match "/*" then permit
 	native-fswrite: filename match "/*" then permit
-${permitEvery()}`;
+${['fchmod', 'fchown', 'ftruncate', 'fallocate', 'fsetxattr', 'fgetxattr', 'flistxattr', 'fremovexattr']
+  .map((call) => `\tnative-${call}: filename match "/*" then permit\n`)
+  .join('')}${permitEvery()}`;
 
 const processEvents = (run) => run.processes.map((e) => e.event);
 
@@ -266,12 +268,14 @@ test(
 
 /**
  * A scratch directory for tests/programs/pathcalls: writable by anyone, with `locked/private`,
- * a file only root may read, in a directory only root may write.
+ * a file only root may read, and `locked/public`, root's file anyone may read, in a directory
+ * only root may write.
  */
 function pathcallsDir() {
   const dir = mkdtempSync(join(tmpdir(), 'sysgate-pathcalls-'));
   mkdirSync(join(dir, 'locked'));
   writeFileSync(join(dir, 'locked', 'private'), 'secret', { mode: 0o600 });
+  writeFileSync(join(dir, 'locked', 'public'), 'not secret', { mode: 0o644 });
   chmodSync(dir, 0o777);
   return dir;
 }
@@ -302,10 +306,13 @@ const byAddress = `
 	native-bind: sockaddr match "inet-*" then permit
 	native-sendto: sockaddr match "inet-*" then permit
 	native-sendmsg: sockaddr match "inet-*" then permit
+	native-sendmmsg: sockaddr match "inet-*" then permit
+	native-sendmmsg: sockaddr eq "<none>" then permit
+	native-sendmmsg: sockaddr eq "<unreadable>" then permit
 ${permitEvery()}`;
 
 for (const as of process.getuid() === 0 ? ['root', 'nobody'] : ['the user']) {
-  test(`connect, bind, sendto and sendmsg, performed by the supervisor on the program's socket, do what the kernel's own do (as ${as})`, async () => {
+  test(`connect, bind, sendto, sendmsg and sendmmsg, performed by the supervisor on the program's socket, do what the kernel's own do (as ${as})`, async () => {
     const ids = as === 'nobody' ? { uid: 65534, gid: 65534 } : undefined;
     const kernel = spawnSync(nativeBuild('sockcalls'), [], { encoding: 'utf8', ...ids });
     assert.equal(kernel.status, 0, kernel.stderr);

@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useState } from 'react';
 
 import type { LearnedRules } from '../../app/common/contract.js';
+import { ASKS_BECAUSE, asksOnly } from '../../app/common/policy/learned-asks.js';
 import {
   proposeGeneralisations,
   reviewedRules,
@@ -181,6 +182,7 @@ function ProgramReview({
                 {replaced.has(rule) && (
                   <span className="muted"> — replaced by a generalisation</span>
                 )}
+                {asksOnly(rule) && <span className="muted"> — {ASKS_BECAUSE}</span>}
               </li>
             ))}
           </ul>

@@ -8,7 +8,8 @@
 // newer variant of a call (statx, renameat2, fchmodat2) is never left outside the group.
 //
 // Calls on a descriptor already open (fstat, fchmod, ftruncate, fsetxattr) are in neither group:
-// they carry no name, and the open that made the descriptor was decided already.
+// the open that made the descriptor was decided already, and each is decided by its own rules on
+// the file the descriptor names (`native-fchmod: filename eq "/tmp/a" then permit`).
 
 import { openFlags } from './arguments.js';
 

@@ -16,6 +16,7 @@ export const ARGUMENT_KINDS = [
   'fd', // an open descriptor
   'sockaddr', // a socket address; its length is in another argument
   'msghdr', // sendmsg's struct msghdr, whose msg_name is a socket address
+  'mmsghdr', // sendmmsg's array of struct mmsghdr: one socket address per message
   'socklen', // the length of a sockaddr
   'sockdom', // a socket's address family
   'socktype', // a socket's type
@@ -30,6 +31,7 @@ export const ARGUMENT_KINDS = [
   'ptr', // memory the call reads or writes that policies do not see
   'string', // a string taken as it is, never resolved as a file name
   'atflags', // AT_* flags
+  'file', // a descriptor of the file the call acts on; the supervisor names it into `filename`
 ] as const;
 export type ArgumentKind = (typeof ARGUMENT_KINDS)[number];
 
@@ -64,6 +66,7 @@ const TRANSLATION_OF_KIND: Readonly<Record<ArgumentKind, Translation | null>> = 
   fd: 'fd',
   sockaddr: 'sockaddr',
   msghdr: 'sockaddr',
+  mmsghdr: 'sockaddr', // sockaddr, sockaddr[1], ...: one per message, `<none>` for none
   socklen: null,
   sockdom: 'sockdom',
   socktype: 'socktype',
@@ -78,6 +81,7 @@ const TRANSLATION_OF_KIND: Readonly<Record<ArgumentKind, Translation | null>> = 
   ptr: null,
   string: 'string',
   atflags: null,
+  file: 'filename', // the name of what the descriptor refers to, as systrace's fd translation
 };
 
 /** Translations an argument gives besides its first: a uid is also a user's name. */
@@ -159,6 +163,12 @@ export interface PathArgument {
   readonly kind: 'path';
   readonly translation: 'filename';
   readonly followsFinalSymlink: FinalSymlinkRule;
+  /**
+   * What a null path means: the directory descriptor before it (utimensat, futimesat), or no
+   * file at all (acct turns accounting off; fanotify_mark marks its dirfd). Otherwise a null
+   * path, like any pointer that cannot be read, is `<unreadable>` (UNREADABLE).
+   */
+  readonly ifNull?: 'names-dirfd' | 'names-nothing';
 }
 
 export interface SockaddrArgument {
@@ -203,6 +213,7 @@ const uid = arg('uid');
 const gid = arg('gid');
 const atflags = arg('atflags');
 const string = arg('string');
+const file = arg('file');
 
 const CALLS = {
   // Opening and creating files
@@ -245,10 +256,10 @@ const CALLS = {
   lchown: [ownName(), uid, gid],
   fchownat: [dirfd, pathUnlessNoFollowIn(4), uid, gid, atflags],
   truncate: [path(), int],
-  utimensat: [dirfd, pathUnlessNoFollowIn(3), ptr, atflags], // a null path means dirfd itself
+  utimensat: [dirfd, { ...pathUnlessNoFollowIn(3), ifNull: 'names-dirfd' }, ptr, atflags],
   utimes: [path(), ptr],
   utime: [path(), ptr],
-  futimesat: [dirfd, path(), ptr],
+  futimesat: [dirfd, { ...path(), ifNull: 'names-dirfd' }, ptr],
   file_getattr: [dirfd, pathUnlessNoFollowIn(4), ptr, int, atflags],
   file_setattr: [dirfd, pathUnlessNoFollowIn(4), ptr, int, atflags],
   // Extended attributes: the attribute's name is a plain string
@@ -264,9 +275,18 @@ const CALLS = {
   setxattrat: [dirfd, pathUnlessNoFollowIn(2), atflags, string, ptr, int],
   listxattrat: [dirfd, pathUnlessNoFollowIn(2), atflags, ptr, int],
   removexattrat: [dirfd, pathUnlessNoFollowIn(2), atflags, string],
+  // Changing a file through a descriptor: decided, and learned, by the file it names
+  fchmod: [file, mode],
+  fchown: [file, uid, gid],
+  ftruncate: [file, int],
+  fallocate: [file, int, int, int],
+  fsetxattr: [file, string, ptr, int, int],
+  fremovexattr: [file, string],
+  fgetxattr: [file, string, ptr, int],
+  flistxattr: [file, ptr, int],
   // Where the process is
   chdir: [path()],
-  fchdir: [fd],
+  fchdir: [file],
   chroot: [path()],
   // Running programs
   execve: [path(), arg('argv'), ptr],
@@ -277,6 +297,7 @@ const CALLS = {
   bind: [fd, sockaddr(2), arg('socklen')],
   sendto: [fd, ptr, int, int, sockaddr(5), arg('socklen')], // null address: a connected socket
   sendmsg: [fd, arg('msghdr'), int],
+  sendmmsg: [fd, arg('mmsghdr'), int, int], // the messages, their count, the flags
   // Signals
   kill: [arg('pid'), arg('signal')],
   tkill: [arg('pid'), arg('signal')],
@@ -302,13 +323,19 @@ const CALLS = {
   pivot_root: [path(), path()],
   swapon: [path(), int],
   swapoff: [path()],
-  acct: [path()], // a null path turns accounting off
+  acct: [{ ...path(), ifNull: 'names-nothing' }], // a null path turns accounting off
   // quotactl's Q_QUOTAON also passes the quota file's name in the last argument, untranslated.
   quotactl: [arg('cmd'), path(), int, ptr],
   // Watching and naming files
   inotify_add_watch: [fd, path({ unless: 'IN_DONT_FOLLOW', inArg: 2 }), int],
   // fanotify_mark's path may be null: then the mark is on dirfd itself.
-  fanotify_mark: [fd, int, int, dirfd, path({ unless: 'FAN_MARK_DONT_FOLLOW', inArg: 1 })],
+  fanotify_mark: [
+    fd,
+    int,
+    int,
+    dirfd,
+    { ...path({ unless: 'FAN_MARK_DONT_FOLLOW', inArg: 1 }), ifNull: 'names-nothing' },
+  ],
   name_to_handle_at: [dirfd, path({ onlyWith: 'AT_SYMLINK_FOLLOW', inArg: 4 }), ptr, ptr, atflags],
 } as const satisfies Record<string, readonly CallArgument[]>;
 
@@ -358,3 +385,122 @@ export function flagsArgument(rule: FinalSymlinkRule): number | null {
   if (typeof rule === 'string') return null;
   return 'openFlagsIn' in rule ? rule.openFlagsIn : rule.inArg;
 }
+
+/**
+ * The translations a learned rule keeps (DESIGN §8, "Never learn a hole"): every one a decision
+ * on the call can depend on, and that names the same thing in the next run. Learning writes
+ * `native-CALL: T eq "v" and T2 eq "w" then permit` with exactly these, so a rule never permits
+ * more than the call it saw. By kind, with the reason:
+ *   path → filename     which file: every call that names one, and every call on a descriptor
+ *                       that acts on a file (fchmod, ftruncate, utimensat(fd, NULL), ...), by
+ *                       the file the descriptor names
+ *   sockaddr, msghdr,   where to: connect, bind, sendto, sendmsg; sendmmsg's one per message,
+ *   mmsghdr             each learned as a rule of its own (learned-policy.ts)
+ *   sockdom, socktype   what a socket is: socket (the protocol number is seldom anything but 0)
+ *   uid, gid            whose: chown's owner, the set*id calls' ids (uname is the uid again)
+ *   signal → signame    which signal: kill, tkill, tgkill. Not pidname: the pid is another
+ *                       number every run, and which processes a signal reaches the kernel
+ *                       decides by the sender's ids
+ *   cmd                 which operation: ioctl's command (TCGETS is not TIOCSTI), quotactl's
+ *                       (fcntl is in the baseline, never decided)
+ *   prot                what mprotect and mmap allow (PROT_EXEC), where they are notified
+ *   string              which attribute (the xattr calls), which target (symlink), mount's
+ *                       source and type: each is what the call acts on
+ *   mode                only where the mode is what the call does: chmod and its kin (a
+ *                       setuid bit), mknod (a device rather than a FIFO). The mode of a file
+ *                       an open or mkdir creates is the program's choice under its umask,
+ *                       within a name the rule already decides
+ *   file → filename     the file a descriptor names (fchmod, fchown, ftruncate, fallocate,
+ *                       the f*xattr calls, fchdir), as for a path
+ *   oflags              only with aliases off (-u): otherwise the alias, fsread or fswrite,
+ *                       keeps whether an open writes, and the other flags decide nothing
+ * Never kept: fd (a number that changes), argv (execve is kept by the file that runs; its arguments are the user's), int,
+ * ptr.
+ */
+const LEARNED_OF_KIND: Readonly<Record<ArgumentKind, boolean>> = {
+  path: true,
+  dirfd: false,
+  oflags: false,
+  openhow: false,
+  mode: false,
+  fd: false,
+  sockaddr: true,
+  msghdr: true,
+  mmsghdr: true,
+  socklen: false,
+  sockdom: true,
+  socktype: true,
+  uid: true,
+  gid: true,
+  signal: true,
+  pid: false,
+  argv: false,
+  cmd: true,
+  prot: true,
+  int: false,
+  ptr: false,
+  string: true,
+  atflags: false,
+  file: true,
+};
+
+/** The calls whose mode is what they do, so that a learned rule keeps it. */
+const MODE_IS_LEARNED: readonly string[] = [
+  'chmod',
+  'fchmod',
+  'fchmodat',
+  'fchmodat2',
+  'mknod',
+  'mknodat',
+];
+
+/**
+ * The translations a learned rule for the call keeps, in argument order; none if untranslated.
+ * `noAliases` (-u): the open family keeps its flags, which no alias carries then.
+ */
+export function learnedTranslationsOf(call: string, noAliases = false): readonly Translation[] {
+  const kept: Translation[] = [];
+  for (const argument of argumentsOf(call) ?? []) {
+    const learned =
+      argument.kind === 'mode'
+        ? MODE_IS_LEARNED.includes(call)
+        : argument.kind === 'oflags' || argument.kind === 'openhow'
+          ? noAliases
+          : LEARNED_OF_KIND[argument.kind];
+    if (learned && argument.translation !== null && !kept.includes(argument.translation))
+      kept.push(argument.translation);
+  }
+  return kept;
+}
+
+/**
+ * The calls decided once per message: each message's address is the `sockaddr` of one decision,
+ * and the call is permitted only when every one is (evaluate.ts, native/evaluate.c).
+ */
+export const DECIDED_PER_MESSAGE: readonly string[] = Object.entries(CALLS)
+  .filter(([, args]) => args.some((a) => a.kind === 'mmsghdr'))
+  .map(([call]) => call);
+
+/** The address of a message that names none (sendmmsg on a connected socket). */
+export const NO_ADDRESS = '<none>';
+
+/** At most this many messages of one sendmmsg are decided and sent; it returns how many were. */
+export const MESSAGES_MAX = 8;
+
+/**
+ * The value of a translation whose argument could not be read or decoded (a bad pointer, an
+ * address of too few bytes, a descriptor that names nothing): a rule can still compare it, and
+ * learning writes `then ask` for it, never a permit.
+ */
+export const UNREADABLE = '<unreadable>';
+
+/**
+ * Terminal ioctls that put input into a terminal (TIOCSTI: a byte as if typed; TIOCLINUX's
+ * selection paste): a program could type commands into the shell that started it, outside
+ * every policy. No rule, answer or learning permits them (asm-generic/ioctls.h; the same on
+ * x86_64 and aarch64).
+ */
+export const NEVER_PERMITTED_IOCTLS: Readonly<Record<string, number>> = {
+  TIOCSTI: 0x5412,
+  TIOCLINUX: 0x541c,
+};

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 
+import { DECIDED_PER_MESSAGE } from '../calls/arguments.js';
 import { errnoNumber } from '../calls/index.js';
 import { sectionsOf } from './ast.js';
 import {
@@ -19,7 +20,7 @@ import {
   type CompiledPolicy,
   type CompiledToken,
 } from './compile.js';
-import { decideCall, type DecideOptions } from './evaluate.js';
+import { decideCall, isNeverPermitted, type DecideOptions } from './evaluate.js';
 import { fnmatch } from './fnmatch.js';
 import { parsePolicy } from './parser.js';
 import { printPolicy } from './printer.js';
@@ -178,6 +179,31 @@ describe('random policies', () => {
 
 /** The supervisor's evaluator in miniature, following only the description in compile.ts. */
 function decideCompiled(policy: CompiledPolicy, request: CallRequest): Omit<Expected, 'errno'> {
+  const messages = request.args['sockaddr'] ?? [];
+  if (!DECIDED_PER_MESSAGE.includes(request.call) || messages.length < 2)
+    return decideCompiledOne(policy, request);
+  let permitted: Omit<Expected, 'errno'> | null = null;
+  for (const address of messages) {
+    const decided = decideCompiledOne(policy, {
+      ...request,
+      args: { ...request.args, sockaddr: [address] },
+    });
+    if (decided.action !== 'permit') return decided;
+    permitted ??= decided;
+  }
+  return permitted!;
+}
+
+function decideCompiledOne(policy: CompiledPolicy, request: CallRequest): Omit<Expected, 'errno'> {
+  if (isNeverPermitted(request))
+    return {
+      action: 'deny',
+      errnoNumber: 1,
+      log: false,
+      inherit: false,
+      detach: false,
+      line: null,
+    };
   for (const filter of policy.filters) {
     if (filter.call !== request.call && filter.call !== request.alias) continue;
     const predicate = filter.predicate;

@@ -16,7 +16,11 @@
 //                program may look at the directories on the way to a file it may open
 // The filter that decides gives the action; a denial's error is its `[errno]`, eperm without one
 // (or with one that names no error).
-// When no filter decides, the call is asked.
+// When no filter decides, the call is asked. A call of several messages (sendmmsg) is decided
+// once per message, its `sockaddr` being that message's address: it is permitted when every
+// message is, else the first decision that is not a permit decides. Before any filter, the ioctls that type into a
+// terminal (TIOCSTI, TIOCLINUX: NEVER_PERMITTED_IOCTLS) are denied, whatever the policy says, as
+// the supervisor denies them.
 //
 // Where this is not systrace, on purpose:
 //   * eq and neq are case-sensitive (systrace: strcasecmp), as Linux file names are.
@@ -29,6 +33,7 @@
 // Macro values are put into the string as they are, so their characters keep any meaning they
 // have in a pattern (a `*` in $HOME is a wildcard to `match`), as in systrace.
 
+import { DECIDED_PER_MESSAGE, NEVER_PERMITTED_IOCTLS } from '../calls/arguments.js';
 import { errnoNumber } from '../calls/index.js';
 import {
   symbolsOf,
@@ -61,6 +66,30 @@ export function decideCall(
   request: CallRequest,
   options: DecideOptions,
 ): Decision {
+  if (isNeverPermitted(request))
+    return {
+      action: 'deny',
+      errno: 'eperm',
+      log: false,
+      inherit: false,
+      detach: false,
+      filter: null,
+    };
+  const messages = request.args['sockaddr'] ?? [];
+  if (!DECIDED_PER_MESSAGE.includes(request.call) || messages.length < 2)
+    return decideOne(section, request, options);
+  // Every message must be permitted: the first decision that is not a permit decides.
+  let permitted: Decision | null = null;
+  for (const address of messages) {
+    const one = { ...request, args: { ...request.args, sockaddr: [address] } };
+    const decided = decideOne(section, one, options);
+    if (decided.action !== 'permit') return decided;
+    permitted ??= decided;
+  }
+  return permitted!;
+}
+
+function decideOne(section: PolicySection, request: CallRequest, options: DecideOptions): Decision {
   for (const filter of section.filters) {
     if (!isFilterFor(filter, request, options.noAliases ?? false)) continue;
     if (filter.predicate !== null && !predicateHolds(filter.predicate, request, options)) continue;
@@ -69,6 +98,17 @@ export function decideCall(
     return decisionOf(filter);
   }
   return { action: 'ask', errno: null, log: false, inherit: false, detach: false, filter: null };
+}
+
+// The ioctl translation's text of each command: `0x5412`.
+const NEVER_PERMITTED_COMMANDS: readonly string[] = Object.values(NEVER_PERMITTED_IOCTLS).map(
+  (cmd) => `0x${cmd.toString(16)}`,
+);
+
+/** Whether no policy may permit the call: an ioctl that types into a terminal. */
+export function isNeverPermitted(request: CallRequest): boolean {
+  const cmd = request.args['cmd']?.[0];
+  return request.call === 'ioctl' && cmd !== undefined && NEVER_PERMITTED_COMMANDS.includes(cmd);
 }
 
 function isFilterFor(filter: Filter, request: CallRequest, noAliases: boolean): boolean {

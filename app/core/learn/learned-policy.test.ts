@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { randomNames } from '../../common/policy/random-names.js';
-import { rulesLearned, withRules } from './learned-policy.js';
+import type { DecisionRecord } from '../../common/session/events.js';
+import { emptyPolicy } from '../session/policy-source.js';
+import { askedNote, learnedRule, rulesLearned, withRules } from './learned-policy.js';
 
 const CAT = 'Policy: /usr/bin/cat, Emulation: native\n\tnative-read: permit\n# the end\n';
 
@@ -74,4 +76,147 @@ test('names made at random are learned as their shape, once, and the generalisat
   assert.deepEqual(found.shaped, [
     { name: '/tmp/sortgFr7nu', pattern: '/tmp/sort??????', alike: 1 },
   ]);
+});
+
+const MACROS = { HOME: '/root', USER: 'root', CWD: '/tmp' };
+const PYTHON = '/usr/bin/python3';
+
+/** A call the supervisor recorded in learning mode. */
+function learned(call: string, args: Record<string, string[]>, alias: string | null = null) {
+  const record: DecisionRecord = {
+    time: 0,
+    pid: 10,
+    ppid: 1,
+    uid: 0,
+    gid: 0,
+    exe: PYTHON,
+    argv: ['python3'],
+    policy: PYTHON,
+    call,
+    nr: 0,
+    alias,
+    args,
+    action: 'permit',
+    errno: 0,
+    by: 'learn',
+    line: null,
+    col: null,
+    log: false,
+  };
+  return record;
+}
+
+function learn(records: DecisionRecord[], existing = emptyPolicy(PYTHON)): string[] {
+  return rulesLearned(PYTHON, existing, records, { macros: MACROS, noAliases: false }).rules;
+}
+
+test('an ioctl is learned by its command, never as every ioctl', () => {
+  assert.equal(
+    learnedRule(learned('ioctl', { fd: ['3'], cmd: ['0x5451'] }), false),
+    'native-ioctl: cmd eq "0x5451" then permit',
+  );
+});
+
+test('an ioctl the policy already permits does not hide the next, other one', () => {
+  // The base template permits TCGETS (0x5401); FIOCLEX (0x5451) comes after it.
+  const base =
+    'Policy: /usr/bin/python3, Emulation: native\n\tnative-ioctl: cmd eq "0x5401" then permit\n';
+  assert.deepEqual(
+    learn(
+      [
+        learned('ioctl', { fd: ['0'], cmd: ['0x5401'] }),
+        learned('ioctl', { fd: ['3'], cmd: ['0x5451'] }),
+        learned('ioctl', { fd: ['4'], cmd: ['0x5451'] }),
+      ],
+      base,
+    ),
+    ['native-ioctl: cmd eq "0x5451" then permit'],
+  );
+});
+
+test('a rule the policy decided is not taken for one that was added', () => {
+  // Two calls print alike when nothing they differ in is kept: only the first is decided here.
+  const denies =
+    'Policy: /usr/bin/python3, Emulation: native\n\tnative-getcwd: uid eq "5" then deny\n';
+  const getcwd = (uid: string) => learned('getcwd', { uid: [uid] });
+  assert.deepEqual(learn([getcwd('5'), getcwd('0')], denies), ['native-getcwd: permit']);
+});
+
+test('each call keeps what its decision depends on, and not what changes every run', () => {
+  const rule = (call: string, args: Record<string, string[]>, alias: string | null = null) =>
+    learnedRule(learned(call, args, alias), false);
+  assert.equal(
+    rule('kill', { pidname: ['/usr/bin/sleep'], signame: ['SIGTERM'] }),
+    'native-kill: signame eq "SIGTERM" then permit',
+  );
+  assert.equal(
+    rule('socket', { sockdom: ['AF_INET'], socktype: ['SOCK_DGRAM'] }),
+    'native-socket: sockdom eq "AF_INET" and socktype eq "SOCK_DGRAM" then permit',
+  );
+  assert.equal(
+    rule('fchownat', { filename: ['/tmp/a'], uid: ['0'], uname: ['root'], gid: ['0'] }, 'fswrite'),
+    'native-fswrite: filename eq "/tmp/a" and uid eq "0" and gid eq "0" then permit',
+  );
+  assert.equal(
+    rule('chmod', { filename: ['/tmp/a'], mode: ['4755'] }, 'fswrite'),
+    'native-fswrite: filename eq "/tmp/a" and mode eq "4755" then permit',
+  );
+  assert.equal(
+    rule('openat', { filename: ['/tmp/a'], oflags: ['wotc'], mode: ['644'] }, 'fswrite'),
+    'native-fswrite: filename eq "/tmp/a" then permit',
+  );
+  assert.equal(
+    rule('setxattr', { filename: ['/tmp/a'], string: ['user.x'] }, 'fswrite'),
+    'native-fswrite: filename eq "/tmp/a" and string eq "user.x" then permit',
+  );
+  assert.equal(
+    rule('execve', { filename: ['/usr/bin/ls'], argv: ['ls -l'] }),
+    'native-execve: filename eq "/usr/bin/ls" then permit',
+  );
+});
+
+test('a call whose deciding argument could not be read is learned as ask, and said so', () => {
+  const rules = learn([
+    learned('connect', { fd: ['3'], sockaddr: ['<unreadable>'] }),
+    learned('connect', { fd: ['3'], sockaddr: ['inet-[192.0.2.1]:53'] }),
+  ]);
+  assert.deepEqual(rules, [
+    'native-connect: sockaddr eq "<unreadable>" then ask',
+    'native-connect: sockaddr eq "inet-[192.0.2.1]:53" then permit',
+  ]);
+  assert.equal(askedNote(0), '');
+  assert.equal(askedNote(1), ' (1 asks: an argument it depends on could not be read)');
+});
+
+test('sendmmsg is learned as one rule per distinct address of its messages', () => {
+  assert.deepEqual(
+    learn([
+      learned('sendmmsg', {
+        fd: ['3'],
+        sockaddr: ['inet-[192.0.2.53]:53', 'inet-[192.0.2.54]:53', 'inet-[192.0.2.53]:53'],
+      }),
+      learned('sendmmsg', { fd: ['4'], sockaddr: ['<none>', '<none>'] }),
+    ]),
+    [
+      'native-sendmmsg: sockaddr eq "inet-[192.0.2.53]:53" then permit',
+      'native-sendmmsg: sockaddr eq "inet-[192.0.2.54]:53" then permit',
+      'native-sendmmsg: sockaddr eq "<none>" then permit',
+    ],
+  );
+});
+
+test('a descriptor that names nothing is learned as ask', () => {
+  assert.equal(
+    learnedRule(learned('fchmod', { filename: ['<unreadable>'], mode: ['600'] }), false),
+    'native-fchmod: filename eq "<unreadable>" and mode eq "600" then ask',
+  );
+});
+
+test('with aliases off (-u), an open keeps its flags, which no alias carries then', () => {
+  const open = learned('openat', { filename: ['/tmp/a'], oflags: ['ro'] }, 'fsread');
+  assert.equal(learnedRule(open, false), 'native-fsread: filename eq "/tmp/a" then permit');
+  assert.equal(
+    learnedRule({ ...open, alias: null }, true),
+    'native-openat: filename eq "/tmp/a" and oflags eq "ro" then permit',
+  );
 });

@@ -1,7 +1,13 @@
 // Learning mode (-A) as systrace had it: every call the program made becomes a rule that permits
 // it, with aliases, added to the program's policy after what the policy already permits.
 
+import {
+  DECIDED_PER_MESSAGE,
+  learnedTranslationsOf,
+  UNREADABLE,
+} from '../../common/calls/arguments.js';
 import { appendRule } from '../../common/policy/edit.js';
+import { askedNote, asksOnly } from '../../common/policy/learned-asks.js';
 import { decideCall } from '../../common/policy/evaluate.js';
 import type { Generalisation } from '../../common/policy/generalise.js';
 import { quoteString } from '../../common/policy/lexer.js';
@@ -18,18 +24,39 @@ import type { DecisionRecord } from '../../common/session/events.js';
 import type { PolicyStore } from '../policy/store.js';
 import { emptyPolicy, sectionOf, type PolicySource } from '../session/policy-source.js';
 
-/** The translations a learned rule keeps exact; a call with none of them is permitted outright. */
-const KEPT = ['filename', 'sockaddr', 'uid', 'gid'] as const;
-
-/** The rule that permits exactly this call: `native-fsread: filename eq "/etc/hosts" then permit`. */
+/**
+ * The rule that permits exactly this call, with every translation its decision can depend on
+ * (learnedTranslationsOf): `native-fsread: filename eq "/etc/hosts" then permit`,
+ * `native-ioctl: cmd eq "0x5401" then permit`. A call whose deciding argument could not be read
+ * is asked, never permitted: `native-connect: sockaddr eq "<unreadable>" then ask`.
+ */
 export function learnedRule(record: DecisionRecord, noAliases: boolean): string {
   const name = record.alias !== null && !noAliases ? record.alias : record.call;
-  const kept = KEPT.find((t) => (record.args[t]?.length ?? 0) > 0);
-  if (kept === undefined) return `native-${name}: permit`;
-  const conditions = record.args[kept]!.map(
-    (value, i) => `${kept}${i === 0 ? '' : `[${i}]`} eq ${quoteString(value)}`,
-  );
-  return `native-${name}: ${conditions.join(' and ')} then permit`;
+  const conditions: string[] = [];
+  for (const kept of learnedTranslationsOf(record.call, noAliases))
+    for (const [i, value] of (record.args[kept] ?? []).entries())
+      conditions.push(`${kept}${i === 0 ? '' : `[${i}]`} eq ${quoteString(value)}`);
+  const action = isUnread(record) ? 'ask' : 'permit';
+  if (conditions.length === 0) return `native-${name}: ${action}`;
+  return `native-${name}: ${conditions.join(' and ')} then ${action}`;
+}
+
+/**
+ * A call decided once per message (sendmmsg) as one record per distinct address, so that each
+ * address is learned as a rule of its own; any other record as it is.
+ */
+function eachMessage(record: DecisionRecord): DecisionRecord[] {
+  const addresses = record.args['sockaddr'] ?? [];
+  if (!DECIDED_PER_MESSAGE.includes(record.call) || addresses.length < 2) return [record];
+  return [...new Set(addresses)].map((address) => ({
+    ...record,
+    args: { ...record.args, sockaddr: [address] },
+  }));
+}
+
+/** Whether a translation the decision depends on could not be read from the program. */
+function isUnread(record: DecisionRecord): boolean {
+  return learnedTranslationsOf(record.call).some((t) => record.args[t]?.includes(UNREADABLE));
 }
 
 /** A name made at random that learning wrote as its shape, with how many more it stands for. */
@@ -67,7 +94,7 @@ export function rulesLearned(
   const rules: string[] = [];
   const generalised = new Map<string, Generalisation>();
   const shaped = new Map<string, ShapedName & { names: Set<string> }>();
-  for (const record of learned) {
+  for (const record of learned.flatMap(eachMessage)) {
     const literal = learnedRule(record, options.noAliases);
     const shape = options.names === undefined ? null : shapedRule(literal, options.names);
     const text = shape?.rule ?? literal;
@@ -93,7 +120,6 @@ export function rulesLearned(
       }
     }
     if (seen.has(text)) continue;
-    seen.add(text);
     const section = sectionOf(file, program)!;
     const request = {
       call: record.call,
@@ -109,6 +135,8 @@ export function rulesLearned(
     )
       continue;
     appendRule(file, program, parseFilter(text).filter!);
+    // Only a rule added stands for the calls it decides; one the policy decided did not.
+    seen.add(text);
     rules.push(text);
   }
   return {
@@ -117,6 +145,8 @@ export function rulesLearned(
     shaped: [...shaped.values()].map(({ name, pattern, alike }) => ({ name, pattern, alike })),
   };
 }
+
+export { askedNote, asksOnly };
 
 /** Appends reviewed rules to a policy's text (after its own), one printed rule each. */
 export function withRules(program: string, existing: string, rules: readonly string[]): string {
@@ -133,8 +163,9 @@ export function withRules(program: string, existing: string, rules: readonly str
   return printPolicy(file);
 }
 
+/** What was saved for one program: `asked` of the rules `added` ask (asksOnly). */
 export type LearnedResult =
-  | { program: string; path: string; added: number; shaped: ShapedName[] }
+  | { program: string; path: string; added: number; asked: number; shaped: ShapedName[] }
   | { program: string; error: string };
 
 /** What a learning run found for one program, for the user to review before it is saved. */
@@ -175,7 +206,13 @@ export class Learning {
       try {
         const text = withRules(program, (await policies.policyFor(program)).text, rules);
         const path = await store.save(program, text);
-        results.push({ program, path, added: rules.length, shaped });
+        results.push({
+          program,
+          path,
+          added: rules.length,
+          asked: rules.filter(asksOnly).length,
+          shaped,
+        });
       } catch (e) {
         results.push({ program, error: (e as Error).message });
       }

@@ -18,7 +18,7 @@ import type { PolicyStore } from '../policy/store.js';
 import { resolveProgram } from '../program-path.js';
 import { Supervisor, type KernelSetup } from '../supervisor/supervisor.js';
 import { kernelMode } from '../kernel/kernel-mode.js';
-import { Learning, withRules } from '../learn/learned-policy.js';
+import { askedNote, asksOnly, Learning, withRules } from '../learn/learned-policy.js';
 import { PolicySource, type SessionPolicy } from './policy-source.js';
 import type { TracedSession, TracedSessionEvents } from './traced-session.js';
 
@@ -125,7 +125,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
               generalised: found.generalised,
             });
             this.output(
-              `\r\n[sysgate] learned ${found.rules.length} rule${found.rules.length === 1 ? '' : 's'} for ${found.program}: review them in the window before they are saved\r\n`,
+              `\r\n[sysgate] learned ${found.rules.length} rule${found.rules.length === 1 ? '' : 's'} for ${found.program}${askedNote(found.rules.filter(asksOnly).length)}: review them in the window before they are saved\r\n`,
             );
           }
         }

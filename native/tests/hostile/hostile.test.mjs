@@ -158,6 +158,28 @@ describe('a second thread flips the path between a permitted and a forbidden nam
   }
 });
 
+describe('a second thread puts another file on the descriptor the call changes (dup2)', () => {
+  for (const call of ['fchmod', 'futimens', 'utimensat']) {
+    test(call, async (t) => {
+      const dir = arena();
+      const before = snapshot(join(dir, 'forbid'));
+      const run = await underSysgate(
+        program('race-fd'),
+        [call, dir, String(ATTEMPTS), String(SECONDS)],
+        [
+          // It may read the forbidden file (to hold it open), never change it.
+          `native-fsread: filename eq "${dir}/forbid/secret" then permit`,
+          `native-fchmod: filename match "${dir}/forbid" then deny[eacces]`,
+          `native-fchmod: filename match "${dir}/permit" then permit`,
+          ...baseRules(dir),
+        ],
+      );
+      counted(t, run);
+      assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden file changed');
+    });
+  }
+});
+
 describe('a directory is swapped for a symbolic link to the forbidden one in a tight loop', () => {
   const swap = (dir) => {
     mkdirSync(join(dir, 'permit', 'd'));
@@ -281,6 +303,7 @@ describe('a second thread flips the port of the address between a permitted and 
   for (const [call, kind] of [
     ['connect', 'tcp'],
     ['sendto', 'udp'],
+    ['sendmmsg', 'udp'],
   ]) {
     test(call === 'sendto' ? 'sendto and sendmsg' : call, async (t) => {
       const [permitted, forbidden] = [await server(kind), await server(kind)];
@@ -297,6 +320,7 @@ describe('a second thread flips the port of the address between a permitted and 
             `native-connect: sockaddr eq "${allowed}" then permit`,
             `native-sendto: sockaddr eq "${allowed}" then permit`,
             `native-sendmsg: sockaddr eq "${allowed}" then permit`,
+            `native-sendmmsg: sockaddr eq "${allowed}" then permit`,
           ],
         );
         counted(t, run);
@@ -337,6 +361,16 @@ describe('routes around seccomp are closed unless a rule names them', () => {
   }
 });
 
+test('tiocsti: TIOCSTI and TIOCLINUX type into its terminal, though a rule permits every ioctl', async (t) => {
+  const dir = arena();
+  const run = await underSysgate(
+    program('routes'),
+    ['tiocsti', join(dir, 'forbid', 'secret'), '200', String(SECONDS)],
+    [...baseRules(dir), ...terminalRules],
+  );
+  counted(t, run);
+});
+
 test('the supervisor itself is out of reach of a program of its own user that a policy lets ptrace, process_vm_writev and pidfd_getfd', async (t) => {
   // As root, the supervisor would be root's and the program too: root may do anything.
   const as = process.getuid() === 0 ? { uid: 65534, gid: 65534 } : undefined;
@@ -358,6 +392,6 @@ test('the supervisor itself is out of reach of a program of its own user that a 
 });
 
 test('the attackers are built', () => {
-  for (const name of ['race-path', 'symlink-swap', 'race-connect', 'race-exec', 'exec-target', 'routes'])
+  for (const name of ['race-path', 'race-fd', 'symlink-swap', 'race-connect', 'race-exec', 'exec-target', 'routes'])
     assert.ok(existsSync(program(name)), program(name));
 });

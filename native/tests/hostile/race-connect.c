@@ -7,6 +7,8 @@
  *   connect	TCP connect; an escape is a connection whose peer is the forbidden port;
  *   sendto	UDP sendto, and sendmsg with msg_name, in turns; the servers answer each
  *		datagram, and an escape is an answer from the forbidden port.
+ *   sendmmsg	UDP sendmmsg of two messages, the first to the permitted port, the second
+ *		to the flipped address: every message must be decided, and sent where decided.
  */
 
 #include <sys/socket.h>
@@ -49,6 +51,7 @@ main(int argc, char *argv[])
 	struct budget		 b;
 	struct iovec		 iov = { "x", 1 };
 	struct msghdr		 m;
+	struct mmsghdr		 mm[2];
 	long			 i, escapes = 0, reached = 0;
 	int			 s, udp = -1;
 
@@ -64,13 +67,24 @@ main(int argc, char *argv[])
 	forbidden.sin_port = htons((uint16_t)atoi(argv[3]));
 	addr = permitted;
 	budget_start(&b, atol(argv[4]), atof(argv[5]));
-	if (strcmp(argv[1], "sendto") == 0 &&
+	if ((strcmp(argv[1], "sendto") == 0 || strcmp(argv[1], "sendmmsg") == 0) &&
 	    (udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
 		perror("socket");
 		return 2;
 	}
 	flip_start(&f, &addr, &permitted, &forbidden, sizeof(addr));
 	for (i = 0; budget_left(&b, i); i++) {
+		if (udp != -1 && strcmp(argv[1], "sendmmsg") == 0) {
+			memset(mm, 0, sizeof(mm));
+			mm[0].msg_hdr.msg_name = &permitted;
+			mm[1].msg_hdr.msg_name = &addr;
+			mm[0].msg_hdr.msg_namelen = mm[1].msg_hdr.msg_namelen = sizeof(addr);
+			mm[0].msg_hdr.msg_iov = mm[1].msg_hdr.msg_iov = &iov;
+			mm[0].msg_hdr.msg_iovlen = mm[1].msg_hdr.msg_iovlen = 1;
+			sendmmsg(udp, mm, 2, 0);
+			drain(udp, &forbidden, &reached, &escapes, 0);
+			continue;
+		}
 		if (udp != -1) {
 			if (i % 2 == 0) {
 				sendto(udp, "x", 1, 0, (struct sockaddr *)&addr, sizeof(addr));

@@ -18,6 +18,9 @@
  *   userfaultfd	userfaultfd(2) and /dev/userfaultfd (stalls the supervisor's reads)
  *   int80	the i386 entry point: int 0x80 with open(FILE)
  *   x32	the x32 entry point: openat(FILE) with __X32_SYSCALL_BIT
+ *   tiocsti	TIOCSTI and TIOCLINUX on a terminal of its own that it made its controlling
+ *		terminal: bytes typed into the shell that reads it, outside every policy (FILE
+ *		unused; an ioctl that succeeds is the escape), with a policy permitting every ioctl
  *   supervisor	the supervisor itself (the parent of the command): PTRACE_SEIZE,
  *		process_vm_writev, its descriptors through pidfd_getfd (its listener among them),
  *		its /proc/PID/mem; for a program of the supervisor's own user, with a policy that
@@ -38,6 +41,7 @@
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -268,6 +272,32 @@ try_other_abi(int x32, const char *low)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+static int terminal = -1;
+
+/* A session and a pseudo-terminal of its own, its controlling terminal. */
+static void
+start_terminal(void)
+{
+	int	 master;
+
+	if (setsid() == -1 || (master = posix_openpt(O_RDWR | O_NOCTTY)) == -1 ||
+	    grantpt(master) == -1 || unlockpt(master) == -1 ||
+	    (terminal = open(ptsname(master), O_RDWR | O_NOCTTY)) == -1 ||
+	    ioctl(terminal, TIOCSCTTY, 0) == -1) {
+		perror("terminal");
+		exit(2);
+	}
+}
+
+/* One byte typed into the terminal (TIOCSTI), one selection pasted (TIOCLINUX, subcode 3). */
+static int
+try_tiocsti(void)
+{
+	char	 c = 'x', paste = 3;
+
+	return (ioctl(terminal, TIOCSTI, &c) == 0) + (ioctl(terminal, TIOCLINUX, &paste) == 0);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -294,6 +324,8 @@ main(int argc, char *argv[])
 	if (strcmp(route, "ptrace") == 0 || strcmp(route, "vm-write") == 0 ||
 	    strcmp(route, "proc-mem") == 0)
 		start_sibling();
+	if (strcmp(route, "tiocsti") == 0)
+		start_terminal();
 	for (i = 0; budget_left(&b, i); i++) {
 		if (strcmp(route, "io_uring") == 0) {
 			struct { uint32_t words[30]; } params;	/* struct io_uring_params */
@@ -322,6 +354,8 @@ main(int argc, char *argv[])
 			escapes += try_other_abi(0, low);
 		} else if (strcmp(route, "x32") == 0) {
 			escapes += try_other_abi(1, low);
+		} else if (strcmp(route, "tiocsti") == 0) {
+			escapes += try_tiocsti();
 		} else if (strcmp(route, "supervisor") == 0) {
 			escapes += try_supervisor();
 		} else {

@@ -164,6 +164,47 @@ main(int argc, char *argv[])
 	said("utime d/f", utime("d/f", &ub));
 	stat("d/f", &st);
 	printf("  times %lld %lld\n", (long long)st.st_atim.tv_sec, (long long)st.st_mtim.tv_sec);
+	/* On a descriptor: performed on a copy of it, decided by the file it names. */
+	{
+		struct timespec	 old[2] = { { 1600000000, 0 }, { 1600000000, 0 } };
+		int		 rw, ro, path, other;
+
+		rw = open("d/f", O_RDWR);
+		ro = open("d/f", O_RDONLY);
+		path = open("d/f", O_PATH);
+		other = open("locked/public", O_RDONLY);
+		said("fchmod d/f 0640", fchmod(rw, 0640));
+		said("fchmod O_PATH", fchmod(path, 0600));
+		said("fchmod 999 (not open)", fchmod(999, 0600));
+		said("fchmod locked/public (root's)", fchmod(other, 0644));
+		said("fchown d/f -1 -1", fchown(rw, (uid_t)-1, (gid_t)-1));
+		said("fchown d/f 0 0", fchown(ro, 0, 0));
+		said("ftruncate d/f 6", ftruncate(rw, 6));
+		said("ftruncate read-only", ftruncate(ro, 2));
+		said("fallocate d/f 0 30", fallocate(rw, 0, 0, 30));
+		said("fallocate read-only", fallocate(ro, 0, 0, 40));
+		said("fsetxattr d/f user.fd", fsetxattr(rw, "user.fd", "fdv", 3, 0));
+		memset(buf, 0, sizeof(buf));
+		said("fgetxattr d/f user.fd", fgetxattr(ro, "user.fd", buf, sizeof(buf)));
+		printf("  value %s\n", buf);
+		said("fgetxattr missing name", fgetxattr(ro, "user.none", buf, sizeof(buf)));
+		said("fgetxattr O_PATH", fgetxattr(path, "user.fd", buf, sizeof(buf)));
+		n = flistxattr(ro, buf, sizeof(buf));
+		said("flistxattr d/f has user.fd", n > 0 && memmem(buf, (size_t)n, "user.fd", 8) ? 0 : -1);
+		said("fremovexattr d/f user.fd", fremovexattr(rw, "user.fd"));
+		said("fremovexattr again", fremovexattr(rw, "user.fd"));
+		said("futimens d/f", futimens(ro, old));
+		said("futimens locked/public (root's)", futimens(other, old));
+		said("utimensat fd NULL NOFOLLOW", syscall(SYS_utimensat, ro, NULL, old,
+		    AT_SYMLINK_NOFOLLOW));
+		said("utimensat AT_FDCWD NULL", syscall(SYS_utimensat, AT_FDCWD, NULL, old, 0));
+		stat_said("fstat d/f", fstat(ro, &st), &st);
+		printf("  mtime %lld\n", (long long)st.st_mtim.tv_sec);
+		close(rw);
+		close(ro);
+		close(path);
+		close(other);
+	}
 	said("setxattr d/l user.tag (follows)", setxattr("d/l", "user.tag", "value", 5, 0));
 	said("setxattr CREATE again", setxattr("d/f", "user.tag", "v", 1, XATTR_CREATE));
 	said("setxattr bad flags", setxattr("d/f", "user.tag", "v", 1, 0x10));

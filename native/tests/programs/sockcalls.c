@@ -1,5 +1,5 @@
 /*
- * connect, bind, sendto and sendmsg with an address, on 127.0.0.1, printed one line each:
+ * connect, bind, sendto, sendmsg and sendmmsg with an address, on 127.0.0.1, printed one line each:
  * what the call returned and its errno, and what the other end saw. A test runs it natively
  * and under the supervisor, where each is performed on a copy of the program's socket, and
  * compares the two outputs.
@@ -51,6 +51,7 @@ main(void)
 	struct sockaddr_in	 a, from;
 	struct iovec		 iov[2] = { { "ab", 2 }, { "cde", 3 } };
 	struct msghdr		 m;
+	struct mmsghdr		 mm[3];
 	struct pollfd		 p;
 	socklen_t		 len;
 	char			 buf[64];
@@ -121,6 +122,21 @@ main(void)
 	n = recv(udp, buf, sizeof(buf), 0);
 	said("received", n);
 	printf("  %.*s\n", (int)n, buf);
+	memset(mm, 0, sizeof(mm));
+	mm[0].msg_hdr = m;
+	mm[1].msg_hdr = m;
+	mm[1].msg_hdr.msg_iovlen = 1;
+	mm[2].msg_hdr.msg_iov = &iov[1];
+	mm[2].msg_hdr.msg_iovlen = 1;
+	said("sendmmsg itself, two messages", sendmmsg(udp, mm, 2, 0));
+	printf("  msg_len %u %u %u\n", mm[0].msg_len, mm[1].msg_len, mm[2].msg_len);
+	while ((n = recv(udp, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		printf("  %.*s\n", (int)n, buf);
+	said("sendmmsg, the third without an address", sendmmsg(udp, mm, 3, 0));
+	printf("  msg_len %u %u %u\n", mm[0].msg_len, mm[1].msg_len, mm[2].msg_len);
+	while ((n = recv(udp, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		printf("  %.*s\n", (int)n, buf);
+	said("sendmmsg of a bad vector", sendmmsg(udp, (struct mmsghdr *)8, 2, 0));
 	said("sendto a NULL buffer", sendto(udp, NULL, 3, 0, (struct sockaddr *)&a, sizeof(a)));
 	said("sendto too large an address", sendto(udp, "x", 1, 0, (struct sockaddr *)&a, 1000));
 	close(udp);
