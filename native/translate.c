@@ -186,31 +186,78 @@ add_msghdr(struct decoding *d, uint64_t addr)
 	add_sockaddr(d, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen);
 }
 
-/* execve's arguments joined by spaces, bounded in count and size. */
+/* Appends one argument of the caller's, read in full, to the raw arguments. */
+static int
+add_raw_arg(struct decoding *d, uint64_t ptr, size_t *cap)
+{
+	static char	 arg[SG_ARG_MAX + 1];
+	size_t		 n;
+	char		*grown;
+
+	/* Longer than MAX_ARG_STRLEN: the kernel's execve fails with E2BIG. */
+	if (string_or_gone(d, ptr, arg, sizeof(arg)) == -1)
+		return -1;
+	n = strlen(arg) + 1;
+	if (d->c->argv_rawlen + n > SG_ARGS_MAX)
+		return -1;
+	if (d->c->argv_rawlen + n > *cap) {
+		while (d->c->argv_rawlen + n > *cap)
+			*cap *= 2;
+		if ((grown = realloc(d->c->argv_raw, *cap)) == NULL)
+			return -1;
+		d->c->argv_raw = grown;
+	}
+	memcpy(d->c->argv_raw + d->c->argv_rawlen, arg, n);
+	d->c->argv_rawlen += n;
+	return 0;
+}
+
+/*
+ * execve's arguments: all of them, read once, kept raw for the check after the exec
+ * (decide.c), and the argv translation made of them: joined by spaces, at most
+ * SG_ARGV_ENTRIES arguments and SG_ARGV_MAX bytes, argv_cut when that is not all of them.
+ */
 static void
 add_argv(struct decoding *d, uint64_t addr)
 {
 	static char	 joined[SG_ARGV_MAX];
-	char		 arg[VALUE_MAX];
+	struct sg_syscall *c = d->c;
 	uint64_t	 ptr;
-	size_t		 len = 0, n, i;
+	size_t		 len = 0, n, at, i, cap = 4096;
 
+	if ((c->argv_raw = malloc(cap)) == NULL)
+		return;
+	for (i = 0; addr != 0; i++) {
+		if (read_or_gone(d, addr + i * sizeof(ptr), &ptr, sizeof(ptr)) == -1)
+			goto unread;
+		if (ptr == 0)
+			break;
+		if (add_raw_arg(d, ptr, &cap) == -1)
+			goto unread;
+	}
 	joined[0] = '\0';
-	for (i = 0; addr != 0 && i < SG_ARGV_ENTRIES; i++) {
-		if (read_or_gone(d, addr + i * sizeof(ptr), &ptr, sizeof(ptr)) == -1 || ptr == 0)
+	for (i = 0, at = 0; at < c->argv_rawlen; i++, at += n + 1) {
+		n = strlen(c->argv_raw + at);
+		if (i == SG_ARGV_ENTRIES || len + n + 2 > sizeof(joined)) {
+			c->argv_cut = 1;
 			break;
-		if (string_or_gone(d, ptr, arg, sizeof(arg)) == -1)
-			break;
-		n = strlen(arg);
-		if (len + n + 2 > sizeof(joined))
-			break;
+		}
 		if (i > 0)
 			joined[len++] = ' ';
-		memcpy(joined + len, arg, n + 1);
+		memcpy(joined + len, c->argv_raw + at, n + 1);
 		len += n;
 	}
 	if (!d->gone)
-		add(d->c, "argv", joined);
+		add(c, "argv", joined);
+	return;
+unread:
+	/* Unreadable or too long: the kernel's own execve fails too (EFAULT, E2BIG). */
+	free(c->argv_raw);
+	c->argv_raw = NULL;
+	c->argv_rawlen = 0;
+	c->argv_cut = 1;
+	if (!d->gone)
+		add(c, "argv", "");
 }
 
 static void
@@ -550,6 +597,9 @@ sg_syscall_free(struct sg_syscall *c)
 	for (i = 0; i < c->ntargs; i++)
 		free(c->values[i]);
 	c->ntargs = 0;
+	free(c->argv_raw);
+	c->argv_raw = NULL;
+	c->argv_rawlen = 0;
 	c->path = NULL;
 	c->npaths = 0;
 	c->string = NULL;

@@ -16,6 +16,8 @@
 #define SG_TARGS_MAX		16
 #define SG_ARGV_MAX		65536	/* the argv translation's bytes */
 #define SG_ARGV_ENTRIES		1024	/* and arguments */
+#define SG_ARG_MAX		131072	/* one argument, as the kernel allows (MAX_ARG_STRLEN) */
+#define SG_ARGS_MAX		(8 << 20)	/* all of them: more than the kernel's 6 MiB */
 #define SG_NONEXISTENT		"<non-existent filename>"
 
 struct sg_syscall {
@@ -50,6 +52,14 @@ struct sg_syscall {
 	unsigned	 mode;
 	uint64_t	 resolve;	/* openat2's RESOLVE_* */
 	int		 is_exec;
+	/*
+	 * execve's arguments in full, each followed by its NUL, as /proc/PID/cmdline will read
+	 * after the exec (owned), or NULL when they could not be read in full. argv_cut: the
+	 * argv translation, at most SG_ARGV_ENTRIES and SG_ARGV_MAX, holds fewer than all of them.
+	 */
+	char		*argv_raw;
+	size_t		 argv_rawlen;
+	int		 argv_cut;
 	int		 changes_ids;	/* set*id, setgroups, capset, umask: re-read the caller's ids */
 	int		 read_memory;	/* some translation came from the caller's memory */
 };

@@ -664,3 +664,34 @@ test("a denial's record carries the arguments of the program that made the call"
   const denial = run.records.find((r) => r.action === 'deny');
   assert.deepEqual(denial.argv, ['cat', '/etc/hostname']);
 });
+
+// Run as natively (issue 12): arguments of any size the kernel takes.
+const execByName = `\tnative-execve: filename match "/*" then permit\n${byName}`;
+const longArg = (n, c = 'A') => c.repeat(n);
+
+for (const mode of ['enforce', 'learn']) {
+  test(`an exec decided on its name runs with one 128 KiB argument, and with 1 MiB of them (${mode})`, async () => {
+    // MAX_ARG_STRLEN is 32 pages with the NUL: 131,071 bytes is the longest argument.
+    for (const args of [[longArg(4095)], [longArg(131071)], Array.from({ length: 8 }, (_, i) => longArg(131071, 'ABCDEFGH'[i]))]) {
+      const run = await supervise(['/usr/bin/printf', '%s', ...args], { mode, rules: execByName });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, args.join(""), `${args.length} argument(s)`);
+      assert.ok(!run.records.some((r) => r.action === 'deny'), JSON.stringify(run.records.filter((r) => r.action === 'deny')));
+    }
+  });
+}
+
+test('an exec whose arguments the argv translation cannot hold in full is denied, said and recorded, when a rule compares argv', async () => {
+  const rules = `\tnative-execve: argv match "/usr/bin/printf *" then permit\n${byName}`;
+  const run = await supervise(['/usr/bin/printf', '%s', longArg(70000)], { rules });
+  assert.notEqual(run.status, 0);
+  assert.equal(run.stdout, '');
+  assert.match(run.stderr, /execve denied .*: its arguments \(70\d{3} bytes\) are more than the 1024 arguments or 65536 bytes a rule's argv can see/);
+  const [denial] = run.records.filter((r) => r.call === 'execve');
+  assert.equal(denial.action, 'deny');
+  assert.equal(denial.errno, constants.errno.E2BIG);
+  // The same rule permits arguments it can see in full.
+  const short = await supervise(['/usr/bin/printf', '%s', longArg(60000)], { rules });
+  assert.equal(short.status, 0, short.stderr);
+  assert.equal(short.stdout.length, 60000);
+});
