@@ -695,3 +695,35 @@ test('an exec whose arguments the argv translation cannot hold in full is denied
   assert.equal(short.status, 0, short.stderr);
   assert.equal(short.stdout.length, 60000);
 });
+
+for (const mode of ['enforce', 'learn']) {
+  test(`O_PATH opens work, decided on their name: tar extracts an archive holding directories (${mode})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sysgate-opath-'));
+    try {
+      mkdirSync(join(dir, 'd/e'), { recursive: true });
+      chmodSync(join(dir, 'd/e'), 0o750);
+      assert.equal(spawnSync('tar', ['cf', 't.tar', 'd'], { cwd: dir }).status, 0);
+      mkdirSync(join(dir, 'x'));
+      const run = await supervise(['tar', 'xf', '../t.tar'], { mode, rules: byName, cwd: join(dir, 'x') });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stderr, '');
+      assert.equal(statSync(join(dir, 'x/d/e')).mode & 0o777, 0o750);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`O_TMPFILE opens work, decided on their directory (fswrite): a file without a name is written, and linked (${mode})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sysgate-tmpfile-'));
+    try {
+      const run = await supervise([nativeBuild('tmpfile'), dir, join(dir, 'linked')], { mode, rules: byName });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, 'ok\n');
+      assert.equal(readFileSync(join(dir, 'linked'), 'utf8'), 'hello');
+      const open = run.records.find((r) => r.call === 'openat' && r.args.filename?.[0] === dir);
+      if (mode === 'learn') assert.equal(open?.alias, 'fswrite', JSON.stringify(run.records));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
