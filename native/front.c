@@ -6,6 +6,7 @@
 
 #include <sys/socket.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +20,34 @@
 #include "session.h"
 
 static int	 explain;	/* SYSGATE_EXPLAIN_START=1: say how the run started */
+static char	 inherited[4096];	/* "3,7": the descriptors above 2 this process began with */
+
+/*
+ * The descriptors this process was started with, above the standard three, for Node.js
+ * (SYSGATE_INHERITED_FDS): it marks every descriptor it finds close-on-exec, and then cannot
+ * tell them from its own, yet the command must get them as a plan's run gives them.
+ */
+static void
+note_inherited(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 len = 0;
+	int		 fd, n;
+
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd < 3 || fd == dirfd(d))
+			continue;
+		n = snprintf(inherited + len, sizeof(inherited) - len, "%s%d", len ? "," : "", fd);
+		if (n < 0 || (size_t)n >= sizeof(inherited) - len)
+			break;
+		len += (size_t)n;
+	}
+	closedir(d);
+}
 
 /* Node.js with bin/sysgate.js and the same arguments; never returns. */
 static void
@@ -28,6 +57,10 @@ fall_back(int argc, char *argv[], const char *why)
 
 	if (explain)
 		fprintf(stderr, "sysgate: start: no plan: %s\n", why);
+	if (inherited[0] != '\0')
+		setenv("SYSGATE_INHERITED_FDS", inherited, 1);
+	else
+		unsetenv("SYSGATE_INHERITED_FDS");
 	if ((hv = sg_host_argv(argc, argv)) == NULL) {
 		fprintf(stderr, "sysgate: cannot find bin/sysgate.js from /proc/self/exe: %s\n",
 		    strerror(errno));
@@ -109,6 +142,7 @@ main(int argc, char *argv[])
 	int			 pair[2];
 
 	explain = e != NULL && strcmp(e, "1") == 0;
+	note_inherited();
 	if (sg_plan_load(argc, argv, &plan, why, sizeof(why)) == -1)
 		fall_back(argc, argv, why);
 	/* Both ends close on exec: the command must never hold the host's end. */

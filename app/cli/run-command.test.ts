@@ -398,3 +398,43 @@ async function onTerminal(
   clearTimeout(timer);
   return screen;
 }
+
+describe('run as natively', () => {
+  const FRONT = fileURLToPath(new URL('../../../bin/sysgate', import.meta.url));
+  /** `sysgate ARGS` as a user's shell runs it, through bin/sysgate and the front door. */
+  function fromShell(
+    where: { home: string },
+    script: string,
+    options: { env?: NodeJS.ProcessEnv } = {},
+  ): SpawnSyncReturns<string> {
+    return spawnSync('sh', ['-c', script, 'sh', FRONT], {
+      cwd: where.home,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        ...process.env,
+        HOME: where.home,
+        XDG_CONFIG_HOME: join(where.home, '.config'),
+        XDG_DATA_HOME: join(where.home, '.local', 'share'),
+        ...options.env,
+      },
+    });
+  }
+
+  test('descriptors 3 and above that sysgate was given reach the command at the same numbers, under -A, -a and a plan', () => {
+    const h = home();
+    writeFileSync(join(h.home, 'f'), 'from three\n');
+    const script = `"$1" "$@" sh -c 'cat <&3; cat <&7; echo "[$SYSGATE_INHERITED_FDS]"' 3<f 7<f`;
+    const learn = fromShell(h, script.replace('"$@"', '-A'));
+    assert.equal(learn.stdout, 'from three\nfrom three\n[]\n', learn.stderr);
+    for (let run = 0; run < 3; run++) {
+      // The second -a run leaves a plan; the third starts from it.
+      const enforced = fromShell(h, script.replace('"$@"', '-a'), {
+        env: { SYSGATE_EXPLAIN_START: '1' },
+      });
+      assert.equal(enforced.stdout, 'from three\nfrom three\n[]\n', enforced.stderr);
+      assert.equal(enforced.status, 0);
+      if (run === 2) assert.match(enforced.stderr, /start: from plan/);
+    }
+  });
+});

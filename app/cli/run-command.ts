@@ -1,7 +1,7 @@
 // `sysgate [-AaeiKtuUV] [-c user:group] [-d policydir] [-E logfile] [-f file] command [args...]`:
 // runs a command under the supervisor with systrace's flags.
 
-import { readdirSync } from 'node:fs';
+import { fstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Filter } from '../common/policy/ast.js';
@@ -100,6 +100,31 @@ function hostFd(): number | undefined | null {
   const value = process.env['SYSGATE_HOST_FD'];
   if (value === undefined) return undefined;
   return /^[0-9]{1,4}$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * The descriptors above 2 that sysgate was started with, which the command gets at the same
+ * numbers: the front door (native/front.c) names them in SYSGATE_INHERITED_FDS, since Node.js
+ * marks every descriptor close-on-exec at its start and cannot tell them from its own. The
+ * variable is taken out of the environment the command gets; a descriptor no longer open is
+ * left out.
+ */
+export function inheritedDescriptors(env: NodeJS.ProcessEnv = process.env): number[] {
+  const value = env['SYSGATE_INHERITED_FDS'];
+  delete env['SYSGATE_INHERITED_FDS'];
+  if (value === undefined || !/^[0-9]{1,7}(,[0-9]{1,7})*$/.test(value)) return [];
+  return value
+    .split(',')
+    .map(Number)
+    .filter((fd) => {
+      if (fd < 3) return false;
+      try {
+        fstatSync(fd);
+        return true;
+      } catch {
+        return false;
+      }
+    });
 }
 
 /**
@@ -229,6 +254,7 @@ class TracedRun {
       noAliases: this.noAliases,
       recordPermits: this.history?.settings().record === 'all',
       ...(runAs !== null ? { runAs } : {}),
+      inheritFds: inheritedDescriptors(),
       policies: new Map([[first.program, first.compiled]]),
       policyFor: (path) => this.compiledPolicy(path),
       ...(this.adoptFd !== undefined ? { adoptFd: this.adoptFd } : {}),
