@@ -637,6 +637,43 @@ launch(struct session *ss, char *argv[])
 	return 0;
 }
 
+/* Whether this process runs under a seccomp filter already (Seccomp: 2 in its status). */
+static int
+under_seccomp(void)
+{
+	char	 line[256];
+	FILE	*f;
+	int	 mode = 0;
+
+	if ((f = fopen("/proc/self/status", "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Seccomp: %d", &mode) == 1)
+			break;
+	fclose(f);
+	return mode == 2;
+}
+
+/*
+ * Why no listener could be had. Under a filter with a listener of its own (sysgate inside
+ * sysgate, or another supervisor), the kernel refuses a second one (EBUSY) and sysgate
+ * refuses it before the kernel does (EPERM): one supervisor per process, so it says so.
+ */
+static void
+say_no_listener(int err)
+{
+	if (under_seccomp() && (err == EBUSY || err == EPERM))
+		fprintf(stderr, "sysgate-supervisor: this process already runs under a seccomp "
+		    "filter that refuses it a listener (sysgate cannot run inside sysgate, or "
+		    "another supervisor): %s\n", strerror(err));
+	else if (err == ENOSYS || err == EINVAL)
+		fprintf(stderr, "sysgate-supervisor: this kernel has no seccomp user "
+		    "notification: %s\n", strerror(err));
+	else
+		fprintf(stderr, "sysgate-supervisor: cannot install a seccomp listener: %s\n",
+		    strerror(err));
+}
+
 int
 sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 {
@@ -672,8 +709,7 @@ sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 	}
 	/* A plan's run learns the kernel's features from its launch, saving the probe's fork. */
 	if ((plan != NULL ? sg_intercept_sizes(&ss.s.l) : sg_intercept_probe(&ss.s.l)) == -1) {
-		fprintf(stderr, "sysgate-supervisor: this kernel has no seccomp user "
-		    "notification: %s\n", strerror(errno));
+		say_no_listener(errno);
 		return 1;
 	}
 	if (plan != NULL)

@@ -437,4 +437,15 @@ describe('run as natively', () => {
       if (run === 2) assert.match(enforced.stderr, /start: from plan/);
     }
   });
+
+  test('sysgate inside sysgate says that it cannot, with the real reason, and fails', () => {
+    const h = home();
+    const nested = fromShell(h, '"$1" -A "$1" -A true');
+    assert.notEqual(nested.status, 0);
+    assert.match(
+      nested.stderr,
+      /already runs under a seccomp filter that refuses it a listener \(sysgate cannot run inside sysgate, or another supervisor\): Operation not permitted/,
+    );
+    assert.doesNotMatch(nested.stderr, /Success/);
+  });
 });
