@@ -289,7 +289,7 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 		/* A create needs the umask as it is now; the calling thread's own status says. */
 		if ((c->oflags & O_CREAT) && sg_status_read(c->tid, &p->st) == 0)
 			p->ids_valid = 1;
-		rc = sg_open_perform(&s->l, c, &p->st);
+		rc = sg_open_perform(&s->l, c, &p->st, p->pidfd);
 		if (rc == -1)
 			s->fatal = 1;
 	} else if (on_memory && !p->detached && sg_perform_handles(c->name)) {

@@ -341,7 +341,9 @@ add_path(struct decoding *d, int i)
 {
 	const struct sg_arg	*a = &d->desc->args[i];
 	struct sg_resolve_in	 in;
-	char			 raw[PATH_MAX], name[PATH_MAX];
+	struct sg_resolved	 found;
+	char			 raw[PATH_MAX], name[PATH_MAX], shown[PATH_MAX];
+	const char		*acting;
 	int			 rc, missing = 0;
 
 	if (d->c->args[i] == 0)
@@ -360,18 +362,30 @@ add_path(struct decoding *d, int i)
 		in.follow = follows(d, a);
 		in.empty_ok = empty_path_ok(d);
 		in.root = d->root;
-		rc = sg_resolve(&in, name, sizeof(name), &missing);
+		rc = sg_resolve(&in, name, sizeof(name), &missing, &found);
 	}
 	if (rc != 0)
 		strcpy(name, SG_NONEXISTENT);
-	add(d->c, "filename", name);
-	if (d->c->path == NULL && d->c->ntargs > 0) {
-		d->c->path = d->c->values[d->c->ntargs - 1];
+	/* The caller's own /proc/PID is /proc/self to a policy; the supervisor acts on name. */
+	if (rc == 0 && found.proc_as != NULL && snprintf(shown, sizeof(shown), "%s%s",
+	    found.proc_as, name + found.proc_len) < (int)sizeof(shown))
+		add(d->c, "filename", shown);
+	else
+		add(d->c, "filename", name);
+	if (d->c->ntargs == 0 || strcmp(d->c->targs[d->c->ntargs - 1].name, "filename") != 0)
+		return;
+	acting = d->c->values[d->c->ntargs - 1];
+	if (strcmp(acting, name) != 0 && d->c->nacting < 2 &&
+	    (d->c->acting[d->c->nacting] = strdup(name)) != NULL)
+		acting = d->c->acting[d->c->nacting++];
+	if (d->c->path == NULL) {
+		d->c->path = acting;
 		d->c->path_error = -rc;
+		d->c->path_own_fd = rc == 0 ? found.own_fd : -1;
 	}
-	if (d->c->npaths < 2 && d->c->ntargs > 0 &&
-	    strcmp(d->c->targs[d->c->ntargs - 1].name, "filename") == 0) {
-		d->c->paths[d->c->npaths] = d->c->values[d->c->ntargs - 1];
+	if (d->c->npaths < 2) {
+		d->c->paths[d->c->npaths] = acting;
+		d->c->path_own_fds[d->c->npaths] = rc == 0 ? found.own_fd : -1;
 		d->c->path_errors[d->c->npaths] = -rc;
 		d->c->path_empty[d->c->npaths] = rc == 0 && raw[0] == '\0' && in.empty_ok;
 		d->c->path_args[d->c->npaths] = i;
@@ -526,6 +540,7 @@ call_of(const struct sg_listener *l, pid_t tgid, struct sg_syscall *c)
 	int	 i;
 
 	memset(c, 0, sizeof(*c));
+	c->path_own_fd = c->path_own_fds[0] = c->path_own_fds[1] = -1;
 	c->id = l->notif->id;
 	c->tid = (pid_t)l->notif->pid;
 	c->tgid = tgid;
@@ -600,6 +615,9 @@ sg_syscall_free(struct sg_syscall *c)
 	free(c->argv_raw);
 	c->argv_raw = NULL;
 	c->argv_rawlen = 0;
+	for (i = 0; i < (size_t)c->nacting; i++)
+		free(c->acting[i]);
+	c->nacting = 0;
 	c->path = NULL;
 	c->npaths = 0;
 	c->string = NULL;

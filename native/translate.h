@@ -35,6 +35,7 @@ struct sg_syscall {
 	int		 is_open;
 	const char	*path;		/* the first path's name, or NULL */
 	int		 path_error;	/* why it could not be resolved (an errno), or 0 */
+	int		 path_own_fd;	/* it is the caller's nameless descriptor N, or -1 */
 	/* Every path argument (rename's two), for the calls performed in perform.c. */
 	int		 npaths;
 	const char	*paths[2];
@@ -43,6 +44,13 @@ struct sg_syscall {
 	int		 path_follows[2];	/* a link in the last component is followed */
 	int		 path_dots[2];	/* its last component is "." (1) or ".." (2) */
 	int		 path_args[2];	/* which argument each came from */
+	int		 path_own_fds[2];	/* the caller's nameless descriptor each is, or -1 */
+	/*
+	 * The names acted on where a policy sees another (the caller's /proc/PID is its
+	 * /proc/self): owned; paths[] and path point here then, else to the translations.
+	 */
+	char		*acting[2];
+	int		 nacting;
 	const char	*string;	/* the `string` translation (symlink's target), or NULL */
 	/* The address decided on (connect, bind, sendto, sendmsg), as read, and its length. */
 	int		 have_addr;

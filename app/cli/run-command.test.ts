@@ -438,6 +438,26 @@ describe('run as natively', () => {
     }
   });
 
+  test('what -A learned from /proc/self, /dev/stdin on a pipe and <(...) holds at the next run, under -a and from its plan', () => {
+    const h = home();
+    const scripts = [
+      'echo piped | "$1" "$@" cat /dev/stdin',
+      '"$1" "$@" readlink /proc/self/exe',
+      '"$1" "$@" bash -c \'cat <(echo substituted)\'',
+    ];
+    const expected = ['piped\n', `${realpathSync('/usr/bin/readlink')}\n`, 'substituted\n'];
+    scripts.forEach((script, i) => {
+      const learn = fromShell(h, script.replaceAll('"$@"', '-A'));
+      assert.equal(learn.stdout, expected[i], learn.stderr);
+      for (let run = 0; run < 3; run++) {
+        const enforced = fromShell(h, script.replaceAll('"$@"', '-a -e'));
+        assert.equal(enforced.stdout, expected[i], enforced.stderr);
+        assert.equal(enforced.status, 0, enforced.stderr);
+        assert.doesNotMatch(enforced.stderr, /deny .*filename: \/proc/, enforced.stderr);
+      }
+    });
+  });
+
   test('sysgate inside sysgate says that it cannot, with the real reason, and fails', () => {
     const h = home();
     const nested = fromShell(h, '"$1" -A "$1" -A true');

@@ -596,16 +596,20 @@ test(
 );
 
 test('an open permitted without a look at its name is left to the kernel; one decided on its name is performed by the supervisor', async () => {
-  // /proc/self/fd/0 is a pipe here: the kernel reopens it; the supervisor has no name to open
-  // (README, Known gaps).
+  // /proc/self/fd/0 is a pipe here: the kernel reopens it; the supervisor reopens the
+  // caller's own descriptor, through a copy of it, and the name a policy sees is the link.
   const command = ['sh', '-c', 'echo through | cat /proc/self/fd/0'];
   const kernel = await supervise(command, { rules: permitEvery() });
   assert.equal(kernel.stdout, 'through\n', kernel.stderr);
   const performed = await supervise(command, { rules: byName });
-  assert.match(performed.stderr, /No such file or directory/);
+  assert.equal(performed.stdout, 'through\n', performed.stderr);
   // A rule tried before the one that decides looked at the name: that decides it too.
-  const rules = `\tnative-fsread: filename eq "/etc/shadow" then deny[eacces]\n${permitEvery()}`;
-  assert.match((await supervise(command, { rules })).stderr, /No such file or directory/);
+  const rules = `\tnative-fsread: filename eq "/proc/self/fd/0" then permit log\n${permitEvery()}`;
+  const logged = await supervise(command, { rules });
+  assert.equal(logged.stdout, 'through\n', logged.stderr);
+  const open = logged.records.find((r) => r.call === 'openat');
+  assert.deepEqual(open?.args.filename, ['/proc/self/fd/0']);
+  assert.equal(open?.action, 'permit');
 });
 
 test(
@@ -727,3 +731,43 @@ for (const mode of ['enforce', 'learn']) {
     }
   });
 }
+
+// A policy sees the caller's own /proc/PID as /proc/self, and its own descriptors without a
+// name (a pipe) as /proc/self/fd/N: names that are the same at every run.
+test('the caller\'s own /proc/PID is /proc/self to a policy, its thread\'s /proc/thread-self; another process\'s stays as it is', async () => {
+  const rules = `\tnative-fsread: filename match "/proc/*" then permit log\n\tnative-readlink: filename match "/proc/*" then permit log\n${byName}`;
+  const run = await supervise(
+    ['sh', '-c', 'readlink /proc/self/exe; readlink /proc/thread-self/exe; cat /proc/$$/comm; head -c0 /proc/1/cmdline'],
+    { rules },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, '/usr/bin/readlink\n/usr/bin/readlink\nsh\n');
+  const names = run.records.flatMap((r) => r.args.filename ?? []).filter((f) => f.startsWith('/proc/'));
+  assert.ok(names.includes('/proc/self/exe'), names.join(' '));
+  assert.ok(names.includes('/proc/thread-self/exe'), names.join(' '));
+  // cat's /proc/$$ is its parent's, not its own; pid 1 is nobody's own.
+  assert.ok(names.some((n) => /^\/proc\/[0-9]+\/comm$/.test(n)), names.join(' '));
+  assert.ok(names.includes('/proc/1/cmdline'), names.join(' '));
+});
+
+test('/dev/stdin and /dev/fd/N on a pipe open, decided as /proc/self/fd/N; a write reopen of them is fswrite, and of a named file its name', async () => {
+  const rules = `\tnative-fsread: filename eq "/proc/self/fd/0" then permit
+\tnative-fswrite: filename match "/proc/self/fd/*" then deny[eacces]
+\tnative-fswrite: filename eq "/etc/hostname" then deny[eacces]
+${byName}`;
+  for (const name of ['/dev/stdin', '/dev/fd/0']) {
+    const run = await supervise(['sh', '-c', `echo piped | cat ${name}`], { rules });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, 'piped\n');
+  }
+  // The read end reopened for writing: the kernel would allow it, the policy decides it.
+  const write = await supervise(['sh', '-c', 'echo x | { echo y >/proc/self/fd/0; }'], { rules });
+  assert.match(write.stderr, /Permission denied/);
+  const denial = write.records.find((r) => r.action === 'deny');
+  assert.equal(denial?.alias, 'fswrite');
+  assert.deepEqual(denial?.args.filename, ['/proc/self/fd/0']);
+  // A descriptor with a name is that name: a read-only one reopened for writing is decided there.
+  const named = await supervise(['sh', '-c', 'exec 3</etc/hostname; echo y >/proc/self/fd/3'], { rules });
+  assert.match(named.stderr, /Permission denied/);
+  assert.deepEqual(named.records.find((r) => r.action === 'deny')?.args.filename, ['/etc/hostname']);
+});
