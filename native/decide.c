@@ -317,6 +317,11 @@ deny(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
 	}
 	/* Recorded first: the record reads the caller's argv, gone once a denied exit(2) runs. */
 	sg_send_record(p, &pd->call, v);
+	/* No host to record it after sysgate returned: the log has it (host-gone says itself). */
+	if (s->host_left && strcmp(v->by, "host-gone") != 0)
+		syslog(LOG_WARNING, "deny prog: %s, pid: %d, policy: %s, syscall: %s(%d), "
+		    "filename: %s: after the command's end", p->exe, (int)p->pid, p->policy_name,
+		    pd->call.name, pd->call.nr, pd->call.path ? pd->call.path : "-");
 	sg_notif_fail(&s->l, pd->call.id, v->error);
 	s->denied++;
 	finish(pd);
@@ -450,7 +455,12 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 		deny(s, p, pd, &v);
 		return;
 	}
-	if (s->opt->mode == SG_MODE_LEARN) {
+	/*
+	 * After sysgate returned (session.c, hand_over) learning has no host to record to: what
+	 * was learned goes on, anything else is decided by the policy, and asking is denying.
+	 */
+	if (s->opt->mode == SG_MODE_LEARN &&
+	    (!s->host_left || sg_learn_seen(p->policy_name, c))) {
 		learn(s, p, pd);
 		return;
 	}
@@ -839,7 +849,8 @@ sg_decide_host_lost(struct sg_supervisor *s)
 	if (s->host_gone)
 		return;
 	s->host_gone = 1;
-	if (s->opt->on_host_loss == SG_LOSS_KILL) {
+	/* After sysgate returned (host_left), the host's going is no loss: deny, as below. */
+	if (s->opt->on_host_loss == SG_LOSS_KILL && !s->host_left) {
 		s->killing = 1;
 		while ((pd = sg_pending_first()) != NULL) {
 			sg_pending_unlink(pd);

@@ -422,7 +422,7 @@ sg_notif_recv(struct sg_listener *l)
 {
 	memset(l->notif, 0, l->notif_size);
 	while (ioctl(l->fd, SECCOMP_IOCTL_NOTIF_RECV, l->notif) == -1) {
-		if (errno != EINTR)
+		if (errno != EINTR || l->stop)
 			return -1;
 		memset(l->notif, 0, l->notif_size);
 	}

@@ -458,6 +458,37 @@ describe('run as natively', () => {
     });
   });
 
+  test('sysgate returns when the command exits, with its status, while what it left runs on', () => {
+    const h = home();
+    const started = Date.now();
+    // As natively, the job's output must not be the pipe this test waits on.
+    const learn = fromShell(h, '"$1" -A sh -c "sleep 3 >/dev/null 2>&1 & exit 4"');
+    assert.equal(learn.status, 4, learn.stderr);
+    assert.ok(Date.now() - started < 2500, `took ${Date.now() - started} ms`);
+  });
+
+  test('SIGTERM during -A ends the traced tree, saves what was learned until then, and says so', async () => {
+    const h = home();
+    const child = spawn(
+      process.execPath,
+      [SYSGATE, '-A', SH, '-c', 'cat /etc/hostname; sleep 30'],
+      {
+        cwd: h.home,
+        env: { ...process.env, HOME: h.home, XDG_CONFIG_HOME: join(h.home, '.config') },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    for (let i = 0; i < 500 && stdout === ''; i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGTERM');
+    const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    assert.equal(status, 137, stderr);
+    assert.match(stderr, /stopped by SIGTERM: what was learned until then is saved/);
+    assert.ok(existsSync(h.policy(CAT)), stderr);
+  });
+
   test('sysgate inside sysgate says that it cannot, with the real reason, and fails', () => {
     const h = home();
     const nested = fromShell(h, '"$1" -A "$1" -A true');

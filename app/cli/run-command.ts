@@ -267,21 +267,36 @@ class TracedRun {
     supervisor.on('cancel', (id) => this.prompter?.cancel(id));
     supervisor.on('problem', (message) => this.say(message));
     // Ctrl-C reaches the whole foreground group; the supervisor decides what it means.
-    const ignore = (): void => undefined;
-    process.on('SIGINT', ignore);
+    // SIGTERM and SIGHUP reach this process alone: they end the traced tree, and the run ends
+    // as a run does (what -A learned so far is saved).
+    let stoppedBy: NodeJS.Signals | null = null;
+    const interrupted = (): void => void (stoppedBy ??= 'SIGINT');
+    const stop = (signal: NodeJS.Signals): void => {
+      stoppedBy ??= signal;
+      supervisor.kill();
+    };
+    process.on('SIGINT', interrupted);
+    process.on('SIGTERM', stop);
+    process.on('SIGHUP', stop);
     let status: number;
     try {
       status = await supervisor.exited;
     } catch (e) {
       return this.fail((e as Error).message);
     } finally {
-      process.off('SIGINT', ignore);
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', stop);
+      process.off('SIGHUP', stop);
       await this.records;
       this.history?.close();
       this.prompter?.close();
       this.terminal?.close();
     }
-    if (this.mode === 'learn') await this.saveLearned();
+    if (this.mode === 'learn') {
+      await this.saveLearned();
+      if (stoppedBy !== null)
+        this.say(`stopped by ${stoppedBy}: what was learned until then is saved`);
+    }
     await this.sink.close();
     if (this.inputs !== null && !this.unplannable) this.leavePlan(setup);
     return status;

@@ -771,3 +771,26 @@ ${byName}`;
   assert.match(named.stderr, /Permission denied/);
   assert.deepEqual(named.records.find((r) => r.action === 'deny')?.args.filename, ['/etc/hostname']);
 });
+
+test('the run ends when the command exits, with its status; what it left running stays supervised, and what needs the host is then denied', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysgate-left-'));
+  try {
+    const rules = `\tnative-fswrite: filename eq "${dir}/denied" then deny[eacces]\n${byName}`;
+    const job = `sleep 0.5; echo ok >${dir}/allowed; echo no >${dir}/denied; cat /etc/hostname >${dir}/cat; : >${dir}/done`;
+    const started = Date.now();
+    const run = await supervise(['sh', '-c', `(${job}) >/dev/null 2>&1 & exit 3`], { rules });
+    const took = Date.now() - started;
+    assert.equal(run.status, 3, run.stderr);
+    assert.ok(took < 450, `the run took ${took} ms`);
+    assert.ok(!existsSync(join(dir, 'done')));
+    for (let i = 0; i < 300 && !existsSync(join(dir, 'done')); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    // Still traced: its permitted write happened, its denied one did not, and cat, whose
+    // policy only the host could give, could not run.
+    assert.equal(readFileSync(join(dir, 'allowed'), 'utf8'), 'ok\n');
+    assert.ok(!existsSync(join(dir, 'denied')));
+    assert.equal(readFileSync(join(dir, 'cat'), 'utf8'), '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
