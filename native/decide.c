@@ -200,6 +200,8 @@ check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
 		syslog(LOG_WARNING, "killed prog: %s, pid: %d, policy: %s: it ran another "
 		    "program, or with other arguments, than its execve was permitted", exe,
 		    (int)p->pid, p->policy_name);
+		fprintf(stderr, "sysgate: killed %s (pid %d): it ran another program, or with "
+		    "other arguments, than its execve was permitted\n", exe, (int)p->pid);
 		kill(p->pid, SIGKILL);
 		return -1;
 	}
