@@ -81,11 +81,13 @@ struct session {
 	pthread_t		 listener;
 	int			 handed_over;	/* this is the supervisor that stays */
 	int			 hand_over_parent;	/* this one returns the command's status */
+	int			 no_hand_over;	/* the fork failed: stay, as before */
 	uint64_t		 last_call_ms;	/* when the last notification was decided */
 	uint64_t		 done_ms;	/* when the command's end was seen, or 0 */
 };
 
 static void	 send_exit(int status, int left);
+static void	*listener_loop(void *arg);
 
 /* A monotonic clock in milliseconds. */
 static uint64_t
@@ -96,7 +98,6 @@ now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
-static void	*listener_loop(void *arg);
 
 /* Taken by each loop for everything it does but wait. */
 static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
@@ -583,9 +584,9 @@ stop_listener(struct session *ss)
 /*
  * The command is over, and processes it left run on (a daemon, `sleep 3 &`): sysgate returns
  * now with the command's status, as the shell would, and they stay supervised until they
- * end. The listener thread is stopped between two notifications, `exit` goes to the host,
- * and the supervisor forks: this process returns the status (after a plan's host has read
- * `exit`), the child goes on deciding, without a host (the control socket closed: what needs
+ * end. The listener thread is stopped between two notifications and the supervisor forks:
+ * this process sends `exit` and returns the status (after a plan's host has read it), the
+ * child goes on deciding, without a host (the control socket closed: what needs
  * one fails closed, denied and written to syslog), with its standard descriptors on
  * /dev/null (a `$(sysgate ...)` must not wait for it). Not while a call runs apart (a thread
  * is not forked): the hand-over waits for it.
@@ -597,15 +598,17 @@ hand_over(struct session *ss)
 	int	 null;
 
 	stop_listener(ss);
-	send_exit(ss->command_status, 1);
 	if ((pid = fork()) == -1) {
 		syslog(LOG_ERR, "cannot hand the processes left over: fork: %m");
-		pthread_create(&ss->listener, NULL, listener_loop, ss);
-		ss->handed_over = 1;	/* stay, and wait for them, as before */
+		ss->no_hand_over = 1;
+		if ((errno = pthread_create(&ss->listener, NULL, listener_loop, ss)) != 0)
+			ss->s.fatal = 1;
 		return;
 	}
 	if (pid > 0) {
+		/* The child has closed its copy of the socket: the host reads `exit`, then EOF. */
 		ss->hand_over_parent = 1;
+		send_exit(ss->command_status, 1);
 		return;
 	}
 	ss->handed_over = 1;
@@ -646,8 +649,8 @@ time_to_hand_over(struct session *ss, int *wait_ms)
 	uint64_t	 now;
 
 	*wait_ms = -1;
-	if (!ss->command_done || ss->listener_hup || ss->handed_over || ss->s.fatal ||
-	    ss->terminate || ss->s.killing)
+	if (!ss->command_done || ss->listener_hup || ss->handed_over || ss->no_hand_over ||
+	    ss->s.fatal || ss->terminate || ss->s.killing)
 		return 0;
 	now = now_ms();
 	if (ss->done_ms == 0)
