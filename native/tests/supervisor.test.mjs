@@ -794,3 +794,24 @@ test('the run ends when the command exits, with its status; what it left running
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('under learning, what the command left running after the run ended may do again what was learned, and nothing new', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysgate-left-'));
+  try {
+    const job = `sleep 0.3; echo again >${dir}/a; echo new >${dir}/b`;
+    const run = await supervise(['sh', '-c', `echo first >${dir}/a; (${job}) >/dev/null 2>&1 &`], {
+      mode: 'learn',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const a = () => readFileSync(join(dir, 'a'), 'utf8');
+    for (let i = 0; i < 300 && a() !== 'again\n'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(a(), 'again\n');
+    // Never recorded, so never learned: denied (and written to syslog).
+    assert.ok(!existsSync(join(dir, 'b')));
+    assert.ok(!run.records.some((r) => r.args.filename?.[0] === join(dir, 'b')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
