@@ -656,8 +656,14 @@ time_to_hand_over(struct session *ss, int *wait_ms)
 	if (ss->done_ms == 0)
 		ss->done_ms = now;
 	if (sg_apart_running() == 0 && (now - ss->last_call_ms >= SETTLE_MS ||
-	    now - ss->done_ms >= SETTLE_MAX_MS))
+	    now - ss->done_ms >= SETTLE_MAX_MS)) {
+		/* The command's reaping may have just released the filter's last task. */
+		if (listener_hung_up(ss->s.l.fd)) {
+			ss->listener_hup = 1;
+			return 0;
+		}
 		return 1;
+	}
 	*wait_ms = SETTLE_MS / 4;
 	return -1;
 }
