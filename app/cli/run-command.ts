@@ -269,13 +269,13 @@ class TracedRun {
     // Ctrl-C reaches the whole foreground group; the supervisor decides what it means.
     // SIGTERM and SIGHUP reach this process alone: they end the traced tree, and the run ends
     // as a run does (what -A learned so far is saved).
+    // A SIGINT sent to this process alone does the same as Ctrl-C.
     let stoppedBy: NodeJS.Signals | null = null;
-    const interrupted = (): void => void (stoppedBy ??= 'SIGINT');
     const stop = (signal: NodeJS.Signals): void => {
       stoppedBy ??= signal;
       supervisor.kill();
     };
-    process.on('SIGINT', interrupted);
+    process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     process.on('SIGHUP', stop);
     let status: number;
@@ -284,7 +284,7 @@ class TracedRun {
     } catch (e) {
       return this.fail((e as Error).message);
     } finally {
-      process.off('SIGINT', interrupted);
+      process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       process.off('SIGHUP', stop);
       await this.records;
