@@ -41,3 +41,9 @@ sg_apart_done(void)
 {
 	atomic_fetch_sub(&running, 1);
 }
+
+int
+sg_apart_running(void)
+{
+	return atomic_load(&running);
+}

@@ -16,5 +16,7 @@
  */
 int	 sg_apart_start(void *(*fn)(void *), void *arg);
 void	 sg_apart_done(void);
+/* How many run now. */
+int	 sg_apart_running(void);
 
 #endif /* SYSGATE_APART_H */

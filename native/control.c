@@ -45,6 +45,16 @@ sg_control_open(int fd)
 	return 0;
 }
 
+void
+sg_control_close(void)
+{
+	if (cfd != -1)
+		close(cfd);
+	cfd = -1;
+	lost = 1;
+	qlen = 0;
+}
+
 int
 sg_control_fd(void)
 {

@@ -10,6 +10,8 @@
 
 int	 sg_control_open(int fd);
 int	 sg_control_fd(void);
+/* Closes the socket: the host is gone for good, and nothing more is sent. */
+void	 sg_control_close(void);
 /* Whether the host is gone (EOF, an error, or a queue it does not drain). */
 int	 sg_control_lost(void);
 /* Queues a whole frame (sg_out_end already called) and tries to write it. */

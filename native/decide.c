@@ -144,41 +144,31 @@ forget_exec(struct sg_process *p)
 	p->exec_pinned = 0;
 	free(p->exec_argv);
 	p->exec_argv = NULL;
+	p->exec_argvlen = 0;
 }
 
 /*
- * Whether the process's arguments (/proc/PID/cmdline, as the exec left them) are `argv`, in
- * the form of the argv translation: joined by single spaces, at most 1024 of them, 64 KiB.
+ * Whether the process's arguments (/proc/PID/cmdline, as the exec left them) are exactly
+ * the len bytes of argv, each argument followed by its NUL; read in pieces, of any size.
  */
 static int
-same_arguments(pid_t pid, const char *argv)
+same_arguments(pid_t pid, const char *argv, size_t len)
 {
-	static char	 raw[SG_ARGV_MAX], joined[SG_ARGV_MAX];
-	char		 path[64];
-	size_t		 len = 0, n, i, at = 0;
-	ssize_t		 got, total = 0;
-	int		 fd;
+	char	 buf[65536], path[64];
+	size_t	 at = 0;
+	ssize_t	 got;
+	int	 fd, same = 1;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
-	while (total < (ssize_t)sizeof(raw) &&
-	    (got = read(fd, raw + total, sizeof(raw) - (size_t)total)) > 0)
-		total += got;
-	close(fd);
-	joined[0] = '\0';
-	for (i = 0; at < (size_t)total && i < SG_ARGV_ENTRIES; i++) {
-		n = strnlen(raw + at, (size_t)total - at);
-		if (len + n + 2 > sizeof(joined))
-			break;
-		if (i > 0)
-			joined[len++] = ' ';
-		memcpy(joined + len, raw + at, n);
-		len += n;
-		joined[len] = '\0';
-		at += n + 1;
+	while (same && (got = read(fd, buf, sizeof(buf))) > 0) {
+		if ((size_t)got > len - at || memcmp(buf, argv + at, (size_t)got) != 0)
+			same = 0;
+		at += (size_t)got;
 	}
-	return strcmp(joined, argv) == 0;
+	close(fd);
+	return same && got == 0 && at == len;
 }
 
 /*
@@ -206,10 +196,13 @@ check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
 	}
 	p->exec_pending = 0;
 	if (p->exec_pinned && (dev != p->exec_dev || ino != p->exec_ino ||
-	    (p->exec_argv != NULL && !same_arguments(p->pid, p->exec_argv)))) {
+	    (p->exec_argv != NULL &&
+	    !same_arguments(p->pid, p->exec_argv, p->exec_argvlen)))) {
 		syslog(LOG_WARNING, "killed prog: %s, pid: %d, policy: %s: it ran another "
 		    "program, or with other arguments, than its execve was permitted", exe,
 		    (int)p->pid, p->policy_name);
+		fprintf(stderr, "sysgate: killed %s (pid %d): it ran another program, or with "
+		    "other arguments, than its execve was permitted\n", exe, (int)p->pid);
 		kill(p->pid, SIGKILL);
 		return -1;
 	}
@@ -262,7 +255,6 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
     int detach, int on_memory)
 {
 	struct sg_syscall	*c = &pd->call;
-	const char		*argv;
 	int			 rc = 1;
 
 	/* Both change what the process is to the supervisor from now on. */
@@ -284,8 +276,11 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 		} else if (on_memory && !p->detached) {
 			p->exec_pinned = 1;
 			/* A program's own arguments; a script's are its interpreter's (not checked). */
-			if (rc == 1 && (argv = sg_syscall_value(c, "argv")) != NULL)
-				p->exec_argv = strdup(argv);
+			if (rc == 1 && c->argv_raw != NULL) {
+				p->exec_argv = c->argv_raw;
+				p->exec_argvlen = c->argv_rawlen;
+				c->argv_raw = NULL;
+			}
 			rc = 1;
 		}
 		p->exec_pending = 1;
@@ -297,7 +292,7 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 		/* A create needs the umask as it is now; the calling thread's own status says. */
 		if ((c->oflags & O_CREAT) && sg_status_read(c->tid, &p->st) == 0)
 			p->ids_valid = 1;
-		rc = sg_open_perform(&s->l, c, &p->st);
+		rc = sg_open_perform(&s->l, c, &p->st, p->pidfd);
 		if (rc == -1)
 			s->fatal = 1;
 	} else if (on_memory && !p->detached && sg_perform_handles(c->name)) {
@@ -325,6 +320,11 @@ deny(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
 	}
 	/* Recorded first: the record reads the caller's argv, gone once a denied exit(2) runs. */
 	sg_send_record(p, &pd->call, v);
+	/* No host to record it after sysgate returned: the log has it (host-gone says itself). */
+	if (s->host_left && strcmp(v->by, "host-gone") != 0)
+		syslog(LOG_WARNING, "deny prog: %s, pid: %d, policy: %s, syscall: %s(%d), "
+		    "filename: %s: after the command's end", p->exe, (int)p->pid, p->policy_name,
+		    pd->call.name, pd->call.nr, pd->call.path ? pd->call.path : "-");
 	sg_notif_fail(&s->l, pd->call.id, v->error);
 	s->denied++;
 	finish(pd);
@@ -433,6 +433,45 @@ always_denied(const struct sg_syscall *c)
 static const char *const from_memory[] = { "filename", "sockaddr", "argv", "string", "oflags",
     "mode", NULL };
 
+/* Whether a rule tried on the way to the decision compared `argv`. */
+static int
+compared_argv(const struct sg_process *p, const struct sg_request *req)
+{
+	static const char *const argv_only[] = { "argv", NULL };
+	struct sg_request	 r = *req;
+	struct sg_decision	 d;
+
+	r.memory = argv_only;
+	sg_evaluate(p->policy, &r, &d);
+	return d.memory;
+}
+
+/*
+ * An exec whose arguments the argv translation could not hold in full (more than
+ * SG_ARGV_ENTRIES or SG_ARGV_MAX), decided by a rule that compared argv: what that rule saw
+ * is not what would run, so neither its permit nor its denial decides. Denied with E2BIG,
+ * said on standard error and in the log, and recorded.
+ */
+static void
+deny_cut_argv(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
+{
+	struct sg_verdict	 v;
+
+	if (caller_gone(s, pd)) {
+		finish(pd);
+		return;
+	}
+	fprintf(stderr, "sysgate: %s denied to %s (pid %d): its arguments (%zu bytes) are more "
+	    "than the %d arguments or %d bytes a rule's argv can see, and a rule compares argv\n",
+	    pd->call.name, p->exe, (int)p->pid, pd->call.argv_rawlen, SG_ARGV_ENTRIES,
+	    SG_ARGV_MAX);
+	syslog(LOG_WARNING, "deny prog: %s, pid: %d, policy: %s, syscall: %s(%d): arguments "
+	    "longer than the argv translation holds", p->exe, (int)p->pid, p->policy_name,
+	    pd->call.name, pd->call.nr);
+	verdict("deny", E2BIG, "default", &v);
+	deny(s, p, pd, &v);
+}
+
 static void
 decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
 {
@@ -446,7 +485,12 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 		deny(s, p, pd, &v);
 		return;
 	}
-	if (s->opt->mode == SG_MODE_LEARN) {
+	/*
+	 * After sysgate returned (session.c, hand_over) learning has no host to record to: what
+	 * was learned goes on, anything else is decided by the policy, and asking is denying.
+	 */
+	if (s->opt->mode == SG_MODE_LEARN &&
+	    (!s->host_left || sg_learn_seen(p->policy_name, c))) {
 		learn(s, p, pd);
 		return;
 	}
@@ -459,6 +503,10 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 	req.args = c->targs;
 	req.nargs = c->ntargs;
 	sg_evaluate(p->policy, &req, &d);
+	if (c->argv_cut && compared_argv(p, &req)) {
+		deny_cut_argv(s, p, pd);
+		return;
+	}
 	if (d.action == SG_ACT_ASK) {
 		ask(s, p, pd);
 		return;
@@ -832,7 +880,8 @@ sg_decide_host_lost(struct sg_supervisor *s)
 	if (s->host_gone)
 		return;
 	s->host_gone = 1;
-	if (s->opt->on_host_loss == SG_LOSS_KILL) {
+	/* After sysgate returned (host_left), the host's going is no loss: deny, as below. */
+	if (s->opt->on_host_loss == SG_LOSS_KILL && !s->host_left) {
 		s->killing = 1;
 		while ((pd = sg_pending_first()) != NULL) {
 			sg_pending_unlink(pd);

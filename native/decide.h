@@ -26,6 +26,7 @@ struct sg_supervisor {
 	pid_t			 host;		/* a host the supervisor started, until reaped */
 	uint64_t		 next_qid;
 	int			 host_gone;
+	int			 host_left;	/* the command is over, sysgate returned (session.c) */
 	int			 killing;	/* host gone, --on-host-loss kill */
 	int			 fatal;		/* the supervisor cannot go on safely */
 	unsigned long		 permitted, denied, asked;	/* calls decided so far */

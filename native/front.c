@@ -6,7 +6,9 @@
 
 #include <sys/socket.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,40 @@
 
 static int	 explain;	/* SYSGATE_EXPLAIN_START=1: say how the run started */
 
+/*
+ * The descriptors above the standard three that Node.js will be started with, for it to
+ * hand them to the command (SYSGATE_INHERITED_FDS): it marks every descriptor it finds
+ * close-on-exec, and then cannot tell them from its own, yet the command must get them as a
+ * plan's run gives them. Those open now without close-on-exec are the ones this process was
+ * given that survive the exec (its own are all close-on-exec).
+ */
+static void
+note_inherited(void)
+{
+	static char	 inherited[4096];	/* "3,7" */
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 len = 0;
+	int		 fd, n, flags;
+
+	unsetenv("SYSGATE_INHERITED_FDS");
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd < 3 || fd == dirfd(d) ||
+		    (flags = fcntl(fd, F_GETFD)) == -1 || (flags & FD_CLOEXEC))
+			continue;
+		n = snprintf(inherited + len, sizeof(inherited) - len, "%s%d", len ? "," : "", fd);
+		if (n < 0 || (size_t)n >= sizeof(inherited) - len)
+			break;
+		len += (size_t)n;
+	}
+	closedir(d);
+	if (len > 0)
+		setenv("SYSGATE_INHERITED_FDS", inherited, 1);
+}
+
 /* Node.js with bin/sysgate.js and the same arguments; never returns. */
 static void
 fall_back(int argc, char *argv[], const char *why)
@@ -28,6 +64,7 @@ fall_back(int argc, char *argv[], const char *why)
 
 	if (explain)
 		fprintf(stderr, "sysgate: start: no plan: %s\n", why);
+	note_inherited();
 	if ((hv = sg_host_argv(argc, argv)) == NULL) {
 		fprintf(stderr, "sysgate: cannot find bin/sysgate.js from /proc/self/exe: %s\n",
 		    strerror(errno));

@@ -99,7 +99,8 @@ probe_child(int wfd)
 		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags) == 0)
 			result |= SG_FEAT_SYNC_WAKEUP;
 	} else {
-		result = -1;
+		/* Why, for the supervisor to say: a listener there already is EBUSY. */
+		result = -errno;
 	}
 	if (write(wfd, &result, sizeof(result)) != sizeof(result))
 		_exit(1);
@@ -147,12 +148,14 @@ sg_intercept_probe(struct sg_listener *l)
 		probe_child(p[1]);
 	close(p[1]);
 	if (read(p[0], &result, sizeof(result)) != sizeof(result))
-		result = -1;
+		result = -EIO;
 	close(p[0]);
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
-	if (result == -1)
+	if (result < 0) {
+		errno = -result;
 		return -1;
+	}
 	l->features |= result;
 	return 0;
 }
@@ -419,7 +422,7 @@ sg_notif_recv(struct sg_listener *l)
 {
 	memset(l->notif, 0, l->notif_size);
 	while (ioctl(l->fd, SECCOMP_IOCTL_NOTIF_RECV, l->notif) == -1) {
-		if (errno != EINTR)
+		if (errno != EINTR || l->stop)
 			return -1;
 		memset(l->notif, 0, l->notif_size);
 	}

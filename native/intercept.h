@@ -23,6 +23,7 @@ struct sg_listener {
 	size_t		 resp_size;
 	struct seccomp_notif *notif;	/* a buffer of notif_size bytes */
 	struct seccomp_notif_resp *resp;
+	volatile int	 stop;		/* a signal to the listener's thread ends its wait */
 };
 
 /* Probes what the running kernel offers before anything is launched. */

@@ -53,26 +53,54 @@ make_key(const char *policy, const struct sg_syscall *c, char *key, size_t *len)
 	return 0;
 }
 
+/* 1 when the call was seen; else 0 with *slot the free slot for it, or NULL. */
+static int
+lookup(const char *policy, const struct sg_syscall *c, char *key, size_t *len,
+    uint64_t *h, struct entry **slot)
+{
+	size_t		 i;
+	struct entry	*e;
+
+	*slot = NULL;
+	if (slots == NULL && (slots = calloc(SLOTS, sizeof(*slots))) == NULL)
+		return 0;
+	if (make_key(policy, c, key, len) == -1)
+		return 0;
+	*h = sg_hash(key, *len);
+	for (i = *h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
+		e = &slots[i];
+		if (e->key == NULL)
+			break;
+		if (e->hash == *h && e->len == *len && memcmp(e->key, key, *len) == 0)
+			return 1;
+	}
+	*slot = e;
+	return 0;
+}
+
+int
+sg_learn_seen(const char *policy, const struct sg_syscall *c)
+{
+	static char	 key[KEY_MAX];
+	size_t		 len;
+	uint64_t	 h;
+	struct entry	*e;
+
+	return lookup(policy, c, key, &len, &h, &e);
+}
+
 int
 sg_learn_first(const char *policy, const struct sg_syscall *c)
 {
 	static char	 key[KEY_MAX];
-	size_t		 len, i;
+	size_t		 len;
 	uint64_t	 h;
 	struct entry	*e;
 
-	if (slots == NULL && (slots = calloc(SLOTS, sizeof(*slots))) == NULL)
+	if (lookup(policy, c, key, &len, &h, &e))
+		return 0;
+	if (e == NULL)
 		return 1;
-	if (make_key(policy, c, key, &len) == -1)
-		return 1;
-	h = sg_hash(key, len);
-	for (i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
-		e = &slots[i];
-		if (e->key == NULL)
-			break;
-		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
-			return 0;
-	}
 	/* Keep the table at most three quarters full so probing stays short. */
 	if (used >= SLOTS / 4 * 3 || (e->key = malloc(len)) == NULL)
 		return 1;

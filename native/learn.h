@@ -9,5 +9,7 @@
 
 /* 1 when this call with these translations was not seen under this policy before (and is now). */
 int	 sg_learn_first(const char *policy, const struct sg_syscall *c);
+/* Whether it was (recorded, and so learned), without adding it. */
+int	 sg_learn_seen(const char *policy, const struct sg_syscall *c);
 
 #endif /* SYSGATE_LEARN_H */

@@ -7,7 +7,8 @@
  *
  * The open runs with the caller's fsuid, fsgid, groups and umask. O_CLOEXEC becomes the
  * injected descriptor's flag; the kernel installs it under the caller's RLIMIT_NOFILE.
- * O_NOCTTY is always added: the supervisor must not take the terminal as its own. Never
+ * O_NOCTTY is added (but to O_PATH, which opens no terminal and takes no other flag): the
+ * supervisor must not take the terminal as its own. Never
  * CONTINUE: a FIFO whose open waits is opened in a thread of its own (apart.c), /dev/tty as
  * the caller's own controlling terminal.
  */
@@ -27,7 +28,9 @@
 #include <unistd.h>
 
 #include "apart.h"
+#include "fstat.h"
 #include "open.h"
+#include "resolve.h"
 
 #ifndef O_LARGEFILE_KERNEL
 #define O_LARGEFILE_KERNEL	0100000
@@ -159,6 +162,7 @@ struct waiting_open {
 	char		 path[PATH_MAX];
 	struct open_how	 how;
 	int		 cloexec;
+	int		 held;		/* the descriptor copy path names, or -1 */
 	struct sg_status st;
 };
 
@@ -181,6 +185,8 @@ open_apart(void *arg)
 	}
 	if (rc < 0)
 		sg_notif_answer_apart(w->l, w->id, 0, -rc);
+	if (w->held != -1)
+		close(w->held);
 	free(w);
 	sg_apart_done();
 	return NULL;
@@ -189,7 +195,7 @@ open_apart(void *arg)
 /* Hands the open to a thread of its own; 0 when it is started, else -errno. */
 static int
 start_waiting_open(struct sg_listener *l, const struct sg_syscall *c, const char *path,
-    const struct open_how *how, int cloexec, const struct sg_status *st)
+    const struct open_how *how, int cloexec, int held, const struct sg_status *st)
 {
 	struct waiting_open	*w;
 	int			 rc;
@@ -204,33 +210,53 @@ start_waiting_open(struct sg_listener *l, const struct sg_syscall *c, const char
 	w->how.flags &= ~(uint64_t)O_CREAT;
 	w->how.mode = 0;
 	w->cloexec = cloexec;
+	w->held = held;
 	w->st = *st;
 	if ((rc = sg_apart_start(open_apart, w)) != 0)
 		free(w);
 	return rc;
 }
 
-int
-sg_open_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_status *st)
+/*
+ * A copy of the caller's own descriptor that its name is (/proc/self/fd/N of a pipe, a
+ * socket, a file without a name left), for the open to reopen as the kernel's own open
+ * would: through the copy's /proc/self/fd link, under the caller's credentials, so the
+ * kernel's permission checks on the object are the caller's. It must still lead to no name
+ * (a descriptor with a name was decided by that name: ELOOP, as for a link swapped in).
+ */
+static int
+own_copy(const struct sg_syscall *c, const struct open_how *how, int pidfd, char *path,
+    size_t size)
 {
-	struct open_how		 how;
+	int	 fd;
+
+	/* The kernel's own lookup would refuse the magic link. */
+	if (how->resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS))
+		return -ELOOP;
+	if ((fd = sg_fd_copy(c->tid, c->tgid, pidfd, c->path_own_fd)) < 0)
+		return fd;
+	if (!sg_nameless(fd)) {
+		close(fd);
+		return -ELOOP;
+	}
+	snprintf(path, size, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+/*
+ * The open of path: 0 when it is answered, 2 when a thread of its own will answer it (and
+ * close held, the descriptor copy path names, or -1), -1 when fatal.
+ */
+static int
+open_at(struct sg_listener *l, const struct sg_syscall *c, struct open_how *how_in,
+    const char *path, int held, const struct sg_status *st)
+{
+	struct open_how		 how = *how_in;
 	struct sg_saved_creds	 saved;
 	char			 terminal[PATH_MAX];
-	const char		*path = c->path;
 	enum way		 way;
 	int			 fd, err = 0, cloexec, rc;
 
-	/* The name could not be resolved: the caller's own open would have failed alike. */
-	if (c->path == NULL || c->path_error != 0) {
-		sg_notif_fail(l, c->id, c->path_error ? c->path_error : EFAULT);
-		return 0;
-	}
-	caller_how(c, &how);
-	/* Lexical containment the resolved name no longer has: refuse rather than guess. */
-	if (how.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
-		sg_notif_fail(l, c->id, EXDEV);
-		return 0;
-	}
 	/* A directory, or a file opened only as a place (O_PATH), neither waits nor is a tty. */
 	way = how.flags & (O_DIRECTORY | O_PATH) ? HERE : way_of(path, how.flags);
 	if (way == TERMINAL && (rc = terminal_name(c->tid, terminal, sizeof(terminal))) < 0) {
@@ -240,14 +266,17 @@ sg_open_perform(struct sg_listener *l, const struct sg_syscall *c, const struct 
 	if (way == TERMINAL)
 		path = terminal;
 	cloexec = (how.flags & O_CLOEXEC) != 0;
-	how.flags |= O_CLOEXEC | O_NOCTTY;
-	how.resolve |= RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	/* O_PATH takes no other flag (openat2 says EINVAL), and opens no terminal anyway. */
+	how.flags |= O_CLOEXEC | (how.flags & O_PATH ? 0 : O_NOCTTY);
+	/* The supervisor's own /proc/self/fd/N is the one link it must follow. */
+	if (held == -1)
+		how.resolve |= RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	if (!sg_notif_valid(l, c->id))
 		return 0;
 	if (way == APART) {
-		if ((rc = start_waiting_open(l, c, path, &how, cloexec, st)) < 0)
+		if ((rc = start_waiting_open(l, c, path, &how, cloexec, held, st)) < 0)
 			sg_notif_fail(l, c->id, -rc);
-		return 0;
+		return rc < 0 ? 0 : 2;
 	}
 	if (sg_creds_assume(st, creating(how.flags), &saved) == -1) {
 		err = EPERM;
@@ -271,4 +300,47 @@ sg_open_perform(struct sg_listener *l, const struct sg_syscall *c, const struct 
 	if (rc < 0)
 		sg_notif_fail(l, c->id, -rc);
 	return 0;
+}
+
+int
+sg_open_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_status *st,
+    int pidfd)
+{
+	struct open_how		 how;
+	char			 own[64];
+	const char		*path = c->path;
+	int			 rc, held = -1;
+
+	/* The name could not be resolved: the caller's own open would have failed alike. */
+	if (c->path == NULL || c->path_error != 0) {
+		sg_notif_fail(l, c->id, c->path_error ? c->path_error : EFAULT);
+		return 0;
+	}
+	caller_how(c, &how);
+	/*
+	 * ADDFD cannot hand over an O_PATH descriptor (the kernel's fget() refuses them: EBADF),
+	 * so open and openat with O_PATH, whose flags are a register, are the kernel's (CONTINUE;
+	 * native/README.md says what the race on the name gives). openat2's are in memory: a
+	 * second thread could turn O_PATH into O_RDWR, so it is performed, and fails with EBADF.
+	 */
+	if ((how.flags & O_PATH) && strcmp(c->name, "openat2") != 0)
+		return 1;
+	/* Lexical containment the resolved name no longer has: refuse rather than guess. */
+	if (how.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
+		sg_notif_fail(l, c->id, EXDEV);
+		return 0;
+	}
+	if (c->path_own_fd >= 0) {
+		if ((held = own_copy(c, &how, pidfd, own, sizeof(own))) < 0) {
+			sg_notif_fail(l, c->id, -held);
+			return 0;
+		}
+		path = own;
+	}
+	/* 2: a waiting open took the copy, and closes it. */
+	if ((rc = open_at(l, c, &how, path, held, st)) == 2)
+		return 0;
+	if (held != -1)
+		close(held);
+	return rc;
 }

@@ -51,6 +51,7 @@
 
 #include "fstat.h"
 #include "perform.h"
+#include "resolve.h"
 
 #ifndef AT_EACCESS
 #define AT_EACCESS		0x200
@@ -276,6 +277,15 @@ copy_empty(const struct sg_syscall *c, int i, int pidfd)
 {
 	int	 fd;
 
+	/* The caller's own nameless descriptor (resolve.h), which must still be nameless. */
+	if (c->path_own_fds[i] >= 0) {
+		fd = sg_fd_copy(c->tid, c->tgid, pidfd, c->path_own_fds[i]);
+		if (fd >= 0 && !sg_nameless(fd)) {
+			close(fd);
+			return -ELOOP;
+		}
+		return fd == -EINVAL ? -ENOENT : fd;
+	}
 	if (!c->path_empty[i] || (c->path_fd[i] == AT_FDCWD && !c->path_fd_only[i]))
 		return -1;
 	if (c->path_copied[i])
@@ -370,7 +380,7 @@ on_names(const struct sg_syscall *c, const struct performed *p, unsigned flags, 
 		rc = c->string == NULL ? -EFAULT : check(symlinkat(c->string, dir, base));
 		break;
 	case OP_LINK:
-		if (c->path_empty[0]) {
+		if (c->path_empty[0] || copied >= 0) {
 			/* An O_TMPFILE given a name: as open(2) says, through /proc. */
 			if ((src = open_object(c, 0, copied)) < 0) {
 				rc = src;

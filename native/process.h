@@ -27,7 +27,8 @@ struct sg_process {
 	int		 exec_pinned;	/* the exe it must run is known: */
 	dev_t		 exec_dev;	/* its device */
 	ino_t		 exec_ino;	/* and inode */
-	char		*exec_argv;	/* and the arguments decided on (owned), or NULL */
+	char		*exec_argv;	/* and the arguments decided on, each ending in NUL */
+	size_t		 exec_argvlen;	/* (owned, NULL when unchecked), and their length */
 	int		 waiting_policy;/* need-policy sent; its calls are held */
 	int		 ids_valid;	/* st below is current */
 	struct sg_status st;

@@ -6,7 +6,10 @@
  * The names are in the supervisor's view of the file system: for a chrooted caller they
  * start with its root's path. /proc/self and /proc/thread-self are rewritten to the caller's
  * own pid, as the kernel would for the caller; every other procfs link is followed by the
- * text it reads as, so a descriptor's link to a pipe ("pipe:[N]") cannot be resolved.
+ * text it reads as, but for the last component being the caller's own descriptor whose link
+ * leads to no name ("pipe:[N]", "/tmp/#12 (deleted)"): the name is then that link itself,
+ * which the open family and perform.c act on through a copy of the descriptor. The caller's
+ * own /proc/PID is named as a policy sees it: /proc/self (and /proc/thread-self).
  *
  * Nothing here is trusted to stay true: the open family opens the resulting name with
  * RESOLVE_NO_SYMLINKS, so a link swapped in after this walk makes the open fail.
@@ -18,6 +21,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,6 +38,7 @@ struct walk {
 	char	 rest[PATH_MAX * 2];	/* still to resolve */
 	int	 links;
 	int	 via_proc_link;		/* the last splice came from a procfs link */
+	int	 own_fd;		/* the name is the caller's nameless descriptor */
 	const struct sg_resolve_in *in;
 };
 
@@ -150,6 +155,79 @@ read_link(const struct walk *w, const char *name, const char *comp, char *buf, s
 	return readlink(name, buf, size);
 }
 
+/*
+ * The length of the caller's own /proc/PID at the start of name (relative to the root), as
+ * /proc/PID/task/TID, /proc/TID (a thread's own) or /proc/PID; *thread when it is the
+ * calling thread's. 0 when name is not in there.
+ */
+static size_t
+own_proc(const struct sg_resolve_in *in, const char *name, int *thread)
+{
+	char	 p[96];
+	int	 n, i;
+	pid_t	 ids[3][2] = { { in->tgid, in->tid }, { in->tid, 0 }, { in->tgid, 0 } };
+
+	if (strncmp(name, "/proc/", 6) != 0)
+		return 0;
+	for (i = 0; i < 3; i++) {
+		if (i == 1 && in->tid == in->tgid)
+			continue;
+		if (ids[i][1] != 0)
+			n = snprintf(p, sizeof(p), "/proc/%d/task/%d", (int)ids[i][0],
+			    (int)ids[i][1]);
+		else
+			n = snprintf(p, sizeof(p), "/proc/%d", (int)ids[i][0]);
+		if (strncmp(name, p, (size_t)n) == 0 && (name[n] == '/' || name[n] == '\0')) {
+			*thread = i < 2;
+			return (size_t)n;
+		}
+	}
+	return 0;
+}
+
+int
+sg_nameless(int fd)
+{
+	char		 path[64], target[PATH_MAX];
+	struct stat	 st;
+	ssize_t		 n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if ((n = readlink(path, target, sizeof(target) - 1)) <= 0)
+		return 0;
+	if (target[0] != '/')
+		return 1;
+	return fstat(fd, &st) == 0 && st.st_nlink == 0;
+}
+
+/*
+ * Whether link `name` (target read as `target`), the last component, is the caller's own
+ * descriptor leading to no name: in its own /proc/PID/fd (or its thread's), and a pipe,
+ * socket or anonymous inode (a target that is no path) or a file without a link left.
+ */
+static int
+own_nameless_fd(const struct walk *w, const char *name, const char *target, int *fd)
+{
+	const char	*rel = name + w->rootlen, *slash;
+	size_t		 len;
+	struct stat	 st;
+	char		*end;
+	long		 v;
+	int		 thread;
+
+	if (w->rootlen != 0 || (len = own_proc(w->in, rel, &thread)) == 0 ||
+	    strncmp(rel + len, "/fd/", 4) != 0)
+		return 0;
+	slash = rel + len + 4;
+	v = strtol(slash, &end, 10);
+	if (*slash == '\0' || *end != '\0' || v < 0 || v > INT_MAX)
+		return 0;
+	if (target[0] == '/' && (stat(name, &st) == -1 || st.st_nlink != 0))
+		return 0;
+	*fd = (int)v;
+	return 1;
+}
+
 /* Puts the link's text in front of what is still to resolve. */
 static int
 splice(struct walk *w, const char *target, size_t tlen, const char *after)
@@ -209,6 +287,12 @@ step(struct walk *w, const char *comp, const char *after, int last, int *missing
 		if ((size_t)n >= sizeof(target))
 			return -ENAMETOOLONG;
 		target[n] = '\0';
+		if (last && w->in->follow && is_on_proc(w->prefix) &&
+		    own_nameless_fd(w, name, target, &w->own_fd)) {
+			memcpy(w->prefix, name, (size_t)len + 1);
+			w->plen = (size_t)len;
+			return 1;
+		}
 		if (!(last && !w->in->follow))
 			return splice(w, target, (size_t)n, after) == 0 ? 2 : -ELOOP;
 	} else if (errno == ENOENT && last && !w->via_proc_link) {
@@ -300,15 +384,40 @@ is_directory(const struct walk *w)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
+/* How a policy sees the name: the caller's own /proc/PID as /proc/self. */
+static void
+found_as(const struct walk *w, const char *out, struct sg_resolved *found)
+{
+	static int	 proc_root = -1;
+	int		 thread = 0;
+
+	found->own_fd = w->own_fd;
+	found->proc_len = 0;
+	found->proc_as = NULL;
+	if (w->rootlen != 0)
+		return;
+	if (proc_root == -1)
+		proc_root = is_proc_root("/proc");
+	if (proc_root && (found->proc_len = own_proc(w->in, out, &thread)) != 0)
+		found->proc_as = thread ? "/proc/thread-self" : "/proc/self";
+}
+
 int
-sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missing)
+sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missing,
+    struct sg_resolved *found)
 {
 	static struct walk	 w;
 	int			 rc;
 
 	memset(&w, 0, sizeof(w));
 	w.in = in;
+	w.own_fd = -1;
 	*missing = 0;
+	if (found != NULL) {
+		found->own_fd = -1;
+		found->proc_len = 0;
+		found->proc_as = NULL;
+	}
 	if (strlen(in->path) >= sizeof(w.rest))
 		return -ENAMETOOLONG;
 	if ((rc = walk_root(&w)) != 0)
@@ -331,5 +440,9 @@ sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missi
 		rc = snprintf(out, outsize, "/");
 	else
 		rc = snprintf(out, outsize, "%s", w.prefix);
-	return rc < 0 || (size_t)rc >= outsize ? -ENAMETOOLONG : 0;
+	if (rc < 0 || (size_t)rc >= outsize)
+		return -ENAMETOOLONG;
+	if (found != NULL)
+		found_as(&w, out, found);
+	return 0;
 }

@@ -22,11 +22,33 @@ struct sg_resolve_in {
 	const char	*root;		/* NULL: the caller's root, read from /proc; else this */
 };
 
+/* What else a resolution found (out, for sg_resolve's callers that want it). */
+struct sg_resolved {
+	/*
+	 * The name is the caller's own descriptor own_fd (its /proc/PID/fd/N, followed), whose
+	 * link leads to no name (a pipe, a socket, an anonymous inode, a file with no link
+	 * left: "pipe:[N]", "/tmp/#123 (deleted)"); -1 otherwise.
+	 */
+	int		 own_fd;
+	/*
+	 * The name's first proc_len bytes are the caller's own /proc/PID (or its thread's
+	 * /proc/PID/task/TID, /proc/TID), which a policy sees as proc_as: "/proc/self" or
+	 * "/proc/thread-self"; 0 when the name is not in there.
+	 */
+	size_t		 proc_len;
+	const char	*proc_as;
+};
+
 /*
  * Writes the name to out; 0 on success (the last component may not exist: `missing` says),
  * or -errno: the error the kernel would most likely give (ENOENT, ENOTDIR, ELOOP, ...).
+ * The name is the one to act on; `found` (may be NULL) says how a policy sees it.
  */
-int	 sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missing);
+int	 sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missing,
+	    struct sg_resolved *found);
+
+/* Whether descriptor fd (of this process) leads to no name: see own_fd above. */
+int	 sg_nameless(int fd);
 
 /* Where the caller's descriptor points (readlink of /proc/TID/fd/N), or -errno. */
 int	 sg_fd_path(pid_t tid, int fd, char *out, size_t outsize);

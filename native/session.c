@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -33,8 +34,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "apart.h"
 #include "control.h"
 #include "decide.h"
 #include "host.h"
@@ -74,7 +77,27 @@ struct session {
 	const struct sg_planned	*plan;
 	int			 host_fd;	/* the pair's other end, until the host has it */
 	int			 preamble_failed;
+	/* The command's end with processes left (hand_over). */
+	pthread_t		 listener;
+	int			 handed_over;	/* this is the supervisor that stays */
+	int			 hand_over_parent;	/* this one returns the command's status */
+	int			 no_hand_over;	/* the fork failed: stay, as before */
+	uint64_t		 last_call_ms;	/* when the last notification was decided */
+	uint64_t		 done_ms;	/* when the command's end was seen, or 0 */
 };
+
+static void	 send_exit(int status, int left);
+static void	*listener_loop(void *arg);
+
+/* A monotonic clock in milliseconds. */
+static uint64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 /* Taken by each loop for everything it does but wait. */
 static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
@@ -500,9 +523,13 @@ listener_loop(void *arg)
 			err = errno;
 			if (err == ENOENT && !listener_hung_up(ss->s.l.fd))
 				continue;
+			/* hand_over stops this thread between two notifications. */
+			if (err == EINTR && ss->s.l.stop)
+				return NULL;
 			break;
 		}
 		pthread_mutex_lock(&turn);
+		ss->last_call_ms = now_ms();
 		if (ss->s.fatal) {
 			/* The main loop is about to kill the tree: nothing runs on meanwhile. */
 			sg_notif_fail(&ss->s.l, ss->s.l.notif->id, EPERM);
@@ -523,15 +550,140 @@ listener_loop(void *arg)
 }
 
 static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+}
+
+/* Ends the listener thread between two notifications; called with the turn held. */
+static void
+stop_listener(struct session *ss)
+{
+	struct sigaction	 sa;
+	struct timespec		 ts;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;	/* no SA_RESTART: NOTIF_RECV ends with EINTR */
+	sigaction(SIGUSR2, &sa, NULL);
+	ss->s.l.stop = 1;
+	pthread_mutex_unlock(&turn);
+	/* Again until it is gone: a signal that comes between two waits is not seen. */
+	do {
+		pthread_kill(ss->listener, SIGUSR2);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+	} while (pthread_timedjoin_np(ss->listener, NULL, &ts) == ETIMEDOUT);
+	pthread_mutex_lock(&turn);
+	ss->s.l.stop = 0;
+}
+
+/*
+ * The command is over, and processes it left run on (a daemon, `sleep 3 &`): sysgate returns
+ * now with the command's status, as the shell would, and they stay supervised until they
+ * end. The listener thread is stopped between two notifications and the supervisor forks:
+ * this process sends `exit` and returns the status (after a plan's host has read it), the
+ * child goes on deciding, without a host (the control socket closed: what needs
+ * one fails closed, denied and written to syslog), with its standard descriptors on
+ * /dev/null (a `$(sysgate ...)` must not wait for it). Not while a call runs apart (a thread
+ * is not forked): the hand-over waits for it.
+ */
+static void
+hand_over(struct session *ss)
+{
+	pid_t	 pid;
+	int	 null;
+
+	stop_listener(ss);
+	if ((pid = fork()) == -1) {
+		syslog(LOG_ERR, "cannot hand the processes left over: fork: %m");
+		ss->no_hand_over = 1;
+		if ((errno = pthread_create(&ss->listener, NULL, listener_loop, ss)) != 0)
+			ss->s.fatal = 1;
+		return;
+	}
+	if (pid > 0) {
+		/* The child has closed its copy of the socket: the host reads `exit`, then EOF. */
+		ss->hand_over_parent = 1;
+		send_exit(ss->command_status, 1);
+		return;
+	}
+	ss->handed_over = 1;
+	ss->s.self = getpid();
+	ss->s.host = 0;
+	ss->host_fd = -1;
+	epoll_ctl(ss->s.epfd, EPOLL_CTL_DEL, sg_control_fd(), NULL);
+	sg_control_close();
+	ss->s.host_left = 1;
+	/* Questions still waiting, and calls waiting for a policy, are decided without it. */
+	sg_decide_host_lost(&ss->s);
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		close(null);
+	}
+	syslog(LOG_INFO, "command %d exited with %d; its processes left stay supervised",
+	    (int)ss->s.command, ss->command_status);
+	if ((errno = pthread_create(&ss->listener, NULL, listener_loop, ss)) != 0) {
+		syslog(LOG_ERR, "cannot start the listener thread: %m");
+		ss->s.fatal = 1;
+	}
+}
+
+#define SETTLE_MS	100	/* quiet after the command's end before handing over */
+#define SETTLE_MAX_MS	1000	/* and at most this long */
+
+/*
+ * Whether the command's end leaves processes to hand over (hand_over), and they have
+ * settled: no call for SETTLE_MS (a background job's own start, `sleep 3 &` opening
+ * /dev/null, still has its host), or SETTLE_MAX_MS since the end. -1: not yet, *wait_ms
+ * says how long to wait; 0: nothing to hand over; 1: now.
+ */
+static int
+time_to_hand_over(struct session *ss, int *wait_ms)
+{
+	uint64_t	 now;
+
+	*wait_ms = -1;
+	if (!ss->command_done || ss->listener_hup || ss->handed_over || ss->no_hand_over ||
+	    ss->s.fatal || ss->terminate || ss->s.killing)
+		return 0;
+	now = now_ms();
+	if (ss->done_ms == 0)
+		ss->done_ms = now;
+	if (sg_apart_running() == 0 && (now - ss->last_call_ms >= SETTLE_MS ||
+	    now - ss->done_ms >= SETTLE_MAX_MS)) {
+		/* The command's reaping may have just released the filter's last task. */
+		if (listener_hung_up(ss->s.l.fd)) {
+			ss->listener_hup = 1;
+			return 0;
+		}
+		return 1;
+	}
+	*wait_ms = SETTLE_MS / 4;
+	return -1;
+}
+
+static void
 run_loop(struct session *ss)
 {
 	struct epoll_event	 events[EVENTS_MAX];
-	int			 n, i;
+	int			 n, i, wait_ms;
 
 	pthread_mutex_lock(&turn);
 	while (!(ss->listener_hup && ss->command_done) && !ss->s.fatal) {
+		if (time_to_hand_over(ss, &wait_ms) == 1) {
+			hand_over(ss);
+			if (ss->hand_over_parent)
+				break;
+			continue;
+		}
 		pthread_mutex_unlock(&turn);
-		n = epoll_wait(ss->s.epfd, events, EVENTS_MAX, -1);
+		n = epoll_wait(ss->s.epfd, events, EVENTS_MAX, wait_ms);
 		pthread_mutex_lock(&turn);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -560,13 +712,15 @@ send_started(pid_t pid)
 }
 
 static void
-send_exit(int status)
+send_exit(int status, int left)
 {
 	struct sg_out	 o;
 
 	sg_out_init(&o);
 	sg_out_verb(&o, "exit");
 	sg_out_num(&o, "status", status);
+	if (left)
+		sg_out_num(&o, "left", left);
 	sg_out_end(&o);
 	sg_control_send(&o);
 	sg_out_free(&o);
@@ -637,12 +791,47 @@ launch(struct session *ss, char *argv[])
 	return 0;
 }
 
+/* Whether this process runs under a seccomp filter already (Seccomp: 2 in its status). */
+static int
+under_seccomp(void)
+{
+	char	 line[256];
+	FILE	*f;
+	int	 mode = 0;
+
+	if ((f = fopen("/proc/self/status", "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Seccomp: %d", &mode) == 1)
+			break;
+	fclose(f);
+	return mode == 2;
+}
+
+/*
+ * Why no listener could be had. Under a filter with a listener of its own (sysgate inside
+ * sysgate, or another supervisor), the kernel refuses a second one (EBUSY) and sysgate
+ * refuses it before the kernel does (EPERM): one supervisor per process, so it says so.
+ */
+static void
+say_no_listener(int err)
+{
+	if (under_seccomp() && (err == EBUSY || err == EPERM))
+		fprintf(stderr, "sysgate-supervisor: this process already runs under a seccomp "
+		    "filter that refuses it a listener (sysgate cannot run inside sysgate, or "
+		    "another supervisor): %s\n", strerror(err));
+	else if (err == ENOSYS || err == EINVAL)
+		fprintf(stderr, "sysgate-supervisor: this kernel has no seccomp user "
+		    "notification: %s\n", strerror(err));
+	else
+		fprintf(stderr, "sysgate-supervisor: cannot install a seccomp listener: %s\n",
+		    strerror(err));
+}
+
 int
 sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 {
 	static struct session	 ss;
-	pthread_t		 listener;
-
 	memset(&ss, 0, sizeof(ss));
 	ss.landlock = -1;
 	ss.plan = plan;
@@ -672,8 +861,7 @@ sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 	}
 	/* A plan's run learns the kernel's features from its launch, saving the probe's fork. */
 	if ((plan != NULL ? sg_intercept_sizes(&ss.s.l) : sg_intercept_probe(&ss.s.l)) == -1) {
-		fprintf(stderr, "sysgate-supervisor: this kernel has no seccomp user "
-		    "notification: %s\n", strerror(errno));
+		say_no_listener(errno);
 		return 1;
 	}
 	if (plan != NULL)
@@ -699,7 +887,7 @@ sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 			kill(ss.s.command, SIGKILL);
 		return 1;
 	}
-	if ((errno = pthread_create(&listener, NULL, listener_loop, &ss)) != 0) {
+	if ((errno = pthread_create(&ss.listener, NULL, listener_loop, &ss)) != 0) {
 		fprintf(stderr, "sysgate-supervisor: cannot start the listener thread: %s\n",
 		    strerror(errno));
 		sg_kill_tree(&ss.s);
@@ -713,7 +901,8 @@ sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 	} else if (ss.terminate && !ss.command_done) {
 		ss.command_status = 128 + SIGKILL;
 	}
-	send_exit(ss.command_status);
+	if (!ss.hand_over_parent && !ss.handed_over)
+		send_exit(ss.command_status, 0);
 	if (ss.s.host > 0)
 		wait_host(&ss);
 	return ss.command_status;

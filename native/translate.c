@@ -257,31 +257,78 @@ add_mmsghdr(struct decoding *d, uint64_t addr, uint64_t vlen)
 	}
 }
 
-/* execve's arguments joined by spaces, bounded in count and size. */
+/* Appends one argument of the caller's, read in full, to the raw arguments. */
+static int
+add_raw_arg(struct decoding *d, uint64_t ptr, size_t *cap)
+{
+	static char	 arg[SG_ARG_MAX + 1];
+	size_t		 n;
+	char		*grown;
+
+	/* Longer than MAX_ARG_STRLEN: the kernel's execve fails with E2BIG. */
+	if (string_or_gone(d, ptr, arg, sizeof(arg)) == -1)
+		return -1;
+	n = strlen(arg) + 1;
+	if (d->c->argv_rawlen + n > SG_ARGS_MAX)
+		return -1;
+	if (d->c->argv_rawlen + n > *cap) {
+		while (d->c->argv_rawlen + n > *cap)
+			*cap *= 2;
+		if ((grown = realloc(d->c->argv_raw, *cap)) == NULL)
+			return -1;
+		d->c->argv_raw = grown;
+	}
+	memcpy(d->c->argv_raw + d->c->argv_rawlen, arg, n);
+	d->c->argv_rawlen += n;
+	return 0;
+}
+
+/*
+ * execve's arguments: all of them, read once, kept raw for the check after the exec
+ * (decide.c), and the argv translation made of them: joined by spaces, at most
+ * SG_ARGV_ENTRIES arguments and SG_ARGV_MAX bytes, argv_cut when that is not all of them.
+ */
 static void
 add_argv(struct decoding *d, uint64_t addr)
 {
 	static char	 joined[SG_ARGV_MAX];
-	char		 arg[VALUE_MAX];
+	struct sg_syscall *c = d->c;
 	uint64_t	 ptr;
-	size_t		 len = 0, n, i;
+	size_t		 len = 0, n, at, i, cap = 4096;
 
+	if ((c->argv_raw = malloc(cap)) == NULL)
+		return;
+	for (i = 0; addr != 0; i++) {
+		if (read_or_gone(d, addr + i * sizeof(ptr), &ptr, sizeof(ptr)) == -1)
+			goto unread;
+		if (ptr == 0)
+			break;
+		if (add_raw_arg(d, ptr, &cap) == -1)
+			goto unread;
+	}
 	joined[0] = '\0';
-	for (i = 0; addr != 0 && i < SG_ARGV_ENTRIES; i++) {
-		if (read_or_gone(d, addr + i * sizeof(ptr), &ptr, sizeof(ptr)) == -1 || ptr == 0)
+	for (i = 0, at = 0; at < c->argv_rawlen; i++, at += n + 1) {
+		n = strlen(c->argv_raw + at);
+		if (i == SG_ARGV_ENTRIES || len + n + 2 > sizeof(joined)) {
+			c->argv_cut = 1;
 			break;
-		if (string_or_gone(d, ptr, arg, sizeof(arg)) == -1)
-			break;
-		n = strlen(arg);
-		if (len + n + 2 > sizeof(joined))
-			break;
+		}
 		if (i > 0)
 			joined[len++] = ' ';
-		memcpy(joined + len, arg, n + 1);
+		memcpy(joined + len, c->argv_raw + at, n + 1);
 		len += n;
 	}
 	if (!d->gone)
-		add(d->c, "argv", joined);
+		add(c, "argv", joined);
+	return;
+unread:
+	/* Unreadable or too long: the kernel's own execve fails too (EFAULT, E2BIG). */
+	free(c->argv_raw);
+	c->argv_raw = NULL;
+	c->argv_rawlen = 0;
+	c->argv_cut = 1;
+	if (!d->gone)
+		add(c, "argv", "");
 }
 
 static void
@@ -389,27 +436,49 @@ name_descriptor(struct decoding *d, int fd, int *copy, char *name, size_t size)
 		return rc;
 	}
 	name[n] = '\0';
+	/* A pipe, a socket, a file with no link left: by its number, as resolve.c names it. */
+	if (sg_nameless(*copy))
+		snprintf(name, size, "/proc/self/fd/%d", fd);
 	return 0;
 }
 
 /* Keeps what perform.c needs of the path just added. */
 static void
 keep_path(struct decoding *d, int i, int rc, const char *raw, const struct sg_resolve_in *in,
-    int fd, int copy, int fd_only)
+    int fd, int copy, int fd_only, const char *name, int own_fd)
 {
 	struct sg_syscall	*c = d->c;
 	int			 n = (int)c->npaths;
+	const char		*acting;
 
-	if (c->path == NULL && c->ntargs > 0) {
-		c->path = c->values[c->ntargs - 1];
-		c->path_error = -rc;
-	}
-	if (n >= 2 || c->ntargs == 0 || strcmp(c->targs[c->ntargs - 1].name, "filename") != 0) {
+	if (c->ntargs == 0 || strcmp(c->targs[c->ntargs - 1].name, "filename") != 0) {
 		if (copy >= 0)
 			close(copy);
 		return;
 	}
-	c->paths[n] = c->values[c->ntargs - 1];
+	/*
+	 * Where a policy sees another name (the caller's /proc/PID as /proc/self), the name
+	 * acted on is kept apart; never the shown one, which would be the supervisor's own.
+	 */
+	acting = c->values[c->ntargs - 1];
+	if (strcmp(acting, name) != 0) {
+		if (c->nacting < 2 && (c->acting[c->nacting] = strdup(name)) != NULL)
+			acting = c->acting[c->nacting++];
+		else if (rc == 0)
+			rc = -ENOMEM;
+	}
+	if (c->path == NULL) {
+		c->path = acting;
+		c->path_error = -rc;
+		c->path_own_fd = rc == 0 ? own_fd : -1;
+	}
+	if (n >= 2) {
+		if (copy >= 0)
+			close(copy);
+		return;
+	}
+	c->paths[n] = acting;
+	c->path_own_fds[n] = rc == 0 ? own_fd : -1;
 	c->path_errors[n] = -rc;
 	c->path_empty[n] = rc == 0 && (fd_only || (raw[0] == '\0' && in->empty_ok));
 	c->path_fd_only[n] = fd_only;
@@ -433,10 +502,14 @@ add_path(struct decoding *d, int i)
 {
 	const struct sg_arg	*a = &d->desc->args[i];
 	struct sg_resolve_in	 in;
-	char			 raw[PATH_MAX], name[PATH_MAX];
+	struct sg_resolved	 found;
+	char			 raw[PATH_MAX], name[PATH_MAX], shown[PATH_MAX];
 	int			 rc, missing = 0, fd_only = 0, copy = -1, named = 0, fd;
 
 	memset(&in, 0, sizeof(in));
+	found.own_fd = -1;
+	found.proc_len = 0;
+	found.proc_as = NULL;
 	raw[0] = '\0';
 	in.dirfd = i > 0 && d->desc->args[i - 1].kind == SG_K_DIRFD ?
 	    (int)d->c->args[i - 1] : SG_AT_FDCWD;
@@ -472,13 +545,18 @@ add_path(struct decoding *d, int i)
 			rc = name_descriptor(d, in.dirfd, &copy, name, sizeof(name));
 			named = 1;
 		} else {
-			rc = sg_resolve(&in, name, sizeof(name), &missing);
+			rc = sg_resolve(&in, name, sizeof(name), &missing, &found);
 		}
 	}
 	if (rc != 0)
 		strcpy(name, named ? SG_UNREADABLE : SG_NONEXISTENT);
-	add(d->c, "filename", name);
-	keep_path(d, i, rc, raw, &in, fd, copy, fd_only);
+	/* The caller's own /proc/PID is /proc/self to a policy; the supervisor acts on name. */
+	if (rc == 0 && found.proc_as != NULL && snprintf(shown, sizeof(shown), "%s%s",
+	    found.proc_as, name + found.proc_len) < (int)sizeof(shown))
+		add(d->c, "filename", shown);
+	else
+		add(d->c, "filename", name);
+	keep_path(d, i, rc, raw, &in, fd, copy, fd_only, name, rc == 0 ? found.own_fd : -1);
 }
 
 static void
@@ -635,6 +713,7 @@ call_of(const struct sg_listener *l, pid_t tgid, struct sg_syscall *c)
 	int	 i;
 
 	memset(c, 0, sizeof(*c));
+	c->path_own_fd = c->path_own_fds[0] = c->path_own_fds[1] = -1;
 	c->id = l->notif->id;
 	c->tid = (pid_t)l->notif->pid;
 	c->tgid = tgid;
@@ -711,6 +790,12 @@ sg_syscall_free(struct sg_syscall *c)
 			close(c->path_copy[i]);
 	memset(c->path_copied, 0, sizeof(c->path_copied));
 	c->ntargs = 0;
+	free(c->argv_raw);
+	c->argv_raw = NULL;
+	c->argv_rawlen = 0;
+	for (i = 0; i < (size_t)c->nacting; i++)
+		free(c->acting[i]);
+	c->nacting = 0;
 	c->path = NULL;
 	c->npaths = 0;
 	c->string = NULL;

@@ -17,6 +17,8 @@
 #define SG_TARGS_MAX		16
 #define SG_ARGV_MAX		65536	/* the argv translation's bytes */
 #define SG_ARGV_ENTRIES		1024	/* and arguments */
+#define SG_ARG_MAX		131072	/* one argument, as the kernel allows (MAX_ARG_STRLEN) */
+#define SG_ARGS_MAX		(8 << 20)	/* all of them: more than the kernel's 6 MiB */
 #define SG_NONEXISTENT		"<non-existent filename>"
 
 struct sg_syscall {
@@ -34,6 +36,7 @@ struct sg_syscall {
 	int		 is_open;
 	const char	*path;		/* the first path's name, or NULL */
 	int		 path_error;	/* why it could not be resolved (an errno), or 0 */
+	int		 path_own_fd;	/* it is the caller's nameless descriptor N, or -1 */
 	/* Every path argument (rename's two), for the calls performed in perform.c. */
 	int		 npaths;
 	const char	*paths[2];
@@ -51,6 +54,13 @@ struct sg_syscall {
 	int		 path_copy[2];
 	int		 path_fd[2];	/* the descriptor's number in the caller */
 	int		 path_fd_only[2];
+	int		 path_own_fds[2];	/* the caller's nameless descriptor each is, or -1 */
+	/*
+	 * The names acted on where a policy sees another (the caller's /proc/PID is its
+	 * /proc/self): owned; paths[] and path point here then, else to the translations.
+	 */
+	char		*acting[2];
+	int		 nacting;
 	const char	*string;	/* the `string` translation (symlink's target), or NULL */
 	/* The address decided on (connect, bind, sendto, sendmsg), as read, and its length. */
 	int		 have_addr;
@@ -72,6 +82,14 @@ struct sg_syscall {
 	unsigned	 mode;
 	uint64_t	 resolve;	/* openat2's RESOLVE_* */
 	int		 is_exec;
+	/*
+	 * execve's arguments in full, each followed by its NUL, as /proc/PID/cmdline will read
+	 * after the exec (owned), or NULL when they could not be read in full. argv_cut: the
+	 * argv translation, at most SG_ARGV_ENTRIES and SG_ARGV_MAX, holds fewer than all of them.
+	 */
+	char		*argv_raw;
+	size_t		 argv_rawlen;
+	int		 argv_cut;
 	int		 changes_ids;	/* set*id, setgroups, capset, umask: re-read the caller's ids */
 	int		 read_memory;	/* some translation came from the caller's memory */
 };

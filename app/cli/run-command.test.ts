@@ -526,3 +526,105 @@ async function onTerminal(
   clearTimeout(timer);
   return screen;
 }
+
+describe('run as natively', () => {
+  const FRONT = fileURLToPath(new URL('../../../bin/sysgate', import.meta.url));
+  /** `sysgate ARGS` as a user's shell runs it, through bin/sysgate and the front door. */
+  function fromShell(
+    where: { home: string },
+    script: string,
+    options: { env?: NodeJS.ProcessEnv } = {},
+  ): SpawnSyncReturns<string> {
+    return spawnSync('sh', ['-c', script, 'sh', FRONT], {
+      cwd: where.home,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        ...process.env,
+        HOME: where.home,
+        XDG_CONFIG_HOME: join(where.home, '.config'),
+        XDG_DATA_HOME: join(where.home, '.local', 'share'),
+        ...options.env,
+      },
+    });
+  }
+
+  test('descriptors 3 and above that sysgate was given reach the command at the same numbers, under -A, -a and a plan', () => {
+    const h = home();
+    writeFileSync(join(h.home, 'f'), 'from three\n');
+    const script = `"$1" "$@" sh -c 'cat <&3; cat <&7; echo "[$SYSGATE_INHERITED_FDS]"' 3<f 7<f`;
+    const learn = fromShell(h, script.replace('"$@"', '-A'));
+    assert.equal(learn.stdout, 'from three\nfrom three\n[]\n', learn.stderr);
+    for (let run = 0; run < 3; run++) {
+      // The second -a run leaves a plan; the third starts from it.
+      const enforced = fromShell(h, script.replace('"$@"', '-a'), {
+        env: { SYSGATE_EXPLAIN_START: '1' },
+      });
+      assert.equal(enforced.stdout, 'from three\nfrom three\n[]\n', enforced.stderr);
+      assert.equal(enforced.status, 0);
+      if (run === 2) assert.match(enforced.stderr, /start: from plan/);
+    }
+  });
+
+  test('what -A learned from /proc/self, /dev/stdin on a pipe and <(...) holds at the next run, under -a and from its plan', () => {
+    const h = home();
+    const scripts = [
+      'echo piped | "$1" "$@" cat /dev/stdin',
+      '"$1" "$@" readlink /proc/self/exe',
+      '"$1" "$@" bash -c \'cat <(echo substituted)\'',
+    ];
+    const expected = ['piped\n', `${realpathSync('/usr/bin/readlink')}\n`, 'substituted\n'];
+    scripts.forEach((script, i) => {
+      const learn = fromShell(h, script.replaceAll('"$@"', '-A'));
+      assert.equal(learn.stdout, expected[i], learn.stderr);
+      for (let run = 0; run < 3; run++) {
+        const enforced = fromShell(h, script.replaceAll('"$@"', '-a -e'));
+        assert.equal(enforced.stdout, expected[i], enforced.stderr);
+        assert.equal(enforced.status, 0, enforced.stderr);
+        assert.doesNotMatch(enforced.stderr, /deny .*filename: \/proc/, enforced.stderr);
+      }
+    });
+  });
+
+  test('sysgate returns when the command exits, with its status, while what it left runs on', () => {
+    const h = home();
+    const started = Date.now();
+    // As natively, the job's output must not be the pipe this test waits on.
+    const learn = fromShell(h, '"$1" -A sh -c "sleep 3 >/dev/null 2>&1 & exit 4"');
+    assert.equal(learn.status, 4, learn.stderr);
+    assert.ok(Date.now() - started < 2500, `took ${Date.now() - started} ms`);
+  });
+
+  test('SIGTERM during -A ends the traced tree, saves what was learned until then, and says so', async () => {
+    const h = home();
+    const child = spawn(
+      process.execPath,
+      [SYSGATE, '-A', SH, '-c', 'cat /etc/hostname; sleep 30'],
+      {
+        cwd: h.home,
+        env: { ...process.env, HOME: h.home, XDG_CONFIG_HOME: join(h.home, '.config') },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    for (let i = 0; i < 500 && stdout === ''; i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGTERM');
+    const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    assert.equal(status, 137, stderr);
+    assert.match(stderr, /stopped by SIGTERM: what was learned until then is saved/);
+    assert.ok(existsSync(h.policy(CAT)), stderr);
+  });
+
+  test('sysgate inside sysgate says that it cannot, with the real reason, and fails', () => {
+    const h = home();
+    const nested = fromShell(h, '"$1" -A "$1" -A true');
+    assert.notEqual(nested.status, 0);
+    assert.match(
+      nested.stderr,
+      /already runs under a seccomp filter that refuses it a listener \(sysgate cannot run inside sysgate, or another supervisor\): Operation not permitted/,
+    );
+    assert.doesNotMatch(nested.stderr, /Success/);
+  });
+});

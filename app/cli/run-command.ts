@@ -1,7 +1,7 @@
 // `sysgate [-AaeiKtuUV] [-c user:group] [-d policydir] [-E logfile] [-f file] command [args...]`:
 // runs a command under the supervisor with systrace's flags.
 
-import { readdirSync } from 'node:fs';
+import { fstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Filter } from '../common/policy/ast.js';
@@ -101,6 +101,31 @@ function hostFd(): number | undefined | null {
   const value = process.env['SYSGATE_HOST_FD'];
   if (value === undefined) return undefined;
   return /^[0-9]{1,4}$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * The descriptors above 2 that sysgate was started with, which the command gets at the same
+ * numbers: the front door (native/front.c) names them in SYSGATE_INHERITED_FDS, since Node.js
+ * marks every descriptor close-on-exec at its start and cannot tell them from its own. The
+ * variable is taken out of the environment the command gets; a descriptor no longer open is
+ * left out.
+ */
+export function inheritedDescriptors(env: NodeJS.ProcessEnv = process.env): number[] {
+  const value = env['SYSGATE_INHERITED_FDS'];
+  delete env['SYSGATE_INHERITED_FDS'];
+  if (value === undefined || !/^[0-9]{1,7}(,[0-9]{1,7})*$/.test(value)) return [];
+  return value
+    .split(',')
+    .map(Number)
+    .filter((fd) => {
+      if (fd < 3) return false;
+      try {
+        fstatSync(fd);
+        return true;
+      } catch {
+        return false;
+      }
+    });
 }
 
 /**
@@ -230,6 +255,7 @@ class TracedRun {
       noAliases: this.noAliases,
       recordPermits: this.history?.settings().record === 'all',
       ...(runAs !== null ? { runAs } : {}),
+      inheritFds: inheritedDescriptors(),
       policies: new Map([[first.program, first.compiled]]),
       policyFor: (path) => this.compiledPolicy(path),
       ...(this.adoptFd !== undefined ? { adoptFd: this.adoptFd } : {}),
@@ -242,21 +268,36 @@ class TracedRun {
     supervisor.on('cancel', (id) => this.prompter?.cancel(id));
     supervisor.on('problem', (message) => this.say(message));
     // Ctrl-C reaches the whole foreground group; the supervisor decides what it means.
-    const ignore = (): void => undefined;
-    process.on('SIGINT', ignore);
+    // SIGTERM and SIGHUP reach this process alone: they end the traced tree, and the run ends
+    // as a run does (what -A learned so far is saved).
+    // A SIGINT sent to this process alone does the same as Ctrl-C.
+    let stoppedBy: NodeJS.Signals | null = null;
+    const stop = (signal: NodeJS.Signals): void => {
+      stoppedBy ??= signal;
+      supervisor.kill();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGHUP', stop);
     let status: number;
     try {
       status = await supervisor.exited;
     } catch (e) {
       return this.fail((e as Error).message);
     } finally {
-      process.off('SIGINT', ignore);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.off('SIGHUP', stop);
       await this.records;
       this.history?.close();
       this.prompter?.close();
       this.terminal?.close();
     }
-    if (this.mode === 'learn') await this.saveLearned();
+    if (this.mode === 'learn') {
+      await this.saveLearned();
+      if (stoppedBy !== null)
+        this.say(`stopped by ${stoppedBy}: what was learned until then is saved`);
+    }
     await this.sink.close();
     if (this.inputs !== null && !this.unplannable) this.leavePlan(setup);
     return status;

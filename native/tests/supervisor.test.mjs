@@ -603,16 +603,20 @@ test(
 );
 
 test('an open permitted without a look at its name is left to the kernel; one decided on its name is performed by the supervisor', async () => {
-  // /proc/self/fd/0 is a pipe here: the kernel reopens it; the supervisor has no name to open
-  // (README, Known gaps).
+  // /proc/self/fd/0 is a pipe here: the kernel reopens it; the supervisor reopens the
+  // caller's own descriptor, through a copy of it, and the name a policy sees is the link.
   const command = ['sh', '-c', 'echo through | cat /proc/self/fd/0'];
   const kernel = await supervise(command, { rules: permitEvery() });
   assert.equal(kernel.stdout, 'through\n', kernel.stderr);
   const performed = await supervise(command, { rules: byName });
-  assert.match(performed.stderr, /No such file or directory/);
+  assert.equal(performed.stdout, 'through\n', performed.stderr);
   // A rule tried before the one that decides looked at the name: that decides it too.
-  const rules = `\tnative-fsread: filename eq "/etc/shadow" then deny[eacces]\n${permitEvery()}`;
-  assert.match((await supervise(command, { rules })).stderr, /No such file or directory/);
+  const rules = `\tnative-fsread: filename eq "/proc/self/fd/0" then permit log\n${permitEvery()}`;
+  const logged = await supervise(command, { rules });
+  assert.equal(logged.stdout, 'through\n', logged.stderr);
+  const open = logged.records.find((r) => r.call === 'openat');
+  assert.deepEqual(open?.args.filename, ['/proc/self/fd/0']);
+  assert.equal(open?.action, 'permit');
 });
 
 test(
@@ -670,4 +674,151 @@ test("a denial's record carries the arguments of the program that made the call"
   });
   const denial = run.records.find((r) => r.action === 'deny');
   assert.deepEqual(denial.argv, ['cat', '/etc/hostname']);
+});
+
+// Run as natively (issue 12): arguments of any size the kernel takes.
+const execByName = `\tnative-execve: filename match "/*" then permit\n${byName}`;
+const longArg = (n, c = 'A') => c.repeat(n);
+
+for (const mode of ['enforce', 'learn']) {
+  test(`an exec decided on its name runs with one 128 KiB argument, and with 1 MiB of them (${mode})`, async () => {
+    // MAX_ARG_STRLEN is 32 pages with the NUL: 131,071 bytes is the longest argument.
+    for (const args of [[longArg(4095)], [longArg(131071)], Array.from({ length: 8 }, (_, i) => longArg(131071, 'ABCDEFGH'[i]))]) {
+      const run = await supervise(['/usr/bin/printf', '%s', ...args], { mode, rules: execByName });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, args.join(""), `${args.length} argument(s)`);
+      assert.ok(!run.records.some((r) => r.action === 'deny'), JSON.stringify(run.records.filter((r) => r.action === 'deny')));
+    }
+  });
+}
+
+test('an exec whose arguments the argv translation cannot hold in full is denied, said and recorded, when a rule compares argv', async () => {
+  const rules = `\tnative-execve: argv match "/usr/bin/printf *" then permit\n${byName}`;
+  const run = await supervise(['/usr/bin/printf', '%s', longArg(70000)], { rules });
+  assert.notEqual(run.status, 0);
+  assert.equal(run.stdout, '');
+  assert.match(run.stderr, /execve denied .*: its arguments \(70\d{3} bytes\) are more than the 1024 arguments or 65536 bytes a rule's argv can see/);
+  const [denial] = run.records.filter((r) => r.call === 'execve');
+  assert.equal(denial.action, 'deny');
+  assert.equal(denial.errno, constants.errno.E2BIG);
+  // The same rule permits arguments it can see in full.
+  const short = await supervise(['/usr/bin/printf', '%s', longArg(60000)], { rules });
+  assert.equal(short.status, 0, short.stderr);
+  assert.equal(short.stdout.length, 60000);
+});
+
+for (const mode of ['enforce', 'learn']) {
+  test(`O_PATH opens work, decided on their name: tar extracts an archive holding directories (${mode})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sysgate-opath-'));
+    try {
+      mkdirSync(join(dir, 'd/e'), { recursive: true });
+      chmodSync(join(dir, 'd/e'), 0o750);
+      assert.equal(spawnSync('tar', ['cf', 't.tar', 'd'], { cwd: dir }).status, 0);
+      mkdirSync(join(dir, 'x'));
+      const run = await supervise(['tar', 'xf', '../t.tar'], { mode, rules: byName, cwd: join(dir, 'x') });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stderr, '');
+      assert.equal(statSync(join(dir, 'x/d/e')).mode & 0o777, 0o750);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`O_TMPFILE opens work, decided on their directory (fswrite): a file without a name is written, and linked (${mode})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sysgate-tmpfile-'));
+    try {
+      const run = await supervise([nativeBuild('tmpfile'), dir, join(dir, 'linked')], { mode, rules: byName });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, 'ok\n');
+      assert.equal(readFileSync(join(dir, 'linked'), 'utf8'), 'hello');
+      const open = run.records.find((r) => r.call === 'openat' && r.args.filename?.[0] === dir);
+      if (mode === 'learn') assert.equal(open?.alias, 'fswrite', JSON.stringify(run.records));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+// A policy sees the caller's own /proc/PID as /proc/self, and its own descriptors without a
+// name (a pipe) as /proc/self/fd/N: names that are the same at every run.
+test('the caller\'s own /proc/PID is /proc/self to a policy, its thread\'s /proc/thread-self; another process\'s stays as it is', async () => {
+  const rules = `\tnative-fsread: filename match "/proc/*" then permit log\n\tnative-readlink: filename match "/proc/*" then permit log\n${byName}`;
+  const run = await supervise(
+    ['sh', '-c', 'readlink /proc/self/exe; readlink /proc/thread-self/exe; cat /proc/$$/comm; head -c0 /proc/1/cmdline'],
+    { rules },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, '/usr/bin/readlink\n/usr/bin/readlink\nsh\n');
+  const names = run.records.flatMap((r) => r.args.filename ?? []).filter((f) => f.startsWith('/proc/'));
+  assert.ok(names.includes('/proc/self/exe'), names.join(' '));
+  assert.ok(names.includes('/proc/thread-self/exe'), names.join(' '));
+  // cat's /proc/$$ is its parent's, not its own; pid 1 is nobody's own.
+  assert.ok(names.some((n) => /^\/proc\/[0-9]+\/comm$/.test(n)), names.join(' '));
+  assert.ok(names.includes('/proc/1/cmdline'), names.join(' '));
+});
+
+test('/dev/stdin and /dev/fd/N on a pipe open, decided as /proc/self/fd/N; a write reopen of them is fswrite, and of a named file its name', async () => {
+  const rules = `\tnative-fsread: filename eq "/proc/self/fd/0" then permit
+\tnative-fswrite: filename match "/proc/self/fd/*" then deny[eacces]
+\tnative-fswrite: filename eq "/etc/hostname" then deny[eacces]
+${byName}`;
+  for (const name of ['/dev/stdin', '/dev/fd/0']) {
+    const run = await supervise(['sh', '-c', `echo piped | cat ${name}`], { rules });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, 'piped\n');
+  }
+  // The read end reopened for writing: the kernel would allow it, the policy decides it.
+  const write = await supervise(['sh', '-c', 'echo x | { echo y >/proc/self/fd/0; }'], { rules });
+  assert.match(write.stderr, /Permission denied/);
+  const denial = write.records.find((r) => r.action === 'deny');
+  assert.equal(denial?.alias, 'fswrite');
+  assert.deepEqual(denial?.args.filename, ['/proc/self/fd/0']);
+  // A descriptor with a name is that name: a read-only one reopened for writing is decided there.
+  const named = await supervise(['sh', '-c', 'exec 3</etc/hostname; echo y >/proc/self/fd/3'], { rules });
+  assert.match(named.stderr, /Permission denied/);
+  assert.deepEqual(named.records.find((r) => r.action === 'deny')?.args.filename, ['/etc/hostname']);
+});
+
+test('the run ends when the command exits, with its status; what it left running stays supervised, and what needs the host is then denied', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysgate-left-'));
+  try {
+    const rules = `\tnative-fswrite: filename eq "${dir}/denied" then deny[eacces]\n${byName}`;
+    const job = `sleep 0.5; echo ok >${dir}/allowed; echo no >${dir}/denied; cat /etc/hostname >${dir}/cat; : >${dir}/done`;
+    const started = Date.now();
+    const run = await supervise(['sh', '-c', `(${job}) >/dev/null 2>&1 & exit 3`], { rules });
+    const took = Date.now() - started;
+    assert.equal(run.status, 3, run.stderr);
+    assert.ok(took < 450, `the run took ${took} ms`);
+    assert.ok(!existsSync(join(dir, 'done')));
+    for (let i = 0; i < 300 && !existsSync(join(dir, 'done')); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    // Still traced: its permitted write happened, its denied one did not, and cat, whose
+    // policy only the host could give, could not run.
+    assert.equal(readFileSync(join(dir, 'allowed'), 'utf8'), 'ok\n');
+    assert.ok(!existsSync(join(dir, 'denied')));
+    assert.equal(readFileSync(join(dir, 'cat'), 'utf8'), '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('under learning, what the command left running after the run ended may do again what was learned, and nothing new', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysgate-left-'));
+  try {
+    const job = `sleep 0.3; echo again >${dir}/a; echo new >${dir}/b`;
+    const run = await supervise(['sh', '-c', `echo first >${dir}/a; (${job}) >/dev/null 2>&1 &`], {
+      mode: 'learn',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const a = () => readFileSync(join(dir, 'a'), 'utf8');
+    for (let i = 0; i < 300 && a() !== 'again\n'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(a(), 'again\n');
+    // Never recorded, so never learned: denied (and written to syslog).
+    assert.ok(!existsSync(join(dir, 'b')));
+    assert.ok(!run.records.some((r) => r.args.filename?.[0] === join(dir, 'b')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -94,7 +94,7 @@ resolve(const char *path, int follow, int dirfd, int *missing)
 	in.dirfd = dirfd;
 	in.path = path;
 	in.follow = follow;
-	return sg_resolve(&in, out, sizeof(out), missing ? missing : &m);
+	return sg_resolve(&in, out, sizeof(out), missing ? missing : &m, NULL);
 }
 
 static void

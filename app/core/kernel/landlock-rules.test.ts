@@ -168,3 +168,14 @@ test('a name written with `..` or through a link is judged where it really is', 
     'a/out/secret',
   ]);
 });
+
+test("the program's own /proc/self names are no Landlock rule (the supervisor's would be granted), and say so", () => {
+  const { rules, notes } = landlockRules(
+    planOf([
+      grant('/proc/self/fd/0', false, 'read'),
+      grant('/proc/thread-self/maps', false, 'read'),
+    ]),
+  );
+  assert.deepEqual(rules, []);
+  assert.equal(notes.filter((n) => /is the program's own/.test(n.message)).length, 2);
+});

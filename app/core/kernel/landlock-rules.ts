@@ -66,6 +66,16 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
     g.match && g.access === 'write' ? [wholeDirectory(g) ?? g.path.replace(/\/$/, '')] : [],
   );
   for (const grant of grants) {
+    // The program's own /proc/PID as a policy names it (native/README.md, Translations): the
+    // supervisor would grant its own. A pipe or socket reopened there is no file Landlock
+    // restricts; the rest of /proc/self fails with EACCES under -K.
+    if (/^\/proc\/(self|thread-self)(\/|$)/.test(grant.path)) {
+      notes.push({
+        ...place(grant),
+        message: `${grant.path} is the program's own: the kernel cannot be given it before the program runs (a pipe or socket there needs no grant; anything else fails with EACCES)`,
+      });
+      continue;
+    }
     const whole = wholeDirectory(grant);
     if (whole !== null) {
       notes.push({

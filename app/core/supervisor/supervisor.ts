@@ -62,6 +62,11 @@ export interface SupervisorOptions {
   env?: NodeJS.ProcessEnv;
   /** The traced program's standard input, output and error. Default: this process's. */
   stdio?: [StdioOptions, StdioOptions, StdioOptions] | 'inherit';
+  /**
+   * Descriptors above 2 of this process the traced program gets at the same numbers, as it
+   * would run without sysgate (what the shell gave `sysgate ... 3<file`).
+   */
+  inheritFds?: readonly number[];
   /** Compiled policies to load before the command starts, by name. */
   policies?: ReadonlyMap<string, string>;
   /**
@@ -160,29 +165,30 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.exited = launched.exited.then((status) => this.reportedStatus ?? status);
   }
 
-  // The supervisor inherits its end of a socket pair as descriptor 3.
+  // The supervisor inherits its end of a socket pair on the first descriptor after those the
+  // program inherits (3 when it inherits none; the supervisor marks it close-on-exec).
   private launchPiped(binary: string, options: SupervisorOptions): Launched {
-    const stdio =
+    const stdio: Extract<StdioOptions, unknown[]> =
       options.stdio === 'inherit' || options.stdio === undefined
         ? ['inherit', 'inherit', 'inherit']
-        : options.stdio;
+        : ([...options.stdio] as Extract<StdioOptions, unknown[]>);
+    const inherited = (options.inheritFds ?? []).filter((fd) => Number.isInteger(fd) && fd > 2);
+    const control = Math.max(3, ...inherited.map((fd) => fd + 1));
+    for (let fd = 3; fd < control; fd++) stdio.push(inherited.includes(fd) ? fd : 'ignore');
+    stdio.push('pipe');
     const child = spawn(
       binary,
       [
         ...supervisorArguments(options),
         '--control-fd',
-        '3',
+        String(control),
         '--',
         options.command,
         ...options.args,
       ],
-      {
-        stdio: [...(stdio as StdioOptions[]), 'pipe'] as StdioOptions,
-        cwd: options.cwd,
-        env: options.env,
-      },
+      { stdio, cwd: options.cwd, env: options.env },
     );
-    this.attach(child.stdio[3] as Socket);
+    this.attach(child.stdio[control] as Socket);
     return {
       terminal: null,
       child,
