@@ -85,6 +85,64 @@ watch_exit(struct sg_supervisor *s, struct sg_process *p)
 	}
 }
 
+/*
+ * The nearest process known to the supervisor among pid and its ancestors. Process creation
+ * is not notified (filter.c): a process may have been created, and may have created, without
+ * the supervisor seeing it, but it ran no other program (execve is notified) and so had the
+ * policy of the process it came from. An exited entry whose pid is a live parent's is
+ * history (the pid was reused): a child's parent, once gone, is no longer its parent. NULL
+ * when the walk reaches the supervisor or init: the chain was broken by an unseen process's
+ * exit (its children went to the subreaper).
+ */
+static struct sg_process *
+known_ancestor(struct sg_supervisor *s, pid_t pid)
+{
+	struct sg_status	 st;
+	struct sg_process	*p;
+	int			 depth;
+
+	for (depth = 0; depth < 256 && pid > 1 && pid != s->self; depth++) {
+		if ((p = sg_process_find(pid)) != NULL && !p->exited)
+			return p;
+		if (sg_status_read(pid, &st) == -1)
+			return NULL;
+		pid = st.ppid;
+	}
+	return NULL;
+}
+
+/*
+ * A child forked after its ancestor's permitted execve took effect, but before that ancestor's
+ * next notified call checked it, runs the new program: it takes on the check, which its own
+ * first call (this one) makes, as the ancestor's will (check_exec).
+ */
+static void
+inherit_exec_check(struct sg_process *p, const struct sg_process *parent)
+{
+	if (!parent->exec_pending || (p->exe_dev == parent->exe_dev &&
+	    p->exe_ino == parent->exe_ino))
+		return;
+	memcpy(p->exe, parent->exe, sizeof(p->exe));
+	p->exe_dev = parent->exe_dev;
+	p->exe_ino = parent->exe_ino;
+	p->exec_pending = 1;
+	p->exec_tid = 0;
+	p->inherit_exec = parent->inherit_exec;
+	p->exec_pinned = parent->exec_pinned;
+	p->exec_dev = parent->exec_dev;
+	p->exec_ino = parent->exec_ino;
+	if (parent->exec_argv != NULL &&
+	    (p->exec_argv = malloc(parent->exec_argvlen)) != NULL) {
+		memcpy(p->exec_argv, parent->exec_argv, parent->exec_argvlen);
+		p->exec_argvlen = parent->exec_argvlen;
+	} else if (parent->exec_argv != NULL) {
+		/* Unable to check the arguments: check that nothing ran at all. */
+		p->exec_dev = 0;
+		p->exec_ino = 0;
+		p->exec_pinned = 1;
+	}
+}
+
 static struct sg_process *
 new_process(struct sg_supervisor *s, pid_t tgid, const struct sg_status *st)
 {
@@ -96,7 +154,7 @@ new_process(struct sg_supervisor *s, pid_t tgid, const struct sg_status *st)
 	p->ids_valid = 1;
 	if (sg_exe_read(tgid, p->exe, sizeof(p->exe), &p->exe_dev, &p->exe_ino) == -1)
 		p->exe[0] = '\0';
-	parent = sg_process_find(st->ppid);
+	parent = tgid == s->command ? NULL : known_ancestor(s, st->ppid);
 	if (tgid == s->command) {
 		/* Still the supervisor's fork: its first call is the execve of the command. */
 		give_policy(s, p, s->command_path);
@@ -106,8 +164,12 @@ new_process(struct sg_supervisor *s, pid_t tgid, const struct sg_status *st)
 		p->waiting_policy = parent->waiting_policy;
 		memcpy(p->policy_name, parent->policy_name, sizeof(p->policy_name));
 		p->inherit_exec = 0;
+		inherit_exec_check(p, parent);
+	} else if (s->opt->inherit) {
+		/* With -i every process has the command's policy: so does an orphan. */
+		give_policy(s, p, s->command_path);
 	} else {
-		/* An orphan whose parent was never seen: systrace's rule, the binary's policy. */
+		/* An orphan whose ancestors were never seen: systrace's rule, the binary's policy. */
 		give_policy(s, p, p->exe);
 	}
 	watch_exit(s, p);

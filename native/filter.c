@@ -6,15 +6,26 @@
  * call goes to the supervisor.
  *
  * The baseline holds calls that act only on the caller's own memory, time, signals and
- * identity, or on descriptors it already holds (whose opening the policy has decided). None of
- * them names a file, an address or another process. Nothing that can get around the filter is
- * here: not io_uring_* (its operations bypass seccomp), seccomp or prctl (new filters,
- * listeners), ptrace, process_vm_writev, userfaultfd, bpf. Each group says why it is safe.
+ * identity, or on descriptors it already holds (whose opening the policy has decided), and
+ * the creation of a process like the caller. None of them names a file, an address or another
+ * process. Nothing that can get around the filter is here: not io_uring_* (its operations
+ * bypass seccomp), seccomp or prctl (new filters, listeners), ptrace, process_vm_writev,
+ * userfaultfd, bpf. Each group says why it is safe.
+ *
+ * Process creation is here because a notified call can fail where the kernel's own cannot: a
+ * signal that reaches the caller before the supervisor has read the notification ends the
+ * wait with -ERESTARTSYS (seccomp_do_user_notification; WAIT_KILLABLE_RECV holds only once it
+ * is read), which a handler installed without SA_RESTART turns into EINTR. The kernel's own
+ * fork restarts itself (-ERESTARTNOINTR); a shell that forks with a SIGCHLD handler said
+ * "Cannot fork" under the supervisor. Nothing is lost by not deciding it: the child runs the
+ * caller's program under the caller's policy (decide.c finds it at the child's first notified
+ * call), and everything it could do with that policy the caller could do itself.
  */
 
 #include <linux/audit.h>
 #include <linux/fcntl.h>
 #include <linux/seccomp.h>
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -29,6 +40,25 @@
 #endif
 
 #define X32_SYSCALL_BIT		0x40000000U
+
+/*
+ * The clone flags that make a new namespace (the kernel's headers here may lack some), and
+ * CLONE_PARENT, which gives the child the caller's parent, and so another policy to inherit:
+ * a clone with any of them is decided by the policy. CLONE_NEWTIME (0x80) is not among them:
+ * clone() takes its low byte as the exit signal (kernel/fork.c strips CSIGNAL from the
+ * flags), so only clone3 and unshare can make a time namespace.
+ */
+#define SG_CLONE_PARENT		0x00008000U
+#define SG_CLONE_NEWNS		0x00020000U
+#define SG_CLONE_NEWCGROUP	0x02000000U
+#define SG_CLONE_NEWUTS		0x04000000U
+#define SG_CLONE_NEWIPC		0x08000000U
+#define SG_CLONE_NEWUSER	0x10000000U
+#define SG_CLONE_NEWPID		0x20000000U
+#define SG_CLONE_NEWNET		0x40000000U
+#define SG_CLONE_DECIDED	(SG_CLONE_PARENT | SG_CLONE_NEWNS | SG_CLONE_NEWCGROUP | \
+				 SG_CLONE_NEWUTS | SG_CLONE_NEWIPC | SG_CLONE_NEWUSER | \
+				 SG_CLONE_NEWPID | SG_CLONE_NEWNET)
 
 const char *const sg_baseline[] = {
 	/* Memory: the caller's own address space. mmap of a file needs a descriptor that
@@ -61,6 +91,9 @@ const char *const sg_baseline[] = {
 	"getrandom",
 	/* Waiting for one's own children. */
 	"wait4", "waitid",
+	/* A process like the caller, under its policy (see above); clone only without a
+	 * namespace flag (emit_clone), clone3 never (emit_clone3). */
+	"fork", "vfork",
 	NULL
 };
 
@@ -233,6 +266,46 @@ emit_fstat_form(struct sg_filter *f, struct fixups *x, const char *call, int fla
 	return emit_stmt(f, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 }
 
+/*
+ * clone without a flag of SG_CLONE_DECIDED is allowed; with one, it goes to the supervisor.
+ * The flags are the first argument on x86_64 and aarch64 alike, and the kernel reads only
+ * their low 32 bits (lower_32_bits in kernel/fork.c): so does this check.
+ */
+static int
+emit_clone(struct sg_filter *f, struct fixups *x)
+{
+	int	 nr, rc = 0;
+
+	if ((nr = sg_call_number("clone")) < 0)
+		return 0;
+	/* Not clone: past the two instructions below, to the supervisor. */
+	rc |= emit_jump(f, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 2);
+	rc |= emit_stmt(f, BPF_LD | BPF_W | BPF_ABS, arg_low(0));
+	rc |= emit_branch(f, x, BPF_JMP | BPF_JSET | BPF_K, SG_CLONE_DECIDED, TO_NOTIFY,
+	    TO_ALLOW);
+	return rc;
+}
+
+/*
+ * clone3 passes its flags in memory, where the filter cannot look, and notifying it would
+ * bring back the EINTR above: it is answered ENOSYS, as container runtimes answer it. The C
+ * library then makes the same request with clone (glibc's pthread_create and posix_spawn fall
+ * back on ENOSYS; its fork uses clone already), which the filter can read. What a program can
+ * notice: clone3's own features (CLONE_INTO_CGROUP, set_tid, CLONE_CLEAR_SIGHAND) are not
+ * there, as on a kernel before 5.3; one that calls clone3 with no fallback cannot create.
+ */
+static int
+emit_clone3(struct sg_filter *f)
+{
+	int	 nr, rc = 0;
+
+	if ((nr = sg_call_number("clone3")) < 0)
+		return 0;
+	rc |= emit_jump(f, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1);
+	rc |= emit_stmt(f, BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	return rc;
+}
+
 int
 sg_filter_build(struct sg_filter *f, const int *allow, size_t nallow)
 {
@@ -262,6 +335,9 @@ sg_filter_build(struct sg_filter *f, const int *allow, size_t nallow)
 		    TO_NEXT);
 	rc |= emit_fstat_form(f, &x, "newfstatat", 3);
 	rc |= emit_fstat_form(f, &x, "statx", 2);
+	rc |= emit_clone3(f);
+	/* Last: it leaves the flags, not the number, loaded; what is not clone is notified. */
+	rc |= emit_clone(f, &x);
 	notify = f->len;
 	rc |= emit_stmt(f, BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
 	rc |= emit_stmt(f, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);

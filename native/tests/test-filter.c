@@ -6,6 +6,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -135,11 +136,45 @@ fstat_forms(void)
 	CHECK(call("openat", 3, 0, 0, AT_EMPTY_PATH) == SECCOMP_RET_USER_NOTIF);
 }
 
+/* Process creation: fork and vfork, clone without a namespace flag; clone3 refused. */
+static void
+process_creation(void)
+{
+	/* glibc's fork: SIGCHLD | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID. */
+	CHECK(call("clone", 0x01200011, 0, 0, 0) == SECCOMP_RET_ALLOW);
+	/* pthread_create's flags. */
+	CHECK(call("clone", 0x003d0f00, 0x1000, 0, 0) == SECCOMP_RET_ALLOW);
+	/* posix_spawn's: CLONE_VM | CLONE_VFORK | SIGCHLD. */
+	CHECK(call("clone", 0x00004111, 0x1000, 0, 0) == SECCOMP_RET_ALLOW);
+	/* Each namespace flag, and CLONE_PARENT, go to the supervisor. */
+	CHECK(call("clone", 0x00020011, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("clone", 0x02000011, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("clone", 0x04000011, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("clone", 0x08000011, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("clone", 0x10000011, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("clone", 0x20000011, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("clone", 0x40000011, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("clone", 0x00008011, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	/* The kernel reads the low 32 bits: high ones change nothing either way. */
+	CHECK(call("clone", (int64_t)0x1000000011ULL, 0, 0, 0) == SECCOMP_RET_ALLOW);
+	CHECK(call("clone", (int64_t)0xffffffff10000011ULL, 0, 0, 0) ==
+	    SECCOMP_RET_USER_NOTIF);
+	CHECK(call("clone3", 0x1000, 88, 0, 0) == (SECCOMP_RET_ERRNO | ENOSYS));
+#if defined(__x86_64__)
+	CHECK(call("fork", 0, 0, 0, 0) == SECCOMP_RET_ALLOW);
+	CHECK(call("vfork", 0, 0, 0, 0) == SECCOMP_RET_ALLOW);
+#endif
+	/* What decides namespaces otherwise is still the supervisor's. */
+	CHECK(call("unshare", 0x10000000, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("setns", 3, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
+}
+
 int
 main(void)
 {
 	CHECK(sg_filter_build(&prog, NULL, 0) == 0);
 	baseline_and_others();
 	fstat_forms();
+	process_creation();
 	return check_summary("test-filter");
 }
