@@ -154,3 +154,26 @@ test('a rule for a call sysgate always permits in the kernel is a warning: no ca
     },
   ]);
 });
+
+test('process creation: fork is in the baseline, clone3 refused, clone decided only with namespace flags', () => {
+  assert.deepEqual(warnings(['native-fork: deny', 'native-clone3: permit', 'native-clone: deny']), [
+    {
+      severity: 'warning',
+      line: 2,
+      col: 2,
+      message: `"fork" is always permitted in the kernel (sysgate's baseline): no call reaches this rule`,
+    },
+    {
+      severity: 'warning',
+      line: 3,
+      col: 2,
+      message: `"clone3" always fails with enosys in the kernel (the C library falls back to clone): no call reaches this rule`,
+    },
+    {
+      severity: 'warning',
+      line: 4,
+      col: 2,
+      message: `"clone" is permitted in the kernel unless its flags make a namespace or say CLONE_PARENT: only those clones reach this rule (fork, threads and spawns never do)`,
+    },
+  ]);
+});

@@ -13,7 +13,7 @@ import {
 import type { Diagnostic } from './diagnostics.js';
 import { decideCall } from './evaluate.js';
 import { ALIASES } from '../calls/aliases.js';
-import { BASELINE_CALLS } from '../calls/baseline.js';
+import { BASELINE_CALLS, CLONE_IN_KERNEL, REFUSED_IN_KERNEL } from '../calls/baseline.js';
 import { errnoNumber, isKnownCall, type Arch } from '../calls/index.js';
 
 export interface LintOptions {
@@ -71,6 +71,16 @@ function lintFilter(filter: Filter, options: LintOptions, warn: Warn): void {
   } else if (BASELINE_CALLS.has(filter.call)) {
     warn(
       `"${filter.call}" is always permitted in the kernel (sysgate's baseline): no call reaches this rule`,
+      filter.callSpan,
+    );
+  } else if (REFUSED_IN_KERNEL.has(filter.call)) {
+    warn(
+      `"${filter.call}" always fails with ${REFUSED_IN_KERNEL.get(filter.call)} in the kernel (the C library falls back to clone): no call reaches this rule`,
+      filter.callSpan,
+    );
+  } else if (filter.call === CLONE_IN_KERNEL) {
+    warn(
+      `"clone" is permitted in the kernel unless its flags make a namespace or say CLONE_PARENT: only those clones reach this rule (fork, threads and spawns never do)`,
       filter.callSpan,
     );
   }
