@@ -371,6 +371,16 @@ test('tiocsti: TIOCSTI and TIOCLINUX type into its terminal, though a rule permi
   counted(t, run);
 });
 
+test('clone-ns: fork runs in the kernel, but a clone making a namespace (or CLONE_PARENT), and clone3, are still refused by a policy naming no clone', async (t) => {
+  const dir = arena();
+  const run = await underSysgate(
+    program('routes'),
+    ['clone-ns', '/etc/hostname', '50', String(SECONDS)],
+    baseRules(dir).filter((r) => !r.startsWith('native-clone')),
+  );
+  counted(t, run);
+});
+
 test('the supervisor itself is out of reach of a program of its own user that a policy lets ptrace, process_vm_writev and pidfd_getfd', async (t) => {
   // As root, the supervisor would be root's and the program too: root may do anything.
   const as = process.getuid() === 0 ? { uid: 65534, gid: 65534 } : undefined;

@@ -21,6 +21,9 @@
  *   tiocsti	TIOCSTI and TIOCLINUX on a terminal of its own that it made its controlling
  *		terminal: bytes typed into the shell that reads it, outside every policy (FILE
  *		unused; an ioctl that succeeds is the escape), with a policy permitting every ioctl
+ *   clone-ns	clone with a namespace flag (each of them), or CLONE_PARENT, and clone3 with
+ *		CLONE_NEWUSER: process creation runs in the kernel, but these must still be
+ *		decided, and the policy names no clone (FILE unused; a child made is the escape)
  *   supervisor	the supervisor itself (the parent of the command): PTRACE_SEIZE,
  *		process_vm_writev, its descriptors through pidfd_getfd (its listener among them),
  *		its /proc/PID/mem; for a program of the supervisor's own user, with a policy that
@@ -289,6 +292,48 @@ start_terminal(void)
 	}
 }
 
+/*
+ * Each clone the filter must not allow by itself; a child created is an escape. A plain fork
+ * must work (the attempt is void otherwise).
+ */
+static int
+try_clone_ns(void)
+{
+	static const unsigned long flags[] = { 0x00020000, 0x02000000, 0x04000000, 0x08000000,
+	    0x10000000, 0x20000000, 0x40000000, 0x00008000 };
+	struct { uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
+	    tls; } args;
+	size_t	 i;
+	long	 pid;
+	int	 made = 0;
+
+	if ((pid = fork()) == 0)
+		_exit(0);
+	if (pid == -1) {
+		perror("fork");
+		exit(2);
+	}
+	waitpid((pid_t)pid, NULL, 0);
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if ((pid = syscall(SYS_clone, flags[i] | SIGCHLD, 0, 0, 0, 0)) == 0)
+			_exit(0);
+		if (pid > 0) {
+			waitpid((pid_t)pid, NULL, __WALL);
+			made++;
+		}
+	}
+	memset(&args, 0, sizeof(args));
+	args.flags = 0x10000000;
+	args.exit_signal = SIGCHLD;
+	if ((pid = syscall(435, &args, sizeof(args))) == 0)
+		_exit(0);
+	if (pid > 0) {
+		waitpid((pid_t)pid, NULL, __WALL);
+		made++;
+	}
+	return made;
+}
+
 /* One byte typed into the terminal (TIOCSTI), one selection pasted (TIOCLINUX, subcode 3). */
 static int
 try_tiocsti(void)
@@ -358,6 +403,8 @@ main(int argc, char *argv[])
 			escapes += try_tiocsti();
 		} else if (strcmp(route, "supervisor") == 0) {
 			escapes += try_supervisor();
+		} else if (strcmp(route, "clone-ns") == 0) {
+			escapes += try_clone_ns();
 		} else {
 			fprintf(stderr, "routes: no such route: %s\n", route);
 			return 2;
