@@ -27,6 +27,7 @@ const SLEEP = realpathSync('/bin/sleep');
 const FORKER = fileURLToPath(new URL('../../../native/build/forker', import.meta.url));
 const FORKINTR = fileURLToPath(new URL('../../../native/build/forkintr', import.meta.url));
 const DASH = realpathSync('/bin/dash');
+const LINEAGE = fileURLToPath(new URL('../../../native/build/lineage', import.meta.url));
 
 const nameOf = (program: string): string => program.slice(1).replace(/[^A-Za-z0-9]/g, '_');
 
@@ -432,8 +433,40 @@ describe('processes: exec, fork and threads', () => {
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /^forks: 2000, EINTR: 0, other failures: 0$/m);
     }
-    // A children's policy still holds: the program's own, which now names no clone.
-    assert.doesNotMatch(readFileSync(h.policy(FORKINTR), 'utf8'), /native-(clone|fork)/);
+    // The policy learned and enforced: what the program opened, and no process creation.
+    const policy = readFileSync(h.policy(FORKINTR), 'utf8');
+    assert.ok(policy.includes('filename eq "/etc/hostname" then permit'), policy);
+    assert.doesNotMatch(policy, /native-(clone|fork)/);
+  });
+
+  // Process creation is not notified: a grandchild's parent may be unknown to the supervisor.
+  // It must still have its ancestors' policy, here one inherited (permit[inherit], -i), not its
+  // own executable's, which would let it read the secret.
+  test('a grandchild made without a notified call has the policy its ancestors ran under', () => {
+    const h = home();
+    const secret = join(h.home, 'secret');
+    writeFileSync(secret, 'x');
+    const command = (mode: string) => [DASH, '-c', `exec ${LINEAGE} ${mode} ${secret}`];
+    const learned = sysgate(h, ['-A', ...command('walk')]);
+    assert.equal(learned.stdout, 'grandchild: opened\n', learned.stderr);
+    writeFileSync(
+      h.policy(DASH),
+      readFileSync(h.policy(DASH), 'utf8').replace(
+        `native-execve: filename eq "${LINEAGE}" then permit\n`,
+        `native-execve: filename eq "${LINEAGE}" then permit[inherit]\n`,
+      ),
+    );
+    assert.match(readFileSync(h.policy(DASH), 'utf8'), /permit\[inherit\]/);
+    // Its parent alive but never seen: the chain is followed up to lineage, under dash's policy.
+    const walk = enforce(h, command('walk'));
+    assert.equal(walk.stdout, 'grandchild: refused (Operation not permitted)\n', walk.stderr);
+    assert.ok(
+      walk.log.some((l) => l.includes(`policy: ${DASH},`) && l.includes(`filename: ${secret}`)),
+      walk.log.join('\n'),
+    );
+    // Its parent gone before it was seen (it went to the subreaper): under -i, the command's.
+    const orphan = enforce(h, ['-i', ...command('orphan')]);
+    assert.equal(orphan.stdout, 'grandchild: refused (Operation not permitted)\n', orphan.stderr);
   });
 
   // dash does not retry a fork that failed: it said "Cannot fork" in about half the runs.
