@@ -28,6 +28,7 @@ const FORKER = fileURLToPath(new URL('../../../native/build/forker', import.meta
 const FORKINTR = fileURLToPath(new URL('../../../native/build/forkintr', import.meta.url));
 const DASH = realpathSync('/bin/dash');
 const LINEAGE = fileURLToPath(new URL('../../../native/build/lineage', import.meta.url));
+const FORKFIRST = fileURLToPath(new URL('../../../native/build/forkfirst', import.meta.url));
 
 const nameOf = (program: string): string => program.slice(1).replace(/[^A-Za-z0-9]/g, '_');
 
@@ -467,6 +468,30 @@ describe('processes: exec, fork and threads', () => {
     // Its parent gone before it was seen (it went to the subreaper): under -i, the command's.
     const orphan = enforce(h, ['-i', ...command('orphan')]);
     assert.equal(orphan.stdout, 'grandchild: refused (Operation not permitted)\n', orphan.stderr);
+  });
+
+  // forkfirst has no C library: its first instruction creates a child, before the supervisor saw
+  // anything of the program the exec ran. The child runs that program: it must have that
+  // program's policy (here without the secret), not dash's from before the exec.
+  test('a child created before the new program made any notified call has the new program’s policy', () => {
+    const h = home();
+    const secret = join(h.home, 'secret');
+    writeFileSync(secret, 'x');
+    const command = [DASH, '-c', `exec ${FORKFIRST} ${secret}`];
+    const learned = sysgate(h, ['-A', ...command]);
+    assert.equal(learned.stdout, 'child: opened\n', learned.stderr);
+    // Learning saw the child's open as forkfirst's: move it to dash's policy.
+    const own = readFileSync(h.policy(FORKFIRST), 'utf8');
+    const rule = `\tnative-fsread: filename eq "${secret}" then permit\n`;
+    assert.ok(own.includes(rule), own);
+    writeFileSync(h.policy(FORKFIRST), own.replace(rule, ''));
+    appendFileSync(h.policy(DASH), rule);
+    const run = enforce(h, command);
+    assert.equal(run.stdout, 'child: refused\n', run.stderr);
+    assert.ok(
+      run.log.some((l) => l.includes(`policy: ${FORKFIRST},`) && l.includes(`filename: ${secret}`)),
+      run.log.join('\n'),
+    );
   });
 
   // dash does not retry a fork that failed: it said "Cannot fork" in about half the runs.
