@@ -252,6 +252,22 @@ caller_gone(struct sg_supervisor *s, const struct sg_pending *pd)
 }
 
 /*
+ * In kernel-speed mode the program runs in a Landlock domain that grants only what its file
+ * rules can say on the names that exist at the start, and refuses with EACCES creating,
+ * removing, renaming and truncating everywhere: a call of the open family or one that names a
+ * file, let through with CONTINUE, would be decided by Landlock a second time and refused
+ * though the policy permits it. The supervisor is not in that domain (only the command's
+ * process imposes it on itself, intercept.c), so what it performs for the program is decided
+ * by the policy alone. The exec calls are the exception: Landlock's EXECUTE is meant to
+ * decide them again, on the file that is about to run.
+ */
+static int
+in_landlock(const struct sg_supervisor *s, const struct sg_syscall *c)
+{
+	return s->kernel && (c->is_open || sg_perform_handles(c->name));
+}
+
+/*
  * Lets a permitted call happen: the open family (open.c) and the other calls that name a file
  * (perform.c) here when the decision rests on what was read from the caller's memory (the
  * kernel would read it again, and could find something else), the rest with CONTINUE.
@@ -263,6 +279,9 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 	struct sg_syscall	*c = &pd->call;
 	const char		*argv;
 	int			 rc = 1;
+
+	if (in_landlock(s, c))
+		on_memory = 1;
 
 	/* Both change what the process is to the supervisor from now on. */
 	if ((detach || c->is_exec) && caller_gone(s, pd)) {
@@ -474,6 +493,9 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 	if (c->changes_ids)
 		p->ids_valid = 0;
 	if (installs_listener(c) || sg_index_compares(p->policy->index, c->name, c->alias))
+		return 0;
+	/* Kernel-speed mode performs every call that names a file: translated (in_landlock). */
+	if (in_landlock(s, c))
 		return 0;
 	memset(&req, 0, sizeof(req));
 	req.call = c->name;

@@ -28,6 +28,7 @@ struct sg_supervisor {
 	int			 host_gone;
 	int			 killing;	/* host gone, --on-host-loss kill */
 	int			 fatal;		/* the supervisor cannot go on safely */
+	int			 kernel;	/* kernel-speed mode: a Landlock domain (landlock.h) */
 	unsigned long		 permitted, denied, asked;	/* calls decided so far */
 	unsigned long		 reported;	/* the sum of the counts last sent */
 };
