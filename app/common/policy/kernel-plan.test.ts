@@ -32,9 +32,36 @@ test('file rules that name files or trees become grants, macros expanded', () =>
       { path: '/etc/hostname', match: false, access: 'read', line: 2 },
       { path: '/home/jose/*', match: true, access: 'read', line: 3 },
       { path: '/tmp/*', match: true, access: 'write', line: 4 },
+      // An open rule permits reading (the kernel's) and writing (the supervisor's).
+      { path: '/work/out', match: false, access: 'read', line: 5 },
       { path: '/work/out', match: false, access: 'write', line: 5 },
     ],
   );
+});
+
+test("rules that change names are the supervisor's, whatever they say; bind makes sockets", () => {
+  const p = plan(
+    [
+      '\tnative-fswrite: filename eq "/etc/passwd" then deny[eacces]',
+      '\tnative-fswrite: filename sub ".o" then permit',
+      '\tnative-unlink: permit',
+      '\tnative-mkdir: filename eq "$CWD/d" then ask',
+      '\tnative-bind: permit',
+    ].join('\n'),
+  );
+  assert.deepEqual(p.refusals, []);
+  assert.deepEqual(
+    p.grants.map(({ path, match, access }) => [path, match, access]),
+    [
+      ['/', true, 'write'],
+      ['/', true, 'write'],
+      ['/work/d', false, 'write'],
+      ['/', true, 'socket'],
+    ],
+  );
+  for (const call of ['unlink', 'mkdir', 'rename', 'creat', 'openat2'])
+    assert.ok(!p.inKernel.includes(call), call);
+  assert.ok(p.inKernel.includes('bind'));
 });
 
 test('a rule the kernel cannot hold is refused at its line and column', () => {
@@ -42,7 +69,7 @@ test('a rule the kernel cannot hold is refused at its line and column', () => {
     [
       '\tnative-fsread: filename eq "/etc/shadow" then deny[eacces]',
       '\tnative-fsread: filename re "\\.so$" then permit',
-      '\tnative-fswrite: filename match "/tmp/*" and oflags sub "wr" then permit',
+      '\tnative-fsread: filename match "/tmp/*" and oflags sub "wr" then permit',
       '\tnative-fsread: filename match "/srv/*" then permit, if user = 0',
       '\tnative-stat: filename eq "/secret" then deny',
     ].join('\n'),
@@ -73,11 +100,12 @@ test('the open and stat families run in the kernel, with calls whose rules compa
       '\tnative-ptrace: permit',
     ].join('\n'),
   );
-  for (const call of ['openat', 'creat', 'newfstatat', 'statx', 'readlink', 'getpid'])
+  for (const call of ['openat', 'open', 'newfstatat', 'statx', 'readlink', 'getpid'])
     assert.ok(p.inKernel.includes(call), call);
   // A call with any rule that compares an argument stays with the supervisor, and so do the
   // calls that decide which program runs or lead around the filter.
-  for (const call of ['ioctl', 'execve', 'ptrace']) assert.ok(!p.inKernel.includes(call), call);
+  for (const call of ['ioctl', 'execve', 'ptrace', 'creat', 'openat2'])
+    assert.ok(!p.inKernel.includes(call), call);
   // The kernel runs only the program the execve rule names.
   assert.deepEqual(
     p.grants.map((g) => [g.path, g.access]),
@@ -94,7 +122,7 @@ test('what the kernel does differently is noted; -u leaves alias rules out', () 
   const p = plan(
     [
       '\tnative-fsread: filename eq "<non-existent filename>" then permit',
-      '\tnative-fswrite: filename sub "<non-existent filename>" then deny[enoent]',
+      '\tnative-fsread: filename sub "<non-existent filename>" then deny[enoent]',
       '\tnative-fsread: filename eq "/etc/motd" then permit log',
     ].join('\n'),
   );

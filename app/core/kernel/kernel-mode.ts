@@ -13,16 +13,21 @@ import { existsSync } from 'node:fs';
 
 import {
   KERNEL_OPEN_CALLS,
+  KERNEL_READ_OPENS,
   KERNEL_UNRESTRICTED_CALLS,
+  type KernelGrant,
   type KernelNote,
 } from '../../common/policy/kernel-plan.js';
 import {
   KernelPlanError,
   LANDLOCK_HANDLED,
   landlockRules,
+  runBeneath,
+  unsureGrants,
   withoutCovered,
   type LandlockRule,
 } from './landlock-rules.js';
+import { scriptInterpreterOf } from './interpreter.js';
 import type { PolicySource, SessionPolicy } from '../session/policy-source.js';
 import type { KernelSetup } from '../supervisor/supervisor.js';
 import { noteExists } from '../run-plan/inputs.js';
@@ -52,6 +57,7 @@ export async function kernelMode(
   // By message: the same note from several policies is said once, with where it is first.
   const notes = new Map<string, { at: string; more: number }>();
   const rules = new Map<string, LandlockRule>();
+  const everyGrant: KernelGrant[] = [];
   let inKernel: string[] | null = null;
   let grants = 0;
   for (const policy of run) {
@@ -69,18 +75,13 @@ export async function kernelMode(
       continue;
     }
     grants += plan.grants.length;
+    everyGrant.push(...plan.grants);
     for (const n of made.notes) {
       const known = notes.get(n.message);
       if (known) known.more++;
       else notes.set(n.message, { at: at(n), more: 0 });
     }
-    for (const rule of made.rules) {
-      const known = rules.get(rule.path);
-      rules.set(
-        rule.path,
-        known ? { ...rule, file: known.file | rule.file, dir: known.dir | rule.dir } : rule,
-      );
-    }
+    for (const rule of made.rules) addRule(rules, rule);
     // The filter is one for the whole run: a call runs in the kernel only where every
     // policy of the run lets it through unconditionally.
     inKernel =
@@ -90,13 +91,27 @@ export async function kernelMode(
     errors.push(`-K: the kernel cannot enforce this run's policies as written; run without -K`);
     return { ok: false, errors };
   }
+  // What Landlock cannot grant as the rules say: reading it stays with the supervisor, and so
+  // must every open (the filter cannot tell names apart); a program is run beneath its
+  // directory, its execve still decided and checked by the supervisor.
+  const unsure = unsureGrants(everyGrant);
+  for (const { grant } of unsure) {
+    if (grant.access !== 'execute' || grant.match) continue;
+    const beneath = runBeneath(grant);
+    if (beneath !== null) addRule(rules, beneath);
+  }
+  const opensInKernel = unsure.length === 0;
   // Programs an execve rule lets run without naming them have policies no one read: no call
   // their policies might decide otherwise may pass the filter, only what the kernel decides.
   const unnamed = !inherit && run.some((p) => p.kernel!.runsUnnamed);
   const families = [...KERNEL_OPEN_CALLS, ...KERNEL_UNRESTRICTED_CALLS];
   const permitted = unnamed ? [] : (inKernel ?? []).filter((call) => !families.includes(call));
+  const kernelFamilies = [
+    ...(opensInKernel ? KERNEL_READ_OPENS : []),
+    ...KERNEL_UNRESTRICTED_CALLS,
+  ];
   // The filter has room for so many: the rest stay with the supervisor, decided as before.
-  const allow = [...families.filter((call) => inKernel?.includes(call)), ...permitted].slice(
+  const allow = [...kernelFamilies.filter((call) => inKernel?.includes(call)), ...permitted].slice(
     0,
     ALLOW_MAX,
   );
@@ -110,7 +125,14 @@ export async function kernelMode(
         : '') +
       ` (${grants} rules, ${kernelRules.rules.length} Landlock grants${
         kernelRules.covered > 0 ? `; ${kernelRules.covered} more are beneath a directory grant` : ''
-      }): opening files to read or write and listing directories; what they do not grant fails with EACCES and is not logged`,
+      }): ${
+        opensInKernel ? 'opening files to read, listing directories and ' : ''
+      }running programs; what they do not grant fails with EACCES and is not logged`,
+    opensInKernel
+      ? '-K: opening to write, create or truncate, and creating, removing or renaming names, are decided by the supervisor'
+      : `-K: every open is decided by the supervisor: ${unsure[0]!.why}${
+          unsure.length > 1 ? ` (and ${unsure.length - 1} more such names)` : ''
+        }, which Landlock cannot grant as the rules say`,
     `-K: not restricted in this mode: ${KERNEL_UNRESTRICTED_CALLS.join(', ')}`,
     ...(unnamed
       ? [
@@ -144,7 +166,7 @@ async function policiesOfRun(
   const run = new Map([[first.program, first]]);
   const queue = [first];
   for (let policy = queue.shift(); policy !== undefined; policy = queue.shift()) {
-    for (const program of policy.kernel?.programs ?? []) {
+    for (const program of programsOf(policy)) {
       // A learned policy also names the programs a shell or execvp only tried (PATH lookups).
       if (run.has(program)) continue;
       noteExists(program);
@@ -162,6 +184,30 @@ async function policiesOfRun(
     }
   }
   return [...run.values()];
+}
+
+/**
+ * The programs a policy lets run, and the interpreters of those that are scripts: what the
+ * process is after the exec (its `/proc/PID/exe`), and so whose policy decides its calls.
+ */
+function programsOf(policy: SessionPolicy): string[] {
+  const programs = [policy.program, ...(policy.kernel?.programs ?? [])];
+  const found: string[] = [];
+  for (const program of programs) {
+    for (let name: string | null = program; name !== null; name = scriptInterpreterOf(name)) {
+      if (found.includes(name)) break;
+      found.push(name);
+    }
+  }
+  return found.filter((name) => name !== policy.program);
+}
+
+function addRule(rules: Map<string, LandlockRule>, rule: LandlockRule): void {
+  const known = rules.get(rule.path);
+  rules.set(
+    rule.path,
+    known ? { ...rule, file: known.file | rule.file, dir: known.dir | rule.dir } : rule,
+  );
 }
 
 function placeIn(policy: SessionPolicy): (n: KernelNote) => string {
