@@ -3,7 +3,14 @@
 // mode it cannot set up never starts the command (fail closed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,8 +19,12 @@ import { nativeBuild, permitEvery, supervise } from './supervised.mjs';
 const READ_FILE = 1 << 2;
 const READ_DIR = 1 << 3;
 const WRITE_FILE = 1 << 1;
+const EXECUTE = 1 << 0;
 const HANDLED = READ_FILE | READ_DIR | WRITE_FILE;
 const OPENLOOP = nativeBuild('openloop');
+const OPENER = nativeBuild('opener');
+/** Every file-system right of Landlock's ABI 1 to 5; the supervisor cuts it to the kernel's. */
+const EVERY_RIGHT = (1 << 16) - 1;
 
 /** What a dynamically linked program needs to be read at all: itself, the loader, libc. */
 const startUp = (program) => [
@@ -85,6 +96,35 @@ test('a kernel mode the supervisor cannot set up never starts the command', asyn
       assert.ok(run.problems.length > 0, 'the supervisor says why');
       assert.equal(existsSync(witness), false, 'the command ran');
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('only opens for reading stay in the kernel; the supervisor performs the rest, outside Landlock', async () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'sysgate-kernel-')));
+  const file = join(dir, 'file');
+  const made = join(dir, 'made');
+  writeFileSync(file, 'text\n');
+  try {
+    // Landlock grants reading `file` alone, and handles every right: truncating, creating,
+    // writing are granted nowhere. The policy permits everything, without looking at names.
+    const run_ = READ_FILE | EXECUTE;
+    const rules = [
+      { path: realpathSync(OPENER), file: run_, dir: 0 },
+      { path: '/etc/ld.so.cache', file: READ_FILE, dir: 0 },
+      { path: '/usr/lib', file: 0, dir: run_ | READ_DIR },
+      { path: file, file: READ_FILE, dir: 0 },
+    ];
+    const run = await inKernelMode([OPENER, 'ro', file, 'ro+t', file, 'wo+c', made, 'rw', file], {
+      kernel: { handled: EVERY_RIGHT, allow: ['open', 'openat', 'creat', 'openat2'], rules },
+    });
+    // The three that change something reached the supervisor, which performed them: the
+    // kernel's rules, which it is not under, did not refuse what the policy permits.
+    assert.equal(run.stdout, `${file}: ok\n${file}: ok\n${made}: ok\n${file}: ok\n`, run.stderr);
+    assert.equal(readFileSync(file, 'utf8'), '');
+    assert.equal(existsSync(made), true);
+    assert.ok(run.counts !== null && run.counts.permitted >= 3, JSON.stringify(run.counts));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
