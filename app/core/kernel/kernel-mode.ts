@@ -9,7 +9,7 @@
 // from policy to policy; each program then may open what any of them grants, while every call
 // the kernel does not decide is still decided by the program's own policy.
 
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 
 import {
   KERNEL_OPEN_CALLS,
@@ -30,7 +30,7 @@ import {
 import { scriptInterpreterOf } from './interpreter.js';
 import type { PolicySource, SessionPolicy } from '../session/policy-source.js';
 import type { KernelSetup } from '../supervisor/supervisor.js';
-import { noteExists } from '../run-plan/inputs.js';
+import { noteExists, noteInput } from '../run-plan/inputs.js';
 
 /** Notes shown in full; the rest are counted. */
 const NOTES_SHOWN = 8;
@@ -194,12 +194,24 @@ function programsOf(policy: SessionPolicy): string[] {
   const programs = [policy.program, ...(policy.kernel?.programs ?? [])];
   const found: string[] = [];
   for (const program of programs) {
+    // An interpreter is named as the script says (/bin/sh for /usr/bin/dash); the supervisor
+    // names the process's policy by where the program really is, as execve rules name it.
     for (let name: string | null = program; name !== null; name = scriptInterpreterOf(name)) {
+      if (name !== program) name = realName(name);
       if (found.includes(name)) break;
       found.push(name);
     }
   }
   return found.filter((name) => name !== policy.program);
+}
+
+function realName(path: string): string {
+  noteInput(path);
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 function addRule(rules: Map<string, LandlockRule>, rule: LandlockRule): void {
