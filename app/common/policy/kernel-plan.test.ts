@@ -62,6 +62,14 @@ test("rules that change names are the supervisor's, whatever they say; bind make
   for (const call of ['unlink', 'mkdir', 'rename', 'creat', 'openat2'])
     assert.ok(!p.inKernel.includes(call), call);
   assert.ok(p.inKernel.includes('bind'));
+  // An fswrite rule the supervisor must apply keeps every call it stands for from the filter,
+  // even one another rule permits without a condition; reading opens stay in the kernel.
+  const chmod = plan(
+    ['\tnative-fswrite: filename eq "/etc/passwd" then deny', '\tnative-chmod: permit'].join('\n'),
+  );
+  assert.ok(!chmod.inKernel.includes('chmod'));
+  assert.ok(chmod.inKernel.includes('openat'));
+  assert.ok(plan('\tnative-fswrite: permit\n\tnative-chmod: permit').inKernel.includes('chmod'));
 });
 
 test('a rule the kernel cannot hold is refused at its line and column', () => {

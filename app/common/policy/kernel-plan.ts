@@ -25,7 +25,7 @@
 // This module decides from the policy's text alone; app/core/kernel/ turns the grants into
 // Landlock rules on the files that exist when the run starts.
 
-import { isAlias } from '../calls/aliases.js';
+import { callsOfAlias, isAlias } from '../calls/aliases.js';
 import type { Filter, PolicySection } from './ast.js';
 import { expandMacros, NATIVE_EMULATIONS } from './evaluate.js';
 import type { Macros } from './request.js';
@@ -168,8 +168,16 @@ export function planKernel(section: PolicySection, options: KernelPlanOptions): 
     const place = { line: filter.span.start.line, col: filter.span.start.col };
     if (isAlias(filter.call)) {
       if (options.noAliases) continue;
-      if (filter.call === 'fswrite') planWriteRule(filter, place, options.macros, plan);
-      else planFileRule(filter, place, options.macros, plan);
+      if (filter.call === 'fswrite') {
+        planWriteRule(filter, place, options.macros, plan);
+        // The supervisor applies it to every call it stands for: an unconditional permit of
+        // one of them (`native-chmod: permit`) must not let it through the filter. (The opens
+        // it stands for write, and the filter never lets those through.)
+        if (!isUnconditionalPermit(filter)) {
+          for (const call of callsOfAlias('fswrite'))
+            if (!KERNEL_OPEN_CALLS.includes(call)) supervised.add(call);
+        }
+      } else planFileRule(filter, place, options.macros, plan);
     } else if (KERNEL_NAME_CALLS.includes(filter.call)) {
       planWriteRule(filter, place, options.macros, plan);
       supervised.add(filter.call);
