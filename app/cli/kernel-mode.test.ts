@@ -306,6 +306,12 @@ test('a program built during the run is run under -K, as its execve rule permits
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, 'built\n');
   assert.doesNotMatch(run.stderr, /deny/);
+  // Its policy could not be read when the run started: no other policy's permit lets its
+  // calls through the filter.
+  assert.match(
+    run.stderr,
+    new RegExp(`-K: ${dir}/t, which the run may build and run, has a policy`),
+  );
   // Another program in that directory is not one the policy runs: the supervisor refuses it.
   copyFileSync(join(dir, 't'), join(dir, 'u'));
   const other = inDir(dir, ['-a', '-e', '-K', SH, '-c', `${script} && ./u`]);

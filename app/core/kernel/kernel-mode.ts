@@ -104,8 +104,16 @@ export async function kernelMode(
   // Programs an execve rule lets run without naming them have policies no one read: no call
   // their policies might decide otherwise may pass the filter, only what the kernel decides.
   const unnamed = !inherit && run.some((p) => p.kernel!.runsUnnamed);
+  // A program the run may build was not there to be followed: its policy, read only when it
+  // runs, may decide otherwise than the filter would let through. Held as unnamed ones are.
+  const built = unsure
+    .filter(({ grant }) => grant.access === 'execute' && !grant.match)
+    .map(({ grant }) => grant.path)
+    .filter((path) => !run.some((p) => p.program === path));
+  const unread = !inherit && built.length > 0;
   const families = [...KERNEL_OPEN_CALLS, ...KERNEL_UNRESTRICTED_CALLS];
-  const permitted = unnamed ? [] : (inKernel ?? []).filter((call) => !families.includes(call));
+  const permitted =
+    unnamed || unread ? [] : (inKernel ?? []).filter((call) => !families.includes(call));
   const kernelFamilies = [
     ...(opensInKernel ? KERNEL_READ_OPENS : []),
     ...KERNEL_UNRESTRICTED_CALLS,
@@ -137,6 +145,11 @@ export async function kernelMode(
     ...(unnamed
       ? [
           '-K: programs that execve rules do not name one by one (match, or any) are held to these file rules, not their own; every call but the open and stat families is decided by the supervisor',
+        ]
+      : []),
+    ...(unread && !unnamed
+      ? [
+          `-K: ${built.join(', ')}, which the run may build and run, ${built.length === 1 ? 'has a policy' : 'have policies'} that could not be read at the start: every call but the open and stat families is decided by the supervisor`,
         ]
       : []),
     ...(others.length > 0
