@@ -318,3 +318,21 @@ test('a program built during the run is run under -K, as its execve rule permits
   assert.notEqual(other.status, 0);
   assert.match(other.stderr, new RegExp(`deny .*native-execve.*filename: ${dir}/u`));
 });
+
+test("a denial under -K names the program that made the call, a script's child too", () => {
+  const dir = project('child', { 'mk.sh': `#!${SH}\nmkdir "$1"\n` });
+  const script = join(dir, 'mk.sh');
+  chmodSync(script, 0o755);
+  const MKDIR = realpathSync('/usr/bin/mkdir');
+  assert.equal(inDir(dir, ['-A', script, 'learned']).status, 0);
+  const run = inDir(dir, ['-a', '-e', '-K', script, 'other']);
+  assert.notEqual(run.status, 0);
+  // The shell the script runs in may run mkdir (its policy came with the script's): mkdir
+  // runs, and its own policy denies the new name, as without -K.
+  assert.doesNotMatch(run.stderr, /Permission denied/);
+  assert.match(
+    run.stderr,
+    new RegExp(`deny user: .*, prog: ${MKDIR}, .*policy: ${MKDIR}, .*native-mkdir.*${dir}/other`),
+  );
+  assert.equal(existsSync(join(dir, 'other')), false);
+});
