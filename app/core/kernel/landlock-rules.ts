@@ -122,30 +122,35 @@ export interface Unsure {
 export function unsureGrants(grants: readonly KernelGrant[]): Unsure[] {
   const writes = grants.filter((g) => g.access === 'write');
   const unsure: Unsure[] = [];
+  const near: Unsure[] = [];
   for (const grant of grants) {
     if (grant.access !== 'read' && grant.access !== 'execute') continue;
     const fixed = fixedPart(grant);
-    const write = writes.find(
-      (w) =>
-        // The name, or a directory above it.
-        changes(w, fixed) ||
-        // Beneath a grant of a whole tree a new name gets the tree's rights, as the rule
-        // says; beneath a pattern's fixed part, one the pattern matches may appear.
-        (grant.match &&
-          !isWholeTree(grant) &&
-          (fixedPart(w) === fixed || isBeneath(fixedPart(w), fixed))),
-    );
-    if (write !== undefined) {
+    // The name, or a directory above it.
+    const exact = writes.find((w) => changes(w, fixed));
+    if (exact !== undefined) {
       unsure.push({
         grant,
         why:
-          write.path === grant.path
+          exact.path === grant.path
             ? `the run may create or replace ${grant.path}`
-            : `the run may change ${write.path}, and with it ${grant.path}`,
+            : `the run may change ${exact.path}, and with it ${grant.path}`,
+      });
+      continue;
+    }
+    // Beneath a grant of a whole tree a new name gets the tree's rights, as the rule says;
+    // beneath a pattern's fixed part, a name the pattern matches may appear.
+    if (!grant.match || isWholeTree(grant)) continue;
+    const beneath = writes.find((w) => fixedPart(w) === fixed || isBeneath(fixedPart(w), fixed));
+    if (beneath !== undefined) {
+      near.push({
+        grant,
+        why: `the run may make ${beneath.path} in ${fixed}, where "${grant.path}" is matched name by name`,
       });
     }
   }
-  return unsure;
+  // The names a write names first: the clearer reason to say.
+  return [...unsure, ...near];
 }
 
 /** Whether a write grant names `name` or a directory above it (`match`: FNM_LEADING_DIR). */
