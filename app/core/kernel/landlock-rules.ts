@@ -6,7 +6,6 @@
 import {
   closeSync,
   constants,
-  existsSync,
   lstatSync,
   openSync,
   readdirSync,
@@ -440,11 +439,6 @@ function matches(grant: KernelGrant): string[] {
     found = next;
   }
   return found;
-}
-
-function exists(path: string): boolean {
-  noteExists(path);
-  return existsSync(path);
 }
 
 function entries(dir: string): string[] {
