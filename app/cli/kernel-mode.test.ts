@@ -256,7 +256,10 @@ test('a file the policy lets the program create is created under -K, and read ba
   assert.equal(run.stdout, 'made\n');
   assert.equal(readFileSync(made, 'utf8'), 'made\n');
   // Read back after it was made: no Landlock rule could name it, the supervisor reads it.
-  assert.match(run.stderr, /-K: every open is decided by the supervisor: the run may create/);
+  assert.match(
+    run.stderr,
+    /-K: every open is decided by the supervisor, as Landlock cannot grant a name the run may create/,
+  );
   assert.doesNotMatch(run.stderr, /deny/);
 });
 
@@ -335,4 +338,27 @@ test("a denial under -K names the program that made the call, a script's child t
     new RegExp(`deny user: .*, prog: ${MKDIR}, .*policy: ${MKDIR}, .*native-mkdir.*${dir}/other`),
   );
   assert.equal(existsSync(join(dir, 'other')), false);
+});
+
+test('a file renamed over one the kernel granted is read back, by a rule that names one file', () => {
+  const dir = project('rename', { x: 'old\n' });
+  const script = 'cat x; echo new >x.tmp; mv x.tmp x; cat x';
+  assert.equal(inDir(dir, ['-A', SH, '-c', script]).status, 0);
+  // As learning writes it when the program wrote the file it renames (git's index.lock): the
+  // rule names the first file, and so permits renaming it over any other.
+  const policy = join(
+    dir,
+    '.home/.config/sysgate/policies',
+    policyFileName(realpathSync('/usr/bin/mv')),
+  );
+  writeFileSync(policy, readFileSync(policy, 'utf8').replace(/ and filename\[1\] eq "[^"]*"/, ''));
+  assert.match(readFileSync(policy, 'utf8'), new RegExp(`filename eq "${dir}/x.tmp" then permit`));
+  writeFileSync(join(dir, 'x'), 'old\n');
+  const run = inDir(dir, ['-a', '-e', '-K', SH, '-c', script]);
+  assert.equal(run.stdout, 'old\nnew\n', run.stderr);
+  assert.equal(run.status, 0);
+  assert.match(
+    run.stderr,
+    /-K: every open is decided by the supervisor, .*: a write rule does not say/,
+  );
 });

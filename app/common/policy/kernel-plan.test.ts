@@ -32,6 +32,8 @@ test('file rules that name files or trees become grants, macros expanded', () =>
       { path: '/etc/hostname', match: false, access: 'read', line: 2 },
       { path: '/home/jose/*', match: true, access: 'read', line: 3 },
       { path: '/tmp/*', match: true, access: 'write', line: 4 },
+      // It does not say which name a rename or a link of those names may make: any.
+      { path: '/', match: true, access: 'write', line: 4 },
       // An open rule permits reading (the kernel's) and writing (the supervisor's).
       { path: '/work/out', match: false, access: 'read', line: 5 },
       { path: '/work/out', match: false, access: 'write', line: 5 },
@@ -55,9 +57,17 @@ test("rules that change names are the supervisor's, whatever they say; bind make
     [
       ['/', true, 'write'],
       ['/', true, 'write'],
+      ['/', true, 'write'],
       ['/work/d', false, 'write'],
       ['/', true, 'socket'],
     ],
+  );
+  // A rename's two names, as learning writes them.
+  assert.deepEqual(
+    plan(
+      '\tnative-fswrite: filename eq "/a/x.lock" and filename[1] eq "/a/x" then permit',
+    ).grants.map((g) => g.path),
+    ['/a/x.lock', '/a/x'],
   );
   for (const call of ['unlink', 'mkdir', 'rename', 'creat', 'openat2'])
     assert.ok(!p.inKernel.includes(call), call);

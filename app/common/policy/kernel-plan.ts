@@ -26,7 +26,7 @@
 // Landlock rules on the files that exist when the run starts.
 
 import { callsOfAlias, isAlias } from '../calls/aliases.js';
-import type { Filter, PolicySection } from './ast.js';
+import type { Expr, Filter, PolicySection, SymbolExpr } from './ast.js';
 import { expandMacros, NATIVE_EMULATIONS } from './evaluate.js';
 import type { Macros } from './request.js';
 
@@ -249,28 +249,56 @@ function execGrant(filter: Filter, place: KernelPlace, macros: Macros, plan: Ker
   }
 }
 
+/** The calls that name two files: the second (`filename[1]`) is made, or replaced. */
+const TWO_NAME_CALLS: readonly string[] = ['rename', 'renameat', 'renameat2', 'link', 'linkat'];
+
 /**
  * A rule of a call that changes names (fswrite, an open call, unlink...): the supervisor
- * decides it, whatever it says; what it may permit is noted as a `write` grant, every name
- * when it does not say which by `filename eq` or `match`.
+ * decides it, whatever it says; what it may permit is noted as `write` grants, every name when
+ * it does not say which by `filename eq` or `match` (other conditions only narrow it). A rule
+ * that may permit a rename or a link (fswrite, rename, link...) names its second file by
+ * `filename[1]`: a rule that does not (`fswrite: filename eq "X"`, as learned from writing X)
+ * lets X be renamed or linked over any name.
  */
 function planWriteRule(filter: Filter, place: KernelPlace, macros: Macros, plan: KernelPlan): void {
   if (filter.action.name === 'deny') return;
-  const expr = filter.expr;
-  const name =
-    expr?.kind === 'symbol' && expr.arg === 'filename' && expr.index === null ? expr : null;
-  const path = name === null ? null : expandMacros(name.value, macros);
-  if (path === NON_EXISTENT) return;
-  if (
-    filter.predicate === null &&
-    name !== null &&
-    (name.op === 'eq' || name.op === 'match') &&
-    path!.startsWith('/')
-  ) {
-    plan.grants.push({ ...place, path: path!, match: name.op === 'match', access: 'write' });
-    return;
+  const names = filter.predicate === null ? namesOf(filter.expr) : [null, null];
+  const seconds = filter.call === 'fswrite' || TWO_NAME_CALLS.includes(filter.call);
+  for (const name of seconds ? names : names.slice(0, 1)) {
+    const path = name === null ? null : expandMacros(name.value, macros);
+    if (path === NON_EXISTENT) continue;
+    if (name !== null && path!.startsWith('/')) {
+      plan.grants.push({ ...place, path: path!, match: name.op === 'match', access: 'write' });
+    } else {
+      plan.grants.push({ ...place, path: '/', match: true, access: 'write' });
+    }
   }
-  plan.grants.push({ ...place, path: '/', match: true, access: 'write' });
+}
+
+/**
+ * The `filename eq`/`match` conditions a rule's expression holds to, for its first file and
+ * its second (`filename[1]`): only when it is such a condition, or an `and` of conditions with
+ * them among them; null for a file it does not hold to one name or pattern.
+ */
+function namesOf(expr: Expr | null): [SymbolExpr | null, SymbolExpr | null] {
+  const all: Expr[] = [];
+  const collect = (e: Expr): void => {
+    if (e.kind === 'and') {
+      collect(e.left);
+      collect(e.right);
+    } else if (e.kind === 'group') collect(e.inner);
+    else all.push(e);
+  };
+  if (expr !== null) collect(expr);
+  const name = (index: number) =>
+    all.find(
+      (e): e is SymbolExpr =>
+        e.kind === 'symbol' &&
+        e.arg === 'filename' &&
+        (e.index ?? 0) === index &&
+        (e.op === 'eq' || e.op === 'match'),
+    ) ?? null;
+  return [name(0), name(1)];
 }
 
 function planFileRule(filter: Filter, place: KernelPlace, macros: Macros, plan: KernelPlan): void {

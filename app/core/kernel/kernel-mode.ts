@@ -16,7 +16,7 @@ import {
   KERNEL_READ_OPENS,
   KERNEL_UNRESTRICTED_CALLS,
   type KernelGrant,
-  type KernelNote,
+  type KernelPlace,
 } from '../../common/policy/kernel-plan.js';
 import {
   KernelPlanError,
@@ -58,6 +58,7 @@ export async function kernelMode(
   const notes = new Map<string, { at: string; more: number }>();
   const rules = new Map<string, LandlockRule>();
   const everyGrant: KernelGrant[] = [];
+  const placeOf = new Map<KernelGrant, string>();
   let inKernel: string[] | null = null;
   let grants = 0;
   for (const policy of run) {
@@ -76,6 +77,7 @@ export async function kernelMode(
     }
     grants += plan.grants.length;
     everyGrant.push(...plan.grants);
+    for (const grant of plan.grants) placeOf.set(grant, at(grant));
     for (const n of made.notes) {
       const known = notes.get(n.message);
       if (known) known.more++;
@@ -95,12 +97,17 @@ export async function kernelMode(
   // must every open (the filter cannot tell names apart); a program is run beneath its
   // directory, its execve still decided and checked by the supervisor.
   const unsure = unsureGrants(everyGrant);
-  for (const { grant } of unsure) {
+  for (const { grant, anyName } of unsure) {
     if (grant.access !== 'execute' || grant.match) continue;
+    // A program that exists and that no rule names may keep its own grant: were it replaced
+    // after all, the kernel would refuse to run the new file, never run another.
+    if (anyName && existsSync(grant.path)) continue;
     const beneath = runBeneath(grant);
     if (beneath !== null) addRule(rules, beneath);
   }
   const opensInKernel = unsure.length === 0;
+  // A rule that may change any name says most; else the first name a write rule names.
+  const reason = unsure.find((u) => u.anyName) ?? unsure[0]!;
   // Programs an execve rule lets run without naming them have policies no one read: no call
   // their policies might decide otherwise may pass the filter, only what the kernel decides.
   const unnamed = !inherit && run.some((p) => p.kernel!.runsUnnamed);
@@ -138,9 +145,9 @@ export async function kernelMode(
       }running programs; what they do not grant fails with EACCES and is not logged`,
     opensInKernel
       ? '-K: opening to write, create or truncate, and creating, removing or renaming names, are decided by the supervisor'
-      : `-K: every open is decided by the supervisor: ${unsure[0]!.why}${
-          unsure.length > 1 ? ` (and ${unsure.length - 1} more such names)` : ''
-        }, which Landlock cannot grant as the rules say`,
+      : `-K: every open is decided by the supervisor, as Landlock cannot grant a name the run may create, replace or move: ${reason.why} (${(placeOf.get(reason.by) ?? '?').replace(/: $/, '')})${
+          reason.anyName || unsure.length === 1 ? '' : `, and ${unsure.length - 1} more such names`
+        }`,
     `-K: not restricted in this mode: ${KERNEL_UNRESTRICTED_CALLS.join(', ')}`,
     ...(unnamed
       ? [
@@ -235,7 +242,7 @@ function addRule(rules: Map<string, LandlockRule>, rule: LandlockRule): void {
   );
 }
 
-function placeIn(policy: SessionPolicy): (n: KernelNote) => string {
+function placeIn(policy: SessionPolicy): (n: KernelPlace) => string {
   const source = policy.origin?.path ?? policy.program;
   return (n) => (n.line > 0 ? `${source}:${n.line}:${n.col}: ` : `${source}: `);
 }

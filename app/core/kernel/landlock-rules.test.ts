@@ -94,6 +94,8 @@ test('what the run may create, replace or move cannot be granted by the kernel',
   // A directory above moved, or a pattern matching the name or a directory above.
   assert.deepEqual(unsure([read('home/notes'), write('home')]), [`${root}/home/notes`]);
   assert.deepEqual(unsure([read('home/notes'), write('ho*', true)]), [`${root}/home/notes`]);
+  // Any name at all: a rule that does not say which.
+  assert.deepEqual(unsure([read('home/notes'), grant('/', true, 'write')]), [`${root}/home/notes`]);
   // A built program is run by the rules of the directory it is made in.
   const built = grant(`${root}/home/a.out`, false, 'execute');
   assert.deepEqual(unsure([built, write('home/a.out')]), [`${root}/home/a.out`]);

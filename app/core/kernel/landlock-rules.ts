@@ -101,6 +101,10 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
 /** A name the kernel cannot grant as the rules say, and why. */
 export interface Unsure {
   grant: KernelGrant;
+  /** The write grant that touches it. */
+  by: KernelGrant;
+  /** Only a rule that may write any name touches it (not one that names it). */
+  anyName: boolean;
   why: string;
 }
 
@@ -126,14 +130,19 @@ export function unsureGrants(grants: readonly KernelGrant[]): Unsure[] {
     if (grant.access !== 'read' && grant.access !== 'execute') continue;
     const fixed = fixedPart(grant);
     // The name, or a directory above it.
-    const exact = writes.find((w) => changes(w, fixed));
+    const exact =
+      writes.find((w) => w.path !== '/' && changes(w, fixed)) ?? writes.find((w) => w.path === '/');
     if (exact !== undefined) {
       unsure.push({
         grant,
+        by: exact,
+        anyName: exact.path === '/',
         why:
-          exact.path === grant.path
-            ? `the run may create or replace ${grant.path}`
-            : `the run may change ${exact.path}, and with it ${grant.path}`,
+          exact.path === '/'
+            ? 'a write rule does not say which names it may make (for a rename or a link: `filename[1]`), so it may replace any'
+            : exact.path === grant.path
+              ? `the run may create or replace ${grant.path}`
+              : `the run may change ${exact.path}, and with it ${grant.path}`,
       });
       continue;
     }
@@ -144,6 +153,8 @@ export function unsureGrants(grants: readonly KernelGrant[]): Unsure[] {
     if (beneath !== undefined) {
       near.push({
         grant,
+        by: beneath,
+        anyName: false,
         why: `the run may make ${beneath.path} in ${fixed}, where "${grant.path}" is matched name by name`,
       });
     }
@@ -154,7 +165,9 @@ export function unsureGrants(grants: readonly KernelGrant[]): Unsure[] {
 
 /** Whether a write grant names `name` or a directory above it (`match`: FNM_LEADING_DIR). */
 function changes(write: KernelGrant, name: string): boolean {
-  if (write.match) return fnmatch(write.path, name);
+  // A pattern without a wildcard is a tree, `/` (any name) included, which fnmatch would not
+  // match beneath itself.
+  if (write.match && WILDCARD.test(write.path)) return fnmatch(write.path, name);
   const path = fixedPart(write);
   return name === path || isBeneath(name, path);
 }
