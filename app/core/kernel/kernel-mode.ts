@@ -101,7 +101,7 @@ export async function kernelMode(
     if (grant.access !== 'execute' || grant.match) continue;
     // A program that exists and that no rule names may keep its own grant: were it replaced
     // after all, the kernel would refuse to run the new file, never run another.
-    if (anyName && existsSync(grant.path)) continue;
+    if (anyName && exists(grant.path)) continue;
     const beneath = runBeneath(grant);
     if (beneath !== null) addRule(rules, beneath);
   }
@@ -223,6 +223,12 @@ function programsOf(policy: SessionPolicy): string[] {
     }
   }
   return found.filter((name) => name !== policy.program);
+}
+
+/** Whether something is at `path`, noted for the run's plan. */
+function exists(path: string): boolean {
+  noteExists(path);
+  return existsSync(path);
 }
 
 function realName(path: string): string {
