@@ -254,9 +254,10 @@ caller_gone(struct sg_supervisor *s, const struct sg_pending *pd)
 /*
  * In kernel-speed mode the program runs in a Landlock domain that grants only what its file
  * rules can say on the names that exist at the start, and refuses with EACCES creating,
- * removing, renaming and truncating everywhere: a call of the open family or one that names a
- * file, let through with CONTINUE, would be decided by Landlock a second time and refused
- * though the policy permits it. The supervisor is not in that domain (only the command's
+ * removing, renaming and truncating everywhere: a call of the open family or one that makes,
+ * removes or renames a name, let through with CONTINUE, would be decided by Landlock a second
+ * time and refused though the policy permits it. (Landlock does not restrict the other calls
+ * that name a file: chmod, the xattr calls, the stat family...) The supervisor is not in that domain (only the command's
  * process imposes it on itself, intercept.c), so what it performs for the program is decided
  * by the policy alone. The exec calls are the exception: Landlock's EXECUTE is meant to
  * decide them again, on the file that is about to run.
@@ -264,7 +265,20 @@ caller_gone(struct sg_supervisor *s, const struct sg_pending *pd)
 static int
 in_landlock(const struct sg_supervisor *s, const struct sg_syscall *c)
 {
-	return s->kernel && (c->is_open || sg_perform_handles(c->name));
+	/* The calls Landlock restricts besides the open family and execve. */
+	static const char *const names[] = { "truncate", "unlink", "unlinkat", "rmdir",
+	    "mkdir", "mkdirat", "mknod", "mknodat", "rename", "renameat", "renameat2",
+	    "link", "linkat", "symlink", "symlinkat", NULL };
+	size_t	 i;
+
+	if (!s->kernel)
+		return 0;
+	if (c->is_open)
+		return 1;
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(c->name, names[i]) == 0)
+			return 1;
+	return 0;
 }
 
 /*
@@ -494,7 +508,7 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 		p->ids_valid = 0;
 	if (installs_listener(c) || sg_index_compares(p->policy->index, c->name, c->alias))
 		return 0;
-	/* Kernel-speed mode performs every call that names a file: translated (in_landlock). */
+	/* Kernel-speed mode performs every call Landlock restricts: translated (in_landlock). */
 	if (in_landlock(s, c))
 		return 0;
 	memset(&req, 0, sizeof(req));

@@ -3,8 +3,11 @@
 // mode it cannot set up never starts the command (fail closed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   realpathSync,
@@ -127,5 +130,37 @@ test('only opens for reading stay in the kernel; the supervisor performs the res
     assert.ok(run.counts !== null && run.counts.permitted >= 3, JSON.stringify(run.counts));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every call that names a file does what the kernel does natively, under a Landlock domain that grants none', async () => {
+  const PATHCALLS = nativeBuild('pathcalls');
+  const scratch = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sysgate-kernel-pathcalls-'));
+    mkdirSync(join(dir, 'locked'));
+    writeFileSync(join(dir, 'locked', 'private'), 'secret', { mode: 0o600 });
+    chmodSync(dir, 0o777);
+    return dir;
+  };
+  const [native, supervised] = [scratch(), scratch()];
+  try {
+    const kernelItself = spawnSync(PATHCALLS, [native], { encoding: 'utf8' });
+    assert.equal(kernelItself.status, 0, kernelItself.stderr);
+    // Running the program is all Landlock grants; every right is handled. The policy permits
+    // every call without looking at its arguments: the supervisor performs each one all the
+    // same (a CONTINUE would meet Landlock's refusal), opens of every kind included.
+    const run_ = READ_FILE | EXECUTE;
+    const rules = [
+      { path: realpathSync(PATHCALLS), file: run_, dir: 0 },
+      { path: '/usr/lib', file: 0, dir: run_ },
+    ];
+    const run = await inKernelMode([PATHCALLS, supervised], {
+      kernel: { handled: EVERY_RIGHT, allow: [], rules },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, kernelItself.stdout);
+  } finally {
+    rmSync(native, { recursive: true, force: true });
+    rmSync(supervised, { recursive: true, force: true });
   }
 });
