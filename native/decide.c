@@ -308,6 +308,36 @@ caller_gone(struct sg_supervisor *s, const struct sg_pending *pd)
 }
 
 /*
+ * In kernel-speed mode the program runs in a Landlock domain that grants only what its file
+ * rules can say on the names that exist at the start, and refuses with EACCES creating,
+ * removing, renaming and truncating everywhere: a call of the open family or one that makes,
+ * removes or renames a name, let through with CONTINUE, would be decided by Landlock a second
+ * time and refused though the policy permits it. (Landlock does not restrict the other calls
+ * that name a file: chmod, the xattr calls, the stat family...) The supervisor is not in that domain (only the command's
+ * process imposes it on itself, intercept.c), so what it performs for the program is decided
+ * by the policy alone. The exec calls are the exception: Landlock's EXECUTE is meant to
+ * decide them again, on the file that is about to run.
+ */
+static int
+in_landlock(const struct sg_supervisor *s, const struct sg_syscall *c)
+{
+	/* The calls Landlock restricts besides the open family and execve. */
+	static const char *const names[] = { "truncate", "unlink", "unlinkat", "rmdir",
+	    "mkdir", "mkdirat", "mknod", "mknodat", "rename", "renameat", "renameat2",
+	    "link", "linkat", "symlink", "symlinkat", NULL };
+	size_t	 i;
+
+	if (!s->kernel)
+		return 0;
+	if (c->is_open)
+		return 1;
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(c->name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * Lets a permitted call happen: the open family (open.c) and the other calls that name a file
  * (perform.c) here when the decision rests on what was read from the caller's memory (the
  * kernel would read it again, and could find something else), the rest with CONTINUE.
@@ -318,6 +348,9 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 {
 	struct sg_syscall	*c = &pd->call;
 	int			 rc = 1;
+
+	if (in_landlock(s, c))
+		on_memory = 1;
 
 	/* Both change what the process is to the supervisor from now on. */
 	if ((detach || c->is_exec) && caller_gone(s, pd)) {
@@ -612,6 +645,9 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 	if (c->changes_ids)
 		p->ids_valid = 0;
 	if (always_denied(c) || sg_index_compares(p->policy->index, c->name, c->alias))
+		return 0;
+	/* Kernel-speed mode performs every call Landlock restricts: translated (in_landlock). */
+	if (in_landlock(s, c))
 		return 0;
 	memset(&req, 0, sizeof(req));
 	req.call = c->name;

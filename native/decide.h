@@ -29,6 +29,7 @@ struct sg_supervisor {
 	int			 host_left;	/* the command is over, sysgate returned (session.c) */
 	int			 killing;	/* host gone, --on-host-loss kill */
 	int			 fatal;		/* the supervisor cannot go on safely */
+	int			 kernel;	/* kernel-speed mode: a Landlock domain (landlock.h) */
 	unsigned long		 permitted, denied, asked;	/* calls decided so far */
 	unsigned long		 reported;	/* the sum of the counts last sent */
 };

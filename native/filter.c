@@ -306,6 +306,55 @@ emit_clone3(struct sg_filter *f)
 	return rc;
 }
 
+/*
+ * Open flags that make an open more than reading a name that exists (the same numbers on
+ * x86_64 and aarch64; older headers lack some): writing, creating, truncating, an unnamed
+ * file, or a descriptor that Landlock never checks (O_PATH).
+ */
+#define OPEN_ACCMODE	03
+#define OPEN_CREAT	0100
+#define OPEN_TRUNC	01000
+#define OPEN_PATH	010000000
+#define OPEN_TMPFILE	020000000
+#define OPEN_NOT_READ	(OPEN_ACCMODE | OPEN_CREAT | OPEN_TRUNC | OPEN_PATH | OPEN_TMPFILE)
+
+/*
+ * open and openat in kernel-speed mode: only an open for reading, with none of OPEN_NOT_READ,
+ * is allowed in the kernel, where Landlock decides it; every other goes to the supervisor.
+ * Landlock grants rights on names that exist when the run starts: it cannot say "create
+ * this one file", and it checks truncation, creation and O_PATH by rights a policy's file
+ * rule does not map to one by one. The flags are a register (open's second argument,
+ * openat's third), read once by the kernel: the filter sees what the kernel will use.
+ * creat (always writes) and openat2 (flags in memory) are never allowed here.
+ */
+static int
+emit_open_form(struct sg_filter *f, struct fixups *x, int nr, int flags_arg)
+{
+	int		 rc = 0;
+	unsigned short	 skip_from = f->len;
+
+	rc |= emit_jump(f, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 0);
+	rc |= emit_stmt(f, BPF_LD | BPF_W | BPF_ABS, arg_low(flags_arg));
+	rc |= emit_branch(f, x, BPF_JMP | BPF_JSET | BPF_K, OPEN_NOT_READ, TO_NOTIFY, TO_ALLOW);
+	if (rc != 0 || f->len - skip_from - 1 > 255)
+		return -1;
+	f->insns[skip_from].jf = (unsigned char)(f->len - skip_from - 1);
+	return emit_stmt(f, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+}
+
+/* One call of `allow`: the open calls by their flags (above), any other as it is. */
+static int
+emit_allowed(struct sg_filter *f, struct fixups *x, int nr)
+{
+	if (nr == sg_call_number("open"))
+		return emit_open_form(f, x, nr, 1);
+	if (nr == sg_call_number("openat"))
+		return emit_open_form(f, x, nr, 2);
+	if (nr == sg_call_number("creat") || nr == sg_call_number("openat2"))
+		return 0;
+	return emit_branch(f, x, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, TO_ALLOW, TO_NEXT);
+}
+
 int
 sg_filter_build(struct sg_filter *f, const int *allow, size_t nallow)
 {
@@ -331,8 +380,7 @@ sg_filter_build(struct sg_filter *f, const int *allow, size_t nallow)
 		rc |= emit_branch(f, &x, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nrs[i], TO_ALLOW,
 		    TO_NEXT);
 	for (i = 0; i < nallow; i++)
-		rc |= emit_branch(f, &x, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)allow[i], TO_ALLOW,
-		    TO_NEXT);
+		rc |= emit_allowed(f, &x, allow[i]);
 	rc |= emit_fstat_form(f, &x, "newfstatat", 3);
 	rc |= emit_fstat_form(f, &x, "statx", 2);
 	rc |= emit_clone3(f);

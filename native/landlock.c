@@ -24,8 +24,18 @@
 #define CREATE_RULESET_VERSION		(1U << 0)
 #define RULE_PATH_BENEATH		1
 
+/* The file-system rights by the ABI that brought them (linux/landlock.h). */
+#define ACCESS_ABI1	((1ULL << 13) - 1)	/* EXECUTE ... MAKE_SYM */
+#define ACCESS_REFER	(1ULL << 13)		/* ABI 2 */
+#define ACCESS_TRUNCATE	(1ULL << 14)		/* ABI 3 */
+#define ACCESS_IOCTL_DEV (1ULL << 15)		/* ABI 5 */
+
 /* The rights that make sense on a file; the others apply to a directory's entries. */
-#define ACCESS_FILE	((1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 14) | (1ULL << 15))
+#define ACCESS_FILE	((1ULL << 0) | (1ULL << 1) | (1ULL << 2) | ACCESS_TRUNCATE | \
+			    ACCESS_IOCTL_DEV)
+
+/* What the ruleset handles: what was asked, as far as the running kernel knows it. */
+static uint64_t	 handled_now;
 
 struct ruleset_attr {
 	uint64_t	 handled_access_fs;
@@ -44,16 +54,47 @@ sg_landlock_abi(void)
 	return v < 0 ? 0 : (int)v;
 }
 
+/* The file-system rights an ABI version knows. */
+uint64_t
+sg_landlock_rights(int abi)
+{
+	uint64_t	 rights = 0;
+
+	if (abi >= 1)
+		rights |= ACCESS_ABI1;
+	if (abi >= 2)
+		rights |= ACCESS_REFER;
+	if (abi >= 3)
+		rights |= ACCESS_TRUNCATE;
+	if (abi >= 5)
+		rights |= ACCESS_IOCTL_DEV;
+	return rights;
+}
+
+/*
+ * The host asks for every right it knows; the kernel refuses a ruleset naming one it does
+ * not, so the request is cut to what this kernel has. A right it does not have restricts
+ * nothing it could check: what the supervisor keeps for itself (creating, removing,
+ * renaming names, truncating) it keeps on any kernel. A right outside every ABI is still
+ * passed on, and refused (a host that asks for it expects something no kernel gives).
+ */
 int
 sg_landlock_create(uint64_t handled, char *err, size_t errsize)
 {
-	struct ruleset_attr	 attr = { handled };
+	struct ruleset_attr	 attr;
+	uint64_t		 known;
 	long			 fd;
+	int			 abi;
 
-	if (sg_landlock_abi() < 1) {
+	if ((abi = sg_landlock_abi()) < 1) {
 		snprintf(err, errsize, "this kernel has no Landlock (or it is not enabled)");
 		return -1;
 	}
+	known = sg_landlock_rights(abi);
+	if ((handled & ~sg_landlock_rights(INT32_MAX)) == 0)
+		handled &= known;
+	handled_now = handled;
+	attr.handled_access_fs = handled;
 	/* The descriptor is close-on-exec: the command never sees it. */
 	fd = syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr), 0);
 	if (fd < 0) {
@@ -84,6 +125,11 @@ sg_landlock_add(int ruleset, const char *path, uint64_t file_access, uint64_t di
 	}
 	memset(&attr, 0, sizeof(attr));
 	attr.allowed_access = S_ISDIR(st.st_mode) ? dir_access : file_access & ACCESS_FILE;
+	/*
+	 * A right this kernel does not have is not handled, and cannot be granted: left out.
+	 * One no ABI has is left in, for the kernel to refuse.
+	 */
+	attr.allowed_access &= handled_now | ~sg_landlock_rights(INT32_MAX);
 	if (attr.allowed_access == 0) {
 		close(fd);
 		return 0;

@@ -13,7 +13,12 @@
 
 /* The ABI version this kernel offers (0 for none). */
 int	 sg_landlock_abi(void);
-/* A ruleset restricting `handled`; its descriptor, or -1 with err set. */
+/* The file-system rights Landlock's ABI version `abi` knows (all of them for INT32_MAX). */
+uint64_t sg_landlock_rights(int abi);
+/*
+ * A ruleset restricting `handled`, cut to the rights this kernel has; its descriptor, or -1
+ * with err set.
+ */
 int	 sg_landlock_create(uint64_t handled, char *err, size_t errsize);
 /*
  * Grants on path: file_access if it is a file, dir_access (on the directory and everything

@@ -771,6 +771,7 @@ launch(struct session *ss, char *argv[])
 	cmd.uid = ss->s.opt->run_uid;
 	cmd.gid = ss->s.opt->run_gid;
 	cmd.landlock = ss->landlock;
+	ss->s.kernel = ss->landlock >= 0;
 	cmd.allow = ss->allow;
 	cmd.nallow = ss->nallow;
 	if (sg_intercept_launch(&ss->s.l, &cmd, &ss->s.command, &release, err,

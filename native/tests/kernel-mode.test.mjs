@@ -3,7 +3,17 @@
 // mode it cannot set up never starts the command (fail closed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,8 +22,12 @@ import { nativeBuild, permitEvery, supervise } from './supervised.mjs';
 const READ_FILE = 1 << 2;
 const READ_DIR = 1 << 3;
 const WRITE_FILE = 1 << 1;
+const EXECUTE = 1 << 0;
 const HANDLED = READ_FILE | READ_DIR | WRITE_FILE;
 const OPENLOOP = nativeBuild('openloop');
+const OPENER = nativeBuild('opener');
+/** Every file-system right of Landlock's ABI 1 to 5; the supervisor cuts it to the kernel's. */
+const EVERY_RIGHT = (1 << 16) - 1;
 
 /** What a dynamically linked program needs to be read at all: itself, the loader, libc. */
 const startUp = (program) => [
@@ -87,5 +101,66 @@ test('a kernel mode the supervisor cannot set up never starts the command', asyn
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('only opens for reading stay in the kernel; the supervisor performs the rest, outside Landlock', async () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'sysgate-kernel-')));
+  const file = join(dir, 'file');
+  const made = join(dir, 'made');
+  writeFileSync(file, 'text\n');
+  try {
+    // Landlock grants reading `file` alone, and handles every right: truncating, creating,
+    // writing are granted nowhere. The policy permits everything, without looking at names.
+    const run_ = READ_FILE | EXECUTE;
+    const rules = [
+      { path: realpathSync(OPENER), file: run_, dir: 0 },
+      { path: '/etc/ld.so.cache', file: READ_FILE, dir: 0 },
+      { path: '/usr/lib', file: 0, dir: run_ | READ_DIR },
+      { path: file, file: READ_FILE, dir: 0 },
+    ];
+    const run = await inKernelMode([OPENER, 'ro', file, 'ro+t', file, 'wo+c', made, 'rw', file], {
+      kernel: { handled: EVERY_RIGHT, allow: ['open', 'openat', 'creat', 'openat2'], rules },
+    });
+    // The three that change something reached the supervisor, which performed them: the
+    // kernel's rules, which it is not under, did not refuse what the policy permits.
+    assert.equal(run.stdout, `${file}: ok\n${file}: ok\n${made}: ok\n${file}: ok\n`, run.stderr);
+    assert.equal(readFileSync(file, 'utf8'), '');
+    assert.equal(existsSync(made), true);
+    assert.ok(run.counts !== null && run.counts.permitted >= 3, JSON.stringify(run.counts));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every call that names a file does what the kernel does natively, under a Landlock domain that grants none', async () => {
+  const PATHCALLS = nativeBuild('pathcalls');
+  const scratch = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sysgate-kernel-pathcalls-'));
+    mkdirSync(join(dir, 'locked'));
+    writeFileSync(join(dir, 'locked', 'private'), 'secret', { mode: 0o600 });
+    chmodSync(dir, 0o777);
+    return dir;
+  };
+  const [native, supervised] = [scratch(), scratch()];
+  try {
+    const kernelItself = spawnSync(PATHCALLS, [native], { encoding: 'utf8' });
+    assert.equal(kernelItself.status, 0, kernelItself.stderr);
+    // Running the program is all Landlock grants; every right is handled. The policy permits
+    // every call without looking at its arguments: the supervisor performs each one all the
+    // same (a CONTINUE would meet Landlock's refusal), opens of every kind included.
+    const run_ = READ_FILE | EXECUTE;
+    const rules = [
+      { path: realpathSync(PATHCALLS), file: run_, dir: 0 },
+      { path: '/usr/lib', file: 0, dir: run_ },
+    ];
+    const run = await inKernelMode([PATHCALLS, supervised], {
+      kernel: { handled: EVERY_RIGHT, allow: [], rules },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, kernelItself.stdout);
+  } finally {
+    rmSync(native, { recursive: true, force: true });
+    rmSync(supervised, { recursive: true, force: true });
   }
 });

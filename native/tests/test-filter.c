@@ -169,6 +169,50 @@ process_creation(void)
 	CHECK(call("setns", 3, 0, 0, 0) == SECCOMP_RET_USER_NOTIF);
 }
 
+/*
+ * Kernel-speed mode's allowed opens: only reading stays in the kernel (Landlock); writing,
+ * creating, truncating, O_TMPFILE and O_PATH go to the supervisor; creat and openat2 always.
+ */
+static void
+kernel_opens(void)
+{
+	const char	*calls[] = { "open", "openat", "creat", "openat2", "getpid" };
+	int		 allow[5], n = 0;
+	size_t		 i;
+
+	for (i = 0; i < 5; i++)
+		if ((allow[n] = sg_call_number(calls[i])) >= 0)
+			n++;
+	CHECK(sg_filter_build(&prog, allow, (size_t)n) == 0);
+	CHECK(call("openat", AT_FDCWD, 0x1000, 0, 0) == SECCOMP_RET_ALLOW);
+	CHECK(call("openat", AT_FDCWD, 0x1000, 0200000 | 02000000 | 04000, 0) ==
+	    SECCOMP_RET_ALLOW);	/* O_DIRECTORY, O_CLOEXEC, O_NONBLOCK */
+	CHECK(call("openat", AT_FDCWD, 0x1000, 01, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("openat", AT_FDCWD, 0x1000, 02, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("openat", AT_FDCWD, 0x1000, 03, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("openat", AT_FDCWD, 0x1000, 0100, 0644) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("openat", AT_FDCWD, 0x1000, 01000, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("openat", AT_FDCWD, 0x1000, 020200000, 0600) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("openat", AT_FDCWD, 0x1000, 010000000, 0) == SECCOMP_RET_USER_NOTIF);
+	/* The flags are openat's third argument: its second (a pointer) does not count. */
+	CHECK(call("openat", AT_FDCWD, 0x1003, 0, 0) == SECCOMP_RET_ALLOW);
+	CHECK(call("openat", AT_FDCWD, 0, 01000, 0) == SECCOMP_RET_USER_NOTIF);
+	/* The kernel takes the flags as an int: the high word changes nothing. */
+	CHECK(call("openat", AT_FDCWD, 0x1000, 0x100000000ULL, 0) == SECCOMP_RET_ALLOW);
+	CHECK(call("openat", AT_FDCWD, 0x1000, 0x100000001ULL, 0) == SECCOMP_RET_USER_NOTIF);
+#if defined(__x86_64__)
+	CHECK(call("open", 0x1000, 0, 0, 0) == SECCOMP_RET_ALLOW);
+	CHECK(call("open", 0x1000, 01 | 0100, 0644, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("open", 0x1000, 01000, 0, 0) == SECCOMP_RET_USER_NOTIF);
+	CHECK(call("creat", 0x1000, 0644, 0, 0) == SECCOMP_RET_USER_NOTIF);
+#endif
+	CHECK(call("openat2", AT_FDCWD, 0x1000, 0x2000, 24) == SECCOMP_RET_USER_NOTIF);
+	/* The checks leave the number as it was for what follows them. */
+	CHECK(call("getpid", 0, 0, 0, 0) == SECCOMP_RET_ALLOW);
+	CHECK(call("newfstatat", 3, 0, 0x1000, AT_EMPTY_PATH) == SECCOMP_RET_ALLOW);
+	CHECK(call("execve", 0x1000, 0x2000, 0, 0) == SECCOMP_RET_USER_NOTIF);
+}
+
 int
 main(void)
 {
@@ -176,5 +220,6 @@ main(void)
 	baseline_and_others();
 	fstat_forms();
 	process_creation();
+	kernel_opens();
 	return check_summary("test-filter");
 }

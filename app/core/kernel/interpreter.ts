@@ -30,6 +30,25 @@ export function interpreterOf(path: string): string | null {
   }
 }
 
+/**
+ * The `#!` interpreter of a script at `path`, or null (not a script, or not readable): the
+ * program the process is once the kernel has run the script.
+ */
+export function scriptInterpreterOf(path: string): string | null {
+  let fd: number;
+  noteInput(path);
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    return read(fd, 0, 2).toString('latin1') === '#!' ? scriptInterpreter(fd) : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function read(fd: number, position: number, length: number): Buffer {
   const buffer = Buffer.alloc(length);
   const got = readSync(fd, buffer, 0, length, position);

@@ -9,23 +9,28 @@
 // from policy to policy; each program then may open what any of them grants, while every call
 // the kernel does not decide is still decided by the program's own policy.
 
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 
 import {
   KERNEL_OPEN_CALLS,
+  KERNEL_READ_OPENS,
   KERNEL_UNRESTRICTED_CALLS,
-  type KernelNote,
+  type KernelGrant,
+  type KernelPlace,
 } from '../../common/policy/kernel-plan.js';
 import {
   KernelPlanError,
   LANDLOCK_HANDLED,
   landlockRules,
+  runBeneath,
+  unsureGrants,
   withoutCovered,
   type LandlockRule,
 } from './landlock-rules.js';
+import { scriptInterpreterOf } from './interpreter.js';
 import type { PolicySource, SessionPolicy } from '../session/policy-source.js';
 import type { KernelSetup } from '../supervisor/supervisor.js';
-import { noteExists } from '../run-plan/inputs.js';
+import { noteExists, noteInput } from '../run-plan/inputs.js';
 
 /** Notes shown in full; the rest are counted. */
 const NOTES_SHOWN = 8;
@@ -52,6 +57,8 @@ export async function kernelMode(
   // By message: the same note from several policies is said once, with where it is first.
   const notes = new Map<string, { at: string; more: number }>();
   const rules = new Map<string, LandlockRule>();
+  const everyGrant: KernelGrant[] = [];
+  const placeOf = new Map<KernelGrant, string>();
   let inKernel: string[] | null = null;
   let grants = 0;
   for (const policy of run) {
@@ -69,18 +76,14 @@ export async function kernelMode(
       continue;
     }
     grants += plan.grants.length;
+    everyGrant.push(...plan.grants);
+    for (const grant of plan.grants) placeOf.set(grant, at(grant));
     for (const n of made.notes) {
       const known = notes.get(n.message);
       if (known) known.more++;
       else notes.set(n.message, { at: at(n), more: 0 });
     }
-    for (const rule of made.rules) {
-      const known = rules.get(rule.path);
-      rules.set(
-        rule.path,
-        known ? { ...rule, file: known.file | rule.file, dir: known.dir | rule.dir } : rule,
-      );
-    }
+    for (const rule of made.rules) addRule(rules, rule);
     // The filter is one for the whole run: a call runs in the kernel only where every
     // policy of the run lets it through unconditionally.
     inKernel =
@@ -90,13 +93,40 @@ export async function kernelMode(
     errors.push(`-K: the kernel cannot enforce this run's policies as written; run without -K`);
     return { ok: false, errors };
   }
+  // What Landlock cannot grant as the rules say: reading it stays with the supervisor, and so
+  // must every open (the filter cannot tell names apart); a program is run beneath its
+  // directory, its execve still decided and checked by the supervisor.
+  const unsure = unsureGrants(everyGrant);
+  for (const { grant, anyName } of unsure) {
+    if (grant.access !== 'execute' || grant.match) continue;
+    // A program that exists and that no rule names may keep its own grant: were it replaced
+    // after all, the kernel would refuse to run the new file, never run another.
+    if (anyName && exists(grant.path)) continue;
+    const beneath = runBeneath(grant);
+    if (beneath !== null) addRule(rules, beneath);
+  }
+  const opensInKernel = unsure.length === 0;
+  // A rule that may change any name says most; else the first name a write rule names.
+  const reason = unsure.find((u) => u.anyName) ?? unsure[0]!;
   // Programs an execve rule lets run without naming them have policies no one read: no call
   // their policies might decide otherwise may pass the filter, only what the kernel decides.
   const unnamed = !inherit && run.some((p) => p.kernel!.runsUnnamed);
+  // A program the run may build was not there to be followed: its policy, read only when it
+  // runs, may decide otherwise than the filter would let through. Held as unnamed ones are.
+  const built = unsure
+    .filter(({ grant }) => grant.access === 'execute' && !grant.match)
+    .map(({ grant }) => grant.path)
+    .filter((path) => !run.some((p) => p.program === path));
+  const unread = !inherit && built.length > 0;
   const families = [...KERNEL_OPEN_CALLS, ...KERNEL_UNRESTRICTED_CALLS];
-  const permitted = unnamed ? [] : (inKernel ?? []).filter((call) => !families.includes(call));
+  const permitted =
+    unnamed || unread ? [] : (inKernel ?? []).filter((call) => !families.includes(call));
+  const kernelFamilies = [
+    ...(opensInKernel ? KERNEL_READ_OPENS : []),
+    ...KERNEL_UNRESTRICTED_CALLS,
+  ];
   // The filter has room for so many: the rest stay with the supervisor, decided as before.
-  const allow = [...families.filter((call) => inKernel?.includes(call)), ...permitted].slice(
+  const allow = [...kernelFamilies.filter((call) => inKernel?.includes(call)), ...permitted].slice(
     0,
     ALLOW_MAX,
   );
@@ -110,11 +140,23 @@ export async function kernelMode(
         : '') +
       ` (${grants} rules, ${kernelRules.rules.length} Landlock grants${
         kernelRules.covered > 0 ? `; ${kernelRules.covered} more are beneath a directory grant` : ''
-      }): opening files to read or write and listing directories; what they do not grant fails with EACCES and is not logged`,
+      }): ${
+        opensInKernel ? 'opening files to read, listing directories and ' : ''
+      }running programs; what they do not grant fails with EACCES and is not logged`,
+    opensInKernel
+      ? '-K: opening to write, create or truncate, and creating, removing or renaming names, are decided by the supervisor'
+      : `-K: every open is decided by the supervisor, as Landlock cannot grant a name the run may create, replace or move: ${reason.why} (${(placeOf.get(reason.by) ?? '?').replace(/: $/, '')})${
+          reason.anyName || unsure.length === 1 ? '' : `, and ${unsure.length - 1} more such names`
+        }`,
     `-K: not restricted in this mode: ${KERNEL_UNRESTRICTED_CALLS.join(', ')}`,
     ...(unnamed
       ? [
           '-K: programs that execve rules do not name one by one (match, or any) are held to these file rules, not their own; every call but the open and stat families is decided by the supervisor',
+        ]
+      : []),
+    ...(unread && !unnamed
+      ? [
+          `-K: ${built.join(', ')}, which the run may build and run, ${built.length === 1 ? 'has a policy' : 'have policies'} that could not be read at the start: every call but the open and stat families is decided by the supervisor`,
         ]
       : []),
     ...(others.length > 0
@@ -144,7 +186,7 @@ async function policiesOfRun(
   const run = new Map([[first.program, first]]);
   const queue = [first];
   for (let policy = queue.shift(); policy !== undefined; policy = queue.shift()) {
-    for (const program of policy.kernel?.programs ?? []) {
+    for (const program of programsOf(policy)) {
       // A learned policy also names the programs a shell or execvp only tried (PATH lookups).
       if (run.has(program)) continue;
       noteExists(program);
@@ -164,7 +206,49 @@ async function policiesOfRun(
   return [...run.values()];
 }
 
-function placeIn(policy: SessionPolicy): (n: KernelNote) => string {
+/**
+ * The programs a policy lets run, and the interpreters of those that are scripts: what the
+ * process is after the exec (its `/proc/PID/exe`), and so whose policy decides its calls.
+ */
+function programsOf(policy: SessionPolicy): string[] {
+  const programs = [policy.program, ...(policy.kernel?.programs ?? [])];
+  const found: string[] = [];
+  for (const program of programs) {
+    // An interpreter is named as the script says (/bin/sh for /usr/bin/dash); the supervisor
+    // names the process's policy by where the program really is, as execve rules name it.
+    for (let name: string | null = program; name !== null; name = scriptInterpreterOf(name)) {
+      if (name !== program) name = realName(name);
+      if (found.includes(name)) break;
+      found.push(name);
+    }
+  }
+  return found.filter((name) => name !== policy.program);
+}
+
+/** Whether something is at `path`, noted for the run's plan. */
+function exists(path: string): boolean {
+  noteExists(path);
+  return existsSync(path);
+}
+
+function realName(path: string): string {
+  noteInput(path);
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function addRule(rules: Map<string, LandlockRule>, rule: LandlockRule): void {
+  const known = rules.get(rule.path);
+  rules.set(
+    rule.path,
+    known ? { ...rule, file: known.file | rule.file, dir: known.dir | rule.dir } : rule,
+  );
+}
+
+function placeIn(policy: SessionPolicy): (n: KernelPlace) => string {
   const source = policy.origin?.path ?? policy.program;
   return (n) => (n.line > 0 ? `${source}:${n.line}:${n.col}: ` : `${source}: `);
 }

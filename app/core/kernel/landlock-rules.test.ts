@@ -6,14 +6,17 @@ import { join } from 'node:path';
 
 import type { KernelGrant, KernelPlan } from '../../common/policy/kernel-plan.js';
 import {
+  LANDLOCK_EXECUTE as EXECUTE,
+  LANDLOCK_IOCTL_DEV as IOCTL,
   LANDLOCK_READ_DIR as DIR,
   LANDLOCK_READ_FILE as READ,
-  LANDLOCK_WRITE_FILE as WRITE,
   landlockRules,
+  runBeneath,
+  unsureGrants,
   withoutCovered,
 } from './landlock-rules.js';
 
-const grant = (path: string, match: boolean, access: 'read' | 'write'): KernelGrant => ({
+const grant = (path: string, match: boolean, access: KernelGrant['access']): KernelGrant => ({
   path,
   match,
   access,
@@ -37,30 +40,32 @@ function tree() {
   return root;
 }
 
-test('a pattern is matched against the directories it names; a last wildcard grants its directory', () => {
+test('a pattern is matched against the directories it names; `dir/*` grants its directory', () => {
   const root = tree();
   const { rules, notes } = landlockRules(
     planOf([
       grant(`${root}/lib/*-linux-gnu`, true, 'read'),
-      grant(`${root}/home/*`, true, 'write'),
+      grant(`${root}/home/*`, true, 'read'),
+      // The supervisor performs what writing rules permit: the kernel grants nothing for them.
+      grant(`${root}/lib/*`, true, 'write'),
+      grant(`${root}/home/notes`, false, 'write'),
     ]),
   );
   assert.deepEqual(
     rules.sort((a, b) => a.path.localeCompare(b.path)),
     [
-      { path: `${root}/home`, file: READ | WRITE, dir: READ | DIR | WRITE },
-      { path: `${root}/lib/aarch64-linux-gnu`, file: READ, dir: READ | DIR },
-      { path: `${root}/lib/x86_64-linux-gnu`, file: READ, dir: READ | DIR },
+      { path: `${root}/home`, file: READ | IOCTL, dir: READ | IOCTL | DIR },
+      { path: `${root}/lib/aarch64-linux-gnu`, file: READ | IOCTL, dir: READ | IOCTL | DIR },
+      { path: `${root}/lib/x86_64-linux-gnu`, file: READ | IOCTL, dir: READ | IOCTL | DIR },
     ],
   );
   assert.match(notes[0]!.message, /grants [^ ]*\/home as a whole for "[^"]*\/home\/\*": listing/);
-  // For writing, a wildcard in the last component is for names still to come: the directory.
-  const temporary = landlockRules(planOf([grant(`${root}/home/cc*`, true, 'write')]));
+  // Any other last wildcard is matched against the names there now.
+  const temporary = landlockRules(planOf([grant(`${root}/home/no*`, true, 'read')]));
   assert.deepEqual(
     temporary.rules.map((r) => r.path),
-    [`${root}/home`],
+    [`${root}/home/notes`],
   );
-  assert.match(temporary.notes[0]!.message, /cannot tell names apart inside a directory/);
 });
 
 test('eq names one file, or lists one directory; the grants of one name add up', () => {
@@ -69,21 +74,52 @@ test('eq names one file, or lists one directory; the grants of one name add up',
     planOf([
       grant(`${root}/home`, false, 'read'),
       grant(`${root}/home/notes`, false, 'read'),
-      grant(`${root}/home/notes`, false, 'write'),
+      grant(`${root}/home/notes`, false, 'execute'),
     ]),
   );
   assert.deepEqual(rules, [
-    { path: `${root}/home`, file: READ, dir: DIR },
-    { path: `${root}/home/notes`, file: READ | WRITE, dir: DIR },
+    { path: `${root}/home`, file: READ | IOCTL, dir: DIR },
+    { path: `${root}/home/notes`, file: READ | IOCTL | EXECUTE, dir: DIR },
   ]);
   assert.match(notes.at(-1)!.message, /listed with every directory beneath it/);
 });
 
-test('writing a file that does not exist yet is noted, not widened to its directory', () => {
+test('what the run may create, replace or move cannot be granted by the kernel', () => {
   const root = tree();
-  const { rules, notes } = landlockRules(planOf([grant(`${root}/home/new`, false, 'write')]));
-  assert.deepEqual(rules, []);
-  assert.match(notes[0]!.message, /new does not exist: creating it fails with EACCES/);
+  const unsure = (grants: KernelGrant[]) => unsureGrants(grants).map((u) => u.grant.path);
+  const read = (path: string, match = false) => grant(`${root}/${path}`, match, 'read');
+  const write = (path: string, match = false) => grant(`${root}/${path}`, match, 'write');
+  // Reading what the run writes: created during the run, it has no rule of its own.
+  assert.deepEqual(unsure([read('home/notes'), write('home/notes')]), [`${root}/home/notes`]);
+  // A directory above moved, or a pattern matching the name or a directory above.
+  assert.deepEqual(unsure([read('home/notes'), write('home')]), [`${root}/home/notes`]);
+  assert.deepEqual(unsure([read('home/notes'), write('ho*', true)]), [`${root}/home/notes`]);
+  // Any name at all: a rule that does not say which.
+  assert.deepEqual(unsure([read('home/notes'), grant('/', true, 'write')]), [`${root}/home/notes`]);
+  // A built program is run by the rules of the directory it is made in.
+  const built = grant(`${root}/home/a.out`, false, 'execute');
+  assert.deepEqual(unsure([built, write('home/a.out')]), [`${root}/home/a.out`]);
+  assert.deepEqual(runBeneath(built), { path: `${root}/home`, file: 0, dir: READ | EXECUTE });
+  assert.deepEqual(runBeneath(grant(`${root}/new/dir/t`, false, 'execute'))?.path, root);
+  // A pattern matched name by name may gain a name where the run writes beneath it.
+  assert.deepEqual(unsure([read('lib/*-linux-gnu', true), write('lib/new-linux-gnu')]), [
+    `${root}/lib/*-linux-gnu`,
+  ]);
+  // Untouched: a write beside the name, beneath a directory only listed, beneath a whole tree,
+  // a pattern that cannot match the name, and a name that does not exist and is not written.
+  assert.deepEqual(
+    unsure([
+      read('home/notes'),
+      read('lib'),
+      read('home/*', true),
+      read('missing'),
+      write('home/other'),
+      write('lib/other'),
+      write('home/sub/x'),
+      write('home/no??s.*', true),
+    ]),
+    [],
+  );
 });
 
 /**
@@ -141,9 +177,9 @@ test('a name keeps its rule when the directory above grants less than it would g
       grant(`${root}/a/sub`, true, 'read'),
       // Listed only, `deep` needs nothing more than `a/sub` grants.
       grant(`${root}/a/sub/deep`, false, 'read'),
-      // Writing is more than reading.
+      // Running is more than reading.
       grant(`${root}/ab`, true, 'read'),
-      grant(`${root}/ab/file`, false, 'write'),
+      grant(`${root}/ab/file`, false, 'execute'),
     ]),
   );
   const reduced = withoutCovered(rules);

@@ -6,33 +6,43 @@
 import {
   closeSync,
   constants,
-  existsSync,
   lstatSync,
   openSync,
   readdirSync,
   realpathSync,
   statSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
 
 import type { KernelGrant, KernelNote, KernelPlan } from '../../common/policy/kernel-plan.js';
 import { fnmatch } from '../../common/policy/fnmatch.js';
 import { noteExists, noteMatches } from '../run-plan/inputs.js';
 import { interpreterOf } from './interpreter.js';
 
-/** Landlock's file-system access rights (linux/landlock.h), those this mode handles. */
+/** Landlock's file-system access rights (linux/landlock.h) that the host grants. */
 export const LANDLOCK_EXECUTE = 1 << 0;
 export const LANDLOCK_WRITE_FILE = 1 << 1;
 export const LANDLOCK_READ_FILE = 1 << 2;
 export const LANDLOCK_READ_DIR = 1 << 3;
+export const LANDLOCK_MAKE_SOCK = 1 << 9;
+export const LANDLOCK_IOCTL_DEV = 1 << 15;
 /**
- * What the kernel restricts in this mode: running files, opening them to read or write, listing
- * directories.
+ * What the kernel restricts in this mode: every file-system right Landlock has, EXECUTE to
+ * IOCTL_DEV (ABI 5); the supervisor cuts it to those the running kernel knows. Only reading,
+ * listing, running and a device's ioctls are ever granted (and making a socket's name where
+ * bind is permitted): writing, creating, removing, renaming, linking and truncating are
+ * refused by the kernel everywhere, and done by the supervisor where the policy permits.
  */
-export const LANDLOCK_HANDLED =
-  LANDLOCK_EXECUTE | LANDLOCK_WRITE_FILE | LANDLOCK_READ_FILE | LANDLOCK_READ_DIR;
+export const LANDLOCK_HANDLED = (1 << 16) - 1;
 /** The rights Landlock takes on a name that is not a directory (ACCESS_FILE, native/landlock.c). */
-const LANDLOCK_FILE_RIGHTS = LANDLOCK_EXECUTE | LANDLOCK_WRITE_FILE | LANDLOCK_READ_FILE;
+const LANDLOCK_FILE_RIGHTS =
+  LANDLOCK_EXECUTE | LANDLOCK_WRITE_FILE | LANDLOCK_READ_FILE | (1 << 14) | LANDLOCK_IOCTL_DEV;
+/**
+ * Reading a file the kernel opened takes its ioctls along: each ioctl is still decided by the
+ * supervisor, by its command, and Landlock's IOCTL_DEV would otherwise refuse what it permits.
+ */
+const READ = LANDLOCK_READ_FILE | LANDLOCK_IOCTL_DEV;
+/** Running a file is, for the kernel, opening it to read and to execute. */
+const RUN = LANDLOCK_READ_FILE | LANDLOCK_EXECUTE;
 
 /**
  * One grant on one name: the rights for a file there, and those for a directory there (on the
@@ -62,10 +72,8 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
   const byPath = new Map<string, LandlockRule>();
   const notes = [...plan.notes];
   const grants = [...plan.grants, ...interpreterGrants(plan.grants)];
-  const writable = grants.flatMap((g) =>
-    g.match && g.access === 'write' ? [wholeDirectory(g) ?? g.path.replace(/\/$/, '')] : [],
-  );
   for (const grant of grants) {
+    if (grant.access === 'write') continue;
     // The program's own /proc/PID as a policy names it (native/README.md, Translations): the
     // supervisor would grant its own. A pipe or socket reopened there is no file Landlock
     // restricts; the rest of /proc/self fails with EACCES under -K.
@@ -80,18 +88,8 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
     if (whole !== null) {
       notes.push({
         ...place(grant),
-        message: grant.path.endsWith('/*')
-          ? `the kernel grants ${whole} as a whole for "${grant.path}": listing the directory itself too`
-          : `the kernel cannot tell names apart inside a directory: "${grant.path}" is enforced as all of ${whole}`,
+        message: `the kernel grants ${whole} as a whole for "${grant.path}": listing the directory itself too`,
       });
-    }
-    if (grant.access === 'write' && !grant.match && !exists(grant.path)) {
-      if (writable.some((dir) => isBeneath(grant.path, dir))) continue;
-      notes.push({
-        ...place(grant),
-        message: `${grant.path} does not exist: creating it fails with EACCES (a \`match\` rule on its directory, ${dirname(grant.path)}, allows it)`,
-      });
-      continue;
     }
     const { file, dir } = accessOf(grant);
     for (const path of grant.match ? matches(grant) : [grant.path]) {
@@ -99,7 +97,7 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
       byPath.set(path, { path, file: (known?.file ?? 0) | file, dir: (known?.dir ?? 0) | dir });
     }
   }
-  if (plan.grants.some((g) => !g.match && g.access !== 'execute')) {
+  if (plan.grants.some((g) => !g.match && g.access === 'read')) {
     notes.push({
       line: 0,
       col: 0,
@@ -108,6 +106,115 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
     });
   }
   return { rules: [...byPath.values()], notes };
+}
+
+/** A name the kernel cannot grant as the rules say, and why. */
+export interface Unsure {
+  grant: KernelGrant;
+  /** The write grant that touches it. */
+  by: KernelGrant;
+  /** Only a rule that may write any name touches it (not one that names it). */
+  anyName: boolean;
+  why: string;
+}
+
+/**
+ * The read and execute grants of a run that Landlock cannot hold exactly: the names that a
+ * `write` grant of the run may change (create, replace, rename, or a directory above them).
+ * Landlock grants rights on the files and directories that exist when the run starts: a file
+ * the run creates gets none, and a rule stays with the file it was given on, wherever it is
+ * moved. (A name that does not exist and that nothing in the run may create cannot be opened
+ * with or without a rule.) Leaving such a name to a rule made now would refuse
+ * what the policy permits, or grant what it does not; so the run keeps every open with the
+ * supervisor instead (kernel-mode.ts). A write touches a read when it names the read's name or
+ * a directory above it; a write beneath the name touches only a pattern matched name by name
+ * (`/usr/lib/*-linux-gnu`, judged widely on the fixed parts), not an `eq` (a directory listed:
+ * its rule stays with it and grants nothing in it) nor a whole tree (a new name there gets the
+ * tree's rights, as the `match` rule permits).
+ */
+export function unsureGrants(grants: readonly KernelGrant[]): Unsure[] {
+  const writes = grants.filter((g) => g.access === 'write');
+  const unsure: Unsure[] = [];
+  const near: Unsure[] = [];
+  for (const grant of grants) {
+    if (grant.access !== 'read' && grant.access !== 'execute') continue;
+    const fixed = fixedPart(grant);
+    // The name, or a directory above it.
+    const exact =
+      writes.find((w) => w.path !== '/' && changes(w, fixed)) ?? writes.find((w) => w.path === '/');
+    if (exact !== undefined) {
+      unsure.push({
+        grant,
+        by: exact,
+        anyName: exact.path === '/',
+        why:
+          exact.path === '/'
+            ? 'a write rule does not say which names it may make (for a rename or a link: `filename[1]`), so it may replace any'
+            : exact.path === grant.path
+              ? `the run may create or replace ${grant.path}`
+              : `the run may change ${exact.path}, and with it ${grant.path}`,
+      });
+      continue;
+    }
+    // Beneath a grant of a whole tree a new name gets the tree's rights, as the rule says;
+    // beneath a pattern's fixed part, a name the pattern matches may appear.
+    if (!grant.match || isWholeTree(grant)) continue;
+    const beneath = writes.find((w) => fixedPart(w) === fixed || isBeneath(fixedPart(w), fixed));
+    if (beneath !== undefined) {
+      near.push({
+        grant,
+        by: beneath,
+        anyName: false,
+        why: `the run may make ${beneath.path} in ${fixed}, where "${grant.path}" is matched name by name`,
+      });
+    }
+  }
+  // The names a write names first: the clearer reason to say.
+  return [...unsure, ...near];
+}
+
+/** Whether a write grant names `name` or a directory above it (`match`: FNM_LEADING_DIR). */
+function changes(write: KernelGrant, name: string): boolean {
+  // A pattern without a wildcard is a tree, `/` (any name) included, which fnmatch would not
+  // match beneath itself.
+  if (write.match && WILDCARD.test(write.path)) return fnmatch(write.path, name);
+  const path = fixedPart(write);
+  return name === path || isBeneath(name, path);
+}
+
+/** Whether a `match` grant is one tree, granted as a directory (`/srv`, `/srv/*`). */
+function isWholeTree(grant: KernelGrant): boolean {
+  return !WILDCARD.test(grant.path) || wholeDirectory(grant) !== null;
+}
+
+/** A grant's name up to its first wildcard: the directory a pattern stays in. */
+function fixedPart(grant: KernelGrant): string {
+  if (!grant.match) return grant.path.replace(/(.)\/+$/, '$1');
+  const parts = grant.path.split('/').filter((p) => p !== '');
+  const first = parts.findIndex((p) => WILDCARD.test(p));
+  return `/${(first === -1 ? parts : parts.slice(0, first)).join('/')}`;
+}
+
+/**
+ * The grant that lets a program the rules name run when Landlock cannot grant its file
+ * (unsureGrants): running anything beneath the nearest directory above it that exists now.
+ * The supervisor still decides each execve on its name, and checks at the new program's first
+ * notified call that the file decided on is the one that runs (the exact mode's check).
+ */
+export function runBeneath(grant: KernelGrant): LandlockRule | null {
+  for (let dir = parentOf(grant.path); ; dir = parentOf(dir)) {
+    if (isDirectory(dir)) return { path: dir, file: 0, dir: RUN };
+    if (dir === '/') return null;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  noteExists(path);
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export interface KernelRules {
@@ -305,32 +412,24 @@ function interpreterGrants(grants: readonly KernelGrant[]): KernelGrant[] {
 }
 
 function accessOf(grant: KernelGrant): { file: number; dir: number } {
-  if (grant.access === 'execute') {
-    const run = LANDLOCK_READ_FILE | LANDLOCK_EXECUTE;
-    return { file: run, dir: grant.match ? run : 0 };
-  }
-  const write = grant.access === 'write' ? LANDLOCK_WRITE_FILE : 0;
+  if (grant.access === 'execute') return { file: RUN, dir: grant.match ? RUN : 0 };
+  if (grant.access === 'socket') return { file: 0, dir: LANDLOCK_MAKE_SOCK };
   // `eq` on a directory permits opening the directory itself: listing it, never its files.
-  if (!grant.match) return { file: LANDLOCK_READ_FILE | write, dir: LANDLOCK_READ_DIR };
-  return { file: LANDLOCK_READ_FILE | write, dir: LANDLOCK_READ_FILE | LANDLOCK_READ_DIR | write };
+  if (!grant.match) return { file: READ, dir: LANDLOCK_READ_DIR };
+  return { file: READ, dir: READ | LANDLOCK_READ_DIR };
 }
 
 const WILDCARD = /[*?[\\]/;
 
 /**
  * The directory a `match` grant stands for as a whole, or null when its names are matched one
- * by one. `dir/*` is everything in dir: the directory, but for listing it. For writing, any
- * wildcard in the last component (`/tmp/cc*`): names that appear there later (a compiler's
- * temporary files) are what such a rule is for, and Landlock grants names that exist, or whole
- * directories. Reading needs the name to exist, so `/usr/lib/*-linux-gnu` for reading is matched
- * against what is there.
+ * by one: `dir/*` is everything in dir, the directory itself but for listing it. Any other
+ * pattern (`/usr/lib/*-linux-gnu`) is matched against what is there.
  */
 function wholeDirectory(grant: KernelGrant): string | null {
   if (!grant.match) return null;
   const parts = grant.path.split('/').filter((p) => p !== '');
-  const last = parts.at(-1);
-  if (last === undefined || !WILDCARD.test(last)) return null;
-  if (last !== '*' && grant.access !== 'write') return null;
+  if (parts.at(-1) !== '*') return null;
   return `/${parts.slice(0, -1).join('/')}`;
 }
 
@@ -363,11 +462,6 @@ function matches(grant: KernelGrant): string[] {
     found = next;
   }
   return found;
-}
-
-function exists(path: string): boolean {
-  noteExists(path);
-  return existsSync(path);
 }
 
 function entries(dir: string): string[] {
