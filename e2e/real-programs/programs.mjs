@@ -400,10 +400,23 @@ export function splitStderr(stderr) {
  * program's), own (sysgate's lines), decisions (`-e` lines), ms (the steps' time, preparing
  * excluded), tree }.
  */
-export function runProgram(program, dirs, flags, { paths = programPaths(), timeout = 120000 } = {}) {
+export function runProgram(
+  program,
+  dirs,
+  flags,
+  { paths = programPaths(), timeout = 120000 } = {},
+) {
   prepare(dirs, program);
   const env = caseEnv(dirs, program);
-  const out = { status: 0, failedStep: null, stdout: '', stderr: '', own: [], decisions: [], ms: 0 };
+  const out = {
+    status: 0,
+    failedStep: null,
+    stdout: '',
+    stderr: '',
+    own: [],
+    decisions: [],
+    ms: 0,
+  };
   for (const step of program.steps(paths)) {
     const argv = flags === null ? step : [sysgate, ...flags, ...step];
     const start = process.hrtime.bigint();
@@ -421,7 +434,8 @@ export function runProgram(program, dirs, flags, { paths = programPaths(), timeo
     out.stderr += err.program;
     out.own.push(...err.own);
     out.decisions.push(...err.decisions);
-    const status = run.status ?? `signal ${run.signal}${run.error ? ` (${run.error.message})` : ''}`;
+    const status =
+      run.status ?? `signal ${run.signal}${run.error ? ` (${run.error.message})` : ''}`;
     if (status !== 0) {
       out.status = status;
       out.failedStep = step.join(' ');

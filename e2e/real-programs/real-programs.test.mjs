@@ -163,7 +163,10 @@ describe('learning one file and enforcing with another', () => {
   });
 
   test('the learned file still reads under both', () => {
-    for (const flags of [['-a', '-e'], ['-a', '-K', '-e']]) {
+    for (const flags of [
+      ['-a', '-e'],
+      ['-a', '-K', '-e'],
+    ]) {
       const r = run([...flags, cat, 'a.txt']);
       assert.equal(r.status, 0, `${flags.join(' ')}: ${r.program}\n${r.decisions.join('\n')}`);
       assert.equal(r.stdout, 'learned\n');
