@@ -135,7 +135,7 @@ const BASH = lines(
   'set -euo pipefail',
   'tmp=$(mktemp)',
   'dir=$(mktemp -d)',
-  'seq 1 5000 | grep 7 | sort -r | head -n 3 >"$tmp"',
+  "seq 1 5000 | grep 7 | sort -r | sed -n '1,3p' >\"$tmp\"",
   '(cd "$dir" && printf "b\\na\\nc\\n" >list && sort list | tr a-z A-Z >sorted)',
   'count=$(wc -l <"$tmp")',
   'echo "lines: $count"',
@@ -296,7 +296,7 @@ export const programs = [
   {
     name: 'bash: pipelines, subshells, background jobs, mktemp',
     id: 'bash',
-    needs: ['bash', 'mktemp', 'seq', 'grep', 'sort', 'head', 'tr', 'wc', 'sleep', 'cat'],
+    needs: ['bash', 'mktemp', 'seq', 'grep', 'sort', 'sed', 'tr', 'wc', 'sleep', 'cat'],
     fixture: (work) => {
       writeTree(work, { 'script.sh': BASH });
       chmodSync(join(work, 'script.sh'), 0o755);
@@ -381,15 +381,21 @@ export function caseBase(tmp) {
   return realpathSync(tmp);
 }
 
-/** sysgate's own lines and its decisions (`-e`), told from the program's standard error. */
+/**
+ * sysgate's own lines (`sysgate: ...`, and the indented lines right after one) and its decisions
+ * (`-e`), told from the program's standard error.
+ */
 export function splitStderr(stderr) {
   const program = [];
   const own = [];
   const decisions = [];
+  let ownGoesOn = false;
   for (const line of stderr.split('\n')) {
+    const mine = line.startsWith('sysgate: ') || (ownGoesOn && /^\s/.test(line));
     if (/^(deny|permit|ask) user: /.test(line)) decisions.push(line);
-    else if (line.startsWith('sysgate: ')) own.push(line);
+    else if (mine) own.push(line);
     else program.push(line);
+    ownGoesOn = mine;
   }
   return { program: program.join('\n'), own, decisions };
 }
@@ -407,7 +413,11 @@ export function runProgram(
   { paths = programPaths(), timeout = 120000 } = {},
 ) {
   prepare(dirs, program);
-  const env = caseEnv(dirs, program);
+  // Under sysgate, it says whether the run started from its plan or through Node.js.
+  const env = {
+    ...caseEnv(dirs, program),
+    ...(flags === null ? {} : { SYSGATE_EXPLAIN_START: '1' }),
+  };
   const out = {
     status: 0,
     failedStep: null,
