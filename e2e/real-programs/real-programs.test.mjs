@@ -69,11 +69,14 @@ function differences(native, run) {
   return out;
 }
 
-function assertAsNative(native, run, how) {
+function assertAsNative(native, run, how, dirs) {
   const found = differences(native, run);
   if (found.length === 0) return;
   const said = run.own.length > 0 ? `\nsysgate said:\n${run.own.slice(0, 12).join('\n')}` : '';
-  assert.fail(`under \`sysgate ${how}\`, not as natively:\n${found.join('\n\n')}${said}`);
+  assert.fail(
+    `under \`sysgate ${how}\`, not as natively:\n${found.join('\n\n')}${said}\n` +
+      `(the run's files and the learned policies are left in ${dirs.dir})`,
+  );
 }
 
 for (const program of programs) {
@@ -105,7 +108,7 @@ for (const program of programs) {
       test(title, () => {
         assert.ok(native, 'no native run to compare with');
         const run = runProgram(program, dirs, flags.split(' '), { paths, timeout: TIMEOUT });
-        assertAsNative(native, run, flags);
+        assertAsNative(native, run, flags, dirs);
       });
     }
   });
