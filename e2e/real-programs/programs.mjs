@@ -88,8 +88,12 @@ const PYTHON = lines(
   '    child = subprocess.run([sys.executable, "-c", "import sys; print(sys.stdin.read().upper())"],',
   "                           input='from the parent', capture_output=True, text=True, check=True)",
   '    echo = subprocess.run(["sh", "-c", "echo $((6 * 7))"], capture_output=True, text=True, check=True)',
+  '    # Closed and joined: leaving the block would otherwise SIGTERM the workers still alive, a',
+  '    # race that a learning run may or may not see.',
   '    with multiprocessing.Pool(2) as pool:',
   '        squares = pool.map(square, range(20))',
+  '        pool.close()',
+  '        pool.join()',
   "    result = {'sums': sums, 'child': child.stdout.strip(), 'sh': echo.stdout.strip(), 'squares': squares}",
   "    with open('result.json', 'w') as f:",
   '        json.dump(result, f, sort_keys=True)',
@@ -135,7 +139,7 @@ const BASH = lines(
   'set -euo pipefail',
   'tmp=$(mktemp)',
   'dir=$(mktemp -d)',
-  "seq 1 5000 | grep 7 | sort -r | sed -n '1,3p' >\"$tmp\"",
+  'seq 1 5000 | grep 7 | sort -r | sed -n \'1,3p\' >"$tmp"',
   '(cd "$dir" && printf "b\\na\\nc\\n" >list && sort list | tr a-z A-Z >sorted)',
   'count=$(wc -l <"$tmp")',
   'echo "lines: $count"',
@@ -245,7 +249,8 @@ function tarball(work, scratch) {
 
 /**
  * The programs. Each: `needs` (the programs it runs, found by programPath), `fixture(work,
- * scratch)` writing its files into the fresh working directory, `steps(paths)` the command
+ * scratch)` writing its files into the fresh working directory, `kept` files written there once
+ * and left unchanged between runs ({ name: { text, mode } }), `steps(paths)` the command
  * lines run one after another in it (each under sysgate on its own, as a user types them),
  * `env` added to the common environment, `volatile` files whose content differs between two
  * native runs (compared by kind and mode only).
@@ -297,10 +302,10 @@ export const programs = [
     name: 'bash: pipelines, subshells, background jobs, mktemp',
     id: 'bash',
     needs: ['bash', 'mktemp', 'seq', 'grep', 'sort', 'sed', 'tr', 'wc', 'sleep', 'cat'],
-    fixture: (work) => {
-      writeTree(work, { 'script.sh': BASH });
-      chmodSync(join(work, 'script.sh'), 0o755);
-    },
+    fixture: () => {},
+    // The command itself is a plan's input: a script written again for every run would never
+    // start from its plan, as the same script run again by a user does.
+    kept: { 'script.sh': { text: BASH, mode: 0o755 } },
     steps: () => [['./script.sh']],
   },
   {
@@ -366,9 +371,25 @@ export function caseEnv(dirs, program) {
 
 /** A fresh copy of the program's fixture at the case's paths: the same names every run. */
 export function prepare(dirs, program) {
-  for (const d of [dirs.work, dirs.home, dirs.tmp, dirs.scratch]) {
+  const kept = program.kept ?? {};
+  for (const d of [dirs.home, dirs.tmp, dirs.scratch]) {
     rmSync(d, { recursive: true, force: true });
     mkdirSync(d, { recursive: true });
+  }
+  mkdirSync(dirs.work, { recursive: true });
+  for (const name of readdirSync(dirs.work))
+    if (!(name in kept)) rmSync(join(dirs.work, name), { recursive: true, force: true });
+  for (const [name, { text, mode }] of Object.entries(kept)) {
+    const path = join(dirs.work, name);
+    const same =
+      existsSync(path) &&
+      readFileSync(path, 'utf8') === text &&
+      (lstatSync(path).mode & 0o7777) === mode;
+    if (!same) {
+      rmSync(path, { force: true });
+      writeFileSync(path, text, { mode });
+      chmodSync(path, mode);
+    }
   }
   for (const d of ['config', 'cache', 'data', 'state', 'runtime'])
     mkdirSync(join(dirs.xdg, d), { recursive: true, mode: 0o700 });
@@ -383,17 +404,22 @@ export function caseBase(tmp) {
 
 /**
  * sysgate's own lines (`sysgate: ...`, and the indented lines right after one) and its decisions
- * (`-e`), told from the program's standard error.
+ * (`-e`), told from the program's standard error. A decision is written by the host while the
+ * program runs on, so it may land inside a line the program writes in pieces (`cat: b.txt` +
+ * the decision + `: Operation not permitted`): it is taken out of the stream wherever it is.
  */
 export function splitStderr(stderr) {
+  const decisions = [];
+  const rest = stderr.replace(/(?:deny|permit|ask) user: [^\n]*\n?/g, (line) => {
+    decisions.push(line.replace(/\n$/, ''));
+    return '';
+  });
   const program = [];
   const own = [];
-  const decisions = [];
   let ownGoesOn = false;
-  for (const line of stderr.split('\n')) {
+  for (const line of rest.split('\n')) {
     const mine = line.startsWith('sysgate: ') || (ownGoesOn && /^\s/.test(line));
-    if (/^(deny|permit|ask) user: /.test(line)) decisions.push(line);
-    else if (mine) own.push(line);
+    if (mine) own.push(line);
     else program.push(line);
     ownGoesOn = mine;
   }

@@ -132,7 +132,7 @@ describe('learning one file and enforcing with another', () => {
       encoding: 'utf8',
       timeout: TIMEOUT,
     });
-    return { status: r.status, stdout: r.stdout, ...splitStderr(r.stderr) };
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, ...splitStderr(r.stderr) };
   };
   before(() => {
     prepare(dirs, program);
@@ -149,7 +149,7 @@ describe('learning one file and enforcing with another', () => {
     const line = r.decisions.find((l) => l.includes(`filename: ${file}`));
     assert.ok(
       line,
-      `no denial names ${file}; sysgate said:\n${[...r.decisions, ...r.own].join('\n')}`,
+      `no denial names ${file}; exit status ${r.status}, standard error:\n${r.stderr}`,
     );
     assert.match(
       line,
