@@ -9,7 +9,7 @@
 // (native/build/notify-floor), measured in the same alternation: target at most 2x it.
 // Usage: node bench/real-programs.mjs [--runs N]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -92,8 +92,12 @@ export async function benchRealPrograms({ runs = 7 } = {}) {
     rmSync(base, { recursive: true, force: true });
   }
 
+  // A loaded machine makes every ratio noise: say how loaded it was.
+  const load = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   console.log(
-    `\nReal programs (e2e/real-programs), start-up included: medians of ${runs} alternating runs, each on a fresh copy, after one sysgate -A`,
+    `\nReal programs (e2e/real-programs), start-up included: medians of ${runs} alternating runs, each on a fresh copy, after one sysgate -A (load average ${load})`,
   );
   console.log(
     `  ${pad('program', 14)}${pad('native', 9)}${pad('-a', 9)}${pad('-a -K', 9)}${pad('-a/native', 11)}-K/native`,
