@@ -24,7 +24,12 @@ import {
 } from '../e2e/real-programs/programs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The middle value; of an even count, the mean of the two middle ones. */
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 const pad = (s, n) => String(s).padEnd(n);
 const ms = (x) => (x === undefined ? 'n/a' : `${x.toFixed(0)} ms`);
 const ratio = (x) => (x === undefined || Number.isNaN(x) ? 'n/a' : `${x.toFixed(2)}x`);
