@@ -1,11 +1,11 @@
-// The real programs' part of `npm run bench` (issue 12): each program of the real-programs suite
-// (e2e/real-programs/programs.mjs, the same fixtures and command lines) timed natively, under
-// `sysgate -a` and under `sysgate -a -K` with the policy one `sysgate -A` learned, start-up
-// included, alternating run after run; every run on a fresh copy of its fixture at the same
-// paths (the copy is not timed). Medians, their ratios, and the suite's median ratio beside its
-// target (-a ≤ 1.3x, -a -K ≤ 1.05x). A program that does not run under a mode as it does natively
-// (a denial, another status or output, other files) is not timed under it: the table says why.
-// Then what one decided call costs over the bare notification round trip
+// The real programs' part of `npm run bench` (issue 12): each program of the real-programs
+// suite (e2e/real-programs/programs.mjs: the same fixtures and command lines, run by runs.mjs)
+// timed natively, under `sysgate -a` and under `sysgate -a -K` with the policy one `sysgate -A`
+// learned, start-up included, alternating run after run; every run on a fresh copy of its
+// fixture at the same paths (the copy is not timed). Medians, their ratios, and the suite's
+// median ratio beside its target (-a ≤ 1.3x, -a -K ≤ 1.05x). A program that does not run under a
+// mode as it does natively (a denial, another status or output, other files) is not timed under
+// it: the table says why. Then what one decided call costs over the bare notification round trip
 // (native/build/notify-floor), measured in the same alternation: target at most 2x it.
 // Usage: node bench/real-programs.mjs [--runs N]
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,16 +13,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import {
-  caseBase,
-  caseDirs,
-  missing,
-  programPath,
-  programPaths,
-  programs,
-  runProgram,
-  treeDiff,
-} from '../e2e/real-programs/programs.mjs';
+import { missing, programPath, programPaths, programs } from '../e2e/real-programs/programs.mjs';
+import { caseBase, caseDirs, runProgram, treeDiff } from '../e2e/real-programs/runs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The middle value; of an even count, the mean of the two middle ones. */

@@ -2,11 +2,11 @@
 // python3, node, git, make with gcc, a bash script, sort through temporary files, tar xzf
 // (programs.mjs). Each runs natively, then under `sysgate -A`, then under `sysgate -a -e` and
 // `sysgate -a -K -e`, each of these twice (the first run of a command line goes through Node.js,
-// the next starts from its plan), every run on a fresh copy of its fixture at the same paths.
-// A run passes when its standard output, standard error (sysgate's own `sysgate: ` lines left
-// out), exit status and the files it left are the native run's, and sysgate denied nothing: a
-// failure says every difference and every denial line in full. Then: what was learned for one
-// file does not let the program read another, and the denial says so in a readable line.
+// the next starts from its plan), every run on a fresh copy of its fixture at the same paths
+// (runs.mjs). A run passes when its standard output, standard error (sysgate's own `sysgate: `
+// lines left out), exit status and the files it left are the native run's, and sysgate denied
+// nothing: a failure says every difference and every denial line in full. Then: what was learned
+// for one file does not let the program read another, and the denial says so in a readable line.
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,20 +14,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { missing, programPath, programPaths, programs } from './programs.mjs';
 import {
   caseBase,
   caseDirs,
   caseEnv,
-  missing,
   prepare,
-  programPath,
-  programPaths,
-  programs,
   runProgram,
   splitStderr,
   sysgate,
   treeDiff,
-} from './programs.mjs';
+} from './runs.mjs';
 
 const base = caseBase(mkdtempSync(join(tmpdir(), 'sysgate-real-')));
 const paths = programPaths();
