@@ -9,7 +9,7 @@
 // (native/build/notify-floor), measured in the same alternation: target at most 2x it.
 // Usage: node bench/real-programs.mjs [--runs N]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -107,8 +107,12 @@ export async function benchRealPrograms({ runs = 7 } = {}) {
   const load = loadavg()
     .map((x) => x.toFixed(2))
     .join(' ');
+  const busy =
+    loadavg()[0] > availableParallelism()
+      ? `\n  the machine was busy (load average above its ${availableParallelism()} CPUs): the ratios below are not to be trusted`
+      : '';
   console.log(
-    `\nReal programs (e2e/real-programs), start-up included: medians of ${runs} alternating runs, each on a fresh copy, after one sysgate -A (load average ${load})`,
+    `\nReal programs (e2e/real-programs), start-up included: medians of ${runs} alternating runs, each on a fresh copy, after one sysgate -A (load average ${load})${busy}`,
   );
   const startA = start['-a'] - start.native;
   const startK = start['-a -K'] - start.native;
