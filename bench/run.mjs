@@ -2,8 +2,9 @@
 // `sysgate -a` with the policy `sysgate -A` learned for it, under `sysgate -a -K` (the kernel
 // enforcing the policy's file rules), alternating run after run so that the machine's mood is
 // shared, then under `strace -f -o /dev/null`; the medians and their ratios are printed. Then the
-// front door's start from a run plan (bench/front-door.mjs), the history's database
-// (bench/history.mjs), the desktop part (bench/desktop.mjs): prompt latency
+// real programs of e2e/real-programs and one decided call beside notify-floor
+// (bench/real-programs.mjs), the front door's start from a run plan (bench/front-door.mjs), the
+// history's database (bench/history.mjs), the desktop part (bench/desktop.mjs): prompt latency
 // and a burst of 1,000 questions in the web shell, and the policy editor with 5,000 rules
 // (bench/editor.mjs). Usage: npm run bench [-- --runs N]
 import { spawnSync } from 'node:child_process';
@@ -265,6 +266,13 @@ for (const { w, native, gated, kernel, idle, idleA, idleK } of rows) {
 }
 rmSync(scratch, { recursive: true, force: true });
 if (!hasStrace) console.log('strace is not installed: its column is n/a (apt-get install strace)');
+
+// The real programs of e2e/real-programs: each natively, under -a and under -a -K, the suite's
+// median ratios beside the targets; then one decided call beside notify-floor
+// (bench/real-programs.mjs).
+const realPrograms = await import('./real-programs.mjs');
+await realPrograms.benchRealPrograms({ runs: RUNS });
+await realPrograms.benchDecidedCall({ runs: RUNS });
 
 // The front door: `sysgate -a true` started from its run plan, without Node.js
 // (bench/front-door.mjs).
