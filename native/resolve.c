@@ -39,6 +39,8 @@ struct walk {
 	int	 links;
 	int	 via_proc_link;		/* the last splice came from a procfs link */
 	int	 own_fd;		/* the name is the caller's nameless descriptor */
+	mode_t	 mode;			/* what lstat found at the last component, or 0 */
+	dev_t	 rdev;
 	const struct sg_resolve_in *in;
 };
 
@@ -156,6 +158,28 @@ read_link(const struct walk *w, const char *name, const char *comp, char *buf, s
 }
 
 /*
+ * The last component, as read_link; but lstat first: a name that is no link (nearly every
+ * one) costs that one call and says what the name is, which the open family would otherwise
+ * stat again (a FIFO, /dev/tty). Its errors are readlink's: the same lookup.
+ */
+static ssize_t
+read_last(struct walk *w, const char *name, const char *comp, char *buf, size_t size)
+{
+	struct stat	 st;
+
+	if (strcmp(comp, "self") == 0 || strcmp(comp, "thread-self") == 0)
+		return read_link(w, name, comp, buf, size);
+	if (lstat(name, &st) == -1)
+		return -1;
+	if (S_ISLNK(st.st_mode))
+		return readlink(name, buf, size);
+	w->mode = st.st_mode;
+	w->rdev = st.st_rdev;
+	errno = EINVAL;
+	return -1;
+}
+
+/*
  * The length of the caller's own /proc/PID at the start of name (relative to the root), as
  * /proc/PID/task/TID, /proc/TID (a thread's own) or /proc/PID; *thread when it is the
  * calling thread's. 0 when name is not in there.
@@ -242,6 +266,7 @@ splice(struct walk *w, const char *target, size_t tlen, const char *after)
 		return -ENAMETOOLONG;
 	memcpy(w->rest, tmp, (size_t)n + 1);
 	w->via_proc_link = is_on_proc(w->prefix);
+	w->mode = 0;
 	if (target[0] == '/') {
 		w->plen = w->rootlen;
 		w->prefix[w->plen] = '\0';
@@ -282,7 +307,8 @@ step(struct walk *w, const char *comp, const char *after, int last, int *missing
 	len = snprintf(name, sizeof(name), "%s/%s", w->prefix, comp);
 	if (len < 0 || (size_t)len >= sizeof(name))
 		return -ENAMETOOLONG;
-	n = read_link(w, name, comp, target, sizeof(target));
+	n = last ? read_last(w, name, comp, target, sizeof(target)) :
+	    read_link(w, name, comp, target, sizeof(target));
 	if (n >= 0) {
 		if ((size_t)n >= sizeof(target))
 			return -ENAMETOOLONG;
@@ -379,6 +405,8 @@ is_directory(const struct walk *w)
 {
 	struct stat	 st;
 
+	if (w->mode != 0)
+		return S_ISDIR(w->mode) ? 0 : -ENOTDIR;
 	if (stat(w->plen == 0 ? "/" : w->prefix, &st) == -1)
 		return -errno;
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
@@ -392,6 +420,8 @@ found_as(const struct walk *w, const char *out, struct sg_resolved *found)
 	int		 thread = 0;
 
 	found->own_fd = w->own_fd;
+	found->mode = w->mode;
+	found->rdev = w->rdev;
 	found->proc_len = 0;
 	found->proc_as = NULL;
 	if (w->rootlen != 0)
@@ -415,6 +445,8 @@ sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missi
 	*missing = 0;
 	if (found != NULL) {
 		found->own_fd = -1;
+		found->mode = 0;
+		found->rdev = 0;
 		found->proc_len = 0;
 		found->proc_as = NULL;
 	}

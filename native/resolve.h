@@ -31,6 +31,14 @@ struct sg_resolved {
 	 */
 	int		 own_fd;
 	/*
+	 * What lstat found at the name when its last component, the last one looked up, is no
+	 * link: its type and mode, and its device for a device file; mode 0 when not known (a
+	 * missing name, one ending in "." or "..", the caller's own descriptor). Nothing holds it
+	 * true after: it only spares a second stat where being wrong fails safe or is caught.
+	 */
+	mode_t		 mode;
+	dev_t		 rdev;
+	/*
 	 * The name's first proc_len bytes are the caller's own /proc/PID (or its thread's
 	 * /proc/PID/task/TID, /proc/TID), which a policy sees as proc_as: "/proc/self" or
 	 * "/proc/thread-self"; 0 when the name is not in there.
