@@ -71,7 +71,7 @@ enum way { HERE, APART, TERMINAL };
  * A FIFO opened for reading or for writing alone, without O_NONBLOCK, waits for its other
  * end: that open runs apart (apart.c), so the supervisor is not held. /dev/tty (5,0) is the
  * opener's controlling terminal, which need not be the supervisor's. What the name is was
- * seen when it was resolved (c->path_mode), else it is looked at now; either way a file put
+ * seen when it was resolved (c->path_st), else it is looked at now; either way a file put
  * there after the look is opened as the one seen (the race native/README.md's Known gaps
  * tells of).
  */
@@ -81,10 +81,9 @@ way_of(const struct sg_syscall *c, const char *path, uint64_t flags)
 	struct stat	 st;
 	int		 acc = (int)(flags & O_ACCMODE);
 
-	if (c->path_mode != 0 && path == c->path) {
-		st.st_mode = c->path_mode;
-		st.st_rdev = c->path_rdev;
-	} else if (stat(path, &st) == -1)
+	if (c->path_st.st_mode != 0 && path == c->path)
+		st = c->path_st;
+	else if (stat(path, &st) == -1)
 		return HERE;
 	if (S_ISFIFO(st.st_mode))
 		return (flags & (O_NONBLOCK | O_PATH)) || acc == O_RDWR ||

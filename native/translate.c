@@ -472,8 +472,10 @@ keep_path(struct decoding *d, int i, int rc, const char *raw, const struct sg_re
 		c->path = acting;
 		c->path_error = -rc;
 		c->path_own_fd = own_fd;
-		c->path_mode = rc == 0 ? found->mode : 0;
-		c->path_rdev = rc == 0 ? found->rdev : 0;
+		if (rc == 0) {
+			c->path_st = found->st;
+			c->path_st_exact = found->st_exact;
+		}
 	}
 	if (n >= 2) {
 		if (copy >= 0)
@@ -511,8 +513,7 @@ add_path(struct decoding *d, int i)
 
 	memset(&in, 0, sizeof(in));
 	found.own_fd = -1;
-	found.mode = 0;
-	found.rdev = 0;
+	found.st.st_mode = 0;
 	found.proc_len = 0;
 	found.proc_as = NULL;
 	raw[0] = '\0';
@@ -546,6 +547,9 @@ add_path(struct decoding *d, int i)
 		in.follow = follows(d, a);
 		in.empty_ok = empty_path_ok(d);
 		in.root = d->root;
+		/* The stat family may answer with the resolution's own stat (perform.c). */
+		in.eager = strcmp(d->c->name, "newfstatat") == 0 ||
+		    strcmp(d->c->name, "stat") == 0 || strcmp(d->c->name, "lstat") == 0;
 		if (raw[0] == '\0' && in.empty_ok && in.dirfd != SG_AT_FDCWD) {
 			rc = name_descriptor(d, in.dirfd, &copy, name, sizeof(name));
 			named = 1;
