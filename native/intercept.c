@@ -532,14 +532,16 @@ sg_notif_return(struct sg_listener *l, uint64_t id, long long val)
  *
  * Only while some CPU is idle, though: on a machine kept busy by others there is no halted
  * CPU to wake, and the three affinity calls are pure cost (open+close by name 21 us without
- * them, 29 us with them, load 3-6 on 2 vCPUs; native/README.md, Measured cost).
+ * them, 29 us with them, load 3-6 on 2 vCPUs; but 82 us without, 29 with, at load 2 with
+ * some CPU idle: native/README.md, Measured cost).
  */
 static atomic_int	 cpus_idle = 1;
 
 /*
  * Looks at /proc/stat's first line: whether the CPUs were idle, all together, for at least
- * a quarter of one CPU's time since the last look. The first look, when the session starts,
- * has nothing to compare with and goes by the load average of the last minute instead.
+ * a quarter of one CPU's time since the last look. Until there is a last look, the hold is
+ * made: without it a machine with an idle CPU is far slower (82 us) than a busy one is with
+ * it (29 us).
  */
 void
 sg_intercept_sample_cpus(void)
@@ -549,7 +551,6 @@ sg_intercept_sample_cpus(void)
 	static long			 ncpus;
 	unsigned long long		 v[8], idle, total;
 	char				 buf[256];
-	double				 load;
 	ssize_t				 n;
 	int				 i;
 
@@ -557,8 +558,6 @@ sg_intercept_sample_cpus(void)
 		fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
 		if ((ncpus = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
 			ncpus = 1;
-		if (getloadavg(&load, 1) == 1)
-			atomic_store(&cpus_idle, load < (double)ncpus - 0.5);
 	}
 	if (fd < 0 || (n = pread(fd, buf, sizeof(buf) - 1, 0)) <= 0)
 		return;
