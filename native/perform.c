@@ -795,11 +795,10 @@ on_at(const struct sg_syscall *c, const struct performed *p, unsigned flags, int
 
 /*
  * stat, lstat and newfstatat of a name the resolution found with no link on its way: the
- * fstat it made of that name's descriptor (resolve.c, fast_walk) is the answer, the one
+ * stat it made of that name's descriptor (resolve.c, fast_walk) is the answer, the one
  * on_file would get by opening the same name the same way again. Only when the caller would
  * have found it too: its credentials are the supervisor's own (else a directory on the way
- * it may not search would fail its call). Not for a directory: an automount point is one,
- * which the caller's stat would mount and the O_PATH open did not. 1 when r holds it.
+ * it may not search would fail its call). 1 when r holds it.
  */
 static int
 stat_found(const struct sg_syscall *c, const struct performed *p,
@@ -807,7 +806,7 @@ stat_found(const struct sg_syscall *c, const struct performed *p,
 {
 	if (p->op != OP_STAT || c->npaths != 1 || c->path_fd_only[0] || c->path_empty[0] ||
 	    c->path_copied[0] || c->path_own_fds[0] >= 0 || c->paths[0] != c->path ||
-	    !c->path_st_exact || S_ISDIR(c->path_st.st_mode) ||
+	    !c->path_st_exact ||
 	    (S_ISLNK(c->path_st.st_mode) && c->path_follows[0]) || !sg_creds_are_own(as))
 		return 0;
 	r->out.st = c->path_st;

@@ -17,6 +17,7 @@
 
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 
 #include <errno.h>
@@ -386,11 +387,44 @@ walk_all(struct walk *w, int *missing)
 }
 
 /*
+ * What fstat would say of fd, from statx, which also tells an automount point not mounted
+ * (O_PATH does not mount it, a stat of the caller's would): *exact is 0 for one.
+ */
+static int
+stat_of(int fd, struct stat *st, int *exact)
+{
+	struct statx	 sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) == -1)
+		return -1;
+	memset(st, 0, sizeof(*st));
+	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	st->st_ino = sx.stx_ino;
+	st->st_nlink = sx.stx_nlink;
+	st->st_mode = sx.stx_mode;
+	st->st_uid = sx.stx_uid;
+	st->st_gid = sx.stx_gid;
+	st->st_rdev = makedev(sx.stx_rdev_major, sx.stx_rdev_minor);
+	st->st_size = (off_t)sx.stx_size;
+	st->st_blksize = (blksize_t)sx.stx_blksize;
+	st->st_blocks = (blkcnt_t)sx.stx_blocks;
+	st->st_atim.tv_sec = sx.stx_atime.tv_sec;
+	st->st_atim.tv_nsec = sx.stx_atime.tv_nsec;
+	st->st_mtim.tv_sec = sx.stx_mtime.tv_sec;
+	st->st_mtim.tv_nsec = sx.stx_mtime.tv_nsec;
+	st->st_ctim.tv_sec = sx.stx_ctime.tv_sec;
+	st->st_ctim.tv_nsec = sx.stx_ctime.tv_nsec;
+	*exact = (sx.stx_attributes & STATX_ATTR_AUTOMOUNT) == 0;
+	return 0;
+}
+
+/*
  * A name of three components or more with no link on its way (most of them), or any for
  * a call that wants its stat (in->eager): one openat2 that refuses every link, from the
  * supervisor's root as the walk goes, finds it in place of a readlink per component. Its
  * name is then the path itself, normalised, as the walk would have named it (every readlink
- * on the way EINVAL), and its descriptor's fstat is exactly what is there. 0 when done,
+ * on the way EINVAL), and its descriptor's stat is exactly what is there (but at an automount
+ * point, which the O_PATH open did not mount). 0 when done,
  * else the walk does it all again (a link on the way, a missing name, any failure, "..",
  * a root that is not the supervisor's): w->prefix is given back as it was.
  */
@@ -432,10 +466,8 @@ fast_walk(struct walk *w)
 	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	if ((fd = (int)syscall(SYS_openat2, AT_FDCWD, w->prefix, &how, sizeof(how))) == -1)
 		goto out;
-	if (fstat(fd, &w->st) == 0) {
-		w->st_exact = 1;
+	if (stat_of(fd, &w->st, &w->st_exact) == 0)
 		rc = 0;
-	}
 	close(fd);
 out:
 	if (rc != 0) {

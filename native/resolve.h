@@ -42,8 +42,9 @@ struct sg_resolved {
 	 */
 	struct stat	 st;
 	/*
-	 * st is exactly what is at the name: the fstat of a descriptor opened on it with no link
-	 * on the way (RESOLVE_NO_SYMLINKS), with the supervisor's credentials.
+	 * st is exactly what is at the name: the stat of a descriptor opened on it with no link
+	 * on the way (RESOLVE_NO_SYMLINKS), with the supervisor's credentials, and no automount
+	 * point (which the caller's own stat would have mounted).
 	 */
 	int		 st_exact;
 	/*
