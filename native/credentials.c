@@ -246,6 +246,14 @@ sg_creds_assume(const struct sg_status *st, int creating, struct sg_saved_creds 
 }
 
 int
+sg_creds_are_own(const struct sg_status *st)
+{
+	return own_creds() == 0 && st->ngroups == own.ngroups &&
+	    memcmp(st->groups, own.groups, (size_t)st->ngroups * sizeof(gid_t)) == 0 &&
+	    st->fsgid == own.fsgid && st->fsuid == own.fsuid && (own.cap_eff & ~st->cap_eff) == 0;
+}
+
+int
 sg_creds_restore(const struct sg_saved_creds *saved)
 {
 	int	 rc = 0;

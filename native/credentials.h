@@ -42,6 +42,11 @@ struct sg_saved_creds {
 int	 sg_creds_assume(const struct sg_status *st, int creating, struct sg_saved_creds *saved);
 /* Gives them back; -1 is fatal for the supervisor. */
 int	 sg_creds_restore(const struct sg_saved_creds *saved);
+/*
+ * Whether sg_creds_assume would change nothing but the umask: the caller's fsuid, fsgid and
+ * groups are the supervisor's own, and it has every effective capability the supervisor has.
+ */
+int	 sg_creds_are_own(const struct sg_status *st);
 
 /*
  * Makes the calling process uid:gid for good (`--run-as`), before the command runs: the

@@ -78,6 +78,11 @@ int	 sg_notif_addfd_apart(const struct sg_listener *l, uint64_t id, int srcfd, i
  * failure.
  */
 int	 sg_notif_addfd(struct sg_listener *l, uint64_t id, pid_t tid, int srcfd, int cloexec);
+/*
+ * Notes whether the CPUs were idle lately (from /proc/stat), which decides whether
+ * sg_notif_addfd narrows the caller's affinity: call it now and then (the sweep timer).
+ */
+void	 sg_intercept_sample_cpus(void);
 
 /*
  * Reads the caller's memory. Its pid may have been reused since the notification came (the

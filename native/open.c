@@ -70,15 +70,20 @@ enum way { HERE, APART, TERMINAL };
 /*
  * A FIFO opened for reading or for writing alone, without O_NONBLOCK, waits for its other
  * end: that open runs apart (apart.c), so the supervisor is not held. /dev/tty (5,0) is the
- * opener's controlling terminal, which need not be the supervisor's.
+ * opener's controlling terminal, which need not be the supervisor's. What the name is was
+ * seen when it was resolved (c->path_st), else it is looked at now; either way a file put
+ * there after the look is opened as the one seen (the race native/README.md's Known gaps
+ * tells of).
  */
 static enum way
-way_of(const char *path, uint64_t flags)
+way_of(const struct sg_syscall *c, const char *path, uint64_t flags)
 {
 	struct stat	 st;
 	int		 acc = (int)(flags & O_ACCMODE);
 
-	if (stat(path, &st) == -1)
+	if (c->path_st.st_mode != 0 && path == c->path)
+		st = c->path_st;
+	else if (stat(path, &st) == -1)
 		return HERE;
 	if (S_ISFIFO(st.st_mode))
 		return (flags & (O_NONBLOCK | O_PATH)) || acc == O_RDWR ||
@@ -258,7 +263,7 @@ open_at(struct sg_listener *l, const struct sg_syscall *c, struct open_how *how_
 	int			 fd, err = 0, cloexec, rc;
 
 	/* A directory, or a file opened only as a place (O_PATH), neither waits nor is a tty. */
-	way = how.flags & (O_DIRECTORY | O_PATH) ? HERE : way_of(path, how.flags);
+	way = how.flags & (O_DIRECTORY | O_PATH) ? HERE : way_of(c, path, how.flags);
 	if (way == TERMINAL && (rc = terminal_name(c->tid, terminal, sizeof(terminal))) < 0) {
 		sg_notif_fail(l, c->id, -rc);
 		return 0;

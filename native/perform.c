@@ -793,6 +793,29 @@ on_at(const struct sg_syscall *c, const struct performed *p, unsigned flags, int
 	return rc;
 }
 
+/*
+ * stat, lstat and newfstatat of a name the resolution found with no link on its way: the
+ * stat it made of that name's descriptor (resolve.c, fast_walk) is the answer, the one
+ * on_file would get by opening the same name the same way again. Only when the caller would
+ * have found it too: its credentials are the supervisor's own (else a directory on the way
+ * it may not search would fail its call). 1 when r holds it.
+ */
+static int
+stat_found(const struct sg_syscall *c, const struct performed *p,
+    const struct sg_status *as, struct result *r)
+{
+	if (p->op != OP_STAT || c->npaths != 1 || c->path_fd_only[0] || c->path_empty[0] ||
+	    c->path_copied[0] || c->path_own_fds[0] >= 0 || c->paths[0] != c->path ||
+	    !c->path_st_exact ||
+	    (S_ISLNK(c->path_st.st_mode) && c->path_follows[0]) || !sg_creds_are_own(as))
+		return 0;
+	r->out.st = c->path_st;
+	r->addr = c->args[p->a];
+	r->len = sizeof(r->out.st);
+	r->value = 0;
+	return 1;
+}
+
 int
 sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_status *st,
     int pidfd)
@@ -839,6 +862,8 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 	if (p->op < OP_STAT && !sg_notif_valid(l, c->id))
 		return 0;
 	memset(&saved, 0, sizeof(saved));
+	if (stat_found(c, p, &as, &r))
+		goto answer;
 	group = ON_GROUP(p->op) ? sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[0]) : -1;
 	if ((copied = copy_empty(c, 0, pidfd)) < -1)
 		r.value = copied;
@@ -864,6 +889,7 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 		syslog(LOG_ERR, "cannot restore the supervisor's credentials");
 		return -1;
 	}
+answer:
 	/* A result with nowhere to go: the kernel's own call would have met EFAULT. */
 	if ((r.len > 0 && r.addr == 0) || (r.len2 > 0 && r.addr2 == 0)) {
 		sg_notif_fail(l, c->id, EFAULT);

@@ -16,9 +16,13 @@
  */
 
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +43,8 @@ struct walk {
 	int	 links;
 	int	 via_proc_link;		/* the last splice came from a procfs link */
 	int	 own_fd;		/* the name is the caller's nameless descriptor */
+	struct stat st;			/* what lstat found at the last component; mode 0: not */
+	int	 st_exact;		/* st is of the name itself, found without a link */
 	const struct sg_resolve_in *in;
 };
 
@@ -156,6 +162,28 @@ read_link(const struct walk *w, const char *name, const char *comp, char *buf, s
 }
 
 /*
+ * The last component, as read_link; but lstat first: a name that is no link (nearly every
+ * one) costs that one call and says what the name is, which the open family and the stat
+ * family would otherwise look at again. Its errors are readlink's: the same lookup, which
+ * does not mount an automount point either.
+ */
+static ssize_t
+read_last(struct walk *w, const char *name, const char *comp, char *buf, size_t size)
+{
+	struct stat	 st;
+
+	if (strcmp(comp, "self") == 0 || strcmp(comp, "thread-self") == 0)
+		return read_link(w, name, comp, buf, size);
+	if (fstatat(AT_FDCWD, name, &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) == -1)
+		return -1;
+	if (S_ISLNK(st.st_mode))
+		return readlink(name, buf, size);
+	w->st = st;
+	errno = EINVAL;
+	return -1;
+}
+
+/*
  * The length of the caller's own /proc/PID at the start of name (relative to the root), as
  * /proc/PID/task/TID, /proc/TID (a thread's own) or /proc/PID; *thread when it is the
  * calling thread's. 0 when name is not in there.
@@ -230,7 +258,7 @@ own_nameless_fd(const struct walk *w, const char *name, const char *target, int 
 
 /* Puts the link's text in front of what is still to resolve. */
 static int
-splice(struct walk *w, const char *target, size_t tlen, const char *after)
+splice_link(struct walk *w, const char *target, size_t tlen, const char *after)
 {
 	char	 tmp[sizeof(w->rest)];
 	int	 n;
@@ -242,6 +270,7 @@ splice(struct walk *w, const char *target, size_t tlen, const char *after)
 		return -ENAMETOOLONG;
 	memcpy(w->rest, tmp, (size_t)n + 1);
 	w->via_proc_link = is_on_proc(w->prefix);
+	w->st.st_mode = 0;
 	if (target[0] == '/') {
 		w->plen = w->rootlen;
 		w->prefix[w->plen] = '\0';
@@ -282,7 +311,8 @@ step(struct walk *w, const char *comp, const char *after, int last, int *missing
 	len = snprintf(name, sizeof(name), "%s/%s", w->prefix, comp);
 	if (len < 0 || (size_t)len >= sizeof(name))
 		return -ENAMETOOLONG;
-	n = read_link(w, name, comp, target, sizeof(target));
+	n = last ? read_last(w, name, comp, target, sizeof(target)) :
+	    read_link(w, name, comp, target, sizeof(target));
 	if (n >= 0) {
 		if ((size_t)n >= sizeof(target))
 			return -ENAMETOOLONG;
@@ -294,7 +324,7 @@ step(struct walk *w, const char *comp, const char *after, int last, int *missing
 			return 1;
 		}
 		if (!(last && !w->in->follow))
-			return splice(w, target, (size_t)n, after) == 0 ? 2 : -ELOOP;
+			return splice_link(w, target, (size_t)n, after) == 0 ? 2 : -ELOOP;
 	} else if (errno == ENOENT && last && !w->via_proc_link) {
 		*missing = 1;
 	} else if (errno != EINVAL) {
@@ -357,6 +387,98 @@ walk_all(struct walk *w, int *missing)
 }
 
 /*
+ * What fstat would say of fd, from statx, which also tells an automount point not mounted
+ * (O_PATH does not mount it, a stat of the caller's would): *exact is 0 for one.
+ */
+static int
+stat_of(int fd, struct stat *st, int *exact)
+{
+	struct statx	 sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) == -1)
+		return -1;
+	memset(st, 0, sizeof(*st));
+	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	st->st_ino = sx.stx_ino;
+	st->st_nlink = sx.stx_nlink;
+	st->st_mode = sx.stx_mode;
+	st->st_uid = sx.stx_uid;
+	st->st_gid = sx.stx_gid;
+	st->st_rdev = makedev(sx.stx_rdev_major, sx.stx_rdev_minor);
+	st->st_size = (off_t)sx.stx_size;
+	st->st_blksize = (blksize_t)sx.stx_blksize;
+	st->st_blocks = (blkcnt_t)sx.stx_blocks;
+	st->st_atim.tv_sec = sx.stx_atime.tv_sec;
+	st->st_atim.tv_nsec = sx.stx_atime.tv_nsec;
+	st->st_mtim.tv_sec = sx.stx_mtime.tv_sec;
+	st->st_mtim.tv_nsec = sx.stx_mtime.tv_nsec;
+	st->st_ctim.tv_sec = sx.stx_ctime.tv_sec;
+	st->st_ctim.tv_nsec = sx.stx_ctime.tv_nsec;
+	*exact = (sx.stx_attributes & STATX_ATTR_AUTOMOUNT) == 0;
+	return 0;
+}
+
+/*
+ * A name of three components or more with no link on its way (most of them), or any for
+ * a call that wants its stat (in->eager): one openat2 that refuses every link, from the
+ * supervisor's root as the walk goes, finds it in place of a readlink per component. Its
+ * name is then the path itself, normalised, as the walk would have named it (every readlink
+ * on the way EINVAL), and its descriptor's stat is exactly what is there (but at an automount
+ * point, which the O_PATH open did not mount). 0 when done,
+ * else the walk does it all again (a link on the way, a missing name, any failure, "..",
+ * a root that is not the supervisor's): w->prefix is given back as it was.
+ */
+static int
+fast_walk(struct walk *w)
+{
+	struct open_how	 how;
+	const char	*p = w->in->path, *end;
+	size_t		 n, base = w->plen;
+	int		 ncomp = 0, fd, rc = -1;
+
+	if (w->rootlen != 0)
+		return -1;
+	for (; *p != '\0'; p = end) {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		end = strchrnul(p, '/');
+		n = (size_t)(end - p);
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			goto out;
+		if (n == 1 && p[0] == '.')
+			continue;
+		if (w->plen + 1 + n >= sizeof(w->prefix))
+			goto out;
+		w->prefix[w->plen++] = '/';
+		memcpy(w->prefix + w->plen, p, n);
+		w->plen += n;
+		w->prefix[w->plen] = '\0';
+		ncomp++;
+	}
+	if (ncomp == 0 || (ncomp < 3 && !w->in->eager))
+		goto out;
+	memset(&how, 0, sizeof(how));
+	/* A trailing slash follows even where the call does not (walk_all). */
+	how.flags = O_PATH | O_CLOEXEC |
+	    (w->in->follow || p[-1] == '/' ? 0 : O_NOFOLLOW);
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	if ((fd = (int)syscall(SYS_openat2, AT_FDCWD, w->prefix, &how, sizeof(how))) == -1)
+		goto out;
+	if (stat_of(fd, &w->st, &w->st_exact) == 0)
+		rc = 0;
+	close(fd);
+out:
+	if (rc != 0) {
+		w->plen = base;
+		w->prefix[base] = '\0';
+		w->st.st_mode = 0;
+	}
+	return rc;
+}
+
+/*
  * Whether the path can only name a directory: it ends in a slash, "." or ".." (the kernel
  * then looks the last component up as a directory, and a file there is ENOTDIR).
  */
@@ -379,6 +501,8 @@ is_directory(const struct walk *w)
 {
 	struct stat	 st;
 
+	if (w->st.st_mode != 0)
+		return S_ISDIR(w->st.st_mode) ? 0 : -ENOTDIR;
 	if (stat(w->plen == 0 ? "/" : w->prefix, &st) == -1)
 		return -errno;
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
@@ -392,6 +516,8 @@ found_as(const struct walk *w, const char *out, struct sg_resolved *found)
 	int		 thread = 0;
 
 	found->own_fd = w->own_fd;
+	found->st = w->st;
+	found->st_exact = w->st_exact;
 	found->proc_len = 0;
 	found->proc_as = NULL;
 	if (w->rootlen != 0)
@@ -415,6 +541,8 @@ sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missi
 	*missing = 0;
 	if (found != NULL) {
 		found->own_fd = -1;
+		found->st.st_mode = 0;
+		found->st_exact = 0;
 		found->proc_len = 0;
 		found->proc_as = NULL;
 	}
@@ -432,7 +560,7 @@ sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missi
 	if (in->path[0] != '/' && (rc = walk_base(&w)) != 0)
 		return rc;
 	strcpy(w.rest, in->path);
-	if ((rc = walk_all(&w, missing)) != 0)
+	if (fast_walk(&w) != 0 && (rc = walk_all(&w, missing)) != 0)
 		return rc;
 	if (!*missing && names_directory(in->path) && (rc = is_directory(&w)) != 0)
 		return rc;

@@ -8,6 +8,7 @@
 #define SYSGATE_RESOLVE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define SG_AT_FDCWD	(-100)
@@ -20,6 +21,7 @@ struct sg_resolve_in {
 	int		 follow;	/* follow a symbolic link in the last component */
 	int		 empty_ok;	/* AT_EMPTY_PATH: "" names dirfd itself */
 	const char	*root;		/* NULL: the caller's root, read from /proc; else this */
+	int		 eager;		/* the call wants the name's stat (resolved.st_exact) */
 };
 
 /* What else a resolution found (out, for sg_resolve's callers that want it). */
@@ -30,6 +32,21 @@ struct sg_resolved {
 	 * left: "pipe:[N]", "/tmp/#123 (deleted)"); -1 otherwise.
 	 */
 	int		 own_fd;
+	/*
+	 * What lstat found at the name when its last component, the last one looked up, is no
+	 * link (without mounting an automount point there); st_mode 0 when not known (a
+	 * missing name, one ending in "." or "..", the caller's own descriptor). Seen with the
+	 * supervisor's credentials, before the decision, through whatever a directory on the
+	 * way has become since the walk looked at it: only a hint (open.c's way_of), never an
+	 * answer to give the caller.
+	 */
+	struct stat	 st;
+	/*
+	 * st is exactly what is at the name: the stat of a descriptor opened on it with no link
+	 * on the way (RESOLVE_NO_SYMLINKS), with the supervisor's credentials, and no automount
+	 * point (which the caller's own stat would have mounted).
+	 */
+	int		 st_exact;
 	/*
 	 * The name's first proc_len bytes are the caller's own /proc/PID (or its thread's
 	 * /proc/PID/task/TID, /proc/TID), which a policy sees as proc_as: "/proc/self" or

@@ -350,6 +350,7 @@ setup_loop(struct session *ss)
 	its.it_value = its.it_interval;
 	if (timerfd_settime(ss->timerfd, 0, &its, NULL) == -1)
 		return -1;
+	sg_intercept_sample_cpus();
 	if ((ss->s.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		return -1;
 	if (epoll_add(ss->s.epfd, sg_control_fd(), TAG_CONTROL, EPOLLIN) == -1 ||
@@ -415,6 +416,7 @@ on_timer(struct session *ss)
 
 	if (read(ss->timerfd, &ticks, sizeof(ticks)) == -1 && errno != EAGAIN)
 		return;
+	sg_intercept_sample_cpus();
 	if (sg_pending_count() > 0)
 		sg_decide_sweep(&ss->s);
 }

@@ -445,10 +445,11 @@ name_descriptor(struct decoding *d, int fd, int *copy, char *name, size_t size)
 /* Keeps what perform.c needs of the path just added. */
 static void
 keep_path(struct decoding *d, int i, int rc, const char *raw, const struct sg_resolve_in *in,
-    int fd, int copy, int fd_only, const char *name, int own_fd)
+    int fd, int copy, int fd_only, const char *name, const struct sg_resolved *found)
 {
 	struct sg_syscall	*c = d->c;
 	int			 n = (int)c->npaths;
+	int			 own_fd = rc == 0 ? found->own_fd : -1;
 	const char		*acting;
 
 	if (c->ntargs == 0 || strcmp(c->targs[c->ntargs - 1].name, "filename") != 0) {
@@ -470,7 +471,11 @@ keep_path(struct decoding *d, int i, int rc, const char *raw, const struct sg_re
 	if (c->path == NULL) {
 		c->path = acting;
 		c->path_error = -rc;
-		c->path_own_fd = rc == 0 ? own_fd : -1;
+		c->path_own_fd = own_fd;
+		if (rc == 0) {
+			c->path_st = found->st;
+			c->path_st_exact = found->st_exact;
+		}
 	}
 	if (n >= 2) {
 		if (copy >= 0)
@@ -478,7 +483,7 @@ keep_path(struct decoding *d, int i, int rc, const char *raw, const struct sg_re
 		return;
 	}
 	c->paths[n] = acting;
-	c->path_own_fds[n] = rc == 0 ? own_fd : -1;
+	c->path_own_fds[n] = own_fd;
 	c->path_errors[n] = -rc;
 	c->path_empty[n] = rc == 0 && (fd_only || (raw[0] == '\0' && in->empty_ok));
 	c->path_fd_only[n] = fd_only;
@@ -508,6 +513,7 @@ add_path(struct decoding *d, int i)
 
 	memset(&in, 0, sizeof(in));
 	found.own_fd = -1;
+	found.st.st_mode = 0;
 	found.proc_len = 0;
 	found.proc_as = NULL;
 	raw[0] = '\0';
@@ -541,6 +547,9 @@ add_path(struct decoding *d, int i)
 		in.follow = follows(d, a);
 		in.empty_ok = empty_path_ok(d);
 		in.root = d->root;
+		/* The stat family may answer with the resolution's own stat (perform.c). */
+		in.eager = strcmp(d->c->name, "newfstatat") == 0 ||
+		    strcmp(d->c->name, "stat") == 0 || strcmp(d->c->name, "lstat") == 0;
 		if (raw[0] == '\0' && in.empty_ok && in.dirfd != SG_AT_FDCWD) {
 			rc = name_descriptor(d, in.dirfd, &copy, name, sizeof(name));
 			named = 1;
@@ -556,7 +565,7 @@ add_path(struct decoding *d, int i)
 		add(d->c, "filename", shown);
 	else
 		add(d->c, "filename", name);
-	keep_path(d, i, rc, raw, &in, fd, copy, fd_only, name, rc == 0 ? found.own_fd : -1);
+	keep_path(d, i, rc, raw, &in, fd, copy, fd_only, name, &found);
 }
 
 static void

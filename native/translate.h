@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "decision.generated.h"
@@ -37,6 +38,8 @@ struct sg_syscall {
 	const char	*path;		/* the first path's name, or NULL */
 	int		 path_error;	/* why it could not be resolved (an errno), or 0 */
 	int		 path_own_fd;	/* it is the caller's nameless descriptor N, or -1 */
+	struct stat	 path_st;	/* what resolving found there (sg_resolved): mode 0, not */
+	int		 path_st_exact;	/* path_st is exactly what is there (sg_resolved) */
 	/* Every path argument (rename's two), for the calls performed in perform.c. */
 	int		 npaths;
 	const char	*paths[2];

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -13,6 +14,7 @@ import {
   realpathSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
@@ -599,6 +601,43 @@ test(
       run.questions.filter((q) => q.tid !== q.pid).map((q) => q.call),
       [],
     );
+  },
+);
+
+test(
+  'a stat by name gives what the kernel gives: files, directories, devices, links; and fails as it fails for root without the capabilities to search',
+  { ...asRoot, ...hasPython },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sysgate-stat-'));
+    try {
+      mkdirSync(join(dir, 'closed'));
+      writeFileSync(join(dir, 'closed', 'f'), 'x');
+      chownSync(join(dir, 'closed'), 65534, 65534);
+      chmodSync(join(dir, 'closed'), 0o700);
+      symlinkSync('/etc/hostname', join(dir, 'link'));
+      const names = ['/etc/hostname', '/usr/lib', '/dev/null', '/', '/usr/bin/env',
+        `${dir}/link`, `${dir}/closed/f`, `${dir}/closed`, `${dir}/./../${dir.split('/').pop()}/link`, '/no/such/name'];
+      const py = [
+        'import os, sys',
+        'for p in sys.argv[1:]:',
+        '  for f in (True, False):',
+        '    try:',
+        '      s = os.stat(p, follow_symlinks=f)',
+        "      print(p, f, s.st_mode, s.st_ino, s.st_dev, s.st_nlink, s.st_uid, s.st_gid, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_blocks, s.st_blksize, s.st_rdev)",
+        '    except OSError as e:',
+        "      print(p, f, 'error', e.errno)",
+      ].join('\n');
+      for (const prefix of [[], ['setpriv', '--bounding-set', '-dac_override,-dac_read_search']]) {
+        const command = [...prefix, 'python3', '-c', py, ...names];
+        const native = spawnSync(command[0], command.slice(1), { encoding: 'utf8' });
+        const run = await supervise(command, { rules: byName });
+        assert.equal(run.status, 0, run.stderr);
+        assert.equal(run.stdout, native.stdout);
+        assert.equal(run.stdout.includes(`${dir}/closed/f True error 13`), prefix.length > 0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 );
 
