@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,17 +36,18 @@
 #define PROC_MAGIC	0x9fa0
 #define PROC_ROOT_INO	1
 
+/* The strings last: a walk starts by clearing what comes before them (sg_resolve). */
 struct walk {
-	char	 prefix[PATH_MAX];	/* resolved so far; "" is the root itself */
 	size_t	 plen;
 	size_t	 rootlen;		/* prefix[0..rootlen) is the caller's root */
-	char	 rest[PATH_MAX * 2];	/* still to resolve */
 	int	 links;
 	int	 via_proc_link;		/* the last splice came from a procfs link */
 	int	 own_fd;		/* the name is the caller's nameless descriptor */
 	struct stat st;			/* what lstat found at the last component; mode 0: not */
 	int	 st_exact;		/* st is of the name itself, found without a link */
 	const struct sg_resolve_in *in;
+	char	 prefix[PATH_MAX];	/* resolved so far; "" is the root itself */
+	char	 rest[PATH_MAX * 2];	/* still to resolve */
 };
 
 static int
@@ -535,7 +537,9 @@ sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missi
 	static struct walk	 w;
 	int			 rc;
 
-	memset(&w, 0, sizeof(w));
+	/* Not the 12 KiB of strings, which are written before they are read. */
+	memset(&w, 0, offsetof(struct walk, prefix));
+	w.prefix[0] = w.rest[0] = '\0';
 	w.in = in;
 	w.own_fd = -1;
 	*missing = 0;

@@ -715,11 +715,51 @@ is_id_change(const char *name)
 	return 0;
 }
 
+/*
+ * What call_of says of a call by its name alone, worked out once per number, not by a score
+ * of strcmp on every notification (twice: the look at the registers, then the translation).
+ */
+struct call_kind {
+	int		 known;
+	const char	*name;
+	int		 is_open;
+	int		 is_exec;
+	int		 changes_ids;
+	int		 is_creat;
+};
+
+#define KINDS_MAX	1024
+
+static const struct call_kind *
+kind_of(int nr)
+{
+	static struct call_kind	 kinds[KINDS_MAX], unknown = { 1, "unknown", 0, 0, 0, 0 };
+	struct call_kind	*k;
+	const char		*name;
+
+	if (nr < 0 || nr >= KINDS_MAX)
+		return &unknown;
+	k = &kinds[nr];
+	if (k->known)
+		return k;
+	if ((name = sg_call_name(nr)) == NULL)
+		name = "unknown";
+	k->name = name;
+	k->is_open = strcmp(name, "open") == 0 || strcmp(name, "openat") == 0 ||
+	    strcmp(name, "openat2") == 0 || strcmp(name, "creat") == 0;
+	k->is_exec = strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0;
+	k->changes_ids = is_id_change(name);
+	k->is_creat = strcmp(name, "creat") == 0;
+	k->known = 1;
+	return k;
+}
+
 /* The call itself: what every decision needs. */
 static void
 call_of(const struct sg_listener *l, pid_t tgid, struct sg_syscall *c)
 {
-	int	 i;
+	const struct call_kind	*k;
+	int			 i;
 
 	memset(c, 0, sizeof(*c));
 	c->path_own_fd = c->path_own_fds[0] = c->path_own_fds[1] = -1;
@@ -729,13 +769,12 @@ call_of(const struct sg_listener *l, pid_t tgid, struct sg_syscall *c)
 	c->nr = l->notif->data.nr;
 	for (i = 0; i < 6; i++)
 		c->args[i] = l->notif->data.args[i];
-	if ((c->name = sg_call_name(c->nr)) == NULL)
-		c->name = "unknown";
-	c->is_open = strcmp(c->name, "open") == 0 || strcmp(c->name, "openat") == 0 ||
-	    strcmp(c->name, "openat2") == 0 || strcmp(c->name, "creat") == 0;
-	c->is_exec = strcmp(c->name, "execve") == 0 || strcmp(c->name, "execveat") == 0;
-	c->changes_ids = is_id_change(c->name);
-	if (strcmp(c->name, "creat") == 0)
+	k = kind_of(c->nr);
+	c->name = k->name;
+	c->is_open = k->is_open;
+	c->is_exec = k->is_exec;
+	c->changes_ids = k->changes_ids;
+	if (k->is_creat)
 		c->oflags = O_CREAT | O_WRONLY | O_TRUNC;
 }
 

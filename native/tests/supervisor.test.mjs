@@ -605,6 +605,41 @@ test(
 );
 
 test(
+  "a stat of a descriptor gives fstat's answer, field by field, and a thread with a table of its own sees its own",
+  hasPython,
+  async () => {
+    const py = [
+      'import ctypes, os, socket, threading',
+      "libc = ctypes.CDLL(None, use_errno=True)",
+      "f = lambda s: ' '.join(str(x) for x in (s.st_mode, s.st_ino, s.st_dev, s.st_nlink, s.st_uid, s.st_gid, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_blocks, s.st_blksize, s.st_rdev))",
+      "fds = [os.open(p, os.O_RDONLY) for p in ('/etc/hostname', '/usr/lib', '/dev/null')]",
+      "fds.append(os.open('/etc/passwd', os.O_PATH))",
+      'for fd in fds: print(f(os.fstat(fd)))',
+      'r, w = os.pipe()',
+      'so = socket.socket()',
+      'for fd in (r, so.fileno()):',
+      '  s = os.fstat(fd); print(s.st_mode, s.st_nlink, s.st_uid, s.st_size)',
+      'def own():',
+      "  assert libc.unshare(0x400) == 0, ctypes.get_errno()",
+      "  os.dup2(os.open('/dev/null', os.O_RDONLY), fds[0])",
+      "  print('thread', f(os.fstat(fds[0])))",
+      't = threading.Thread(target=own); t.start(); t.join()',
+      "print('main', f(os.fstat(fds[0])))",
+      'try:',
+      '  os.fstat(57)',
+      'except OSError as e:',
+      '  print(e.errno)',
+    ].join('\n');
+    const native = spawnSync('python3', ['-c', py], { encoding: 'utf8' });
+    assert.equal(native.status, 0, native.stderr);
+    assert.match(native.stdout, /^thread /m);
+    const run = await supervise(['python3', '-c', py], { rules: byName });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, native.stdout);
+  },
+);
+
+test(
   'a stat by name gives what the kernel gives: files, directories, devices, links; and fails as it fails for root without the capabilities to search',
   { ...asRoot, ...hasPython },
   async () => {
