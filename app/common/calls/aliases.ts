@@ -43,7 +43,8 @@ const READS: readonly string[] = [
   'inotify_add_watch',
 ];
 
-const WRITES: readonly string[] = [
+/** The calls that make, remove or rename a name, or cut a file by its name. */
+export const NAME_CALLS: readonly string[] = [
   'creat',
   'truncate',
   'unlink',
@@ -60,6 +61,10 @@ const WRITES: readonly string[] = [
   'linkat',
   'symlink',
   'symlinkat',
+];
+
+const WRITES: readonly string[] = [
+  ...NAME_CALLS,
   'chmod',
   'fchmodat',
   'fchmodat2',

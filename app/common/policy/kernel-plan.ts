@@ -25,7 +25,7 @@
 // This module decides from the policy's text alone; app/core/kernel/ turns the grants into
 // Landlock rules on the files that exist when the run starts.
 
-import { callsOfAlias, isAlias } from '../calls/aliases.js';
+import { callsOfAlias, isAlias, NAME_CALLS } from '../calls/aliases.js';
 import type { Expr, Filter, PolicySection, SymbolExpr } from './ast.js';
 import { expandMacros, NATIVE_EMULATIONS } from './evaluate.js';
 import type { Macros } from './request.js';
@@ -43,24 +43,7 @@ export const KERNEL_READ_OPENS: readonly string[] = ['open', 'openat'];
  * The calls that make, remove or rename a name (or cut a file by name): Landlock handles their
  * rights and grants none, so they always go to the supervisor, which performs what it permits.
  */
-export const KERNEL_NAME_CALLS: readonly string[] = [
-  'creat',
-  'truncate',
-  'unlink',
-  'unlinkat',
-  'rmdir',
-  'mkdir',
-  'mkdirat',
-  'mknod',
-  'mknodat',
-  'rename',
-  'renameat',
-  'renameat2',
-  'link',
-  'linkat',
-  'symlink',
-  'symlinkat',
-];
+export const KERNEL_NAME_CALLS: readonly string[] = NAME_CALLS;
 
 /** The calls that look at a file by name without opening it: Landlock cannot restrict them. */
 export const KERNEL_UNRESTRICTED_CALLS: readonly string[] = [

@@ -14,20 +14,11 @@ const HEADERS_MAX = 65_536;
 
 /** The interpreter of the file at `path`, or null (a static executable, or not readable). */
 export function interpreterOf(path: string): string | null {
-  let fd: number;
-  noteInput(path);
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
+  return withFile(path, (fd) => {
     const head = read(fd, 0, 64);
     if (head.subarray(0, 2).toString('latin1') === '#!') return scriptInterpreter(fd);
     return elfInterpreter(fd, head);
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**
@@ -35,6 +26,13 @@ export function interpreterOf(path: string): string | null {
  * program the process is once the kernel has run the script.
  */
 export function scriptInterpreterOf(path: string): string | null {
+  return withFile(path, (fd) =>
+    read(fd, 0, 2).toString('latin1') === '#!' ? scriptInterpreter(fd) : null,
+  );
+}
+
+/** What `look` finds in the file at `path` (noted as an input of the run), or null if unreadable. */
+function withFile(path: string, look: (fd: number) => string | null): string | null {
   let fd: number;
   noteInput(path);
   try {
@@ -43,7 +41,7 @@ export function scriptInterpreterOf(path: string): string | null {
     return null;
   }
   try {
-    return read(fd, 0, 2).toString('latin1') === '#!' ? scriptInterpreter(fd) : null;
+    return look(fd);
   } finally {
     closeSync(fd);
   }
