@@ -321,6 +321,34 @@ describe("denials go to syslog in systrace's format", () => {
     assert.ok(denied.stderr.includes('syscall: native-openat'), denied.stderr);
   });
 
+  test('a file name holding escapes and a newline is shown escaped, on one line, by -e, -E and sysgate log', () => {
+    const h = home();
+    assert.equal(sysgate(h, ['-A', 'cat', '/dev/null']).status, 0);
+    const name = join(h.home, 'x\x1b[2Jy\n deny user: root, prog: forged\\x1b');
+    writeFileSync(name, 'secret\n');
+    const shown = name.replace(/\\/g, '\\\\').replace('\x1b', '\\x1b').replace('\n', '\\n');
+    const log = join(h.home, 'escaped.log');
+    const denied = sysgate(h, ['-a', '-e', 'cat', name]);
+    sysgate(h, ['-a', '-E', log, 'cat', name]);
+    for (const text of [denied.stderr, readFileSync(log, 'utf8')]) {
+      assert.ok(!text.includes('\x1b'), JSON.stringify(text));
+      assert.ok(text.includes(`filename: ${shown}`), JSON.stringify(text));
+      assert.equal(text.split('\n').filter((l) => /^(\S+ )?deny user: /.test(l)).length, 1, text);
+    }
+    const history = sysgate(h, ['log']);
+    assert.ok(!history.stdout.includes('\x1b'), JSON.stringify(history.stdout));
+    assert.ok(history.stdout.includes(`filename: ${shown}`), JSON.stringify(history.stdout));
+    assert.equal(history.stdout.split('\n').filter((l) => l.includes('deny[')).length, 2);
+    // --json stays exact: the name as it is.
+    const json = sysgate(h, ['log', '--json']).stdout.trim().split('\n');
+    assert.ok(
+      json.some(
+        (l) => (JSON.parse(l) as { args: Record<string, string[]> }).args['filename']?.[0] === name,
+      ),
+      json.join('\n'),
+    );
+  });
+
   test('-E appends the lines to a file', () => {
     const h = home();
     assert.equal(sysgate(h, ['-A', 'cat', '/dev/null']).status, 0);
