@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import {
   appendFileSync,
+  chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -16,6 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
@@ -642,6 +645,74 @@ async function onTerminal(
   clearTimeout(timer);
   return screen;
 }
+
+describe("the sysgate window's socket", () => {
+  /** A listener run as nobody on `socket`, which prints whatever it is sent. */
+  async function nobodyListens(socket: string): Promise<{ heard: () => string; stop: () => void }> {
+    const child = spawn(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        process.execPath,
+        '-e',
+        `require('net').createServer((s) => s.on('data', (d) => process.stdout.write(d))).listen(${JSON.stringify(socket)})`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let heard = '';
+    child.stdout.on('data', (d: Buffer) => (heard += d.toString()));
+    for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(50);
+    assert.ok(existsSync(socket), 'the listener did not start');
+    return { heard: () => heard, stop: () => child.kill() };
+  }
+
+  function runtimeDirectory(): { runtime: string; dir: string; socket: string } {
+    const runtime = mkdtempSync(join(tmpdir(), 'sysgate-xdg-'));
+    chmodSync(runtime, 0o755);
+    const dir = join(runtime, 'sysgate');
+    mkdirSync(dir, { mode: 0o700 });
+    chownSync(dir, 65534, 65534);
+    return { runtime, dir, socket: join(dir, 'app.sock') };
+  }
+
+  test('a socket directory another user made first is not used, and sysgate says why', async () => {
+    const h = home();
+    const { runtime, dir, socket } = runtimeDirectory();
+    const listener = await nobodyListens(socket);
+    try {
+      const run = sysgate(h, ['cat', '/dev/null'], { env: { XDG_RUNTIME_DIR: runtime } });
+      await sleep(200);
+      assert.equal(listener.heard(), '', 'something was sent to the other user');
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `not using the sysgate window's socket .*${dir}/app.sock: ${dir} is owned by uid 65534, not by you`,
+        ),
+      );
+    } finally {
+      listener.stop();
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
+
+  test('a socket in a directory of ours but listened on by another user is not used, and sysgate says why', async () => {
+    const h = home();
+    const { runtime, dir, socket } = runtimeDirectory();
+    const listener = await nobodyListens(socket);
+    chownSync(dir, process.getuid!(), process.getgid!());
+    try {
+      const run = sysgate(h, ['cat', '/dev/null'], { env: { XDG_RUNTIME_DIR: runtime } });
+      await sleep(200);
+      assert.equal(listener.heard(), '', 'something was sent to the other user');
+      assert.match(run.stderr, /the process listening on it runs as uid 65534, not as you/);
+    } finally {
+      listener.stop();
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('run as natively', () => {
   const FRONT = fileURLToPath(new URL('../../../bin/sysgate', import.meta.url));

@@ -221,7 +221,7 @@ class TracedRun {
     }
     const explicit = ['A', 'a', 't'].some((flag) => this.options.flags.has(flag));
     // Without -A, -a or -t the questions go to a running desktop app, when there is one.
-    if (!explicit) this.app = await connectToApp();
+    if (!explicit) this.app = await connectToApp(undefined, (message) => this.say(message));
     if (mode === 'ask' && this.app === null) {
       this.terminal = Terminal.open();
       if (this.terminal !== null) this.prompter = new TerminalPrompter(this.terminal, this.macros);
