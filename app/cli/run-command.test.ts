@@ -423,6 +423,23 @@ describe('processes: exec, fork and threads', () => {
     assert.match(enforced.log.join('\n'), new RegExp(`deny .*prog: ${CAT}, .*policy: ${CAT},`));
   });
 
+  test('a policy directory (-d) that others may write to is refused, and the message names it', () => {
+    const h = home();
+    const dir = join(h.home, 'shared-policies');
+    assert.equal(sysgate(h, ['-A', '-d', dir, 'cat', '/etc/hostname']).status, 0);
+    assert.equal(sysgate(h, ['-a', '-d', dir, 'cat', '/etc/hostname']).status, 0);
+    chmodSync(dir, 0o777);
+    const refused = sysgate(h, ['-a', '-d', dir, 'cat', '/etc/hostname']);
+    assert.notEqual(refused.status, 0);
+    assert.equal(refused.stdout, '');
+    assert.ok(
+      refused.stderr.includes(
+        `refusing ${join(dir, nameOf(CAT))}: the directory ${dir} is writable by group and others`,
+      ),
+      refused.stderr,
+    );
+  });
+
   test('a program whose policy file is broken runs with no rules, and the error says where', () => {
     const h = home();
     assert.equal(sysgate(h, ['-A', 'sh', '-c', 'cat /etc/hostname']).status, 0);
