@@ -626,6 +626,28 @@ describe('-t: questions on the terminal', () => {
   });
 });
 
+describe('-t: a question about a file whose name holds escapes', () => {
+  test('shows the name escaped on one line, and the terminal never receives its ESC', async () => {
+    const h = home();
+    const name = join(h.home, 'x\x1b[2Jy\n deny user: root');
+    writeFileSync(name, 'secret\n');
+    const asked: string[] = [];
+    const screen = await onTerminal(
+      h,
+      ['-t', '-E', join(h.home, 'd.log'), 'cat', name],
+      () => 'deny',
+      asked,
+    );
+    assert.ok(!screen.includes('\x1b[2J'), JSON.stringify(screen));
+    assert.ok(
+      asked.length > 0 &&
+        screen.includes(`filename: ${h.home}/x\\x1b[2Jy\\n deny user: root, oflags: ro\n`),
+      JSON.stringify(screen),
+    );
+    assert.ok(!screen.includes('secret'), screen);
+  });
+});
+
 /**
  * Runs sysgate on a pseudo-terminal (util-linux `script`), answering each question with what
  * `answer` returns for the question's line. Gives everything the terminal showed.
