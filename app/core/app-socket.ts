@@ -3,7 +3,9 @@
 //
 // The socket is in $XDG_RUNTIME_DIR/sysgate (else /tmp/sysgate-UID), a directory only its owner
 // may enter; and every connection's peer credentials are read (SO_PEERCRED, through the
-// supervisor binary, since Node.js cannot ask) and must be this user's.
+// supervisor binary, since Node.js cannot ask) and must be this user's. Both ends check: the app
+// those of each terminal, a terminal those of the app before it sends anything (another user
+// who made the directory first, or listens in it, would otherwise answer its questions).
 //
 // Frames (app/core/supervisor/frames.ts) carry JSON where a structure is needed:
 //   terminal → app  hello version= command= cwd= | ask json= | cancel id= | record json= | exit status=
