@@ -10,6 +10,7 @@ import { errnoName } from '../common/calls/index.js';
 import type { HistoryEntry } from '../common/history/entry.js';
 import { parseQuery, queryTerm, QueryError, type HistoryQuery } from '../common/history/query.js';
 import { formatDiagnostic } from '../common/policy/diagnostics.js';
+import { printable } from '../common/session/log-line.js';
 import { HistoryStore, historyPath } from '../core/history/history-store.js';
 
 export const LOG_USAGE =
@@ -136,12 +137,14 @@ export function logLine(entry: HistoryEntry): string {
   const action =
     entry.action === 'deny' ? `deny[${errnoName(entry.errno) ?? entry.errno}]` : 'permit';
   const args = Object.entries(entry.args)
-    .flatMap(([name, values]) => values.map((v, i) => `${i === 0 ? name : `${name}[${i}]`}: ${v}`))
+    .flatMap(([name, values]) =>
+      values.map((v, i) => `${i === 0 ? name : `${name}[${i}]`}: ${printable(v)}`),
+    )
     .join(', ');
   return [
     localTime(entry.time),
     action,
-    `${entry.program}[${entry.pid}]`,
+    `${printable(entry.program)}[${entry.pid}]`,
     entry.call,
     args,
     `(${decider(entry)})`,
@@ -151,7 +154,8 @@ export function logLine(entry: HistoryEntry): string {
 }
 
 function decider(entry: HistoryEntry): string {
-  if (entry.rule !== null) return `rule ${entry.rule.file ?? entry.policy}:${entry.rule.line}`;
+  if (entry.rule !== null)
+    return `rule ${printable(entry.rule.file ?? entry.policy)}:${entry.rule.line}`;
   if (entry.by === 'user') return 'answered';
   if (entry.by === 'default') return 'no rule: denied';
   if (entry.by === 'host-gone') return 'the app was gone: denied';

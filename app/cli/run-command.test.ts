@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import {
   appendFileSync,
+  chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -16,6 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
@@ -321,6 +324,34 @@ describe("denials go to syslog in systrace's format", () => {
     assert.ok(denied.stderr.includes('syscall: native-openat'), denied.stderr);
   });
 
+  test('a file name holding escapes and a newline is shown escaped, on one line, by -e, -E and sysgate log', () => {
+    const h = home();
+    assert.equal(sysgate(h, ['-A', 'cat', '/dev/null']).status, 0);
+    const name = join(h.home, 'x\x1b[2Jy\n deny user: root, prog: forged\\x1b');
+    writeFileSync(name, 'secret\n');
+    const shown = name.replace(/\\/g, '\\\\').replace('\x1b', '\\x1b').replace('\n', '\\n');
+    const log = join(h.home, 'escaped.log');
+    const denied = sysgate(h, ['-a', '-e', 'cat', name]);
+    sysgate(h, ['-a', '-E', log, 'cat', name]);
+    for (const text of [denied.stderr, readFileSync(log, 'utf8')]) {
+      assert.ok(!text.includes('\x1b'), JSON.stringify(text));
+      assert.ok(text.includes(`filename: ${shown}`), JSON.stringify(text));
+      assert.equal(text.split('\n').filter((l) => /^(\S+ )?deny user: /.test(l)).length, 1, text);
+    }
+    const history = sysgate(h, ['log']);
+    assert.ok(!history.stdout.includes('\x1b'), JSON.stringify(history.stdout));
+    assert.ok(history.stdout.includes(`filename: ${shown}`), JSON.stringify(history.stdout));
+    assert.equal(history.stdout.split('\n').filter((l) => l.includes('deny[')).length, 2);
+    // --json stays exact: the name as it is.
+    const json = sysgate(h, ['log', '--json']).stdout.trim().split('\n');
+    assert.ok(
+      json.some(
+        (l) => (JSON.parse(l) as { args: Record<string, string[]> }).args['filename']?.[0] === name,
+      ),
+      json.join('\n'),
+    );
+  });
+
   test('-E appends the lines to a file', () => {
     const h = home();
     assert.equal(sysgate(h, ['-A', 'cat', '/dev/null']).status, 0);
@@ -390,6 +421,23 @@ describe('processes: exec, fork and threads', () => {
     const enforced = enforce(h, ['sh', '-c', 'cat /etc/hostname']);
     assert.match(enforced.stderr, /cat: \/etc\/hostname: Operation not permitted/);
     assert.match(enforced.log.join('\n'), new RegExp(`deny .*prog: ${CAT}, .*policy: ${CAT},`));
+  });
+
+  test('a policy directory (-d) that others may write to is refused, and the message names it', () => {
+    const h = home();
+    const dir = join(h.home, 'shared-policies');
+    assert.equal(sysgate(h, ['-A', '-d', dir, 'cat', '/etc/hostname']).status, 0);
+    assert.equal(sysgate(h, ['-a', '-d', dir, 'cat', '/etc/hostname']).status, 0);
+    chmodSync(dir, 0o777);
+    const refused = sysgate(h, ['-a', '-d', dir, 'cat', '/etc/hostname']);
+    assert.notEqual(refused.status, 0);
+    assert.equal(refused.stdout, '');
+    assert.ok(
+      refused.stderr.includes(
+        `refusing ${join(dir, nameOf(CAT))}: the directory ${dir} is writable by group and others`,
+      ),
+      refused.stderr,
+    );
   });
 
   test('a program whose policy file is broken runs with no rules, and the error says where', () => {
@@ -578,6 +626,28 @@ describe('-t: questions on the terminal', () => {
   });
 });
 
+describe('-t: a question about a file whose name holds escapes', () => {
+  test('shows the name escaped on one line, and the terminal never receives its ESC', async () => {
+    const h = home();
+    const name = join(h.home, 'x\x1b[2Jy\n deny user: root');
+    writeFileSync(name, 'secret\n');
+    const asked: string[] = [];
+    const screen = await onTerminal(
+      h,
+      ['-t', '-E', join(h.home, 'd.log'), 'cat', name],
+      () => 'deny',
+      asked,
+    );
+    assert.ok(!screen.includes('\x1b[2J'), JSON.stringify(screen));
+    assert.ok(
+      asked.length > 0 &&
+        screen.includes(`filename: ${h.home}/x\\x1b[2Jy\\n deny user: root, oflags: ro\n`),
+      JSON.stringify(screen),
+    );
+    assert.ok(!screen.includes('secret'), screen);
+  });
+});
+
 /**
  * Runs sysgate on a pseudo-terminal (util-linux `script`), answering each question with what
  * `answer` returns for the question's line. Gives everything the terminal showed.
@@ -614,6 +684,74 @@ async function onTerminal(
   clearTimeout(timer);
   return screen;
 }
+
+describe("the sysgate window's socket", () => {
+  /** A listener run as nobody on `socket`, which prints whatever it is sent. */
+  async function nobodyListens(socket: string): Promise<{ heard: () => string; stop: () => void }> {
+    const child = spawn(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        process.execPath,
+        '-e',
+        `require('net').createServer((s) => s.on('data', (d) => process.stdout.write(d))).listen(${JSON.stringify(socket)})`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let heard = '';
+    child.stdout.on('data', (d: Buffer) => (heard += d.toString()));
+    for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(50);
+    assert.ok(existsSync(socket), 'the listener did not start');
+    return { heard: () => heard, stop: () => child.kill() };
+  }
+
+  function runtimeDirectory(): { runtime: string; dir: string; socket: string } {
+    const runtime = mkdtempSync(join(tmpdir(), 'sysgate-xdg-'));
+    chmodSync(runtime, 0o755);
+    const dir = join(runtime, 'sysgate');
+    mkdirSync(dir, { mode: 0o700 });
+    chownSync(dir, 65534, 65534);
+    return { runtime, dir, socket: join(dir, 'app.sock') };
+  }
+
+  test('a socket directory another user made first is not used, and sysgate says why', async () => {
+    const h = home();
+    const { runtime, dir, socket } = runtimeDirectory();
+    const listener = await nobodyListens(socket);
+    try {
+      const run = sysgate(h, ['cat', '/dev/null'], { env: { XDG_RUNTIME_DIR: runtime } });
+      await sleep(200);
+      assert.equal(listener.heard(), '', 'something was sent to the other user');
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `not using the sysgate window's socket .*${dir}/app.sock: ${dir} is owned by uid 65534, not by you`,
+        ),
+      );
+    } finally {
+      listener.stop();
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
+
+  test('a socket in a directory of ours but listened on by another user is not used, and sysgate says why', async () => {
+    const h = home();
+    const { runtime, dir, socket } = runtimeDirectory();
+    const listener = await nobodyListens(socket);
+    chownSync(dir, process.getuid!(), process.getgid!());
+    try {
+      const run = sysgate(h, ['cat', '/dev/null'], { env: { XDG_RUNTIME_DIR: runtime } });
+      await sleep(200);
+      assert.equal(listener.heard(), '', 'something was sent to the other user');
+      assert.match(run.stderr, /the process listening on it runs as uid 65534, not as you/);
+    } finally {
+      listener.stop();
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('run as natively', () => {
   const FRONT = fileURLToPath(new URL('../../../bin/sysgate', import.meta.url));

@@ -9,7 +9,7 @@ import { quoteString } from '../common/policy/lexer.js';
 import { errnoNumber } from '../common/calls/index.js';
 import { answerOfRule } from '../core/session/answers.js';
 import type { Answer, DecisionRecord, Question } from '../common/session/events.js';
-import { callSummary } from '../common/session/log-line.js';
+import { callSummary, printable } from '../common/session/log-line.js';
 import { Accounts } from '../core/accounts.js';
 import { askedNote, Learning } from '../core/learn/learned-policy.js';
 import {
@@ -221,7 +221,7 @@ class TracedRun {
     }
     const explicit = ['A', 'a', 't'].some((flag) => this.options.flags.has(flag));
     // Without -A, -a or -t the questions go to a running desktop app, when there is one.
-    if (!explicit) this.app = await connectToApp();
+    if (!explicit) this.app = await connectToApp(undefined, (message) => this.say(message));
     if (mode === 'ask' && this.app === null) {
       this.terminal = Terminal.open();
       if (this.terminal !== null) this.prompter = new TerminalPrompter(this.terminal, this.macros);
@@ -457,14 +457,14 @@ class TracedRun {
     });
     for (const result of results) {
       if ('error' in result)
-        this.say(`nothing learned for ${result.program} was saved: ${result.error}`);
+        this.say(`nothing learned for ${printable(result.program)} was saved: ${result.error}`);
       else {
         for (const { name, pattern, alike } of result.shaped)
           this.say(
-            `${result.program}: ${quoteString(name)} learned as ${quoteString(pattern)} (a name made at random${alike > 0 ? `; so were ${alike} more like it` : ''})`,
+            `${printable(result.program)}: ${quoteString(name)} learned as ${quoteString(pattern)} (a name made at random${alike > 0 ? `; so were ${alike} more like it` : ''})`,
           );
         this.say(
-          `learned ${result.added} rule${result.added === 1 ? '' : 's'} for ${result.program}: ${result.path}${askedNote(result.asked)}`,
+          `learned ${result.added} rule${result.added === 1 ? '' : 's'} for ${printable(result.program)}: ${printable(result.path)}${askedNote(result.asked)}`,
         );
       }
     }

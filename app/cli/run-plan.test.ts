@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -147,6 +148,28 @@ test('an edited policy is never enforced from the plan made before the edit', ()
   } finally {
     writeFileSync(policy(), text);
   }
+});
+
+test('a policy directory made writable by others after the plan is refused, not run from the plan', () => {
+  const args = ['-a', '-e', CAT, join(home, 'allowed/a')];
+  sysgate(args);
+  assert.match(sysgate(args).stderr, FROM_PLAN);
+  const dir = join(home, '.config/sysgate/policies');
+  chmodSync(dir, 0o777);
+  try {
+    const refused = sysgate(args);
+    assert.match(refused.stderr, new RegExp(`no plan: input ${dir} changed`));
+    assert.ok(
+      refused.stderr.includes(`the directory ${dir} is writable by group and others`),
+      refused.stderr,
+    );
+    assert.notEqual(refused.status, 0);
+    assert.equal(refused.stdout, '');
+  } finally {
+    chmodSync(dir, 0o700);
+  }
+  sysgate(args);
+  assert.match(sysgate(args).stderr, FROM_PLAN);
 });
 
 test('a system policy that appears, or another $PATH, is another plan', () => {

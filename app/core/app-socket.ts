@@ -3,7 +3,9 @@
 //
 // The socket is in $XDG_RUNTIME_DIR/sysgate (else /tmp/sysgate-UID), a directory only its owner
 // may enter; and every connection's peer credentials are read (SO_PEERCRED, through the
-// supervisor binary, since Node.js cannot ask) and must be this user's.
+// supervisor binary, since Node.js cannot ask) and must be this user's. Both ends check: the app
+// those of each terminal, a terminal those of the app before it sends anything (another user
+// who made the directory first, or listens in it, would otherwise answer its questions).
 //
 // Frames (app/core/supervisor/frames.ts) carry JSON where a structure is needed:
 //   terminal → app  hello version= command= cwd= | ask json= | cancel id= | record json= | exit status=
@@ -12,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { encodeFrame, FrameError, FrameReader, type Frame } from './supervisor/frames.js';
 import { supervisorPath } from './supervisor/supervisor.js';
@@ -81,10 +83,45 @@ export function listenForTerminals(
   return server;
 }
 
-/** Connects to a running app; null when there is none. */
-export function connectToApp(path = appSocketPath()): Promise<FrameConnection | null> {
-  if (!existsSync(path)) return Promise.resolve(null);
-  return new Promise((resolve) => {
+/**
+ * Why the socket's directory cannot be trusted with questions and answers, or null when it is
+ * this user's own and only theirs (created so when missing). Another user who made it first
+ * would otherwise answer every question and send policies.
+ */
+export function distrustSocketDirectory(dir: string): string | null {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // No runtime directory at all: no app either.
+    if (code === 'ENOENT') return null;
+    if (code !== 'EEXIST') return `cannot create ${dir}: ${(e as Error).message}`;
+  }
+  const info = lstatSync(dir);
+  if (!info.isDirectory()) return `${dir} is not a directory`;
+  if (info.uid !== process.getuid!()) return `${dir} is owned by uid ${info.uid}, not by you`;
+  if ((info.mode & 0o777) !== 0o700)
+    return `${dir} has mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}, not 0700`;
+  return null;
+}
+
+/**
+ * Connects to a running app; null when there is none, or when the socket's directory or the
+ * process listening on it is not this user's (then `onProblem` says why, and nothing is sent).
+ */
+export async function connectToApp(
+  path = appSocketPath(),
+  onProblem: (message: string) => void = () => undefined,
+): Promise<FrameConnection | null> {
+  const refuse = (why: string): null => {
+    onProblem(`not using the sysgate window's socket ${path}: ${why}`);
+    return null;
+  };
+  const dir = dirname(path);
+  const problem = distrustSocketDirectory(dir);
+  if (problem !== null) return refuse(problem);
+  if (!existsSync(path)) return null;
+  const socket = await new Promise<Socket | null>((resolve) => {
     const socket = connect(path);
     const timer = setTimeout(() => {
       socket.destroy();
@@ -92,13 +129,27 @@ export function connectToApp(path = appSocketPath()): Promise<FrameConnection | 
     }, 1000);
     socket.once('connect', () => {
       clearTimeout(timer);
-      resolve(new FrameConnection(socket));
+      resolve(socket);
     });
     socket.once('error', () => {
       clearTimeout(timer);
       resolve(null);
     });
   });
+  if (socket === null) return null;
+  let uid: number;
+  try {
+    uid = await peerUid(socket);
+  } catch (e) {
+    socket.destroy();
+    return refuse((e as Error).message);
+  }
+  if (uid !== process.getuid!()) {
+    socket.destroy();
+    return refuse(`the process listening on it runs as uid ${uid}, not as you`);
+  }
+  // Handing the socket to a child process paused it here.
+  return new FrameConnection(socket.resume());
 }
 
 /** Frames both ways over one socket. Frames that arrive before anyone listens are kept. */

@@ -14,7 +14,31 @@ export interface LogLineContext {
 }
 
 export function systraceLogLine(record: DecisionRecord, context: LogLineContext): string {
-  return `${record.action} user: ${context.userName}, prog: ${callSummary(record, context)}`;
+  return `${record.action} user: ${printable(context.userName)}, prog: ${callSummary(record, context)}`;
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text a traced program chose (file names, arguments, program paths) as it may reach a terminal
+ * or a log line: control characters (C0, DEL, C1), bidirectional overrides, line separators and
+ * halves of broken UTF-16 are written as escapes (`\x1b`, `\n`, `\u202e`), and a backslash as
+ * `\\`, so that a name cannot repaint a terminal or forge a line, and a name holding the four
+ * characters `\x1b` is never shown as one holding ESC. Invalid UTF-8 reaches here already
+ * decoded to U+FFFD.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    /[\\\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (c) => {
+      const known = ESCAPES[c];
+      if (known !== undefined) return known;
+      const code = c.charCodeAt(0);
+      return code < 0x100
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`;
+    },
+  );
 }
 
 type CallFacts = Pick<Question, 'exe' | 'pid' | 'ppid' | 'policy' | 'call' | 'nr' | 'args'>;
@@ -25,10 +49,11 @@ type CallFacts = Pick<Question, 'exe' | 'pid' | 'ppid' | 'policy' | 'call' | 'nr
  */
 export function callSummary(call: CallFacts, context: Omit<LogLineContext, 'userName'>): string {
   const head =
-    `${call.exe}, pid: ${call.pid}(${context.policyNumber})[${call.ppid}], policy: ${call.policy}, ` +
+    `${printable(call.exe)}, pid: ${call.pid}(${context.policyNumber})[${call.ppid}], ` +
+    `policy: ${printable(call.policy)}, ` +
     `filters: ${context.filters}, syscall: native-${call.call}(${call.nr})`;
   const translations = Object.entries(call.args).flatMap(([name, values]) =>
-    values.map((value, i) => `${i === 0 ? name : `${name}[${i}]`}: ${value}`),
+    values.map((value, i) => `${i === 0 ? name : `${name}[${i}]`}: ${printable(value)}`),
   );
   return translations.length === 0 ? head : `${head}, ${translations.join(', ')}`;
 }

@@ -212,6 +212,59 @@ test('a policy file owned by another user is refused', async () => {
   );
 });
 
+test('a policy directory writable by others, or by its group, is refused and named', async () => {
+  const { system, store } = await world();
+  const path = await put(join(system, 'usr_bin_ls'), LS);
+  await chmod(system, 0o777);
+  await assert.rejects(store.load(path), {
+    message: `refusing ${path}: the directory ${system} is writable by group and others`,
+  });
+  await chmod(system, 0o775);
+  await assert.rejects(store.load(path), {
+    message: `refusing ${path}: the directory ${system} is writable by group`,
+  });
+  await chmod(system, 0o755);
+  assert.equal((await store.load(path)).text, LS);
+});
+
+test('a parent of the policy directory writable by others is refused, unless it is sticky as /tmp is', async () => {
+  const { base, system, store } = await world();
+  const path = await put(join(system, 'usr_bin_ls'), LS);
+  await chmod(join(base, 'etc'), 0o777);
+  await assert.rejects(store.load(path), {
+    message: `refusing ${path}: the directory ${join(base, 'etc')} is writable by group and others`,
+  });
+  await chmod(join(base, 'etc'), 0o1777);
+  assert.equal((await store.load(path)).text, LS);
+});
+
+test('a policy directory owned by another user is refused; by root it is not', async () => {
+  const { system, store } = await world();
+  const path = await put(join(system, 'usr_bin_ls'), LS);
+  await chown(system, 12345, 12345);
+  await assert.rejects(store.load(path), (e: Error) =>
+    e.message.startsWith(`refusing ${path}: the directory ${system} is owned by uid 12345`),
+  );
+  await chown(system, 0, 0);
+  assert.equal((await store.load(path)).text, LS);
+});
+
+test('the directory a symlinked policy is found through is checked, and the target’s too', async () => {
+  const { base, system, store } = await world();
+  const target = await put(join(base, 'elsewhere/ls'), LS);
+  await mkdir(system, { recursive: true });
+  await symlink(target, join(system, 'usr_bin_ls'));
+  await chmod(join(base, 'elsewhere'), 0o777);
+  await assert.rejects(store.load(join(system, 'usr_bin_ls')), {
+    message: `refusing ${join(system, 'usr_bin_ls')} (-> ${target}): the directory ${join(base, 'elsewhere')} is writable by group and others`,
+  });
+  await chmod(join(base, 'elsewhere'), 0o755);
+  await chmod(system, 0o757);
+  await assert.rejects(store.load(join(system, 'usr_bin_ls')), {
+    message: `refusing ${join(system, 'usr_bin_ls')} (-> ${target}): the directory ${system} is writable by others`,
+  });
+});
+
 test('a symlink is followed and its target is checked', async () => {
   const { base, system, store } = await world();
   const target = await put(join(base, 'elsewhere/ls'), LS, 0o664);

@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { mkdir, open, readdir, readFile, realpath, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 
 import { sectionsOf } from '../../common/policy/ast.js';
 import type { PolicyFile } from '../../common/policy/ast.js';
@@ -303,6 +303,8 @@ export class PolicyStore {
     }
     noteInput(target);
     const shown = target === path ? path : `${path} (-> ${target})`;
+    const directory = await distrustDirectories(path, target, this.uid);
+    if (directory !== null) throw new PolicyStoreError(`refusing ${shown}: ${directory}`);
     // The checks are made on the open descriptor, so the file checked is the file read.
     // O_NONBLOCK: a FIFO put in place of a policy must not hang the open.
     let handle;
@@ -586,6 +588,69 @@ function describeError(e: unknown): string {
   if (err.code === 'ENOENT') return 'no such file';
   if (err.code === 'EACCES') return 'permission denied';
   return err.message ?? String(e);
+}
+
+/**
+ * Why the directories a policy file is found through must not be trusted, or null: whoever may
+ * write to one of them (its own directory, the one its name was given in, or any parent of
+ * either) may replace the file, so each must be as trustworthy as the file itself.
+ */
+async function distrustDirectories(
+  path: string,
+  target: string,
+  uid: number,
+): Promise<string | null> {
+  const dirs = new Set<string>();
+  const addChain = (dir: string): void => {
+    for (let d = dir; ; d = dirname(d)) {
+      dirs.add(d);
+      if (dirname(d) === d) break;
+    }
+  };
+  addChain(dirname(resolve(path)));
+  addChain(dirname(target));
+  // A run plan holds while these two stay as they are (their mode and owner included). Their
+  // parents are not noted, since their times change with every file made beside them: whoever
+  // replaced a file through one of them changed the policy file's identity, which is noted.
+  noteInput(dirname(resolve(path)));
+  noteInput(dirname(target));
+  try {
+    addChain(await realpath(dirname(resolve(path))));
+  } catch {
+    // The file was read through it a moment ago; a directory gone since is refused below.
+  }
+  // The nearest first, so that the message names the directory that matters most.
+  for (const dir of [...dirs].sort((a, b) => b.length - a.length)) {
+    let info: Stats;
+    try {
+      info = statSync(dir);
+    } catch (e) {
+      return `cannot check the directory ${dir}: ${describeError(e)}`;
+    }
+    const problem = distrustPolicyDirectory(info, uid);
+    if (problem !== null) return `the directory ${dir} is ${problem}`;
+  }
+  return null;
+}
+
+/**
+ * Why a directory with these attributes must not hold or lead to policies, or null: writable by
+ * group or others without the sticky bit (which keeps others from replacing one's files, as in
+ * /tmp), or owned by neither `uid` nor root.
+ */
+export function distrustPolicyDirectory(info: Stats, uid: number): string | null {
+  if (!info.isDirectory()) return 'not a directory';
+  const sticky = (info.mode & 0o1000) !== 0;
+  const writers = [info.mode & 0o020 ? 'group' : '', info.mode & 0o002 ? 'others' : ''].filter(
+    Boolean,
+  );
+  if (writers.length > 0 && !sticky) return `writable by ${writers.join(' and ')}`;
+  if (info.uid !== uid && info.uid !== 0) {
+    return uid === 0
+      ? `owned by uid ${info.uid}, not by root`
+      : `owned by uid ${info.uid}, neither you (uid ${uid}) nor root`;
+  }
+  return null;
 }
 
 /**

@@ -15,6 +15,7 @@ import { compilePolicy } from '../../common/policy/compile.js';
 import { planKernel, type KernelPlan } from '../../common/policy/kernel-plan.js';
 import { formatDiagnostic, hasErrors } from '../../common/policy/diagnostics.js';
 import { quoteString } from '../../common/policy/lexer.js';
+import { printable } from '../../common/session/log-line.js';
 import { parsePolicy } from '../../common/policy/parser.js';
 import { printFilter, printPolicy } from '../../common/policy/printer.js';
 import type { Macros } from '../../common/policy/request.js';
@@ -90,10 +91,11 @@ export class PolicySource {
   async policyOrNothing(program: string): Promise<{ policy: SessionPolicy; problems: string[] }> {
     try {
       const policy = await this.policyFor(program);
-      return { policy, problems: policy.problems.map((p) => `${program}: ${p}`) };
+      return { policy, problems: policy.problems.map((p) => `${printable(program)}: ${p}`) };
     } catch (e) {
       const policy = this.replace(program, emptyPolicy(program));
-      return { policy, problems: [`${(e as Error).message}\n${program} runs with no rules`] };
+      const why = (e as Error).message.split('\n').map(printable).join('\n');
+      return { policy, problems: [`${why}\n${printable(program)} runs with no rules`] };
     }
   }
 

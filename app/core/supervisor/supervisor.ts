@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type * as NodePty from 'node-pty';
 
+import { printable } from '../../common/session/log-line.js';
 import type { LandlockRule } from '../kernel/landlock-rules.js';
 import { packagePath } from '../package-paths.js';
 import type {
@@ -384,7 +385,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (policyFor === undefined) return;
     policyFor(path).then(
       (text) => this.sendPolicy(path, text),
-      (e: unknown) => this.emit('problem', `no policy for ${path}: ${(e as Error).message}`),
+      (e: unknown) =>
+        // The path is the traced program's to choose: one line, escaped.
+        this.emit('problem', printable(`no policy for ${path}: ${(e as Error).message}`)),
     );
   }
 
