@@ -190,6 +190,15 @@ test('names below a directory made at random take its shape; others are left alo
   assert.equal(shapeOf('/tmp/other', names), null);
 });
 
+test('gcc’s temporaries of other suffixes vouch for one whose characters look like a word', () => {
+  // One mkstemp name in a hundred draws letters of one case only: its siblings tell.
+  assert.equal(randomPart('ccBRHBZB.res'), null);
+  assert.equal(randomPart('ccBRHBZB.res', { alike: ['ccx3Tq9a.s', 'ccBRHBZB.res'] })?.start, 2);
+  assert.equal(randomPart('ccBRHBZB.res', { alike: ['cdx3Tq9a.s'] }), null);
+  assert.equal(randomPart('ccBRHBZB', { alike: ['ccx3Tq9a.s'] }), null);
+  assert.equal(randomPart('output.lock', { alike: ['output.tmp', 'output.o'] }), null);
+});
+
 test('where the random part is: mkstemp’s six, Python’s eight, mktemp’s ten', () => {
   assert.deepEqual(randomPart('sortgFr7nu'), {
     start: 4,

@@ -45,6 +45,8 @@ const SEPARATORS = '-_.';
 /** A suffix a template may keep after its random part: gcc's `.s`, `.o`, `.ltrans0.ltrans.o`. */
 const SUFFIX_PART = /\.[A-Za-z0-9_]{1,8}$/;
 const SUFFIX_PARTS = 3;
+/** Such suffixes, one to SUFFIX_PARTS of them. */
+const OTHER_SUFFIX = /^(\.[A-Za-z0-9_]{1,8}){1,3}$/;
 
 /** A run of hexadecimal digits this long is a hash of content, which is not drawn at random. */
 const HASH_LENGTH = 12;
@@ -61,10 +63,12 @@ export function randomPart(
 ): { start: number; end: number } | null {
   const { alike = [], temporary = false } = evidence;
   for (const part of candidateParts(component)) {
+    // Another name of the same generator: the same prefix and as many random characters, and
+    // the same suffix or another a template keeps (gcc's ccXXXXXX.s beside ccXXXXXX.res).
     const literal = (name: string) =>
-      name.length === component.length &&
       name.slice(0, part.start) === component.slice(0, part.start) &&
-      name.slice(part.end) === component.slice(part.end);
+      (name.slice(part.end) === component.slice(part.end) ||
+        (part.end < component.length && OTHER_SUFFIX.test(name.slice(part.end))));
     if (!drawnBy(component.slice(part.start, part.end), part.characters)) continue;
     if (looksRandom(component, part, temporary)) return part;
     for (const other of alike)
