@@ -401,6 +401,46 @@ test('the supervisor itself is out of reach of a program of its own user that a 
   counted(t, run);
 });
 
+// A debugger's policy: it may ptrace, read and write others' memory, take their descriptors,
+// compare them, and read /proc. Whatever it permits, sysgate's own processes (the supervisor,
+// its Node.js host, the front door) and everything else outside the traced tree are out of
+// reach, as the program's own user (root here, the hole: the host is dumpable) and as nobody.
+const debuggerRules = [
+  'native-fsread: true then permit',
+  'native-ptrace: permit',
+  'native-process_vm_readv: permit',
+  'native-process_vm_writev: permit',
+  'native-pidfd_open: permit',
+  'native-pidfd_getfd: permit',
+  'native-kcmp: permit',
+  'native-kill: permit',
+];
+const users = process.getuid() === 0 ? [['root', undefined], ['nobody', { uid: 65534, gid: 65534 }]] : [['self', undefined]];
+
+describe('sysgate\'s own processes are out of reach of a traced debugger', () => {
+  for (const [who, as] of users) {
+    test(`host: ptrace, process_vm_readv/writev, pidfd_open and pidfd_getfd, kcmp of every ancestor of the supervisor are refused (as ${who})`, async (t) => {
+      const run = await underSysgate(
+        program('routes'),
+        ['host', '/etc/hostname', '50', String(SECONDS)],
+        [`native-execve: filename eq "${program('routes')}" then permit`, ...debuggerRules],
+        { as },
+      );
+      counted(t, run);
+    });
+
+    test(`debugger: a traced program still ptraces, reads, pidfds and kcmps its own child (as ${who})`, async (t) => {
+      const run = await underSysgate(
+        program('routes'),
+        ['debugger', '/etc/hostname', '20', String(SECONDS)],
+        [`native-execve: filename eq "${program('routes')}" then permit`, ...debuggerRules],
+        { as },
+      );
+      counted(t, run);
+    });
+  }
+});
+
 test('the attackers are built', () => {
   for (const name of ['race-path', 'race-fd', 'symlink-swap', 'race-connect', 'race-exec', 'exec-target', 'routes'])
     assert.ok(existsSync(program(name)), program(name));
