@@ -608,12 +608,73 @@ reaches_outside(struct sg_supervisor *s, pid_t caller, int nr, const uint64_t *a
 	return !traced_target(s, (pid_t)args[0]);
 }
 
+/* Whether name (up to its end or a slash) is one of the list. */
+static int
+named(const char *name, const char *const *list)
+{
+	size_t	 len = strcspn(name, "/");
+	int	 i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strlen(list[i]) == len && strncmp(name, list[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Opening /proc/PID/... of a process outside the traced tree (reaches_outside, for pids).
+ * What ps, top and pgrep read of any process stays open: the directory itself, its task/
+ * list, and these files, each a read-out the kernel shows every user. Everything else gives
+ * control or secrets and is refused: mem, environ, auxv, maps and smaps (addresses, the
+ * way to aim at mem), pagemap, syscall, stack, fd/ and fdinfo/ (another's descriptors),
+ * map_files/, root/, cwd/, and the writable tunables (attr/, oom_adj, coredump_filter,
+ * clear_refs, setgroups, uid_map...). The name is the one resolution found (resolve.c):
+ * /proc/PID/root/... and fd/N were followed to what they lead to, and the open is performed
+ * on that name (permit), so the name checked is the name opened. A caller's own /proc/PID
+ * is /proc/self there, and passes as its own.
+ */
+static int
+opens_outside(struct sg_supervisor *s, const struct sg_syscall *c)
+{
+	static const char *const public[] = { "stat", "statm", "status", "cmdline", "comm",
+	    "cgroup", "oom_score", "loginuid", "sessionid", "wchan", "schedstat", "limits",
+	    "cpuset", "mountinfo", "mounts", "mountstats", NULL };
+	const char	*rest;
+	char		*end;
+	long		 pid;
+
+	if (!c->is_open || c->path == NULL || strncmp(c->path, "/proc/", 6) != 0)
+		return 0;
+	pid = strtol(c->path + 6, &end, 10);
+	if (end == c->path + 6 || (*end != '/' && *end != '\0') || pid <= 0 || pid > INT_MAX)
+		return 0;
+	rest = end;
+	/* /proc/PID/task/TID/...: a thread's directory, the same files. */
+	if (strncmp(rest, "/task", 5) == 0 && (rest[5] == '\0' || rest[5] == '/')) {
+		rest += 5;
+		if (*rest == '/') {
+			pid = strtol(rest + 1, &end, 10);
+			if (end == rest + 1 || (*end != '/' && *end != '\0') || pid <= 0 ||
+			    pid > INT_MAX)
+				return 1;
+			rest = end;
+		}
+	}
+	while (*rest == '/')
+		rest++;
+	if (*rest == '\0' || (named(rest, public) && strchr(rest, '/') == NULL))
+		return 0;
+	if (!same_pid_namespace(c->tid))
+		return 1;
+	return !traced_target(s, (pid_t)pid);
+}
+
 /* The routes around every policy: denied before any rule, in every mode. */
 static int
 always_denied(struct sg_supervisor *s, const struct sg_syscall *c)
 {
 	return installs_listener(c) || types_into_terminal(c) ||
-	    reaches_outside(s, c->tid, c->nr, c->args);
+	    reaches_outside(s, c->tid, c->nr, c->args) || opens_outside(s, c);
 }
 
 /* The translations read from the caller's memory (openat2's flags too: see permit). */
@@ -713,7 +774,8 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 		}
 		sg_send_record(p, c, &v);
 	}
-	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach, d.memory);
+	/* Decided on its name (opens_outside) even where no rule compared one: performed. */
+	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach, d.memory || c->is_open);
 }
 
 /*
@@ -736,7 +798,8 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 		return 0;
 	if (c->changes_ids)
 		p->ids_valid = 0;
-	if (always_denied(s, c) || sg_index_compares(p->policy->index, c->name, c->alias))
+	/* An open is decided on its name before any rule (opens_outside): never here. */
+	if (c->is_open || always_denied(s, c) || sg_index_compares(p->policy->index, c->name, c->alias))
 		return 0;
 	/* Kernel-speed mode performs every call Landlock restricts: translated (in_landlock). */
 	if (in_landlock(s, c))

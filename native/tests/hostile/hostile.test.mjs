@@ -6,7 +6,7 @@
 // compared before and after: whatever a program could not see for itself is caught there.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -429,6 +429,16 @@ describe('sysgate\'s own processes are out of reach of a traced debugger', () =>
       counted(t, run);
     });
 
+    test(`host-proc: /proc/PID/mem and environ of every ancestor of the supervisor are refused (as ${who})`, async (t) => {
+      const run = await underSysgate(
+        program('routes'),
+        ['host-proc', '/etc/hostname', '50', String(SECONDS)],
+        [`native-execve: filename eq "${program('routes')}" then permit`, ...debuggerRules],
+        { as },
+      );
+      counted(t, run);
+    });
+
     test(`debugger: a traced program still ptraces, reads, pidfds and kcmps its own child (as ${who})`, async (t) => {
       const run = await underSysgate(
         program('routes'),
@@ -437,6 +447,36 @@ describe('sysgate\'s own processes are out of reach of a traced debugger', () =>
         { as },
       );
       counted(t, run);
+    });
+  }
+});
+
+// A real debugger, learned and then enforced: strace -f traces the child it runs (its own
+// traced child), as root and as nobody.
+describe('strace -f under sysgate: a debugger of its own children still works', () => {
+  const strace = ['/usr/bin/strace', '/bin/strace'].find((p) => existsSync(p));
+  for (const [who] of users) {
+    test(`strace -f /bin/true, learned then enforced (as ${who})`, { skip: !strace && 'no strace here' }, () => {
+      const home = mkdtempSync(join(tmpdir(), 'sysgate-strace-'));
+      const as = who === 'nobody' ? ['-c', 'nobody:nogroup'] : [];
+      const run = (flags) =>
+        spawnSync(process.execPath, [SYSGATE, ...as, ...flags, strace, '-f', '-o', '/dev/null', '/bin/true'], {
+          cwd: home,
+          env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      try {
+        const learned = run(['-A']);
+        assert.equal(learned.status, 0, `under -A: ${learned.stderr}`);
+        for (const flags of [['-a', '-e'], ['-a', '-K', '-e']]) {
+          const r = run(flags);
+          assert.equal(r.status, 0, `under ${flags.join(' ')}: ${r.stderr}`);
+          assert.doesNotMatch(r.stderr, /^deny /m, `under ${flags.join(' ')}`);
+        }
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
     });
   }
 });

@@ -34,7 +34,8 @@
  *		pidfd_getfd), kcmp; with a policy that permits them all (a debugger's)
  *   host-proc	the same ancestors' /proc/PID/mem and /proc/PID/environ, opened for reading
  *   debugger	the way that stays open: PTRACE_ATTACH to its own traced child, its memory
- *		through process_vm_readv, a pidfd and kcmp; a refusal is counted (FILE unused)
+ *		through process_vm_readv and /proc/PID/mem, a pidfd and kcmp, and the
+ *		supervisor's /proc/PID/stat as ps reads it; a refusal is counted (FILE unused)
  */
 
 #include <sys/ioctl.h>
@@ -356,7 +357,8 @@ try_debugger(void)
 {
 	char		 byte = 0;
 	struct iovec	 local = { &byte, 1 }, remote = { (void *)target, 1 };
-	int		 pidfd, failed = 0;
+	char		 path[64];
+	int		 pidfd, fd, failed = 0;
 
 	if (ptrace(PTRACE_ATTACH, sibling, NULL, NULL) == -1) {
 		perror("ptrace PTRACE_ATTACH to its own child");
@@ -378,6 +380,19 @@ try_debugger(void)
 		perror("kcmp with its own child");
 		failed = 1;
 	}
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)sibling);
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		perror("its own child's /proc/PID/mem");
+		failed = 1;
+	} else
+		close(fd);
+	/* What ps reads of every process, the supervisor's too. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)getppid());
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		perror("the supervisor's /proc/PID/stat");
+		failed = 1;
+	} else
+		close(fd);
 	return failed;
 }
 
