@@ -418,37 +418,39 @@ const debuggerRules = [
 const users = process.getuid() === 0 ? [['root', undefined], ['nobody', { uid: 65534, gid: 65534 }]] : [['self', undefined]];
 
 describe('sysgate\'s own processes are out of reach of a traced debugger', () => {
-  for (const [who, as] of users) {
-    test(`host: ptrace, process_vm_readv/writev, pidfd_open and pidfd_getfd, kcmp of every ancestor of the supervisor are refused (as ${who})`, async (t) => {
+  for (const [who, as] of users)
+    for (const flags of [[], ['-K']]) {
+      const mode = flags.length > 0 ? `, under ${flags.join(' ')}` : '';
+    test(`host: ptrace, process_vm_readv/writev, pidfd_open and pidfd_getfd, kcmp of every ancestor of the supervisor are refused (as ${who}${mode})`, async (t) => {
       const run = await underSysgate(
         program('routes'),
         ['host', '/etc/hostname', '50', String(SECONDS)],
         [`native-execve: filename eq "${program('routes')}" then permit`, ...debuggerRules],
-        { as },
+        { as, flags },
       );
       counted(t, run);
     });
 
-    test(`host-proc: /proc/PID/mem and environ of every ancestor of the supervisor are refused (as ${who})`, async (t) => {
+    test(`host-proc: /proc/PID/mem and environ of every ancestor of the supervisor are refused (as ${who}${mode})`, async (t) => {
       const run = await underSysgate(
         program('routes'),
         ['host-proc', '/etc/hostname', '50', String(SECONDS)],
         [`native-execve: filename eq "${program('routes')}" then permit`, ...debuggerRules],
-        { as },
+        { as, flags },
       );
       counted(t, run);
     });
 
-    test(`debugger: a traced program still ptraces, reads, pidfds and kcmps its own child (as ${who})`, async (t) => {
+    test(`debugger: a traced program still ptraces, reads, pidfds and kcmps its own child (as ${who}${mode})`, async (t) => {
       const run = await underSysgate(
         program('routes'),
         ['debugger', '/etc/hostname', '20', String(SECONDS)],
         [`native-execve: filename eq "${program('routes')}" then permit`, ...debuggerRules],
-        { as },
+        { as, flags },
       );
       counted(t, run);
     });
-  }
+    }
 });
 
 // A real debugger, learned and then enforced: strace -f traces the child it runs (its own
