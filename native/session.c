@@ -72,7 +72,7 @@ struct session {
 	int			 landlock;		/* the ruleset, or -1 */
 	int			 allow[SG_KERNEL_ALLOW_MAX];	/* calls allowed in the filter */
 	size_t			 nallow;
-	int			 grants_proc;		/* a grant covers /proc (landlock_rule) */
+	int			 grants_proc;		/* a grant covers /proc/PID (landlock_rule) */
 	int			 kernel_broken;		/* a kernel frame failed: never start */
 	/* A run from a plan (session.h). */
 	const struct sg_planned	*plan;
@@ -205,6 +205,23 @@ kernel_mode(struct session *ss, const struct sg_frame *f)
 		kernel_failed(ss, err);
 }
 
+/*
+ * Whether a grant of path covers a process's /proc/PID: /, /proc, or /proc/PID itself (or
+ * /proc/self, which names the supervisor's). /proc/sys/... and /proc/filesystems do not.
+ * Links are followed, as landlock_add opens the path. (A procfs mounted elsewhere, under a
+ * granted directory, is not seen: Known gaps.)
+ */
+static int
+covers_proc_pid(const char *path)
+{
+	char	 real[PATH_MAX];
+
+	if (realpath(path, real) == NULL)
+		return 0;	/* landlock_add could not open it either */
+	return strcmp(real, "/") == 0 || strcmp(real, "/proc") == 0 ||
+	    (strncmp(real, "/proc/", 6) == 0 && real[6] >= '0' && real[6] <= '9');
+}
+
 /* `landlock-rule path= file= dir=`: one grant of the ruleset. */
 static void
 landlock_rule(struct session *ss, const struct sg_frame *f)
@@ -224,12 +241,12 @@ landlock_rule(struct session *ss, const struct sg_frame *f)
 	}
 	if (sg_landlock_add(ss->landlock, path, file, dir, err, sizeof(err)) == -1)
 		kernel_failed(ss, err);
-	if (strcmp(path, "/") == 0 || strcmp(path, "/proc") == 0 || strncmp(path, "/proc/", 6) == 0)
+	if (covers_proc_pid(path))
 		ss->grants_proc = 1;
 }
 
 /*
- * A grant that covers /proc lets the kernel open another process's /proc/PID/environ (and
+ * A grant that covers /proc/PID lets the kernel open another process's /proc/PID/environ (and
  * what else Landlock's ptrace check does not cover) for a reading open the filter allows:
  * then no open is allowed in the filter, and each is decided by its name (decide.c,
  * opens_outside), Landlock still restricting what the supervisor permits.
