@@ -799,7 +799,8 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 	if (c->changes_ids)
 		p->ids_valid = 0;
 	/* An open is decided on its name before any rule (opens_outside): never here. */
-	if (c->is_open || always_denied(s, c) || sg_index_compares(p->policy->index, c->name, c->alias))
+	if (c->is_open || always_denied(s, c) ||
+	    sg_index_compares(p->policy->index, c->name, c->alias))
 		return 0;
 	/* Kernel-speed mode performs every call Landlock restricts: translated (in_landlock). */
 	if (in_landlock(s, c))
