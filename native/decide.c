@@ -13,12 +13,14 @@
  */
 
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -517,11 +519,162 @@ types_into_terminal(const struct sg_syscall *c)
 	return 0;
 }
 
+/* Whether tid's pid numbers are the supervisor's: it is in the supervisor's pid namespace. */
+static int
+same_pid_namespace(pid_t tid)
+{
+	struct stat	 a, b;
+	char		 path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)tid);
+	if (stat(path, &a) == -1 || stat("/proc/self/ns/pid", &b) == -1)
+		return 0;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * Whether the thread target belongs to the traced tree now: its process, or an ancestor of
+ * it, is a live traced process. Every process a traced one creates runs its filter (seccomp
+ * filters are inherited and cannot be removed), so a descendant of a traced process is
+ * traced, and the walk stops at the supervisor and at init (known_ancestor). The entry found
+ * is checked alive through its pidfd: an exit not yet read from epoll must not leave its pid,
+ * free for reuse, counted as traced.
+ */
+static int
+traced_target(struct sg_supervisor *s, pid_t target)
+{
+	struct sg_status	 st;
+	struct sg_process	*p;
+	struct pollfd		 pfd;
+
+	if (target <= 0 || target == s->self || sg_status_read(target, &st) == -1)
+		return 0;
+	if ((p = known_ancestor(s, st.tgid)) == NULL)
+		return 0;
+	if (p->pidfd != -1) {
+		pfd.fd = p->pidfd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 0) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The calls that reach into another process named by a pid register: ptrace (every request
+ * but PTRACE_TRACEME, which hands the caller to its parent), process_vm_readv/writev, kcmp,
+ * and pidfd_open, the only way a program gets a pidfd of a process it did not create (so
+ * pidfd_getfd, process_madvise and pidfd_send_signal reach only what pidfd_open reached, a
+ * child made with CLONE_PIDFD, or what another process chose to send it). A traced program
+ * may use them only on the traced tree: sysgate's own processes (the supervisor, the Node.js
+ * host that started it, the front door) and everything else outside are never its targets,
+ * whatever its policy says. The supervisor is not dumpable; the host is, and a program that
+ * attached to it ran a shell outside sysgate.
+ *
+ * Deciding on a pid is sound although pids are reused. The pid is a register, read once by
+ * the kernel: no thread can change it after this decision. It names a traced process when
+ * decided (checked alive through its pidfd), and a traced process never becomes untraced. It
+ * could name another process by the time the kernel acts only if that traced process were
+ * reaped and pid_max (4 million by default) pids were handed out while the caller waits.
+ *
+ * A caller in another pid namespace counts pids in that namespace, which are not the
+ * supervisor's: its calls are refused (failing closed; a debugger in a pid namespace of its
+ * own is out of reach).
+ */
+static int
+reaches_outside(struct sg_supervisor *s, pid_t caller, int nr, const uint64_t *args)
+{
+	static const char *const names[] = { "ptrace", "process_vm_readv", "process_vm_writev",
+	    "kcmp", "pidfd_open", NULL };
+	static int	 nrs[5], n = -1;
+	int		 i;
+
+	if (n == -1)
+		for (n = 0, i = 0; names[i] != NULL; i++)
+			nrs[i] = sg_call_number(names[i]);
+	for (i = 0; names[i] != NULL && nrs[i] != nr; i++)
+		;
+	if (names[i] == NULL || nrs[i] < 0)
+		return 0;
+	if (i == 0 && args[0] == 0)	/* PTRACE_TRACEME: the kernel reads a long */
+		return 0;
+	if (!same_pid_namespace(caller))
+		return 1;
+	if (i == 0)
+		return !traced_target(s, (pid_t)args[1]);
+	if (i == 3 && !traced_target(s, (pid_t)args[1]))
+		return 1;
+	return !traced_target(s, (pid_t)args[0]);
+}
+
+/* Whether name (up to its end or a slash) is one of the list. */
+static int
+named(const char *name, const char *const *list)
+{
+	size_t	 len = strcspn(name, "/");
+	int	 i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strlen(list[i]) == len && strncmp(name, list[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Opening /proc/PID/... of a process outside the traced tree (reaches_outside, for pids).
+ * What ps, top and pgrep read of any process stays open: the directory itself, its task/
+ * list, and these files, each a read-out the kernel shows every user. Everything else gives
+ * control or secrets and is refused: mem, environ, auxv, maps and smaps (addresses, the
+ * way to aim at mem), pagemap, syscall, stack, fd/ and fdinfo/ (another's descriptors),
+ * map_files/, root/, cwd/, and the writable tunables (attr/, oom_adj, coredump_filter,
+ * clear_refs, setgroups, uid_map...). The name is the one resolution found (resolve.c):
+ * /proc/PID/root/... and fd/N were followed to what they lead to, and the open is performed
+ * on that name (permit), so the name checked is the name opened. A caller's own /proc/PID
+ * is /proc/self there, and passes as its own.
+ */
+static int
+opens_outside(struct sg_supervisor *s, const struct sg_syscall *c)
+{
+	static const char *const public[] = { "stat", "statm", "status", "cmdline", "comm",
+	    "cgroup", "oom_score", "loginuid", "sessionid", "wchan", "schedstat", "limits",
+	    "cpuset", "mountinfo", "mounts", "mountstats", NULL };
+	const char	*rest;
+	char		*end;
+	long		 pid;
+
+	if (!c->is_open || c->path == NULL || strncmp(c->path, "/proc/", 6) != 0)
+		return 0;
+	pid = strtol(c->path + 6, &end, 10);
+	if (end == c->path + 6 || (*end != '/' && *end != '\0') || pid <= 0 || pid > INT_MAX)
+		return 0;
+	rest = end;
+	/* /proc/PID/task/TID/...: a thread's directory, the same files. */
+	if (strncmp(rest, "/task", 5) == 0 && (rest[5] == '\0' || rest[5] == '/')) {
+		rest += 5;
+		if (*rest == '/') {
+			pid = strtol(rest + 1, &end, 10);
+			if (end == rest + 1 || (*end != '/' && *end != '\0') || pid <= 0 ||
+			    pid > INT_MAX)
+				return 1;
+			rest = end;
+		}
+	}
+	while (*rest == '/')
+		rest++;
+	if (*rest == '\0' || (named(rest, public) && strchr(rest, '/') == NULL))
+		return 0;
+	if (!same_pid_namespace(c->tid))
+		return 1;
+	return !traced_target(s, (pid_t)pid);
+}
+
 /* The routes around every policy: denied before any rule, in every mode. */
 static int
-always_denied(const struct sg_syscall *c)
+always_denied(struct sg_supervisor *s, const struct sg_syscall *c)
 {
-	return installs_listener(c) || types_into_terminal(c);
+	return installs_listener(c) || types_into_terminal(c) ||
+	    reaches_outside(s, c->tid, c->nr, c->args) || opens_outside(s, c);
 }
 
 /* The translations read from the caller's memory (openat2's flags too: see permit). */
@@ -575,7 +728,7 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 	struct sg_decision	 d;
 	struct sg_verdict	 v;
 
-	if (always_denied(c)) {
+	if (always_denied(s, c)) {
 		verdict("deny", EPERM, "default", &v);
 		deny(s, p, pd, &v);
 		return;
@@ -621,7 +774,8 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 		}
 		sg_send_record(p, c, &v);
 	}
-	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach, d.memory);
+	/* Decided on its name (opens_outside) even where no rule compared one: performed. */
+	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach, d.memory || c->is_open);
 }
 
 /*
@@ -644,7 +798,9 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 		return 0;
 	if (c->changes_ids)
 		p->ids_valid = 0;
-	if (always_denied(c) || sg_index_compares(p->policy->index, c->name, c->alias))
+	/* An open is decided on its name before any rule (opens_outside): never here. */
+	if (c->is_open || always_denied(s, c) ||
+	    sg_index_compares(p->policy->index, c->name, c->alias))
 		return 0;
 	/* Kernel-speed mode performs every call Landlock restricts: translated (in_landlock). */
 	if (in_landlock(s, c))
@@ -716,6 +872,13 @@ sg_decide_notification(struct sg_supervisor *s)
 		return;
 	}
 	if (p->detached) {
+		/* Detached from the policy, never from the traced tree (reaches_outside). */
+		if (reaches_outside(s, tid, n->data.nr, (const uint64_t *)n->data.args)) {
+			syslog(LOG_WARNING, "deny prog: %s, pid: %d, syscall: %d: a process outside "
+			    "the traced tree", p->exe, (int)p->pid, n->data.nr);
+			sg_notif_fail(&s->l, n->id, EPERM);
+			return;
+		}
 		sg_notif_continue(&s->l, n->id);
 		return;
 	}

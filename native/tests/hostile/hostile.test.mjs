@@ -6,7 +6,7 @@
 // compared before and after: whatever a program could not see for itself is caught there.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -399,6 +399,88 @@ test('the supervisor itself is out of reach of a program of its own user that a 
     { as },
   );
   counted(t, run);
+});
+
+// A debugger's policy: it may ptrace, read and write others' memory, take their descriptors,
+// compare them, and read /proc. Whatever it permits, sysgate's own processes (the supervisor,
+// its Node.js host, the front door) and everything else outside the traced tree are out of
+// reach, as the program's own user (root here, the hole: the host is dumpable) and as nobody.
+const debuggerRules = [
+  'native-fsread: true then permit',
+  'native-ptrace: permit',
+  'native-process_vm_readv: permit',
+  'native-process_vm_writev: permit',
+  'native-pidfd_open: permit',
+  'native-pidfd_getfd: permit',
+  'native-kcmp: permit',
+  'native-kill: permit',
+];
+const users = process.getuid() === 0 ? [['root', undefined], ['nobody', { uid: 65534, gid: 65534 }]] : [['self', undefined]];
+
+describe('sysgate\'s own processes are out of reach of a traced debugger', () => {
+  for (const [who, as] of users)
+    for (const flags of [[], ['-K']]) {
+      const mode = flags.length > 0 ? `, under ${flags.join(' ')}` : '';
+    test(`host: ptrace, process_vm_readv/writev, pidfd_open and pidfd_getfd, kcmp of every ancestor of the supervisor are refused (as ${who}${mode})`, async (t) => {
+      const run = await underSysgate(
+        program('routes'),
+        ['host', '/etc/hostname', '50', String(SECONDS)],
+        [`native-execve: filename eq "${program('routes')}" then permit`, ...debuggerRules],
+        { as, flags },
+      );
+      counted(t, run);
+    });
+
+    test(`host-proc: /proc/PID/mem and environ of every ancestor of the supervisor are refused (as ${who}${mode})`, async (t) => {
+      const run = await underSysgate(
+        program('routes'),
+        ['host-proc', '/etc/hostname', '50', String(SECONDS)],
+        [`native-execve: filename eq "${program('routes')}" then permit`, ...debuggerRules],
+        { as, flags },
+      );
+      counted(t, run);
+    });
+
+    test(`debugger: a traced program still ptraces, reads, pidfds and kcmps its own child (as ${who}${mode})`, async (t) => {
+      const run = await underSysgate(
+        program('routes'),
+        ['debugger', '/etc/hostname', '20', String(SECONDS)],
+        [`native-execve: filename eq "${program('routes')}" then permit`, ...debuggerRules],
+        { as, flags },
+      );
+      counted(t, run);
+    });
+    }
+});
+
+// A real debugger, learned and then enforced: strace -f traces the child it runs (its own
+// traced child), as root and as nobody.
+describe('strace -f under sysgate: a debugger of its own children still works', () => {
+  const strace = ['/usr/bin/strace', '/bin/strace'].find((p) => existsSync(p));
+  for (const [who] of users) {
+    test(`strace -f /bin/true, learned then enforced (as ${who})`, { skip: !strace && 'no strace here' }, () => {
+      const home = mkdtempSync(join(tmpdir(), 'sysgate-strace-'));
+      const as = who === 'nobody' ? ['-c', 'nobody:nogroup'] : [];
+      const run = (flags) =>
+        spawnSync(process.execPath, [SYSGATE, ...as, ...flags, strace, '-f', '-o', '/dev/null', '/bin/true'], {
+          cwd: home,
+          env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      try {
+        const learned = run(['-A']);
+        assert.equal(learned.status, 0, `under -A: ${learned.stderr}`);
+        for (const flags of [['-a', '-e'], ['-a', '-K', '-e']]) {
+          const r = run(flags);
+          assert.equal(r.status, 0, `under ${flags.join(' ')}: ${r.stderr}`);
+          assert.doesNotMatch(r.stderr, /^deny /m, `under ${flags.join(' ')}`);
+        }
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 test('the attackers are built', () => {

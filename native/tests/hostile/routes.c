@@ -28,6 +28,14 @@
  *		process_vm_writev, its descriptors through pidfd_getfd (its listener among them),
  *		its /proc/PID/mem; for a program of the supervisor's own user, with a policy that
  *		permits those calls (a debugger's)
+ *   host	every ancestor of the supervisor (sysgate's Node.js host, the front door, whatever
+ *		started them), none of them traced and some of the program's own user:
+ *		PTRACE_ATTACH, PTRACE_SEIZE, process_vm_readv/writev, pidfd_open (and through it
+ *		pidfd_getfd), kcmp; with a policy that permits them all (a debugger's)
+ *   host-proc	the same ancestors' /proc/PID/mem and /proc/PID/environ, opened for reading
+ *   debugger	the way that stays open: PTRACE_ATTACH to its own traced child, its memory
+ *		through process_vm_readv and /proc/PID/mem, a pidfd and kcmp, and the
+ *		supervisor's /proc/PID/stat as ps reads it; a refusal is counted (FILE unused)
  */
 
 #include <sys/ioctl.h>
@@ -246,6 +254,148 @@ try_supervisor(void)
 	return got;
 }
 
+#ifndef SYS_kcmp
+#define SYS_kcmp		312
+#endif
+#define KCMP_VM			1
+
+/* The supervisor's ancestors up to init: sysgate's host and whatever started it. */
+static pid_t	 outside[32];
+static int	 noutside;
+
+static void
+find_outside(void)
+{
+	char	 path[64], line[256];
+	pid_t	 pid = getppid(), next;
+	FILE	*f;
+
+	while (noutside < 32 && pid > 1) {
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+		if ((f = fopen(path, "r")) == NULL)
+			break;
+		next = 0;
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "PPid: %d", &next) == 1)
+				break;
+		fclose(f);
+		if (next <= 1)
+			break;
+		outside[noutside++] = pid = next;
+	}
+	if (noutside == 0) {
+		fprintf(stderr, "routes: the supervisor has no ancestor to try\n");
+		exit(2);
+	}
+}
+
+/* Any hold on one of them: each is a process outside every policy. */
+static int
+try_host_pid(pid_t host)
+{
+	char		 byte = 0;
+	struct iovec	 local = { &byte, 1 }, remote = { (void *)target, 1 };
+	int		 pidfd, fd, got = 0;
+
+	if (ptrace(PTRACE_ATTACH, host, NULL, NULL) == 0) {
+		waitpid(host, NULL, __WALL);
+		ptrace(PTRACE_DETACH, host, NULL, NULL);
+		got = 1;
+	}
+	if (ptrace(PTRACE_SEIZE, host, NULL, NULL) == 0) {
+		ptrace(PTRACE_DETACH, host, NULL, NULL);
+		got = 1;
+	}
+	/* Whatever the address: EPERM and EFAULT tell apart whether the way is open. */
+	if (process_vm_readv(host, &local, 1, &remote, 1, 0) != -1 || errno != EPERM)
+		got = 1;
+	if (process_vm_writev(host, &local, 1, &remote, 1, 0) != -1 || errno != EPERM)
+		got = 1;
+	if (syscall(SYS_kcmp, getpid(), host, KCMP_VM, 0, 0) != -1 || errno != EPERM)
+		got = 1;
+	if ((pidfd = (int)syscall(SYS_pidfd_open, host, 0)) >= 0) {
+		got = 1;
+		for (fd = 0; fd < 64; fd++)
+			if (syscall(SYS_pidfd_getfd, pidfd, fd, 0) >= 0)
+				got = 1;
+		close(pidfd);
+	}
+	return got;
+}
+
+static int
+try_host(void)
+{
+	int	 i, got = 0;
+
+	for (i = 0; i < noutside; i++)
+		got |= try_host_pid(outside[i]);
+	return got;
+}
+
+static int
+try_host_proc(void)
+{
+	static const char *const entries[] = { "mem", "environ" };
+	char	 path[64];
+	int	 i, j, fd, got = 0;
+
+	for (i = 0; i < noutside; i++)
+		for (j = 0; j < 2; j++) {
+			snprintf(path, sizeof(path), "/proc/%d/%s", (int)outside[i], entries[j]);
+			if ((fd = open(path, O_RDONLY)) >= 0) {
+				close(fd);
+				got = 1;
+			}
+		}
+	return got;
+}
+
+/* A debugger's work on its own child, which must stay possible: 1 when any of it failed. */
+static int
+try_debugger(void)
+{
+	char		 byte = 0;
+	struct iovec	 local = { &byte, 1 }, remote = { (void *)target, 1 };
+	char		 path[64];
+	int		 pidfd, fd, failed = 0;
+
+	if (ptrace(PTRACE_ATTACH, sibling, NULL, NULL) == -1) {
+		perror("ptrace PTRACE_ATTACH to its own child");
+		return 1;
+	}
+	waitpid(sibling, NULL, __WALL);
+	if (process_vm_readv(sibling, &local, 1, &remote, 1, 0) != 1 || byte != 'u') {
+		perror("process_vm_readv of its own child");
+		failed = 1;
+	}
+	if (ptrace(PTRACE_DETACH, sibling, NULL, NULL) == -1)
+		failed = 1;
+	if ((pidfd = (int)syscall(SYS_pidfd_open, sibling, 0)) == -1) {
+		perror("pidfd_open of its own child");
+		failed = 1;
+	} else
+		close(pidfd);
+	if (syscall(SYS_kcmp, getpid(), sibling, KCMP_VM, 0, 0) == -1) {
+		perror("kcmp with its own child");
+		failed = 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)sibling);
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		perror("its own child's /proc/PID/mem");
+		failed = 1;
+	} else
+		close(fd);
+	/* What ps reads of every process, the supervisor's too. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)getppid());
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		perror("the supervisor's /proc/PID/stat");
+		failed = 1;
+	} else
+		close(fd);
+	return failed;
+}
+
 /*
  * Another ABI's entry, in a child: the filter kills it (SIGSYS) before anything happens; an
  * exit status of 0 means the call opened the file.
@@ -367,8 +517,10 @@ main(int argc, char *argv[])
 	snprintf(low, 4096, "%s", file);
 	budget_start(&b, atol(argv[3]), atof(argv[4]));
 	if (strcmp(route, "ptrace") == 0 || strcmp(route, "vm-write") == 0 ||
-	    strcmp(route, "proc-mem") == 0)
+	    strcmp(route, "proc-mem") == 0 || strcmp(route, "debugger") == 0)
 		start_sibling();
+	if (strcmp(route, "host") == 0 || strcmp(route, "host-proc") == 0)
+		find_outside();
 	if (strcmp(route, "tiocsti") == 0)
 		start_terminal();
 	for (i = 0; budget_left(&b, i); i++) {
@@ -403,6 +555,12 @@ main(int argc, char *argv[])
 			escapes += try_tiocsti();
 		} else if (strcmp(route, "supervisor") == 0) {
 			escapes += try_supervisor();
+		} else if (strcmp(route, "host") == 0) {
+			escapes += try_host();
+		} else if (strcmp(route, "host-proc") == 0) {
+			escapes += try_host_proc();
+		} else if (strcmp(route, "debugger") == 0) {
+			escapes += try_debugger();
 		} else if (strcmp(route, "clone-ns") == 0) {
 			escapes += try_clone_ns();
 		} else {
