@@ -137,9 +137,23 @@ compares_memory(const struct sg_rule *r, const struct sg_request *req)
 	return 0;
 }
 
+/* Whether the rule names a call's second name, `filename[1]`: it decides both names at once. */
+static int
+names_second(const struct sg_rule *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nexpr; i++)
+		if (r->expr[i].type == SG_TOK_SYM && r->expr[i].index == 1 &&
+		    strcmp(r->expr[i].arg, "filename") == 0)
+			return 1;
+	return 0;
+}
+
 static void
 decide(const struct sg_rule *r, struct sg_decision *d)
 {
+	d->second = names_second(r);
 	d->action = r->action;
 	/* A denial without an error code is EPERM, as in systrace. */
 	if (r->action == SG_ACT_DENY)
@@ -331,14 +345,60 @@ per_message(void (*one)(const struct sg_policy *, const struct sg_request *,
 	d->memory = memory;
 }
 
+/*
+ * A call of two names (rename, link and their kin) is decided once for each, as the
+ * TypeScript evaluator does: first as it is, then with its second name as its `filename` and
+ * no `filename[1]`. It is permitted when both are, else the first decision that is not a
+ * permit decides. A filter that names `filename[1]` has looked at both names: when it decides
+ * the call as it is, its decision is the call's.
+ */
+static void
+per_name(void (*one)(const struct sg_policy *, const struct sg_request *,
+    struct sg_decision *), const struct sg_policy *p, const struct sg_request *req,
+    struct sg_decision *d)
+{
+	struct sg_targ		 args[PER_MESSAGE_ARGS];
+	struct sg_request	 second;
+	struct sg_decision	 e;
+	size_t			 i, n;
+
+	if (arg_value(req, "filename", 1) == NULL) {
+		per_message(one, p, req, d);
+		return;
+	}
+	undecided(d);
+	if (req->nargs > PER_MESSAGE_ARGS)
+		return;
+	one(p, req, d);
+	if (d->action != SG_ACT_PERMIT || d->second)
+		return;
+	for (i = 0, n = 0; i < req->nargs; i++) {
+		if (strcmp(req->args[i].name, "filename") != 0)
+			args[n++] = req->args[i];
+		else if (req->args[i].index == 1) {
+			args[n] = req->args[i];
+			args[n++].index = 0;
+		}
+	}
+	second = *req;
+	second.args = args;
+	second.nargs = n;
+	one(p, &second, &e);
+	e.memory |= d->memory;
+	if (e.action != SG_ACT_PERMIT)
+		*d = e;
+	else
+		d->memory = e.memory;
+}
+
 void
 sg_evaluate(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
 {
-	per_message(evaluate_indexed, p, req, d);
+	per_name(evaluate_indexed, p, req, d);
 }
 
 void
 sg_evaluate_each(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
 {
-	per_message(evaluate_each, p, req, d);
+	per_name(evaluate_each, p, req, d);
 }

@@ -38,6 +38,7 @@ struct sg_decision {
 	 * the arguments again cannot change a decision that never depended on them.
 	 */
 	int		 memory;
+	int		 second;	/* the deciding filter names `filename[1]` */
 };
 
 /* The decision, found through the policy's index. */

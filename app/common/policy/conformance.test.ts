@@ -179,6 +179,20 @@ describe('random policies', () => {
 
 /** The supervisor's evaluator in miniature, following only the description in compile.ts. */
 function decideCompiled(policy: CompiledPolicy, request: CallRequest): Omit<Expected, 'errno'> {
+  const names = request.args['filename'] ?? [];
+  if (names.length >= 2) {
+    const whole = decideCompiledOne(policy, request);
+    const filter = policy.filters.find((f) => f.line === whole.line);
+    const second = filter?.expr.some(
+      (t) => t.kind === 'sym' && t.arg === 'filename' && t.index === 1,
+    );
+    if (whole.action !== 'permit' || second === true) return whole;
+    const alone = decideCompiledOne(policy, {
+      ...request,
+      args: { ...request.args, filename: [names[1]!] },
+    });
+    return alone.action === 'permit' ? whole : alone;
+  }
   const messages = request.args['sockaddr'] ?? [];
   if (!DECIDED_PER_MESSAGE.includes(request.call) || messages.length < 2)
     return decideCompiledOne(policy, request);

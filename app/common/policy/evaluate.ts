@@ -18,7 +18,14 @@
 // (or with one that names no error).
 // When no filter decides, the call is asked. A call of several messages (sendmmsg) is decided
 // once per message, its `sockaddr` being that message's address: it is permitted when every
-// message is, else the first decision that is not a permit decides. Before any filter, the ioctls that type into a
+// message is, else the first decision that is not a permit decides. A call of two names (rename,
+// renameat, renameat2, link, linkat: `filename` and `filename[1]`) is decided once for each name:
+// first as it is, then with its second name as its `filename` and no `filename[1]`; it is
+// permitted when both are, else the first decision that is not a permit decides. A filter that
+// names `filename[1]` has looked at both names, so when it decides the call as it is, its
+// decision is the call's (systrace's `filename match "/tmp/*" and filename[1] match "/tmp/*"`).
+// A rule about one name (`filename eq "/x"`) thus never lets the other name be any file.
+// Before any filter, the ioctls that type into a
 // terminal (TIOCSTI, TIOCLINUX: NEVER_PERMITTED_IOCTLS) are denied, whatever the policy says, as
 // the supervisor denies them.
 //
@@ -75,6 +82,8 @@ export function decideCall(
       detach: false,
       filter: null,
     };
+  const names = request.args['filename'] ?? [];
+  if (names.length >= 2) return decideEachName(section, request, names[1]!, options);
   const messages = request.args['sockaddr'] ?? [];
   if (!DECIDED_PER_MESSAGE.includes(request.call) || messages.length < 2)
     return decideOne(section, request, options);
@@ -87,6 +96,25 @@ export function decideCall(
     permitted ??= decided;
   }
   return permitted!;
+}
+
+/** A call of two names: decided as it is, then for its second name alone, unless a filter naming both decided. */
+function decideEachName(
+  section: PolicySection,
+  request: CallRequest,
+  second: string,
+  options: DecideOptions,
+): Decision {
+  const whole = decideOne(section, request, options);
+  if (whole.action !== 'permit' || namesSecond(whole.filter)) return whole;
+  const alone = { ...request, args: { ...request.args, filename: [second] } };
+  const decided = decideOne(section, alone, options);
+  return decided.action === 'permit' ? whole : decided;
+}
+
+/** Whether a filter names a call's second name, `filename[1]`: it decides both at once. */
+export function namesSecond(filter: Filter | null): boolean {
+  return symbolsOf(filter?.expr ?? null).some((s) => s.arg === 'filename' && s.index === 1);
 }
 
 function decideOne(section: PolicySection, request: CallRequest, options: DecideOptions): Decision {
