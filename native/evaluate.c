@@ -165,10 +165,19 @@ decide(const struct sg_rule *r, struct sg_decision *d)
 	d->col = r->col;
 }
 
+/* The request a rule reads: the call as it is for a rule that names `filename[1]`. */
+static const struct sg_request *
+read_by(const struct sg_request *req, const char *arg, unsigned index)
+{
+	return req->whole != NULL && index == 1 && strcmp(arg, "filename") == 0 ? req->whole : req;
+}
+
 /* A rule of the call or its alias: 1 when it decides. */
 static int
 try_rule(const struct sg_rule *r, const struct sg_request *req, struct sg_decision *d)
 {
+	if (req->whole != NULL && names_second(r))
+		req = req->whole;
 	if (!predicate_true(r, req))
 		return 0;
 	if (compares_memory(r, req))
@@ -246,7 +255,8 @@ walk(const struct sg_policy *p, const struct sg_rules *l, size_t *pos, size_t li
 	while (*pos < l->n && l->rules[*pos] < limit) {
 		run = l->run_of[*pos] != 0 ? &l->runs[l->run_of[*pos] - 1] : NULL;
 		m = -1;
-		if (run != NULL && (v = arg_value(req, run->arg, run->index)) != NULL)
+		if (run != NULL &&
+		    (v = arg_value(read_by(req, run->arg, run->index), run->arg, run->index)) != NULL)
 			m = sg_run_find(run, p, l, v);
 		if (run == NULL || (m >= 0 && (size_t)m < *pos)) {
 			if (try_rule(&p->rules[l->rules[*pos]], req, d))
@@ -347,10 +357,10 @@ per_message(void (*one)(const struct sg_policy *, const struct sg_request *,
 
 /*
  * A call of two names (rename, link and their kin) is decided once for each, as the
- * TypeScript evaluator does: first as it is, then with its second name as its `filename` and
- * no `filename[1]`. It is permitted when both are, else the first decision that is not a
- * permit decides. A filter that names `filename[1]` has looked at both names: when it decides
- * the call as it is, its decision is the call's.
+ * TypeScript evaluator does: first as it is, then with its second name as its `filename`. It
+ * is permitted when both are, else the first decision that is not a permit decides. A rule
+ * that names `filename[1]` reads both names as they are, each time: when it decides the call
+ * as it is, its decision is the call's.
  */
 static void
 per_name(void (*one)(const struct sg_policy *, const struct sg_request *,
@@ -383,6 +393,7 @@ per_name(void (*one)(const struct sg_policy *, const struct sg_request *,
 	second = *req;
 	second.args = args;
 	second.nargs = n;
+	second.whole = req;
 	one(p, &second, &e);
 	e.memory |= d->memory;
 	if (e.action != SG_ACT_PERMIT)

@@ -25,6 +25,11 @@ struct sg_request {
 	size_t		 nargs;
 	/* The translations read from the caller's memory (NULL-terminated; NULL: none). */
 	const char *const *memory;
+	/*
+	 * A call of two names decided for its second (per_name): the call as it is, which the
+	 * rules that name `filename[1]` read instead. NULL otherwise.
+	 */
+	const struct sg_request *whole;
 };
 
 struct sg_decision {

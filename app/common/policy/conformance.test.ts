@@ -187,10 +187,11 @@ function decideCompiled(policy: CompiledPolicy, request: CallRequest): Omit<Expe
       (t) => t.kind === 'sym' && t.arg === 'filename' && t.index === 1,
     );
     if (whole.action !== 'permit' || second === true) return whole;
-    const alone = decideCompiledOne(policy, {
-      ...request,
-      args: { ...request.args, filename: [names[1]!] },
-    });
+    const alone = decideCompiledOne(
+      policy,
+      { ...request, args: { ...request.args, filename: [names[1]!] } },
+      request,
+    );
     return alone.action === 'permit' ? whole : alone;
   }
   const messages = request.args['sockaddr'] ?? [];
@@ -208,8 +209,12 @@ function decideCompiled(policy: CompiledPolicy, request: CallRequest): Omit<Expe
   return permitted!;
 }
 
-function decideCompiledOne(policy: CompiledPolicy, request: CallRequest): Omit<Expected, 'errno'> {
-  if (isNeverPermitted(request))
+function decideCompiledOne(
+  policy: CompiledPolicy,
+  alone: CallRequest,
+  whole?: CallRequest,
+): Omit<Expected, 'errno'> {
+  if (isNeverPermitted(alone))
     return {
       action: 'deny',
       errnoNumber: 1,
@@ -219,6 +224,12 @@ function decideCompiledOne(policy: CompiledPolicy, request: CallRequest): Omit<E
       line: null,
     };
   for (const filter of policy.filters) {
+    // A filter that names `filename[1]` reads the call as it is, when its second name is decided.
+    const request =
+      whole !== undefined &&
+      filter.expr.some((t) => t.kind === 'sym' && t.arg === 'filename' && t.index === 1)
+        ? whole
+        : alone;
     if (filter.call !== request.call && filter.call !== request.alias) continue;
     const predicate = filter.predicate;
     if (predicate !== null) {

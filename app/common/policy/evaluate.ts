@@ -20,10 +20,10 @@
 // once per message, its `sockaddr` being that message's address: it is permitted when every
 // message is, else the first decision that is not a permit decides. A call of two names (rename,
 // renameat, renameat2, link, linkat: `filename` and `filename[1]`) is decided once for each name:
-// first as it is, then with its second name as its `filename` and no `filename[1]`; it is
-// permitted when both are, else the first decision that is not a permit decides. A filter that
-// names `filename[1]` has looked at both names, so when it decides the call as it is, its
-// decision is the call's (systrace's `filename match "/tmp/*" and filename[1] match "/tmp/*"`).
+// first as it is, then with its second name as its `filename`; it is permitted when both are,
+// else the first decision that is not a permit decides. A filter that names `filename[1]` reads
+// both names as they are, each time (systrace's `filename match "/tmp/*" and filename[1] match
+// "/tmp/*"`): when it decides the call as it is, its decision is the call's.
 // A rule about one name (`filename eq "/x"`) thus never lets the other name be any file.
 // Before any filter, the ioctls that type into a
 // terminal (TIOCSTI, TIOCLINUX: NEVER_PERMITTED_IOCTLS) are denied, whatever the policy says, as
@@ -98,7 +98,7 @@ export function decideCall(
   return permitted!;
 }
 
-/** A call of two names: decided as it is, then for its second name alone, unless a filter naming both decided. */
+/** A call of two names: decided as it is, then for its second name, unless a filter naming both decided. */
 function decideEachName(
   section: PolicySection,
   request: CallRequest,
@@ -108,7 +108,7 @@ function decideEachName(
   const whole = decideOne(section, request, options);
   if (whole.action !== 'permit' || namesSecond(whole.filter)) return whole;
   const alone = { ...request, args: { ...request.args, filename: [second] } };
-  const decided = decideOne(section, alone, options);
+  const decided = decideOne(section, alone, options, request);
   return decided.action === 'permit' ? whole : decided;
 }
 
@@ -117,8 +117,15 @@ export function namesSecond(filter: Filter | null): boolean {
   return symbolsOf(filter?.expr ?? null).some((s) => s.arg === 'filename' && s.index === 1);
 }
 
-function decideOne(section: PolicySection, request: CallRequest, options: DecideOptions): Decision {
+/** The first filter that decides; one that names `filename[1]` reads `whole` when given. */
+function decideOne(
+  section: PolicySection,
+  alone: CallRequest,
+  options: DecideOptions,
+  whole?: CallRequest,
+): Decision {
   for (const filter of section.filters) {
+    const request = whole !== undefined && namesSecond(filter) ? whole : alone;
     if (!isFilterFor(filter, request, options.noAliases ?? false)) continue;
     if (filter.predicate !== null && !predicateHolds(filter.predicate, request, options)) continue;
     if (invalidRegexIn(filter, options.macros) !== null) continue;
