@@ -137,9 +137,23 @@ compares_memory(const struct sg_rule *r, const struct sg_request *req)
 	return 0;
 }
 
+/* Whether the rule names a call's second name, `filename[1]`: it decides both names at once. */
+static int
+names_second(const struct sg_rule *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nexpr; i++)
+		if (r->expr[i].type == SG_TOK_SYM && r->expr[i].index == 1 &&
+		    strcmp(r->expr[i].arg, "filename") == 0)
+			return 1;
+	return 0;
+}
+
 static void
 decide(const struct sg_rule *r, struct sg_decision *d)
 {
+	d->second = names_second(r);
 	d->action = r->action;
 	/* A denial without an error code is EPERM, as in systrace. */
 	if (r->action == SG_ACT_DENY)
@@ -151,10 +165,19 @@ decide(const struct sg_rule *r, struct sg_decision *d)
 	d->col = r->col;
 }
 
+/* The request a rule reads: the call as it is for a rule that names `filename[1]`. */
+static const struct sg_request *
+read_by(const struct sg_request *req, const char *arg, unsigned index)
+{
+	return req->whole != NULL && index == 1 && strcmp(arg, "filename") == 0 ? req->whole : req;
+}
+
 /* A rule of the call or its alias: 1 when it decides. */
 static int
 try_rule(const struct sg_rule *r, const struct sg_request *req, struct sg_decision *d)
 {
+	if (req->whole != NULL && names_second(r))
+		req = req->whole;
 	if (!predicate_true(r, req))
 		return 0;
 	if (compares_memory(r, req))
@@ -232,7 +255,8 @@ walk(const struct sg_policy *p, const struct sg_rules *l, size_t *pos, size_t li
 	while (*pos < l->n && l->rules[*pos] < limit) {
 		run = l->run_of[*pos] != 0 ? &l->runs[l->run_of[*pos] - 1] : NULL;
 		m = -1;
-		if (run != NULL && (v = arg_value(req, run->arg, run->index)) != NULL)
+		if (run != NULL &&
+		    (v = arg_value(read_by(req, run->arg, run->index), run->arg, run->index)) != NULL)
 			m = sg_run_find(run, p, l, v);
 		if (run == NULL || (m >= 0 && (size_t)m < *pos)) {
 			if (try_rule(&p->rules[l->rules[*pos]], req, d))
@@ -331,14 +355,61 @@ per_message(void (*one)(const struct sg_policy *, const struct sg_request *,
 	d->memory = memory;
 }
 
+/*
+ * A call of two names (rename, link and their kin) is decided once for each, as the
+ * TypeScript evaluator does: first as it is, then with its second name as its `filename`. It
+ * is permitted when both are, else the first decision that is not a permit decides. A rule
+ * that names `filename[1]` reads both names as they are, each time: when it decides the call
+ * as it is, its decision is the call's.
+ */
+static void
+per_name(void (*one)(const struct sg_policy *, const struct sg_request *,
+    struct sg_decision *), const struct sg_policy *p, const struct sg_request *req,
+    struct sg_decision *d)
+{
+	struct sg_targ		 args[PER_MESSAGE_ARGS];
+	struct sg_request	 second;
+	struct sg_decision	 e;
+	size_t			 i, n;
+
+	if (arg_value(req, "filename", 1) == NULL) {
+		per_message(one, p, req, d);
+		return;
+	}
+	undecided(d);
+	if (req->nargs > PER_MESSAGE_ARGS)
+		return;
+	one(p, req, d);
+	if (d->action != SG_ACT_PERMIT || d->second)
+		return;
+	for (i = 0, n = 0; i < req->nargs; i++) {
+		if (strcmp(req->args[i].name, "filename") != 0)
+			args[n++] = req->args[i];
+		else if (req->args[i].index == 1) {
+			args[n] = req->args[i];
+			args[n++].index = 0;
+		}
+	}
+	second = *req;
+	second.args = args;
+	second.nargs = n;
+	second.whole = req;
+	one(p, &second, &e);
+	e.memory |= d->memory;
+	if (e.action != SG_ACT_PERMIT)
+		*d = e;
+	else
+		d->memory = e.memory;
+}
+
 void
 sg_evaluate(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
 {
-	per_message(evaluate_indexed, p, req, d);
+	per_name(evaluate_indexed, p, req, d);
 }
 
 void
 sg_evaluate_each(const struct sg_policy *p, const struct sg_request *req, struct sg_decision *d)
 {
-	per_message(evaluate_each, p, req, d);
+	per_name(evaluate_each, p, req, d);
 }

@@ -25,6 +25,11 @@ struct sg_request {
 	size_t		 nargs;
 	/* The translations read from the caller's memory (NULL-terminated; NULL: none). */
 	const char *const *memory;
+	/*
+	 * A call of two names decided for its second (per_name): the call as it is, which the
+	 * rules that name `filename[1]` read instead. NULL otherwise.
+	 */
+	const struct sg_request *whole;
 };
 
 struct sg_decision {
@@ -38,6 +43,7 @@ struct sg_decision {
 	 * the arguments again cannot change a decision that never depended on them.
 	 */
 	int		 memory;
+	int		 second;	/* the deciding filter names `filename[1]` */
 };
 
 /* The decision, found through the policy's index. */

@@ -46,7 +46,7 @@ read_policy(const char *text, size_t len)
 	struct sg_policy	*p;
 	static const char *const memory[] = { "filename", NULL };
 	struct sg_targ		 arg = { "filename", 0, "/etc/passwd" };
-	struct sg_request	 req = { "openat", "fsread", 0, 0, &arg, 1, memory };
+	struct sg_request	 req = { "openat", "fsread", 0, 0, &arg, 1, memory, NULL };
 	struct sg_decision	 d, each;
 
 	if ((p = sg_policy_read(text, len, err, sizeof(err))) != NULL) {

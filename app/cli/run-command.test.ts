@@ -174,6 +174,48 @@ describe('exact learning: what a learned policy permits is what the program did'
     );
   });
 
+  test('a rename learned within its directory runs again, and a rename over a file elsewhere is denied and logged', () => {
+    const h = home();
+    const MV = realpathSync('/bin/mv');
+    mkdirSync(join(h.home, 'd'));
+    mkdirSync(join(h.home, 'other'));
+    const victim = join(h.home, 'other/victim');
+    writeFileSync(victim, 'precious\n');
+    const script = 'echo x >d/a.tmp && mv d/a.tmp d/a';
+    const learned = sysgate(h, ['-A', SH, '-c', script]);
+    assert.equal(learned.status, 0, learned.stderr);
+    // Each name of the rename is a rule of its own: the rule for one never stands for the other.
+    const policy = readFileSync(h.policy(MV), 'utf8');
+    assert.ok(
+      policy.includes(`\tnative-fswrite: filename eq "${h.home}/d/a.tmp" then permit\n`),
+      policy,
+    );
+    assert.ok(
+      policy.includes(`\tnative-fswrite: filename eq "${h.home}/d/a" then permit\n`),
+      policy,
+    );
+
+    rmSync(join(h.home, 'd/a'));
+    const again = enforce(h, [SH, '-c', script]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(denials(again), []);
+    assert.equal(readFileSync(join(h.home, 'd/a'), 'utf8'), 'x\n');
+
+    // The policy permits writing d/a.tmp, so the first name holds; the second does not.
+    const over = enforce(h, [SH, '-c', 'echo x >d/a.tmp && mv d/a.tmp other/victim']);
+    assert.notEqual(over.status, 0);
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+    assert.ok(existsSync(join(h.home, 'd/a.tmp')));
+    assert.ok(
+      denials(over).some(
+        (l) =>
+          l.includes('syscall: native-rename') &&
+          l.endsWith(`filename: ${h.home}/d/a.tmp, filename[1]: ${victim}`),
+      ),
+      over.log.join('\n'),
+    );
+  });
+
   test('xz learns fchmod and fchown by the file its descriptor names, and runs again undenied', () => {
     const h = home();
     writeFileSync(join(h.home, 'f'), 'some text\n'.repeat(100));

@@ -30,7 +30,7 @@ decide(const struct sg_policy *p, const char *call, const char *alias, const cha
     unsigned long uid)
 {
 	struct sg_targ		 arg = { "filename", 0, filename };
-	struct sg_request	 req = { call, alias, uid, 100, &arg, filename ? 1 : 0, NULL };
+	struct sg_request	 req = { call, alias, uid, 100, &arg, filename ? 1 : 0, NULL, NULL };
 	struct sg_decision	 d;
 
 	sg_evaluate(p, &req, &d);
@@ -248,7 +248,7 @@ memory_dependence(void)
 {
 	static const char *const memory[] = { "filename", NULL };
 	struct sg_targ	 arg = { "filename", 0, "/etc/hostname" };
-	struct sg_request req = { "openat", "fsread", 0, 0, &arg, 1, memory };
+	struct sg_request req = { "openat", "fsread", 0, 0, &arg, 1, memory, NULL };
 	struct sg_policy *p;
 	struct sg_decision d;
 

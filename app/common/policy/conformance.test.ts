@@ -179,6 +179,21 @@ describe('random policies', () => {
 
 /** The supervisor's evaluator in miniature, following only the description in compile.ts. */
 function decideCompiled(policy: CompiledPolicy, request: CallRequest): Omit<Expected, 'errno'> {
+  const names = request.args['filename'] ?? [];
+  if (names.length >= 2) {
+    const whole = decideCompiledOne(policy, request);
+    const filter = policy.filters.find((f) => f.line === whole.line);
+    const second = filter?.expr.some(
+      (t) => t.kind === 'sym' && t.arg === 'filename' && t.index === 1,
+    );
+    if (whole.action !== 'permit' || second === true) return whole;
+    const alone = decideCompiledOne(
+      policy,
+      { ...request, args: { ...request.args, filename: [names[1]!] } },
+      request,
+    );
+    return alone.action === 'permit' ? whole : alone;
+  }
   const messages = request.args['sockaddr'] ?? [];
   if (!DECIDED_PER_MESSAGE.includes(request.call) || messages.length < 2)
     return decideCompiledOne(policy, request);
@@ -194,8 +209,12 @@ function decideCompiled(policy: CompiledPolicy, request: CallRequest): Omit<Expe
   return permitted!;
 }
 
-function decideCompiledOne(policy: CompiledPolicy, request: CallRequest): Omit<Expected, 'errno'> {
-  if (isNeverPermitted(request))
+function decideCompiledOne(
+  policy: CompiledPolicy,
+  alone: CallRequest,
+  whole?: CallRequest,
+): Omit<Expected, 'errno'> {
+  if (isNeverPermitted(alone))
     return {
       action: 'deny',
       errnoNumber: 1,
@@ -205,6 +224,12 @@ function decideCompiledOne(policy: CompiledPolicy, request: CallRequest): Omit<E
       line: null,
     };
   for (const filter of policy.filters) {
+    // A filter that names `filename[1]` reads the call as it is, when its second name is decided.
+    const request =
+      whole !== undefined &&
+      filter.expr.some((t) => t.kind === 'sym' && t.arg === 'filename' && t.index === 1)
+        ? whole
+        : alone;
     if (filter.call !== request.call && filter.call !== request.alias) continue;
     const predicate = filter.predicate;
     if (predicate !== null) {

@@ -18,7 +18,14 @@
 // (or with one that names no error).
 // When no filter decides, the call is asked. A call of several messages (sendmmsg) is decided
 // once per message, its `sockaddr` being that message's address: it is permitted when every
-// message is, else the first decision that is not a permit decides. Before any filter, the ioctls that type into a
+// message is, else the first decision that is not a permit decides. A call of two names (rename,
+// renameat, renameat2, link, linkat: `filename` and `filename[1]`) is decided once for each name:
+// first as it is, then with its second name as its `filename`; it is permitted when both are,
+// else the first decision that is not a permit decides. A filter that names `filename[1]` reads
+// both names as they are, each time (systrace's `filename match "/tmp/*" and filename[1] match
+// "/tmp/*"`): when it decides the call as it is, its decision is the call's.
+// A rule about one name (`filename eq "/x"`) thus never lets the other name be any file.
+// Before any filter, the ioctls that type into a
 // terminal (TIOCSTI, TIOCLINUX: NEVER_PERMITTED_IOCTLS) are denied, whatever the policy says, as
 // the supervisor denies them.
 //
@@ -75,6 +82,8 @@ export function decideCall(
       detach: false,
       filter: null,
     };
+  const names = request.args['filename'] ?? [];
+  if (names.length >= 2) return decideEachName(section, request, names[1]!, options);
   const messages = request.args['sockaddr'] ?? [];
   if (!DECIDED_PER_MESSAGE.includes(request.call) || messages.length < 2)
     return decideOne(section, request, options);
@@ -89,8 +98,34 @@ export function decideCall(
   return permitted!;
 }
 
-function decideOne(section: PolicySection, request: CallRequest, options: DecideOptions): Decision {
+/** A call of two names: decided as it is, then for its second name, unless a filter naming both decided. */
+function decideEachName(
+  section: PolicySection,
+  request: CallRequest,
+  second: string,
+  options: DecideOptions,
+): Decision {
+  const whole = decideOne(section, request, options);
+  if (whole.action !== 'permit' || namesSecond(whole.filter)) return whole;
+  const alone = { ...request, args: { ...request.args, filename: [second] } };
+  const decided = decideOne(section, alone, options, request);
+  return decided.action === 'permit' ? whole : decided;
+}
+
+/** Whether a filter names a call's second name, `filename[1]`: it decides both at once. */
+export function namesSecond(filter: Filter | null): boolean {
+  return symbolsOf(filter?.expr ?? null).some((s) => s.arg === 'filename' && s.index === 1);
+}
+
+/** The first filter that decides; one that names `filename[1]` reads `whole` when given. */
+function decideOne(
+  section: PolicySection,
+  alone: CallRequest,
+  options: DecideOptions,
+  whole?: CallRequest,
+): Decision {
   for (const filter of section.filters) {
+    const request = whole !== undefined && namesSecond(filter) ? whole : alone;
     if (!isFilterFor(filter, request, options.noAliases ?? false)) continue;
     if (filter.predicate !== null && !predicateHolds(filter.predicate, request, options)) continue;
     if (invalidRegexIn(filter, options.macros) !== null) continue;

@@ -27,7 +27,7 @@
 
 import { callsOfAlias, isAlias, NAME_CALLS } from '../calls/aliases.js';
 import type { Expr, Filter, PolicySection, SymbolExpr } from './ast.js';
-import { expandMacros, NATIVE_EMULATIONS } from './evaluate.js';
+import { expandMacros, namesSecond, NATIVE_EMULATIONS } from './evaluate.js';
 import type { Macros } from './request.js';
 
 /** The calls that open a file by name: Landlock decides them in this mode when they only read. */
@@ -260,14 +260,16 @@ const TWO_NAME_CALLS: readonly string[] = ['rename', 'renameat', 'renameat2', 'l
  * A rule of a call that changes names (fswrite, an open call, unlink...): the supervisor
  * decides it, whatever it says; what it may permit is noted as `write` grants, every name when
  * it does not say which by `filename eq` or `match` (other conditions only narrow it). A rule
- * that may permit a rename or a link (fswrite, rename, link...) names its second file by
- * `filename[1]`: a rule that does not (`fswrite: filename eq "X"`, as learned from writing X)
- * lets X be renamed or linked over any name.
+ * that may permit a rename or a link (fswrite, rename, link...) and names `filename[1]` decides
+ * both names at once (evaluate.ts), so its second file is noted too; one that does not
+ * (`fswrite: filename eq "X"`) lets X be renamed or linked only over a name some rule permits
+ * as a `filename` of its own, whose grant that rule notes.
  */
 function planWriteRule(filter: Filter, place: KernelPlace, macros: Macros, plan: KernelPlan): void {
   if (filter.action.name === 'deny') return;
   const names = filter.predicate === null ? namesOf(filter.expr) : [null, null];
-  const seconds = filter.call === 'fswrite' || TWO_NAME_CALLS.includes(filter.call);
+  const seconds =
+    (filter.call === 'fswrite' || TWO_NAME_CALLS.includes(filter.call)) && namesSecond(filter);
   for (const name of seconds ? names : names.slice(0, 1)) {
     const path = name === null ? null : expandMacros(name.value, macros);
     if (path === NON_EXISTENT) continue;

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { sectionsOf } from './ast.js';
+import { decideCall } from './evaluate.js';
 import { fnmatch } from './fnmatch.js';
 import { parsePolicy } from './parser.js';
 import type { CallRequest, Macros } from './request.js';
@@ -216,4 +217,34 @@ test('every pattern suggested matches the value it was made from', () => {
     }
   }
   assert.ok(fnmatch('inet-*:53', 'inet-[192.0.2.1]:53'));
+});
+
+test('a rename is offered rules that name both its names, each permitting it whole', () => {
+  const rename = {
+    call: 'rename',
+    alias: 'fswrite',
+    args: { filename: ['/home/jose/src/a.tmp', '/home/jose/src/sub/a'] },
+    uid: 1000,
+    gid: 1000,
+  };
+  const suggestions = suggestRules(rename, macros);
+  assert.deepEqual(expressions(suggestions), [
+    'filename eq "/home/jose/src/a.tmp" and filename[1] eq "/home/jose/src/sub/a"',
+    'filename eq "$CWD/a.tmp" and filename[1] eq "$CWD/sub/a"',
+    'filename match "$CWD/*" and filename[1] match "$CWD/*"',
+    'filename match "$HOME/*" and filename[1] match "$HOME/*"',
+    'filename match "/home/*" and filename[1] match "/home/*"',
+    'true',
+  ]);
+  for (const { expression } of suggestions) {
+    const section = sectionsOf(
+      parsePolicy(
+        `Policy: /bin/mv, Emulation: native\n\tnative-fswrite: ${expression} then permit\n`,
+      ).file,
+    )[0]!;
+    assert.equal(decideCall(section, rename, { macros }).action, 'permit', expression);
+    const elsewhere = { ...rename, args: { filename: ['/home/jose/src/a.tmp', '/etc/passwd'] } };
+    if (expression !== 'true')
+      assert.equal(decideCall(section, elsewhere, { macros }).action, 'ask', expression);
+  }
 });

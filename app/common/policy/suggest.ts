@@ -14,6 +14,9 @@ export interface Suggestion {
 
 /** Suggestions for generalising the call's main argument into a rule, most specific first. */
 export function suggestRules(request: CallRequest, macros: Macros): Suggestion[] {
+  const [first, second] = request.args['filename'] ?? [];
+  if (first !== undefined && second !== undefined)
+    return [...bothNames(first, second, macros), { label: 'anything', expression: 'true' }];
   const arg = mainArgument(request);
   const readOnly =
     arg?.name === 'filename' && (request.args.oflags?.[0]?.startsWith('ro') ?? false);
@@ -81,6 +84,36 @@ function pathSuggestions(
       });
     }
     suggestions.push(pattern);
+  }
+  return suggestions;
+}
+
+/**
+ * A call of two names (rename, link) is decided for each (evaluate.ts): each suggestion names
+ * both, `filename` and `filename[1]`, so that the rule decides both at once: exactly these,
+ * then both anywhere in each directory the two share, outwards, stopping before `/*`.
+ */
+function bothNames(first: string, second: string, macros: Macros): Suggestion[] {
+  const both = (a: Suggestion, b: Suggestion, label: string): Suggestion => ({
+    label,
+    expression: `${a.expression} and ${b.expression.replace(/^filename /, 'filename[1] ')}`,
+  });
+  const suggestions: Suggestion[] = [];
+  for (const [a, b] of [
+    [first, second],
+    [withMacros(first, macros), withMacros(second, macros)],
+  ] as const)
+    suggestions.push(
+      both(exactly('filename', a, a), exactly('filename', b, b), `only ${a} to ${b}`),
+    );
+  if (!first.startsWith('/') || !second.startsWith('/')) return suggestions;
+  for (let d = parentOf(first); d !== '/'; d = parentOf(d)) {
+    if (!second.startsWith(`${d}/`)) continue;
+    const pattern = `${escapeGlob(withMacros(d, macros))}/*`;
+    const shown = `both in ${withMacros(d, macros)}`;
+    suggestions.push(
+      both(matching('filename', pattern, ''), matching('filename', pattern, ''), shown),
+    );
   }
   return suggestions;
 }

@@ -205,6 +205,21 @@ test('sendmmsg is learned as one rule per distinct address of its messages', () 
   );
 });
 
+test('a rename is learned as one rule per name, even when the policy permits its first', () => {
+  const cache = '/srv/cache';
+  const existing = withRules(PYTHON, emptyPolicy(PYTHON), [
+    `native-fswrite: filename eq "${cache}/x.tmp" then permit`,
+  ]);
+  const rename = learned('rename', { filename: [`${cache}/x.tmp`, `${cache}/x`] }, 'fswrite');
+  assert.deepEqual(learn([rename], existing), [
+    `native-fswrite: filename eq "${cache}/x" then permit`,
+  ]);
+  assert.deepEqual(learn([rename]), [
+    `native-fswrite: filename eq "${cache}/x.tmp" then permit`,
+    `native-fswrite: filename eq "${cache}/x" then permit`,
+  ]);
+});
+
 test('a descriptor that names nothing is learned as ask', () => {
   assert.equal(
     learnedRule(learned('fchmod', { filename: ['<unreadable>'], mode: ['600'] }), false),

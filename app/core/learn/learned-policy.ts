@@ -54,6 +54,20 @@ function eachMessage(record: DecisionRecord): DecisionRecord[] {
   }));
 }
 
+/**
+ * A call of two names (rename, link, ...) as one record per name, each as its `filename`: it is
+ * decided once per name (evaluate.ts), so each name is learned as a rule of its own, and a rule
+ * the policy has for one name never stands for the other; any other record as it is.
+ */
+function eachName(record: DecisionRecord): DecisionRecord[] {
+  const names = record.args['filename'] ?? [];
+  if (names.length < 2) return [record];
+  return [...new Set(names)].map((name) => ({
+    ...record,
+    args: { ...record.args, filename: [name] },
+  }));
+}
+
 /** Whether a translation the decision depends on could not be read from the program. */
 function isUnread(record: DecisionRecord): boolean {
   return learnedTranslationsOf(record.call).some((t) => record.args[t]?.includes(UNREADABLE));
@@ -94,7 +108,7 @@ export function rulesLearned(
   const rules: string[] = [];
   const generalised = new Map<string, Generalisation>();
   const shaped = new Map<string, ShapedName & { names: Set<string> }>();
-  for (const record of learned.flatMap(eachMessage)) {
+  for (const record of learned.flatMap(eachMessage).flatMap(eachName)) {
     const literal = learnedRule(record, options.noAliases);
     const shape = options.names === undefined ? null : shapedRule(literal, options.names);
     const text = shape?.rule ?? literal;

@@ -299,6 +299,29 @@ function server(kind) {
   });
 }
 
+describe('a rename or a link is decided by both its names, not by the first alone', () => {
+  // As learned for a program that writes under permit/: no rule says anything of a second name.
+  for (const flags of [[], ['-K']]) {
+    test(flags.length === 0 ? 'exact' : '-K', async (t) => {
+      const dir = arena();
+      const before = snapshot(join(dir, 'forbid'));
+      const run = await underSysgate(
+        program('second-name'),
+        [dir, String(ATTEMPTS), String(SECONDS)],
+        [
+          'native-fsread: true then permit',
+          `native-fswrite: filename match "${dir}/permit" then permit`,
+          `native-fswrite: filename match "${dir}/forbid" then deny[eacces]`,
+          'native-execve: permit',
+        ],
+        { flags },
+      );
+      counted(t, run);
+      assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+    });
+  }
+});
+
 describe('a second thread flips the port of the address between a permitted and a forbidden one', () => {
   for (const [call, kind] of [
     ['connect', 'tcp'],
