@@ -2,9 +2,10 @@
 // Electron is not installed, the same window served on 127.0.0.1 (the web shell).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { openHistory } from '../core/history/recorder.js';
 import { Host } from '../core/host/host.js';
@@ -84,27 +85,51 @@ async function runWebShell(port: number, open: boolean): Promise<number> {
     return 1;
   }
   process.stdout.write(`sysgate: web UI at ${shell.url}\n`);
-  if (open) openBrowser(shell.url);
+  const launch = open ? openBrowser(shell.url) : undefined;
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  if (launch !== undefined) rmSync(launch, { force: true });
   terminals?.close();
   await host.shutdown();
   await shell.close();
   return 0;
 }
 
-/** Opens a local Chromium in app mode, when there is one and a display to show it on. */
-function openBrowser(url: string): void {
-  if (process.env['DISPLAY'] === undefined && process.env['WAYLAND_DISPLAY'] === undefined) return;
+/**
+ * Opens a local Chromium in app mode, when there is one and a display to show it on; the page it
+ * was sent through, to remove when the shell ends.
+ */
+function openBrowser(url: string): string | undefined {
+  if (process.env['DISPLAY'] === undefined && process.env['WAYLAND_DISPLAY'] === undefined)
+    return undefined;
   const browser = ['chromium', 'chromium-browser', 'google-chrome'].find(
     (name) => spawnSync('which', [name]).status === 0,
   );
-  if (browser === undefined) return;
+  if (browser === undefined) return undefined;
   const profile = mkdtempSync(join(tmpdir(), 'sysgate-browser-'));
-  spawn(browser, [`--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run'], {
-    stdio: 'ignore',
-    detached: true,
-  }).unref();
+  const { page, args } = browserLaunch(url, profile);
+  spawn(browser, args, { stdio: 'ignore', detached: true }).unref();
+  return page;
+}
+
+/**
+ * What opens `url` in a browser without putting its token where other users can read it. An
+ * argument list is anyone's to read in /proc/PID/cmdline, so the browser is given a page in its
+ * own profile (mkdtemp's 0700 folder, the page 0600) that sends it on to the address.
+ */
+export function browserLaunch(url: string, profile: string): { page: string; args: string[] } {
+  const page = join(profile, 'open.html');
+  const target = url.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+  writeFileSync(
+    page,
+    `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer">` +
+      `<meta http-equiv="refresh" content="0; url=${target}"><title>sysgate</title>\n`,
+    { mode: 0o600, flag: 'wx' },
+  );
+  return {
+    page,
+    args: [`--app=${pathToFileURL(page).href}`, `--user-data-dir=${profile}`, '--no-first-run'],
+  };
 }
