@@ -34,6 +34,9 @@ const program = (name) => fileURLToPath(new URL(`../../build/hostile-${name}`, i
 const ATTEMPTS = 20000;
 const SECONDS = 1;
 
+// Who the attacks run as: the supervisor holds root's privileges for root, none for nobody.
+const users = process.getuid() === 0 ? [['root', undefined], ['nobody', { uid: 65534, gid: 65534 }]] : [['self', undefined]];
+
 let root;
 let runs = 0;
 before(() => {
@@ -301,26 +304,34 @@ function server(kind) {
 
 describe('a rename or a link is decided by both its names, not by the first alone', () => {
   // As learned for a program that writes under permit/: no rule says anything of a second name.
-  for (const flags of [[], ['-K']]) {
-    test(flags.length === 0 ? 'exact' : '-K', async (t) => {
-      const dir = arena();
-      const before = snapshot(join(dir, 'forbid'));
-      const run = await underSysgate(
-        program('second-name'),
-        [dir, String(ATTEMPTS), String(SECONDS)],
-        [
-          'native-fsread: true then permit',
-          `native-fswrite: filename match "${dir}/permit" then permit`,
-          `native-fswrite: filename match "${dir}/forbid" then deny[eacces]`,
-          'native-execve: permit',
-        ],
-        { flags },
-      );
-      counted(t, run);
-      assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
-    });
-  }
+  for (const [who, as] of users)
+    for (const flags of [[], ['-K']]) {
+      test(`${flags.length === 0 ? 'exact' : '-K'} (as ${who})`, async (t) => {
+        const dir = arena();
+        // nobody owns the arena, as a user owns what it works on.
+        if (as) for (const path of walk(dir)) chownSync(path, as.uid, as.gid);
+        const before = snapshot(join(dir, 'forbid'));
+        const run = await underSysgate(
+          program('second-name'),
+          [dir, String(ATTEMPTS), String(SECONDS)],
+          [
+            'native-fsread: true then permit',
+            `native-fswrite: filename match "${dir}/permit" then permit`,
+            `native-fswrite: filename match "${dir}/forbid" then deny[eacces]`,
+            'native-execve: permit',
+          ],
+          { as, flags },
+        );
+        counted(t, run);
+        assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+      });
+    }
 });
+
+/** `dir` and everything under it. */
+function walk(dir) {
+  return [dir, ...readdirSync(dir, { withFileTypes: true, recursive: true }).map((e) => join(e.parentPath ?? e.path, e.name))];
+}
 
 describe('a second thread flips the port of the address between a permitted and a forbidden one', () => {
   for (const [call, kind] of [
@@ -438,7 +449,6 @@ const debuggerRules = [
   'native-kcmp: permit',
   'native-kill: permit',
 ];
-const users = process.getuid() === 0 ? [['root', undefined], ['nobody', { uid: 65534, gid: 65534 }]] : [['self', undefined]];
 
 describe('sysgate\'s own processes are out of reach of a traced debugger', () => {
   for (const [who, as] of users)
