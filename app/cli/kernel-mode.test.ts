@@ -2,7 +2,6 @@
 // says about it, and a policy the kernel cannot enforce refused rule by rule.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   chmodSync,
@@ -22,8 +21,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { policyFileName } from '../core/policy/naming.js';
+import { runSysgate } from './under-test.js';
 
-const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
 const CAT = realpathSync('/bin/cat');
 
 let home: string;
@@ -37,17 +36,7 @@ before(() => {
 after(() => rmSync(home, { recursive: true, force: true }));
 
 function sysgate(args: string[]) {
-  return spawnSync(process.execPath, [SYSGATE, ...args], {
-    cwd: home,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-    },
-  });
+  return runSysgate(args, { home });
 }
 
 test('a learned policy enforced by the kernel: what it read works, anything else is EACCES', () => {
@@ -205,18 +194,11 @@ const SYSTEM_PATH = '/usr/bin:/bin';
 
 /** Runs sysgate in `dir`, with the policies of `dir`'s own home (project) alone. */
 function inDir(dir: string, args: string[]) {
-  const own = join(dir, '.home');
-  return spawnSync(process.execPath, [SYSGATE, ...args], {
+  return runSysgate(args, {
+    home: join(dir, '.home'),
     cwd: dir,
-    encoding: 'utf8',
     timeout: 120_000,
-    env: {
-      ...process.env,
-      PATH: SYSTEM_PATH,
-      HOME: own,
-      XDG_CONFIG_HOME: join(own, '.config'),
-      XDG_CACHE_HOME: join(own, '.cache'),
-    },
+    env: { PATH: SYSTEM_PATH },
   });
 }
 

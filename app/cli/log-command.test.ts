@@ -5,12 +5,11 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import type { HistoryEntry } from '../common/history/entry.js';
 import { HistoryStore } from '../core/history/history-store.js';
+import { SYSGATE, homeEnvironment, runSysgate } from './under-test.js';
 
-const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
 const CAT = realpathSync('/bin/cat');
 const LS = realpathSync('/bin/ls');
 
@@ -18,12 +17,7 @@ let home: string;
 let env: NodeJS.ProcessEnv;
 before(() => {
   home = mkdtempSync(join(tmpdir(), 'sysgate-log-'));
-  env = {
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_DATA_HOME: join(home, 'data'),
-  };
+  env = homeEnvironment(home, { XDG_DATA_HOME: join(home, 'data') });
   // The policy of cat permits what `cat /dev/null` did, nothing more.
   assert.equal(sysgate(['-A', 'cat', '/dev/null']).status, 0);
   assert.equal(sysgate(['-A', 'ls', '/dev/null']).status, 0);
@@ -33,12 +27,7 @@ before(() => {
 after(() => rmSync(home, { recursive: true, force: true }));
 
 function sysgate(args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [SYSGATE, ...args], {
-    cwd: home,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env,
-  });
+  return runSysgate(args, { home, env });
 }
 
 function log(args: string[]): { status: number | null; lines: string[]; stderr: string } {

@@ -3,20 +3,11 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { decisionLog, runSysgate } from './under-test.js';
 
-const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
 const SORT = realpathSync('/usr/bin/sort');
 const MKTEMP = realpathSync('/usr/bin/mktemp');
 const PYTHON = realpathSync('/usr/bin/python3');
@@ -45,26 +36,12 @@ function sysgate(
   input = '',
 ): SpawnSyncReturns<string> & { log: string[] } {
   const log = join(where.home, `decisions-${++homes}.log`);
-  const result = spawnSync(process.execPath, [SYSGATE, '-E', log, ...args], {
-    cwd: where.home,
+  const result = runSysgate(['-E', log, ...args], {
+    home: where.home,
     input,
-    encoding: 'utf8',
-    timeout: 60_000,
-    maxBuffer: 64 << 20,
-    env: {
-      ...process.env,
-      HOME: where.home,
-      TMPDIR: where.tmp,
-      XDG_CONFIG_HOME: join(where.home, '.config'),
-      XDG_DATA_HOME: join(where.home, '.local', 'share'),
-    },
+    env: { TMPDIR: where.tmp },
   });
-  const lines = existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .split('\n')
-        .filter((l) => l.includes('deny '))
-    : [];
-  return { ...result, log: lines };
+  return { ...result, log: decisionLog(log).filter((l) => l.startsWith('deny ')) };
 }
 
 const quoted = (s: string) => `"${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`;

@@ -20,8 +20,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { SYSGATE, decisionLog, homeEnvironment, runSysgate } from './under-test.js';
 
-const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
 const LS = realpathSync('/bin/ls');
 const CAT = realpathSync('/bin/cat');
 const SH = realpathSync('/bin/sh');
@@ -55,19 +55,7 @@ function sysgate(
   args: string[],
   options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
 ): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [SYSGATE, ...args], {
-    cwd: options.cwd ?? where.home,
-    input: options.input ?? '',
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: {
-      ...process.env,
-      HOME: where.home,
-      XDG_CONFIG_HOME: join(where.home, '.config'),
-      XDG_DATA_HOME: join(where.home, '.local', 'share'),
-      ...options.env,
-    },
-  });
+  return runSysgate(args, { home: where.home, ...options });
 }
 
 /**
@@ -81,13 +69,7 @@ function enforce(
 ) {
   const log = join(where.home, `decisions-${++homes}.log`);
   const result = sysgate(where, ['-a', '-E', log, ...args], options);
-  const lines = existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => l.replace(/^\S+ /, ''))
-    : [];
-  return { ...result, log: lines };
+  return { ...result, log: decisionLog(log) };
 }
 
 describe('learning then enforcing, as in the systrace chapter', () => {
@@ -606,7 +588,7 @@ describe('failing closed', () => {
     assert.equal(sysgate(h, ['-A', 'sleep', '0']).status, 0);
     const marker = '31.4159';
     const child = spawn(process.execPath, [SYSGATE, '-a', '-e', 'sleep', marker], {
-      env: { ...process.env, HOME: h.home, XDG_CONFIG_HOME: join(h.home, '.config') },
+      env: homeEnvironment(h.home),
       stdio: 'ignore',
     });
     const running = (): boolean =>
@@ -703,7 +685,7 @@ async function onTerminal(
   const commandLine = [process.execPath, SYSGATE, ...args].map((a) => `'${a}'`).join(' ');
   const child = spawn('script', ['-qfec', commandLine, '/dev/null'], {
     cwd: where.home,
-    env: { ...process.env, HOME: where.home, XDG_CONFIG_HOME: join(where.home, '.config') },
+    env: homeEnvironment(where.home),
   });
   let screen = '';
   let answeredUpTo = 0;
@@ -807,13 +789,7 @@ describe('run as natively', () => {
       cwd: where.home,
       encoding: 'utf8',
       timeout: 60_000,
-      env: {
-        ...process.env,
-        HOME: where.home,
-        XDG_CONFIG_HOME: join(where.home, '.config'),
-        XDG_DATA_HOME: join(where.home, '.local', 'share'),
-        ...options.env,
-      },
+      env: homeEnvironment(where.home, options.env),
     });
   }
 
@@ -870,7 +846,7 @@ describe('run as natively', () => {
       [SYSGATE, '-A', SH, '-c', 'cat /etc/hostname; sleep 30'],
       {
         cwd: h.home,
-        env: { ...process.env, HOME: h.home, XDG_CONFIG_HOME: join(h.home, '.config') },
+        env: homeEnvironment(h.home),
       },
     );
     let stdout = '';

@@ -5,7 +5,6 @@
 // enforced from an old plan.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -24,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_HISTORY_SETTINGS } from '../common/history/entry.js';
 import { HistoryStore, historyPath } from '../core/history/history-store.js';
 import { policyFileName } from '../core/policy/naming.js';
+import { runSysgate } from './under-test.js';
 
 const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate', import.meta.url));
 const FRONT_DOOR = fileURLToPath(new URL('../../../native/build/sysgate', import.meta.url));
@@ -54,21 +54,11 @@ after(() => rmSync(home, { recursive: true, force: true }));
 
 function sysgate(args: string[], env: NodeJS.ProcessEnv = {}, input = '') {
   rmSync(nodeRuns, { force: true });
-  const run = spawnSync(SYSGATE, args, {
-    cwd: home,
+  const run = runSysgate(args, {
+    home,
     input,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-      XDG_DATA_HOME: join(home, '.local/share'),
-      SYSGATE_EXPLAIN_START: '1',
-      SYSGATE_NODE: join(home, 'node'),
-      ...env,
-    },
+    command: SYSGATE,
+    env: { SYSGATE_EXPLAIN_START: '1', SYSGATE_NODE: join(home, 'node'), ...env },
   });
   return { ...run, nodeStarted: existsSync(nodeRuns) };
 }
