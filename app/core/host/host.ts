@@ -231,9 +231,8 @@ export class Host implements ContractEndpoint {
       );
     session.on('record', (record) => {
       recorder?.add(record);
-      this.emit('record', record);
+      this.record(session, record);
     });
-    session.on('record', (record) => this.record(session, record));
     session.on('policy', (policy) => this.emit('policyChanged', this.view(policy)));
     session.on('problem', (message) =>
       this.emit('terminalData', { sessionId: id, data: `\r\n[sysgate] ${message}\r\n` }),
