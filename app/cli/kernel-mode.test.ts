@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { policyFileName } from '../core/policy/naming.js';
-import { runSysgate } from './under-test.js';
+import { runSysgate } from '../core/testing/sysgate-command.js';
 
 const CAT = realpathSync('/bin/cat');
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import type { HistoryEntry } from '../common/history/entry.js';
 import { HistoryStore } from '../core/history/history-store.js';
-import { SYSGATE, homeEnvironment, runSysgate } from './under-test.js';
+import { SYSGATE, homeEnvironment, runSysgate } from '../core/testing/sysgate-command.js';
 
 const CAT = realpathSync('/bin/cat');
 const LS = realpathSync('/bin/ls');

@@ -6,7 +6,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decisionLog, runSysgate } from './under-test.js';
+import { decisionLog, runSysgate } from '../core/testing/sysgate-command.js';
 
 const SORT = realpathSync('/usr/bin/sort');
 const MKTEMP = realpathSync('/usr/bin/mktemp');

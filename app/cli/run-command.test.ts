@@ -20,7 +20,12 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { SYSGATE, decisionLog, homeEnvironment, runSysgate } from './under-test.js';
+import {
+  SYSGATE,
+  decisionLog,
+  homeEnvironment,
+  runSysgate,
+} from '../core/testing/sysgate-command.js';
 
 const LS = realpathSync('/bin/ls');
 const CAT = realpathSync('/bin/cat');

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 import type { Filter } from '../common/policy/ast.js';
 import { quoteString } from '../common/policy/lexer.js';
+import { parseFilter } from '../common/policy/parser.js';
+import { formatDiagnostic } from '../common/policy/diagnostics.js';
 import { errnoNumber } from '../common/calls/index.js';
 import { answerOfRule } from '../core/session/answers.js';
 import type { Answer, DecisionRecord, Question } from '../common/session/events.js';
@@ -396,7 +398,12 @@ class TracedRun {
         supervisor.answer(f.text('id')!, JSON.parse(f.text('json') ?? '{}') as Answer);
       } else if (frame.verb === 'policy') {
         const name = f.text('name') ?? '';
-        const policy = this.policies.replace(name, f.text('source') ?? '');
+        const session = sessionRulesOf(f.text('session') ?? '');
+        if (typeof session === 'string') {
+          this.say(`the sysgate window sent a rule that cannot be used (${session}): ignored`);
+          return;
+        }
+        const policy = this.policies.replace(name, f.text('source') ?? '', session);
         supervisor.sendPolicy(name, policy.compiled);
       } else if (frame.verb === 'kill') {
         supervisor.kill(undefined, f.number('signal') === 15 ? 'SIGTERM' : 'SIGKILL');
@@ -484,4 +491,17 @@ class TracedRun {
     this.say(message);
     return 1;
   }
+}
+
+/** The rules a window added for this run alone, one a line; or why they cannot be used. */
+function sessionRulesOf(text: string): Filter[] | string {
+  const rules: Filter[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const { filter, diagnostics } = parseFilter(line, '<window>');
+    const error = diagnostics.find((d) => d.severity === 'error');
+    if (error !== undefined) return formatDiagnostic(error);
+    if (filter !== null) rules.push(filter);
+  }
+  return rules;
 }

@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_HISTORY_SETTINGS } from '../common/history/entry.js';
 import { HistoryStore, historyPath } from '../core/history/history-store.js';
 import { policyFileName } from '../core/policy/naming.js';
-import { runSysgate } from './under-test.js';
+import { runSysgate } from '../core/testing/sysgate-command.js';
 
 const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate', import.meta.url));
 const FRONT_DOOR = fileURLToPath(new URL('../../../native/build/sysgate', import.meta.url));

@@ -9,7 +9,9 @@
 //
 // Frames (app/core/supervisor/frames.ts) carry JSON where a structure is needed:
 //   terminal → app  hello version= command= cwd= | ask json= | cancel id= | record json= | exit status=
-//   app → terminal  answer id= json= | policy name= text= source= | kill signal=
+//   app → terminal  answer id= json= | policy name= source= session= | kill signal=
+// A policy is its file's text (`source`) and the rules the window added for this run alone
+// (`session`, one rule a line); the terminal compiles them itself, as for its own policies.
 
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
@@ -19,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { encodeFrame, FrameError, FrameReader, type Frame } from './supervisor/frames.js';
 import { supervisorPath } from './supervisor/supervisor.js';
 
-export const APP_PROTOCOL_VERSION = 1;
+export const APP_PROTOCOL_VERSION = 2;
 
 export function appSocketPath(env: NodeJS.ProcessEnv = process.env): string {
   const runtime = env['XDG_RUNTIME_DIR'];

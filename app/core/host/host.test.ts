@@ -2,16 +2,19 @@
 // decisions seen as a window sees them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { EventName, Events, SessionInfo } from '../../common/contract.js';
+import type { EventName, Events, PendingQuestion, SessionInfo } from '../../common/contract.js';
 import type { DecisionRecord } from '../../common/session/events.js';
 import { policyFileName } from '../policy/naming.js';
 import { PolicyStore } from '../policy/store.js';
+import { homeEnvironment, SYSGATE } from '../testing/sysgate-command.js';
 import { Host } from './host.js';
+import { serveTerminals } from './terminals.js';
 
 let root: string;
 before(async () => {
@@ -54,4 +57,65 @@ test('each decision of a session reaches the windows once', async (t) => {
   assert.equal(denials.length, 1, JSON.stringify(records, null, 1));
   const seen = records.map((r) => JSON.stringify(r));
   assert.equal(new Set(seen).size, seen.length, 'a record was sent twice');
+});
+
+test('a rule for this session only, answered in the window, reaches a run started from a terminal', async (t) => {
+  const home = await mkdtemp(join(root, 'terminal-'));
+  const user = join(home, '.config', 'sysgate', 'policies');
+  await mkdir(user, { recursive: true });
+  const cat = realpathSync('/bin/cat');
+  // cat may load itself; the file it is given twice is asked (no rule names it).
+  await writeFile(
+    join(user, policyFileName(cat)),
+    `Policy: ${cat}, Emulation: native\n` +
+      '\tnative-fsread: filename match "/usr/*" then permit\n' +
+      '\tnative-fsread: filename match "/etc/ld.so.*" then permit\n' +
+      `\tnative-execve: filename eq "${cat}" then permit\n`,
+  );
+  const runtime = await mkdtemp(join(root, 'runtime-'));
+  const saved = process.env['XDG_RUNTIME_DIR'];
+  process.env['XDG_RUNTIME_DIR'] = runtime;
+  const store = new PolicyStore({ userDir: user, uid: process.getuid!() });
+  const host = new Host(store, { HOME: home, USER: 'u', CWD: home });
+  const terminals = serveTerminals(host, store, { HOME: home, USER: 'u', CWD: home });
+  await new Promise((resolve) => terminals.once('listening', resolve));
+  t.after(async () => {
+    terminals.close();
+    await host.shutdown();
+    if (saved === undefined) delete process.env['XDG_RUNTIME_DIR'];
+    else process.env['XDG_RUNTIME_DIR'] = saved;
+  });
+  const asked: PendingQuestion[] = [];
+  host.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
+    if (event !== 'questionAdded') return;
+    const pending = payload as PendingQuestion;
+    if (pending.question.args['filename']?.[0] !== '/etc/hostname') {
+      void host.call('answerQuestion', [pending.id, { action: 'permit' }]);
+      return;
+    }
+    asked.push(pending);
+    void host.call('answerQuestion', [
+      pending.id,
+      {
+        action: 'permit',
+        always: { expression: 'filename eq "/etc/hostname"', scope: 'session' },
+      },
+    ]);
+  });
+  const run = spawn(process.execPath, [SYSGATE, cat, '/etc/hostname', '/etc/hostname'], {
+    cwd: home,
+    env: homeEnvironment(home, { XDG_RUNTIME_DIR: runtime }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  run.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  run.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const status = await new Promise((resolve) => run.on('close', resolve));
+  assert.match(stderr, /questions go to the sysgate window/);
+  assert.equal(status, 0, stderr);
+  const hostname = await readFile('/etc/hostname', 'utf8');
+  assert.equal(stdout, hostname + hostname);
+  // The second open was decided by the session's rule, in the run's own supervisor.
+  assert.equal(asked.length, 1, JSON.stringify(asked.map((p) => p.question)));
 });

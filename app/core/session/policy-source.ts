@@ -135,8 +135,12 @@ export class PolicySource {
     }
   }
 
-  /** Replaces a program's policy text (a rule was added); gives the new compiled form. */
-  replace(program: string, text: string): SessionPolicy {
+  /**
+   * Replaces a program's policy text (a rule was added), and its rules for this session when
+   * given; gives the new compiled form.
+   */
+  replace(program: string, text: string, sessionRules?: Filter[]): SessionPolicy {
+    if (sessionRules !== undefined) this.sessionRules.set(program, sessionRules);
     const previous = this.loaded.get(program);
     const policy = this.build(program, previous?.origin ?? null, text);
     this.loaded.set(program, policy);

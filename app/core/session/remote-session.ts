@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 
 import type { SessionInfo } from '../../common/contract.js';
 import type { Macros } from '../../common/policy/request.js';
+import { printFilter } from '../../common/policy/printer.js';
 import type { Answer, DecisionRecord, Question } from '../../common/session/events.js';
 import type { FrameConnection } from '../app-socket.js';
 import type { PolicyStore } from '../policy/store.js';
@@ -84,8 +85,8 @@ export class RemoteSession extends EventEmitter<TracedSessionEvents> implements 
   push(policy: SessionPolicy): void {
     this.connection.send('policy', {
       name: policy.program,
-      text: policy.compiled,
       source: policy.text,
+      session: policy.sessionRules.map((rule) => printFilter(rule)).join('\n'),
     });
     this.emit('policy', policy);
   }

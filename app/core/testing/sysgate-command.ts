@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The command through Node.js (`bin/sysgate.js`). */
-export const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
+export const SYSGATE = fileURLToPath(new URL('../../../../bin/sysgate.js', import.meta.url));
 
 /**
  * The environment of a user whose home is `home`: every folder sysgate keeps (policies, plans,
