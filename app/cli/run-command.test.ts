@@ -26,6 +26,7 @@ import {
   homeEnvironment,
   runSysgate,
 } from '../core/testing/sysgate-command.js';
+import { listenForTerminals } from '../core/app-socket.js';
 
 const LS = realpathSync('/bin/ls');
 const CAT = realpathSync('/bin/cat');
@@ -777,6 +778,43 @@ describe("the sysgate window's socket", () => {
       assert.match(run.stderr, /the process listening on it runs as uid 65534, not as you/);
     } finally {
       listener.stop();
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("what the sysgate window sends a terminal's run", () => {
+  test('an answer of the wrong shape denies the call, and the run says why', async () => {
+    const h = home();
+    const runtime = mkdtempSync(join(tmpdir(), 'sysgate-xdg-'));
+    // A window that answers every question with an action no one knows.
+    const server = listenForTerminals(
+      (connection) =>
+        connection.onFrame((frame) => {
+          if (frame.verb === 'ask') {
+            const { id } = JSON.parse(frame.fields.text('json')!) as { id: string };
+            connection.send('answer', { id, json: JSON.stringify({ action: 'allow' }) });
+          }
+        }),
+      join(runtime, 'sysgate', 'app.sock'),
+    );
+    try {
+      const run = spawn(process.execPath, [SYSGATE, 'cat', '/etc/hostname'], {
+        cwd: h.home,
+        env: homeEnvironment(h.home, { XDG_RUNTIME_DIR: runtime }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      run.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const status = await new Promise((resolve) => run.on('close', resolve));
+      assert.match(stderr, /questions go to the sysgate window/);
+      assert.match(
+        stderr,
+        /the sysgate window sent an answer that cannot be used \(action: .*\): denied/,
+      );
+      assert.notEqual(status, 0);
+    } finally {
+      server.close();
       rmSync(runtime, { recursive: true, force: true });
     }
   });

@@ -10,7 +10,13 @@ import { parseFilter } from '../common/policy/parser.js';
 import { formatDiagnostic } from '../common/policy/diagnostics.js';
 import { errnoNumber } from '../common/calls/index.js';
 import { answerOfRule } from '../core/session/answers.js';
-import type { Answer, DecisionRecord, Question } from '../common/session/events.js';
+import {
+  AnswerSchema,
+  parseMessage,
+  type Answer,
+  type DecisionRecord,
+  type Question,
+} from '../common/session/events.js';
 import { callSummary, printable } from '../common/session/log-line.js';
 import { Accounts } from '../core/accounts.js';
 import { askedNote, Learning } from '../core/learn/learned-policy.js';
@@ -395,7 +401,15 @@ class TracedRun {
     app.onFrame((frame) => {
       const f = frame.fields;
       if (frame.verb === 'answer' && waiting.delete(f.text('id') ?? '')) {
-        supervisor.answer(f.text('id')!, JSON.parse(f.text('json') ?? '{}') as Answer);
+        const answer = parseMessage(AnswerSchema, f.text('json') ?? '');
+        if ('error' in answer)
+          this.say(
+            `the sysgate window sent an answer that cannot be used (${answer.error}): denied`,
+          );
+        supervisor.answer(
+          f.text('id')!,
+          'value' in answer ? answer.value : { action: 'deny', errno: errnoNumber('eperm')! },
+        );
       } else if (frame.verb === 'policy') {
         const name = f.text('name') ?? '';
         const session = sessionRulesOf(f.text('session') ?? '');

@@ -1,56 +1,75 @@
 // What a supervised session tells the rest of sysgate: the questions it asks, the decisions it
 // records and how its process tree changes. Plain data, shared by the host and the renderer.
 
+import * as v from 'valibot';
+
+// Questions, records and answers also cross processes (a `sysgate` run on a terminal and the
+// desktop app, app/core/app-socket.ts): each has one schema, its type derived from it, and what
+// arrives is checked against it before anything acts on it.
+
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const pid = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0x7fffffff));
+const id = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff));
+const PATH = 1 << 16;
+const ARGS = 1 << 20;
+
 /** Translated arguments by name, in argument order: `filename: ["/a", "/b"]` for rename. */
-export type Translations = Record<string, string[]>;
+export const TranslationsSchema = v.record(
+  text(64),
+  v.pipe(v.array(text(ARGS)), v.maxLength(1024)),
+);
+export type Translations = v.InferOutput<typeof TranslationsSchema>;
 
 /** A system call no rule answers, held in the kernel until it is answered. */
-export interface Question {
-  id: string;
-  pid: number;
-  tid: number;
-  ppid: number;
-  uid: number;
-  gid: number;
+export const QuestionSchema = v.object({
+  id: text(64),
+  pid,
+  tid: pid,
+  ppid: pid,
+  uid: id,
+  gid: id,
   /** The program's path, as the kernel knows it. */
-  exe: string;
-  cwd: string;
-  argv: string[];
+  exe: text(PATH),
+  cwd: text(PATH),
+  argv: v.array(text(ARGS)),
   /** The name of the policy in force: the program's path, or a template's name. */
-  policy: string;
-  call: string;
-  nr: number;
-  alias: string | null;
-  args: Translations;
-}
+  policy: text(PATH),
+  call: text(64),
+  nr: v.pipe(v.number(), v.integer()),
+  alias: v.nullable(text(64)),
+  args: TranslationsSchema,
+});
+export type Question = v.InferOutput<typeof QuestionSchema>;
 
-export type DecisionSource = 'rule' | 'user' | 'learn' | 'default' | 'host-gone';
+export const DecisionSourceSchema = v.picklist(['rule', 'user', 'learn', 'default', 'host-gone']);
+export type DecisionSource = v.InferOutput<typeof DecisionSourceSchema>;
 
 /** One decision on one call, as the supervisor made it. */
-export interface DecisionRecord {
+export const DecisionRecordSchema = v.object({
   /** Milliseconds since the epoch. */
-  time: number;
-  pid: number;
-  ppid: number;
-  uid: number;
-  gid: number;
-  exe: string;
+  time: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  pid,
+  ppid: pid,
+  uid: id,
+  gid: id,
+  exe: text(PATH),
   /** The program's arguments when the call was made (at most 64). */
-  argv: string[];
-  policy: string;
-  call: string;
-  nr: number;
-  alias: string | null;
-  args: Translations;
-  action: 'permit' | 'deny';
+  argv: v.pipe(v.array(text(ARGS)), v.maxLength(64)),
+  policy: text(PATH),
+  call: text(64),
+  nr: v.pipe(v.number(), v.integer()),
+  alias: v.nullable(text(64)),
+  args: TranslationsSchema,
+  action: v.picklist(['permit', 'deny']),
   /** The error number of a denial, 0 otherwise. */
-  errno: number;
-  by: DecisionSource;
+  errno: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(4095)),
+  by: DecisionSourceSchema,
   /** The deciding rule's place in its policy file when `by` is `rule`. */
-  line: number | null;
-  col: number | null;
-  log: boolean;
-}
+  line: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  col: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  log: v.boolean(),
+});
+export type DecisionRecord = v.InferOutput<typeof DecisionRecordSchema>;
 
 export interface ProcessEvent {
   event: 'fork' | 'exec' | 'exit';
@@ -63,8 +82,34 @@ export interface ProcessEvent {
 }
 
 /** How the user answered a question. */
-export type Answer =
-  | { action: 'permit' }
-  | { action: 'deny'; errno: number }
-  | { action: 'kill' }
-  | { action: 'detach' };
+export const AnswerSchema = v.variant('action', [
+  v.object({ action: v.literal('permit') }),
+  v.object({
+    action: v.literal('deny'),
+    errno: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4095)),
+  }),
+  v.object({ action: v.literal('kill') }),
+  v.object({ action: v.literal('detach') }),
+]);
+export type Answer = v.InferOutput<typeof AnswerSchema>;
+
+/**
+ * `json` (text from another process) as a `schema`'s value; or what is wrong with it, with the
+ * place (`args.filename.0: ...`).
+ */
+export function parseMessage<T>(
+  schema: v.GenericSchema<unknown, T>,
+  json: string,
+): { value: T } | { error: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (e) {
+    return { error: `not JSON: ${(e as Error).message}` };
+  }
+  const result = v.safeParse(schema, data);
+  if (result.success) return { value: result.output };
+  const issue = result.issues[0];
+  const where = v.getDotPath(issue);
+  return { error: where === null ? issue.message : `${where}: ${issue.message}` };
+}

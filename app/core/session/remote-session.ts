@@ -4,14 +4,27 @@
 
 import { EventEmitter } from 'node:events';
 
+import * as v from 'valibot';
+
+import { errnoNumber } from '../../common/calls/index.js';
 import type { SessionInfo } from '../../common/contract.js';
 import type { Macros } from '../../common/policy/request.js';
 import { printFilter } from '../../common/policy/printer.js';
-import type { Answer, DecisionRecord, Question } from '../../common/session/events.js';
+import {
+  DecisionRecordSchema,
+  parseMessage,
+  QuestionSchema,
+  type Answer,
+  type DecisionRecord,
+  type Question,
+} from '../../common/session/events.js';
 import type { FrameConnection } from '../app-socket.js';
 import type { PolicyStore } from '../policy/store.js';
 import { PolicySource, type SessionPolicy } from './policy-source.js';
 import type { TracedSession, TracedSessionEvents } from './traced-session.js';
+
+/** What a question that cannot be read may still say: which call waits. */
+const QuestionIdSchema = v.object({ id: QuestionSchema.entries.id });
 
 export class RemoteSession extends EventEmitter<TracedSessionEvents> implements TracedSession {
   readonly policies: PolicySource;
@@ -40,17 +53,25 @@ export class RemoteSession extends EventEmitter<TracedSessionEvents> implements 
       counts: { permitted: 0, denied: 0, asked: 0 },
     };
     let status: number | null = null;
+    const malformed = (verb: string, error: string): void => {
+      this.emit('problem', `a malformed "${verb}" from ${hello.command} (${error})`);
+    };
     connection.onFrame((frame) => {
       const f = frame.fields;
-      try {
-        if (frame.verb === 'ask') this.asked(JSON.parse(f.text('json') ?? '') as Question);
-        else if (frame.verb === 'cancel') this.emit('cancel', f.text('id') ?? '');
-        else if (frame.verb === 'record')
-          this.recorded(JSON.parse(f.text('json') ?? '') as DecisionRecord);
-        else if (frame.verb === 'exit') status = f.number('status') ?? null;
-      } catch {
-        this.emit('problem', `a malformed "${frame.verb}" from ${hello.command}`);
-      }
+      if (frame.verb === 'ask') {
+        const question = parseMessage(QuestionSchema, f.text('json') ?? '');
+        if ('value' in question) return this.asked(question.value);
+        malformed('ask', question.error);
+        // Its call waits in the terminal's supervisor: deny it, if it can be named at all.
+        const named = parseMessage(QuestionIdSchema, f.text('json') ?? '');
+        if ('value' in named)
+          this.answer(named.value.id, { action: 'deny', errno: errnoNumber('eperm')! });
+      } else if (frame.verb === 'record') {
+        const record = parseMessage(DecisionRecordSchema, f.text('json') ?? '');
+        if ('value' in record) this.recorded(record.value);
+        else malformed('record', record.error);
+      } else if (frame.verb === 'cancel') this.emit('cancel', f.text('id') ?? '');
+      else if (frame.verb === 'exit') status = f.number('status') ?? null;
     });
     this.exited = new Promise((resolve) => {
       connection.onClose(() => {
