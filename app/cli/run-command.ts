@@ -34,6 +34,7 @@ import { APP_PROTOCOL_VERSION, connectToApp, type FrameConnection } from '../cor
 import { packagePath } from '../core/package-paths.js';
 import { CompiledPolicyCache } from '../core/policy/compiled-cache.js';
 import { PolicyStore } from '../core/policy/store.js';
+import { RuleWriter, type RuleTarget } from '../core/prompts/rule-writer.js';
 import { resolveProgram } from '../core/program-path.js';
 import { currentMacros, PolicySource, type SessionPolicy } from '../core/session/policy-source.js';
 import {
@@ -157,6 +158,10 @@ class TracedRun {
   private readonly accounts = new Accounts();
   private readonly store: PolicyStore;
   private readonly policies: PolicySource;
+  /** This run, as a rule reaches it: its policies, and its supervisor once started. */
+  private readonly target: RuleTarget;
+  /** Adds the rules of "always" answers; a run from a terminal has no other run to reach. */
+  private readonly rules: RuleWriter;
   private readonly sink: LineSink;
   private readonly learning = new Learning();
   private readonly history: HistoryStore | null;
@@ -198,6 +203,11 @@ class TracedRun {
       cache: new CompiledPolicyCache(),
       kernel: flags.has('K'),
     });
+    this.target = {
+      policies: this.policies,
+      push: (policy) => this.supervisor?.sendPolicy(policy.program, policy.compiled),
+    };
+    this.rules = new RuleWriter(this.store, () => []);
     this.mode = flags.has('A') ? 'learn' : flags.has('a') ? 'enforce' : 'ask';
     const logFile = options.values.get('E')?.at(-1);
     this.sink = flags.has('e')
@@ -460,14 +470,9 @@ class TracedRun {
 
   /** Adds a rule to the question's policy, saves and pushes it; gives its answer to the question. */
   private async addRule(question: Question, filter: Filter): Promise<Answer | null> {
-    const { policy } = await this.policies.addRule(question.policy, filter);
-    this.supervisor?.sendPolicy(question.policy, policy.compiled);
-    try {
-      const saved = await this.store.save(question.policy, policy.text);
-      this.terminal?.output.write(`Added to ${saved}\n`);
-    } catch (e) {
-      this.say(`${(e as Error).message}; the rule applies to this run only`);
-    }
+    const written = await this.rules.add(this.target, question.policy, filter, 'policy');
+    if (written.path !== null) this.terminal?.output.write(`Added to ${written.path}\n`);
+    else this.say(`${written.unsaved}; the rule applies to this run only`);
     return answerOfRule(filter, question, this.macros);
   }
 

@@ -32,6 +32,7 @@ import type { Answer, DecisionRecord } from '../../common/session/events.js';
 import { logDecision, syslogSink, type LineSink } from '../log/denial-log.js';
 import type { PolicyChange, PolicyStore } from '../policy/store.js';
 import { PromptQueue } from '../prompts/prompt-queue.js';
+import { RuleWriter } from '../prompts/rule-writer.js';
 import { answerOfRule } from '../session/answers.js';
 import type { SessionPolicy } from '../session/policy-source.js';
 import { Session } from '../session/session.js';
@@ -69,6 +70,7 @@ export class Host implements ContractEndpoint {
   private readonly hits = new RuleHits();
   /** The lines of each policy text a record may name, split once. */
   private readonly policyLines = new WeakMap<SessionPolicy, string[]>();
+  private readonly rules: RuleWriter<TracedSession>;
 
   constructor(
     private readonly store: PolicyStore,
@@ -88,6 +90,7 @@ export class Host implements ContractEndpoint {
     this.prompts.on('changed', (p) => this.emit('questionChanged', p));
     this.prompts.on('removed', (r) => this.emit('questionRemoved', r));
     this.files = new PolicyFiles(store, () => this.pathsInUse());
+    this.rules = new RuleWriter(store, () => this.running());
     this.stopWatching = store.watch((change) => void this.fileChanged(change));
   }
 
@@ -234,12 +237,16 @@ export class Host implements ContractEndpoint {
       this.record(session, record);
     });
     session.on('policy', (policy) => this.emit('policyChanged', this.view(policy)));
-    session.on('problem', (message) =>
-      this.emit('terminalData', { sessionId: id, data: `\r\n[sysgate] ${message}\r\n` }),
-    );
+    session.on('problem', (message) => this.tell(session, message));
     void session.exited.then(() => this.prompts.withdrawSession(id));
     this.emit('sessionChanged', session.snapshot());
     return session.snapshot();
+  }
+
+  /** Says `message` in the session's terminal, on lines of its own. */
+  private tell(session: TracedSession, message: string): void {
+    const data = `\r\n[sysgate] ${message.replace(/\r?\n/g, '\r\n')}\r\n`;
+    this.emit('terminalData', { sessionId: session.id, data });
   }
 
   private record(session: TracedSession, record: DecisionRecord): void {
@@ -274,13 +281,18 @@ export class Host implements ContractEndpoint {
     const answer = this.toAnswer(reply);
     if (reply.always !== undefined && (answer.action === 'permit' || answer.action === 'deny')) {
       const filter = this.ruleOf(pending, reply);
-      const sessions =
-        reply.always.scope === 'policy'
-          ? await this.addToPolicyFile(pending, filter)
-          : [await this.addToSession(pending, filter)];
+      const program = pending.question.policy;
+      const origin = this.session(pending.sessionId);
+      const written = await this.rules.add(origin, program, filter, reply.always.scope);
+      if (written.path !== null) {
+        this.emit('policyFileChanged', { path: written.path, program, removed: false });
+        this.addedLines.set(program, [...(this.addedLines.get(program) ?? []), written.line!]);
+      }
+      if (written.unsaved !== null)
+        this.tell(origin, `${written.unsaved}; the rule applies to this session only`);
       // The new rule answers this question and every other one it decides.
       this.prompts.answerWhere((p) =>
-        sessions.some((s) => s.id === p.sessionId) && p.question.policy === pending.question.policy
+        written.reached.some((s) => s.id === p.sessionId) && p.question.policy === program
           ? answerOfRule(filter, p.question, this.macros)
           : null,
       );
@@ -306,47 +318,6 @@ export class Host implements ContractEndpoint {
     if (filter === null || errors.length > 0)
       throw new CommandError(errors.map(formatDiagnostic).join('\n'));
     return filter;
-  }
-
-  /** Saves the rule in the program's policy file and pushes it to every session using that policy. */
-  private async addToPolicyFile(
-    pending: PendingQuestion,
-    filter: Filter,
-  ): Promise<TracedSession[]> {
-    const program = pending.question.policy;
-    const origin = this.session(pending.sessionId);
-    const { policy: added, line } = await origin.policies.addRule(program, filter);
-    const path = await this.store.save(program, added.text);
-    this.emit('policyFileChanged', { path, program, removed: false });
-    // Read back from where it now lives: a policy that started from the base has a file now.
-    const policy = (await origin.policies.reload(program)) ?? added;
-    this.addedLines.set(program, [...(this.addedLines.get(program) ?? []), line]);
-    const reached: TracedSession[] = [];
-    for (const session of this.sessions.values()) {
-      if (session.snapshot().state !== 'running') continue;
-      const updated =
-        session === origin ? policy : await this.replaceIn(session, program, policy.text);
-      if (updated === null) continue;
-      session.push(updated);
-      reached.push(session);
-    }
-    return reached;
-  }
-
-  private async addToSession(pending: PendingQuestion, filter: Filter): Promise<TracedSession> {
-    const session = this.session(pending.sessionId);
-    session.push(await session.policies.addSessionRule(pending.question.policy, filter));
-    return session;
-  }
-
-  /** The session's copy of `program`'s policy with the file's new text; null when it never loaded it. */
-  private async replaceIn(
-    session: TracedSession,
-    program: string,
-    text: string,
-  ): Promise<SessionPolicy | null> {
-    if (!session.policies.all().some((p) => p.program === program)) return null;
-    return session.policies.replace(program, text);
   }
 
   /** An edited policy saved from the editor: the running sessions that use it get it at once. */
@@ -377,11 +348,12 @@ export class Host implements ContractEndpoint {
   /** `program`'s policy file was written here: windows are told, running sessions reload it. */
   private async saved(program: string, path: string): Promise<void> {
     this.emit('policyFileChanged', { path, program, removed: false });
-    for (const session of this.sessions.values()) {
-      if (session.snapshot().state !== 'running') continue;
-      const updated = await session.policies.reload(program);
-      if (updated !== null) session.push(updated);
-    }
+    await this.rules.reload(program);
+  }
+
+  private *running(): Iterable<TracedSession> {
+    for (const session of this.sessions.values())
+      if (session.snapshot().state === 'running') yield session;
   }
 
   private pathsInUse(): Set<string> {
@@ -402,25 +374,12 @@ export class Host implements ContractEndpoint {
       program: listed?.name ?? null,
       removed: change.kind === 'removed',
     });
-    await this.reloadEverywhere(change.path);
-  }
-
-  /** Every session that uses the file at `path` gets it again. */
-  private async reloadEverywhere(path: string): Promise<void> {
-    for (const session of this.sessions.values()) {
-      for (const policy of session.policies.all()) {
-        if (policy.origin?.path !== path) continue;
-        try {
-          const reloaded = await session.policies.reload(policy.program);
-          if (reloaded !== null) session.push(reloaded);
-        } catch (e) {
-          this.emit('terminalData', {
-            sessionId: session.id,
-            data: `\r\n[sysgate] ${path} changed but cannot be used; the session keeps the policy it had:\r\n${(e as Error).message.replace(/\n/g, '\r\n')}\r\n`,
-          });
-        }
-      }
-    }
+    await this.rules.reloadFile(change.path, (session, message) =>
+      this.tell(
+        session,
+        `${change.path} changed but cannot be used; the session keeps the policy it had:\n${message}`,
+      ),
+    );
   }
 
   private historyAdded(newest: number, count: number): void {
