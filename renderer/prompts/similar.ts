@@ -1,17 +1,11 @@
-// "Apply to all N similar" (DESIGN §4): the other waiting questions that the same program asks
-// about the same call in the same session, whatever their arguments. The host decides which
-// questions an answer reaches (app/core/prompts/prompt-queue.ts, `similarTo`); this is the same
-// rule, so the number the checkbox shows is the number the host answers.
+// "Apply to all N similar" (DESIGN §4): the other waiting questions an answer would reach, by
+// the host's own rule (app/common/session/similar.ts).
 
 import type { PendingQuestion } from '../../app/common/contract.js';
+import { similarityKey } from '../../app/common/session/similar.js';
 
 export function isSimilar(a: PendingQuestion, b: PendingQuestion): boolean {
-  return (
-    a.id !== b.id &&
-    a.sessionId === b.sessionId &&
-    a.question.policy === b.question.policy &&
-    (a.question.alias ?? a.question.call) === (b.question.alias ?? b.question.call)
-  );
+  return a.id !== b.id && similarityKey(a) === similarityKey(b);
 }
 
 /** The other waiting questions an answer to `target` would reach with "apply to all similar". */
@@ -20,11 +14,6 @@ export function similarQuestions(
   waiting: Iterable<PendingQuestion>,
 ): PendingQuestion[] {
   return [...waiting].filter((other) => isSimilar(target, other));
-}
-
-/** What similar questions share: the session, the policy and the call (or its alias). */
-function similarityKey(q: PendingQuestion): string {
-  return `${q.sessionId}\0${q.question.policy}\0${q.question.alias ?? q.question.call}`;
 }
 
 // The waiting questions counted by similarity key, once for each state of the store's questions

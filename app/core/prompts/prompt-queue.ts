@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 
 import type { PendingQuestion } from '../../common/contract.js';
 import type { Answer, Question } from '../../common/session/events.js';
+import { similarityKey } from '../../common/session/similar.js';
 
 export type RemovalReason = 'answered' | 'process-exited' | 'session-ended';
 
@@ -29,11 +30,6 @@ export interface PromptQueueEvents {
 /** Questions are identical when the same program asks the same call with the same arguments. */
 function identity(sessionId: string, q: Question): string {
   return JSON.stringify([sessionId, q.policy, q.call, q.alias, q.args]);
-}
-
-/** Questions are similar when the same program asks the same call (or alias), whatever the arguments. */
-function similarity(p: PendingQuestion): string {
-  return JSON.stringify([p.sessionId, p.question.policy, p.question.alias ?? p.question.call]);
 }
 
 export class PromptQueue extends EventEmitter<PromptQueueEvents> {
@@ -83,8 +79,8 @@ export class PromptQueue extends EventEmitter<PromptQueueEvents> {
   similarTo(id: string): PendingQuestion[] {
     const entry = this.entries.get(id);
     if (entry === undefined) return [];
-    const key = similarity(entry.pending);
-    return this.list().filter((p) => p.id !== id && similarity(p) === key);
+    const key = similarityKey(entry.pending);
+    return this.list().filter((p) => p.id !== id && similarityKey(p) === key);
   }
 
   /**
