@@ -57,8 +57,3 @@ export function electronStatus(): ElectronStatus {
   }
   return { binary, main: DESKTOP_MAIN };
 }
-
-/** The Electron executable that can run the desktop app (`DESKTOP_MAIN`), or null when it cannot run here. */
-export function electronBinary(): string | null {
-  return electronStatus().binary ?? null;
-}

@@ -2,15 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import type { PendingQuestion } from '../../app/common/contract.js';
-import {
-  baseName,
-  mainArgument,
-  newestQuestionId,
-  orderByArrival,
-  shownQuestionId,
-  withQuestion,
-  withoutQuestion,
-} from './queue.js';
+import { baseName, mainArgument, orderByArrival, shownQuestionId } from './queue.js';
 
 const order = (ids: string[], selectedId: string | null = null) => ({ ids, selectedId });
 
@@ -18,37 +10,6 @@ test('the prompt shows the oldest question until the user chooses another', () =
   assert.equal(shownQuestionId(order(['q1', 'q2', 'q3'])), 'q1');
   assert.equal(shownQuestionId(order(['q1', 'q2', 'q3'], 'q2')), 'q2');
   assert.equal(shownQuestionId(order([])), null);
-});
-
-test('a new question goes to the end and does not replace the one shown', () => {
-  const next = withQuestion(order(['q1', 'q2'], null), 'q3');
-  assert.deepEqual(next, order(['q1', 'q2', 'q3']));
-  assert.equal(shownQuestionId(next), 'q1');
-  assert.equal(newestQuestionId(next), 'q3');
-  // The same question twice (a snapshot after an event) is listed once.
-  assert.deepEqual(withQuestion(next, 'q2'), next);
-});
-
-test('when the chosen question goes, the prompt moves to the one after it, else before it', () => {
-  assert.deepEqual(
-    withoutQuestion(order(['q1', 'q2', 'q3'], 'q2'), 'q2'),
-    order(['q1', 'q3'], 'q3'),
-  );
-  assert.deepEqual(
-    withoutQuestion(order(['q1', 'q2', 'q3'], 'q3'), 'q3'),
-    order(['q1', 'q2'], 'q2'),
-  );
-  assert.deepEqual(withoutQuestion(order(['q1'], 'q1'), 'q1'), order([], null));
-});
-
-test('removing another question keeps the choice; following the oldest goes on', () => {
-  assert.deepEqual(
-    withoutQuestion(order(['q1', 'q2', 'q3'], 'q3'), 'q1'),
-    order(['q2', 'q3'], 'q3'),
-  );
-  const following = withoutQuestion(order(['q1', 'q2']), 'q1');
-  assert.equal(shownQuestionId(following), 'q2');
-  assert.deepEqual(withoutQuestion(order(['q1']), 'q9'), order(['q1']));
 });
 
 test('a snapshot is ordered by arrival, equal times by the id number', () => {

@@ -24,23 +24,6 @@ export function newestQuestionId({ ids }: QueueOrder): string | null {
   return ids[ids.length - 1] ?? null;
 }
 
-export function withQuestion(order: QueueOrder, id: string): QueueOrder {
-  return order.ids.includes(id) ? order : { ...order, ids: [...order.ids, id] };
-}
-
-/**
- * Removes a question. When it was the chosen one, the choice moves to the question that came after
- * it (the user was working down the list), else to the one before; when the user had chosen
- * nothing, the prompt simply goes on following the oldest.
- */
-export function withoutQuestion(order: QueueOrder, id: string): QueueOrder {
-  const index = order.ids.indexOf(id);
-  if (index < 0) return order;
-  const ids = order.ids.filter((other) => other !== id);
-  if (order.selectedId !== id) return { ids, selectedId: order.selectedId };
-  return { ids, selectedId: ids[index] ?? ids[index - 1] ?? null };
-}
-
 /** The order of questions known at once (a snapshot): by arrival, then by id for equal times. */
 export function orderByArrival(questions: readonly PendingQuestion[]): string[] {
   return [...questions]

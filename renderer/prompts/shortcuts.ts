@@ -28,8 +28,6 @@ export const PROMPT_SHORTCUTS: readonly PromptShortcut[] = [
   { choice: 'kill', keys: 'Alt+K', code: 'KeyK' },
 ];
 
-export const FOCUS_PROMPT_KEYS = 'Control+Shift+A';
-
 export function shortcutOf(choice: PromptChoice): PromptShortcut | undefined {
   return PROMPT_SHORTCUTS.find((s) => s.choice === choice);
 }

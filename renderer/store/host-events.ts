@@ -85,8 +85,8 @@ export function applyHostEvents(s: SysgateState, events: readonly HostEvent[]): 
     const index = order.indexOf(questionId);
     if (index >= 0) {
       order.splice(index, 1);
-      // The chosen question went: the choice moves to the one after it, else the one before
-      // (../prompts/queue.ts, withoutQuestion).
+      // The chosen question went: the choice moves to the one after it (the user was working
+      // down the list), else the one before; with no choice made, the prompt follows the oldest.
       if (selectedId === questionId) selectedId = order[index] ?? order[index - 1] ?? null;
     }
     if (questionId in (answering ?? s.answering))

@@ -8,7 +8,7 @@ import type {
   Snapshot,
   SysgateApi,
 } from '../../app/common/contract.js';
-import { shownQuestionId } from '../prompts/queue.js';
+import { newestQuestionId, shownQuestionId } from '../prompts/queue.js';
 import { createSysgateStore } from './store.js';
 
 // Only the commands a test uses are given; any other one fails the test.
@@ -50,6 +50,47 @@ test('questions are listed as they arrive, merged counts update in place, answer
   s().questionRemoved('q2');
   assert.deepEqual(s().queue, { ids: ['q1'], selectedId: 'q1' });
   assert.equal(s().questions['q2'], undefined);
+});
+
+test('a new question goes to the end and does not replace the one shown', () => {
+  const store = createSysgateStore(api({}));
+  const s = store.getState;
+  s().questionAdded(question('q1'));
+  s().questionAdded(question('q2'));
+  s().questionAdded(question('q3'));
+  assert.deepEqual(s().queue.ids, ['q1', 'q2', 'q3']);
+  assert.equal(shownQuestionId(s().queue), 'q1');
+  assert.equal(newestQuestionId(s().queue), 'q3');
+  // The same question again (a snapshot after an event) is listed once.
+  s().questionAdded(question('q2'));
+  assert.deepEqual(s().queue.ids, ['q1', 'q2', 'q3']);
+});
+
+test('when the chosen question goes, the prompt moves to the one after it, else before it', () => {
+  const store = createSysgateStore(api({}));
+  const s = store.getState;
+  for (const id of ['q1', 'q2', 'q3', 'q4']) s().questionAdded(question(id));
+  s().selectQuestion('q2');
+  s().questionRemoved('q2');
+  assert.deepEqual(s().queue, { ids: ['q1', 'q3', 'q4'], selectedId: 'q3' });
+  s().selectQuestion('q4');
+  s().questionRemoved('q4');
+  assert.deepEqual(s().queue, { ids: ['q1', 'q3'], selectedId: 'q3' });
+  // Removing another question keeps the choice.
+  s().questionRemoved('q1');
+  assert.deepEqual(s().queue, { ids: ['q3'], selectedId: 'q3' });
+});
+
+test('with no choice made, the prompt follows the oldest question', () => {
+  const store = createSysgateStore(api({}));
+  const s = store.getState;
+  s().questionAdded(question('q1'));
+  s().questionAdded(question('q2'));
+  s().questionRemoved('q1');
+  assert.equal(s().queue.selectedId, null);
+  assert.equal(shownQuestionId(s().queue), 'q2');
+  s().questionRemoved('q9');
+  assert.deepEqual(s().queue.ids, ['q2']);
 });
 
 test('an answer is sent once, and a refusal by the host is kept to show', async () => {
