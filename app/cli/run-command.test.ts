@@ -656,6 +656,27 @@ describe('-t: questions on the terminal', () => {
   });
 });
 
+describe('-t: identical calls are one question', () => {
+  test('two processes held on the same call are asked once, and both get the answer', async () => {
+    const h = home();
+    // What sh and cat need, learned on another file: only the file below is asked.
+    const learn = sysgate(h, ['-A', SH, '-c', 'cat /etc/passwd & cat /etc/passwd & wait']);
+    assert.equal(learn.status, 0, learn.stderr);
+    const asked: string[] = [];
+    const screen = await onTerminal(
+      h,
+      ['-t', SH, '-c', 'cat /etc/hostname & cat /etc/hostname & wait'],
+      () => 'permit',
+      asked,
+      // Answered late, so that the second cat is held on the same call meanwhile.
+      1500,
+    );
+    const hostname = readFileSync('/etc/hostname', 'utf8').trim();
+    assert.equal(screen.split(hostname).length - 1, 2, screen);
+    assert.deepEqual(asked, ['permit'], screen);
+  });
+});
+
 describe('-t: a question about a file whose name holds escapes', () => {
   test('shows the name escaped on one line, and the terminal never receives its ESC', async () => {
     const h = home();
@@ -687,6 +708,7 @@ async function onTerminal(
   args: string[],
   answer: (question: string) => string,
   given: string[],
+  delayMs = 0,
 ): Promise<string> {
   const commandLine = [process.execPath, SYSGATE, ...args].map((a) => `'${a}'`).join(' ');
   const child = spawn('script', ['-qfec', commandLine, '/dev/null'], {
@@ -705,7 +727,7 @@ async function onTerminal(
       const question = lines.reverse().find((l) => l.includes(', syscall: native-')) ?? '';
       const reply = answer(question);
       given.push(reply);
-      child.stdin.write(`${reply}\n`);
+      setTimeout(() => child.stdin.write(`${reply}\n`), delayMs);
       answeredUpTo = at + 'Answer: '.length;
     }
   });

@@ -9,11 +9,9 @@ import { quoteString } from '../common/policy/lexer.js';
 import { parseFilter } from '../common/policy/parser.js';
 import { formatDiagnostic } from '../common/policy/diagnostics.js';
 import { errnoNumber } from '../common/calls/index.js';
-import { answerOfRule } from '../core/session/answers.js';
 import {
   AnswerSchema,
   parseMessage,
-  type Answer,
   type DecisionRecord,
   type Question,
 } from '../common/session/events.js';
@@ -34,7 +32,8 @@ import { APP_PROTOCOL_VERSION, connectToApp, type FrameConnection } from '../cor
 import { packagePath } from '../core/package-paths.js';
 import { CompiledPolicyCache } from '../core/policy/compiled-cache.js';
 import { PolicyStore } from '../core/policy/store.js';
-import { RuleWriter, type RuleTarget } from '../core/prompts/rule-writer.js';
+import { PromptBroker, type AskingRun } from '../core/prompts/broker.js';
+import { RuleWriter } from '../core/prompts/rule-writer.js';
 import { resolveProgram } from '../core/program-path.js';
 import { currentMacros, PolicySource, type SessionPolicy } from '../core/session/policy-source.js';
 import {
@@ -159,9 +158,11 @@ class TracedRun {
   private readonly store: PolicyStore;
   private readonly policies: PolicySource;
   /** This run, as a rule reaches it: its policies, and its supervisor once started. */
-  private readonly target: RuleTarget;
-  /** Adds the rules of "always" answers; a run from a terminal has no other run to reach. */
-  private readonly rules: RuleWriter;
+  private readonly run: AskingRun;
+  /** Where -t's questions wait; its rules reach this run alone. */
+  private readonly broker: PromptBroker<AskingRun>;
+  /** Each waiting question on the terminal, and the call it was asked for. */
+  private readonly prompted = new Map<string, string>();
   private readonly sink: LineSink;
   private readonly learning = new Learning();
   private readonly history: HistoryStore | null;
@@ -203,11 +204,13 @@ class TracedRun {
       cache: new CompiledPolicyCache(),
       kernel: flags.has('K'),
     });
-    this.target = {
+    this.run = {
+      id: 'run',
       policies: this.policies,
       push: (policy) => this.supervisor?.sendPolicy(policy.program, policy.compiled),
     };
-    this.rules = new RuleWriter(this.store, () => []);
+    const run = this.run;
+    this.broker = new PromptBroker(new RuleWriter(this.store, () => []), this.macros, () => run);
     this.mode = flags.has('A') ? 'learn' : flags.has('a') ? 'enforce' : 'ask';
     const logFile = options.values.get('E')?.at(-1);
     this.sink = flags.has('e')
@@ -283,7 +286,7 @@ class TracedRun {
     if (this.app !== null) this.relayToApp(this.app, supervisor);
     supervisor.on('record', (record) => this.record(record));
     supervisor.on('ask', (question) => void this.ask(question));
-    supervisor.on('cancel', (id) => this.prompter?.cancel(id));
+    supervisor.on('cancel', (id) => this.cancel(id));
     supervisor.on('problem', (message) => this.say(message));
     // Ctrl-C reaches the whole foreground group; the supervisor decides what it means.
     // SIGTERM and SIGHUP reach this process alone: they end the traced tree, and the run ends
@@ -448,32 +451,60 @@ class TracedRun {
     });
   }
 
+  /**
+   * Asks on the terminal (-t). The question waits in the broker, where identical calls (of
+   * other threads or processes) join it and are answered with it: one prompt for them all.
+   */
   private async ask(question: Question): Promise<void> {
     if (this.app !== null) return; // relayToApp sends it to the window
-    const prompter = this.prompter;
     const supervisor = this.supervisor!;
-    if (prompter === null)
+    if (this.prompter === null)
       return supervisor.answer(question.id, { action: 'deny', errno: errnoNumber('eperm')! });
+    const pending = this.broker.ask(this.run, question, (answer) =>
+      supervisor.answer(question.id, answer),
+    );
+    if (pending.count === 1) await this.prompt(pending.id);
+  }
+
+  /** Prompts for the waiting question `id` until an answer decides it. */
+  private async prompt(id: string): Promise<void> {
     for (;;) {
-      const answer = await prompter.ask(
+      const pending = this.broker.queue.get(id);
+      if (pending === undefined) return;
+      const { question } = pending;
+      this.prompted.set(id, question.id);
+      // A question withdrawn while on screen is never answered here (see cancel).
+      const answer = await this.prompter!.ask(
         question,
         callSummary(question, this.policyFacts(question.policy)),
       );
-      if (answer.kind === 'once') return supervisor.answer(question.id, answer.answer);
-      const decided = await this.addRule(question, answer.filter);
-      if (decided !== null) return supervisor.answer(question.id, decided);
-      this.terminal?.output.write(
-        'That rule does not decide this call; it was added all the same.\n',
-      );
+      if (answer.kind === 'once') return this.broker.respond(id, answer.answer);
+      let written;
+      try {
+        written = await this.broker.answerWithRule(id, answer.filter, 'policy');
+      } catch {
+        return; // withdrawn meanwhile
+      }
+      if (written.path !== null) this.terminal?.output.write(`Added to ${written.path}\n`);
+      else this.say(`${written.unsaved}; the rule applies to this run only`);
+      if (this.broker.queue.get(id) !== undefined)
+        this.terminal?.output.write(
+          'That rule does not decide this call; it was added all the same.\n',
+        );
     }
   }
 
-  /** Adds a rule to the question's policy, saves and pushes it; gives its answer to the question. */
-  private async addRule(question: Question, filter: Filter): Promise<Answer | null> {
-    const written = await this.rules.add(this.target, question.policy, filter, 'policy');
-    if (written.path !== null) this.terminal?.output.write(`Added to ${written.path}\n`);
-    else this.say(`${written.unsaved}; the rule applies to this run only`);
-    return answerOfRule(filter, question, this.macros);
+  /**
+   * A held call went with its process. If it was the one on screen and identical calls still
+   * wait with it, the question is asked again for them.
+   */
+  private cancel(questionId: string): void {
+    const shown = [...this.prompted].find(([, asked]) => asked === questionId)?.[0];
+    this.broker.withdraw(this.run, questionId);
+    this.prompter?.cancel(questionId);
+    if (shown === undefined) return;
+    this.prompted.delete(shown);
+    if (this.broker.queue.get(shown) !== undefined) void this.prompt(shown);
   }
 
   private async saveLearned(): Promise<void> {

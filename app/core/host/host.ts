@@ -1,8 +1,8 @@
 // The host side of the contract (app/common/contract.ts): what a window may ask and what it is
-// told. It runs the sessions, keeps the queue of questions, turns "always" answers into rules
-// that reach every supervisor using the policy, and notices policy files edited elsewhere.
+// told. It runs the sessions, hands their questions to the prompt broker (../prompts/broker.ts)
+// and its rules to the rule writer (../prompts/rule-writer.ts), and notices policy files
+// edited elsewhere.
 
-import { errnoNumber } from '../../common/calls/index.js';
 import type {
   Commands,
   EventName,
@@ -10,7 +10,6 @@ import type {
   ExportFormat,
   HistoryDetail,
   HistoryPageRequest,
-  PendingQuestion,
   PolicyView,
   PromptAnswer,
   SessionInfo,
@@ -20,20 +19,17 @@ import type {
 import type { HistoryEntry, HistoryPage } from '../../common/history/entry.js';
 import { historyCsv, historyJson } from '../../common/history/export.js';
 import { parseQuery, QueryError, type HistoryQuery } from '../../common/history/query.js';
-import type { Filter } from '../../common/policy/ast.js';
-import { formatDiagnostic } from '../../common/policy/diagnostics.js';
-import { parseFilter } from '../../common/policy/parser.js';
 import { printFilter } from '../../common/policy/printer.js';
 import type { Macros } from '../../common/policy/request.js';
 import { Accounts } from '../accounts.js';
 import { MAX_PAGE, type HistoryStore } from '../history/history-store.js';
 import { SessionRecorder, sessionName } from '../history/recorder.js';
-import type { Answer, DecisionRecord } from '../../common/session/events.js';
+import type { DecisionRecord } from '../../common/session/events.js';
 import { logDecision, syslogSink, type LineSink } from '../log/denial-log.js';
 import type { PolicyChange, PolicyStore } from '../policy/store.js';
-import { PromptQueue } from '../prompts/prompt-queue.js';
+import { PromptBroker } from '../prompts/broker.js';
+import type { PromptQueue } from '../prompts/prompt-queue.js';
 import { RuleWriter } from '../prompts/rule-writer.js';
-import { answerOfRule } from '../session/answers.js';
 import type { SessionPolicy } from '../session/policy-source.js';
 import { Session } from '../session/session.js';
 import type { TracedSession } from '../session/traced-session.js';
@@ -54,7 +50,6 @@ const OTHER_WRITERS_MS = 1000;
 
 export class Host implements ContractEndpoint {
   private readonly sessions = new Map<string, TracedSession>();
-  private readonly prompts = new PromptQueue();
   private readonly listeners = new Set<EventListener>();
   /** Lines of rules added while the app runs, by policy program, to highlight. */
   private readonly addedLines = new Map<string, number[]>();
@@ -71,6 +66,9 @@ export class Host implements ContractEndpoint {
   /** The lines of each policy text a record may name, split once. */
   private readonly policyLines = new WeakMap<SessionPolicy, string[]>();
   private readonly rules: RuleWriter<TracedSession>;
+  private readonly broker: PromptBroker<TracedSession>;
+  /** The questions waiting, the broker's. */
+  private readonly prompts: PromptQueue;
 
   constructor(
     private readonly store: PolicyStore,
@@ -86,11 +84,13 @@ export class Host implements ContractEndpoint {
         if (newest > this.historyNewest) this.historyAdded(newest, newest - this.historyNewest);
       }, OTHER_WRITERS_MS).unref();
     }
+    this.rules = new RuleWriter(store, () => this.running());
+    this.broker = new PromptBroker(this.rules, macros, (id) => this.session(id));
+    this.prompts = this.broker.queue;
     this.prompts.on('added', (p) => this.emit('questionAdded', p));
     this.prompts.on('changed', (p) => this.emit('questionChanged', p));
     this.prompts.on('removed', (r) => this.emit('questionRemoved', r));
     this.files = new PolicyFiles(store, () => this.pathsInUse());
-    this.rules = new RuleWriter(store, () => this.running());
     this.stopWatching = store.watch((change) => void this.fileChanged(change));
   }
 
@@ -221,9 +221,9 @@ export class Host implements ContractEndpoint {
     session.on('changed', (info) => this.sessionChanged(info));
     session.on('output', (data) => this.emit('terminalData', { sessionId: id, data }));
     session.on('question', (question) =>
-      this.prompts.add(id, question.id, question, (answer) => session.answer(question.id, answer)),
+      this.broker.ask(session, question, (answer) => session.answer(question.id, answer)),
     );
-    session.on('cancel', (questionId) => this.prompts.withdraw(id, questionId));
+    session.on('cancel', (questionId) => this.broker.withdraw(session, questionId));
     const recorder =
       this.history &&
       new SessionRecorder(
@@ -238,7 +238,7 @@ export class Host implements ContractEndpoint {
     });
     session.on('policy', (policy) => this.emit('policyChanged', this.view(policy)));
     session.on('problem', (message) => this.tell(session, message));
-    void session.exited.then(() => this.prompts.withdrawSession(id));
+    void session.exited.then(() => this.broker.withdrawRun(session));
     this.emit('sessionChanged', session.snapshot());
     return session.snapshot();
   }
@@ -274,50 +274,17 @@ export class Host implements ContractEndpoint {
     this.emit('sessionClosed', { sessionId: id });
   }
 
+  /** A window's answer; a rule it made is shown as added, or said not saved. */
   private async answer(id: string, reply: PromptAnswer): Promise<void> {
-    const pending = this.prompts.get(id);
-    if (pending === undefined)
-      throw new CommandError('that question was already answered or withdrawn');
-    const answer = this.toAnswer(reply);
-    if (reply.always !== undefined && (answer.action === 'permit' || answer.action === 'deny')) {
-      const filter = this.ruleOf(pending, reply);
-      const program = pending.question.policy;
-      const origin = this.session(pending.sessionId);
-      const written = await this.rules.add(origin, program, filter, reply.always.scope);
-      if (written.path !== null) {
-        this.emit('policyFileChanged', { path: written.path, program, removed: false });
-        this.addedLines.set(program, [...(this.addedLines.get(program) ?? []), written.line!]);
-      }
-      if (written.unsaved !== null)
-        this.tell(origin, `${written.unsaved}; the rule applies to this session only`);
-      // The new rule answers this question and every other one it decides.
-      this.prompts.answerWhere((p) =>
-        written.reached.some((s) => s.id === p.sessionId) && p.question.policy === program
-          ? answerOfRule(filter, p.question, this.macros)
-          : null,
-      );
-      if (this.prompts.get(id) !== undefined) this.prompts.answer(id, answer);
-      return;
+    const written = await this.broker.answer(id, reply);
+    if (written === null) return;
+    const { program, path, line, unsaved, reached } = written;
+    if (path !== null && line !== null) {
+      this.emit('policyFileChanged', { path, program, removed: false });
+      this.addedLines.set(program, [...(this.addedLines.get(program) ?? []), line]);
     }
-    this.prompts.answer(id, answer, reply.applyToSimilar ?? false);
-  }
-
-  private toAnswer(reply: PromptAnswer): Answer {
-    if (reply.action !== 'deny') return { action: reply.action };
-    const errno = errnoNumber(reply.errno ?? 'eperm');
-    if (errno === undefined) throw new CommandError(`unknown error name "${reply.errno}"`);
-    return { action: 'deny', errno };
-  }
-
-  private ruleOf(pending: PendingQuestion, reply: PromptAnswer): Filter {
-    const { question } = pending;
-    const action = reply.action === 'deny' ? `deny[${reply.errno ?? 'eperm'}]` : 'permit';
-    const text = `native-${question.alias ?? question.call}: ${reply.always!.expression} then ${action}`;
-    const { filter, diagnostics } = parseFilter(text, '<rule>');
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    if (filter === null || errors.length > 0)
-      throw new CommandError(errors.map(formatDiagnostic).join('\n'));
-    return filter;
+    if (unsaved !== null)
+      this.tell(reached[0]!, `${unsaved}; the rule applies to this session only`);
   }
 
   /** An edited policy saved from the editor: the running sessions that use it get it at once. */

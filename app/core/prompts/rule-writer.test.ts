@@ -89,7 +89,13 @@ test('a rule for this run only reaches that run, and no file', async () => {
     rule('native-fsread: filename eq "/b" then permit'),
     'session',
   );
-  assert.deepEqual(written, { reached: [origin], path: null, line: null, unsaved: null });
+  assert.deepEqual(written, {
+    program: LS,
+    reached: [origin],
+    path: null,
+    line: null,
+    unsaved: null,
+  });
   assert.match(rulesOf(origin.pushed.at(-1)!), /"\/b"/);
   assert.deepEqual(other.pushed, []);
   assert.doesNotMatch(await readFile(join(user, policyFileName(LS)), 'utf8'), /"\/b"/);

@@ -19,6 +19,8 @@ export interface RuleTarget {
 export type RuleScope = 'policy' | 'session';
 
 export interface WrittenRule<T extends RuleTarget> {
+  /** The policy it was added to. */
+  program: string;
   /** The runs the rule reached, the one it answers first. */
   reached: T[];
   /** The file it was saved in; null for a rule of one run, or when it could not be saved. */
@@ -40,7 +42,7 @@ export class RuleWriter<T extends RuleTarget = RuleTarget> {
   async add(origin: T, program: string, filter: Filter, scope: RuleScope): Promise<WrittenRule<T>> {
     if (scope === 'session') {
       origin.push(await origin.policies.addSessionRule(program, filter));
-      return { reached: [origin], path: null, line: null, unsaved: null };
+      return { program, reached: [origin], path: null, line: null, unsaved: null };
     }
     const { policy: added, line } = await origin.policies.addRule(program, filter);
     let path: string;
@@ -48,7 +50,13 @@ export class RuleWriter<T extends RuleTarget = RuleTarget> {
       path = await this.store.save(program, added.text);
     } catch (e) {
       origin.push(added);
-      return { reached: [origin], path: null, line: null, unsaved: (e as Error).message };
+      return {
+        program,
+        reached: [origin],
+        path: null,
+        line: null,
+        unsaved: (e as Error).message,
+      };
     }
     // Read back from where it now lives: a policy that started from the base has a file now.
     // Where another file comes first (`-f`, `-U`), the run keeps the text it saved.
@@ -65,7 +73,7 @@ export class RuleWriter<T extends RuleTarget = RuleTarget> {
       run.push(run.policies.replace(program, policy.text));
       reached.push(run);
     }
-    return { reached, path, line, unsaved: null };
+    return { program, reached, path, line, unsaved: null };
   }
 
   /** `program`'s policy file was written: every run that uses the policy reads it again. */

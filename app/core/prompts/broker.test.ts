@@ -1,0 +1,127 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { Answer, Question } from '../../common/session/events.js';
+import { policyFileName } from '../policy/naming.js';
+import { PolicyStore } from '../policy/store.js';
+import { PolicySource, type SessionPolicy } from '../session/policy-source.js';
+import { PromptBroker, type AskingRun } from './broker.js';
+import { RuleWriter } from './rule-writer.js';
+
+const CAT = '/usr/bin/cat';
+const MACROS = { HOME: '/home/u', USER: 'u', CWD: '/' };
+
+let root: string;
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sysgate-broker-'));
+});
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+let count = 0;
+/** Two runs of cat over one fresh store, a broker, and what each held call was answered. */
+async function world() {
+  const user = join(root, `user${++count}`);
+  const store = new PolicyStore({ userDir: user, uid: process.getuid!() });
+  const runs = new Map<string, AskingRun & { pushed: SessionPolicy[] }>();
+  for (const id of ['s1', 's2']) {
+    const pushed: SessionPolicy[] = [];
+    const run = {
+      id,
+      policies: new PolicySource(store, MACROS),
+      push: (p: SessionPolicy) => pushed.push(p),
+      pushed,
+    };
+    await run.policies.policyFor(CAT);
+    runs.set(id, run);
+  }
+  const broker = new PromptBroker(new RuleWriter(store, () => runs.values()), MACROS, (id) =>
+    runs.get(id)!,
+  );
+  const answered = new Map<string, Answer>();
+  let next = 0;
+  /** `run` asks to open `file`; gives the question's id in the queue. */
+  const ask = (run: string, file: string): string => {
+    const question = {
+      id: `c${++next}`,
+      policy: CAT,
+      call: 'openat',
+      alias: 'fsread',
+      args: { filename: [file] },
+    } as unknown as Question;
+    broker.ask(runs.get(run)!, question, (answer) => answered.set(`${run}:${file}`, answer));
+    return broker.queue.list().find((p) => p.question === question)!.id;
+  };
+  return { user, broker, runs, ask, answered };
+}
+
+test('an always rule answers every waiting question it decides, in every run it reached', async () => {
+  const { user, broker, ask, answered } = await world();
+  const first = ask('s1', '/etc/a');
+  ask('s1', '/etc/b');
+  ask('s2', '/etc/c');
+  ask('s2', '/home/x');
+  const written = await broker.answer(first, {
+    action: 'permit',
+    always: { expression: 'filename match "/etc/*"', scope: 'policy' },
+  });
+  assert.equal(written?.path, join(user, policyFileName(CAT)));
+  assert.match(await readFile(written!.path!, 'utf8'), /filename match "\/etc\/\*" then permit/);
+  assert.deepEqual(Object.fromEntries(answered), {
+    's1:/etc/a': { action: 'permit' },
+    's1:/etc/b': { action: 'permit' },
+    's2:/etc/c': { action: 'permit' },
+  });
+  assert.deepEqual(
+    broker.queue.list().map((p) => p.question.args['filename']),
+    [['/home/x']],
+  );
+});
+
+test("a rule for this run only answers that run's questions alone", async () => {
+  const { broker, ask, answered, runs } = await world();
+  const first = ask('s1', '/etc/a');
+  ask('s2', '/etc/b');
+  await broker.answer(first, {
+    action: 'deny',
+    errno: 'enoent',
+    always: { expression: 'filename match "/etc/*"', scope: 'session' },
+  });
+  assert.deepEqual(Object.fromEntries(answered), { 's1:/etc/a': { action: 'deny', errno: 2 } });
+  assert.equal(runs.get('s2')!.pushed.length, 0);
+});
+
+test('an answer that cannot be a rule answers nothing, and says where it is wrong', async () => {
+  const { broker, ask, answered } = await world();
+  const first = ask('s1', '/etc/a');
+  await assert.rejects(
+    broker.answer(first, {
+      action: 'permit',
+      always: { expression: 'filename eq', scope: 'policy' },
+    }),
+    /<rule>:1:\d+: /,
+  );
+  await assert.rejects(
+    broker.answer(first, { action: 'deny', errno: 'enosuch' }),
+    /unknown error name "enosuch"/,
+  );
+  assert.equal(answered.size, 0);
+  assert.equal(broker.queue.list().length, 1);
+  await assert.rejects(
+    broker.answer('q999', { action: 'permit' }),
+    /already answered or withdrawn/,
+  );
+});
+
+test('"apply to all similar" answers the same call of the same run, whatever its arguments', async () => {
+  const { broker, ask, answered } = await world();
+  const first = ask('s1', '/etc/a');
+  ask('s1', '/home/b');
+  ask('s2', '/etc/c');
+  await broker.answer(first, { action: 'permit', applyToSimilar: true });
+  assert.deepEqual([...answered.keys()].sort(), ['s1:/etc/a', 's1:/home/b']);
+});

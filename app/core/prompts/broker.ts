@@ -1,0 +1,112 @@
+// The prompt broker: every held call's question waits here, merged with identical ones, until
+// an answerer answers it: a window (through the host), or the terminal's -t prompter (the
+// command line). An answer that makes a rule goes through the rule writer, and the new rule at
+// once answers every waiting question it decides in the runs it reached.
+
+import { errnoNumber } from '../../common/calls/index.js';
+import type { PendingQuestion, PromptAnswer } from '../../common/contract.js';
+import type { Filter } from '../../common/policy/ast.js';
+import { formatDiagnostic } from '../../common/policy/diagnostics.js';
+import { parseFilter } from '../../common/policy/parser.js';
+import type { Macros } from '../../common/policy/request.js';
+import type { Answer, Question } from '../../common/session/events.js';
+import { CommandError } from '../host/endpoint.js';
+import { answerOfRule } from '../session/answers.js';
+import { PromptQueue } from './prompt-queue.js';
+import type { RuleScope, RuleTarget, RuleWriter, WrittenRule } from './rule-writer.js';
+
+/** A run whose questions wait here. */
+export type AskingRun = RuleTarget & { readonly id: string };
+
+export class PromptBroker<T extends AskingRun> {
+  readonly queue = new PromptQueue();
+
+  constructor(
+    private readonly rules: RuleWriter<T>,
+    private readonly macros: Macros,
+    /** The run a question came from, by its id. */
+    private readonly runOf: (id: string) => T,
+  ) {}
+
+  /**
+   * `question`, held in `run`'s supervisor, waits; `respond` answers the call. Gives the
+   * waiting question it is part of: one asked already, when `count` is above 1.
+   */
+  ask(run: T, question: Question, respond: (answer: Answer) => void): PendingQuestion {
+    return this.queue.add(run.id, question.id, question, respond);
+  }
+
+  /** A held call is void (its process exited): it no longer waits. */
+  withdraw(run: T, questionId: string): void {
+    this.queue.withdraw(run.id, questionId);
+  }
+
+  /** A run ended: none of its questions waits any more. */
+  withdrawRun(run: T): void {
+    this.queue.withdrawSession(run.id);
+  }
+
+  /** Answers the waiting question `id` once, and with `alsoSimilar` the ones like it. */
+  respond(id: string, answer: Answer, alsoSimilar = false): void {
+    this.queue.answer(id, answer, alsoSimilar);
+  }
+
+  /**
+   * A window's reply to the waiting question `id`; gives the rule it wrote, if it made one.
+   * Refused (CommandError) when the question is no longer waiting or the reply cannot be a
+   * rule: nothing is answered then.
+   */
+  async answer(id: string, reply: PromptAnswer): Promise<WrittenRule<T> | null> {
+    const pending = this.queue.get(id);
+    if (pending === undefined)
+      throw new CommandError('that question was already answered or withdrawn');
+    const answer = answerOf(reply);
+    if (reply.always === undefined || answer.action === 'kill' || answer.action === 'detach') {
+      this.respond(id, answer, reply.applyToSimilar ?? false);
+      return null;
+    }
+    const filter = ruleOf(pending.question, reply, reply.always.expression);
+    const written = await this.answerWithRule(id, filter, reply.always.scope);
+    // A rule made of the question's own arguments decides it; the reply answers it if not.
+    if (this.queue.get(id) !== undefined) this.respond(id, answer);
+    return written;
+  }
+
+  /**
+   * Adds `filter` to the policy of the waiting question `id` (the terminal's prompter takes a
+   * whole rule) and answers every waiting question it decides in the runs it reached. A rule
+   * that does not decide `id` leaves it waiting.
+   */
+  async answerWithRule(id: string, filter: Filter, scope: RuleScope): Promise<WrittenRule<T>> {
+    const pending = this.queue.get(id);
+    if (pending === undefined)
+      throw new CommandError('that question was already answered or withdrawn');
+    const program = pending.question.policy;
+    const written = await this.rules.add(this.runOf(pending.sessionId), program, filter, scope);
+    const reached = new Set(written.reached.map((run) => run.id));
+    this.queue.answerWhere((p) =>
+      reached.has(p.sessionId) && p.question.policy === program
+        ? answerOfRule(filter, p.question, this.macros)
+        : null,
+    );
+    return written;
+  }
+}
+
+function answerOf(reply: PromptAnswer): Answer {
+  if (reply.action !== 'deny') return { action: reply.action };
+  const errno = errnoNumber(reply.errno ?? 'eperm');
+  if (errno === undefined) throw new CommandError(`unknown error name "${reply.errno}"`);
+  return { action: 'deny', errno };
+}
+
+/** The rule an "always" answer to `question` makes of `expression`. */
+function ruleOf(question: Question, reply: PromptAnswer, expression: string): Filter {
+  const action = reply.action === 'deny' ? `deny[${reply.errno ?? 'eperm'}]` : 'permit';
+  const text = `native-${question.alias ?? question.call}: ${expression} then ${action}`;
+  const { filter, diagnostics } = parseFilter(text, '<rule>');
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (filter === null || errors.length > 0)
+    throw new CommandError(errors.map(formatDiagnostic).join('\n'));
+  return filter;
+}
