@@ -1,5 +1,5 @@
 // The history part of `npm run bench`: a database of 1,000,000 decision records written through
-// the real store (app/core/history/history-store.ts, built into build/), then
+// the real store (app/core/records/history-store.ts, built into build/), then
 //   - the batched insert rate (records/s, batches of 500, each a committed transaction),
 //   - the database's size per record (after a checkpoint),
 //   - the time of the first page (200 rows, newest first) of filtered queries, and of the count
@@ -142,7 +142,7 @@ async function benchView(dataHome, home, total) {
 export async function benchHistory(argv = process.argv.slice(2)) {
   const recordsArg = argv.indexOf('--records');
   const total = recordsArg >= 0 ? Number(argv[recordsArg + 1]) : 1_000_000;
-  const { HistoryStore } = await import(built('app/core/history/history-store.js'));
+  const { HistoryStore } = await import(built('app/core/records/history-store.js'));
   const { parseQuery } = await import(built('app/common/history/query.js'));
   const scratch = mkdtempSync(join(tmpdir(), 'sysgate-bench-history-'));
   const path = join(scratch, 'data', 'sysgate', 'history.sqlite3');

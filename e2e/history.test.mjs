@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
 
 const { HistoryStore } = await import(
-  new URL('../build/app/core/history/history-store.js', import.meta.url)
+  new URL('../build/app/core/records/history-store.js', import.meta.url)
 );
 
 const CAT = realpathSync('/bin/cat');

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { openHistory } from '../core/history/recorder.js';
+import { openHistory } from '../core/records/recorder.js';
 import { Host } from '../core/host/host.js';
 import { serveTerminals } from '../core/host/terminals.js';
 import { packagePath } from '../core/package-paths.js';
 import { PolicyStore } from '../core/policy/store.js';
-import { currentMacros } from '../core/session/policy-source.js';
+import { currentMacros } from '../core/runs/policy-source.js';
 import { startWebShell } from '../web/server.js';
 import { electronStatus } from '../core/electron-binary.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { HistoryEntry } from '../common/history/entry.js';
-import { HistoryStore } from '../core/history/history-store.js';
+import { HistoryStore } from '../core/records/history-store.js';
 import { SYSGATE, homeEnvironment, runSysgate } from '../core/testing/sysgate-command.js';
 
 const CAT = realpathSync('/bin/cat');

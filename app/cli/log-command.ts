@@ -11,7 +11,7 @@ import type { HistoryEntry } from '../common/history/entry.js';
 import { parseQuery, queryTerm, QueryError, type HistoryQuery } from '../common/history/query.js';
 import { formatDiagnostic } from '../common/policy/diagnostics.js';
 import { printable } from '../common/session/log-line.js';
-import { HistoryStore, historyPath } from '../core/history/history-store.js';
+import { HistoryStore, historyPath } from '../core/records/history-store.js';
 
 export const LOG_USAGE =
   'usage: sysgate log [--action permit|deny|ask] [--prog PATH] [--call NAME] [--since 1h]\n' +

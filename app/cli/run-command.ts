@@ -25,9 +25,9 @@ import {
   streamSink,
   syslogSink,
   type LineSink,
-} from '../core/log/denial-log.js';
-import type { HistoryStore } from '../core/history/history-store.js';
-import { openHistory, SessionRecorder, sessionName } from '../core/history/recorder.js';
+} from '../core/records/denial-log.js';
+import type { HistoryStore } from '../core/records/history-store.js';
+import { openHistory, SessionRecorder, sessionName } from '../core/records/recorder.js';
 import { APP_PROTOCOL_VERSION, connectToApp, type FrameConnection } from '../core/app-socket.js';
 import { packagePath } from '../core/package-paths.js';
 import { CompiledPolicyCache } from '../core/policy/compiled-cache.js';
@@ -35,7 +35,7 @@ import { PolicyStore } from '../core/policy/store.js';
 import { PromptBroker, type AskingRun } from '../core/prompts/broker.js';
 import { RuleWriter } from '../core/prompts/rule-writer.js';
 import { resolveProgram } from '../core/program-path.js';
-import { currentMacros, PolicySource, type SessionPolicy } from '../core/session/policy-source.js';
+import { currentMacros, PolicySource, type SessionPolicy } from '../core/runs/policy-source.js';
 import {
   preamble,
   Supervisor,
@@ -46,7 +46,7 @@ import {
 } from '../core/supervisor/supervisor.js';
 import { noteInput, recordInputs, type RunInputs } from '../core/run-plan/inputs.js';
 import { writePlan } from '../core/run-plan/plan.js';
-import { settingsStamp } from '../core/history/history-store.js';
+import { settingsStamp } from '../core/records/history-store.js';
 import { getopt, UsageError, type ParsedOptions } from './options.js';
 import { Terminal, TerminalPrompter } from './text-prompt.js';
 import { kernelMode } from '../core/kernel/kernel-mode.js';

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { DEFAULT_HISTORY_SETTINGS } from '../common/history/entry.js';
-import { HistoryStore, historyPath } from '../core/history/history-store.js';
+import { HistoryStore, historyPath } from '../core/records/history-store.js';
 import { policyFileName } from '../core/policy/naming.js';
 import { runSysgate } from '../core/testing/sysgate-command.js';
 

@@ -12,12 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, type WebContents } from 'electron';
 
 import { PROMPT_WINDOW_COMMANDS, type Snapshot } from '../common/contract.js';
-import { openHistory } from '../core/history/recorder.js';
+import { openHistory } from '../core/records/recorder.js';
 import { Host } from '../core/host/host.js';
 import { packagePath } from '../core/package-paths.js';
 import { serveTerminals } from '../core/host/terminals.js';
 import { PolicyStore } from '../core/policy/store.js';
-import { currentMacros } from '../core/session/policy-source.js';
+import { currentMacros } from '../core/runs/policy-source.js';
 import { registerAppScheme, serveApp } from './app-protocol.js';
 import { installApplicationMenu, showView } from './application-menu.js';
 import { ALL_COMMANDS, serveContract, type BridgedWindow } from './contract-ipc.js';

@@ -22,17 +22,17 @@ import { parseQuery, QueryError, type HistoryQuery } from '../../common/history/
 import { printFilter } from '../../common/policy/printer.js';
 import type { Macros } from '../../common/policy/request.js';
 import { Accounts } from '../accounts.js';
-import { MAX_PAGE, type HistoryStore } from '../history/history-store.js';
-import { SessionRecorder, sessionName } from '../history/recorder.js';
+import { MAX_PAGE, type HistoryStore } from '../records/history-store.js';
+import { SessionRecorder, sessionName } from '../records/recorder.js';
 import type { DecisionRecord } from '../../common/session/events.js';
-import { logDecision, syslogSink, type LineSink } from '../log/denial-log.js';
+import { logDecision, syslogSink, type LineSink } from '../records/denial-log.js';
 import type { PolicyChange, PolicyStore } from '../policy/store.js';
 import { PromptBroker } from '../prompts/broker.js';
 import type { PromptQueue } from '../prompts/prompt-queue.js';
 import { RuleWriter } from '../prompts/rule-writer.js';
-import type { SessionPolicy } from '../session/policy-source.js';
-import { Session } from '../session/session.js';
-import type { TracedSession } from '../session/traced-session.js';
+import type { SessionPolicy } from '../runs/policy-source.js';
+import { Session } from '../runs/session.js';
+import type { TracedSession } from '../runs/traced-session.js';
 import {
   checkedCall,
   CommandError,
@@ -40,7 +40,7 @@ import {
   type EventListener,
 } from './endpoint.js';
 import { PolicyFiles } from './policy-files.js';
-import { RuleHits } from './rule-hits.js';
+import { RuleHits } from '../records/rule-hits.js';
 
 const SESSION_CHANGES_MS = 100;
 /** An export holds at most this many records, the newest. */

@@ -12,7 +12,7 @@ import { parsePolicy } from '../../common/policy/parser.js';
 import { hostArch } from '../platform.js';
 import { policyFileName } from '../policy/naming.js';
 import type { PolicyListing, PolicyStore } from '../policy/store.js';
-import { sectionOf } from '../session/policy-source.js';
+import { sectionOf } from '../runs/policy-source.js';
 import { CommandError } from './endpoint.js';
 
 export class PolicyFiles {

@@ -5,7 +5,7 @@ import type { Server } from 'node:net';
 import type { Macros } from '../../common/policy/request.js';
 import { APP_PROTOCOL_VERSION, listenForTerminals } from '../app-socket.js';
 import type { PolicyStore } from '../policy/store.js';
-import { RemoteSession } from '../session/remote-session.js';
+import { RemoteSession } from '../runs/remote-session.js';
 import type { Host } from './host.js';
 
 /** Takes in the terminals' sessions until the server is closed. */

@@ -28,7 +28,7 @@ import {
   type LandlockRule,
 } from './landlock-rules.js';
 import { scriptInterpreterOf } from './interpreter.js';
-import type { PolicySource, SessionPolicy } from '../session/policy-source.js';
+import type { PolicySource, SessionPolicy } from '../runs/policy-source.js';
 import type { KernelSetup } from '../supervisor/supervisor.js';
 import { noteExists, noteInput } from '../run-plan/inputs.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 
 import { randomNames } from '../../common/policy/random-names.js';
 import type { DecisionRecord } from '../../common/session/events.js';
-import { emptyPolicy } from '../session/policy-source.js';
+import { emptyPolicy } from '../runs/policy-source.js';
 import { askedNote, learnedRule, rulesLearned, withRules } from './learned-policy.js';
 
 const CAT = 'Policy: /usr/bin/cat, Emulation: native\n\tnative-read: permit\n# the end\n';

@@ -22,7 +22,7 @@ import {
 import type { Macros } from '../../common/policy/request.js';
 import type { DecisionRecord } from '../../common/session/events.js';
 import type { PolicyStore } from '../policy/store.js';
-import { emptyPolicy, sectionOf, type PolicySource } from '../session/policy-source.js';
+import { emptyPolicy, sectionOf, type PolicySource } from '../runs/policy-source.js';
 
 /**
  * The rule that permits exactly this call, with every translation its decision can depend on

@@ -4,7 +4,7 @@ import { chmodSync, chownSync, mkdtempSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PolicySource } from '../session/policy-source.js';
+import { PolicySource } from '../runs/policy-source.js';
 import { CompiledPolicyCache, type CompileInputs } from './compiled-cache.js';
 import { PolicyStore } from './store.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Answer, Question } from '../../common/session/events.js';
 import { policyFileName } from '../policy/naming.js';
 import { PolicyStore } from '../policy/store.js';
-import { PolicySource, type SessionPolicy } from '../session/policy-source.js';
+import { PolicySource, type SessionPolicy } from '../runs/policy-source.js';
 import { PromptBroker, type AskingRun } from './broker.js';
 import { RuleWriter } from './rule-writer.js';
 

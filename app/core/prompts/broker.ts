@@ -11,7 +11,7 @@ import { parseFilter } from '../../common/policy/parser.js';
 import type { Macros } from '../../common/policy/request.js';
 import type { Answer, Question } from '../../common/session/events.js';
 import { CommandError } from '../host/endpoint.js';
-import { answerOfRule } from '../session/answers.js';
+import { answerOfRule } from './answers.js';
 import { PromptQueue } from './prompt-queue.js';
 import type { RuleScope, RuleTarget, RuleWriter, WrittenRule } from './rule-writer.js';
 

@@ -8,7 +8,7 @@ import { parseFilter } from '../../common/policy/parser.js';
 import { printFilter } from '../../common/policy/printer.js';
 import { policyFileName } from '../policy/naming.js';
 import { PolicyStore } from '../policy/store.js';
-import { PolicySource, type SessionPolicy } from '../session/policy-source.js';
+import { PolicySource, type SessionPolicy } from '../runs/policy-source.js';
 import { RuleWriter, type RuleTarget } from './rule-writer.js';
 
 const LS = '/usr/bin/ls';

@@ -6,7 +6,7 @@
 
 import type { Filter } from '../../common/policy/ast.js';
 import type { PolicyStore } from '../policy/store.js';
-import type { PolicySource, SessionPolicy } from '../session/policy-source.js';
+import type { PolicySource, SessionPolicy } from '../runs/policy-source.js';
 
 /** A running run a rule can reach: the policies it loaded, and the way to its supervisor. */
 export interface RuleTarget {

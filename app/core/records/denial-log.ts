@@ -8,7 +8,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import type { DecisionRecord } from '../../common/session/events.js';
 import { systraceLogLine } from '../../common/session/log-line.js';
 import type { Accounts } from '../accounts.js';
-import type { SessionPolicy } from '../session/policy-source.js';
+import type { SessionPolicy } from '../runs/policy-source.js';
 
 export interface LineSink {
   write(line: string): void;
