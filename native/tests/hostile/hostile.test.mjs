@@ -510,3 +510,83 @@ test('the attackers are built', () => {
   for (const name of ['race-path', 'race-fd', 'symlink-swap', 'race-connect', 'race-exec', 'exec-target', 'routes'])
     assert.ok(existsSync(program(name)), program(name));
 });
+
+/*
+ * Issue 13, decisions that miss a name: an orphan keeps the policy it inherited, and an
+ * AF_UNIX address is connected to (or bound) as decided. Each runs as root and as nobody
+ * (sysgate itself, and so its supervisor, as that user), exact and under -K.
+ */
+describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decided', () => {
+  const who = process.getuid() === 0 ? [['root', undefined], ['nobody', { uid: 65534, gid: 65534 }]] : [['self', undefined]];
+  const modes = [[], ['-K']];
+  const name = (flags, user) => `(as ${user}${flags.length > 0 ? `, under ${flags.join(' ')}` : ''})`;
+
+  /** underSysgate with more than one policy: `policies` maps a program to its rules. */
+  function underPolicies(path, args, policies, { as, flags = [] } = {}) {
+    const files = Object.entries(policies).map(([prog, rules]) => {
+      const file = join(root, `policy-${++runs}`);
+      writeFileSync(file, `Policy: ${prog}, Emulation: native\n${rules.map((r) => `\t${r}\n`).join('')}`);
+      return file;
+    });
+    const home = join(root, `home-${++runs}`);
+    mkdirSync(home);
+    if (as) chownSync(home, as.uid, as.gid);
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [SYSGATE, '-a', ...flags, '-E', join(home, 'decisions.log'), ...files.flatMap((f) => ['-f', f]), path, ...args],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          cwd: home,
+          env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
+          ...as,
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('error', reject);
+      child.on('close', (status, signal) => {
+        clearTimeout(timer);
+        resolve({ status, signal, stdout, stderr });
+      });
+    });
+  }
+
+  // The program may read its permit/ side and run PROG (a copy of itself) under its own policy,
+  // inherited; PROG's own policy permits everything. Each orphan of PROG's must still be under
+  // the program's: its open and chmod of forbid/secret fail, its open of permit/secret works.
+  for (const [user, as] of who)
+    for (const flags of modes)
+      for (const inherit of ['permit[inherit]', '-i']) {
+        test(`orphans of a program run under ${inherit} keep the inherited policy ${name(flags, user)}`, async (t) => {
+          const dir = arena();
+          chmodSync(dir, 0o755);
+          const prog = join(dir, 'permit', 'prog');
+          copyFileSync(program('orphan'), prog);
+          chmodSync(prog, 0o755);
+          const before = snapshot(join(dir, 'forbid'));
+          const own = [
+            `native-execve: filename eq "${program('orphan')}" then permit`,
+            `native-execve: filename eq "${prog}" then ${inherit === '-i' ? 'permit' : 'permit[inherit]'}`,
+            'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+            'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+            `native-fsread: filename match "${dir}/permit" then permit`,
+            'native-clone: permit',
+          ];
+          const run = await underPolicies(
+            program('orphan'),
+            ['exec', prog, dir, '300', String(SECONDS)],
+            {
+              [program('orphan')]: own,
+              [prog]: ['native-fsread: true then permit', 'native-fswrite: true then permit', 'native-execve: permit', 'native-clone: permit'],
+            },
+            { as, flags: inherit === '-i' ? [...flags, '-i'] : flags },
+          );
+          counted(t, run);
+          assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+        });
+      }
+});
