@@ -589,4 +589,85 @@ describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decid
           assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
         });
       }
+
+  /** A UNIX stream server on `path` (`\0name`: abstract) counting its connections. */
+  const unixServer = (path) =>
+    new Promise((resolve) => {
+      let count = 0;
+      const s = createServer((c) => {
+        count++;
+        c.destroy();
+      });
+      s.listen(path, () => {
+        if (!path.startsWith('\0')) chmodSync(path, 0o777);
+        resolve({ count: () => count, close: () => new Promise((end) => s.close(end)) });
+      });
+    });
+
+  // A second thread flips sun_path between a name the policy permits and one it does not.
+  for (const [user, as] of who)
+    for (const flags of modes)
+      for (const kind of ['path', 'abstract']) {
+        test(`connect to a ${kind} AF_UNIX name flipped by a second thread ${name(flags, user)}`, async (t) => {
+          const dir = arena();
+          chmodSync(dir, 0o755);
+          for (const side of ['permit', 'forbid']) chmodSync(join(dir, side), 0o777);
+          const tag = `${process.pid}-${runs}`;
+          const [permit, forbid] =
+            kind === 'path'
+              ? [join(dir, 'permit', 'sock'), join(dir, 'forbid', 'sock')]
+              : [`@sysgate-permit-${tag}`, `@sysgate-forbid-${tag}`];
+          const listen = (n) => (n.startsWith('@') ? `\0${n.slice(1)}` : n);
+          const [permitted, forbidden] = [await unixServer(listen(permit)), await unixServer(listen(forbid))];
+          try {
+            const run = await underSysgate(
+              program('race-unix'),
+              ['connect', permit, forbid, String(ATTEMPTS), String(SECONDS)],
+              [
+                `native-execve: filename eq "${program('race-unix')}" then permit`,
+                'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+                'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+                'native-clone: permit',
+                'native-socket: permit',
+                'native-getpeername: permit',
+                // An abstract name as Node.js binds it: sun_path in full, NULs shown as @.
+                `native-connect: sockaddr eq "${kind === 'path' ? permit : permit.padEnd(108, '@')}" then permit`,
+              ],
+              { as, flags },
+            );
+            counted(t, run);
+            assert.equal(forbidden.count(), 0, 'the forbidden server was reached');
+            assert.ok(permitted.count() > 0, 'the permitted server was never reached');
+          } finally {
+            await Promise.all([permitted.close(), forbidden.close()]);
+          }
+        });
+      }
+
+  // bind makes the socket file: only under the name decided on.
+  for (const [user, as] of who)
+    for (const flags of modes) {
+      test(`bind to an AF_UNIX path flipped by a second thread ${name(flags, user)}`, async (t) => {
+        const dir = arena();
+        chmodSync(dir, 0o755);
+        for (const side of ['permit', 'forbid']) chmodSync(join(dir, side), 0o777);
+        const before = snapshot(join(dir, 'forbid'));
+        const [permit, forbid] = [join(dir, 'permit', 'sock'), join(dir, 'forbid', 'sock')];
+        const run = await underSysgate(
+          program('race-unix'),
+          ['bind', permit, forbid, String(ATTEMPTS), String(SECONDS)],
+          [
+            `native-execve: filename eq "${program('race-unix')}" then permit`,
+            'native-fsread: true then permit',
+            `native-fswrite: filename match "${dir}/permit" then permit`,
+            'native-clone: permit',
+            'native-socket: permit',
+            `native-bind: sockaddr eq "${permit}" then permit`,
+          ],
+          { as, flags },
+        );
+        counted(t, run);
+        assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+      });
+    }
 });
