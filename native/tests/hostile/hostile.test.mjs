@@ -590,6 +590,45 @@ describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decid
         });
       }
 
+  // PROG ran under its own policy too: which policy an orphan of it inherited cannot be told,
+  // and it gets none (no rule permits its calls), never PROG's own.
+  for (const [user, as] of who)
+    for (const flags of modes) {
+      test(`an orphan whose lineage cannot be told gets no rule, not its program's own policy ${name(flags, user)}`, async (t) => {
+        const dir = arena();
+        chmodSync(dir, 0o755);
+        const prog = join(dir, 'permit', 'prog');
+        copyFileSync(program('orphan'), prog);
+        chmodSync(prog, 0o755);
+        const before = snapshot(join(dir, 'forbid'));
+        const run = await underPolicies(
+          program('orphan'),
+          ['both', prog, dir, '50', String(SECONDS)],
+          {
+            [program('orphan')]: [
+              `native-execve: filename eq "${program('orphan')}" then permit`,
+              `native-execve: filename eq "${prog}" and argv eq "${prog} idle" then permit`,
+              `native-execve: filename eq "${prog}" then permit[inherit]`,
+              'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+              'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+              `native-fsread: filename match "${dir}/permit" then permit`,
+              'native-clone: permit',
+            ],
+            [prog]: ['native-fsread: true then permit', 'native-fswrite: true then permit', 'native-execve: permit', 'native-clone: permit'],
+          },
+          { as, flags },
+        );
+        const m = run.stdout.match(/^attempts (\d+) permitted (\d+) escapes (\d+)$/m);
+        assert.ok(m, `no count from the attacker (status ${run.status}): ${run.stdout}${run.stderr}`);
+        t.diagnostic(`${m[1]} attempts, ${m[2]} permitted, ${m[3]} escapes`);
+        assert.ok(Number(m[1]) > 0, 'the attacker made no attempt');
+        assert.equal(Number(m[3]), 0, `${m[3]} of ${m[1]} attempts got through`);
+        assert.equal(Number(m[2]), 0, 'an orphan of unknown lineage had a policy permitting its open');
+        assert.match(run.stderr, /its parent exited before it was seen, and which policy it inherited cannot be told/);
+        assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+      });
+    }
+
   /** A UNIX stream server on `path` (`\0name`: abstract) counting its connections. */
   const unixServer = (path) =>
     new Promise((resolve) => {

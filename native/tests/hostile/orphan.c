@@ -9,7 +9,11 @@
  * succeeded: the orphan got PROG's own policy instead of the one it inherited.
  *
  * Usage: orphan exec PROG DIR ATTEMPTS SECONDS	exec PROG run DIR ATTEMPTS SECONDS
+ *        orphan both PROG DIR ATTEMPTS SECONDS	the same, after running `PROG idle` in a
+ *						child first (PROG under its own policy too:
+ *						an orphan's lineage cannot be told)
  *        orphan run DIR ATTEMPTS SECONDS		the attack itself
+ *        orphan idle					nothing
  */
 
 #include <sys/mman.h>
@@ -90,6 +94,19 @@ attack(const char *dir, long max, double seconds)
 int
 main(int argc, char *argv[])
 {
+	pid_t	 child;
+
+	if (argc == 2 && strcmp(argv[1], "idle") == 0)
+		return 0;
+	if (argc == 6 && strcmp(argv[1], "both") == 0) {
+		if ((child = fork()) == 0) {
+			execl(argv[2], argv[2], "idle", (char *)NULL);
+			_exit(2);
+		}
+		if (child == -1 || waitpid(child, NULL, 0) == -1)
+			return 2;
+		argv[1] = "exec";
+	}
 	if (argc == 6 && strcmp(argv[1], "exec") == 0) {
 		execl(argv[2], argv[2], "run", argv[3], argv[4], argv[5], (char *)NULL);
 		perror("execl");
