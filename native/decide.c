@@ -13,6 +13,7 @@
  */
 
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
@@ -172,6 +173,20 @@ orphan_policy(struct sg_supervisor *s, struct sg_process *p)
 	    "policy it inherited cannot be told: no rule permits its calls\n", p->exe, (int)p->pid);
 }
 
+/*
+ * Whether p, whose nearest known ancestor is a traced subreaper (PR_SET_CHILD_SUBREAPER),
+ * may be its child: it could be another process's orphan, reparented to it. Only when what
+ * p runs had the subreaper's policy alone (sg_runs_lineage); else it is an orphan.
+ */
+static int
+lineage_agrees(const struct sg_process *p, const struct sg_process *parent)
+{
+	const char	*name;
+
+	return sg_runs_lineage(p->exe_dev, p->exe_ino, p->exe, &name) == 0 &&
+	    strcmp(name, parent->policy_name) == 0;
+}
+
 static struct sg_process *
 new_process(struct sg_supervisor *s, pid_t tgid, const struct sg_status *st)
 {
@@ -187,7 +202,8 @@ new_process(struct sg_supervisor *s, pid_t tgid, const struct sg_status *st)
 	if (tgid == s->command) {
 		/* Still the supervisor's fork: its first call is the execve of the command. */
 		give_policy(s, p, s->command_path);
-	} else if (parent != NULL && parent != p) {
+	} else if (parent != NULL && parent != p && (!parent->subreaper ||
+	    parent->exec_pending || lineage_agrees(p, parent))) {
 		p->policy = parent->policy;
 		p->lost = parent->lost;
 		p->detached = parent->detached;
@@ -457,6 +473,10 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 	s->permitted++;
 	if (detach)
 		p->detached = 1;
+	/* From now on orphans may come to it (new_process); whether it got the flag or not. */
+	if (strcmp(c->name, "prctl") == 0 && (int)c->args[0] == PR_SET_CHILD_SUBREAPER &&
+	    c->args[1] != 0)
+		p->subreaper = 1;
 	finish(pd);
 }
 

@@ -31,6 +31,7 @@ struct sg_process {
 	size_t		 exec_argvlen;	/* (owned, NULL when unchecked), and their length */
 	int		 waiting_policy;/* need-policy sent; its calls are held */
 	int		 lost;		/* an orphan of unknown lineage: under no policy */
+	int		 subreaper;	/* it may be made the parent of others' orphans */
 	int		 ids_valid;	/* st below is current */
 	struct sg_status st;
 	int		 exited;

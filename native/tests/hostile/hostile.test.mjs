@@ -590,6 +590,43 @@ describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decid
         });
       }
 
+  // The program is a child subreaper with a wide policy; PROG, which it runs, has a narrow one
+  // of its own. PROG's orphans come to the program: they keep PROG's policy, not the program's.
+  for (const [user, as] of who)
+    for (const flags of modes) {
+      test(`orphans that a traced subreaper takes in keep their own lineage's policy ${name(flags, user)}`, async (t) => {
+        const dir = arena();
+        chmodSync(dir, 0o755);
+        const prog = join(dir, 'permit', 'prog');
+        copyFileSync(program('orphan'), prog);
+        chmodSync(prog, 0o755);
+        const before = snapshot(join(dir, 'forbid'));
+        const run = await underPolicies(
+          program('orphan'),
+          ['subreaper', prog, dir, '300', String(SECONDS)],
+          {
+            [program('orphan')]: [
+              'native-fsread: true then permit',
+              'native-fswrite: true then permit',
+              'native-execve: permit',
+              'native-clone: permit',
+              'native-prctl: permit',
+            ],
+            [prog]: [
+              `native-execve: filename eq "${prog}" then permit`,
+              'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+              'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+              `native-fsread: filename match "${dir}/permit" then permit`,
+              'native-clone: permit',
+            ],
+          },
+          { as, flags },
+        );
+        counted(t, run);
+        assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+      });
+    }
+
   // PROG ran under its own policy too: which policy an orphan of it inherited cannot be told,
   // and it gets none (no rule permits its calls), never PROG's own.
   for (const [user, as] of who)

@@ -12,14 +12,19 @@
  *        orphan both PROG DIR ATTEMPTS SECONDS	the same, after running `PROG idle` in a
  *						child first (PROG under its own policy too:
  *						an orphan's lineage cannot be told)
+ *        orphan subreaper PROG DIR ATTEMPTS SECONDS	becomes a child subreaper, and runs
+ *						`PROG run ...` in a child: the orphans come
+ *						to it, whose policy is wider than PROG's own
  *        orphan run DIR ATTEMPTS SECONDS		the attack itself
  *        orphan idle					nothing
  */
 
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -91,6 +96,29 @@ attack(const char *dir, long max, double seconds)
 	return report(i, atomic_load(&sh->permitted), atomic_load(&sh->escapes));
 }
 
+/* The subreaper: PROG in a child, every orphan reaped; PROG's status. */
+static int
+subreaper(char *argv[])
+{
+	pid_t	 child, pid;
+	int	 status, result = 2;
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1) {
+		perror("prctl");
+		return 2;
+	}
+	if ((child = fork()) == 0) {
+		execl(argv[2], argv[2], "run", argv[3], argv[4], argv[5], (char *)NULL);
+		_exit(2);
+	}
+	if (child == -1)
+		return 2;
+	while ((pid = waitpid(-1, &status, 0)) != -1 || errno == EINTR)
+		if (pid == child)
+			result = WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+	return result;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -107,6 +135,8 @@ main(int argc, char *argv[])
 			return 2;
 		argv[1] = "exec";
 	}
+	if (argc == 6 && strcmp(argv[1], "subreaper") == 0)
+		return subreaper(argv);
 	if (argc == 6 && strcmp(argv[1], "exec") == 0) {
 		execl(argv[2], argv[2], "run", argv[3], argv[4], argv[5], (char *)NULL);
 		perror("execl");
