@@ -261,7 +261,8 @@ helper(const struct job *j, int out)
 
 /*
  * An AF_UNIX connect or bind made by a helper as the caller: 0, or -errno. A helper that ends
- * without a word failed the call (EPERM). The session's reaper may reap it first (ECHILD).
+ * without a word failed the call (EPERM). Reaped here if it has ended already, else by the
+ * session's reaper (SIGCHLD): never waited for, as a pid reaped there could be reused.
  */
 static long long
 run_as_program(struct job *j)
@@ -284,8 +285,7 @@ run_as_program(struct job *j)
 	while ((n = read(p[0], &err, sizeof(err))) == -1 && errno == EINTR)
 		;
 	close(p[0]);
-	while (waitpid(pid, NULL, __WALL) == -1 && errno == EINTR)
-		;
+	waitpid(pid, NULL, __WALL | WNOHANG);
 	if (n != (ssize_t)sizeof(err))
 		return -EPERM;
 	return err == 0 ? 0 : -err;
