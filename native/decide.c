@@ -13,6 +13,7 @@
  */
 
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
@@ -145,6 +146,47 @@ inherit_exec_check(struct sg_process *p, const struct sg_process *parent)
 	}
 }
 
+/*
+ * An orphan whose chain of parents reaches no process seen: its parent exited before it made
+ * a notified call, and it went to the subreaper. It runs what its nearest seen ancestor ran
+ * when the chain began (every exec is notified), and so has that ancestor's policy: the one
+ * every process that ran its executable had (sg_runs_lineage), its own when no policy was
+ * ever inherited. Where that is not one policy (the executable ran under its own and an
+ * inherited one, or under none seen: its ancestor ran another file than its exec was
+ * decided on), its lineage is lost, and it fails closed: no rule permits its calls.
+ */
+static void
+orphan_policy(struct sg_supervisor *s, struct sg_process *p)
+{
+	const char	*name;
+
+	if (sg_runs_lineage(p->exe_dev, p->exe_ino, p->exe, &name) == 0) {
+		give_policy(s, p, name);
+		return;
+	}
+	snprintf(p->policy_name, sizeof(p->policy_name), "%s", p->exe);
+	p->policy = NULL;
+	p->lost = 1;
+	syslog(LOG_WARNING, "prog: %s, pid: %d: its parent exited before it was seen, and which "
+	    "policy it inherited cannot be told: no rule permits its calls", p->exe, (int)p->pid);
+	fprintf(stderr, "sysgate: %s (pid %d): its parent exited before it was seen, and which "
+	    "policy it inherited cannot be told: no rule permits its calls\n", p->exe, (int)p->pid);
+}
+
+/*
+ * Whether p, whose nearest known ancestor is a traced subreaper (PR_SET_CHILD_SUBREAPER),
+ * may be its child: it could be another process's orphan, reparented to it. Only when what
+ * p runs had the subreaper's policy alone (sg_runs_lineage); else it is an orphan.
+ */
+static int
+lineage_agrees(const struct sg_process *p, const struct sg_process *parent)
+{
+	const char	*name;
+
+	return sg_runs_lineage(p->exe_dev, p->exe_ino, p->exe, &name) == 0 &&
+	    strcmp(name, parent->policy_name) == 0;
+}
+
 static struct sg_process *
 new_process(struct sg_supervisor *s, pid_t tgid, const struct sg_status *st)
 {
@@ -160,8 +202,10 @@ new_process(struct sg_supervisor *s, pid_t tgid, const struct sg_status *st)
 	if (tgid == s->command) {
 		/* Still the supervisor's fork: its first call is the execve of the command. */
 		give_policy(s, p, s->command_path);
-	} else if (parent != NULL && parent != p) {
+	} else if (parent != NULL && parent != p && (!parent->subreaper ||
+	    parent->exec_pending || lineage_agrees(p, parent))) {
 		p->policy = parent->policy;
+		p->lost = parent->lost;
 		p->detached = parent->detached;
 		p->waiting_policy = parent->waiting_policy;
 		memcpy(p->policy_name, parent->policy_name, sizeof(p->policy_name));
@@ -171,9 +215,10 @@ new_process(struct sg_supervisor *s, pid_t tgid, const struct sg_status *st)
 		/* With -i every process has the command's policy: so does an orphan. */
 		give_policy(s, p, s->command_path);
 	} else {
-		/* An orphan whose ancestors were never seen: systrace's rule, the binary's policy. */
-		give_policy(s, p, p->exe);
+		orphan_policy(s, p);
 	}
+	if (!p->exec_pending && p->policy_name[0] != '\0' && tgid != s->command && !p->lost)
+		sg_runs_note(p->exe_dev, p->exe_ino, p->exe, p->policy_name);
 	watch_exit(s, p);
 	sg_send_process("fork", p);
 	return p;
@@ -275,9 +320,13 @@ check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
 	p->exe_dev = dev;
 	p->exe_ino = ino;
 	p->ids_valid = 0;
-	if (!(p->inherit_exec || s->opt->inherit) || p->policy_name[0] == '\0')
+	if (!(p->inherit_exec || s->opt->inherit) || p->policy_name[0] == '\0') {
+		p->lost = 0;
 		give_policy(s, p, exe);
+	}
 	p->inherit_exec = 0;
+	if (!p->lost)
+		sg_runs_note(dev, ino, exe, p->policy_name);
 	sg_send_process("exec", p);
 	return 0;
 }
@@ -340,6 +389,25 @@ in_landlock(const struct sg_supervisor *s, const struct sg_syscall *c)
 }
 
 /*
+ * A permitted exec runs its new program under a policy before the process's next notified
+ * call says which (check_exec): a child it creates meanwhile has it, the file decided on
+ * running under the policy kept (inherit) or its own. Noted for orphans (orphan_policy); an
+ * exec not pinned to a file may run any.
+ */
+static void
+note_exec(const struct sg_process *p)
+{
+	const char	*policy = p->inherit_exec ? p->policy_name : NULL;
+
+	if (p->lost)
+		return;
+	if (p->exec_pinned)
+		sg_runs_note(p->exec_dev, p->exec_ino, NULL, policy);
+	else
+		sg_runs_note(0, 0, NULL, policy);
+}
+
+/*
  * Lets a permitted call happen: the open family (open.c) and the other calls that name a file
  * (perform.c) here when the decision rests on what was read from the caller's memory (the
  * kernel would read it again, and could find something else), the rest with CONTINUE.
@@ -383,6 +451,7 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 		p->exec_pending = 1;
 		p->exec_tid = c->tid;
 		p->inherit_exec = inherit;
+		note_exec(p);
 	}
 	/* openat2's flags, and so its alias, are in memory too. */
 	if (c->is_open && !p->detached && (on_memory || strcmp(c->name, "openat2") == 0)) {
@@ -404,6 +473,10 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 	s->permitted++;
 	if (detach)
 		p->detached = 1;
+	/* From now on orphans may come to it (new_process); whether it got the flag or not. */
+	if (strcmp(c->name, "prctl") == 0 && (int)c->args[0] == PR_SET_CHILD_SUBREAPER &&
+	    c->args[1] != 0)
+		p->subreaper = 1;
 	finish(pd);
 }
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,5 +234,95 @@ sg_exe_read(pid_t pid, char *path, size_t size, dev_t *dev, ino_t *ino)
 	if ((n = readlink(link, path, size - 1)) == -1)
 		return -1;
 	path[n] = '\0';
+	return 0;
+}
+
+/*
+ * The policies each executable ran under. Never forgotten (an orphan can turn up long after
+ * its ancestors are gone, and pruned from the table); bounded, and once full every orphan's
+ * lineage is lost (after an inherited policy: sg_runs_lineage).
+ */
+#define RUNS_MAX	65536
+
+struct run {
+	dev_t		 dev;
+	ino_t		 ino;
+	char		*policy;	/* NULL: the executable's own */
+	struct run	*next;
+};
+static struct run *runs[BUCKETS];
+static size_t nruns;
+static int runs_full, runs_inherited;
+
+static unsigned
+run_bucket(dev_t dev, ino_t ino)
+{
+	return (unsigned)((uint64_t)dev * 31 + (uint64_t)ino) % BUCKETS;
+}
+
+static int
+same_policy(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+void
+sg_runs_note(dev_t dev, ino_t ino, const char *exe, const char *policy)
+{
+	struct run	*r;
+	unsigned	 b = run_bucket(dev, ino);
+
+	if (policy != NULL && exe != NULL && strcmp(policy, exe) == 0)
+		policy = NULL;
+	if (policy != NULL)
+		runs_inherited = 1;
+	for (r = runs[b]; r != NULL; r = r->next)
+		if (r->dev == dev && r->ino == ino && same_policy(r->policy, policy))
+			return;
+	if (nruns >= RUNS_MAX || (r = calloc(1, sizeof(*r))) == NULL ||
+	    (policy != NULL && (r->policy = strdup(policy)) == NULL)) {
+		free(r);
+		runs_full = 1;
+		return;
+	}
+	r->dev = dev;
+	r->ino = ino;
+	r->next = runs[b];
+	runs[b] = r;
+	nruns++;
+}
+
+/* Adds the policies noted for (dev, ino) to the one found so far; -1 on a second one. */
+static int
+lineage_of(dev_t dev, ino_t ino, const char *own_name, const char **found)
+{
+	struct run	*r;
+	const char	*policy;
+
+	for (r = runs[run_bucket(dev, ino)]; r != NULL; r = r->next) {
+		if (r->dev != dev || r->ino != ino)
+			continue;
+		policy = r->policy != NULL ? r->policy : own_name;
+		if (*found != NULL && strcmp(*found, policy) != 0)
+			return -1;
+		*found = policy;
+	}
+	return 0;
+}
+
+int
+sg_runs_lineage(dev_t dev, ino_t ino, const char *own_name, const char **policy)
+{
+	const char	*found = NULL;
+
+	/* Every process has had its executable's own policy: so has this one's ancestor. */
+	if (!runs_inherited) {
+		*policy = own_name;
+		return 0;
+	}
+	if (runs_full || own_name[0] == '\0' || lineage_of(dev, ino, own_name, &found) == -1 ||
+	    lineage_of(0, 0, own_name, &found) == -1 || found == NULL)
+		return -1;
+	*policy = found;
 	return 0;
 }

@@ -8,12 +8,17 @@
  * sendmmsg sends each message decided on (at most SG_MESSAGES_MAX: it returns how many were
  * sent, as the kernel's does when it stops early) and writes back each one's msg_len.
  *
- * Only sockets of AF_INET and AF_INET6. A connect or a send the kernel makes for a process
- * carries that process's identity to the other end for AF_UNIX (SO_PEERCRED, SCM_CREDENTIALS:
- * its pid and ids) and for AF_NETLINK (the sender's credentials), so there the supervisor
- * would speak as itself, often as root: those stay with CONTINUE (README: Known gaps). An
- * IP socket carries its owner, its network namespace and its cgroup from its creation, which
- * was the program's.
+ * Sockets of AF_INET and AF_INET6 carry their owner, network namespace and cgroup from their
+ * creation, which was the program's: the supervisor makes the call itself. A connect the
+ * kernel makes for a process carries that process's identity to the other end for AF_UNIX
+ * (SO_PEERCRED: its pid and ids), so there the supervisor would speak as itself, often as
+ * root: an AF_UNIX connect or bind is made by a helper process forked for it, which takes
+ * on the caller's ids, groups, capabilities (none when the caller is in a user namespace of
+ * its own), umask, root and working directory before the call, and holds no descriptor of
+ * the supervisor's; the other end sees the program's ids (and the helper's pid), and the
+ * name is resolved as the program's own call would resolve it. Sends on AF_UNIX (their
+ * control messages name the caller's descriptors, SCM_CREDENTIALS its pid) and every call on
+ * other sockets (netlink: the sender's credentials) stay with CONTINUE (README: Known gaps).
  *
  * A call that would block (connect on a blocking socket; a send that finds the buffer full)
  * runs apart (apart.c), in a thread of its own that answers the kernel when it is done, so
@@ -21,8 +26,14 @@
  * ip_unprivileged_port_start needs the caller's CAP_NET_BIND_SERVICE, not the supervisor's.
  */
 
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +47,7 @@
 
 #include "apart.h"
 #include "fstat.h"
+#include "process.h"
 #include "sockets.h"
 
 #define DATA_MAX		(1 << 20)	/* bytes of one send */
@@ -65,6 +77,10 @@ struct job {
 	char		*control;
 	size_t		 controllen;
 	int		 flags;
+	int		 as_program;	/* AF_UNIX: made by a helper as the caller (below) */
+	int		 cwd, root;	/* the caller's, O_PATH; -1 when not needed */
+	struct sg_status st;		/* its ids, groups and umask */
+	uint64_t	 caps;		/* the effective capabilities the helper keeps */
 };
 
 static enum op
@@ -103,6 +119,10 @@ job_free(struct job *j)
 		next = j->next;
 		if (j->fd != -1)
 			close(j->fd);
+		if (j->as_program && j->cwd != -1)
+			close(j->cwd);
+		if (j->as_program && j->root != -1)
+			close(j->root);
 		free(j->data);
 		free(j->control);
 		free(j);
@@ -156,12 +176,129 @@ report_lengths(const struct job *j, long long sent)
 		    offsetof(struct mmsghdr, msg_len), &k->sent, sizeof(k->sent));
 }
 
+/* Closes every descriptor but the n of keep (-1 for none). */
+static void
+keep_only(int *keep, int n)
+{
+	unsigned	 lo = 0;
+	int		 i, k, t;
+
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && keep[k - 1] > keep[k]; k--) {
+			t = keep[k];
+			keep[k] = keep[k - 1];
+			keep[k - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < lo)
+			continue;
+		if ((unsigned)keep[i] > lo)
+			syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0);
+		lo = (unsigned)keep[i] + 1;
+	}
+	syscall(SYS_close_range, lo, ~0U, 0);
+}
+
+/*
+ * The helper takes on the caller's ids (raw calls: this process alone), groups, umask and no
+ * capability it may not keep; -1 when any of it fails. Not dumpable: the program, whose
+ * user it now is, cannot attach to it.
+ */
+static int
+become(const struct job *j)
+{
+	struct __user_cap_header_struct	 h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct	 d[2];
+	const struct sg_status		*st = &j->st;
+	gid_t				 groups[SG_GROUPS_MAX];
+	int				 n, i;
+
+	umask(st->umask);
+	if ((n = getgroups(SG_GROUPS_MAX, groups)) == -1)
+		return -1;
+	if ((n != st->ngroups || memcmp(groups, st->groups, (size_t)n * sizeof(gid_t)) != 0) &&
+	    syscall(SYS_setgroups, st->ngroups, st->groups) == -1)
+		return -1;
+	if (syscall(SYS_setresgid, st->rgid, st->egid, st->sgid) == -1 ||
+	    syscall(SYS_setresuid, st->ruid, st->euid, st->suid) == -1)
+		return -1;
+	syscall(SYS_setfsgid, st->fsgid);
+	syscall(SYS_setfsuid, st->fsuid);
+	if ((gid_t)syscall(SYS_setfsgid, -1) != st->fsgid ||
+	    (uid_t)syscall(SYS_setfsuid, -1) != st->fsuid)
+		return -1;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 || syscall(SYS_capget, &h, d) == -1)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		d[i].effective &= (uint32_t)(j->caps >> (32 * i));
+		d[i].permitted = d[i].effective;
+		d[i].inheritable = 0;
+	}
+	return syscall(SYS_capset, &h, d) == -1 ? -1 : 0;
+}
+
+/* The helper: the call as the caller, its errno (0: done) written to out. */
+static void __attribute__((noreturn))
+helper(const struct job *j, int out)
+{
+	int	 keep[4] = { j->fd, j->cwd, j->root, out };
+	int	 err = 0;
+
+	keep_only(keep, 4);
+	if (j->root != -1 && (fchdir(j->root) == -1 || chroot(".") == -1))
+		err = errno;
+	else if (j->cwd != -1 && fchdir(j->cwd) == -1)
+		err = errno;
+	else if (become(j) == -1)
+		err = errno != 0 ? errno : EPERM;
+	else if ((j->op == OP_CONNECT ? connect(j->fd, (const struct sockaddr *)&j->addr,
+	    j->addrlen) : bind(j->fd, (const struct sockaddr *)&j->addr, j->addrlen)) == -1)
+		err = errno;
+	if (write(out, &err, sizeof(err)) != (ssize_t)sizeof(err))
+		_exit(1);
+	_exit(0);
+}
+
+/*
+ * An AF_UNIX connect or bind made by a helper as the caller: 0, or -errno. A helper that ends
+ * without a word failed the call (EPERM). Reaped here if it has ended already, else by the
+ * session's reaper (SIGCHLD): never waited for, as a pid reaped there could be reused.
+ */
+static long long
+run_as_program(struct job *j)
+{
+	pid_t	 pid;
+	ssize_t	 n;
+	int	 p[2], err;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -errno;
+	if ((pid = fork()) == -1) {
+		err = errno;
+		close(p[0]);
+		close(p[1]);
+		return -err;
+	}
+	if (pid == 0)
+		helper(j, p[1]);
+	close(p[1]);
+	while ((n = read(p[0], &err, sizeof(err))) == -1 && errno == EINTR)
+		;
+	close(p[0]);
+	waitpid(pid, NULL, __WALL | WNOHANG);
+	if (n != (ssize_t)sizeof(err))
+		return -EPERM;
+	return err == 0 ? 0 : -err;
+}
+
 /* The call itself: its result, or -errno. */
 static long long
 run(struct job *j, int flags)
 {
 	long long	 rc;
 
+	if (j->as_program)
+		return run_as_program(j);
 	switch (j->op) {
 	case OP_CONNECT:
 		rc = connect(j->fd, (const struct sockaddr *)&j->addr, j->addrlen);
@@ -322,6 +459,12 @@ perform(struct job *j, const struct sg_status *st, int *answered)
 	long long	 rc;
 
 	*answered = 0;
+	/* Apart whatever the socket: the name's lookup can wait on what the program controls. */
+	if (j->as_program) {
+		if ((rc = sg_apart_start(run_apart, j)) == 0)
+			*answered = 1;
+		return rc;
+	}
 	if (j->op == OP_BIND && port_of(&j->addr) > 0 &&
 	    port_of(&j->addr) < unprivileged_port_start() &&
 	    !(st->cap_eff & (1ULL << CAP_NET_BIND_SERVICE_BIT)))
@@ -340,16 +483,68 @@ perform(struct job *j, const struct sg_status *st, int *answered)
 	return rc;
 }
 
-/* Whether the caller's socket is one the supervisor may speak for (see above); -errno. */
+/*
+ * Whether the call on the caller's socket is made here (see above): 1 by the supervisor, 2 by
+ * a helper as the caller (AF_UNIX connect, bind), 0 by the kernel; -errno.
+ */
 static int
-speaks_for(int fd)
+speaks_for(int fd, enum op op)
 {
 	int		 domain;
 	socklen_t	 len = sizeof(domain);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == -1)
 		return -errno;
+	if (domain == AF_UNIX && (op == OP_CONNECT || op == OP_BIND))
+		return 2;
 	return domain == AF_INET || domain == AF_INET6;
+}
+
+/* Whether tid is in the supervisor's user namespace, where its capabilities mean the same. */
+static int
+same_user_namespace(pid_t tid)
+{
+	struct stat	 a, b;
+	char		 path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
+	if (stat(path, &a) == -1 || stat("/proc/self/ns/user", &b) == -1)
+		return 0;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * What the helper needs of the calling thread: its status now (ids, groups, the umask a bind
+ * creates with), and for a name, its root (when not the supervisor's) and, for a relative
+ * one, its working directory; -errno.
+ */
+static int
+as_program(struct job *j, pid_t tid)
+{
+	const struct sockaddr_un *un = (const struct sockaddr_un *)&j->addr;
+	char		 path[64];
+	int		 named;
+
+	j->as_program = 1;
+	j->cwd = j->root = -1;
+	if (sg_status_read(tid, &j->st) == -1)
+		return -ESRCH;
+	j->caps = same_user_namespace(tid) ? j->st.cap_eff : 0;
+	named = j->addrlen > offsetof(struct sockaddr_un, sun_path) &&
+	    un->sun_family == AF_UNIX && un->sun_path[0] != '\0';
+	if (!named)
+		return 0;
+	if (!sg_tid_root_is_slash(tid)) {
+		snprintf(path, sizeof(path), "/proc/%d/root", (int)tid);
+		if ((j->root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+			return -errno;
+	}
+	if (un->sun_path[0] != '/') {
+		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)tid);
+		if ((j->cwd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+			return -errno;
+	}
+	return 0;
 }
 
 int
@@ -394,7 +589,15 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 	if ((j->fd = sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[0])) < 0) {
 		rc = j->fd;
 		j->fd = -1;
-	} else if ((rc = speaks_for(j->fd)) == 0 && !c->messages_cut) {
+	} else if ((rc = speaks_for(j->fd, j->op)) == 2) {
+		if ((rc = as_program(j, c->tid)) == 0) {
+			if (!sg_notif_valid(l, c->id)) {
+				job_free(j);
+				return 0;
+			}
+			rc = perform(j, st, &answered);
+		}
+	} else if (rc == 0 && !c->messages_cut) {
 		/* Not an IP socket: left to the kernel. */
 		job_free(j);
 		return 1;

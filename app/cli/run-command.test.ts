@@ -546,6 +546,19 @@ describe('processes: exec, fork and threads', () => {
     // Its parent gone before it was seen (it went to the subreaper): under -i, the command's.
     const orphan = enforce(h, ['-i', ...command('orphan')]);
     assert.equal(orphan.stdout, 'grandchild: refused (Operation not permitted)\n', orphan.stderr);
+    // And under permit[inherit]: lineage ran under dash's policy alone, so has its orphan.
+    const inherited = enforce(h, command('orphan'));
+    assert.equal(
+      inherited.stdout,
+      'grandchild: refused (Operation not permitted)\n',
+      inherited.stderr,
+    );
+    assert.ok(
+      inherited.log.some(
+        (l) => l.includes(`policy: ${DASH},`) && l.includes(`filename: ${secret}`),
+      ),
+      inherited.log.join('\n'),
+    );
   });
 
   // forkfirst has no C library: its first instruction creates a child, before the supervisor saw

@@ -306,6 +306,8 @@ for (const as of process.getuid() === 0 ? ['root', 'nobody'] : ['the user']) {
 const byAddress = `
 	native-connect: sockaddr match "inet-*" then permit
 	native-bind: sockaddr match "inet-*" then permit
+	native-connect: sockaddr neq "<none>" then permit
+	native-bind: sockaddr neq "<none>" then permit
 	native-sendto: sockaddr match "inet-*" then permit
 	native-sendmsg: sockaddr match "inet-*" then permit
 	native-sendmmsg: sockaddr match "inet-*" then permit

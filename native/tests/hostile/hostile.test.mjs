@@ -520,3 +520,240 @@ test('the attackers are built', () => {
   for (const name of ['race-path', 'race-fd', 'symlink-swap', 'race-connect', 'race-exec', 'exec-target', 'routes'])
     assert.ok(existsSync(program(name)), program(name));
 });
+
+/*
+ * Issue 13, decisions that miss a name: an orphan keeps the policy it inherited, and an
+ * AF_UNIX address is connected to (or bound) as decided. Each runs as root and as nobody
+ * (sysgate itself, and so its supervisor, as that user), exact and under -K.
+ */
+describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decided', () => {
+  const who = process.getuid() === 0 ? [['root', undefined], ['nobody', { uid: 65534, gid: 65534 }]] : [['self', undefined]];
+  const modes = [[], ['-K']];
+  const name = (flags, user) => `(as ${user}${flags.length > 0 ? `, under ${flags.join(' ')}` : ''})`;
+
+  /** underSysgate with more than one policy: `policies` maps a program to its rules. */
+  function underPolicies(path, args, policies, { as, flags = [] } = {}) {
+    const files = Object.entries(policies).map(([prog, rules]) => {
+      const file = join(root, `policy-${++runs}`);
+      writeFileSync(file, `Policy: ${prog}, Emulation: native\n${rules.map((r) => `\t${r}\n`).join('')}`);
+      return file;
+    });
+    const home = join(root, `home-${++runs}`);
+    mkdirSync(home);
+    if (as) chownSync(home, as.uid, as.gid);
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [SYSGATE, '-a', ...flags, '-E', join(home, 'decisions.log'), ...files.flatMap((f) => ['-f', f]), path, ...args],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          cwd: home,
+          env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
+          ...as,
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('error', reject);
+      child.on('close', (status, signal) => {
+        clearTimeout(timer);
+        resolve({ status, signal, stdout, stderr });
+      });
+    });
+  }
+
+  // The program may read its permit/ side and run PROG (a copy of itself) under its own policy,
+  // inherited; PROG's own policy permits everything. Each orphan of PROG's must still be under
+  // the program's: its open and chmod of forbid/secret fail, its open of permit/secret works.
+  for (const [user, as] of who)
+    for (const flags of modes)
+      for (const inherit of ['permit[inherit]', '-i']) {
+        test(`orphans of a program run under ${inherit} keep the inherited policy ${name(flags, user)}`, async (t) => {
+          const dir = arena();
+          chmodSync(dir, 0o755);
+          const prog = join(dir, 'permit', 'prog');
+          copyFileSync(program('orphan'), prog);
+          chmodSync(prog, 0o755);
+          const before = snapshot(join(dir, 'forbid'));
+          const own = [
+            `native-execve: filename eq "${program('orphan')}" then permit`,
+            `native-execve: filename eq "${prog}" then ${inherit === '-i' ? 'permit' : 'permit[inherit]'}`,
+            'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+            'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+            `native-fsread: filename match "${dir}/permit" then permit`,
+            'native-clone: permit',
+          ];
+          const run = await underPolicies(
+            program('orphan'),
+            ['exec', prog, dir, '300', String(SECONDS)],
+            {
+              [program('orphan')]: own,
+              [prog]: ['native-fsread: true then permit', 'native-fswrite: true then permit', 'native-execve: permit', 'native-clone: permit'],
+            },
+            { as, flags: inherit === '-i' ? [...flags, '-i'] : flags },
+          );
+          counted(t, run);
+          assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+        });
+      }
+
+  // The program is a child subreaper with a wide policy; PROG, which it runs, has a narrow one
+  // of its own. PROG's orphans come to the program: they keep PROG's policy, not the program's.
+  for (const [user, as] of who)
+    for (const flags of modes) {
+      test(`orphans that a traced subreaper takes in keep their own lineage's policy ${name(flags, user)}`, async (t) => {
+        const dir = arena();
+        chmodSync(dir, 0o755);
+        const prog = join(dir, 'permit', 'prog');
+        copyFileSync(program('orphan'), prog);
+        chmodSync(prog, 0o755);
+        const before = snapshot(join(dir, 'forbid'));
+        const run = await underPolicies(
+          program('orphan'),
+          ['subreaper', prog, dir, '300', String(SECONDS)],
+          {
+            [program('orphan')]: [
+              'native-fsread: true then permit',
+              'native-fswrite: true then permit',
+              'native-execve: permit',
+              'native-clone: permit',
+              'native-prctl: permit',
+            ],
+            [prog]: [
+              `native-execve: filename eq "${prog}" then permit`,
+              'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+              'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+              `native-fsread: filename match "${dir}/permit" then permit`,
+              'native-clone: permit',
+            ],
+          },
+          { as, flags },
+        );
+        counted(t, run);
+        assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+      });
+    }
+
+  // PROG ran under its own policy too: which policy an orphan of it inherited cannot be told,
+  // and it gets none (no rule permits its calls), never PROG's own.
+  for (const [user, as] of who)
+    for (const flags of modes) {
+      test(`an orphan whose lineage cannot be told gets no rule, not its program's own policy ${name(flags, user)}`, async (t) => {
+        const dir = arena();
+        chmodSync(dir, 0o755);
+        const prog = join(dir, 'permit', 'prog');
+        copyFileSync(program('orphan'), prog);
+        chmodSync(prog, 0o755);
+        const before = snapshot(join(dir, 'forbid'));
+        const run = await underPolicies(
+          program('orphan'),
+          ['both', prog, dir, '50', String(SECONDS)],
+          {
+            [program('orphan')]: [
+              `native-execve: filename eq "${program('orphan')}" then permit`,
+              `native-execve: filename eq "${prog}" and argv eq "${prog} idle" then permit`,
+              `native-execve: filename eq "${prog}" then permit[inherit]`,
+              'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+              'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+              `native-fsread: filename match "${dir}/permit" then permit`,
+              'native-clone: permit',
+            ],
+            [prog]: ['native-fsread: true then permit', 'native-fswrite: true then permit', 'native-execve: permit', 'native-clone: permit'],
+          },
+          { as, flags },
+        );
+        const m = run.stdout.match(/^attempts (\d+) permitted (\d+) escapes (\d+)$/m);
+        assert.ok(m, `no count from the attacker (status ${run.status}): ${run.stdout}${run.stderr}`);
+        t.diagnostic(`${m[1]} attempts, ${m[2]} permitted, ${m[3]} escapes`);
+        assert.ok(Number(m[1]) > 0, 'the attacker made no attempt');
+        assert.equal(Number(m[3]), 0, `${m[3]} of ${m[1]} attempts got through`);
+        assert.equal(Number(m[2]), 0, 'an orphan of unknown lineage had a policy permitting its open');
+        assert.match(run.stderr, /its parent exited before it was seen, and which policy it inherited cannot be told/);
+        assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+      });
+    }
+
+  /** A UNIX stream server on `path` (`\0name`: abstract) counting its connections. */
+  const unixServer = (path) =>
+    new Promise((resolve) => {
+      let count = 0;
+      const s = createServer((c) => {
+        count++;
+        c.destroy();
+      });
+      s.listen(path, () => {
+        if (!path.startsWith('\0')) chmodSync(path, 0o777);
+        resolve({ count: () => count, close: () => new Promise((end) => s.close(end)) });
+      });
+    });
+
+  // A second thread flips sun_path between a name the policy permits and one it does not.
+  for (const [user, as] of who)
+    for (const flags of modes)
+      for (const kind of ['path', 'abstract']) {
+        test(`connect to a ${kind} AF_UNIX name flipped by a second thread ${name(flags, user)}`, async (t) => {
+          const dir = arena();
+          chmodSync(dir, 0o755);
+          for (const side of ['permit', 'forbid']) chmodSync(join(dir, side), 0o777);
+          const tag = `${process.pid}-${runs}`;
+          const [permit, forbid] =
+            kind === 'path'
+              ? [join(dir, 'permit', 'sock'), join(dir, 'forbid', 'sock')]
+              : [`@sysgate-permit-${tag}`, `@sysgate-forbid-${tag}`];
+          const listen = (n) => (n.startsWith('@') ? `\0${n.slice(1)}` : n);
+          const [permitted, forbidden] = [await unixServer(listen(permit)), await unixServer(listen(forbid))];
+          try {
+            const run = await underSysgate(
+              program('race-unix'),
+              ['connect', permit, forbid, String(ATTEMPTS), String(SECONDS)],
+              [
+                `native-execve: filename eq "${program('race-unix')}" then permit`,
+                'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+                'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+                'native-clone: permit',
+                'native-socket: permit',
+                'native-getpeername: permit',
+                // An abstract name as Node.js binds it: sun_path in full, NULs shown as @.
+                `native-connect: sockaddr eq "${kind === 'path' ? permit : permit.padEnd(108, '@')}" then permit`,
+              ],
+              { as, flags },
+            );
+            counted(t, run);
+            assert.equal(forbidden.count(), 0, 'the forbidden server was reached');
+            assert.ok(permitted.count() > 0, 'the permitted server was never reached');
+          } finally {
+            await Promise.all([permitted.close(), forbidden.close()]);
+          }
+        });
+      }
+
+  // bind makes the socket file: only under the name decided on.
+  for (const [user, as] of who)
+    for (const flags of modes) {
+      test(`bind to an AF_UNIX path flipped by a second thread ${name(flags, user)}`, async (t) => {
+        const dir = arena();
+        chmodSync(dir, 0o755);
+        for (const side of ['permit', 'forbid']) chmodSync(join(dir, side), 0o777);
+        const before = snapshot(join(dir, 'forbid'));
+        const [permit, forbid] = [join(dir, 'permit', 'sock'), join(dir, 'forbid', 'sock')];
+        const run = await underSysgate(
+          program('race-unix'),
+          ['bind', permit, forbid, String(ATTEMPTS), String(SECONDS)],
+          [
+            `native-execve: filename eq "${program('race-unix')}" then permit`,
+            'native-fsread: true then permit',
+            `native-fswrite: filename match "${dir}/permit" then permit`,
+            'native-clone: permit',
+            'native-socket: permit',
+            `native-bind: sockaddr eq "${permit}" then permit`,
+          ],
+          { as, flags },
+        );
+        counted(t, run);
+        assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+      });
+    }
+});

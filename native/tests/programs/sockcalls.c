@@ -1,5 +1,7 @@
 /*
- * connect, bind, sendto, sendmsg and sendmmsg with an address, on 127.0.0.1, printed one line each:
+ * connect, bind, sendto, sendmsg and sendmmsg with an address, on 127.0.0.1 (and AF_UNIX
+ * connect and bind, by a name relative to a directory of its own, in a directory it may not
+ * write, to a socket it may not write, abstract), printed one line each:
  * what the call returned and its errno, and what the other end saw. A test runs it natively
  * and under the supervisor, where each is performed on a copy of the program's socket, and
  * compares the two outputs.
@@ -8,6 +10,8 @@
  */
 
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,6 +19,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -43,6 +48,79 @@ port_of(int s)
 	socklen_t		 len = sizeof(a);
 
 	return getsockname(s, (struct sockaddr *)&a, &len) == 0 ? ntohs(a.sin_port) : -1;
+}
+
+static struct sockaddr_un
+unix_name(const char *name)
+{
+	struct sockaddr_un	 u;
+
+	memset(&u, 0, sizeof(u));
+	u.sun_family = AF_UNIX;
+	snprintf(u.sun_path, sizeof(u.sun_path), "%s", name);
+	if (name[0] == '@')
+		u.sun_path[0] = '\0';
+	return u;
+}
+
+/* AF_UNIX connect and bind: what they return, and what the file system and the peer see. */
+static void
+unix_calls(void)
+{
+	struct sockaddr_un	 u;
+	struct ucred		 cred;
+	struct stat		 st;
+	socklen_t		 len;
+	char			 dir[] = "/tmp/sockcalls-XXXXXX", abstract[64];
+	int			 server, client, peer;
+
+	if (mkdtemp(dir) == NULL || chdir(dir) == -1 || mkdir("ro", 0555) == -1)
+		return;
+	umask(027);
+	server = socket(AF_UNIX, SOCK_STREAM, 0);
+	u = unix_name("s");
+	said("unix: bind by a relative name", bind(server, (struct sockaddr *)&u, sizeof(u)));
+	said("unix: bind again", bind(server, (struct sockaddr *)&u, sizeof(u)));
+	if (stat("s", &st) == 0)
+		printf("  mine %d mode %o\n", st.st_uid == getuid() && st.st_gid == getgid(),
+		    (unsigned)(st.st_mode & 07777));
+	listen(server, 8);
+	client = socket(AF_UNIX, SOCK_STREAM, 0);
+	said("unix: bind to a name in use", bind(client, (struct sockaddr *)&u, sizeof(u)));
+	said("unix: connect by a relative name", connect(client, (struct sockaddr *)&u, sizeof(u)));
+	peer = accept(server, NULL, NULL);
+	len = sizeof(cred);
+	if (peer >= 0 && getsockopt(peer, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+		printf("  the server saw my ids %d\n", cred.uid == geteuid() && cred.gid == getegid());
+	close(peer);
+	close(client);
+	chmod("s", 0);
+	client = socket(AF_UNIX, SOCK_STREAM, 0);
+	said("unix: connect to a socket of mode 0 (root only)",
+	    connect(client, (struct sockaddr *)&u, sizeof(u)));
+	close(client);
+	client = socket(AF_UNIX, SOCK_STREAM, 0);
+	u = unix_name("nothing");
+	said("unix: connect to no socket", connect(client, (struct sockaddr *)&u, sizeof(u)));
+	u = unix_name("ro/s");
+	said("unix: bind in a directory it may not write (root only)",
+	    bind(client, (struct sockaddr *)&u, sizeof(u)));
+	close(client);
+	close(server);
+	snprintf(abstract, sizeof(abstract), "@sockcalls-%d", (int)getpid());
+	u = unix_name(abstract);
+	server = socket(AF_UNIX, SOCK_STREAM, 0);
+	said("unix: bind to an abstract name", bind(server, (struct sockaddr *)&u, sizeof(u)));
+	listen(server, 8);
+	client = socket(AF_UNIX, SOCK_STREAM, 0);
+	said("unix: connect to an abstract name", connect(client, (struct sockaddr *)&u, sizeof(u)));
+	close(client);
+	close(server);
+	unlink("s");
+	unlink("ro/s");
+	rmdir("ro");
+	if (chdir("/") == 0)
+		rmdir(dir);
 }
 
 int
@@ -140,5 +218,6 @@ main(void)
 	said("sendto a NULL buffer", sendto(udp, NULL, 3, 0, (struct sockaddr *)&a, sizeof(a)));
 	said("sendto too large an address", sendto(udp, "x", 1, 0, (struct sockaddr *)&a, 1000));
 	close(udp);
+	unix_calls();
 	return 0;
 }
