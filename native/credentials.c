@@ -94,6 +94,30 @@ parse_line(const char *line, struct sg_status *st, int *seen)
 	return 0;
 }
 
+/*
+ * Whether thread tid is in the supervisor's own user namespace. Both are read through /proc
+ * (the namespace's device and inode, as setns(2) compares them); a thread that is gone, or a
+ * namespace that cannot be read, is not the same (failing closed).
+ */
+static int
+same_user_namespace(pid_t tid)
+{
+	static struct stat	 mine;
+	static int		 mine_known;
+	struct stat		 st;
+	char			 path[64];
+
+	if (!mine_known) {
+		if (stat("/proc/self/ns/user", &mine) == -1)
+			return 0;
+		mine_known = 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
+	if (stat(path, &st) == -1)
+		return 0;
+	return st.st_dev == mine.st_dev && st.st_ino == mine.st_ino;
+}
+
 int
 sg_status_read(pid_t tid, struct sg_status *st)
 {
@@ -119,7 +143,17 @@ sg_status_read(pid_t tid, struct sg_status *st)
 			return -1;
 	}
 	/* Umask: appeared in Linux 4.7; everything else must be there. */
-	return (seen & 31) == 31 ? 0 : -1;
+	if ((seen & 31) != 31)
+		return -1;
+	/*
+	 * CapEff is relative to the thread's own user namespace: one that made a namespace of
+	 * its own has every capability there, and none over the machine's files, ports and
+	 * devices, which belong to the namespace above. It has no capability here, then (even
+	 * its capabilities over the namespaces it made are none the supervisor can give it).
+	 */
+	if (st->cap_eff != 0 && !same_user_namespace(tid))
+		st->cap_eff = 0;
+	return 0;
 }
 
 static int

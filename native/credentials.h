@@ -18,7 +18,7 @@ struct sg_status {
 	gid_t	 groups[SG_GROUPS_MAX];
 	int	 ngroups;
 	mode_t	 umask;
-	uint64_t cap_eff;	/* its effective capabilities (CapEff) */
+	uint64_t cap_eff;	/* its effective capabilities (CapEff), none outside our user ns */
 };
 
 /* Reads /proc/TID/status; -1 when the thread is gone or the file cannot be read. */
