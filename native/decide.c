@@ -398,6 +398,8 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 			s->fatal = 1;
 	} else if (on_memory && !p->detached && sg_socket_handles(c->name)) {
 		rc = sg_socket_perform(&s->l, c, &p->st, p->pidfd);
+		if (rc == -1)
+			s->fatal = 1;
 	}
 	if (rc == 1)
 		sg_notif_continue(&s->l, c->id);

@@ -17,8 +17,15 @@
  *
  * A call that would block (connect on a blocking socket; a send that finds the buffer full)
  * runs apart (apart.c), in a thread of its own that answers the kernel when it is done, so
- * that the supervisor goes on deciding other calls meanwhile. bind to a port below
- * ip_unprivileged_port_start needs the caller's CAP_NET_BIND_SERVICE, not the supervisor's.
+ * that the supervisor goes on deciding other calls meanwhile.
+ *
+ * Every call is made with the caller's credentials (credentials.c: its ids, groups and no
+ * effective capability it lacks in the supervisor's user namespace), on whichever thread
+ * makes it: what the kernel checks against the sender's privileges is checked against the
+ * program's, never the supervisor's. A bind to a port below the socket's network namespace's
+ * ip_unprivileged_port_start needs its CAP_NET_BIND_SERVICE; a control message its own
+ * (SO_MARK: CAP_NET_RAW or CAP_NET_ADMIN; SO_PRIORITY above 6, IPv6 options, ...). No list
+ * of privileged control messages is kept here: the kernel's checks are the list.
  */
 
 #include <sys/socket.h>
@@ -32,15 +39,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "apart.h"
+#include "credentials.h"
 #include "fstat.h"
 #include "sockets.h"
 
 #define DATA_MAX		(1 << 20)	/* bytes of one send */
 #define CONTROL_MAX		65536
-#define CAP_NET_BIND_SERVICE_BIT 10
 
 enum op { OP_CONNECT, OP_BIND, OP_SENDTO, OP_SENDMSG, OP_SENDMMSG };
 
@@ -65,6 +73,7 @@ struct job {
 	char		*control;
 	size_t		 controllen;
 	int		 flags;
+	struct sg_status st;		/* the caller's credentials (the first job's) */
 };
 
 static enum op
@@ -183,41 +192,35 @@ run(struct job *j, int flags)
 	return rc == -1 ? -errno : rc;
 }
 
+/* run() with the caller's credentials, given back after; -1 in *fatal if they cannot be. */
+static long long
+run_as_caller(struct job *j, int flags, int *fatal)
+{
+	struct sg_saved_creds	 saved;
+	long long		 rc;
+
+	rc = sg_creds_assume(&j->st, 0, &saved) == -1 ? -EPERM : run(j, flags);
+	if (sg_creds_restore(&saved) == -1) {
+		syslog(LOG_ERR, "cannot restore the supervisor's credentials");
+		*fatal = 1;
+	}
+	return rc;
+}
+
 static void *
 run_apart(void *arg)
 {
-	struct job	*j = arg;
-	long long	 rc = run(j, j->flags);
+	struct job		*j = arg;
+	struct sg_saved_creds	 saved;
+	long long		 rc;
+
+	/* The credentials are this thread's alone, and end with it: nothing to give back. */
+	rc = sg_creds_assume(&j->st, 0, &saved) == -1 ? -EPERM : run(j, j->flags);
 
 	sg_notif_answer_apart(j->l, j->id, rc < 0 ? 0 : rc, rc < 0 ? (int)-rc : 0);
 	job_free(j);
 	sg_apart_done();
 	return NULL;
-}
-
-/* The first port that needs no privilege, in the supervisor's network namespace. */
-static int
-unprivileged_port_start(void)
-{
-	FILE	*f;
-	int	 port = 1024;
-
-	if ((f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re")) != NULL) {
-		if (fscanf(f, "%d", &port) != 1)
-			port = 1024;
-		fclose(f);
-	}
-	return port;
-}
-
-static int
-port_of(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return -1;
 }
 
 /* Reads what sendto or sendmsg sends (the data, sendmsg's control messages); -errno. */
@@ -314,24 +317,23 @@ read_message(const struct sg_syscall *c, uint64_t addr, struct job *j)
 	return 0;
 }
 
-/* Makes the call on j, here or apart; its result, or -errno; *answered when apart. */
+/*
+ * Makes the call on j, here or apart; its result, or -errno; *answered when apart, *fatal
+ * when the supervisor's own credentials could not be taken back.
+ */
 static long long
-perform(struct job *j, const struct sg_status *st, int *answered)
+perform(struct job *j, int *answered, int *fatal)
 {
 	int		 blocking;
 	long long	 rc;
 
 	*answered = 0;
-	if (j->op == OP_BIND && port_of(&j->addr) > 0 &&
-	    port_of(&j->addr) < unprivileged_port_start() &&
-	    !(st->cap_eff & (1ULL << CAP_NET_BIND_SERVICE_BIT)))
-		return -EACCES;
 	blocking = !(fcntl(j->fd, F_GETFL) & O_NONBLOCK);
 	if (j->op == OP_BIND || !blocking)
-		return run(j, j->flags);
+		return run_as_caller(j, j->flags, fatal);
 	if (j->op != OP_CONNECT && !(j->flags & MSG_DONTWAIT)) {
 		/* Most sends find room: try without waiting first. */
-		rc = run(j, j->flags | MSG_DONTWAIT);
+		rc = run_as_caller(j, j->flags | MSG_DONTWAIT, fatal);
 		if (rc != -EAGAIN && rc != -EWOULDBLOCK)
 			return rc;
 	}
@@ -358,7 +360,7 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 {
 	struct job	*j;
 	long long	 rc;
-	int		 known, answered = 0;
+	int		 known, answered = 0, fatal = 0;
 
 	/*
 	 * Without an address: connect and bind have nothing to act on, sendto's was NULL in a
@@ -389,6 +391,7 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 	j->tid = c->tid;
 	j->vec = c->args[1];
 	j->op = op_of(c->name, &known);
+	j->st = *st;
 	j->addr = c->addr;
 	j->addrlen = c->have_addr ? (socklen_t)c->addrlen : 0;
 	if ((j->fd = sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[0])) < 0) {
@@ -409,14 +412,14 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 		job_free(j);
 		return 0;
 	} else {
-		rc = perform(j, st, &answered);
+		rc = perform(j, &answered, &fatal);
 	}
 	if (answered)
-		return 0;
+		return fatal ? -1 : 0;
 	job_free(j);
 	if (rc < 0)
 		sg_notif_fail(l, c->id, (int)-rc);
 	else
 		sg_notif_return(l, c->id, rc);
-	return 0;
+	return fatal ? -1 : 0;
 }
