@@ -183,16 +183,18 @@ run(struct job *j, int flags)
 		    j->addrlen);
 		break;
 	case OP_SENDMMSG:
-		if ((rc = send_messages(j, flags)) > 0)
-			report_lengths(j, rc);
-		return rc;
+		return send_messages(j, flags);
 	default:
 		rc = send_message(j->fd, j, flags);
 	}
 	return rc == -1 ? -errno : rc;
 }
 
-/* run() with the caller's credentials, given back after; -1 in *fatal if they cannot be. */
+/*
+ * run() with the caller's credentials, given back after (*fatal if they cannot be); then
+ * sendmmsg's lengths, written with the supervisor's own (the caller's may not reach its
+ * memory: a process that is not dumpable).
+ */
 static long long
 run_as_caller(struct job *j, int flags, int *fatal)
 {
@@ -203,19 +205,22 @@ run_as_caller(struct job *j, int flags, int *fatal)
 	if (sg_creds_restore(&saved) == -1) {
 		syslog(LOG_ERR, "cannot restore the supervisor's credentials");
 		*fatal = 1;
+		return rc;
 	}
+	if (j->op == OP_SENDMMSG && rc > 0)
+		report_lengths(j, rc);
 	return rc;
 }
 
 static void *
 run_apart(void *arg)
 {
-	struct job		*j = arg;
-	struct sg_saved_creds	 saved;
-	long long		 rc;
+	struct job	*j = arg;
+	long long	 rc;
+	int		 fatal = 0;
 
-	/* The credentials are this thread's alone, and end with it: nothing to give back. */
-	rc = sg_creds_assume(&j->st, 0, &saved) == -1 ? -EPERM : run(j, j->flags);
+	/* This thread's credentials end with it: one it could not restore harms nothing. */
+	rc = run_as_caller(j, j->flags, &fatal);
 
 	sg_notif_answer_apart(j->l, j->id, rc < 0 ? 0 : rc, rc < 0 ? (int)-rc : 0);
 	job_free(j);

@@ -9,12 +9,14 @@
  * A send that succeeds is an escape unless this process has the capabilities itself: never in
  * a user namespace of its own (`clone`), else what capget says (root's sends are counted as
  * permitted). A send without any control message, and one with IP_TTL (no privilege), are
- * counted as permitted: they show that the sends were really performed.
+ * counted as permitted: they show that the sends were really performed. A sendmmsg that
+ * sent its message without saying so in msg_len ends the attack (status 2).
  *
  * Usage: cmsg HOW PORT ATTEMPTS SECONDS, HOW `plain` (this process sends) or `clone` (a child
  * made with clone(CLONE_NEWUSER) sends), to 127.0.0.1:PORT over UDP.
  */
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -84,8 +86,17 @@ send_one(int s, enum kind k, int many)
 	mm.msg_hdr.msg_iovlen = 1;
 	mm.msg_hdr.msg_controllen = control(k, buf, sizeof(buf));
 	mm.msg_hdr.msg_control = mm.msg_hdr.msg_controllen > 0 ? buf : NULL;
-	if (many)
-		return sendmmsg(s, &mm, 1, 0) == 1;
+	if (many) {
+		if (sendmmsg(s, &mm, 1, 0) != 1)
+			return 0;
+		/* A sendmmsg performed says what it sent in msg_len, as the kernel's own does. */
+		if (mm.msg_len != 1) {
+			fprintf(stderr, "cmsg: sendmmsg sent 1 message, and its msg_len says %u\n",
+			    mm.msg_len);
+			exit(2);
+		}
+		return 1;
+	}
 	return sendmsg(s, &mm.msg_hdr, 0) == 1;
 }
 
@@ -109,6 +120,14 @@ attack(int own_namespace, const char *argv[])
 	int		 s, may = !own_namespace && privileged();
 	enum kind	 k;
 
+	/*
+	 * As ssh and gpg-agent are: the supervisor writes sendmmsg's msg_len into this memory,
+	 * which a process of this user could not (the sends' credentials are not for that).
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		perror("prctl(PR_SET_DUMPABLE)");
+		return 2;
+	}
 	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
 		perror("socket");
 		return 2;

@@ -609,6 +609,7 @@ describe('the supervisor lends nothing it holds', () => {
                 `native-execve: filename eq "${program('cmsg')}" then permit`,
                 'native-clone: permit',
                 'native-capget: permit',
+                'native-prctl: permit',
                 'native-socket: permit',
                 `native-sendmsg: sockaddr eq "inet-[127.0.0.1]:${udp.port}" then permit`,
                 `native-sendmmsg: sockaddr eq "inet-[127.0.0.1]:${udp.port}" then permit`,
