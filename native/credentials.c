@@ -178,6 +178,8 @@ static _Thread_local struct {
 	int	 ngroups;
 	struct __user_cap_data_struct caps[2];
 	uint64_t cap_eff;
+	int	 narrowed;	/* a caller's effective set is this thread's now */
+	uint64_t narrow_eff;	/* and this is it */
 } own;
 
 /* This thread's capability sets (effective, permitted, inheritable), 64 bits each. */
@@ -273,10 +275,28 @@ sg_creds_assume(const struct sg_status *st, int creating, struct sg_saved_creds 
 	 */
 	if ((own.cap_eff & ~st->cap_eff) != 0) {
 		saved->caps_changed = 1;
-		if (caps_set_effective(own.cap_eff & st->cap_eff) == -1)
+		own.narrowed = 1;
+		own.narrow_eff = own.cap_eff & st->cap_eff;
+		if (caps_set_effective(own.narrow_eff) == -1)
 			return -1;
 	}
 	return 0;
+}
+
+int
+sg_creds_lift(void)
+{
+	if (!own.narrowed)
+		return 0;
+	return caps_set_effective(own.cap_eff) == 0 ? 1 : 0;
+}
+
+int
+sg_creds_lower(int lifted)
+{
+	if (!lifted)
+		return 0;
+	return caps_set_effective(own.narrow_eff);
 }
 
 int
@@ -295,6 +315,8 @@ sg_creds_restore(const struct sg_saved_creds *saved)
 	/* First: changing the ids back needs CAP_SETUID and CAP_SETGID. */
 	if (saved->caps_changed && caps_set_effective(own.cap_eff) == -1)
 		rc = -1;
+	if (saved->caps_changed)
+		own.narrowed = 0;
 	if (saved->fsuid_changed) {
 		syscall(SYS_setfsuid, saved->fsuid);
 		if ((uid_t)fsuid_now() != saved->fsuid)

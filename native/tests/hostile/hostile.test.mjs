@@ -579,6 +579,7 @@ describe('the supervisor lends nothing it holds', () => {
             'native-clone: permit',
             'native-unshare: permit',
             'native-umask: permit',
+            'native-prctl: permit',
             'native-setgroups: permit',
             'native-setresgid: permit',
             'native-setresuid: permit',

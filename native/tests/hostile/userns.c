@@ -18,8 +18,11 @@
  *   bind to 127.0.0.1:PORT, a port below ip_unprivileged_port_start (CAP_NET_BIND_SERVICE;
  *	anything but EACCES, EADDRINUSE too, means the check passed)
  *
- * chmod of its own file is what the policy permits and the kernel allows: counted as
- * permitted, it shows that calls were really performed.
+ * chmod and utimensat with explicit times of its own file are what the policy permits and the
+ * kernel allows: counted as permitted, they show that calls were really performed, and one
+ * that fails ends the attack (status 2). The attacker is not dumpable (as a process that
+ * changed its ids is, and as ssh is): the supervisor must still read its memory (the times)
+ * while it performs a call with the attacker's credentials.
  *
  * Usage: userns HOW DIR PORT ATTEMPTS SECONDS, where DIR/permit holds OTHER and PRIVATE (the
  * test makes them) and HOW is
@@ -32,6 +35,7 @@
  *			keep performing its calls with the credentials it had
  */
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -137,17 +141,39 @@ attempt(long i, int fd)
 	}
 }
 
+/* What the policy permits and the kernel allows, its own file's mode and times; -1 if it failed. */
+static int
+permitted_call(long i)
+{
+	struct timespec	 times[2] = { { 1000000000 + i, 0 }, { 1000000000 + i, 0 } };
+
+	if (i % 2 == 0 && chmod(own, (i / 2) % 2 ? 0600 : 0644) == -1) {
+		perror("chmod of its own file");
+		return -1;
+	}
+	if (i % 2 == 1 && utimensat(AT_FDCWD, own, times, 0) == -1) {
+		perror("utimensat of its own file");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 attack(int fd, const char *argv[])
 {
 	struct budget	 b;
 	long		 i, n = 0, permitted = 0, escapes = 0;
 
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		perror("prctl(PR_SET_DUMPABLE)");
+		return 2;
+	}
 	budget_start(&b, atol(argv[4]), atof(argv[5]));
 	for (i = 0; budget_left(&b, i); i++) {
 		if (i % 12 == 11) {
-			if (chmod(own, (i / 12) % 2 ? 0600 : 0644) == 0)
-				permitted++;
+			if (permitted_call(i / 12) == -1)
+				return 2;
+			permitted++;
 			continue;
 		}
 		n++;
