@@ -148,8 +148,8 @@ sg_status_read(pid_t tid, struct sg_status *st)
 	/*
 	 * CapEff is relative to the thread's own user namespace: one that made a namespace of
 	 * its own has every capability there, and none over the machine's files, ports and
-	 * devices, which belong to the namespace above. It has no capability here, then (even
-	 * its capabilities over the namespaces it made are none the supervisor can give it).
+	 * devices, which belong to the namespace above. It has none here, then: what it may do
+	 * to what its own namespaces own is not the supervisor's to judge (failing closed).
 	 */
 	if (st->cap_eff != 0 && !same_user_namespace(tid))
 		st->cap_eff = 0;
