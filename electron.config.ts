@@ -30,7 +30,11 @@ const config: Configuration = {
   ],
   // The supervisor is a program of its own (C): it cannot run from inside the asar. The main
   // process points app/core at it through $SYSGATE_SUPERVISOR (app/main/main.ts).
-  extraResources: [{ from: 'native/build/sysgate-supervisor', to: 'sysgate-supervisor' }],
+  // So is the module that makes the main process not dumpable (app/core/undumpable.ts).
+  extraResources: [
+    { from: 'native/build/sysgate-supervisor', to: 'sysgate-supervisor' },
+    { from: 'native/build/undumpable.node', to: 'undumpable.node' },
+  ],
   asar: true,
   // A native addon is loaded from a real file.
   asarUnpack: ['node_modules/node-pty/**', 'node_modules/better-sqlite3/**'],

@@ -94,6 +94,30 @@ parse_line(const char *line, struct sg_status *st, int *seen)
 	return 0;
 }
 
+/*
+ * Whether thread tid is in the supervisor's own user namespace. Both are read through /proc
+ * (the namespace's device and inode, as setns(2) compares them); a thread that is gone, or a
+ * namespace that cannot be read, is not the same (failing closed).
+ */
+static int
+same_user_namespace(pid_t tid)
+{
+	static struct stat	 mine;
+	static int		 mine_known;
+	struct stat		 st;
+	char			 path[64];
+
+	if (!mine_known) {
+		if (stat("/proc/self/ns/user", &mine) == -1)
+			return 0;
+		mine_known = 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
+	if (stat(path, &st) == -1)
+		return 0;
+	return st.st_dev == mine.st_dev && st.st_ino == mine.st_ino;
+}
+
 int
 sg_status_read(pid_t tid, struct sg_status *st)
 {
@@ -119,7 +143,17 @@ sg_status_read(pid_t tid, struct sg_status *st)
 			return -1;
 	}
 	/* Umask: appeared in Linux 4.7; everything else must be there. */
-	return (seen & 31) == 31 ? 0 : -1;
+	if ((seen & 31) != 31)
+		return -1;
+	/*
+	 * CapEff is relative to the thread's own user namespace: one that made a namespace of
+	 * its own has every capability there, and none over the machine's files, ports and
+	 * devices, which belong to the namespace above. It has none here, then: what it may do
+	 * to what its own namespaces own is not the supervisor's to judge (failing closed).
+	 */
+	if (st->cap_eff != 0 && !same_user_namespace(tid))
+		st->cap_eff = 0;
+	return 0;
 }
 
 static int
@@ -144,6 +178,8 @@ static _Thread_local struct {
 	int	 ngroups;
 	struct __user_cap_data_struct caps[2];
 	uint64_t cap_eff;
+	int	 narrowed;	/* a caller's effective set is this thread's now */
+	uint64_t narrow_eff;	/* and this is it */
 } own;
 
 /* This thread's capability sets (effective, permitted, inheritable), 64 bits each. */
@@ -239,10 +275,28 @@ sg_creds_assume(const struct sg_status *st, int creating, struct sg_saved_creds 
 	 */
 	if ((own.cap_eff & ~st->cap_eff) != 0) {
 		saved->caps_changed = 1;
-		if (caps_set_effective(own.cap_eff & st->cap_eff) == -1)
+		own.narrowed = 1;
+		own.narrow_eff = own.cap_eff & st->cap_eff;
+		if (caps_set_effective(own.narrow_eff) == -1)
 			return -1;
 	}
 	return 0;
+}
+
+int
+sg_creds_lift(void)
+{
+	if (!own.narrowed)
+		return 0;
+	return caps_set_effective(own.cap_eff) == 0 ? 1 : 0;
+}
+
+int
+sg_creds_lower(int lifted)
+{
+	if (!lifted)
+		return 0;
+	return caps_set_effective(own.narrow_eff);
 }
 
 int
@@ -261,6 +315,8 @@ sg_creds_restore(const struct sg_saved_creds *saved)
 	/* First: changing the ids back needs CAP_SETUID and CAP_SETGID. */
 	if (saved->caps_changed && caps_set_effective(own.cap_eff) == -1)
 		rc = -1;
+	if (saved->caps_changed)
+		own.narrowed = 0;
 	if (saved->fsuid_changed) {
 		syscall(SYS_setfsuid, saved->fsuid);
 		if ((uid_t)fsuid_now() != saved->fsuid)

@@ -18,7 +18,7 @@ struct sg_status {
 	gid_t	 groups[SG_GROUPS_MAX];
 	int	 ngroups;
 	mode_t	 umask;
-	uint64_t cap_eff;	/* its effective capabilities (CapEff) */
+	uint64_t cap_eff;	/* its effective capabilities (CapEff), none outside our user ns */
 };
 
 /* Reads /proc/TID/status; -1 when the thread is gone or the file cannot be read. */
@@ -42,6 +42,16 @@ struct sg_saved_creds {
 int	 sg_creds_assume(const struct sg_status *st, int creating, struct sg_saved_creds *saved);
 /* Gives them back; -1 is fatal for the supervisor. */
 int	 sg_creds_restore(const struct sg_saved_creds *saved);
+/*
+ * Between the two: the supervisor's own effective capabilities back for a moment (1 when
+ * they were narrowed, and are back), then the caller's again (sg_creds_lower with what
+ * sg_creds_lift returned; -1 is fatal). Reading and writing a caller's memory needs
+ * CAP_SYS_PTRACE (intercept.c, sg_mem_read), which a call performed for a program that is
+ * not dumpable, or in a user namespace of its own, must not lose: nothing else is made
+ * meanwhile.
+ */
+int	 sg_creds_lift(void);
+int	 sg_creds_lower(int lifted);
 /*
  * Whether sg_creds_assume would change nothing but the umask: the caller's fsuid, fsgid and
  * groups are the supervisor's own, and it has every effective capability the supervisor has.

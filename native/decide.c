@@ -467,6 +467,8 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 			s->fatal = 1;
 	} else if (on_memory && !p->detached && sg_socket_handles(c->name)) {
 		rc = sg_socket_perform(&s->l, c, &p->st, p->pidfd);
+		if (rc == -1)
+			s->fatal = 1;
 	}
 	if (rc == 1)
 		sg_notif_continue(&s->l, c->id);
@@ -642,8 +644,8 @@ traced_target(struct sg_supervisor *s, pid_t target)
  * child made with CLONE_PIDFD, or what another process chose to send it). A traced program
  * may use them only on the traced tree: sysgate's own processes (the supervisor, the Node.js
  * host that started it, the front door) and everything else outside are never its targets,
- * whatever its policy says. The supervisor is not dumpable; the host is, and a program that
- * attached to it ran a shell outside sysgate.
+ * whatever its policy says. The supervisor and the host are not dumpable (the host was, and a
+ * program that attached to it ran a shell outside sysgate), which does not stop root.
  *
  * Deciding on a pid is sound although pids are reused. The pid is a register, read once by
  * the kernel: no thread can change it after this decision. It names a traced process when

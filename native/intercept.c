@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "credentials.h"
@@ -677,10 +678,23 @@ sg_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
 	struct iovec	 local = { buf, len };
 	struct iovec	 remote = { (void *)(uintptr_t)addr, len };
 	ssize_t		 n;
+	int		 lifted, err;
 
+	/* With the supervisor's own capabilities, also while a call is performed (credentials.c). */
+	lifted = sg_creds_lift();
 	n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
 	if (n == -1 && (errno == ENOSYS || errno == EPERM))
 		n = read_proc_mem(pid, addr, buf, len);
+	err = errno;
+	if (sg_creds_lower(lifted) == -1) {
+		/*
+		 * A subset of the permitted set: capset cannot refuse it. Should it, the
+		 * caller's call must not go on with the supervisor's capabilities.
+		 */
+		syslog(LOG_ERR, "cannot narrow the supervisor's capabilities again");
+		abort();
+	}
+	errno = err;
 	return n;
 }
 
@@ -706,14 +720,20 @@ sg_mem_write(const struct sg_listener *l, uint64_t id, pid_t pid, uint64_t addr,
 	struct iovec	 local = { (void *)(uintptr_t)buf, len };
 	struct iovec	 remote = { (void *)(uintptr_t)addr, len };
 	ssize_t		 n;
+	int		 lifted;
 
 	if (!sg_notif_valid(l, id)) {
 		errno = ESRCH;
 		return -1;
 	}
+	lifted = sg_creds_lift();
 	n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
 	if (n == -1 && (errno == ENOSYS || errno == EPERM))
 		n = write_proc_mem(pid, addr, buf, len);
+	if (sg_creds_lower(lifted) == -1) {
+		syslog(LOG_ERR, "cannot narrow the supervisor's capabilities again");
+		abort();
+	}
 	if (n != (ssize_t)len) {
 		errno = EFAULT;
 		return -1;

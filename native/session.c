@@ -47,6 +47,7 @@
 #include "policy.h"
 #include "search.h"
 #include "session.h"
+#include "translate.h"
 
 #define TAG_CONTROL	1ULL
 #define TAG_LISTENER	2ULL
@@ -193,8 +194,13 @@ kernel_mode(struct session *ss, const struct sg_frame *f)
 		return;
 	}
 	for (name = strtok_r(calls, " ", &save); name != NULL; name = strtok_r(NULL, " ", &save)) {
-		if ((nr = sg_call_number(name)) < 0 || decided_by_target(name))
-			continue;	/* a call this architecture does not have, or notified */
+		/*
+		 * A call this architecture does not have, or notified: one that changes the
+		 * credentials the supervisor performs calls with must be seen (decide.c).
+		 */
+		if ((nr = sg_call_number(name)) < 0 || decided_by_target(name) ||
+		    sg_call_changes_ids(name))
+			continue;
 		if (ss->nallow == SG_KERNEL_ALLOW_MAX) {
 			kernel_failed(ss, "kernel: too many calls in allow=");
 			return;

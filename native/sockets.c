@@ -22,8 +22,15 @@
  *
  * A call that would block (connect on a blocking socket; a send that finds the buffer full)
  * runs apart (apart.c), in a thread of its own that answers the kernel when it is done, so
- * that the supervisor goes on deciding other calls meanwhile. bind to a port below
- * ip_unprivileged_port_start needs the caller's CAP_NET_BIND_SERVICE, not the supervisor's.
+ * that the supervisor goes on deciding other calls meanwhile.
+ *
+ * Every call is made with the caller's credentials (credentials.c: its ids, groups and no
+ * effective capability it lacks in the supervisor's user namespace), on whichever thread
+ * makes it: what the kernel checks against the sender's privileges is checked against the
+ * program's, never the supervisor's. A bind to a port below the socket's network namespace's
+ * ip_unprivileged_port_start needs its CAP_NET_BIND_SERVICE; a control message its own
+ * (SO_MARK: CAP_NET_RAW or CAP_NET_ADMIN; SO_PRIORITY above 6, IPv6 options, ...). No list
+ * of privileged control messages is kept here: the kernel's checks are the list.
  */
 
 #include <linux/capability.h>
@@ -43,16 +50,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "apart.h"
+#include "credentials.h"
 #include "fstat.h"
 #include "process.h"
 #include "sockets.h"
 
 #define DATA_MAX		(1 << 20)	/* bytes of one send */
 #define CONTROL_MAX		65536
-#define CAP_NET_BIND_SERVICE_BIT 10
 
 enum op { OP_CONNECT, OP_BIND, OP_SENDTO, OP_SENDMSG, OP_SENDMMSG };
 
@@ -77,9 +85,9 @@ struct job {
 	char		*control;
 	size_t		 controllen;
 	int		 flags;
+	struct sg_status st;		/* the caller's credentials (the first job's) */
 	int		 as_program;	/* AF_UNIX: made by a helper as the caller (below) */
 	int		 cwd, root;	/* the caller's, O_PATH; -1 when not needed */
-	struct sg_status st;		/* its ids, groups and umask */
 	uint64_t	 caps;		/* the effective capabilities the helper keeps */
 };
 
@@ -297,8 +305,6 @@ run(struct job *j, int flags)
 {
 	long long	 rc;
 
-	if (j->as_program)
-		return run_as_program(j);
 	switch (j->op) {
 	case OP_CONNECT:
 		rc = connect(j->fd, (const struct sockaddr *)&j->addr, j->addrlen);
@@ -311,50 +317,52 @@ run(struct job *j, int flags)
 		    j->addrlen);
 		break;
 	case OP_SENDMMSG:
-		if ((rc = send_messages(j, flags)) > 0)
-			report_lengths(j, rc);
-		return rc;
+		return send_messages(j, flags);
 	default:
 		rc = send_message(j->fd, j, flags);
 	}
 	return rc == -1 ? -errno : rc;
 }
 
+/*
+ * run() with the caller's credentials, given back after (*fatal if they cannot be); then
+ * sendmmsg's lengths, written with the supervisor's own (the caller's may not reach its
+ * memory: a process that is not dumpable).
+ */
+static long long
+run_as_caller(struct job *j, int flags, int *fatal)
+{
+	struct sg_saved_creds	 saved;
+	long long		 rc;
+
+	rc = sg_creds_assume(&j->st, 0, &saved) == -1 ? -EPERM : run(j, flags);
+	if (sg_creds_restore(&saved) == -1) {
+		syslog(LOG_ERR, "cannot restore the supervisor's credentials");
+		*fatal = 1;
+		return rc;
+	}
+	if (j->op == OP_SENDMMSG && rc > 0)
+		report_lengths(j, rc);
+	return rc;
+}
+
 static void *
 run_apart(void *arg)
 {
 	struct job	*j = arg;
-	long long	 rc = run(j, j->flags);
+	long long	 rc;
+	int		 fatal = 0;
+
+	/*
+	 * This thread's credentials end with it: one it could not restore harms nothing. A helper
+	 * takes on the caller itself, from the supervisor's own credentials (it needs them to).
+	 */
+	rc = j->as_program ? run_as_program(j) : run_as_caller(j, j->flags, &fatal);
 
 	sg_notif_answer_apart(j->l, j->id, rc < 0 ? 0 : rc, rc < 0 ? (int)-rc : 0);
 	job_free(j);
 	sg_apart_done();
 	return NULL;
-}
-
-/* The first port that needs no privilege, in the supervisor's network namespace. */
-static int
-unprivileged_port_start(void)
-{
-	FILE	*f;
-	int	 port = 1024;
-
-	if ((f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re")) != NULL) {
-		if (fscanf(f, "%d", &port) != 1)
-			port = 1024;
-		fclose(f);
-	}
-	return port;
-}
-
-static int
-port_of(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return -1;
 }
 
 /* Reads what sendto or sendmsg sends (the data, sendmsg's control messages); -errno. */
@@ -451,9 +459,12 @@ read_message(const struct sg_syscall *c, uint64_t addr, struct job *j)
 	return 0;
 }
 
-/* Makes the call on j, here or apart; its result, or -errno; *answered when apart. */
+/*
+ * Makes the call on j, here or apart; its result, or -errno; *answered when apart, *fatal
+ * when the supervisor's own credentials could not be taken back.
+ */
 static long long
-perform(struct job *j, const struct sg_status *st, int *answered)
+perform(struct job *j, int *answered, int *fatal)
 {
 	int		 blocking;
 	long long	 rc;
@@ -465,16 +476,12 @@ perform(struct job *j, const struct sg_status *st, int *answered)
 			*answered = 1;
 		return rc;
 	}
-	if (j->op == OP_BIND && port_of(&j->addr) > 0 &&
-	    port_of(&j->addr) < unprivileged_port_start() &&
-	    !(st->cap_eff & (1ULL << CAP_NET_BIND_SERVICE_BIT)))
-		return -EACCES;
 	blocking = !(fcntl(j->fd, F_GETFL) & O_NONBLOCK);
 	if (j->op == OP_BIND || !blocking)
-		return run(j, j->flags);
+		return run_as_caller(j, j->flags, fatal);
 	if (j->op != OP_CONNECT && !(j->flags & MSG_DONTWAIT)) {
 		/* Most sends find room: try without waiting first. */
-		rc = run(j, j->flags | MSG_DONTWAIT);
+		rc = run_as_caller(j, j->flags | MSG_DONTWAIT, fatal);
 		if (rc != -EAGAIN && rc != -EWOULDBLOCK)
 			return rc;
 	}
@@ -500,19 +507,6 @@ speaks_for(int fd, enum op op)
 	return domain == AF_INET || domain == AF_INET6;
 }
 
-/* Whether tid is in the supervisor's user namespace, where its capabilities mean the same. */
-static int
-same_user_namespace(pid_t tid)
-{
-	struct stat	 a, b;
-	char		 path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
-	if (stat(path, &a) == -1 || stat("/proc/self/ns/user", &b) == -1)
-		return 0;
-	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 /*
  * What the helper needs of the calling thread: its status now (ids, groups, the umask a bind
  * creates with), and for a name, its root (when not the supervisor's) and, for a relative
@@ -529,7 +523,8 @@ as_program(struct job *j, pid_t tid)
 	j->cwd = j->root = -1;
 	if (sg_status_read(tid, &j->st) == -1)
 		return -ESRCH;
-	j->caps = same_user_namespace(tid) ? j->st.cap_eff : 0;
+	/* None in a user namespace of its own (sg_status_read). */
+	j->caps = j->st.cap_eff;
 	named = j->addrlen > offsetof(struct sockaddr_un, sun_path) &&
 	    un->sun_family == AF_UNIX && un->sun_path[0] != '\0';
 	if (!named)
@@ -553,7 +548,7 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 {
 	struct job	*j;
 	long long	 rc;
-	int		 known, answered = 0;
+	int		 known, answered = 0, fatal = 0;
 
 	/*
 	 * Without an address: connect and bind have nothing to act on, sendto's was NULL in a
@@ -584,6 +579,7 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 	j->tid = c->tid;
 	j->vec = c->args[1];
 	j->op = op_of(c->name, &known);
+	j->st = *st;
 	j->addr = c->addr;
 	j->addrlen = c->have_addr ? (socklen_t)c->addrlen : 0;
 	if ((j->fd = sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[0])) < 0) {
@@ -595,7 +591,7 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 				job_free(j);
 				return 0;
 			}
-			rc = perform(j, st, &answered);
+			rc = perform(j, &answered, &fatal);
 		}
 	} else if (rc == 0 && !c->messages_cut) {
 		/* Not an IP socket: left to the kernel. */
@@ -612,14 +608,14 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 		job_free(j);
 		return 0;
 	} else {
-		rc = perform(j, st, &answered);
+		rc = perform(j, &answered, &fatal);
 	}
 	if (answered)
-		return 0;
+		return fatal ? -1 : 0;
 	job_free(j);
 	if (rc < 0)
 		sg_notif_fail(l, c->id, (int)-rc);
 	else
 		sg_notif_return(l, c->id, rc);
-	return 0;
+	return fatal ? -1 : 0;
 }

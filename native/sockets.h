@@ -14,10 +14,11 @@
 int	 sg_socket_handles(const char *name);
 
 /*
- * Performs c on a copy of the caller's socket (process descriptor pidfd; st: its
- * capabilities) and answers the kernel, now or, for a call that would block, from a thread of
- * its own when it is done: returns 0. Returns 1 when c is left to the kernel (CONTINUE): no
- * address to act on, or a socket other than AF_INET and AF_INET6 (README: Known gaps).
+ * Performs c on a copy of the caller's socket (process descriptor pidfd) with the caller's
+ * credentials (st) and answers the kernel, now or, for a call that would block, from a thread
+ * of its own when it is done: returns 0. Returns 1 when c is left to the kernel (CONTINUE): no
+ * address to act on, or a socket other than AF_INET and AF_INET6 (README: Known gaps). -1
+ * when the supervisor's own credentials could not be taken back (fatal; the call answered).
  */
 int	 sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c,
 	    const struct sg_status *st, int pidfd);

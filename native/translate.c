@@ -701,12 +701,13 @@ alias_of(const struct decoding *d)
 	return NULL;
 }
 
-static int
-is_id_change(const char *name)
+int
+sg_call_changes_ids(const char *name)
 {
+	/* unshare and setns: another user namespace takes the capabilities (credentials.c). */
 	static const char *const calls[] = { "setuid", "setgid", "setreuid", "setregid",
 	    "setresuid", "setresgid", "setfsuid", "setfsgid", "setgroups", "capset", "umask",
-	    NULL };
+	    "unshare", "setns", NULL };
 	int	 i;
 
 	for (i = 0; calls[i] != NULL; i++)
@@ -748,7 +749,7 @@ kind_of(int nr)
 	k->is_open = strcmp(name, "open") == 0 || strcmp(name, "openat") == 0 ||
 	    strcmp(name, "openat2") == 0 || strcmp(name, "creat") == 0;
 	k->is_exec = strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0;
-	k->changes_ids = is_id_change(name);
+	k->changes_ids = sg_call_changes_ids(name);
 	k->is_creat = strcmp(name, "creat") == 0;
 	k->known = 1;
 	return k;

@@ -93,7 +93,7 @@ struct sg_syscall {
 	char		*argv_raw;
 	size_t		 argv_rawlen;
 	int		 argv_cut;
-	int		 changes_ids;	/* set*id, setgroups, capset, umask: re-read the caller's ids */
+	int		 changes_ids;	/* set*id, setgroups, capset, umask, unshare, setns: re-read ids */
 	int		 read_memory;	/* some translation came from the caller's memory */
 };
 
@@ -117,5 +117,12 @@ const char *sg_syscall_value(const struct sg_syscall *c, const char *name);
 
 /* Whether the supervisor knows how to translate this call (for the README and tests). */
 int	 sg_translates(const char *name);
+
+/*
+ * Whether a call can change the caller's ids, groups, umask or capabilities (set*id,
+ * setgroups, capset, umask; unshare and setns: another user namespace takes the capabilities,
+ * credentials.c), after which they are read again before a call is performed with them.
+ */
+int	 sg_call_changes_ids(const char *name);
 
 #endif /* SYSGATE_TRANSLATE_H */

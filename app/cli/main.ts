@@ -3,6 +3,7 @@
 
 // Each command's modules are loaded when it runs: tracing a program should not wait for the
 // desktop app's web server to load.
+import { makeUndumpable } from '../core/undumpable.js';
 import { RUN_USAGE } from './run-usage.js';
 import { packageVersion } from './version.js';
 
@@ -44,6 +45,13 @@ export async function run(argv: string[]): Promise<number> {
   if (first === '--version') {
     process.stdout.write(`sysgate ${packageVersion()}\n`);
     return 0;
+  }
+  // Before anything is decided, hosted or read (app/core/undumpable.ts).
+  try {
+    makeUndumpable();
+  } catch (e) {
+    process.stderr.write(`sysgate: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
   }
   if (first === 'policy') return (await import('./policy-command.js')).runPolicyCommand(rest);
   if (first === 'log') return (await import('./log-command.js')).runLog(rest);

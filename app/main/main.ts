@@ -18,6 +18,7 @@ import { packagePath } from '../core/package-paths.js';
 import { serveTerminals } from '../core/host/terminals.js';
 import { PolicyStore } from '../core/policy/store.js';
 import { currentMacros } from '../core/runs/policy-source.js';
+import { makeUndumpable } from '../core/undumpable.js';
 import { registerAppScheme, serveApp } from './app-protocol.js';
 import { installApplicationMenu, showView } from './application-menu.js';
 import { ALL_COMMANDS, serveContract, type BridgedWindow } from './contract-ipc.js';
@@ -36,6 +37,15 @@ const PROMPT_COMMANDS = PROMPT_WINDOW_COMMANDS;
 // the single-instance lock) with every other app started that way.
 app.setName('sysgate');
 app.setPath('userData', join(app.getPath('appData'), 'sysgate'));
+
+// Not dumpable before anything is hosted (app/core/undumpable.ts); the packaged app has the
+// module beside its resources, as it has the supervisor (electron.config.ts).
+try {
+  makeUndumpable(app.isPackaged ? join(process.resourcesPath, 'undumpable.node') : undefined);
+} catch (e) {
+  console.error(`sysgate: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}
 
 // Before anything else: a second launch only brings the first one's window forward.
 if (!app.requestSingleInstanceLock()) {

@@ -757,3 +757,166 @@ describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decid
       });
     }
 });
+
+// The supervisor lends nothing it holds (issue 13): what it performs for a program is judged by
+// the program's own privileges in the supervisor's user namespace, control messages included,
+// and sysgate's Node.js host is out of reach of the user's other processes. As root and as
+// nobody (`-c nobody:nogroup`: the supervisor stays root, the one with something to lend), in
+// the exact mode and under -K.
+describe('the supervisor lends nothing it holds', () => {
+  const needsRoot = process.getuid() !== 0 && 'needs root (another user, and a supervisor with capabilities)';
+  const confined = [
+    ['root', []],
+    ['nobody', ['-c', 'nobody:nogroup']],
+  ];
+  const modes = [[], ['-K']];
+  const label = (who, flags) => `as ${who}${flags.length > 0 ? ', under -K' : ''}`;
+
+  /** A directory nobody can reach, with permit/ writable by all, and two files of another user. */
+  const stage = () => {
+    const dir = mkdtempSync(join(root, 'lend-'));
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'permit'));
+    chmodSync(join(dir, 'permit'), 0o777);
+    for (const [name, mode] of [
+      ['other', 0o666],
+      ['private', 0o600],
+    ]) {
+      writeFileSync(join(dir, 'permit', name), 'theirs');
+      chmodSync(join(dir, 'permit', name), mode);
+      chownSync(join(dir, 'permit', name), 4243, 4243);
+    }
+    return dir;
+  };
+  /** What the attack must leave as it was: the other user's files, and no device or link made. */
+  const state = (dir) =>
+    ['other', 'private', 'node', 'linked'].map((name) => {
+      const path = join(dir, 'permit', name);
+      if (!existsSync(path)) return `${name} absent`;
+      const st = lstatSync(path);
+      return `${name} ${st.mode.toString(8)} ${st.uid}:${st.gid} ${st.mtimeMs} ${st.nlink}`;
+    });
+
+  // A port below ip_unprivileged_port_start, on which bind needs CAP_NET_BIND_SERVICE.
+  const LOW_PORT = 7;
+  const inNamespace = "a program in a user namespace of its own gets none of the supervisor's capabilities";
+  const capabilityTests = [
+    ...['clone', 'unshare', 'unshare-umask'].flatMap((how) => confined.map(([who, as]) => [how, who, as, inNamespace])),
+    // Only root can give up root.
+    ['setuid', 'root', [], 'a program that gave up root for nobody gets none of the capabilities it had'],
+  ];
+  for (const [how, who, as, what] of capabilityTests)
+    for (const flags of modes)
+      test(`userns (${how}): ${what}: trusted.* and security.capability attributes, chown, mknod, chmod and utimes of another's file, a link to it, reading it, bind below 1024 (${label(who, flags)})`, { skip: needsRoot }, async (t) => {
+        const start = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
+        assert.ok(LOW_PORT < start, `port ${LOW_PORT} needs no privilege here`);
+        const dir = stage();
+        const before = state(dir);
+        const run = await underSysgate(
+          program('userns'),
+          [how, dir, String(LOW_PORT), String(ATTEMPTS), String(SECONDS)],
+          [
+            // As learned: each call on a file by its name, so the supervisor performs it.
+            `native-fsread: filename match "${dir}/permit" then permit`,
+            'native-fsread: true then permit',
+            `native-fswrite: filename match "${dir}/permit" then permit`,
+            `native-fsetxattr: filename match "${dir}/permit" then permit`,
+            `native-fchown: filename match "${dir}/permit" then permit`,
+            `native-execve: filename eq "${program('userns')}" then permit`,
+            'native-clone: permit',
+            'native-unshare: permit',
+            'native-umask: permit',
+            'native-prctl: permit',
+            'native-setgroups: permit',
+            'native-setresgid: permit',
+            'native-setresuid: permit',
+            'native-socket: permit',
+            `native-bind: sockaddr eq "inet-[127.0.0.1]:${LOW_PORT}" then permit`,
+          ],
+          { flags: [...as, ...flags] },
+        );
+        counted(t, run);
+        assert.deepEqual(state(dir), before, "the other user's files changed");
+        const own = lstatSync(join(dir, 'permit', 'own'));
+        assert.equal(own.uid, who === 'root' && how !== 'setuid' ? 0 : 65534, 'its own file changed hands');
+      });
+
+  // In its own process, root's control messages are its own to send (the control: they must
+  // still go); everywhere else they must fail as they would without sysgate.
+  for (const how of ['plain', 'clone'])
+    for (const [who, as] of confined)
+      for (const flags of modes)
+        test(`cmsg (${how}): sendmsg and sendmmsg with SO_MARK and SO_PRIORITY 7 control messages are sent with the program's privileges, not the supervisor's (${label(who, flags)})`, { skip: needsRoot }, async (t) => {
+          const udp = await server('udp');
+          try {
+            const run = await underSysgate(
+              program('cmsg'),
+              [how, String(udp.port), String(ATTEMPTS), String(SECONDS)],
+              [
+                'native-fsread: true then permit',
+                `native-execve: filename eq "${program('cmsg')}" then permit`,
+                'native-clone: permit',
+                'native-capget: permit',
+                'native-prctl: permit',
+                'native-socket: permit',
+                `native-sendmsg: sockaddr eq "inet-[127.0.0.1]:${udp.port}" then permit`,
+                `native-sendmmsg: sockaddr eq "inet-[127.0.0.1]:${udp.port}" then permit`,
+              ],
+              { flags: [...as, ...flags] },
+            );
+            counted(t, run);
+            assert.ok(udp.count() > 0, 'no datagram arrived');
+          } finally {
+            await udp.close();
+          }
+        });
+
+  // The host runs as an unprivileged user and so does the attacker, outside the traced tree:
+  // with CAP_SYS_PTRACE (root) the kernel lets anything through, dumpable or not.
+  const unprivileged = process.getuid() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const hostUser = process.getuid() === 0 ? 'nobody' : 'self';
+  for (const flags of modes)
+    test(`host-dump: a process of the host's own user, not traced, cannot ptrace, read the memory of, open /proc/PID/mem, environ, fd/ of, or take descriptors from sysgate's Node.js host or its supervisor (${label(hostUser, flags)})`, async (t) => {
+      const home = mkdtempSync(join(root, 'host-dump-'));
+      const policy = join(home, 'policy');
+      writeFileSync(
+        policy,
+        `Policy: ${program('host-dump')}, Emulation: native\n\tnative-fsread: true then permit\n\tnative-execve: filename eq "${program('host-dump')}" then permit\n`,
+      );
+      chmodSync(home, 0o755);
+      chmodSync(policy, 0o644);
+      if (unprivileged.uid !== undefined) chownSync(home, unprivileged.uid, unprivileged.gid);
+      const host = spawn(process.execPath, [SYSGATE, '-a', ...flags, '-f', policy, program('host-dump'), 'hold'], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        cwd: home,
+        env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
+        ...unprivileged,
+      });
+      let out = '';
+      let err = '';
+      host.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+      const closed = new Promise((resolve) => host.on('close', (status) => resolve(status)));
+      const timer = setTimeout(() => host.kill('SIGKILL'), 60_000);
+      try {
+        // The program runs: the host has started the supervisor, and is as it will stay.
+        await new Promise((resolve, reject) => {
+          host.stdout.setEncoding('utf8').on('data', (d) => {
+            out += d;
+            if (out.includes('ready\n')) resolve();
+          });
+          closed.then(() => reject(new Error(`sysgate ended before its program was ready: ${err}`)));
+        });
+        const attacker = spawnSync(
+          program('host-dump'),
+          ['attack', String(host.pid), String(ATTEMPTS), String(SECONDS)],
+          { encoding: 'utf8', timeout: 60_000, ...unprivileged },
+        );
+        counted(t, attacker);
+      } finally {
+        host.stdin.end();
+        const status = await closed;
+        clearTimeout(timer);
+        assert.equal(status, 0, `sysgate, not dumpable, still ran its program: ${err}`);
+      }
+    });
+});
