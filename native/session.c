@@ -43,6 +43,7 @@
 #include "host.h"
 #include "landlock.h"
 #include "names.h"
+#include "own-files.h"
 #include "pending.h"
 #include "policy.h"
 #include "search.h"
@@ -193,7 +194,8 @@ kernel_mode(struct session *ss, const struct sg_frame *f)
 		return;
 	}
 	for (name = strtok_r(calls, " ", &save); name != NULL; name = strtok_r(NULL, " ", &save)) {
-		if ((nr = sg_call_number(name)) < 0 || decided_by_target(name))
+		if ((nr = sg_call_number(name)) < 0 || decided_by_target(name) ||
+		    sg_own_decided_by_name(name))
 			continue;	/* a call this architecture does not have, or notified */
 		if (ss->nallow == SG_KERNEL_ALLOW_MAX) {
 			kernel_failed(ss, "kernel: too many calls in allow=");
@@ -237,6 +239,13 @@ landlock_rule(struct session *ss, const struct sg_frame *f)
 	    sg_field_ulong(sg_frame_get(f, "dir"), &dir) == -1 ||
 	    sg_field_str(sg_frame_get(f, "path"), path, sizeof(path)) == -1) {
 		kernel_failed(ss, "landlock-rule needs path=, file= and dir=");
+		return;
+	}
+	/* The kernel would change sysgate's own files without asking (own-files.c). */
+	if (sg_own_granted(path, file, dir)) {
+		snprintf(err, sizeof(err), "landlock-rule: %s: a right that would change "
+		    "sysgate's own files", path);
+		kernel_failed(ss, err);
 		return;
 	}
 	if (sg_landlock_add(ss->landlock, path, file, dir, err, sizeof(err)) == -1)
@@ -901,6 +910,7 @@ sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 	ss.s.self = getpid();
 	openlog("sysgate", LOG_PID, LOG_AUTHPRIV);
 	signal(SIGPIPE, SIG_IGN);
+	sg_own_setup(opt->protect, opt->nprotect);
 	/*
 	 * A traced program of the supervisor's own user that a policy lets use ptrace,
 	 * process_vm_writev or pidfd_getfd (a debugger's policy) could otherwise attach to the
