@@ -11,6 +11,7 @@ import {
   chownSync,
   copyFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -390,6 +391,9 @@ test('a plan others may write: no plan', () =>
 
 test('a plan owned by another user: no plan', asRoot, () =>
   fallsBack('owner', ({ path }) => chownSync(path, 65534, 65534), ({ path }) => `${path} is owned by uid 65534`));
+
+test('a plan with a second name (a hard link): no plan', () =>
+  fallsBack('linked', ({ path }) => linkSync(path, `${path}.second`), ({ path }) => `${path} has 2 links`));
 
 test('a plan that is a symbolic link: no plan', () =>
   fallsBack(
