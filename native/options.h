@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#define SG_PROTECT_MAX	32
+#define SG_PROTECT_MAX	128
 
 enum sg_mode { SG_MODE_ASK, SG_MODE_ENFORCE, SG_MODE_LEARN };
 enum sg_host_loss { SG_LOSS_KILL, SG_LOSS_DENY };

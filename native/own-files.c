@@ -49,7 +49,7 @@
 #define __O_TMPFILE	020000000
 #endif
 
-#define PLACES_MAX	64
+#define PLACES_MAX	256
 #define LINKS_MAX	40
 
 /* Landlock's rights that change what is in a directory or a file; MAKE_SOCK aside (below). */
@@ -106,7 +106,8 @@ changing_call(const char *call)
 	return NULL;
 }
 
-static void
+/* -1 when there are too many: the run must not start with a place left out. */
+static int
 add_place(const char *name, enum kind kind)
 {
 	struct place	*pl;
@@ -115,9 +116,9 @@ add_place(const char *name, enum kind kind)
 
 	for (i = 0; i < nplaces; i++)
 		if (places[i].kind == kind && strcmp(places[i].name, name) == 0)
-			return;
+			return 0;
 	if (nplaces == PLACES_MAX)
-		return;
+		return -1;
 	pl = &places[nplaces++];
 	snprintf(pl->name, sizeof(pl->name), "%s", name);
 	pl->len = strlen(pl->name);
@@ -127,13 +128,15 @@ add_place(const char *name, enum kind kind)
 		pl->dev = st.st_dev;
 		pl->ino = st.st_ino;
 	}
+	return 0;
 }
 
 /*
  * given, resolved as resolve.c resolves a call's name (links followed, `..` physical; what
  * does not exist yet is kept as written), noting each link met on the way as a place too.
+ * -1 when it cannot be noted (not absolute, too long, too many places).
  */
-static void
+static int
 resolve_place(const char *given)
 {
 	char		 rest[PATH_MAX], cur[PATH_MAX] = "", next[PATH_MAX], link[PATH_MAX];
@@ -145,14 +148,14 @@ resolve_place(const char *given)
 	int		 links = 0, missing = 0;
 
 	if (given[0] != '/' || snprintf(rest, sizeof(rest), "%s", given) >= (int)sizeof(rest))
-		return;
+		return -1;
 	for (p = rest; *p != '\0';) {
 		while (*p == '/')
 			p++;
 		if ((n = strcspn(p, "/")) == 0)
 			break;
 		if (n > NAME_MAX)
-			return;
+			return -1;
 		memcpy(comp, p, n);
 		comp[n] = '\0';
 		p += n;
@@ -164,14 +167,15 @@ resolve_place(const char *given)
 			continue;
 		}
 		if (snprintf(next, sizeof(next), "%s/%s", cur, comp) >= (int)sizeof(next))
-			return;
+			return -1;
 		if (!missing && lstat(next, &st) == -1)
 			missing = 1;
 		if (missing || !S_ISLNK(st.st_mode)) {
 			memcpy(cur, next, sizeof(cur));
 			continue;
 		}
-		add_place(next, LINK);
+		if (add_place(next, LINK) == -1)
+			return -1;
 		if (++links > LINKS_MAX ||
 		    (got = readlink(next, link, sizeof(link) - 1)) <= 0) {
 			missing = 1;
@@ -182,21 +186,23 @@ resolve_place(const char *given)
 		if (link[0] == '/')
 			cur[0] = '\0';
 		if (snprintf(next, sizeof(next), "%s/%s", link, p) >= (int)sizeof(next))
-			return;
+			return -1;
 		memcpy(rest, next, sizeof(rest));
 		p = rest;
 	}
-	add_place(cur[0] == '\0' ? "/" : cur, TREE);
+	return add_place(cur[0] == '\0' ? "/" : cur, TREE);
 }
 
-void
+int
 sg_own_setup(char *const *paths, size_t n)
 {
 	size_t	 i;
 
 	nplaces = 0;
 	for (i = 0; i < n; i++)
-		resolve_place(paths[i]);
+		if (resolve_place(paths[i]) == -1)
+			return -1;
+	return 0;
 }
 
 int

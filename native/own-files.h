@@ -12,8 +12,11 @@
 
 #include "translate.h"
 
-/* Resolves and notes the places given with --protect; before the first decision. */
-void	 sg_own_setup(char *const *paths, size_t n);
+/*
+ * Resolves and notes the places given with --protect, before the first decision; -1 when one
+ * cannot be noted (the run must not start then).
+ */
+int	 sg_own_setup(char *const *paths, size_t n);
 /*
  * Whether this call (by its name alone) may change a name or a file, so that it is decided by
  * its names while sysgate's own files are protected: never on its registers, never let into

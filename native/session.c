@@ -910,7 +910,11 @@ sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 	ss.s.self = getpid();
 	openlog("sysgate", LOG_PID, LOG_AUTHPRIV);
 	signal(SIGPIPE, SIG_IGN);
-	sg_own_setup(opt->protect, opt->nprotect);
+	if (sg_own_setup(opt->protect, opt->nprotect) == -1) {
+		fprintf(stderr, "sysgate-supervisor: --protect: a place too long, or too many; "
+		    "not starting the command\n");
+		return 1;
+	}
 	/*
 	 * A traced program of the supervisor's own user that a policy lets use ptrace,
 	 * process_vm_writev or pidfd_getfd (a debugger's policy) could otherwise attach to the
