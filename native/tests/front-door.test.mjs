@@ -136,6 +136,30 @@ test('a denial starts the host for its record: the host reads everything from he
   assert.ok(record.fields.args.includes(secret), record.fields.args);
 });
 
+test("a run from its plan keeps sysgate's own files as a run through Node.js does: the plan's --protect holds, whatever the policy permits", () => {
+  const own = join(work, 'own-policies');
+  mkdirSync(own, { recursive: true });
+  const policy = join(own, 'usr_bin_victim');
+  writeFileSync(policy, 'original\n');
+  const append = (name, options) => {
+    const args = ['-a', 'sh', '-c', `echo evil >> ${policy}`, name];
+    writePlan(cache, cwd, args, {
+      options,
+      command: ['sh', '-c', `echo evil >> ${policy}`, name],
+      preamble: [policyFrame(real('sh'), permitEvery())],
+    });
+    return front(args, { SYSGATE_NODE: fakeHost, FAKE_HOST_LOG: join(work, `${name}.log`) });
+  };
+  const guarded = append('guarded', ['--mode', 'enforce', '--protect', own]);
+  assert.match(guarded.stderr, /^sysgate: start: from plan /);
+  assert.match(guarded.stderr, /Operation not permitted/);
+  assert.equal(readFileSync(policy, 'utf8'), 'original\n');
+  // The same plan without the option: the policy permits it, and the file is written.
+  const open = append('open', ['--mode', 'enforce']);
+  assert.equal(open.status, 0, open.stderr);
+  assert.equal(readFileSync(policy, 'utf8'), 'original\nevil\n');
+});
+
 test("the traced command holds no descriptor of the supervisor's: not the host's end, not the control socket", () => {
   const args = ['-a', 'ls', '-l', '/proc/self/fd'];
   writePlan(cache, cwd, args, {
