@@ -302,6 +302,39 @@ test('a preamble frame that fails fails closed: the reason, status 1, nothing ru
   assert.equal(existsSync(witness), false, 'the command ran');
 });
 
+test("a Landlock grant that would let the kernel change sysgate's own files stops the run: grants cannot subtract", () => {
+  const own = join(work, 'own-landlock');
+  mkdirSync(own, { recursive: true });
+  const witness = join(cwd, 'ran-landlock');
+  const run = (name, rule) => {
+    const args = ['-a', '-K', 'touch', witness, name];
+    writePlan(cache, cwd, args, {
+      options: ['--mode', 'enforce', '--protect', own],
+      command: ['touch', witness, name],
+      preamble: [
+        frame('kernel', { handled: 2 ** 16 - 1, allow: 'close' }),
+        frame('landlock-rule', rule),
+        policyFrame(real('touch'), permitEvery()),
+      ],
+    });
+    return front(args);
+  };
+  // WRITE_FILE and MAKE_REG above the place, REMOVE_FILE on it: each covers what is in it.
+  for (const [name, rule] of [
+    ['above', { path: work, file: 0, dir: 2 + 256 }],
+    ['on', { path: own, file: 0, dir: 32 }],
+  ]) {
+    const r = run(name, rule);
+    assert.match(r.stderr, /a right that would change sysgate's own files/, name);
+    assert.match(r.stderr, /not starting the command/, name);
+    assert.equal(r.status, 1, name);
+    assert.equal(existsSync(witness), false, `the command ran (${name})`);
+  }
+  // Reading and running there are granted as ever.
+  const reading = run('reading', { path: work, file: 0, dir: 1 + 4 + 8 });
+  assert.doesNotMatch(reading.stderr, /sysgate's own files/);
+});
+
 /** A run of cat whose plan is changed by `spoil` after it was written: Node.js runs instead. */
 function fallsBack(name, spoil, reason, { plan = {}, env = {}, args: given } = {}) {
   const file = fileWith(`input-${name}`, 'text\n');
