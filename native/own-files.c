@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "own-files.h"
@@ -51,6 +52,7 @@
 
 #define PLACES_MAX	256
 #define LINKS_MAX	40
+#define SAID_MAX	8	/* refusals said on standard error, per run */
 
 /* Landlock's rights that change what is in a directory or a file; MAKE_SOCK aside (below). */
 #define LL_WRITE_FILE	(1ULL << 1)
@@ -279,6 +281,27 @@ protected(const char *name, int above)
 	return alias(name);
 }
 
+/*
+ * Says why, since the policy seemed to permit it: on standard error (the first few of a run;
+ * the name with its control characters made harmless: the program chose it) and in the log.
+ */
+static void
+say(const struct sg_syscall *c, const char *name)
+{
+	static unsigned	 said;
+	char		 shown[PATH_MAX];
+	size_t		 i;
+
+	for (i = 0; name[i] != '\0' && i < sizeof(shown) - 1; i++)
+		shown[i] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
+	shown[i] = '\0';
+	syslog(LOG_WARNING, "deny pid: %d, syscall: %s, filename: %s: sysgate's own files are "
+	    "never changed by a traced program", (int)c->tgid, c->name, shown);
+	if (said++ < SAID_MAX)
+		fprintf(stderr, "sysgate: %s of %s refused (pid %d): sysgate's own files stay as "
+		    "they are, whatever a policy says\n", c->name, shown, (int)c->tgid);
+}
+
 /* An open that writes, truncates or creates (O_TMPFILE too: a file made in a folder). */
 static int
 open_changes(int oflags)
@@ -311,9 +334,10 @@ unix_name_touched(const struct sg_syscall *c, int bind)
 	in.path = raw;
 	in.follow = !bind;
 	/* A name that cannot be resolved reaches nothing of ours: the kernel fails it too. */
-	if (sg_resolve(&in, name, sizeof(name), &missing, NULL) != 0)
+	if (sg_resolve(&in, name, sizeof(name), &missing, NULL) != 0 || !protected(name, bind))
 		return 0;
-	return protected(name, bind);
+	say(c, name);
+	return 1;
 }
 
 int
@@ -336,8 +360,10 @@ sg_own_touched(const struct sg_syscall *c)
 		return 0;
 	}
 	for (i = 0; i < c->npaths && i < 2; i++)
-		if (c->path_errors[i] == 0 && protected(c->paths[i], above))
+		if (c->path_errors[i] == 0 && protected(c->paths[i], above)) {
+			say(c, c->paths[i]);
 			return 1;
+		}
 	return 0;
 }
 

@@ -23,7 +23,10 @@ int	 sg_own_setup(char *const *paths, size_t n);
  * the kernel under -K, always performed on the name checked.
  */
 int	 sg_own_decided_by_name(const char *call);
-/* Whether the translated call would create, change or remove one of sysgate's own files. */
+/*
+ * Whether the translated call would create, change or remove one of sysgate's own files; if
+ * so it says why (standard error, the log).
+ */
 int	 sg_own_touched(const struct sg_syscall *c);
 /*
  * Whether a Landlock grant of these rights on path would let the kernel change one of them
