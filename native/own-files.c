@@ -24,7 +24,8 @@
  *
  * The names are the ones the supervisor acts on: a call that may change a name is always
  * performed on the name decided on (never CONTINUE, never in the kernel under -K), so what
- * was checked is what happens. A file hard-linked elsewhere before the run is reachable by
+ * was checked is what happens; but connect and bind of an AF_UNIX name, which only the kernel
+ * can make for the program (README: Known gaps). A file hard-linked elsewhere before the run is reachable by
  * its other name: the host and the front door refuse a policy or a plan with more than one
  * link, and linkat with a protected source is refused here. Reading is never refused.
  */
@@ -33,7 +34,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
@@ -367,6 +367,10 @@ sg_own_touched(const struct sg_syscall *c)
 	return 0;
 }
 
+/*
+ * MAKE_SOCK is left out: the host grants it on / for bind (Landlock cannot say where), and
+ * each bind is decided here first (unix_name_touched).
+ */
 int
 sg_own_granted(const char *path, uint64_t file, uint64_t dir)
 {
