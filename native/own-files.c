@@ -17,8 +17,8 @@
  *     one: `mv ~/.config ~/x`, `ln -s /tmp/mine ~/.config/sysgate` where it does not exist
  *     yet, `chmod 777 ~/.config` would hand the folders to something else (a folder made
  *     with mkdir above one is harmless, and programs make their own ~/.config: let be);
- *   * a symbolic link met on the way to a place (~/.config -> /data/cfg), by its own name:
- *     replacing the link would move the place;
+ *   * a symbolic link met on the way to a place (~/.config -> /data/cfg), by its own name
+ *     (and above it, as above a place): replacing the link would move the place;
  *   * an alias of a place (a bind mount of it elsewhere): the name's directory, or the
  *     name itself, has the device and inode of a place that existed at the start.
  *
@@ -216,7 +216,10 @@ sg_own_decided_by_name(const char *call)
 	    strcmp(call, "bind") == 0;
 }
 
-/* Whether name is pl, beneath it, or (above) an ancestor of it. */
+/*
+ * Whether name is pl, beneath it (not a link's: that is where it leads, a place of its own),
+ * or (above) an ancestor of it: moving ~ moves the link ~/.config with it.
+ */
 static int
 covers(const struct place *pl, const char *name, int above)
 {
@@ -224,9 +227,7 @@ covers(const struct place *pl, const char *name, int above)
 
 	if (n == pl->len && memcmp(name, pl->name, n) == 0)
 		return 1;
-	if (pl->kind == LINK)
-		return 0;
-	if (n > pl->len && memcmp(name, pl->name, pl->len) == 0 &&
+	if (pl->kind == TREE && n > pl->len && memcmp(name, pl->name, pl->len) == 0 &&
 	    (name[pl->len] == '/' || pl->len == 1))
 		return 1;
 	return above && n < pl->len && memcmp(pl->name, name, n) == 0 &&

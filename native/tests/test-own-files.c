@@ -113,6 +113,8 @@ main(void)
 	/* The link on the way, by its own name. */
 	CHECK(touched("unlink", 0, "home/.config", NULL));
 	CHECK(touched("rename", 0, "work/x", "home/.config"));
+	CHECK(touched("rename", 0, "home", "work/home"));
+	CHECK(!touched("openat", O_WRONLY | O_CREAT, "home/.bashrc", NULL));
 	/* A place that does not exist yet is one all the same. */
 	CHECK(touched("mkdir", 0, "home/.cache/sysgate/runs", NULL));
 	CHECK(touched("openat", O_WRONLY | O_CREAT, "home/.cache/sysgate/runs/0123456789abcdef", NULL));
