@@ -38,6 +38,7 @@
 #include "learn.h"
 #include "names.h"
 #include "open.h"
+#include "own-files.h"
 #include "pending.h"
 #include "perform.h"
 #include "policy.h"
@@ -749,7 +750,8 @@ static int
 always_denied(struct sg_supervisor *s, const struct sg_syscall *c)
 {
 	return installs_listener(c) || types_into_terminal(c) ||
-	    reaches_outside(s, c->tid, c->nr, c->args) || opens_outside(s, c);
+	    reaches_outside(s, c->tid, c->nr, c->args) || opens_outside(s, c) ||
+	    sg_own_touched(c);
 }
 
 /* The translations read from the caller's memory (openat2's flags too: see permit). */
@@ -849,8 +851,9 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 		}
 		sg_send_record(p, c, &v);
 	}
-	/* Decided on its name (opens_outside) even where no rule compared one: performed. */
-	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach, d.memory || c->is_open);
+	/* Decided on its name (opens_outside, sg_own_touched) even where no rule compared one. */
+	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach,
+	    d.memory || c->is_open || sg_own_decided_by_name(c->name));
 }
 
 /*
@@ -874,7 +877,7 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 	if (c->changes_ids)
 		p->ids_valid = 0;
 	/* An open is decided on its name before any rule (opens_outside): never here. */
-	if (c->is_open || always_denied(s, c) ||
+	if (c->is_open || sg_own_decided_by_name(c->name) || always_denied(s, c) ||
 	    sg_index_compares(p->policy->index, c->name, c->alias))
 		return 0;
 	/* Kernel-speed mode performs every call Landlock restricts: translated (in_landlock). */

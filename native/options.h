@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#define SG_PROTECT_MAX	128
+
 enum sg_mode { SG_MODE_ASK, SG_MODE_ENFORCE, SG_MODE_LEARN };
 enum sg_host_loss { SG_LOSS_KILL, SG_LOSS_DENY };
 
@@ -28,6 +30,9 @@ struct sg_options {
 	int		 print_baseline;
 	int		 peer_credentials;	/* print the peer of the socket on stdin, and exit */
 	int		 version;
+	/* --protect: sysgate's own files and folders, which no traced program may change */
+	char		*protect[SG_PROTECT_MAX];
+	size_t		 nprotect;
 	char		**argv;		/* the command and its arguments */
 };
 

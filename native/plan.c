@@ -161,6 +161,9 @@ plan_read(struct check *c)
 		no(c, "%s is owned by uid %u", p->path, (unsigned)st.st_uid);
 	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		no(c, "%s is writable by others", p->path);
+	} else if (st.st_nlink != 1) {
+		/* A second name elsewhere is a way to it that sysgate's own folder does not guard. */
+		no(c, "%s has %lu links", p->path, (unsigned long)st.st_nlink);
 	} else if (st.st_size > PLAN_MAX) {
 		no(c, "%s is larger than 64 MiB", p->path);
 	} else if ((p->data = malloc((size_t)st.st_size + 1)) == NULL) {

@@ -43,6 +43,7 @@
 #include "host.h"
 #include "landlock.h"
 #include "names.h"
+#include "own-files.h"
 #include "pending.h"
 #include "policy.h"
 #include "search.h"
@@ -196,10 +197,11 @@ kernel_mode(struct session *ss, const struct sg_frame *f)
 	for (name = strtok_r(calls, " ", &save); name != NULL; name = strtok_r(NULL, " ", &save)) {
 		/*
 		 * A call this architecture does not have, or notified: one that changes the
-		 * credentials the supervisor performs calls with must be seen (decide.c).
+		 * credentials the supervisor performs calls with must be seen (decide.c), and so
+		 * must one that could change sysgate's own files (own-files.c).
 		 */
 		if ((nr = sg_call_number(name)) < 0 || decided_by_target(name) ||
-		    sg_call_changes_ids(name))
+		    sg_call_changes_ids(name) || sg_own_decided_by_name(name))
 			continue;
 		if (ss->nallow == SG_KERNEL_ALLOW_MAX) {
 			kernel_failed(ss, "kernel: too many calls in allow=");
@@ -243,6 +245,13 @@ landlock_rule(struct session *ss, const struct sg_frame *f)
 	    sg_field_ulong(sg_frame_get(f, "dir"), &dir) == -1 ||
 	    sg_field_str(sg_frame_get(f, "path"), path, sizeof(path)) == -1) {
 		kernel_failed(ss, "landlock-rule needs path=, file= and dir=");
+		return;
+	}
+	/* The kernel would change sysgate's own files without asking (own-files.c). */
+	if (sg_own_granted(path, file, dir)) {
+		snprintf(err, sizeof(err), "landlock-rule: %s: a right that would change "
+		    "sysgate's own files", path);
+		kernel_failed(ss, err);
 		return;
 	}
 	if (sg_landlock_add(ss->landlock, path, file, dir, err, sizeof(err)) == -1)
@@ -907,6 +916,11 @@ sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 	ss.s.self = getpid();
 	openlog("sysgate", LOG_PID, LOG_AUTHPRIV);
 	signal(SIGPIPE, SIG_IGN);
+	if (sg_own_setup(opt->protect, opt->nprotect) == -1) {
+		fprintf(stderr, "sysgate-supervisor: --protect: a place too long, or too many; "
+		    "not starting the command\n");
+		return 1;
+	}
 	/*
 	 * A traced program of the supervisor's own user that a policy lets use ptrace,
 	 * process_vm_writev or pidfd_getfd (a debugger's policy) could otherwise attach to the

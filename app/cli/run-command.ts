@@ -2,7 +2,7 @@
 // runs a command under the supervisor with systrace's flags.
 
 import { fstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import type { Filter } from '../common/policy/ast.js';
 import { quoteString } from '../common/policy/lexer.js';
@@ -29,6 +29,7 @@ import {
 import type { HistoryStore } from '../core/records/history-store.js';
 import { openHistory, SessionRecorder, sessionName } from '../core/records/recorder.js';
 import { APP_PROTOCOL_VERSION, connectToApp, type FrameConnection } from '../core/app-socket.js';
+import { ownPlaces } from '../core/own-files.js';
 import { packagePath } from '../core/package-paths.js';
 import { CompiledPolicyCache } from '../core/policy/compiled-cache.js';
 import { PolicyStore } from '../core/policy/store.js';
@@ -277,6 +278,12 @@ class TracedRun {
       recordPermits: this.history?.settings().record === 'all',
       ...(runAs !== null ? { runAs } : {}),
       inheritFds: inheritedDescriptors(),
+      // This run's policy places too: -d DIR and its templates, the -f files.
+      protect: ownPlaces([
+        this.store.userDir,
+        join(this.store.userDir, 'templates'),
+        ...this.store.files.map((file) => resolve(file)),
+      ]),
       policies: new Map([[first.program, first.compiled]]),
       policyFor: (path) => this.compiledPolicy(path),
       ...(this.adoptFd !== undefined ? { adoptFd: this.adoptFd } : {}),

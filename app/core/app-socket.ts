@@ -18,18 +18,14 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 
+import { appSocketDir } from './own-files.js';
 import { encodeFrame, FrameError, FrameReader, type Frame } from './supervisor/frames.js';
 import { supervisorPath } from './supervisor/supervisor.js';
 
 export const APP_PROTOCOL_VERSION = 2;
 
 export function appSocketPath(env: NodeJS.ProcessEnv = process.env): string {
-  const runtime = env['XDG_RUNTIME_DIR'];
-  const dir =
-    runtime !== undefined && runtime.startsWith('/')
-      ? join(runtime, 'sysgate')
-      : `/tmp/sysgate-${process.getuid!()}`;
-  return join(dir, 'app.sock');
+  return join(appSocketDir(env), 'app.sock');
 }
 
 export class AppSocketError extends Error {

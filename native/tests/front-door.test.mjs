@@ -11,6 +11,7 @@ import {
   chownSync,
   copyFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -133,6 +134,30 @@ test('a denial starts the host for its record: the host reads everything from he
   assert.equal(record.fields.action, 'deny');
   assert.equal(record.fields.call, 'openat');
   assert.ok(record.fields.args.includes(secret), record.fields.args);
+});
+
+test("a run from its plan keeps sysgate's own files as a run through Node.js does: the plan's --protect holds, whatever the policy permits", () => {
+  const own = join(work, 'own-policies');
+  mkdirSync(own, { recursive: true });
+  const policy = join(own, 'usr_bin_victim');
+  writeFileSync(policy, 'original\n');
+  const append = (name, options) => {
+    const args = ['-a', 'sh', '-c', `echo evil >> ${policy}`, name];
+    writePlan(cache, cwd, args, {
+      options,
+      command: ['sh', '-c', `echo evil >> ${policy}`, name],
+      preamble: [policyFrame(real('sh'), permitEvery())],
+    });
+    return front(args, { SYSGATE_NODE: fakeHost, FAKE_HOST_LOG: join(work, `${name}.log`) });
+  };
+  const guarded = append('guarded', ['--mode', 'enforce', '--protect', own]);
+  assert.match(guarded.stderr, /^sysgate: start: from plan /);
+  assert.match(guarded.stderr, /Operation not permitted/);
+  assert.equal(readFileSync(policy, 'utf8'), 'original\n');
+  // The same plan without the option: the policy permits it, and the file is written.
+  const open = append('open', ['--mode', 'enforce']);
+  assert.equal(open.status, 0, open.stderr);
+  assert.equal(readFileSync(policy, 'utf8'), 'original\nevil\n');
 });
 
 test("the traced command holds no descriptor of the supervisor's: not the host's end, not the control socket", () => {
@@ -277,6 +302,39 @@ test('a preamble frame that fails fails closed: the reason, status 1, nothing ru
   assert.equal(existsSync(witness), false, 'the command ran');
 });
 
+test("a Landlock grant that would let the kernel change sysgate's own files stops the run: grants cannot subtract", () => {
+  const own = join(work, 'own-landlock');
+  mkdirSync(own, { recursive: true });
+  const witness = join(cwd, 'ran-landlock');
+  const run = (name, rule) => {
+    const args = ['-a', '-K', 'touch', witness, name];
+    writePlan(cache, cwd, args, {
+      options: ['--mode', 'enforce', '--protect', own],
+      command: ['touch', witness, name],
+      preamble: [
+        frame('kernel', { handled: 2 ** 16 - 1, allow: 'close' }),
+        frame('landlock-rule', rule),
+        policyFrame(real('touch'), permitEvery()),
+      ],
+    });
+    return front(args);
+  };
+  // WRITE_FILE and MAKE_REG above the place, REMOVE_FILE on it: each covers what is in it.
+  for (const [name, rule] of [
+    ['above', { path: work, file: 0, dir: 2 + 256 }],
+    ['on', { path: own, file: 0, dir: 32 }],
+  ]) {
+    const r = run(name, rule);
+    assert.match(r.stderr, /a right that would change sysgate's own files/, name);
+    assert.match(r.stderr, /not starting the command/, name);
+    assert.equal(r.status, 1, name);
+    assert.equal(existsSync(witness), false, `the command ran (${name})`);
+  }
+  // Reading and running there are granted as ever.
+  const reading = run('reading', { path: work, file: 0, dir: 1 + 4 + 8 });
+  assert.doesNotMatch(reading.stderr, /sysgate's own files/);
+});
+
 /** A run of cat whose plan is changed by `spoil` after it was written: Node.js runs instead. */
 function fallsBack(name, spoil, reason, { plan = {}, env = {}, args: given } = {}) {
   const file = fileWith(`input-${name}`, 'text\n');
@@ -390,6 +448,9 @@ test('a plan others may write: no plan', () =>
 
 test('a plan owned by another user: no plan', asRoot, () =>
   fallsBack('owner', ({ path }) => chownSync(path, 65534, 65534), ({ path }) => `${path} is owned by uid 65534`));
+
+test('a plan with a second name (a hard link): no plan', () =>
+  fallsBack('linked', ({ path }) => linkSync(path, `${path}.second`), ({ path }) => `${path} has 2 links`));
 
 test('a plan that is a symbolic link: no plan', () =>
   fallsBack(

@@ -94,3 +94,18 @@ test('the search finds rules by any part of their text', () => {
     [4],
   );
 });
+
+test("a rule that would let a program change sysgate's own files says, on its row, that they stay protected", () => {
+  const text = [
+    'Policy: /usr/bin/cp, Emulation: native',
+    '\tnative-fswrite: filename match "$HOME/*" then permit',
+    '\tnative-fswrite: filename match "/tmp/*" then permit',
+    '',
+  ].join('\n');
+  const rows = rowsOf(linesOfText(text), 'x86_64').rows as RuleRow[];
+  assert.match(
+    rows[0]!.warnings.join(),
+    /sysgate's own files stay protected whatever this rule says/,
+  );
+  assert.deepEqual(rows[1]!.warnings, []);
+});

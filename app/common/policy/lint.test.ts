@@ -177,3 +177,39 @@ test('process creation: fork is in the baseline, clone3 refused, clone decided o
     },
   ]);
 });
+
+test("a rule that would permit changing sysgate's own files says they stay protected", () => {
+  const said = (rules: string[]) =>
+    warnings(rules)
+      .filter((w) => w.message.startsWith("sysgate's own files"))
+      .map((w): [number, string] => [w.line, w.message]);
+  assert.deepEqual(said(['native-fswrite: filename match "$HOME/*" then permit']), [
+    [
+      2,
+      "sysgate's own files stay protected whatever this rule says: a traced program never changes $HOME/.config/sysgate (refused before any rule)",
+    ],
+  ]);
+  assert.match(
+    said(['native-rename: filename match "$HOME/.cache/*" then permit'])[0]![1]!,
+    /never changes \$HOME\/\.cache\/sysgate/,
+  );
+  assert.equal(
+    said([
+      'native-chmod: filename eq "/etc/sysgate/policies/usr_bin_example" then permit',
+      'native-unlink: filename match "/etc/*" then permit',
+    ]).length,
+    2,
+  );
+  // Reading them, denying, asking, writing elsewhere, and a rule on everything say nothing.
+  assert.deepEqual(
+    said([
+      'native-fsread: filename match "$HOME/*" then permit',
+      'native-fswrite: filename match "$HOME/.config/sysgate/*" then deny',
+      'native-fswrite: filename match "$HOME/*" then ask',
+      'native-fswrite: filename match "$HOME/.cache/pip/*" then permit',
+      'native-connect: permit',
+      'native-fswrite: permit',
+    ]),
+    [],
+  );
+});

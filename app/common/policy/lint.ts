@@ -37,6 +37,12 @@ export function lintPolicy(file: PolicyFile, text: string, options: LintOptions)
         diagnostics.push({ severity: 'warning', message, source: file.source, span, lineText });
       };
       lintFilter(filter, options, warn);
+      const own = ownFileCovered(filter);
+      if (own !== null) {
+        warn(
+          `sysgate's own files stay protected whatever this rule says: a traced program never changes ${own} (refused before any rule)`,
+        );
+      }
       const shadow = earlier.shadowing(filter);
       if (shadow !== null) {
         warn(
@@ -102,6 +108,87 @@ function lintFilter(filter: Filter, options: LintOptions, warn: Warn): void {
       }
     }
   }
+}
+
+/**
+ * sysgate's own places, in the layout the editor knows ($XDG_* unset), with a file in each:
+ * native/own-files.c refuses any change to them before any rule, whatever a rule permits.
+ */
+const OWN_PLACES: ReadonlyArray<readonly [place: string, sample: string]> = [
+  ['$HOME/.config/sysgate', '$HOME/.config/sysgate/policies/usr_bin_example'],
+  ['$HOME/.cache/sysgate', '$HOME/.cache/sysgate/runs/0123456789abcdef'],
+  ['$HOME/.local/share/sysgate', '$HOME/.local/share/sysgate/history.sqlite3'],
+  ['/etc/sysgate', '/etc/sysgate/policies/usr_bin_example'],
+];
+
+/** The calls that change a file or a name, as own-files.c lists them; opens by their flags. */
+const CHANGING_CALLS = new Set([
+  'fswrite',
+  'open',
+  'openat',
+  'openat2',
+  'creat',
+  'chmod',
+  'chown',
+  'fallocate',
+  'fchmod',
+  'fchmodat',
+  'fchmodat2',
+  'fchown',
+  'fchownat',
+  'file_setattr',
+  'fremovexattr',
+  'fsetxattr',
+  'ftruncate',
+  'futimesat',
+  'lchown',
+  'link',
+  'linkat',
+  'lremovexattr',
+  'lsetxattr',
+  'mkdir',
+  'mkdirat',
+  'mknod',
+  'mknodat',
+  'removexattr',
+  'removexattrat',
+  'rename',
+  'renameat',
+  'renameat2',
+  'rmdir',
+  'setxattr',
+  'setxattrat',
+  'symlink',
+  'symlinkat',
+  'truncate',
+  'unlink',
+  'unlinkat',
+  'utime',
+  'utimensat',
+  'utimes',
+]);
+
+/**
+ * The first of sysgate's own places a permitting rule's `filename` pattern would let a program
+ * change, were they not protected; null for a rule that does not permit such a change there.
+ */
+function ownFileCovered(filter: Filter): string | null {
+  if (filter.action.name !== 'permit' || !CHANGING_CALLS.has(filter.call)) return null;
+  // A pattern that covers one of them; a rule on everything (`true`) would be said everywhere.
+  if (!symbolsOf(filter.expr).some((symbol) => symbol.arg === 'filename')) return null;
+  const call = filter.call === 'fswrite' ? 'openat' : filter.call;
+  const alias =
+    filter.call === 'fswrite' || call.startsWith('open') || call === 'creat' ? 'fswrite' : null;
+  for (const [place, sample] of OWN_PLACES) {
+    const name = expandForLint(sample, LINT_MACROS);
+    const decision = decideCall(
+      { header: null, filters: [{ ...filter, predicate: null }], detached: false },
+      { call, alias, args: { filename: [name, name], oflags: ['wo'] }, uid: 0, gid: 0 },
+      { macros: LINT_MACROS },
+    );
+    if (decision.filter !== null && decision.action === 'permit') return place;
+  }
+  return null;
 }
 
 // Macros are expanded identically on both sides, so any fixed values will do.

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   chmod,
   chown,
+  link,
   mkdir,
   mkdtemp,
   readdir,
@@ -190,6 +191,16 @@ test('a policy file writable by its group is refused', async () => {
   await assert.rejects(store.load(path), {
     name: 'PolicyStoreError',
     message: `refusing ${path}: writable by group`,
+  });
+});
+
+test('a policy file with a second name (a hard link) is refused: sysgate guards its folder, not the other name', async () => {
+  const { system, store } = await world();
+  const path = await put(join(system, 'usr_bin_ls'), LS);
+  await link(path, join(system, '..', 'second-name'));
+  await assert.rejects(store.load(path), {
+    name: 'PolicyStoreError',
+    message: `refusing ${path}: it has 2 names (hard links), and another name may be changed`,
   });
 });
 

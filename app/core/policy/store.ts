@@ -501,7 +501,8 @@ class PolicyWatch {
   }
 }
 
-function defaultUserDir(env: Record<string, string | undefined>, home: string): string {
+/** `$XDG_CONFIG_HOME/sysgate/policies`, or `~/.config/sysgate/policies`. */
+export function defaultUserDir(env: Record<string, string | undefined>, home: string): string {
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
   const config = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
   return join(config, 'sysgate', 'policies');
@@ -655,7 +656,8 @@ export function distrustPolicyDirectory(info: Stats, uid: number): string | null
 
 /**
  * Why a file with these attributes must not be trusted as a policy, or null: anything but a
- * regular file, writable by group or others, owned by neither `uid` nor root.
+ * regular file, writable by group or others, owned by neither `uid` nor root, a file with a
+ * second name (a hard link).
  */
 export function distrustPolicyFile(info: Stats, uid: number): string | null {
   if (!info.isFile()) return 'not a regular file';
@@ -668,5 +670,8 @@ export function distrustPolicyFile(info: Stats, uid: number): string | null {
       ? `owned by uid ${info.uid}, not by root`
       : `owned by uid ${info.uid}, neither you (uid ${uid}) nor root`;
   }
+  // sysgate guards its own folders (core/own-files.ts), not another name of a file in them.
+  if (info.nlink > 1)
+    return `it has ${info.nlink} names (hard links), and another name may be changed`;
   return null;
 }

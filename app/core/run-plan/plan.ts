@@ -18,7 +18,7 @@ export const PLAN_VERSION = 1;
 
 /**
  * The environment a run's decisions depend on: the macros and the places of the policies, the
- * caches and the history ($HOME, $XDG_*), the $PATH lookup of the command, and the supervisor
+ * caches, the history and the app socket ($HOME, $XDG_*), the $PATH lookup of the command, and the supervisor
  * override (a plan is never written with one; the front door runs its own).
  */
 export const PLAN_ENVIRONMENT = [
@@ -27,6 +27,8 @@ export const PLAN_ENVIRONMENT = [
   'XDG_CONFIG_HOME',
   'XDG_CACHE_HOME',
   'XDG_DATA_HOME',
+  // Where the app socket is, one of sysgate's own places (core/own-files.ts).
+  'XDG_RUNTIME_DIR',
   'SYSGATE_SUPERVISOR',
 ] as const;
 

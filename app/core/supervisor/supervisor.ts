@@ -17,6 +17,7 @@ import type * as NodePty from 'node-pty';
 
 import { printable } from '../../common/session/log-line.js';
 import type { LandlockRule } from '../kernel/landlock-rules.js';
+import { ownPlaces } from '../own-files.js';
 import { packagePath } from '../package-paths.js';
 import type {
   Answer,
@@ -75,6 +76,11 @@ export interface SupervisorOptions {
    * Without it, the `need-policy` event is the caller's to answer.
    */
   policyFor?: (path: string) => Promise<string>;
+  /**
+   * sysgate's own files and folders, which no traced program may change (core/own-files.ts).
+   * Default: every place of sysgate's for this process's environment.
+   */
+  protect?: readonly string[];
   /** Runs the supervisor, and so the program, on a new pseudo-terminal of this size. */
   terminal?: { cols: number; rows: number };
   /**
@@ -455,6 +461,7 @@ export function supervisorArguments(options: SupervisorOptions): string[] {
   if (options.recordPermits) args.push('--record-permits');
   if (options.onHostLoss === 'deny') args.push('--on-host-loss', 'deny');
   if (options.runAs) args.push('--run-as', `${options.runAs.uid}:${options.runAs.gid}`);
+  for (const place of options.protect ?? ownPlaces()) args.push('--protect', place);
   return args;
 }
 

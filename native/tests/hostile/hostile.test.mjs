@@ -920,3 +920,117 @@ describe('the supervisor lends nothing it holds', () => {
       }
     });
 });
+
+// sysgate's own files (native/own-files.c): under a policy that permits writing under $HOME,
+// as `sysgate -A` learns for a program with caches there, a program tries every way to change
+// a policy, a template, a run plan, a compiled policy, the run's -f policy file, the history's
+// folder and the app socket, where sysgate keeps them in its HOME. As root and as nobody (each
+// in a home of its own, the files its own), exact and under -K.
+describe('sysgate\'s own files stay as they are, whatever the policy permits', () => {
+  /** A home with sysgate's files in it (stand-ins), owned by the user that runs. */
+  function ownHome(as) {
+    const home = mkdtempSync(join(root, 'own-home-'));
+    const files = [
+      '.config/sysgate/policies/usr_bin_victim',
+      '.config/sysgate/policies/templates/victim',
+      '.cache/sysgate/runs/0123456789abcdef',
+      '.cache/sysgate/compiled/victim',
+    ];
+    for (const file of files) {
+      mkdirSync(join(home, file, '..'), { recursive: true });
+      writeFileSync(join(home, file), 'original\n', { mode: 0o644 });
+    }
+    mkdirSync(join(home, '.local/share/sysgate'), { recursive: true });
+    mkdirSync(join(home, 'sysgate'), { mode: 0o700 });
+    if (as) spawnSync('chown', ['-R', `${as.uid}:${as.gid}`, home]);
+    else chmodSync(home, 0o755);
+    return home;
+  }
+
+  /** The app socket's stand-in, listening in the socket's folder ($XDG_RUNTIME_DIR/sysgate). */
+  function listen(path, as) {
+    return new Promise((resolve) => {
+      const server = createServer((c) => c.destroy()).listen(path, () => {
+        if (as) chownSync(path, as.uid, as.gid);
+        resolve(server);
+      });
+    });
+  }
+
+  function run(home, policy, as, flags) {
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [SYSGATE, '-a', '-i', ...flags, '-E', join(home, 'work.log'), '-f', policy,
+          program('own-files'), home, policy, String(ATTEMPTS), String(SECONDS)],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          cwd: home,
+          env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
+          ...as,
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('error', reject);
+      child.on('close', (status, signal) => {
+        clearTimeout(timer);
+        resolve({ status, signal, stdout, stderr });
+      });
+    });
+  }
+
+  /** What an attack could change: the files (by name, kind, mode, content) and ~/.config. */
+  function ownSnapshot(home, policy) {
+    return [
+      ...snapshot(join(home, '.config')),
+      ...snapshot(join(home, '.cache/sysgate')).filter((l) => !/^runs\/[0-9a-f]{16} /.test(l) || l.startsWith('runs/0123456789abcdef ')).filter((l) => !l.startsWith('compiled/') || l.startsWith('compiled/victim ')),
+      `${lstatSync(join(home, '.config')).ino}`,
+      readFileSync(policy, 'utf8'),
+      `${lstatSync(policy).mode.toString(8)} ${lstatSync(policy).nlink}`,
+      ...readdirSync(join(home, 'sysgate')).sort(),
+      ...readdirSync(join(home, '.local/share/sysgate')).filter((n) => !n.startsWith('history.sqlite3')),
+    ];
+  }
+
+  for (const [who, as] of users)
+    for (const flags of [[], ['-K']]) {
+      test(`open, create, rename, link, unlink, chmod, truncate, utimes, setxattr, O_TMPFILE, links, .., ~/.config moved, the app socket (as ${who}${flags.length > 0 ? ', under -K' : ''})`, async (t) => {
+        const home = ownHome(as);
+        const policy = join(home, 'work-policy');
+        const attacker = program('own-files');
+        writeFileSync(
+          policy,
+          [
+            `Policy: ${attacker}, Emulation: native`,
+            '\tnative-fsread: true then permit',
+            '\tnative-fswrite: filename match "$HOME/*" then permit',
+            '\tnative-fswrite: filename[1] match "$HOME/*" then permit',
+            `\tnative-fswrite: filename eq "${policy}" then permit`,
+            // Calls whose rules compare nothing: decided on registers, allowed in the kernel under -K.
+            ...['chmod', 'fchmod', 'fchmodat', 'truncate', 'utimes', 'utimensat', 'setxattr',
+              'rename', 'renameat', 'renameat2', 'link', 'linkat', 'unlink', 'unlinkat',
+              'symlink', 'symlinkat', 'mkdir', 'mknod', 'mknodat', 'socket', 'bind', 'connect']
+              .map((c) => `\tnative-${c}: permit`),
+            `\tnative-execve: filename eq "${attacker}" then permit`,
+            '\tnative-clone: permit',
+            '',
+          ].join('\n'),
+          { mode: 0o644 },
+        );
+        if (as) chownSync(policy, as.uid, as.gid);
+        const server = await listen(join(home, 'sysgate', 'app.sock'), as);
+        try {
+          const before = ownSnapshot(home, policy);
+          const r = await run(home, policy, as, flags);
+          counted(t, r);
+          assert.deepEqual(ownSnapshot(home, policy), before, 'sysgate\'s own files changed');
+        } finally {
+          server.close();
+        }
+      });
+    }
+});
