@@ -475,6 +475,7 @@ keep_path(struct decoding *d, int i, int rc, const char *raw, const struct sg_re
 		if (rc == 0) {
 			c->path_st = found->st;
 			c->path_st_exact = found->st_exact;
+			c->path_missing_exact = found->missing_exact;
 		}
 	}
 	if (n >= 2) {
@@ -547,9 +548,10 @@ add_path(struct decoding *d, int i)
 		in.follow = follows(d, a);
 		in.empty_ok = empty_path_ok(d);
 		in.root = d->root;
-		/* The stat family may answer with the resolution's own stat (perform.c). */
+		/* The stat family and readlink may answer with the resolution's stat (perform.c). */
 		in.eager = strcmp(d->c->name, "newfstatat") == 0 ||
-		    strcmp(d->c->name, "stat") == 0 || strcmp(d->c->name, "lstat") == 0;
+		    strcmp(d->c->name, "stat") == 0 || strcmp(d->c->name, "lstat") == 0 ||
+		    strcmp(d->c->name, "readlink") == 0 || strcmp(d->c->name, "readlinkat") == 0;
 		if (raw[0] == '\0' && in.empty_ok && in.dirfd != SG_AT_FDCWD) {
 			rc = name_descriptor(d, in.dirfd, &copy, name, sizeof(name));
 			named = 1;
