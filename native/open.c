@@ -83,6 +83,8 @@ way_of(const struct sg_syscall *c, const char *path, uint64_t flags)
 
 	if (c->path_st.st_mode != 0 && path == c->path)
 		st = c->path_st;
+	else if (c->path_missing_exact && path == c->path)
+		return HERE;
 	else if (stat(path, &st) == -1)
 		return HERE;
 	if (S_ISFIFO(st.st_mode))
@@ -333,6 +335,11 @@ sg_open_perform(struct sg_listener *l, const struct sg_syscall *c, const struct 
 	/* Lexical containment the resolved name no longer has: refuse rather than guess. */
 	if (how.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
 		sg_notif_fail(l, c->id, EXDEV);
+		return 0;
+	}
+	/* Found missing, its directory there (resolve.c): what the caller's open would say. */
+	if (c->path_missing_exact && !creating(how.flags) && sg_creds_are_own(st)) {
+		sg_notif_fail(l, c->id, ENOENT);
 		return 0;
 	}
 	if (c->path_own_fd >= 0) {

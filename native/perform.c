@@ -796,24 +796,58 @@ on_at(const struct sg_syscall *c, const struct performed *p, unsigned flags, int
 /*
  * stat, lstat and newfstatat of a name the resolution found with no link on its way: the
  * stat it made of that name's descriptor (resolve.c, fast_walk) is the answer, the one
- * on_file would get by opening the same name the same way again. Only when the caller would
- * have found it too: its credentials are the supervisor's own (else a directory on the way
- * it may not search would fail its call). 1 when r holds it.
+ * on_file would get by opening the same name the same way again; and readlink of such a
+ * name that is no link, EINVAL, as on_file would find. A name found missing, its directory
+ * there with no link on the way, is ENOENT to those, statx and access. Only when the caller
+ * would have found it too: its credentials are the supervisor's own (else a directory on the
+ * way it may not search would fail its call). 1 when r holds it.
  */
 static int
 stat_found(const struct sg_syscall *c, const struct performed *p,
     const struct sg_status *as, struct result *r)
 {
-	if (p->op != OP_STAT || c->npaths != 1 || c->path_fd_only[0] || c->path_empty[0] ||
+	if (p->op < OP_STAT || p->op > OP_READLINK || p->op == OP_STATFS ||
+	    c->npaths != 1 || c->path_fd_only[0] || c->path_empty[0] ||
 	    c->path_copied[0] || c->path_own_fds[0] >= 0 || c->paths[0] != c->path ||
-	    !c->path_st_exact ||
-	    (S_ISLNK(c->path_st.st_mode) && c->path_follows[0]) || !sg_creds_are_own(as))
+	    !sg_creds_are_own(as))
 		return 0;
+	if (c->path_missing_exact) {
+		r->value = -ENOENT;
+		return 1;
+	}
+	if ((p->op != OP_STAT && p->op != OP_READLINK) || !c->path_st_exact ||
+	    (S_ISLNK(c->path_st.st_mode) && (c->path_follows[0] || p->op == OP_READLINK)))
+		return 0;
+	if (p->op == OP_READLINK) {
+		r->value = -EINVAL;
+		return 1;
+	}
 	r->out.st = c->path_st;
 	r->addr = c->args[p->a];
 	r->len = sizeof(r->out.st);
 	r->value = 0;
 	return 1;
+}
+
+/*
+ * What the kernel refuses before it looks the name up, whatever the name: access's mode,
+ * statx's reserved mask and both of its sync flags, readlink's size. A missing name must not
+ * say ENOENT instead.
+ */
+static int
+refused_before_lookup(const struct sg_syscall *c, const struct performed *p)
+{
+	switch (p->op) {
+	case OP_ACCESS:
+		return ((unsigned)c->args[p->a] & ~7U) != 0;
+	case OP_STATX:
+		return ((unsigned)c->args[p->a] & 0x80000000U) != 0 ||
+		    ((unsigned)c->args[p->flags_arg] & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE;
+	case OP_READLINK:
+		return (int)c->args[p->b] <= 0;
+	default:
+		return 0;
+	}
 }
 
 int
@@ -829,6 +863,10 @@ sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_st
 
 	if ((p = find(c->name)) == NULL || c->npaths == 0)
 		return 1;
+	if (refused_before_lookup(c, p)) {
+		sg_notif_fail(l, c->id, EINVAL);
+		return 0;
+	}
 	/* A name that could not be resolved: the caller's own call would have failed alike. */
 	for (i = 0; i < c->npaths; i++) {
 		if (c->path_errors[i] != 0) {

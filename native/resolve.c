@@ -25,6 +25,7 @@
 #include <linux/openat2.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,13 +42,15 @@ struct walk {
 	size_t	 plen;
 	size_t	 rootlen;		/* prefix[0..rootlen) is the caller's root */
 	int	 links;
-	int	 via_proc_link;		/* the last splice came from a procfs link */
+	int	 via_proc_link;		/* the last splice came from a procfs link; -1: ask */
 	int	 own_fd;		/* the name is the caller's nameless descriptor */
 	struct stat st;			/* what lstat found at the last component; mode 0: not */
 	int	 st_exact;		/* st is of the name itself, found without a link */
+	int	 missing_exact;		/* the last name alone is missing, found without a link */
 	const struct sg_resolve_in *in;
 	char	 prefix[PATH_MAX];	/* resolved so far; "" is the root itself */
 	char	 rest[PATH_MAX * 2];	/* still to resolve */
+	char	 link_dir[PATH_MAX];	/* where the last splice's link was (via_proc_link) */
 };
 
 static int
@@ -271,13 +274,24 @@ splice_link(struct walk *w, const char *target, size_t tlen, const char *after)
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return -ENAMETOOLONG;
 	memcpy(w->rest, tmp, (size_t)n + 1);
-	w->via_proc_link = is_on_proc(w->prefix);
+	/* Asked only of a missing last name (via_proc), which few walks meet. */
+	memcpy(w->link_dir, w->prefix, w->plen + 1);
+	w->via_proc_link = -1;
 	w->st.st_mode = 0;
 	if (target[0] == '/') {
 		w->plen = w->rootlen;
 		w->prefix[w->plen] = '\0';
 	}
 	return 0;
+}
+
+/* Whether the last splice came from a procfs link. */
+static int
+via_proc(struct walk *w)
+{
+	if (w->via_proc_link == -1)
+		w->via_proc_link = is_on_proc(w->link_dir);
+	return w->via_proc_link;
 }
 
 static void
@@ -302,7 +316,7 @@ step(struct walk *w, const char *comp, const char *after, int last, int *missing
 {
 	char		 name[PATH_MAX], target[PATH_MAX];
 	ssize_t		 n;
-	int		 len;
+	int		 len, own;
 
 	if (strcmp(comp, ".") == 0)
 		return 0;
@@ -319,15 +333,16 @@ step(struct walk *w, const char *comp, const char *after, int last, int *missing
 		if ((size_t)n >= sizeof(target))
 			return -ENAMETOOLONG;
 		target[n] = '\0';
-		if (last && w->in->follow && is_on_proc(w->prefix) &&
-		    own_nameless_fd(w, name, target, &w->own_fd)) {
+		if (last && w->in->follow && own_nameless_fd(w, name, target, &own) &&
+		    is_on_proc(w->prefix)) {
+			w->own_fd = own;
 			memcpy(w->prefix, name, (size_t)len + 1);
 			w->plen = (size_t)len;
 			return 1;
 		}
 		if (!(last && !w->in->follow))
 			return splice_link(w, target, (size_t)n, after) == 0 ? 2 : -ELOOP;
-	} else if (errno == ENOENT && last && !w->via_proc_link) {
+	} else if (errno == ENOENT && last && !via_proc(w)) {
 		*missing = 1;
 	} else if (errno != EINVAL) {
 		return -errno;
@@ -420,23 +435,52 @@ stat_of(int fd, struct stat *st, int *exact)
 	return 0;
 }
 
-/*
- * A name of three components or more with no link on its way (most of them), or any for
- * a call that wants its stat (in->eager): one openat2 that refuses every link, from the
- * supervisor's root as the walk goes, finds it in place of a readlink per component. Its
- * name is then the path itself, normalised, as the walk would have named it (every readlink
- * on the way EINVAL), and its descriptor's stat is exactly what is there (but at an automount
- * point, which the O_PATH open did not mount). 0 when done,
- * else the walk does it all again (a link on the way, a missing name, any failure, "..",
- * a root that is not the supervisor's): w->prefix is given back as it was.
- */
+/* An O_PATH descriptor of name, reached with no link on its way, or -1 (errno). */
 static int
-fast_walk(struct walk *w)
+open_no_links(const char *name, int flags)
 {
 	struct open_how	 how;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_CLOEXEC | (uint64_t)flags;
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	return (int)syscall(SYS_openat2, AT_FDCWD, name[0] != '\0' ? name : "/", &how,
+	    sizeof(how));
+}
+
+/* Whether name is a directory reached with no link on its way. */
+static int
+is_plain_directory(const char *name)
+{
+	int	 fd;
+
+	if ((fd = open_no_links(name, O_DIRECTORY)) == -1)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/*
+ * A name of three components or more with no link on its way (most of them), any name with
+ * "..", or any for a call that wants its stat (in->eager): one openat2 that refuses every
+ * link, from the supervisor's root as the walk goes, finds it in place of a readlink per
+ * component. Its name is then the path itself, normalised, as the walk would have named it
+ * (every readlink on the way EINVAL), and its descriptor's stat is exactly what is there (but
+ * at an automount point, which the O_PATH open did not mount). A ".." pops the name built so
+ * far once that is found to be a directory with no link on its way (one more openat2 for a
+ * run of them), as the walk pops it after a readlink of each component said the same. A
+ * name whose last component alone is missing (its parent found so) is named as the walk
+ * names it (*missing). 0 when done; -ENOENT when a directory on its way is missing, as the
+ * walk would say; else (-1) the walk does it all again (a link on the way, any other
+ * failure, a root that is not the supervisor's): w->prefix is given back as it was.
+ */
+static int
+fast_walk(struct walk *w, int *missing)
+{
 	const char	*p = w->in->path, *end;
-	size_t		 n, base = w->plen;
-	int		 ncomp = 0, fd, rc = -1;
+	char		*slash;
+	size_t		 n, base = w->plen, parent = 0;
+	int		 ncomp = 0, dots = 0, checked = 1, last_name = 0, fd, rc = -1;
 
 	if (w->rootlen != 0)
 		return -1;
@@ -447,32 +491,63 @@ fast_walk(struct walk *w)
 			break;
 		end = strchrnul(p, '/');
 		n = (size_t)(end - p);
-		if (n == 2 && p[0] == '.' && p[1] == '.')
-			goto out;
-		if (n == 1 && p[0] == '.')
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			/* What the name has become so far must be a directory, without links. */
+			if (!checked && !is_plain_directory(w->prefix))
+				goto out;
+			checked = 1;
+			dots = 1;
+			last_name = 0;
+			slash = strrchr(w->prefix, '/');
+			w->plen = slash != NULL ? (size_t)(slash - w->prefix) : 0;
+			w->prefix[w->plen] = '\0';
 			continue;
+		}
+		if (n == 1 && p[0] == '.') {
+			last_name = 0;
+			continue;
+		}
 		if (w->plen + 1 + n >= sizeof(w->prefix))
 			goto out;
+		last_name = 1;
+		parent = w->plen;
 		w->prefix[w->plen++] = '/';
 		memcpy(w->prefix + w->plen, p, n);
 		w->plen += n;
 		w->prefix[w->plen] = '\0';
 		ncomp++;
+		checked = 0;
 	}
-	if (ncomp == 0 || (ncomp < 3 && !w->in->eager))
+	/* Ending in "..": the walk names the directory popped to, and has no stat of it. */
+	if (ncomp == 0 || (dots && checked) || (!dots && ncomp < 3 && !w->in->eager))
 		goto out;
-	memset(&how, 0, sizeof(how));
 	/* A trailing slash follows even where the call does not (walk_all). */
-	how.flags = O_PATH | O_CLOEXEC |
-	    (w->in->follow || p[-1] == '/' ? 0 : O_NOFOLLOW);
-	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-	if ((fd = (int)syscall(SYS_openat2, AT_FDCWD, w->prefix, &how, sizeof(how))) == -1)
+	fd = open_no_links(w->prefix, w->in->follow || p[-1] == '/' ? 0 : O_NOFOLLOW);
+	if (fd == -1) {
+		if (errno != ENOENT)
+			goto out;
+		/* Only a missing last name is named; "name/." is ENOENT, as the walk says. */
+		if (!last_name) {
+			rc = -ENOENT;
+			goto out;
+		}
+		w->prefix[parent] = '\0';
+		fd = open_no_links(w->prefix, O_DIRECTORY);
+		w->prefix[parent] = '/';
+		if (fd != -1) {
+			close(fd);
+			*missing = w->missing_exact = 1;
+			rc = 0;
+		} else if (errno == ENOENT) {
+			rc = -ENOENT;
+		}
 		goto out;
+	}
 	if (stat_of(fd, &w->st, &w->st_exact) == 0)
 		rc = 0;
 	close(fd);
 out:
-	if (rc != 0) {
+	if (rc == -1) {
 		w->plen = base;
 		w->prefix[base] = '\0';
 		w->st.st_mode = 0;
@@ -520,6 +595,7 @@ found_as(const struct walk *w, const char *out, struct sg_resolved *found)
 	found->own_fd = w->own_fd;
 	found->st = w->st;
 	found->st_exact = w->st_exact;
+	found->missing_exact = w->missing_exact;
 	found->proc_len = 0;
 	found->proc_as = NULL;
 	if (w->rootlen != 0)
@@ -537,9 +613,9 @@ sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missi
 	static struct walk	 w;
 	int			 rc;
 
-	/* Not the 12 KiB of strings, which are written before they are read. */
+	/* Not the 16 KiB of strings, which are written before they are read. */
 	memset(&w, 0, offsetof(struct walk, prefix));
-	w.prefix[0] = w.rest[0] = '\0';
+	w.prefix[0] = w.rest[0] = w.link_dir[0] = '\0';
 	w.in = in;
 	w.own_fd = -1;
 	*missing = 0;
@@ -547,6 +623,7 @@ sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missi
 		found->own_fd = -1;
 		found->st.st_mode = 0;
 		found->st_exact = 0;
+		found->missing_exact = 0;
 		found->proc_len = 0;
 		found->proc_as = NULL;
 	}
@@ -564,7 +641,9 @@ sg_resolve(const struct sg_resolve_in *in, char *out, size_t outsize, int *missi
 	if (in->path[0] != '/' && (rc = walk_base(&w)) != 0)
 		return rc;
 	strcpy(w.rest, in->path);
-	if (fast_walk(&w) != 0 && (rc = walk_all(&w, missing)) != 0)
+	if ((rc = fast_walk(&w, missing)) == -ENOENT)
+		return rc;
+	if (rc != 0 && (rc = walk_all(&w, missing)) != 0)
 		return rc;
 	if (!*missing && names_directory(in->path) && (rc = is_directory(&w)) != 0)
 		return rc;

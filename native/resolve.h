@@ -48,6 +48,11 @@ struct sg_resolved {
 	 */
 	int		 st_exact;
 	/*
+	 * The last component is missing, and nothing else is: its directory was found with no
+	 * link on its way (RESOLVE_NO_SYMLINKS), with the supervisor's credentials.
+	 */
+	int		 missing_exact;
+	/*
 	 * The name's first proc_len bytes are the caller's own /proc/PID (or its thread's
 	 * /proc/PID/task/TID, /proc/TID), which a policy sees as proc_as: "/proc/self" or
 	 * "/proc/thread-self"; 0 when the name is not in there.

@@ -92,6 +92,16 @@ struct session {
 static void	 send_exit(int status, int left);
 static void	*listener_loop(void *arg);
 
+/*
+ * SYSGATE_PROFILE=1: how many notifications of each call, and how long the supervisor took
+ * from reading each to its answer, on standard error at the end (where the time goes).
+ */
+#define PROFILE_CALLS	512
+static struct {
+	int		 on;
+	uint64_t	 n[PROFILE_CALLS + 1], ns[PROFILE_CALLS + 1];
+} profile;
+
 /* A monotonic clock in milliseconds. */
 static uint64_t
 now_ms(void)
@@ -584,12 +594,54 @@ listener_hung_up(int fd)
 	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR));
 }
 
+static void
+profile_start(struct timespec *t0)
+{
+	clock_gettime(CLOCK_MONOTONIC, t0);
+}
+
+static void
+profile_end(const struct timespec *t0, int nr)
+{
+	struct timespec	 t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (nr < 0 || nr >= PROFILE_CALLS)
+		nr = PROFILE_CALLS;
+	profile.n[nr]++;
+	profile.ns[nr] += (uint64_t)(t1.tv_sec - t0->tv_sec) * 1000000000 +
+	    (uint64_t)t1.tv_nsec - (uint64_t)t0->tv_nsec;
+}
+
+static void
+profile_print(void)
+{
+	uint64_t	 n = 0, ns = 0;
+	int		 i;
+
+	if (!profile.on)
+		return;
+	for (i = 0; i <= PROFILE_CALLS; i++) {
+		if (profile.n[i] == 0)
+			continue;
+		n += profile.n[i];
+		ns += profile.ns[i];
+		fprintf(stderr, "sysgate: profile %d %s %llu calls %.1f us each %.2f ms\n",
+		    (int)getpid(), i < PROFILE_CALLS && sg_call_name(i) ? sg_call_name(i) : "?",
+		    (unsigned long long)profile.n[i],
+		    (double)profile.ns[i] / 1e3 / (double)profile.n[i], (double)profile.ns[i] / 1e6);
+	}
+	fprintf(stderr, "sysgate: profile %d all %llu calls %.2f ms\n", (int)getpid(),
+	    (unsigned long long)n, (double)ns / 1e6);
+}
+
 /* The listener thread: one notification after another, each decided in its turn. */
 static void *
 listener_loop(void *arg)
 {
 	struct session	*ss = arg;
-	int		 err;
+	struct timespec	 t0;
+	int		 err, nr;
 
 	for (;;) {
 		if (sg_notif_recv(&ss->s.l) == -1) {
@@ -602,8 +654,11 @@ listener_loop(void *arg)
 				return NULL;
 			break;
 		}
+		nr = ss->s.l.notif->data.nr;
 		pthread_mutex_lock(&turn);
 		ss->last_call_ms = now_ms();
+		if (profile.on)
+			profile_start(&t0);
 		if (ss->s.fatal) {
 			/* The main loop is about to kill the tree: nothing runs on meanwhile. */
 			sg_notif_fail(&ss->s.l, ss->s.l.notif->id, EPERM);
@@ -611,6 +666,8 @@ listener_loop(void *arg)
 			sg_decide_notification(&ss->s);
 			end_turn(ss);
 		}
+		if (profile.on)
+			profile_end(&t0, nr);
 		pthread_mutex_unlock(&turn);
 	}
 	if (err != ENOENT) {
@@ -968,6 +1025,7 @@ sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 			kill(ss.s.command, SIGKILL);
 		return 1;
 	}
+	profile.on = getenv("SYSGATE_PROFILE") != NULL;
 	if ((errno = pthread_create(&ss.listener, NULL, listener_loop, &ss)) != 0) {
 		fprintf(stderr, "sysgate-supervisor: cannot start the listener thread: %s\n",
 		    strerror(errno));
@@ -975,6 +1033,7 @@ sg_session_run(const struct sg_options *opt, const struct sg_planned *plan)
 		return 1;
 	}
 	run_loop(&ss);
+	profile_print();
 	/* Nothing below runs at the same time as a decision (stopping is set). */
 	if (ss.s.fatal) {
 		sg_kill_tree(&ss.s);

@@ -7,6 +7,7 @@
  */
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <errno.h>
@@ -129,16 +130,55 @@ string_or_gone(struct decoding *d, uint64_t addr, char *buf, size_t size)
 	return -1;
 }
 
+/*
+ * The user names looked up, while /etc/passwd stays the file it was (its device, inode,
+ * size and times): a lookup reads it whole (six calls and more; a set*id call makes three),
+ * the check is one stat. Cleared when it changes.
+ */
+#define UNAMES	16
+static struct {
+	struct stat	 passwd;
+	int		 n;
+	uid_t		 uid[UNAMES];
+	char		 name[UNAMES][64];
+} unames;
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 static void
 add_uname(struct sg_syscall *c, uid_t uid)
 {
 	struct passwd	 pw, *res = NULL;
+	struct stat	 st;
 	char		 buf[4096];
+	int		 i, known;
 
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
-		add(c, "uname", res->pw_name);
-	else
+	known = stat("/etc/passwd", &st) == 0;
+	if (!known || !same_file(&st, &unames.passwd)) {
+		unames.n = 0;
+		unames.passwd = st;
+	}
+	for (i = 0; known && i < unames.n; i++) {
+		if (unames.uid[i] == uid) {
+			add(c, "uname", unames.name[i]);
+			return;
+		}
+	}
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL) {
 		add_number(c, "uname", (long long)uid);
+		return;
+	}
+	add(c, "uname", res->pw_name);
+	if (known && unames.n < UNAMES && strlen(res->pw_name) < sizeof(unames.name[0])) {
+		unames.uid[unames.n] = uid;
+		strcpy(unames.name[unames.n++], res->pw_name);
+	}
 }
 
 /* The executable of a pid, or its number: a negative pid is a process group. */
@@ -475,6 +515,7 @@ keep_path(struct decoding *d, int i, int rc, const char *raw, const struct sg_re
 		if (rc == 0) {
 			c->path_st = found->st;
 			c->path_st_exact = found->st_exact;
+			c->path_missing_exact = found->missing_exact;
 		}
 	}
 	if (n >= 2) {
@@ -547,9 +588,10 @@ add_path(struct decoding *d, int i)
 		in.follow = follows(d, a);
 		in.empty_ok = empty_path_ok(d);
 		in.root = d->root;
-		/* The stat family may answer with the resolution's own stat (perform.c). */
+		/* The stat family and readlink may answer with the resolution's stat (perform.c). */
 		in.eager = strcmp(d->c->name, "newfstatat") == 0 ||
-		    strcmp(d->c->name, "stat") == 0 || strcmp(d->c->name, "lstat") == 0;
+		    strcmp(d->c->name, "stat") == 0 || strcmp(d->c->name, "lstat") == 0 ||
+		    strcmp(d->c->name, "readlink") == 0 || strcmp(d->c->name, "readlinkat") == 0;
 		if (raw[0] == '\0' && in.empty_ok && in.dirfd != SG_AT_FDCWD) {
 			rc = name_descriptor(d, in.dirfd, &copy, name, sizeof(name));
 			named = 1;

@@ -40,6 +40,7 @@ struct sg_syscall {
 	int		 path_own_fd;	/* it is the caller's nameless descriptor N, or -1 */
 	struct stat	 path_st;	/* what resolving found there (sg_resolved): mode 0, not */
 	int		 path_st_exact;	/* path_st is exactly what is there (sg_resolved) */
+	int		 path_missing_exact;	/* its last name alone is missing (sg_resolved) */
 	/* Every path argument (rename's two), for the calls performed in perform.c. */
 	int		 npaths;
 	const char	*paths[2];

@@ -138,6 +138,30 @@ paths(void)
 	snprintf(want, sizeof(want), "%s/nowhere", dir);
 	CHECK(is(resolve("dangling", 1, SG_AT_FDCWD, NULL), want));
 	CHECK(resolve("", 1, SG_AT_FDCWD, NULL) == -ENOENT);
+	/*
+	 * ".." after a directory without links pops it (one openat2); after a link, it is the
+	 * link's target's parent (the walk), never the name's lexical parent.
+	 */
+	CHECK(mkdir("real/sub", 0700) == 0);
+	CHECK(symlink("real/sub", "deep") == 0);
+	snprintf(want, sizeof(want), "%s/real/file", dir);
+	CHECK(is(resolve("real/sub/../file", 1, SG_AT_FDCWD, NULL), want));
+	CHECK(is(resolve("deep/../file", 1, SG_AT_FDCWD, NULL), want));
+	CHECK(is(resolve("real/sub/../../deep/../file", 1, SG_AT_FDCWD, NULL), want));
+	snprintf(want, sizeof(want), "%s/real/new", dir);
+	CHECK(is(resolve("real/sub/../new", 1, SG_AT_FDCWD, &missing), want) && missing);
+	CHECK(resolve("real/nosub/../file", 1, SG_AT_FDCWD, NULL) == -ENOENT);
+	snprintf(want, sizeof(want), "%s/real", dir);
+	CHECK(is(resolve("real/sub/..", 1, SG_AT_FDCWD, NULL), want));
+	/* A missing name deep down: named when its directory is there, ENOENT when not. */
+	CHECK(resolve("real/nosub/new", 1, SG_AT_FDCWD, NULL) == -ENOENT);
+	CHECK(resolve("real/new/.", 1, SG_AT_FDCWD, NULL) == -ENOENT);
+	snprintf(want, sizeof(want), "%s/real/sub/new", dir);
+	CHECK(is(resolve("deep/new", 1, SG_AT_FDCWD, &missing), want) && missing);
+	missing = 0;
+	CHECK(is(resolve("real/sub/new", 1, SG_AT_FDCWD, &missing), want) && missing);
+	unlink("deep");
+	rmdir("real/sub");
 	/* Relative to a directory descriptor. */
 	fd = open("real", O_RDONLY | O_DIRECTORY);
 	snprintf(want, sizeof(want), "%s/real/file", dir);

@@ -129,6 +129,22 @@ main(int argc, char *argv[])
 	link_said("readlinkat dir dl2", n = readlinkat(dir, "dl2", buf, sizeof(buf)), buf);
 	link_said("readlink d/f (no link)", n = readlink("d/f", buf, sizeof(buf)), buf);
 	said("readlink d/l size 0", readlink("d/l", buf, 0));
+	/* Missing names, and "..", which resolve.c finds without its walk: the kernel's errors. */
+	stat_said("stat d/none", stat("d/none", &st), &st);
+	stat_said("stat none/x", stat("none/x", &st), &st);
+	stat_said("lstat d/none/", lstat("d/none/", &st), &st);
+	stat_said("stat d/none/.", stat("d/none/.", &st), &st);
+	said("statx d/none", statx(AT_FDCWD, "d/none", 0, STATX_TYPE, &stx));
+	said("statx d/none reserved mask", statx(AT_FDCWD, "d/none", 0, 0x80000000U, &stx));
+	said("statx d/none bad flags", statx(AT_FDCWD, "d/none", 0x6000, STATX_TYPE, &stx));
+	said("access d/none F_OK", access("d/none", F_OK));
+	said("access d/none bad mode", access("d/none", 0100));
+	link_said("readlink d/none", n = readlink("d/none", buf, sizeof(buf)), buf);
+	said("readlink d/none size 0", readlink("d/none", buf, 0));
+	stat_said("stat d/e/../f", stat("d/e/../f", &st), &st);
+	stat_said("stat dl2/e/../f (after a link)", stat("dl2/e/../f", &st), &st);
+	stat_said("stat d/e/../none", stat("d/e/../none", &st), &st);
+	stat_said("stat d/none/../f", stat("d/none/../f", &st), &st);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n < 0 ? 0 : n] = '\0';
 	said("readlink /proc/self/exe is argv[0]'s",
