@@ -934,14 +934,92 @@ is_elf(const char *head, size_t n)
 	return n >= 4 && memcmp(head, "\177ELF", 4) == 0;
 }
 
-int
-sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino)
+/*
+ * The first bytes of the file fd stands for (an O_PATH descriptor will do), and its stat.
+ * The file is the program's to choose, so nothing here may wait on it: only a regular file
+ * is read (the kernel runs nothing else: EACCES, as it says), reopened with O_NONBLOCK, so
+ * that a lease the program holds on it makes the open fail at once (EAGAIN) instead of
+ * waiting out the lease-break time. Its length, or 0 when it cannot be read (a supervisor
+ * without the rights), or -errno.
+ */
+static ssize_t
+read_head(int fd, struct stat *st, char *head, size_t size)
 {
-	char		 head[256], interp[PATH_MAX];
+	char	 self[64];
+	ssize_t	 n;
+	int	 rd;
+
+	if (fstat(fd, st) == -1)
+		return -errno;
+	if (!S_ISREG(st->st_mode))
+		return -EACCES;
+	proc_fd(fd, self, sizeof(self));
+	if ((rd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) == -1)
+		return errno == EWOULDBLOCK ? -EAGAIN : 0;
+	n = pread(rd, head, size, 0);
+	close(rd);
+	return n < 0 ? 0 : n;
+}
+
+/*
+ * A script's interpreter, named as it is written (as the kernel's binfmt_script reads it),
+ * looked up as the caller's own exec will look it up: in its root, from its working
+ * directory, links followed. It must be a program (ELF): an interpreter that is a script
+ * itself, or a binary format the kernel hands elsewhere (binfmt_misc), is refused, since what
+ * would then run cannot be decided on or foretold.
+ */
+static int
+interpreter_target(const struct sg_syscall *c, const char *written, struct sg_exec_target *t)
+{
+	struct sg_resolve_in	 in;
+	struct sg_resolved	 found;
+	struct stat		 st;
+	char			 head[256];
+	ssize_t			 n;
+	int			 fd, missing = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.tgid = c->tgid;
+	in.tid = c->tid;
+	in.dirfd = SG_AT_FDCWD;
+	in.path = written;
+	in.follow = 1;
+	if ((fd = sg_resolve(&in, t->interpreter, sizeof(t->interpreter), &missing,
+	    &found)) < 0)
+		return fd;
+	if (missing)
+		return -ENOENT;
+	/* The caller's own /proc/PID, or a descriptor of its own: no name a rule can say. */
+	if (found.own_fd >= 0 || found.proc_len > 0)
+		return -EACCES;
+	if ((fd = open_pinned(t->interpreter, O_PATH)) < 0)
+		return fd;
+	n = read_head(fd, &st, head, sizeof(head));
+	close(fd);
+	/* Unread (leased, or not the supervisor's to read): the check after the exec says. */
+	if (n == -EAGAIN)
+		n = 0;
+	if (n < 0)
+		return (int)n;
+	if (n > 0 && !is_elf(head, (size_t)n)) {
+		t->nested = 1;
+		return -EACCES;
+	}
+	t->dev = st.st_dev;
+	t->ino = st.st_ino;
+	return 0;
+}
+
+int
+sg_exec_target(const struct sg_syscall *c, int pidfd, struct sg_exec_target *t)
+{
+	char		 head[256], written[PATH_MAX];
 	struct stat	 st;
 	ssize_t		 n;
 	int		 fd;
 
+	memset(t, 0, sizeof(*t));
+	t->kind = SG_EXEC_UNKNOWN;
 	if (c->npaths == 0)
 		return 0;
 	if (c->path_errors[0] != 0)
@@ -949,32 +1027,38 @@ sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino)
 	if ((fd = copy_empty(c, 0, pidfd)) < -1 ||
 	    (fd == -1 && (fd = open_object(c, 0, -1)) < 0))
 		return fd;
-	if (fstat(fd, &st) == -1) {
-		close(fd);
-		return -errno;
-	}
-	close(fd);
 	/* What it starts with says what /proc/PID/exe will be after the exec. */
-	if (c->path_empty[0] || (fd = open_pinned(c->paths[0], O_RDONLY)) < 0)
-		return 0;
-	n = pread(fd, head, sizeof(head), 0);
+	n = read_head(fd, &st, head, sizeof(head));
 	close(fd);
-	if (n > 0 && is_elf(head, (size_t)n)) {
-		*dev = st.st_dev;
-		*ino = st.st_ino;
-		return 1;
-	}
-	/* A script: the process's executable will be its interpreter, if that is a program. */
-	if (n <= 0 || interpreter_of(head, (size_t)n, interp, sizeof(interp)) == -1 ||
-	    (fd = open(interp, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = pread(fd, head, sizeof(head), 0);
-	if (n <= 0 || !is_elf(head, (size_t)n) || fstat(fd, &st) == -1) {
-		close(fd);
+	if (n < 0)
+		return (int)n;
+	if (is_elf(head, (size_t)n)) {
+		t->kind = SG_EXEC_PROGRAM;
+		t->dev = st.st_dev;
+		t->ino = st.st_ino;
 		return 0;
 	}
-	close(fd);
-	*dev = st.st_dev;
-	*ino = st.st_ino;
-	return 2;
+	if (interpreter_of(head, (size_t)n, written, sizeof(written)) == -1)
+		return 0;
+	t->kind = SG_EXEC_SCRIPT;
+	return interpreter_target(c, written, t);
+}
+
+int
+sg_exec_as_interpreter(struct sg_syscall *c, const struct sg_exec_target *t)
+{
+	size_t	 i;
+	char	*name;
+
+	for (i = 0; i < c->ntargs; i++)
+		if (strcmp(c->targs[i].name, "filename") == 0 && c->targs[i].index == 0)
+			break;
+	if (i == c->ntargs || (name = strdup(t->interpreter)) == NULL)
+		return -1;
+	free(c->values[i]);
+	c->values[i] = name;
+	c->targs[i].value = name;
+	c->path = name;
+	c->paths[0] = name;
+	return 0;
 }

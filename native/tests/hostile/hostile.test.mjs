@@ -510,3 +510,56 @@ test('the attackers are built', () => {
   for (const name of ['race-path', 'race-fd', 'symlink-swap', 'race-connect', 'race-exec', 'exec-target', 'routes'])
     assert.ok(existsSync(program(name)), program(name));
 });
+
+/**
+ * A script's `#!` interpreter is an execution of its own, decided by the execve rules as one:
+ * a program that may write and run a script runs only the interpreters its policy names, as
+ * root and as nobody, in exact mode and under -K (whose Landlock grants were computed from the
+ * `#!` line a previous run left: the script starts out naming the forbidden program).
+ */
+describe('a script names a program its policy does not let run as its #! interpreter', () => {
+  const prepare = (dir, as) => {
+    chmodSync(dir, 0o755);
+    copyFileSync(program('interp-target'), join(dir, 'permit', 'prog'));
+    copyFileSync(program('interp-target'), join(dir, 'forbid', 'prog'));
+    for (const side of ['permit', 'forbid']) chmodSync(join(dir, side, 'prog'), 0o755);
+    for (const name of ['script', 'inner']) {
+      writeFileSync(join(dir, 'permit', name), `#!${dir}/forbid/prog\n`, { mode: 0o755 });
+      if (as) chownSync(join(dir, 'permit', name), as.uid, as.gid);
+    }
+    if (as) chownSync(join(dir, 'permit'), as.uid, as.gid);
+  };
+  const rules = (dir) => [
+    `native-execve: filename eq "${program('script-interp')}" then permit`,
+    // inherit: what runs keeps this policy, as a forbidden program would like.
+    `native-execve: filename eq "${dir}/permit/script" then permit[inherit]`,
+    `native-execve: filename eq "${dir}/permit/inner" then permit[inherit]`,
+    `native-execve: filename eq "${dir}/permit/prog" then permit[inherit]`,
+    'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+    'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+    'native-fsread: filename match "/lib/*-linux-gnu" then permit',
+    'native-fsread: filename eq "/proc/self/exe" then permit',
+    `native-fsread: filename match "${dir}/permit" then permit`,
+    `native-fswrite: filename match "${dir}/permit" then permit`,
+    'native-readlink: filename eq "/proc/self/exe" then permit',
+    'native-readlinkat: filename eq "/proc/self/exe" then permit',
+    'native-clone: permit',
+    'native-clone3: permit',
+  ];
+  for (const [who, as] of users)
+    for (const flags of [[], ['-K']])
+      for (const mode of ['line', 'race', 'nested']) {
+        const how = `${mode} (as ${who}${flags.length > 0 ? `, under ${flags.join(' ')}` : ''})`;
+        test(how, async (t) => {
+          const dir = arena();
+          prepare(dir, as);
+          const run = await underSysgate(
+            program('script-interp'),
+            [mode, dir, '1000', String(SECONDS)],
+            rules(dir),
+            { as, flags },
+          );
+          counted(t, run);
+        });
+      }
+});
