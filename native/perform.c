@@ -319,6 +319,32 @@ check(long long rc)
 	return rc == -1 ? -errno : rc;
 }
 
+/*
+ * truncate of the file fd (O_PATH) is, via its /proc/self/fd name. truncate(2) waits out a
+ * lease the program holds on the file (the lease-break time, 45 s): a regular file is opened
+ * for writing with O_NONBLOCK instead, which fails at once then (EAGAIN, what the program
+ * sees; its lease is being broken meanwhile), and truncated through that descriptor. The
+ * permission checks are the same (write access, append-only, a running program's ETXTBSY).
+ * Anything else truncate refuses by its type, without waiting.
+ */
+static long long
+truncate_file(int fd, const char *via, off_t length)
+{
+	struct stat	 st;
+	long long	 rc;
+	int		 wfd;
+
+	if (fstat(fd, &st) == -1)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return check(truncate(via, length));
+	if ((wfd = open(via, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) == -1)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	rc = check(ftruncate(wfd, length));
+	close(wfd);
+	return rc;
+}
+
 /* The times of utime, utimes and futimesat, read from the caller, as utimensat takes them. */
 static int
 read_times(const struct sg_syscall *c, enum op op, uint64_t addr, struct timespec ts[2])
@@ -443,7 +469,7 @@ on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, i
 		    AT_EMPTY_PATH));
 		break;
 	case OP_TRUNCATE:
-		rc = check(truncate(via, (off_t)c->args[p->a]));
+		rc = truncate_file(fd, via, (off_t)c->args[p->a]);
 		break;
 	case OP_UTIME:
 	case OP_UTIMES:

@@ -563,3 +563,44 @@ describe('a script names a program its policy does not let run as its #! interpr
         });
       }
 });
+
+/**
+ * Nothing a program controls holds the supervisor: a `#!` interpreter or a program that is a
+ * FIFO, a file the program holds a lease on (F_SETLEASE, which needs no rule) opened or
+ * truncated by a child. The program's own next call is answered at once (an escape is one
+ * that took more than 2 s), and the run ends well within the 45 s of a lease break (it hung
+ * for ever with a FIFO).
+ */
+describe('a FIFO or a lease does not hold the supervisor', () => {
+  const rules = (dir) => [
+    `native-execve: filename eq "${program('hang')}" then permit`,
+    `native-execve: filename match "${dir}/permit" then permit`,
+    'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+    'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+    'native-fsread: filename match "/lib/*-linux-gnu" then permit',
+    `native-fsread: filename match "${dir}/permit" then permit`,
+    `native-fswrite: filename match "${dir}/permit" then permit`,
+    'native-kill: permit',
+    'native-clone: permit',
+    'native-clone3: permit',
+  ];
+  for (const [who, as] of users)
+    for (const flags of [[], ['-K']])
+      for (const mode of ['fifo-interp', 'fifo-exec', 'lease-open', 'lease-truncate']) {
+        const how = `${mode} (as ${who}${flags.length > 0 ? `, under ${flags.join(' ')}` : ''})`;
+        test(how, async (t) => {
+          const dir = arena();
+          chmodSync(dir, 0o755);
+          if (as) chownSync(join(dir, 'permit'), as.uid, as.gid);
+          const started = Date.now();
+          const run = await underSysgate(program('hang'), [mode, dir, '4', String(SECONDS)], rules(dir), {
+            as,
+            flags,
+          });
+          const took = Date.now() - started;
+          t.diagnostic(`the run took ${took} ms`);
+          counted(t, run);
+          assert.ok(took < 10_000, `the run took ${took} ms`);
+        });
+      }
+});
