@@ -1169,13 +1169,19 @@ descends_from(pid_t pid, pid_t ancestor, pid_t host)
 void
 sg_kill_tree(struct sg_supervisor *s)
 {
+	sg_process_each(kill_known, NULL);
+	/* Descendants that never made a notified call are not in the table: find them. */
+	sg_kill_descendants(s);
+}
+
+void
+sg_kill_descendants(const struct sg_supervisor *s)
+{
 	DIR		*d;
 	struct dirent	*e;
 	pid_t		 pid;
 	int		 round;
 
-	sg_process_each(kill_known, NULL);
-	/* Descendants that never made a notified call are not in the table: find them. */
 	for (round = 0; round < 3; round++) {
 		if ((d = opendir("/proc")) == NULL)
 			return;

@@ -604,3 +604,86 @@ describe('a FIFO or a lease does not hold the supervisor', () => {
         });
       }
 });
+
+/**
+ * SIGTERM or SIGINT sent to sysgate ends the run, failing closed, even while the supervisor
+ * is held deciding a call (held: a path in a page of the program's own userfaultfd, which a
+ * policy permits) and the program ignores both signals: through Node.js (the first run) and
+ * through the front door from the run's plan (the second, identical one). The run ends within
+ * 10 s and the program is gone with it.
+ */
+describe('SIGTERM and SIGINT end a run whose supervisor is held', () => {
+  const FRONT = fileURLToPath(new URL('../../build/sysgate', import.meta.url));
+  const started = (child) =>
+    new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d) => {
+        out += d;
+        const m = out.match(/^held (\d+)$/m);
+        if (m) resolve(Number(m[1]));
+      });
+      child.on('close', () => reject(new Error(`the program never started: ${out}`)));
+    });
+  const gone = (pid) => {
+    try {
+      return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    } catch {
+      return true;
+    }
+  };
+  for (const [who, as] of users)
+    for (const flags of [[], ['-K']])
+      for (const signal of ['SIGTERM', 'SIGINT']) {
+        const how = `${signal} (as ${who}${flags.length > 0 ? `, under ${flags.join(' ')}` : ''})`;
+        test(how, async (t) => {
+          const home = join(root, `home-${++runs}`);
+          const policy = join(root, `policy-${runs}`);
+          mkdirSync(home);
+          if (as) chownSync(home, as.uid, as.gid);
+          writeFileSync(
+            policy,
+            `Policy: ${program('held')}, Emulation: native\n${[
+              `native-execve: filename eq "${program('held')}" then permit`,
+              'native-fsread: true then permit',
+              'native-userfaultfd: permit',
+              'native-ioctl: permit',
+            ]
+              .map((r) => `\t${r}\n`)
+              .join('')}`,
+          );
+          for (const start of ['Node.js', 'the plan']) {
+            // What bin/sysgate runs: the front door, which starts Node.js when there is no plan.
+            const child = spawn(FRONT, ['-a', ...flags, '-f', policy, program('held')], {
+              stdio: ['ignore', 'pipe', 'pipe'],
+              cwd: home,
+              env: {
+                ...process.env,
+                HOME: home,
+                XDG_CONFIG_HOME: join(home, '.config'),
+                XDG_CACHE_HOME: join(home, '.cache'),
+                XDG_RUNTIME_DIR: home,
+                SYSGATE_EXPLAIN_START: '1',
+              },
+              ...as,
+            });
+            let stderr = '';
+            child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+            const closed = new Promise((resolve) => child.on('close', (status, sig) => resolve({ status, sig })));
+            const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+            const pid = await started(child);
+            // Its open is in the supervisor's hands by now.
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            const sent = Date.now();
+            child.kill(signal);
+            const end = await closed;
+            const took = Date.now() - sent;
+            clearTimeout(timer);
+            t.diagnostic(`from ${start}: ended ${took} ms after ${signal} (${JSON.stringify(end)})`);
+            assert.equal(/from plan/.test(stderr), start === 'the plan', stderr);
+            assert.ok(took < 10_000, `from ${start}: the run went on ${took} ms after ${signal}`);
+            for (let i = 0; i < 20 && !gone(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+            assert.ok(gone(pid), `from ${start}: the program (pid ${pid}) outlived the run`);
+          }
+        });
+      }
+});
