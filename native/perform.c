@@ -38,6 +38,7 @@
 #include <sys/vfs.h>
 #include <sys/xattr.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -935,23 +936,54 @@ answer:
 	return 0;
 }
 
-/* The first line of a script names its interpreter ("#!/bin/sh -e" is /bin/sh); -1 if not one. */
+#define BINPRM_BUF	256	/* what the kernel reads of a file it runs */
+
+/*
+ * The first line of a script names its interpreter ("#!/bin/sh -e" is /bin/sh), as the
+ * kernel's binfmt_script reads it from its NUL-padded buffer: the name ends at a space, a tab,
+ * a newline or a NUL. -1 if not a script; -ENOEXEC for a line the kernel refuses too (no
+ * name, or one cut by the end of the buffer), so that no line is left undecided.
+ */
 static int
 interpreter_of(const char *head, size_t n, char *out, size_t size)
 {
+	char	 buf[BINPRM_BUF + 1];
 	size_t	 i = 2, start;
 
 	if (n < 2 || head[0] != '#' || head[1] != '!')
 		return -1;
-	while (i < n && (head[i] == ' ' || head[i] == '\t'))
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, head, n < BINPRM_BUF ? n : BINPRM_BUF);
+	while (i < BINPRM_BUF && (buf[i] == ' ' || buf[i] == '\t'))
 		i++;
-	for (start = i; i < n && head[i] != ' ' && head[i] != '\t' && head[i] != '\n'; i++)
+	for (start = i; i < BINPRM_BUF && buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
+	    buf[i] != '\0'; i++)
 		;
-	if (i == start || i == n || i - start >= size)
-		return -1;
-	memcpy(out, head + start, i - start);
+	if (i == start || i >= BINPRM_BUF - 1 || i - start >= size)
+		return -ENOEXEC;
+	memcpy(out, buf + start, i - start);
 	out[i - start] = '\0';
 	return 0;
+}
+
+/*
+ * Whether binfmt_misc may run a file that is neither a program nor a script: one of its
+ * formats is registered. Without any, the kernel refuses such a file (ENOEXEC).
+ */
+static int
+binfmt_misc_in_use(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 used = 0;
+
+	if ((d = opendir("/proc/sys/fs/binfmt_misc")) == NULL)
+		return 0;
+	while (!used && (e = readdir(d)) != NULL)
+		used = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    strcmp(e->d_name, "register") != 0 && strcmp(e->d_name, "status") != 0;
+	closedir(d);
+	return used;
 }
 
 static int
@@ -1000,7 +1032,7 @@ interpreter_target(const struct sg_syscall *c, const char *written, struct sg_ex
 	struct sg_resolve_in	 in;
 	struct sg_resolved	 found;
 	struct stat		 st;
-	char			 head[256];
+	char			 head[BINPRM_BUF];
 	ssize_t			 n;
 	int			 fd, missing = 0;
 
@@ -1039,10 +1071,10 @@ interpreter_target(const struct sg_syscall *c, const char *written, struct sg_ex
 int
 sg_exec_target(const struct sg_syscall *c, int pidfd, struct sg_exec_target *t)
 {
-	char		 head[256], written[PATH_MAX];
+	char		 head[BINPRM_BUF], written[PATH_MAX];
 	struct stat	 st;
 	ssize_t		 n;
-	int		 fd;
+	int		 fd, rc;
 
 	memset(t, 0, sizeof(*t));
 	t->kind = SG_EXEC_UNKNOWN;
@@ -1058,14 +1090,17 @@ sg_exec_target(const struct sg_syscall *c, int pidfd, struct sg_exec_target *t)
 	close(fd);
 	if (n < 0)
 		return (int)n;
-	if (is_elf(head, (size_t)n)) {
+	/* Unread (not the supervisor's to read): a script's interpreter could not read it either. */
+	if (n == 0 || is_elf(head, (size_t)n)) {
 		t->kind = SG_EXEC_PROGRAM;
 		t->dev = st.st_dev;
 		t->ino = st.st_ino;
 		return 0;
 	}
-	if (interpreter_of(head, (size_t)n, written, sizeof(written)) == -1)
-		return 0;
+	if ((rc = interpreter_of(head, (size_t)n, written, sizeof(written))) == -1)
+		return binfmt_misc_in_use() ? 0 : -ENOEXEC;
+	if (rc < 0)
+		return rc;
 	t->kind = SG_EXEC_SCRIPT;
 	return interpreter_target(c, written, t);
 }

@@ -5,7 +5,9 @@
  * ran); the policy permits running DIR/permit/script, DIR/permit/inner and DIR/permit/prog.
  * Each attempt forks a child that runs DIR/permit/script, whose first line is, by mode:
  *
- *   line    #!DIR/permit/prog and #!DIR/forbid/prog in turn, written before each attempt;
+ *   line    #!DIR/permit/prog and #!DIR/forbid/prog in turn, written before each attempt,
+ *           the forbidden line every other time without its newline (the kernel reads
+ *           the name up to the end of the file);
  *   race    #!DIR/permit/prog, replaced by a script whose line is #!DIR/forbid/prog and
  *           back by a second thread all the time (renamed over it: a script open for
  *           writing cannot be run, ETXTBSY), so that the kernel reads another first line
@@ -29,7 +31,7 @@
 #include "hostile.h"
 
 static char	 permit_line[PATH_MAX / 2], forbid_line[PATH_MAX / 2], inner_line[PATH_MAX / 2];
-static char	 script[PATH_MAX / 2];
+static char	 script[PATH_MAX / 2], bare[PATH_MAX / 2];
 static atomic_int stop;
 
 static int
@@ -88,6 +90,7 @@ main(int argc, char *argv[])
 	snprintf(permit_line, sizeof(permit_line), "#!%s/permit/prog\n", argv[2]);
 	snprintf(forbid_line, sizeof(forbid_line), "#!%s/forbid/prog\n", argv[2]);
 	snprintf(inner_line, sizeof(inner_line), "#!%s/permit/inner\n", argv[2]);
+	snprintf(bare, sizeof(bare), "#!%s/forbid/prog", argv[2]);
 	snprintf(script, sizeof(script), "%s/permit/script", argv[2]);
 	snprintf(inner, sizeof(inner), "%s/permit/inner", argv[2]);
 	if (put(script, permit_line) == -1 || put(inner, forbid_line) == -1)
@@ -102,7 +105,7 @@ main(int argc, char *argv[])
 	budget_start(&b, atol(argv[3]), atof(argv[4]));
 	for (i = 0; budget_left(&b, i); i++) {
 		if (strcmp(mode, "line") == 0 &&
-		    put(script, i % 2 == 0 ? permit_line : forbid_line) == -1)
+		    put(script, i % 2 == 0 ? permit_line : i % 4 == 1 ? forbid_line : bare) == -1)
 			return 2;
 		if (strcmp(mode, "nested") == 0 &&
 		    put(script, i % 2 == 0 ? permit_line : inner_line) == -1)
