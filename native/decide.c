@@ -389,6 +389,47 @@ in_landlock(const struct sg_supervisor *s, const struct sg_syscall *c)
 	return 0;
 }
 
+static void	decide_call(struct sg_supervisor *, struct sg_process *, struct sg_pending *);
+
+/*
+ * What a permitted exec will run (sg_exec_target), noted in pd->exec. A script runs its
+ * interpreter, an execution of its own: the call becomes the execve of the interpreter and is
+ * decided again as one, by the same policy, asked and recorded as one (permit comes back
+ * here with pd->exec known). Otherwise a program writing its own script could run any
+ * binary by rewriting its `#!` line. 1: go on permitting; 0: decided elsewhere (pd is no
+ * longer the caller's); -errno: the exec fails so.
+ */
+static int
+exec_target(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int inherit,
+    int detach)
+{
+	struct sg_exec_target	*t;
+	int			 rc;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return -ENOMEM;
+	pd->exec = t;
+	if ((rc = sg_exec_target(&pd->call, p->pidfd, t)) < 0) {
+		if (t->nested) {
+			syslog(LOG_WARNING, "deny prog: %s, pid: %d, policy: %s, syscall: %s: its "
+			    "interpreter %s is not a program", p->exe, (int)p->pid, p->policy_name,
+			    pd->call.name, t->interpreter);
+			fprintf(stderr, "sysgate: %s denied to %s (pid %d): its interpreter %s is no "
+			    "program (a script or binfmt_misc): not run\n", pd->call.name, p->exe,
+			    (int)p->pid, t->interpreter);
+		}
+		return rc;
+	}
+	if (t->kind != SG_EXEC_SCRIPT)
+		return 1;
+	t->inherit = inherit;
+	t->detach = detach;
+	if (sg_exec_as_interpreter(&pd->call, t) == -1)
+		return -ENOMEM;
+	decide_call(s, p, pd);
+	return 0;
+}
+
 /*
  * A permitted exec runs its new program under a policy before the process's next notified
  * call says which (check_exec): a child it creates meanwhile has it, the file decided on
@@ -431,24 +472,31 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 	if (c->is_exec) {
 		/* Decided on its name: the file decided on is the one that must run. */
 		forget_exec(p);
-		if (on_memory && !p->detached &&
-		    (rc = sg_exec_pin(c, p->pidfd, &p->exec_dev, &p->exec_ino)) <= 0) {
-			if (rc < 0) {
-				sg_notif_fail(&s->l, c->id, -rc);
-				finish(pd);
+		if (on_memory && !p->detached && pd->exec == NULL) {
+			if ((rc = exec_target(s, p, pd, inherit, detach)) <= 0) {
+				if (rc < 0) {
+					sg_notif_fail(&s->l, c->id, -rc);
+					finish(pd);
+				}
 				return;
 			}
-			rc = 1;
-		} else if (on_memory && !p->detached) {
+		}
+		if (pd->exec != NULL && pd->exec->kind != SG_EXEC_UNKNOWN) {
 			p->exec_pinned = 1;
+			p->exec_dev = pd->exec->dev;
+			p->exec_ino = pd->exec->ino;
 			/* A program's own arguments; a script's are its interpreter's (not checked). */
-			if (rc == 1 && c->argv_raw != NULL) {
+			if (pd->exec->kind == SG_EXEC_PROGRAM && c->argv_raw != NULL) {
 				p->exec_argv = c->argv_raw;
 				p->exec_argvlen = c->argv_rawlen;
 				c->argv_raw = NULL;
 			}
-			rc = 1;
 		}
+		if (pd->exec != NULL) {
+			inherit = inherit || pd->exec->inherit;
+			detach = detach || pd->exec->detach;
+		}
+		rc = 1;
 		p->exec_pending = 1;
 		p->exec_tid = c->tid;
 		p->inherit_exec = inherit;
@@ -487,9 +535,17 @@ static void
 deny(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
     const struct sg_verdict *v)
 {
+	struct sg_verdict	 w;
+
 	if (caller_gone(s, pd)) {
 		finish(pd);
 		return;
+	}
+	/* A script's interpreter refused is refused as the kernel refuses one it may not run. */
+	if (pd->exec != NULL) {
+		w = *v;
+		w.error = EACCES;
+		v = &w;
 	}
 	/* Recorded first: the record reads the caller's argv, gone once a denied exit(2) runs. */
 	sg_send_record(p, &pd->call, v);
@@ -1191,13 +1247,19 @@ descends_from(pid_t pid, pid_t ancestor, pid_t host)
 void
 sg_kill_tree(struct sg_supervisor *s)
 {
+	sg_process_each(kill_known, NULL);
+	/* Descendants that never made a notified call are not in the table: find them. */
+	sg_kill_descendants(s);
+}
+
+void
+sg_kill_descendants(const struct sg_supervisor *s)
+{
 	DIR		*d;
 	struct dirent	*e;
 	pid_t		 pid;
 	int		 round;
 
-	sg_process_each(kill_known, NULL);
-	/* Descendants that never made a notified call are not in the table: find them. */
 	for (round = 0; round < 3; round++) {
 		if ((d = opendir("/proc")) == NULL)
 			return;

@@ -46,6 +46,11 @@ void	 sg_decide_process_exited(struct sg_supervisor *s, struct sg_process *p);
 void	 sg_decide_host_lost(struct sg_supervisor *s);
 /* SIGKILL to every descendant of the supervisor, known or not, but the host it started. */
 void	 sg_kill_tree(struct sg_supervisor *s);
+/*
+ * The same found in /proc alone (every process beneath the supervisor but its host): no
+ * table is read, so it may run without the turn (session.c).
+ */
+void	 sg_kill_descendants(const struct sg_supervisor *s);
 
 /* The epoll tag of a process's pidfd, for the session's loop. */
 #define SG_TAG_PROCESS	5ULL

@@ -68,12 +68,24 @@ caller_how(const struct sg_syscall *c, struct open_how *how)
 enum way { HERE, APART, TERMINAL };
 
 /*
+ * The devices whose open never waits: the memory devices (/dev/null, /dev/zero,
+ * /dev/urandom, ...), /dev/ptmx and the pseudo-terminals. Another device's open may wait
+ * (a serial line for its carrier, a sound card while it is busy, a drive for its medium).
+ */
+static int
+opens_at_once(dev_t rdev)
+{
+	return major(rdev) == 1 || rdev == makedev(5, 2) ||
+	    (major(rdev) >= 136 && major(rdev) <= 143);
+}
+
+/*
  * A FIFO opened for reading or for writing alone, without O_NONBLOCK, waits for its other
- * end: that open runs apart (apart.c), so the supervisor is not held. /dev/tty (5,0) is the
+ * end, and a device's open may wait too: such an open runs apart (apart.c), so that the
+ * supervisor is never held by what the program chose to open. /dev/tty (5,0) is the
  * opener's controlling terminal, which need not be the supervisor's. What the name is was
- * seen when it was resolved (c->path_st), else it is looked at now; either way a file put
- * there after the look is opened as the one seen (the race native/README.md's Known gaps
- * tells of).
+ * seen when it was resolved (c->path_st), else it is looked at now; a file put there after
+ * the look is found by the open itself (open_here).
  */
 static enum way
 way_of(const struct sg_syscall *c, const char *path, uint64_t flags)
@@ -90,7 +102,48 @@ way_of(const struct sg_syscall *c, const char *path, uint64_t flags)
 	if (S_ISFIFO(st.st_mode))
 		return (flags & (O_NONBLOCK | O_PATH)) || acc == O_RDWR ||
 		    (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ? HERE : APART;
-	return S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 0) ? TERMINAL : HERE;
+	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 0))
+		return TERMINAL;
+	if ((S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) && !(flags & O_NONBLOCK) &&
+	    !opens_at_once(st.st_rdev))
+		return APART;
+	return HERE;
+}
+
+/*
+ * The open made here, which must not wait on anything the program controls: without the
+ * caller's O_NONBLOCK it is made with it all the same, so that a lease the program holds on
+ * the file makes it fail at once (EWOULDBLOCK) instead of waiting out the lease-break time
+ * (45 s), and a FIFO put at the name since the look opens at once or fails (ENXIO); the flag
+ * is then taken off again. -2 when the open must be made apart instead, as the caller's own
+ * open would wait (the lease broken meanwhile, the FIFO's other end, a device); else the
+ * descriptor, or -1 with errno.
+ */
+static int
+open_here(const char *path, const struct open_how *how_in)
+{
+	struct open_how	 how = *how_in;
+	struct stat	 st;
+	int		 fd, fl;
+
+	if (how.flags & (O_NONBLOCK | O_PATH | O_DIRECTORY))
+		return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	how.flags |= O_NONBLOCK;
+	if ((fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how))) == -1)
+		return errno == EWOULDBLOCK || errno == ENXIO ? -2 : -1;
+	if (fstat(fd, &st) == -1 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ||
+	    (S_ISCHR(st.st_mode) && opens_at_once(st.st_rdev)) ||
+	    (S_ISFIFO(st.st_mode) && (how.flags & O_ACCMODE) == O_RDWR))) {
+		close(fd);
+		return -2;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		fl = errno;
+		close(fd);
+		errno = fl;
+		return -1;
+	}
+	return fd;
 }
 
 /* A process's controlling terminal (tty_nr of /proc/PID/stat); 0 for none, -1 unknown. */
@@ -289,14 +342,19 @@ open_at(struct sg_listener *l, const struct sg_syscall *c, struct open_how *how_
 		err = EPERM;
 		fd = -1;
 	} else {
-		fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+		fd = open_here(path, &how);
 		err = errno;
 	}
 	if (sg_creds_restore(&saved) == -1) {
 		syslog(LOG_ERR, "cannot restore the supervisor's credentials");
-		if (fd != -1)
+		if (fd >= 0)
 			close(fd);
 		return -1;
+	}
+	if (fd == -2) {
+		if ((rc = start_waiting_open(l, c, path, &how, cloexec, held, st)) < 0)
+			sg_notif_fail(l, c->id, -rc);
+		return rc < 0 ? 0 : 2;
 	}
 	if (fd == -1) {
 		sg_notif_fail(l, c->id, err);

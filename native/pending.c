@@ -56,6 +56,7 @@ sg_pending_free(struct sg_pending *p)
 	if (p == NULL)
 		return;
 	sg_syscall_free(&p->call);
+	free(p->exec);
 	free(p);
 }
 

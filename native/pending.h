@@ -11,10 +11,17 @@
 
 #include "translate.h"
 
+struct sg_exec_target;
+
 struct sg_pending {
 	uint64_t	 qid;		/* the question's id; 0 for a call held for a policy */
 	pid_t		 pid;
 	struct sg_syscall call;
+	/*
+	 * A permitted exec's target (perform.h), once known: for a script, call has become the
+	 * execve of its interpreter, decided in turn. Owned.
+	 */
+	struct sg_exec_target *exec;
 	struct sg_pending *next;
 };
 

@@ -38,6 +38,7 @@
 #include <sys/vfs.h>
 #include <sys/xattr.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -319,6 +320,32 @@ check(long long rc)
 	return rc == -1 ? -errno : rc;
 }
 
+/*
+ * truncate of the file fd (O_PATH) is, via its /proc/self/fd name. truncate(2) waits out a
+ * lease the program holds on the file (the lease-break time, 45 s): a regular file is opened
+ * for writing with O_NONBLOCK instead, which fails at once then (EAGAIN, what the program
+ * sees; its lease is being broken meanwhile), and truncated through that descriptor. The
+ * permission checks are the same (write access, append-only, a running program's ETXTBSY).
+ * Anything else truncate refuses by its type, without waiting.
+ */
+static long long
+truncate_file(int fd, const char *via, off_t length)
+{
+	struct stat	 st;
+	long long	 rc;
+	int		 wfd;
+
+	if (fstat(fd, &st) == -1)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return check(truncate(via, length));
+	if ((wfd = open(via, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) == -1)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	rc = check(ftruncate(wfd, length));
+	close(wfd);
+	return rc;
+}
+
 /* The times of utime, utimes and futimesat, read from the caller, as utimensat takes them. */
 static int
 read_times(const struct sg_syscall *c, enum op op, uint64_t addr, struct timespec ts[2])
@@ -443,7 +470,7 @@ on_file(const struct sg_syscall *c, const struct performed *p, unsigned flags, i
 		    AT_EMPTY_PATH));
 		break;
 	case OP_TRUNCATE:
-		rc = check(truncate(via, (off_t)c->args[p->a]));
+		rc = truncate_file(fd, via, (off_t)c->args[p->a]);
 		break;
 	case OP_UTIME:
 	case OP_UTIMES:
@@ -947,23 +974,54 @@ answer:
 	return 0;
 }
 
-/* The first line of a script names its interpreter ("#!/bin/sh -e" is /bin/sh); -1 if not one. */
+#define BINPRM_BUF	256	/* what the kernel reads of a file it runs */
+
+/*
+ * The first line of a script names its interpreter ("#!/bin/sh -e" is /bin/sh), as the
+ * kernel's binfmt_script reads it from its NUL-padded buffer: the name ends at a space, a tab,
+ * a newline or a NUL. -1 if not a script; -ENOEXEC for a line the kernel refuses too (no
+ * name, or one cut by the end of the buffer), so that no line is left undecided.
+ */
 static int
 interpreter_of(const char *head, size_t n, char *out, size_t size)
 {
+	char	 buf[BINPRM_BUF + 1];
 	size_t	 i = 2, start;
 
 	if (n < 2 || head[0] != '#' || head[1] != '!')
 		return -1;
-	while (i < n && (head[i] == ' ' || head[i] == '\t'))
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, head, n < BINPRM_BUF ? n : BINPRM_BUF);
+	while (i < BINPRM_BUF && (buf[i] == ' ' || buf[i] == '\t'))
 		i++;
-	for (start = i; i < n && head[i] != ' ' && head[i] != '\t' && head[i] != '\n'; i++)
+	for (start = i; i < BINPRM_BUF && buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
+	    buf[i] != '\0'; i++)
 		;
-	if (i == start || i == n || i - start >= size)
-		return -1;
-	memcpy(out, head + start, i - start);
+	if (i == start || i >= BINPRM_BUF - 1 || i - start >= size)
+		return -ENOEXEC;
+	memcpy(out, buf + start, i - start);
 	out[i - start] = '\0';
 	return 0;
+}
+
+/*
+ * Whether binfmt_misc may run a file that is neither a program nor a script: one of its
+ * formats is registered. Without any, the kernel refuses such a file (ENOEXEC).
+ */
+static int
+binfmt_misc_in_use(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 used = 0;
+
+	if ((d = opendir("/proc/sys/fs/binfmt_misc")) == NULL)
+		return 0;
+	while (!used && (e = readdir(d)) != NULL)
+		used = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    strcmp(e->d_name, "register") != 0 && strcmp(e->d_name, "status") != 0;
+	closedir(d);
+	return used;
 }
 
 static int
@@ -972,14 +1030,92 @@ is_elf(const char *head, size_t n)
 	return n >= 4 && memcmp(head, "\177ELF", 4) == 0;
 }
 
-int
-sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino)
+/*
+ * The first bytes of the file fd stands for (an O_PATH descriptor will do), and its stat.
+ * The file is the program's to choose, so nothing here may wait on it: only a regular file
+ * is read (the kernel runs nothing else: EACCES, as it says), reopened with O_NONBLOCK, so
+ * that a lease the program holds on it makes the open fail at once (EAGAIN) instead of
+ * waiting out the lease-break time. Its length, or 0 when it cannot be read (a supervisor
+ * without the rights), or -errno.
+ */
+static ssize_t
+read_head(int fd, struct stat *st, char *head, size_t size)
 {
-	char		 head[256], interp[PATH_MAX];
+	char	 self[64];
+	ssize_t	 n;
+	int	 rd;
+
+	if (fstat(fd, st) == -1)
+		return -errno;
+	if (!S_ISREG(st->st_mode))
+		return -EACCES;
+	proc_fd(fd, self, sizeof(self));
+	if ((rd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) == -1)
+		return errno == EWOULDBLOCK ? -EAGAIN : 0;
+	n = pread(rd, head, size, 0);
+	close(rd);
+	return n < 0 ? 0 : n;
+}
+
+/*
+ * A script's interpreter, named as it is written (as the kernel's binfmt_script reads it),
+ * looked up as the caller's own exec will look it up: in its root, from its working
+ * directory, links followed. It must be a program (ELF): an interpreter that is a script
+ * itself, or a binary format the kernel hands elsewhere (binfmt_misc), is refused, since what
+ * would then run cannot be decided on or foretold.
+ */
+static int
+interpreter_target(const struct sg_syscall *c, const char *written, struct sg_exec_target *t)
+{
+	struct sg_resolve_in	 in;
+	struct sg_resolved	 found;
+	struct stat		 st;
+	char			 head[BINPRM_BUF];
+	ssize_t			 n;
+	int			 fd, missing = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.tgid = c->tgid;
+	in.tid = c->tid;
+	in.dirfd = SG_AT_FDCWD;
+	in.path = written;
+	in.follow = 1;
+	if ((fd = sg_resolve(&in, t->interpreter, sizeof(t->interpreter), &missing,
+	    &found)) < 0)
+		return fd;
+	if (missing)
+		return -ENOENT;
+	/* The caller's own /proc/PID, or a descriptor of its own: no name a rule can say. */
+	if (found.own_fd >= 0 || found.proc_len > 0)
+		return -EACCES;
+	if ((fd = open_pinned(t->interpreter, O_PATH)) < 0)
+		return fd;
+	n = read_head(fd, &st, head, sizeof(head));
+	close(fd);
+	/* Unread (leased, or not the supervisor's to read): the check after the exec says. */
+	if (n == -EAGAIN)
+		n = 0;
+	if (n < 0)
+		return (int)n;
+	if (n > 0 && !is_elf(head, (size_t)n)) {
+		t->nested = 1;
+		return -EACCES;
+	}
+	t->dev = st.st_dev;
+	t->ino = st.st_ino;
+	return 0;
+}
+
+int
+sg_exec_target(const struct sg_syscall *c, int pidfd, struct sg_exec_target *t)
+{
+	char		 head[BINPRM_BUF], written[PATH_MAX];
 	struct stat	 st;
 	ssize_t		 n;
-	int		 fd;
+	int		 fd, rc;
 
+	memset(t, 0, sizeof(*t));
+	t->kind = SG_EXEC_UNKNOWN;
 	if (c->npaths == 0)
 		return 0;
 	if (c->path_errors[0] != 0)
@@ -987,32 +1123,41 @@ sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino)
 	if ((fd = copy_empty(c, 0, pidfd)) < -1 ||
 	    (fd == -1 && (fd = open_object(c, 0, -1)) < 0))
 		return fd;
-	if (fstat(fd, &st) == -1) {
-		close(fd);
-		return -errno;
-	}
-	close(fd);
 	/* What it starts with says what /proc/PID/exe will be after the exec. */
-	if (c->path_empty[0] || (fd = open_pinned(c->paths[0], O_RDONLY)) < 0)
-		return 0;
-	n = pread(fd, head, sizeof(head), 0);
+	n = read_head(fd, &st, head, sizeof(head));
 	close(fd);
-	if (n > 0 && is_elf(head, (size_t)n)) {
-		*dev = st.st_dev;
-		*ino = st.st_ino;
-		return 1;
-	}
-	/* A script: the process's executable will be its interpreter, if that is a program. */
-	if (n <= 0 || interpreter_of(head, (size_t)n, interp, sizeof(interp)) == -1 ||
-	    (fd = open(interp, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = pread(fd, head, sizeof(head), 0);
-	if (n <= 0 || !is_elf(head, (size_t)n) || fstat(fd, &st) == -1) {
-		close(fd);
+	if (n < 0)
+		return (int)n;
+	/* Unread (not the supervisor's to read): a script's interpreter could not read it either. */
+	if (n == 0 || is_elf(head, (size_t)n)) {
+		t->kind = SG_EXEC_PROGRAM;
+		t->dev = st.st_dev;
+		t->ino = st.st_ino;
 		return 0;
 	}
-	close(fd);
-	*dev = st.st_dev;
-	*ino = st.st_ino;
-	return 2;
+	if ((rc = interpreter_of(head, (size_t)n, written, sizeof(written))) == -1)
+		return binfmt_misc_in_use() ? 0 : -ENOEXEC;
+	if (rc < 0)
+		return rc;
+	t->kind = SG_EXEC_SCRIPT;
+	return interpreter_target(c, written, t);
+}
+
+int
+sg_exec_as_interpreter(struct sg_syscall *c, const struct sg_exec_target *t)
+{
+	size_t	 i;
+	char	*name;
+
+	for (i = 0; i < c->ntargs; i++)
+		if (strcmp(c->targs[i].name, "filename") == 0 && c->targs[i].index == 0)
+			break;
+	if (i == c->ntargs || (name = strdup(t->interpreter)) == NULL)
+		return -1;
+	free(c->values[i]);
+	c->values[i] = name;
+	c->targs[i].value = name;
+	c->path = name;
+	c->paths[0] = name;
+	return 0;
 }

@@ -6,6 +6,8 @@
 #ifndef SYSGATE_PERFORM_H
 #define SYSGATE_PERFORM_H
 
+#include <limits.h>
+
 #include "credentials.h"
 #include "intercept.h"
 #include "translate.h"
@@ -23,13 +25,34 @@ int	 sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct 
 	    int pidfd);
 
 /*
- * For a permitted execve or execveat decided on its name: the device and inode that
- * /proc/PID/exe must show once the exec is done, from the file decided on, opened without
- * following a link (for a script, its interpreter's). 1 when they are known (2: a script's
- * interpreter's); 0 when the executable cannot be foretold (binfmt_misc, an interpreter that
- * is a script); -errno when the file cannot be opened so (a link swapped in: ELOOP), and the
- * exec must fail.
+ * What a permitted execve or execveat decided on its name will run: the file decided on,
+ * opened without following a link, or for a script (`#!`) its interpreter. dev and ino are
+ * what /proc/PID/exe must show once the exec is done (a program's own; a script's
+ * interpreter's).
  */
-int	 sg_exec_pin(const struct sg_syscall *c, int pidfd, dev_t *dev, ino_t *ino);
+enum sg_exec_kind {
+	SG_EXEC_UNKNOWN,	/* cannot be foretold (binfmt_misc): not checked */
+	SG_EXEC_PROGRAM,	/* an ELF program */
+	SG_EXEC_SCRIPT		/* a `#!` script: its interpreter runs, and is decided too */
+};
+
+struct sg_exec_target {
+	enum sg_exec_kind kind;
+	dev_t		 dev;
+	ino_t		 ino;
+	char		 interpreter[PATH_MAX];	/* a script's, resolved as the caller sees it */
+	int		 nested;	/* refused: the interpreter is no program itself */
+	int		 inherit, detach;	/* the script's own decision said so */
+};
+
+/*
+ * Fills t; 0, or -errno when the exec must fail: the file cannot be opened so (a link
+ * swapped in: ELOOP), is no regular file (EACCES), is leased (EAGAIN: the supervisor does
+ * not wait on it), or is a script whose interpreter is missing (ENOENT) or not a program
+ * (EACCES, nested set).
+ */
+int	 sg_exec_target(const struct sg_syscall *c, int pidfd, struct sg_exec_target *t);
+/* Makes c the execve of t's interpreter, to be decided as one; -1 (ENOMEM) on failure. */
+int	 sg_exec_as_interpreter(struct sg_syscall *c, const struct sg_exec_target *t);
 
 #endif /* SYSGATE_PERFORM_H */

@@ -799,6 +799,51 @@ time_to_hand_over(struct session *ss, int *wait_ms)
 	return -1;
 }
 
+#define HELD_MS	1000	/* the turn waited for this long: look for a stop signal */
+
+/* SIGINT, SIGTERM or SIGHUP if one waits to be read (left there for on_signal), else 0. */
+static int
+stop_pending(void)
+{
+	static const int	 stops[] = { SIGINT, SIGTERM, SIGHUP };
+	sigset_t		 set;
+	size_t			 i;
+
+	if (sigpending(&set) == -1)
+		return 0;
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		if (sigismember(&set, stops[i]))
+			return stops[i];
+	return 0;
+}
+
+/*
+ * The main loop's turn. The listener thread holds it while it decides a call; should that
+ * ever wait on something (a call performed for the program never should, but a memory read
+ * can wait on the program's own userfaultfd), a stop signal must still end the run, failing
+ * closed: every traced process is killed, found in /proc without the table the turn guards,
+ * and the supervisor exits, which ends the waiting thread too.
+ */
+static void
+take_turn(struct session *ss)
+{
+	struct timespec	 ts;
+	int		 sig;
+
+	for (;;) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += HELD_MS / 1000;
+		if (pthread_mutex_timedlock(&turn, &ts) == 0)
+			return;
+		if ((sig = stop_pending()) == 0)
+			continue;
+		syslog(LOG_WARNING, "asked to stop while a call is being decided for more than "
+		    "%d ms: killing every traced process", HELD_MS);
+		sg_kill_descendants(&ss->s);
+		_exit(128 + sig);
+	}
+}
+
 static void
 run_loop(struct session *ss)
 {
@@ -815,7 +860,7 @@ run_loop(struct session *ss)
 		}
 		pthread_mutex_unlock(&turn);
 		n = epoll_wait(ss->s.epfd, events, EVENTS_MAX, wait_ms);
-		pthread_mutex_lock(&turn);
+		take_turn(ss);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)

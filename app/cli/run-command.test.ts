@@ -950,3 +950,54 @@ describe('run as natively', () => {
     assert.doesNotMatch(nested.stderr, /Success/);
   });
 });
+
+describe("a script's #! interpreter is an execution of its own", () => {
+  test('learned exactly beside the script; a rewritten #! line runs nothing the policy does not name, exact and -K', () => {
+    const h = home();
+    const script = join(h.home, 'hello');
+    writeFileSync(script, '#!/bin/sh\necho from the script\n', { mode: 0o755 });
+    const learned = sysgate(h, ['-A', script]);
+    assert.equal(learned.status, 0, learned.stderr);
+    const policy = readFileSync(h.policy(script), 'utf8');
+    const execs = policy.split('\n').filter((l) => l.includes('native-execve'));
+    // The interpreter by its real name, exactly: never a pattern.
+    assert.deepEqual(
+      execs.sort(),
+      [
+        `\tnative-execve: filename eq "${SH}" then permit`,
+        `\tnative-execve: filename eq "${script}" then permit`,
+      ].sort(),
+    );
+    for (const flags of [[], ['-K']]) {
+      const ran = enforce(h, [...flags, script]);
+      assert.equal(ran.status, 0, ran.stderr);
+      assert.equal(ran.stdout, 'from the script\n');
+    }
+
+    // The program that wrote the script names another interpreter: cat, which no rule names.
+    writeFileSync(script, '#!/bin/cat\necho from the script\n');
+    for (const flags of [[], ['-K']]) {
+      const denied = enforce(h, [...flags, script]);
+      // The command's own exec failed (EACCES): the shell's 126, "cannot execute".
+      assert.equal(denied.status, 126, `${flags.join(' ')}: ${denied.stdout}${denied.stderr}`);
+      assert.doesNotMatch(denied.stdout, /from the script/);
+      assert.match(
+        denied.log.join('\n'),
+        new RegExp(
+          `^deny .*policy: ${script}, .*syscall: native-execve\\(\\d+\\), filename: ${CAT}, `,
+          'm',
+        ),
+      );
+    }
+
+    // A policy learned before the interpreter was decided (the script's rule alone) denies it.
+    writeFileSync(script, '#!/bin/sh\necho from the script\n');
+    writeFileSync(
+      h.policy(script),
+      policy.replace(`\tnative-execve: filename eq "${SH}" then permit\n`, ''),
+    );
+    const old = enforce(h, [script]);
+    assert.notEqual(old.status, 0);
+    assert.match(old.log.join('\n'), new RegExp(`filename: ${SH}, argv: `));
+  });
+});

@@ -302,7 +302,7 @@ class TracedRun {
     let stoppedBy: NodeJS.Signals | null = null;
     const stop = (signal: NodeJS.Signals): void => {
       stoppedBy ??= signal;
-      supervisor.kill();
+      supervisor.stop();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

@@ -4,20 +4,23 @@ import { chmodSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { interpreterOf } from './interpreter.js';
+import { loaderOf, scriptInterpreterOf } from './interpreter.js';
 
 test("a dynamically linked program's interpreter is its dynamic loader", () => {
-  const loader = interpreterOf(realpathSync('/bin/cat'));
+  const loader = loaderOf(realpathSync('/bin/cat'));
   assert.ok(loader !== null && /\/ld-linux[^/]*\.so\.\d$/.test(loader), String(loader));
 });
 
-test("a script's interpreter is the first word of its #! line; other files have none", () => {
+test("a script's interpreter is the first word of its #! line, and no loader; other files have neither", () => {
   const dir = mkdtempSync(join(tmpdir(), 'sysgate-interp-'));
   const script = join(dir, 'script');
   writeFileSync(script, '#!/bin/sh -e\necho hi\n');
   chmodSync(script, 0o755);
-  assert.equal(interpreterOf(script), '/bin/sh');
+  assert.equal(scriptInterpreterOf(script), '/bin/sh');
+  // The kernel runs the `#!` program, but only an execve rule may grant it (landlock-rules.ts).
+  assert.equal(loaderOf(script), null);
   writeFileSync(join(dir, 'text'), 'not a program\n');
-  assert.equal(interpreterOf(join(dir, 'text')), null);
-  assert.equal(interpreterOf(join(dir, 'missing')), null);
+  assert.equal(loaderOf(join(dir, 'text')), null);
+  assert.equal(scriptInterpreterOf(join(dir, 'text')), null);
+  assert.equal(loaderOf(join(dir, 'missing')), null);
 });

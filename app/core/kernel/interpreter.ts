@@ -1,6 +1,8 @@
 // The program the kernel runs first when it executes a file: an ELF executable's dynamic loader
-// (its PT_INTERP), or a script's `#!` interpreter. Landlock's EXECUTE right is checked on it
-// too, so kernel-speed mode grants it beside every program a policy lets run.
+// (its PT_INTERP), or a script's `#!` interpreter. Landlock's EXECUTE right is checked on each.
+// Kernel-speed mode grants a program's loader beside it; a script's interpreter is an execution
+// of its own, granted only where an execve rule names it (the `#!` line is the script's writer's
+// to choose).
 
 import { closeSync, openSync, readSync } from 'node:fs';
 
@@ -12,13 +14,12 @@ const PATH_MAX = 4096;
 /** The most program-header bytes read (1,170 headers of 56 bytes). */
 const HEADERS_MAX = 65_536;
 
-/** The interpreter of the file at `path`, or null (a static executable, or not readable). */
-export function interpreterOf(path: string): string | null {
-  return withFile(path, (fd) => {
-    const head = read(fd, 0, 64);
-    if (head.subarray(0, 2).toString('latin1') === '#!') return scriptInterpreter(fd);
-    return elfInterpreter(fd, head);
-  });
+/**
+ * The dynamic loader of the ELF program at `path`, or null (a static executable, a script, or
+ * not readable).
+ */
+export function loaderOf(path: string): string | null {
+  return withFile(path, (fd) => elfInterpreter(fd, read(fd, 0, 64)));
 }
 
 /**

@@ -215,3 +215,21 @@ test("the program's own /proc/self names are no Landlock rule (the supervisor's 
   assert.deepEqual(rules, []);
   assert.equal(notes.filter((n) => /is the program's own/.test(n.message)).length, 2);
 });
+
+test("a program's loader is granted beside it; a script's #! interpreter only where an execve rule names it", () => {
+  const root = tree();
+  const script = join(root, 'home/script');
+  writeFileSync(script, '#!/bin/sh\necho hi\n', { mode: 0o755 });
+  const cat = realpathSync('/bin/cat');
+  const paths = (grants: KernelGrant[]) =>
+    landlockRules(planOf(grants))
+      .rules.filter((r) => r.file & EXECUTE)
+      .map((r) => r.path)
+      .sort();
+  const loaders = paths([grant(cat, false, 'execute')]).filter((p) => p !== cat);
+  assert.equal(loaders.length, 1, 'the loader of cat');
+  // The `#!` line is the script's writer's to choose: it grants nothing by itself.
+  assert.deepEqual(paths([grant(script, false, 'execute')]), [script]);
+  const sh = realpathSync('/bin/sh');
+  assert.ok(paths([grant(script, false, 'execute'), grant(sh, false, 'execute')]).includes(sh));
+});

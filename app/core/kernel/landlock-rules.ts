@@ -16,7 +16,7 @@ import {
 import type { KernelGrant, KernelNote, KernelPlan } from '../../common/policy/kernel-plan.js';
 import { fnmatch } from '../../common/policy/fnmatch.js';
 import { noteExists, noteMatches } from '../run-plan/inputs.js';
-import { interpreterOf } from './interpreter.js';
+import { loaderOf } from './interpreter.js';
 
 /** Landlock's file-system access rights (linux/landlock.h) that the host grants. */
 export const LANDLOCK_EXECUTE = 1 << 0;
@@ -392,16 +392,18 @@ function place(grant: KernelGrant) {
 }
 
 /**
- * Running a program runs its interpreter first (a dynamic loader, a script's shell), and the
- * kernel checks EXECUTE on each: the programs execve rules name bring theirs, as grants of the
- * same rule.
+ * Running a program runs its dynamic loader first, and the kernel checks EXECUTE on it too: the
+ * programs execve rules name bring theirs, as grants of the same rule. A script's `#!`
+ * interpreter is not brought along: whoever writes the script chooses it (a run rewriting it
+ * would choose the next run's grant), and running it is an execution of its own, which an
+ * execve rule must name (the supervisor decides it so too).
  */
 function interpreterGrants(grants: readonly KernelGrant[]): KernelGrant[] {
   const found: KernelGrant[] = [];
   const seen = new Set(grants.filter((g) => g.access === 'execute').map((g) => g.path));
   const queue = grants.filter((g) => g.access === 'execute' && !g.match);
   for (let grant = queue.shift(); grant !== undefined; grant = queue.shift()) {
-    const interpreter = interpreterOf(grant.path);
+    const interpreter = loaderOf(grant.path);
     if (interpreter === null || seen.has(interpreter)) continue;
     seen.add(interpreter);
     const next = { ...grant, path: interpreter };

@@ -36,6 +36,8 @@ import {
 import { decodeDecisionRecord, decodeProcessEvent, decodeQuestion } from './messages.js';
 
 export const PROTOCOL_VERSION = 1;
+/** How long `stop` lets the supervisor end the run before it signals the supervisor itself. */
+const STOP_GRACE_MS = 2000;
 
 /** Where the supervisor binary is: $SYSGATE_SUPERVISOR, else the checkout's native/build. */
 export function supervisorPath(): string {
@@ -152,6 +154,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Resolves with the command's exit status (the code, or 128 + the signal). */
   readonly exited: Promise<number>;
   private reportedStatus: number | null = null;
+  private stopTimer: NodeJS.Timeout | null = null;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -316,6 +319,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Sends a signal (SIGKILL by default) to one traced process, or to the whole traced tree. */
   kill(pid?: number, signal: NodeJS.Signals = 'SIGKILL'): void {
     this.send('kill', { ...(pid === undefined ? {} : { pid }), signal: constants.signals[signal] });
+  }
+
+  /**
+   * Ends the run: the supervisor kills the traced tree. One that has not ended after
+   * STOP_GRACE_MS (its turn held by a call it decides, which reads the `kill` frame after it)
+   * gets SIGTERM itself, which it answers without waiting its turn: every traced process
+   * killed, and its exit (native/session.c, take_turn).
+   */
+  stop(): void {
+    this.kill();
+    if (this.stopTimer !== null) return;
+    this.stopTimer = setTimeout(() => this.killProcess('SIGTERM'), STOP_GRACE_MS);
+    this.stopTimer.unref();
+    void this.exited.finally(() => clearTimeout(this.stopTimer ?? undefined)).catch(() => {});
   }
 
   /** Closes the control channel: the supervisor then fails closed. */

@@ -1034,3 +1034,182 @@ describe('sysgate\'s own files stay as they are, whatever the policy permits', (
       });
     }
 });
+
+/**
+ * A script's `#!` interpreter is an execution of its own, decided by the execve rules as one:
+ * a program that may write and run a script runs only the interpreters its policy names, as
+ * root and as nobody, in exact mode and under -K (whose Landlock grants were computed from the
+ * `#!` line a previous run left: the script starts out naming the forbidden program).
+ */
+describe('a script names a program its policy does not let run as its #! interpreter', () => {
+  const prepare = (dir, as) => {
+    chmodSync(dir, 0o755);
+    copyFileSync(program('interp-target'), join(dir, 'permit', 'prog'));
+    copyFileSync(program('interp-target'), join(dir, 'forbid', 'prog'));
+    for (const side of ['permit', 'forbid']) chmodSync(join(dir, side, 'prog'), 0o755);
+    for (const name of ['script', 'inner']) {
+      writeFileSync(join(dir, 'permit', name), `#!${dir}/forbid/prog\n`, { mode: 0o755 });
+      if (as) chownSync(join(dir, 'permit', name), as.uid, as.gid);
+    }
+    if (as) chownSync(join(dir, 'permit'), as.uid, as.gid);
+  };
+  const rules = (dir) => [
+    `native-execve: filename eq "${program('script-interp')}" then permit`,
+    // inherit: what runs keeps this policy, as a forbidden program would like.
+    `native-execve: filename eq "${dir}/permit/script" then permit[inherit]`,
+    `native-execve: filename eq "${dir}/permit/inner" then permit[inherit]`,
+    `native-execve: filename eq "${dir}/permit/prog" then permit[inherit]`,
+    'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+    'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+    'native-fsread: filename match "/lib/*-linux-gnu" then permit',
+    'native-fsread: filename eq "/proc/self/exe" then permit',
+    `native-fsread: filename match "${dir}/permit" then permit`,
+    `native-fswrite: filename match "${dir}/permit" then permit`,
+    'native-readlink: filename eq "/proc/self/exe" then permit',
+    'native-readlinkat: filename eq "/proc/self/exe" then permit',
+    'native-clone: permit',
+    'native-clone3: permit',
+  ];
+  for (const [who, as] of users)
+    for (const flags of [[], ['-K']])
+      for (const mode of ['line', 'race', 'nested']) {
+        const how = `${mode} (as ${who}${flags.length > 0 ? `, under ${flags.join(' ')}` : ''})`;
+        test(how, async (t) => {
+          const dir = arena();
+          prepare(dir, as);
+          const run = await underSysgate(
+            program('script-interp'),
+            [mode, dir, '1000', String(SECONDS)],
+            rules(dir),
+            { as, flags },
+          );
+          counted(t, run);
+        });
+      }
+});
+
+/**
+ * Nothing a program controls holds the supervisor: a `#!` interpreter or a program that is a
+ * FIFO, a file the program holds a lease on (F_SETLEASE, which needs no rule) opened or
+ * truncated by a child. The program's own next call is answered at once (an escape is one
+ * that took more than 2 s), and the run ends well within the 45 s of a lease break (it hung
+ * for ever with a FIFO).
+ */
+describe('a FIFO or a lease does not hold the supervisor', () => {
+  const rules = (dir) => [
+    `native-execve: filename eq "${program('hang')}" then permit`,
+    `native-execve: filename match "${dir}/permit" then permit`,
+    'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+    'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+    'native-fsread: filename match "/lib/*-linux-gnu" then permit',
+    `native-fsread: filename match "${dir}/permit" then permit`,
+    `native-fswrite: filename match "${dir}/permit" then permit`,
+    'native-kill: permit',
+    'native-clone: permit',
+    'native-clone3: permit',
+  ];
+  for (const [who, as] of users)
+    for (const flags of [[], ['-K']])
+      for (const mode of ['fifo-interp', 'fifo-exec', 'lease-open', 'lease-truncate']) {
+        const how = `${mode} (as ${who}${flags.length > 0 ? `, under ${flags.join(' ')}` : ''})`;
+        test(how, async (t) => {
+          const dir = arena();
+          chmodSync(dir, 0o755);
+          if (as) chownSync(join(dir, 'permit'), as.uid, as.gid);
+          const started = Date.now();
+          const run = await underSysgate(program('hang'), [mode, dir, '4', String(SECONDS)], rules(dir), {
+            as,
+            flags,
+          });
+          const took = Date.now() - started;
+          t.diagnostic(`the run took ${took} ms`);
+          counted(t, run);
+          assert.ok(took < 10_000, `the run took ${took} ms`);
+        });
+      }
+});
+
+/**
+ * SIGTERM or SIGINT sent to sysgate ends the run, failing closed, even while the supervisor
+ * is held deciding a call (held: a path in a page of the program's own userfaultfd, which a
+ * policy permits) and the program ignores both signals: through Node.js (the first run) and
+ * through the front door from the run's plan (the second, identical one). The run ends within
+ * 10 s and the program is gone with it.
+ */
+describe('SIGTERM and SIGINT end a run whose supervisor is held', () => {
+  const FRONT = fileURLToPath(new URL('../../build/sysgate', import.meta.url));
+  const started = (child) =>
+    new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d) => {
+        out += d;
+        const m = out.match(/^held (\d+)$/m);
+        if (m) resolve(Number(m[1]));
+      });
+      child.on('close', () => reject(new Error(`the program never started: ${out}`)));
+    });
+  const gone = (pid) => {
+    try {
+      return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    } catch {
+      return true;
+    }
+  };
+  for (const [who, as] of users)
+    for (const flags of [[], ['-K']])
+      for (const signal of ['SIGTERM', 'SIGINT']) {
+        const how = `${signal} (as ${who}${flags.length > 0 ? `, under ${flags.join(' ')}` : ''})`;
+        test(how, async (t) => {
+          const home = join(root, `home-${++runs}`);
+          const policy = join(root, `policy-${runs}`);
+          mkdirSync(home);
+          if (as) chownSync(home, as.uid, as.gid);
+          writeFileSync(
+            policy,
+            `Policy: ${program('held')}, Emulation: native\n${[
+              `native-execve: filename eq "${program('held')}" then permit`,
+              'native-fsread: true then permit',
+              'native-userfaultfd: permit',
+              'native-ioctl: permit',
+            ]
+              .map((r) => `\t${r}\n`)
+              .join('')}`,
+          );
+          // A plan is never written for another supervisor (make san-smoke's).
+          const starts = process.env.SYSGATE_SUPERVISOR ? ['Node.js'] : ['Node.js', 'the plan'];
+          for (const start of starts) {
+            // What bin/sysgate runs: the front door, which starts Node.js when there is no plan.
+            const child = spawn(FRONT, ['-a', ...flags, '-f', policy, program('held')], {
+              stdio: ['ignore', 'pipe', 'pipe'],
+              cwd: home,
+              env: {
+                ...process.env,
+                HOME: home,
+                XDG_CONFIG_HOME: join(home, '.config'),
+                XDG_CACHE_HOME: join(home, '.cache'),
+                XDG_RUNTIME_DIR: home,
+                SYSGATE_EXPLAIN_START: '1',
+              },
+              ...as,
+            });
+            let stderr = '';
+            child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+            const closed = new Promise((resolve) => child.on('close', (status, sig) => resolve({ status, sig })));
+            const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+            const pid = await started(child);
+            // Its open is in the supervisor's hands by now.
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            const sent = Date.now();
+            child.kill(signal);
+            const end = await closed;
+            const took = Date.now() - sent;
+            clearTimeout(timer);
+            t.diagnostic(`from ${start}: ended ${took} ms after ${signal} (${JSON.stringify(end)})`);
+            assert.equal(/from plan/.test(stderr), start === 'the plan', stderr);
+            assert.ok(took < 10_000, `from ${start}: the run went on ${took} ms after ${signal}`);
+            for (let i = 0; i < 20 && !gone(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+            assert.ok(gone(pid), `from ${start}: the program (pid ${pid}) outlived the run`);
+          }
+        });
+      }
+});
