@@ -59,6 +59,10 @@
 #include "process.h"
 #include "sockets.h"
 
+#ifndef MSG_ZEROCOPY
+#define MSG_ZEROCOPY		0x4000000
+#endif
+
 #define DATA_MAX		(1 << 20)	/* bytes of one send */
 #define CONTROL_MAX		65536
 
@@ -604,6 +608,14 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 		/* rc says why (ENOTSOCK) */
 	} else if (j->op != OP_CONNECT && j->op != OP_BIND && (rc = read_payload(c, j)) != 0) {
 		/* rc says why */
+	} else if (j->flags & MSG_ZEROCOPY) {
+		/*
+		 * The kernel would send from the supervisor's pages after the call returned, when
+		 * its buffer is freed and reused: the supervisor's memory on the wire. ENOBUFS is the
+		 * kernel's own answer to a zerocopy send it cannot make; the program sends again
+		 * without the flag.
+		 */
+		rc = -ENOBUFS;
 	} else if (!sg_notif_valid(l, c->id)) {
 		job_free(j);
 		return 0;

@@ -329,6 +329,16 @@ for (const as of process.getuid() === 0 ? ['root', 'nobody'] : ['the user']) {
   });
 }
 
+test("a zerocopy send performed by the supervisor is refused with ENOBUFS: it would send the supervisor's own pages", async () => {
+  const kernel = spawnSync(nativeBuild('zerocopy'), [], { encoding: 'utf8' });
+  assert.equal(kernel.status, 0, kernel.stderr);
+  // Natively the kernel sends from the program's pages.
+  assert.match(kernel.stdout, /^sendto +5 \nsendmsg +5 \n/m);
+  const run = await supervise([nativeBuild('zerocopy')], { rules: byAddress });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^SO_ZEROCOPY +0 \nsendto +-1 ENOBUFS\nsendmsg +-1 ENOBUFS\n/m);
+});
+
 test('a FIFO opened by name waits for its other end in a thread of its own, while the program goes on', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sysgate-fifo-'));
   try {
