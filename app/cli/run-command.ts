@@ -20,7 +20,6 @@ import { Accounts } from '../core/accounts.js';
 import { askedNote, Learning } from '../core/learn/learned-policy.js';
 import {
   fileSink,
-  logDecision,
   policyFacts,
   streamSink,
   syslogSink,
@@ -28,6 +27,7 @@ import {
 } from '../core/records/denial-log.js';
 import type { HistoryStore } from '../core/records/history-store.js';
 import { openHistory, SessionRecorder, sessionName } from '../core/records/recorder.js';
+import { DecisionSink, historyReader, logReader } from '../core/records/decision-sink.js';
 import { APP_PROTOCOL_VERSION, connectToApp, type FrameConnection } from '../core/app-socket.js';
 import { ownPlaces } from '../core/own-files.js';
 import { packagePath } from '../core/package-paths.js';
@@ -167,7 +167,8 @@ class TracedRun {
   private readonly sink: LineSink;
   private readonly learning = new Learning();
   private readonly history: HistoryStore | null;
-  private readonly recorder: SessionRecorder | null;
+  /** Where this run's records go: the history, the log, learning, the window (one each). */
+  private readonly decisions = new DecisionSink(() => this.policies.all());
   private terminal: Terminal | null = null;
   private prompter: TerminalPrompter | null = null;
   private supervisor: Supervisor | null = null;
@@ -225,7 +226,7 @@ class TracedRun {
       this.say(message);
     });
     if (this.history !== null) noteInput(settingsStamp(this.history.path));
-    this.recorder =
+    const recorder =
       this.history &&
       new SessionRecorder(
         this.history,
@@ -233,6 +234,14 @@ class TracedRun {
         this.accounts,
         (policy) => this.policies.all().find((p) => p.program === policy)?.origin?.path ?? null,
       );
+    const kept = recorder && historyReader(recorder);
+    // What goes to the desktop app is kept in the history by the app, while it is there.
+    if (kept !== null)
+      this.decisions.read((record, policies) => {
+        if (this.app === null) kept(record, policies);
+      });
+    if (this.mode === 'learn') this.decisions.read((record) => this.learning.add(record));
+    this.decisions.read(logReader(this.sink, this.accounts));
   }
 
   async start(): Promise<number> {
@@ -386,11 +395,7 @@ class TracedRun {
     // A supervisor started from a plan had policies this process has not read yet.
     if (this.adoptFd !== undefined && !this.policies.all().some((p) => p.program === record.policy))
       await this.policies.policyOrNothing(record.policy);
-    // What goes to the desktop app is kept in the history by the app.
-    if (this.app === null) this.recorder?.add(record);
-    if (this.mode === 'learn') this.learning.add(record);
-    if (record.by === 'learn') return;
-    logDecision(this.sink, record, this.policies.all(), this.accounts);
+    this.decisions.add(record);
   }
 
   private policyFacts(name: string): { policyNumber: number; filters: number } {
@@ -417,7 +422,7 @@ class TracedRun {
       waiting.delete(id);
       app.send('cancel', { id });
     });
-    supervisor.on('record', (record) => app.send('record', { json: JSON.stringify(record) }));
+    this.decisions.read((record) => app.send('record', { json: JSON.stringify(record) }));
     app.onFrame((frame) => {
       const f = frame.fields;
       if (frame.verb === 'answer' && waiting.delete(f.text('id') ?? '')) {

@@ -24,8 +24,8 @@ import type { Macros } from '../../common/policy/request.js';
 import { Accounts } from '../accounts.js';
 import { MAX_PAGE, type HistoryStore } from '../records/history-store.js';
 import { SessionRecorder, sessionName } from '../records/recorder.js';
-import type { DecisionRecord } from '../../common/session/events.js';
-import { logDecision, syslogSink, type LineSink } from '../records/denial-log.js';
+import { syslogSink, type LineSink } from '../records/denial-log.js';
+import { DecisionSink, hitsReader, historyReader, logReader } from '../records/decision-sink.js';
 import type { PolicyChange, PolicyStore } from '../policy/store.js';
 import { PromptBroker } from '../prompts/broker.js';
 import type { PromptQueue } from '../prompts/prompt-queue.js';
@@ -63,8 +63,6 @@ export class Host implements ContractEndpoint {
   private readonly watchHistory: NodeJS.Timeout | null = null;
   private readonly files: PolicyFiles;
   private readonly hits = new RuleHits();
-  /** The lines of each policy text a record may name, split once. */
-  private readonly policyLines = new WeakMap<SessionPolicy, string[]>();
   private readonly rules: RuleWriter<TracedSession>;
   private readonly broker: PromptBroker<TracedSession>;
   /** The questions waiting, the broker's. */
@@ -204,18 +202,19 @@ export class Host implements ContractEndpoint {
     } catch (e) {
       throw new CommandError((e as Error).message);
     }
-    session.on('record', (record) =>
-      logDecision(this.syslog, record, session.policies.all(), this.accounts),
-    );
-    return this.adopt(session);
+    return this.adopt(session, { logged: true });
   }
 
   newSessionId(): string {
     return `s${this.nextSession++}`;
   }
 
-  /** Shows a session in the windows and routes its questions through the queue. */
-  adopt(session: TracedSession): SessionInfo {
+  /**
+   * Shows a session in the windows, routes its questions through the broker and its records
+   * through a sink of its own. `logged`: its denials go to syslog here (a run from a terminal
+   * logs its own).
+   */
+  adopt(session: TracedSession, { logged = false } = {}): SessionInfo {
     const id = session.id;
     this.sessions.set(id, session);
     session.on('changed', (info) => this.sessionChanged(info));
@@ -224,18 +223,22 @@ export class Host implements ContractEndpoint {
       this.broker.ask(session, question, (answer) => session.answer(question.id, answer)),
     );
     session.on('cancel', (questionId) => this.broker.withdraw(session, questionId));
-    const recorder =
-      this.history &&
-      new SessionRecorder(
-        this.history,
-        sessionName(id, session.snapshot().startedAt),
-        this.accounts,
-        (policy) => session.policies.all().find((p) => p.program === policy)?.origin?.path ?? null,
+    const decisions = new DecisionSink(() => session.policies.all());
+    if (this.history !== null)
+      decisions.read(
+        historyReader(
+          new SessionRecorder(
+            this.history,
+            sessionName(id, session.snapshot().startedAt),
+            this.accounts,
+            (policy) =>
+              session.policies.all().find((p) => p.program === policy)?.origin?.path ?? null,
+          ),
+        ),
       );
-    session.on('record', (record) => {
-      recorder?.add(record);
-      this.record(session, record);
-    });
+    if (logged) decisions.read(logReader(this.syslog, this.accounts));
+    decisions.read(hitsReader(this.hits)).read((record) => this.emit('record', record));
+    session.on('record', (record) => decisions.add(record));
     session.on('policy', (policy) => this.emit('policyChanged', this.view(policy)));
     session.on('problem', (message) => this.tell(session, message));
     void session.exited.then(() => this.broker.withdrawRun(session));
@@ -247,18 +250,6 @@ export class Host implements ContractEndpoint {
   private tell(session: TracedSession, message: string): void {
     const data = `\r\n[sysgate] ${message.replace(/\r?\n/g, '\r\n')}\r\n`;
     this.emit('terminalData', { sessionId: session.id, data });
-  }
-
-  private record(session: TracedSession, record: DecisionRecord): void {
-    if (record.line !== null) {
-      const policy = session.policies.all().find((p) => p.program === record.policy);
-      if (policy !== undefined) {
-        let lines = this.policyLines.get(policy);
-        if (lines === undefined) this.policyLines.set(policy, (lines = policy.text.split('\n')));
-        this.hits.add(record, lines[record.line - 1]);
-      }
-    }
-    this.emit('record', record);
   }
 
   private close(id: string): void {
