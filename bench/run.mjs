@@ -4,7 +4,8 @@
 // shared, then under `strace -f -o /dev/null`; the medians and their ratios are printed. Then the
 // real programs of e2e/real-programs and one decided call beside notify-floor
 // (bench/real-programs.mjs), the front door's start from a run plan (bench/front-door.mjs), the
-// history's database (bench/history.mjs), the desktop part (bench/desktop.mjs): prompt latency
+// history's database (bench/history.mjs), an "always" answer reaching a second running session
+// (bench/rule-reach.mjs), the desktop part (bench/desktop.mjs): prompt latency
 // and a burst of 1,000 questions in the web shell, and the policy editor with 5,000 rules
 // (bench/editor.mjs). Usage: npm run bench [-- --runs N]
 import { spawnSync } from 'node:child_process';
@@ -280,6 +281,9 @@ await (await import('./front-door.mjs')).benchFrontDoor([]);
 
 // The history: a database of 1,000,000 records (bench/history.mjs).
 await (await import('./history.mjs')).benchHistory([]);
+
+// An "always" answer's way to a second running session (bench/rule-reach.mjs).
+await (await import('./rule-reach.mjs')).benchRuleReach([]);
 
 // The desktop part: the web shell in Chromium (bench/desktop.mjs); it says so when it skips.
 await (await import('./desktop.mjs')).benchDesktop();
