@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "baseline.generated.h"
 #include "filter.h"
 #include "names.h"
 
@@ -60,40 +61,9 @@
 				 SG_CLONE_NEWUTS | SG_CLONE_NEWIPC | SG_CLONE_NEWUSER | \
 				 SG_CLONE_NEWPID | SG_CLONE_NEWNET)
 
+/* app/common/calls/baseline.ts, each kind with why it needs no policy. */
 const char *const sg_baseline[] = {
-	/* Memory: the caller's own address space. mmap of a file needs a descriptor that
-	 * was opened under the policy. */
-	"brk", "mmap", "munmap", "mremap", "mprotect", "madvise", "mincore", "msync",
-	"mlock", "mlock2", "munlock", "mlockall", "munlockall", "membarrier",
-	/* Threads and their bookkeeping: the C library runs these in every program. */
-	"futex", "futex_waitv", "set_robust_list", "get_robust_list", "set_tid_address",
-	"rseq", "arch_prctl", "sched_yield", "sched_getaffinity", "getcpu",
-	/* Time: reading clocks and sleeping. */
-	"clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday",
-	"time",
-	/* Signals: the caller's own handlers, mask and stack. Sending a signal to anyone
-	 * (kill, tkill, tgkill) is decided by policy. */
-	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending", "rt_sigsuspend",
-	"rt_sigtimedwait", "sigaltstack", "restart_syscall", "pause",
-	/* Descriptors already open: reading, writing, seeking, waiting, closing. */
-	"read", "write", "pread64", "pwrite64", "readv", "writev", "preadv", "pwritev",
-	"preadv2", "pwritev2", "lseek", "close", "close_range", "dup", "dup2", "dup3",
-	"fcntl", "fstat", "fstatfs", "fsync", "fdatasync", "getdents64", "fadvise64",
-	"poll", "ppoll", "select", "pselect6", "epoll_create1", "epoll_ctl", "epoll_wait",
-	"epoll_pwait", "epoll_pwait2",
-	/* Identity: reading one's own ids tells nothing a policy guards. */
-	"getpid", "getppid", "gettid", "getuid", "geteuid", "getgid", "getegid",
-	"getresuid", "getresgid", "getgroups", "getpgrp", "getpgid", "getsid",
-	"getrlimit", "getrusage", "times", "uname",
-	/* Ending: a process may always stop. */
-	"exit", "exit_group",
-	/* Randomness for the C library's and the program's own use. */
-	"getrandom",
-	/* Waiting for one's own children. */
-	"wait4", "waitid",
-	/* A process like the caller, under its policy (see above); clone only without a
-	 * namespace flag (emit_clone), clone3 never (emit_clone3). */
-	"fork", "vfork",
+	SG_BASELINE_CALLS
 	NULL
 };
 
