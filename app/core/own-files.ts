@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { historyPath } from './history/history-store.js';
+import { historyPath } from './records/history-store.js';
 import { sysgateCacheDir } from './policy/compiled-cache.js';
 import { defaultUserDir } from './policy/store.js';
 
