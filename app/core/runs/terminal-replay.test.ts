@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 
 import xtermHeadless from '@xterm/headless';
 
-import { TerminalReplay, unfinished } from './terminal-replay.js';
+import { TerminalReplay, unfinished, type HiddenState } from './terminal-replay.js';
 
 const { Terminal } = xtermHeadless;
 type Screen = InstanceType<typeof Terminal>;
@@ -32,7 +32,12 @@ function write(terminal: Screen, data: string): Promise<void> {
 /** Every cell of the visible screen and the scrollback: its text and all of its attributes. */
 function cells(terminal: Screen): string[] {
   const buffer = terminal.buffer.active;
-  const lines: string[] = [`${buffer.type} cursor ${buffer.cursorX},${buffer.cursorY}`];
+  const core = (terminal as unknown as HiddenState)._core!;
+  const lines: string[] = [
+    `${buffer.type} cursor ${buffer.cursorX},${buffer.cursorY}` +
+      ` hidden ${core.coreService!.isCursorHidden} mouse ${core.coreMouseService!.activeEncoding}`,
+    JSON.stringify(terminal.modes),
+  ];
   for (let y = 0; y < buffer.length; y++) {
     const line = buffer.getLine(y)!;
     let out = `${line.isWrapped ? '+' : ' '}`;
@@ -169,4 +174,18 @@ test('unfinished() finds the escape sequence left open at the end of the output'
   assert.equal(unfinished('', '\x1b(B'), '');
   assert.equal(unfinished('', '\x1b('), '\x1b(');
   assert.equal(unfinished('', '\x1b[1\x18'), '');
+});
+
+test('the modes a full-screen program sets are replayed: keys, paste, mouse, a hidden cursor', async () => {
+  const program = new Program(40, 10);
+  await program.output(
+    '\x1b[?1049h\x1b[?1h\x1b=\x1b[?2004h\x1b[?1002h\x1b[?1006h\x1b[?25l\x1b[H~\r\n~',
+  );
+  const core = (program.screen as unknown as HiddenState)._core;
+  // Read where this version of xterm.js keeps them (unserialisedModes()).
+  assert.equal(core?.coreService?.isCursorHidden, true);
+  assert.equal(core?.coreMouseService?.activeEncoding, 'SGR');
+  assert.equal(program.screen.modes.mouseTrackingMode, 'drag');
+  await program.reopen();
+  await program.reopen('\x1b[?25h\x1b[?1006l\x1b[?1049l');
 });

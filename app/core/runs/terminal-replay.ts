@@ -42,6 +42,7 @@ export class TerminalReplay {
       cols,
       rows,
       scrollback: SCROLLBACK_LINES,
+      // The addon reads the buffer through the proposed part of the API.
       allowProposedApi: true,
     });
     // The addon is typed against the window's xterm.js; the headless terminal is the same API.
@@ -86,14 +87,36 @@ export class TerminalReplay {
     return (
       `${ESC}[8;${this.terminal.rows};${this.terminal.cols}t` +
       screen +
+      unserialisedModes(this.terminal) +
       this.cut +
       this.pending.join('')
     );
   }
+}
 
-  dispose(): void {
-    this.terminal.dispose();
-  }
+/** What unserialisedModes() reads of the terminal: see there. */
+export interface HiddenState {
+  _core?: {
+    coreService?: { isCursorHidden?: boolean };
+    coreMouseService?: { activeEncoding?: string };
+  };
+}
+
+/**
+ * Modes the addon leaves out that a full-screen program sets once and counts on: the cursor it
+ * hid (top), and how mouse reports are encoded (vim's, ?1006: with the default encoding, a click
+ * after a reload would reach vim as garbage). The terminal keeps them where its API does not
+ * show them; they are read where they are, so that another version of xterm.js only loses them
+ * from the replay (terminal-replay.test.ts says so).
+ */
+export function unserialisedModes(terminal: object): string {
+  const core = (terminal as HiddenState)._core;
+  let modes = '';
+  if (core?.coreService?.isCursorHidden === true) modes += `${ESC}[?25l`;
+  const encoding = core?.coreMouseService?.activeEncoding;
+  if (encoding === 'SGR') modes += `${ESC}[?1006h`;
+  else if (encoding === 'SGR_PIXELS') modes += `${ESC}[?1016h`;
+  return modes;
 }
 
 /**
