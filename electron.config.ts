@@ -25,8 +25,9 @@ const config: Configuration = {
     'build/renderer/**',
     '!build/renderer/**/*.map',
     'policies/**',
-    // The window's libraries are in its bundle (build/renderer/, made by Vite).
-    '!node_modules/{react,react-dom,scheduler,zustand,@xterm}/**',
+    // The window's libraries are in its bundle (build/renderer/, made by Vite); the host's own
+    // @xterm/headless and @xterm/addon-serialize (app/core/runs/terminal-replay.ts) are kept.
+    '!node_modules/{react,react-dom,scheduler,zustand,@xterm/xterm,@xterm/addon-fit}/**',
   ],
   // The supervisor is a program of its own (C): it cannot run from inside the asar. The main
   // process points app/core at it through $SYSGATE_SUPERVISOR (app/main/main.ts).

@@ -24,6 +24,9 @@ const FONT_FAMILY =
 
 const ignore = () => undefined;
 
+/** CSI 8 ; rows ; cols t: the size the replay that follows was drawn at. */
+const REPLAY_SIZE = /^\x1b\[8;(\d+);(\d+)t/;
+
 export class TerminalRegistry implements TerminalSink {
   private readonly entries = new Map<string, Entry>();
   private lastSize = { cols: 80, rows: 24 };
@@ -52,10 +55,18 @@ export class TerminalRegistry implements TerminalSink {
       if (!(sessionId in terminals)) this.dispose(sessionId);
     }
     for (const [sessionId, text] of Object.entries(terminals)) {
-      const { terminal } = this.entry(sessionId);
+      const entry = this.entry(sessionId);
+      const { terminal } = entry;
       terminal.reset();
-      // The scrollback of a snapshot was never counted as sent: nothing to acknowledge.
-      terminal.write(text);
+      // The host's replay (app/core/runs/terminal-replay.ts) opens with the size its screen was
+      // drawn at: written at another size, a full-screen program's screen would come apart. The
+      // panel fits the terminal to its box afterwards, and a new size reaches the program.
+      const size = REPLAY_SIZE.exec(text);
+      if (size !== null) terminal.resize(Number(size[2]), Number(size[1]));
+      // The replay of a snapshot was never counted as sent: nothing to acknowledge.
+      terminal.write(size === null ? text : text.slice(size[0].length), () => {
+        if (entry.opened && this.entries.get(sessionId) === entry) entry.fit.fit();
+      });
     }
   }
 

@@ -20,11 +20,13 @@ import { Supervisor, type KernelSetup } from '../supervisor/supervisor.js';
 import { kernelMode } from '../kernel/kernel-mode.js';
 import { askedNote, asksOnly, Learning, withRules } from '../learn/learned-policy.js';
 import { PolicySource, type SessionPolicy } from './policy-source.js';
+import { TerminalReplay } from './terminal-replay.js';
 import type { TracedSession, TracedSessionEvents } from './traced-session.js';
 
-/** Output kept for a window that opens (or reloads) while the program runs. */
-const SCROLLBACK = 256 * 1024;
-/** Characters sent to windows but not yet drawn: above HIGH the program is paused, below LOW it goes on. */
+/**
+ * Characters sent to windows but not yet drawn, or not yet parsed by the replay's emulator: above
+ * HIGH the program is paused, below LOW it goes on.
+ */
 const HIGH = 512 * 1024;
 const LOW = 128 * 1024;
 
@@ -35,7 +37,8 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   /** What a Learn session learned, by program, until the user saves or discards it. */
   private readonly toReview = new Map<string, Omit<LearnedRules, 'program'>>();
   private info: SessionInfo;
-  private scrollback = '';
+  /** What a window that opens (or reloads) draws: terminal-replay.ts. */
+  private readonly replay: TerminalReplay;
   private undrawn = 0;
   private paused = false;
 
@@ -57,6 +60,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     if (request.kernel && request.mode !== 'enforce')
       throw new Error('the kernel enforces policies only in the Enforce mode');
     const kernel = request.kernel === true;
+    this.replay = new TerminalReplay(request.cols, request.rows, () => this.throttle());
     this.policies = new PolicySource(store, macros, { kernel });
     this.info = {
       id,
@@ -150,7 +154,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   }
 
   terminalOutput(): string {
-    return this.scrollback;
+    return this.replay.replay();
   }
 
   write(data: string): void {
@@ -158,10 +162,12 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   }
 
   resize(cols: number, rows: number): void {
-    if (this.info.state === 'running') this.supervisor.terminal?.resize(cols, rows);
+    if (this.info.state !== 'running') return;
+    this.supervisor.terminal?.resize(cols, rows);
+    this.replay.resize(cols, rows);
   }
 
-  /** A window opened and took the scrollback: nothing sent before it is waiting to be drawn. */
+  /** A window opened and took the replay: nothing sent before it is waiting to be drawn. */
   windowOpened(): void {
     this.drawn(this.undrawn);
   }
@@ -169,10 +175,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   /** A window drew `chars` characters of the output: the program may go on when it has caught up. */
   drawn(chars: number): void {
     this.undrawn = Math.max(0, this.undrawn - chars);
-    if (this.paused && this.undrawn < LOW) {
-      this.paused = false;
-      this.supervisor.terminal?.resume();
-    }
+    this.throttle();
   }
 
   answer(questionId: string, answer: Answer): void {
@@ -257,13 +260,22 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   }
 
   private output(data: string): void {
-    this.scrollback = (this.scrollback + data).slice(-SCROLLBACK);
+    this.replay.write(data);
     this.undrawn += data.length;
-    if (!this.paused && this.undrawn > HIGH) {
+    this.throttle();
+    this.emit('output', data);
+  }
+
+  /** Pauses the program while the windows or the replay are far behind its output. */
+  private throttle(): void {
+    const behind = Math.max(this.undrawn, this.replay.behind);
+    if (!this.paused && behind > HIGH) {
       this.paused = true;
       this.supervisor.terminal?.pause();
+    } else if (this.paused && behind < LOW) {
+      this.paused = false;
+      this.supervisor.terminal?.resume();
     }
-    this.emit('output', data);
   }
 
   private record(record: DecisionRecord): void {
