@@ -45,7 +45,7 @@ import {
   type Mode,
   type SupervisorOptions,
 } from '../core/supervisor/supervisor.js';
-import { noteInput, recordInputs, type RunInputs } from '../core/run-plan/inputs.js';
+import { NO_NOTES, RunInputs } from '../core/run-plan/inputs.js';
 import { writePlan } from '../core/run-plan/plan.js';
 import { settingsStamp } from '../core/records/history-store.js';
 import { getopt, UsageError, type ParsedOptions } from './options.js';
@@ -97,7 +97,7 @@ export async function runTraced(argv: string[]): Promise<number> {
     return 2;
   }
   // What the run reads is noted from the start when the run may leave a plan for the next one.
-  const inputs = adoptFd === undefined && plannable(options) ? recordInputs() : null;
+  const inputs = adoptFd === undefined && plannable(options) ? new RunInputs() : null;
   const run = new TracedRun(options, command, args, argv, inputs, adoptFd);
   return run.start();
 }
@@ -155,7 +155,7 @@ class TracedRun {
   private readonly mode: Mode;
   private readonly noAliases: boolean;
   private readonly macros = currentMacros();
-  private readonly accounts = new Accounts();
+  private readonly accounts: Accounts;
   private readonly store: PolicyStore;
   private readonly policies: PolicySource;
   /** This run, as a rule reaches it: its policies, and its supervisor once started. */
@@ -195,16 +195,21 @@ class TracedRun {
   ) {
     const flags = options.flags;
     this.noAliases = flags.has('u');
+    // What this run's decisions are made from, for the plan it may leave.
+    const noted = inputs ?? NO_NOTES;
+    this.accounts = new Accounts(noted);
     this.store = new PolicyStore({
       userDir: options.values.get('d')?.at(-1),
       files: options.values.get('f'),
       systemOnly: flags.has('U'),
       shippedDir: packagePath('policies'),
+      inputs: noted,
     });
     this.policies = new PolicySource(this.store, this.macros, {
       noAliases: this.noAliases,
       cache: new CompiledPolicyCache(),
       kernel: flags.has('K'),
+      inputs: noted,
     });
     this.run = {
       id: 'run',
@@ -225,7 +230,7 @@ class TracedRun {
       this.unplannable = true;
       this.say(message);
     });
-    if (this.history !== null) noteInput(settingsStamp(this.history.path));
+    if (this.history !== null) noted.note(settingsStamp(this.history.path));
     const recorder =
       this.history &&
       new SessionRecorder(
@@ -262,13 +267,15 @@ class TracedRun {
     }
     let first: SessionPolicy;
     try {
-      first = await this.policies.policyFor(resolveProgram(this.command));
+      first = await this.policies.policyFor(
+        resolveProgram(this.command, process.env, process.cwd(), this.inputs ?? NO_NOTES),
+      );
     } catch (e) {
       return this.fail((e as Error).message);
     }
     for (const problem of first.problems) this.say(`${first.program}: ${problem}`);
     const inKernel = kernel
-      ? await kernelMode(first, this.policies, this.options.flags.has('i'))
+      ? await kernelMode(first, this.policies, this.options.flags.has('i'), this.inputs ?? NO_NOTES)
       : null;
     if (inKernel?.ok === false) {
       for (const error of inKernel.errors) this.say(error);
@@ -348,7 +355,7 @@ class TracedRun {
       packagePath('bin', 'sysgate.js'),
       ...bundleFiles(),
     ])
-      noteInput(file);
+      this.inputs?.note(file);
     const inputs = this.inputs?.all();
     if (inputs === undefined || inputs === null) return;
     const kernel = setup.kernel instanceof Promise ? undefined : setup.kernel;

@@ -3,16 +3,16 @@
 
 import { readFileSync } from 'node:fs';
 
-import { noteInput } from './run-plan/inputs.js';
+import { NO_NOTES, type InputNotes } from './run-plan/inputs.js';
 
 export interface Account {
   name: string;
   id: number;
 }
 
-function readTable(path: string): Account[] {
+function readTable(path: string, inputs: InputNotes): Account[] {
   let text: string;
-  noteInput(path);
+  inputs.note(path);
   try {
     text = readFileSync(path, 'utf8');
   } catch {
@@ -31,9 +31,9 @@ export class Accounts {
   private readonly users: Account[];
   private readonly groups: Account[];
 
-  constructor(passwd = '/etc/passwd', group = '/etc/group') {
-    this.users = readTable(passwd);
-    this.groups = readTable(group);
+  constructor(inputs: InputNotes = NO_NOTES, passwd = '/etc/passwd', group = '/etc/group') {
+    this.users = readTable(passwd, inputs);
+    this.groups = readTable(group, inputs);
   }
 
   /** A user's id from a name or a number; undefined when there is no such user. */

@@ -4,7 +4,7 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
-import { noteInput } from './run-plan/inputs.js';
+import { NO_NOTES, type InputNotes } from './run-plan/inputs.js';
 
 export class ProgramNotFoundError extends Error {
   override name = 'ProgramNotFoundError';
@@ -14,6 +14,7 @@ export function resolveProgram(
   command: string,
   env: NodeJS.ProcessEnv = process.env,
   cwd = process.cwd(),
+  inputs: InputNotes = NO_NOTES,
 ): string {
   const candidates = command.includes('/')
     ? [isAbsolute(command) ? command : resolve(cwd, command)]
@@ -22,10 +23,10 @@ export function resolveProgram(
         .filter((d) => d !== '')
         .map((dir) => join(dir, command));
   for (const candidate of candidates) {
-    noteInput(candidate);
+    inputs.note(candidate);
     if (!isExecutableFile(candidate)) continue;
     const program = realpathSync(candidate);
-    noteInput(program);
+    inputs.note(program);
     return program;
   }
   const where = command.includes('/') ? '' : ' in $PATH';

@@ -6,7 +6,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 
-import { noteInput } from '../run-plan/inputs.js';
+import { NO_NOTES, type InputNotes } from '../run-plan/inputs.js';
 
 const PT_INTERP = 3;
 /** An interpreter's path is a path: more than this is not one. */
@@ -18,24 +18,28 @@ const HEADERS_MAX = 65_536;
  * The dynamic loader of the ELF program at `path`, or null (a static executable, a script, or
  * not readable).
  */
-export function loaderOf(path: string): string | null {
-  return withFile(path, (fd) => elfInterpreter(fd, read(fd, 0, 64)));
+export function loaderOf(path: string, inputs: InputNotes = NO_NOTES): string | null {
+  return withFile(path, inputs, (fd) => elfInterpreter(fd, read(fd, 0, 64)));
 }
 
 /**
  * The `#!` interpreter of a script at `path`, or null (not a script, or not readable): the
  * program the process is once the kernel has run the script.
  */
-export function scriptInterpreterOf(path: string): string | null {
-  return withFile(path, (fd) =>
+export function scriptInterpreterOf(path: string, inputs: InputNotes = NO_NOTES): string | null {
+  return withFile(path, inputs, (fd) =>
     read(fd, 0, 2).toString('latin1') === '#!' ? scriptInterpreter(fd) : null,
   );
 }
 
 /** What `look` finds in the file at `path` (noted as an input of the run), or null if unreadable. */
-function withFile(path: string, look: (fd: number) => string | null): string | null {
+function withFile(
+  path: string,
+  inputs: InputNotes,
+  look: (fd: number) => string | null,
+): string | null {
   let fd: number;
-  noteInput(path);
+  inputs.note(path);
   try {
     fd = openSync(path, 'r');
   } catch {

@@ -30,7 +30,7 @@ import {
 import { scriptInterpreterOf } from './interpreter.js';
 import type { PolicySource, SessionPolicy } from '../runs/policy-source.js';
 import type { KernelSetup } from '../supervisor/supervisor.js';
-import { noteExists, noteInput } from '../run-plan/inputs.js';
+import { NO_NOTES, type InputNotes } from '../run-plan/inputs.js';
 
 /** Notes shown in full; the rest are counted. */
 const NOTES_SHOWN = 8;
@@ -50,8 +50,10 @@ export async function kernelMode(
   first: SessionPolicy,
   policies: PolicySource,
   inherit: boolean,
+  /** Told of every file on disk the kernel's rules were made from (a run plan checks them). */
+  inputs: InputNotes = NO_NOTES,
 ): Promise<KernelMode> {
-  const run = inherit ? [first] : await policiesOfRun(first, policies);
+  const run = inherit ? [first] : await policiesOfRun(first, policies, inputs);
   if (typeof run === 'string') return { ok: false, errors: [run] };
   const errors: string[] = [];
   // By message: the same note from several policies is said once, with where it is first.
@@ -69,7 +71,7 @@ export async function kernelMode(
     if (plan.refusals.length > 0) continue;
     let made;
     try {
-      made = landlockRules(plan);
+      made = landlockRules(plan, inputs);
     } catch (e) {
       if (!(e instanceof KernelPlanError)) throw e;
       errors.push(`${policy.origin?.path ?? policy.program}:${e.message}`);
@@ -101,8 +103,8 @@ export async function kernelMode(
     if (grant.access !== 'execute' || grant.match) continue;
     // A program that exists and that no rule names may keep its own grant: were it replaced
     // after all, the kernel would refuse to run the new file, never run another.
-    if (anyName && exists(grant.path)) continue;
-    const beneath = runBeneath(grant);
+    if (anyName && exists(grant.path, inputs)) continue;
+    const beneath = runBeneath(grant, inputs);
     if (beneath !== null) addRule(rules, beneath);
   }
   const opensInKernel = unsure.length === 0;
@@ -182,14 +184,15 @@ export async function kernelMode(
 async function policiesOfRun(
   first: SessionPolicy,
   policies: PolicySource,
+  inputs: InputNotes,
 ): Promise<SessionPolicy[] | string> {
   const run = new Map([[first.program, first]]);
   const queue = [first];
   for (let policy = queue.shift(); policy !== undefined; policy = queue.shift()) {
-    for (const program of programsOf(policy)) {
+    for (const program of programsOf(policy, inputs)) {
       // A learned policy also names the programs a shell or execvp only tried (PATH lookups).
       if (run.has(program)) continue;
-      noteExists(program);
+      inputs.noteExists(program);
       if (!existsSync(program)) continue;
       if (run.size === POLICIES_MAX)
         return `-K: the run may execute more than ${POLICIES_MAX} programs; run without -K`;
@@ -210,14 +213,18 @@ async function policiesOfRun(
  * The programs a policy lets run, and the interpreters of those that are scripts: what the
  * process is after the exec (its `/proc/PID/exe`), and so whose policy decides its calls.
  */
-function programsOf(policy: SessionPolicy): string[] {
+function programsOf(policy: SessionPolicy, inputs: InputNotes): string[] {
   const programs = [policy.program, ...(policy.kernel?.programs ?? [])];
   const found: string[] = [];
   for (const program of programs) {
     // An interpreter is named as the script says (/bin/sh for /usr/bin/dash); the supervisor
     // names the process's policy by where the program really is, as execve rules name it.
-    for (let name: string | null = program; name !== null; name = scriptInterpreterOf(name)) {
-      if (name !== program) name = realName(name);
+    for (
+      let name: string | null = program;
+      name !== null;
+      name = scriptInterpreterOf(name, inputs)
+    ) {
+      if (name !== program) name = realName(name, inputs);
       if (found.includes(name)) break;
       found.push(name);
     }
@@ -226,13 +233,13 @@ function programsOf(policy: SessionPolicy): string[] {
 }
 
 /** Whether something is at `path`, noted for the run's plan. */
-function exists(path: string): boolean {
-  noteExists(path);
+function exists(path: string, inputs: InputNotes): boolean {
+  inputs.noteExists(path);
   return existsSync(path);
 }
 
-function realName(path: string): string {
-  noteInput(path);
+function realName(path: string, inputs: InputNotes): string {
+  inputs.note(path);
   try {
     return realpathSync(path);
   } catch {

@@ -15,7 +15,7 @@ import {
 
 import type { KernelGrant, KernelNote, KernelPlan } from '../../common/policy/kernel-plan.js';
 import { fnmatch } from '../../common/policy/fnmatch.js';
-import { noteExists, noteMatches } from '../run-plan/inputs.js';
+import { NO_NOTES, type InputNotes } from '../run-plan/inputs.js';
 import { loaderOf } from './interpreter.js';
 
 /** Landlock's file-system access rights (linux/landlock.h) that the host grants. */
@@ -68,10 +68,11 @@ export class KernelPlanError extends Error {
   override name = 'KernelPlanError';
 }
 
-export function landlockRules(plan: KernelPlan): LandlockRules {
+/** `inputs` is told of every file on disk the rules were made from. */
+export function landlockRules(plan: KernelPlan, inputs: InputNotes = NO_NOTES): LandlockRules {
   const byPath = new Map<string, LandlockRule>();
   const notes = [...plan.notes];
-  const grants = [...plan.grants, ...interpreterGrants(plan.grants)];
+  const grants = [...plan.grants, ...interpreterGrants(plan.grants, inputs)];
   for (const grant of grants) {
     if (grant.access === 'write') continue;
     // The program's own /proc/PID as a policy names it (native/README.md, Translations): the
@@ -92,7 +93,7 @@ export function landlockRules(plan: KernelPlan): LandlockRules {
       });
     }
     const { file, dir } = accessOf(grant);
-    for (const path of grant.match ? matches(grant) : [grant.path]) {
+    for (const path of grant.match ? matches(grant, inputs) : [grant.path]) {
       const known = byPath.get(path);
       byPath.set(path, { path, file: (known?.file ?? 0) | file, dir: (known?.dir ?? 0) | dir });
     }
@@ -201,15 +202,15 @@ function fixedPart(grant: KernelGrant): string {
  * The supervisor still decides each execve on its name, and checks at the new program's first
  * notified call that the file decided on is the one that runs (the exact mode's check).
  */
-export function runBeneath(grant: KernelGrant): LandlockRule | null {
+export function runBeneath(grant: KernelGrant, inputs: InputNotes = NO_NOTES): LandlockRule | null {
   for (let dir = parentOf(grant.path); ; dir = parentOf(dir)) {
-    if (isDirectory(dir)) return { path: dir, file: 0, dir: RUN };
+    if (isDirectory(dir, inputs)) return { path: dir, file: 0, dir: RUN };
     if (dir === '/') return null;
   }
 }
 
-function isDirectory(path: string): boolean {
-  noteExists(path);
+function isDirectory(path: string, inputs: InputNotes): boolean {
+  inputs.noteExists(path);
   try {
     return statSync(path).isDirectory();
   } catch {
@@ -398,12 +399,12 @@ function place(grant: KernelGrant) {
  * would choose the next run's grant), and running it is an execution of its own, which an
  * execve rule must name (the supervisor decides it so too).
  */
-function interpreterGrants(grants: readonly KernelGrant[]): KernelGrant[] {
+function interpreterGrants(grants: readonly KernelGrant[], inputs: InputNotes): KernelGrant[] {
   const found: KernelGrant[] = [];
   const seen = new Set(grants.filter((g) => g.access === 'execute').map((g) => g.path));
   const queue = grants.filter((g) => g.access === 'execute' && !g.match);
   for (let grant = queue.shift(); grant !== undefined; grant = queue.shift()) {
-    const interpreter = loaderOf(grant.path);
+    const interpreter = loaderOf(grant.path, inputs);
     if (interpreter === null || seen.has(interpreter)) continue;
     seen.add(interpreter);
     const next = { ...grant, path: interpreter };
@@ -440,7 +441,7 @@ function wholeDirectory(grant: KernelGrant): string | null {
  * directory meaning, everything beneath them. Its wildcards are matched against the names that
  * exist, but the last component's may stand for the directory it is in (wholeDirectory).
  */
-function matches(grant: KernelGrant): string[] {
+function matches(grant: KernelGrant, inputs: InputNotes): string[] {
   const parts = grant.path.split('/').filter((p) => p !== '');
   if (wholeDirectory(grant) !== null) parts.pop();
   let found = ['/'];
@@ -453,7 +454,7 @@ function matches(grant: KernelGrant): string[] {
         continue;
       }
       const matched = entries(dir).filter((entry) => fnmatch(part, entry));
-      noteMatches(dir, part, matched);
+      inputs.noteMatches(dir, part, matched);
       for (const entry of matched) next.push(prefix + entry);
     }
     if (next.length > MATCH_LIMIT) {

@@ -20,7 +20,7 @@ import { sectionsOf } from '../../common/policy/ast.js';
 import type { PolicyFile } from '../../common/policy/ast.js';
 import type { Diagnostic } from '../../common/policy/diagnostics.js';
 import { parsePolicy } from '../../common/policy/parser.js';
-import { noteInput } from '../run-plan/inputs.js';
+import { NO_NOTES, type InputNotes } from '../run-plan/inputs.js';
 import { policyFileName } from './naming.js';
 
 /** Every failure of the store; the message names the file. */
@@ -50,6 +50,8 @@ export interface PolicyStoreOptions {
   uid?: number;
   /** How long `watch` lets a burst of events settle before reporting. Default 100 ms. */
   watchDebounceMs?: number;
+  /** Told of every file and folder a lookup reads (a run plan checks them). Default: none. */
+  inputs?: InputNotes;
 }
 
 export interface PolicyLookup {
@@ -97,6 +99,7 @@ export class PolicyStore {
   readonly shippedDir: string | null;
   private readonly uid: number;
   private readonly debounceMs: number;
+  private readonly inputs: InputNotes;
   private readonly watches = new Set<PolicyWatch>();
 
   constructor(options: PolicyStoreOptions = {}) {
@@ -108,6 +111,7 @@ export class PolicyStore {
     this.shippedDir = options.shippedDir ?? null;
     this.uid = options.uid ?? process.getuid?.() ?? -1;
     this.debounceMs = options.watchDebounceMs ?? 100;
+    this.inputs = options.inputs ?? NO_NOTES;
   }
 
   /** Which file holds the policy of `executablePath`, and why; null when there is none. */
@@ -275,7 +279,7 @@ export class PolicyStore {
   /** The programs named by the file's `Policy:` headers; null when there is no such file. */
   private async programsIn(path: string, mustExist: boolean): Promise<string[] | null> {
     let text: string;
-    noteInput(path);
+    this.inputs.note(path);
     try {
       text = await readFile(path, 'utf8');
     } catch (e) {
@@ -295,15 +299,15 @@ export class PolicyStore {
   /** The text of a policy file, read as `load` reads it, not parsed. */
   async read(path: string): Promise<string> {
     let target: string;
-    noteInput(path);
+    this.inputs.note(path);
     try {
       target = await realpath(path);
     } catch (e) {
       throw new PolicyStoreError(`cannot read ${path}: ${describeError(e)}`);
     }
-    noteInput(target);
+    this.inputs.note(target);
     const shown = target === path ? path : `${path} (-> ${target})`;
-    const directory = await distrustDirectories(path, target, this.uid);
+    const directory = await distrustDirectories(path, target, this.uid, this.inputs);
     if (directory !== null) throw new PolicyStoreError(`refusing ${shown}: ${directory}`);
     // The checks are made on the open descriptor, so the file checked is the file read.
     // O_NONBLOCK: a FIFO put in place of a policy must not hang the open.
@@ -327,7 +331,7 @@ export class PolicyStore {
 
   private async describeDir(place: Place): Promise<PolicyListing[]> {
     let names: string[];
-    noteInput(place.dir);
+    this.inputs.note(place.dir);
     try {
       const entries = await readdir(place.dir, { withFileTypes: true });
       names = entries
@@ -600,6 +604,7 @@ async function distrustDirectories(
   path: string,
   target: string,
   uid: number,
+  inputs: InputNotes,
 ): Promise<string | null> {
   const dirs = new Set<string>();
   const addChain = (dir: string): void => {
@@ -613,8 +618,8 @@ async function distrustDirectories(
   // A run plan holds while these two stay as they are (their mode and owner included). Their
   // parents are not noted, since their times change with every file made beside them: whoever
   // replaced a file through one of them changed the policy file's identity, which is noted.
-  noteInput(dirname(resolve(path)));
-  noteInput(dirname(target));
+  inputs.note(dirname(resolve(path)));
+  inputs.note(dirname(target));
   try {
     addChain(await realpath(dirname(resolve(path))));
   } catch {

@@ -1,7 +1,7 @@
 // What a run of the command line read to decide how the program runs: the files whose identity
 // a run plan (./plan.ts) checks before starting the next run without Node.js. The places that
-// read such files (the policy store, the $PATH lookup, the accounts, what -K reads) note them
-// here; while no run is recording, noting costs nothing.
+// read such files (the policy store, the $PATH lookup, the accounts, what -K reads) are handed
+// the run's notes (InputNotes) and tell it; a run that leaves no plan hands them NO_NOTES.
 
 import { statSync } from 'node:fs';
 
@@ -40,8 +40,22 @@ export interface PlanInput {
   id: string;
 }
 
+/**
+ * What is told of each file a decision about the run depends on: the policy store, the $PATH
+ * lookup, the accounts and -K's planning are handed one (a RunInputs while the run records
+ * what a plan of it will check, NO_NOTES otherwise).
+ */
+export interface InputNotes {
+  /** The decision depends on the file at `path` (or on its absence). */
+  note(path: string): void;
+  /** It depends only on whether something is at `path`. */
+  noteExists(path: string): void;
+  /** The run took the names of `dir` that `pattern` matches, and which they were. */
+  noteMatches(dir: string, pattern: string, names: readonly string[]): void;
+}
+
 /** The files one run read or looked for, each with its identity when first noted. */
-export class RunInputs {
+export class RunInputs implements InputNotes {
   private readonly identities = new Map<string, string | null>();
   private readonly matched = new Map<string, PlanInput>();
 
@@ -82,25 +96,9 @@ export class RunInputs {
   }
 }
 
-let recording: RunInputs | null = null;
-
-/** Starts noting what this process reads; gives what was noted so far as it grows. */
-export function recordInputs(): RunInputs {
-  recording = new RunInputs();
-  return recording;
-}
-
-/** Notes that a decision about the run depends on the file at `path` (or on its absence). */
-export function noteInput(path: string): void {
-  recording?.note(path);
-}
-
-/** Notes that a decision about the run depends only on whether something is at `path`. */
-export function noteExists(path: string): void {
-  recording?.noteExists(path);
-}
-
-/** Notes that the run took the names of `dir` that `pattern` matches, and which they were. */
-export function noteMatches(dir: string, pattern: string, names: readonly string[]): void {
-  recording?.noteMatches(dir, pattern, names);
-}
+/** Nothing is recorded: a run that leaves no plan. */
+export const NO_NOTES: InputNotes = {
+  note: () => undefined,
+  noteExists: () => undefined,
+  noteMatches: () => undefined,
+};

@@ -22,6 +22,7 @@ import type { Macros } from '../../common/policy/request.js';
 import { Accounts } from '../accounts.js';
 import type { CompiledPolicyCache } from '../policy/compiled-cache.js';
 import type { PolicyLookup, PolicyStore } from '../policy/store.js';
+import type { InputNotes } from '../run-plan/inputs.js';
 
 /** A program's policy as the session knows it. */
 export interface SessionPolicy {
@@ -55,7 +56,7 @@ export function currentMacros(cwd = process.cwd()): Macros {
 }
 
 export class PolicySource {
-  private readonly accounts = new Accounts();
+  private readonly accounts: Accounts;
   private readonly loaded = new Map<string, SessionPolicy>();
   private readonly sessionRules = new Map<string, Filter[]>();
 
@@ -69,8 +70,12 @@ export class PolicySource {
       cache?: CompiledPolicyCache;
       /** `-K`: plan what the kernel can enforce of each policy too (common/policy/kernel-plan). */
       kernel?: boolean;
+      /** Told of the account files the policies' user and group names are read from. */
+      inputs?: InputNotes;
     } = {},
-  ) {}
+  ) {
+    this.accounts = new Accounts(options.inputs);
+  }
 
   /** The policy of `program`, loaded and compiled once per session. */
   async policyFor(program: string): Promise<SessionPolicy> {
