@@ -58,8 +58,16 @@ function underSysgate(path, args, rules, { as, flags = [] } = {}) {
   writeFileSync(policy, `Policy: ${path}, Emulation: native\n${rules.map((r) => `\t${r}\n`).join('')}`);
   mkdirSync(home);
   if (as) chownSync(home, as.uid, as.gid);
+  return sysgate(['-a', ...flags, '-E', log, '-f', policy, path, ...args], home, as);
+}
+
+/**
+ * Runs `sysgate argv` in `home` (its HOME, config and runtime folder), as `as` when given; its
+ * output and status. Killed after a minute: an attack never runs that long.
+ */
+function sysgate(argv, home, as) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SYSGATE, '-a', ...flags, '-E', log, '-f', policy, path, ...args], {
+    const child = spawn(process.execPath, [SYSGATE, ...argv], {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: home,
       env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
@@ -541,28 +549,11 @@ describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decid
     const home = join(root, `home-${++runs}`);
     mkdirSync(home);
     if (as) chownSync(home, as.uid, as.gid);
-    return new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [SYSGATE, '-a', ...flags, '-E', join(home, 'decisions.log'), ...files.flatMap((f) => ['-f', f]), path, ...args],
-        {
-          stdio: ['ignore', 'pipe', 'pipe'],
-          cwd: home,
-          env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
-          ...as,
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      child.on('error', reject);
-      child.on('close', (status, signal) => {
-        clearTimeout(timer);
-        resolve({ status, signal, stdout, stderr });
-      });
-    });
+    return sysgate(
+      ['-a', ...flags, '-E', join(home, 'decisions.log'), ...files.flatMap((f) => ['-f', f]), path, ...args],
+      home,
+      as,
+    );
   }
 
   // The program may read its permit/ side and run PROG (a copy of itself) under its own policy,
@@ -958,29 +949,12 @@ describe('sysgate\'s own files stay as they are, whatever the policy permits', (
   }
 
   function run(home, policy, as, flags) {
-    return new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [SYSGATE, '-a', '-i', ...flags, '-E', join(home, 'work.log'), '-f', policy,
-          program('own-files'), home, policy, String(ATTEMPTS), String(SECONDS)],
-        {
-          stdio: ['ignore', 'pipe', 'pipe'],
-          cwd: home,
-          env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home },
-          ...as,
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      child.on('error', reject);
-      child.on('close', (status, signal) => {
-        clearTimeout(timer);
-        resolve({ status, signal, stdout, stderr });
-      });
-    });
+    return sysgate(
+      ['-a', '-i', ...flags, '-E', join(home, 'work.log'), '-f', policy,
+        program('own-files'), home, policy, String(ATTEMPTS), String(SECONDS)],
+      home,
+      as,
+    );
   }
 
   /** What an attack could change: the files (by name, kind, mode, content) and ~/.config. */
