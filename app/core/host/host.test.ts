@@ -4,9 +4,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import type { EventName, Events, PendingQuestion, SessionInfo } from '../../common/contract.js';
 import type { DecisionRecord } from '../../common/session/events.js';
@@ -118,4 +119,62 @@ test('a rule for this session only, answered in the window, reaches a run starte
   assert.equal(stdout, hostname + hostname);
   // The second open was decided by the session's rule, in the run's own supervisor.
   assert.equal(asked.length, 1, JSON.stringify(asked.map((p) => p.question)));
+});
+
+test('Kill ends a session whose supervisor is held deciding a call, and the program with it', async (t) => {
+  const held = fileURLToPath(new URL('../../../../native/build/hostile-held', import.meta.url));
+  const user = await mkdtemp(join(root, 'held-'));
+  // The program holds the supervisor in its open (a page of its own userfaultfd) and ignores
+  // SIGTERM and SIGINT (native/tests/hostile/held.c).
+  await writeFile(
+    join(user, policyFileName(held)),
+    `Policy: ${held}, Emulation: native\n` +
+      `\tnative-execve: filename eq "${held}" then permit\n` +
+      '\tnative-fsread: true then permit\n' +
+      '\tnative-userfaultfd: permit\n' +
+      '\tnative-ioctl: permit\n',
+  );
+  const store = new PolicyStore({ userDir: user, uid: process.getuid!() });
+  const host = new Host(store, { HOME: root, USER: 'u', CWD: root });
+  t.after(() => host.shutdown());
+  let output = '';
+  let pid = 0;
+  let heldNow: () => void;
+  const isHeld = new Promise<void>((resolve) => (heldNow = resolve));
+  let endedNow: (status: number | null) => void;
+  const ended = new Promise<number | null>((resolve) => (endedNow = resolve));
+  host.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
+    if (event === 'terminalData') {
+      output += (payload as Events['terminalData']).data;
+      const m = /held (\d+)/.exec(output);
+      if (m && pid === 0) {
+        pid = Number(m[1]);
+        heldNow();
+      }
+    }
+    if (event === 'sessionChanged' && (payload as SessionInfo).state === 'exited')
+      endedNow((payload as SessionInfo).status);
+  });
+  const info = (await host.call('startSession', [
+    { command: held, cwd: root, mode: 'enforce', cols: 80, rows: 24 },
+  ])) as SessionInfo;
+  await isHeld;
+  // Give the program time to make its call and hold the supervisor.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const start = Date.now();
+  await host.call('killSession', [info.id]);
+  const status = await Promise.race([
+    ended,
+    new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 15_000)),
+  ]);
+  assert.notEqual(status, 'still running', 'the session did not end within 15 s of Kill');
+  const took = Date.now() - start;
+  assert.ok(took < 10_000, `the session ended ${took} ms after Kill`);
+  let state = '';
+  try {
+    state = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    // gone
+  }
+  assert.doesNotMatch(state, /^State:\s+[^Z]/m, 'the program outlived its session');
 });

@@ -229,9 +229,12 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     this.supervisor.kill(undefined, 'SIGTERM');
   }
 
-  /** Ends the traced programs at once. */
+  /**
+   * Ends the traced programs at once, even while the supervisor's turn is held by a call it
+   * decides (then it is signalled itself: Supervisor.stop).
+   */
   kill(): void {
-    this.supervisor.kill(undefined, 'SIGKILL');
+    this.supervisor.stop();
   }
 
   /** Resolves with the exit status. */
