@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef } from 'react';
 
 import { lineDiff, shownLine, withContext } from './line-diff.js';
 import { ModalDialog } from './ModalDialog.js';
+import './SaveReview.css';
 
 export function SaveReview({
   before,
