@@ -4,7 +4,8 @@
 // commands that window may send (api/limit-commands.ts).
 
 import '@xterm/xterm/css/xterm.css';
-import './window/app.css';
+import './window/global.css';
+import './window/controls.css';
 
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

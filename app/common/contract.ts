@@ -1,7 +1,11 @@
 // The one contract between the renderer and the host (DESIGN §6): every command the renderer
 // may send (request → response) and every event the host pushes. The Electron preload exposes
 // exactly these commands, one function each; the web shell carries the same messages over a
-// WebSocket. Both ends check every message against the validators below.
+// WebSocket. Both ends check every message against the schemas below: each command's arguments
+// have one valibot schema, and the types of the structured ones are derived from it, so the check
+// and the type cannot drift apart.
+
+import * as v from 'valibot';
 
 import {
   RECORD_LEVELS,
@@ -12,7 +16,18 @@ import {
 import type { Arch } from './calls/index.js';
 import type { DecisionRecord, Question } from './session/events.js';
 
-export type SessionMode = 'learn' | 'ask' | 'enforce';
+// What the schemas are made of. Every limit is on what a window may send, not on what is sensible:
+// the host decides the rest.
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const PATH = 4096;
+const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000_000));
+/** A session's or question's id. */
+const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
+/** A terminal's columns or rows. */
+const size = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000));
+
+const SessionModeSchema = v.picklist(['learn', 'ask', 'enforce']);
+export type SessionMode = v.InferOutput<typeof SessionModeSchema>;
 export type SessionState = 'running' | 'exited';
 
 export interface ProcessInfo {
@@ -67,18 +82,20 @@ export interface PendingQuestion {
   arrivedAt: number;
 }
 
-export type RuleScope = 'session' | 'policy';
+const RuleScopeSchema = v.picklist(['session', 'policy']);
+export type RuleScope = v.InferOutput<typeof RuleScopeSchema>;
 
 /** What the user answered in a prompt. */
-export interface PromptAnswer {
-  action: 'permit' | 'deny' | 'kill' | 'detach';
+const PromptAnswerSchema = v.strictObject({
+  action: v.picklist(['permit', 'deny', 'kill', 'detach']),
   /** The error name of a denial (`eperm`, `enoent`, ...). */
-  errno?: string;
+  errno: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9]{1,16}$/))),
   /** "Permit always" / "Deny always": the rule's expression and where it is kept. */
-  always?: { expression: string; scope: RuleScope };
+  always: v.optional(v.strictObject({ expression: text(4096), scope: RuleScopeSchema })),
   /** Answer every pending question of the same program and call the same way. */
-  applyToSimilar?: boolean;
-}
+  applyToSimilar: v.optional(v.boolean()),
+});
+export type PromptAnswer = v.InferOutput<typeof PromptAnswerSchema>;
 
 export interface PolicyView {
   program: string;
@@ -134,15 +151,20 @@ export interface RuleHit {
   lastHit: number;
 }
 
-export interface StartRequest {
-  command: string;
-  cwd: string;
-  mode: SessionMode;
+const StartRequestSchema = v.strictObject({
+  command: v.pipe(
+    v.string(),
+    v.check((c) => c.trim() !== '', 'an empty command'),
+    v.maxLength(8192),
+  ),
+  cwd: text(PATH),
+  mode: SessionModeSchema,
   /** With `enforce`: the kernel enforces the policies' file rules (`sysgate -a -K`). */
-  kernel?: boolean;
-  cols: number;
-  rows: number;
-}
+  kernel: v.optional(v.boolean()),
+  cols: size,
+  rows: size,
+});
+export type StartRequest = v.InferOutput<typeof StartRequestSchema>;
 
 /** Everything the host holds that a window needs when it opens. */
 export interface Snapshot {
@@ -160,13 +182,14 @@ export interface Snapshot {
 }
 
 /** A page of the history: the records matching `query` (the history's query language). */
-export interface HistoryPageRequest {
-  query: string;
-  offset: number;
-  limit: number;
+const HistoryPageRequestSchema = v.strictObject({
+  query: text(4096),
+  offset: count,
+  limit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)),
   /** Only records up to this id: a page of what the view already counted. */
-  ceiling?: number;
-}
+  ceiling: v.optional(count),
+});
+export type HistoryPageRequest = v.InferOutput<typeof HistoryPageRequestSchema>;
 
 /** One record of the history with the processes above its own, nearest first. */
 export interface HistoryDetail {
@@ -174,7 +197,8 @@ export interface HistoryDetail {
   ancestors: { pid: number; program: string | null; argv: string[] }[];
 }
 
-export type ExportFormat = 'csv' | 'json';
+const ExportFormatSchema = v.picklist(['csv', 'json']);
+export type ExportFormat = v.InferOutput<typeof ExportFormatSchema>;
 
 /** Commands: renderer → host. Each resolves with its result or rejects with a message. */
 export interface Commands {
@@ -263,104 +287,59 @@ export type SysgateApi = {
 };
 
 // ---- validation ------------------------------------------------------------------------------
-// Hand-written, small and strict: a message that does not have exactly the expected shape is
-// refused before anything acts on it.
+// One schema per command: its arguments, exactly (no more, no fewer, no unknown keys). A message
+// that does not have that shape is refused before anything acts on it.
 
-type Check = (value: unknown) => boolean;
+const HistorySettingsSchema = v.strictObject({
+  record: v.picklist(RECORD_LEVELS),
+  keepDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(36_500)),
+  keepRows: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000_000)),
+});
 
-const isShortString =
-  (max: number): Check =>
-  (v) =>
-    typeof v === 'string' && v.length <= max;
-const isCount: Check = (v) =>
-  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1_000_000_000;
-const isId: Check = (v) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v);
-const isOneOf =
-  (...values: string[]): Check =>
-  (v) =>
-    typeof v === 'string' && values.includes(v);
-const isSize: Check = (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1000;
+const ARGUMENTS = {
+  snapshot: v.strictTuple([]),
+  startSession: v.strictTuple([StartRequestSchema]),
+  stopSession: v.strictTuple([id]),
+  killSession: v.strictTuple([id]),
+  closeSession: v.strictTuple([id]),
+  writeTerminal: v.strictTuple([id, text(1 << 20)]),
+  resizeTerminal: v.strictTuple([id, size, size]),
+  terminalDrawn: v.strictTuple([id, count]),
+  answerQuestion: v.strictTuple([id, PromptAnswerSchema]),
+  policy: v.strictTuple([text(PATH)]),
+  historyPage: v.strictTuple([HistoryPageRequestSchema]),
+  historyCount: v.strictTuple([
+    text(4096),
+    v.strictObject({ after: count, upTo: v.optional(count) }),
+  ]),
+  historyDetail: v.strictTuple([count]),
+  exportHistory: v.strictTuple([text(4096), ExportFormatSchema]),
+  clearHistory: v.strictTuple([]),
+  historySettings: v.strictTuple([]),
+  setHistorySettings: v.strictTuple([HistorySettingsSchema]),
+  policyFiles: v.strictTuple([]),
+  readPolicy: v.strictTuple([text(PATH)]),
+  savePolicy: v.strictTuple([text(PATH), text(1 << 20), text(128)]),
+  ruleHits: v.strictTuple([text(PATH)]),
+  learnedRules: v.strictTuple([id]),
+  saveLearned: v.strictTuple([id, text(PATH), v.pipe(v.array(text(8192)), v.maxLength(100_000))]),
+  discardLearned: v.strictTuple([id]),
+} satisfies { [K in CommandName]: v.GenericSchema<unknown, Parameters<Commands[K]>> };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function hasShape(shape: Record<string, Check>, optional: Record<string, Check> = {}): Check {
-  return (v) => {
-    if (!isRecord(v)) return false;
-    for (const key of Object.keys(v)) if (!(key in shape) && !(key in optional)) return false;
-    for (const [key, check] of Object.entries(shape)) if (!check(v[key])) return false;
-    for (const [key, check] of Object.entries(optional))
-      if (key in v && v[key] !== undefined && !check(v[key])) return false;
-    return true;
-  };
-}
-
-const isAnswer = hasShape(
-  { action: isOneOf('permit', 'deny', 'kill', 'detach') },
-  {
-    errno: (v) => typeof v === 'string' && /^[a-z0-9]{1,16}$/.test(v),
-    always: hasShape({ expression: isShortString(4096), scope: isOneOf('session', 'policy') }),
-    applyToSimilar: (v) => typeof v === 'boolean',
-  },
-);
-
-const ARGUMENTS: { [K in CommandName]: Check[] } = {
-  snapshot: [],
-  startSession: [
-    hasShape(
-      {
-        command: (v) => typeof v === 'string' && v.trim() !== '' && v.length <= 8192,
-        cwd: isShortString(4096),
-        mode: isOneOf('learn', 'ask', 'enforce'),
-        cols: isSize,
-        rows: isSize,
-      },
-      { kernel: (v) => typeof v === 'boolean' },
-    ),
-  ],
-  stopSession: [isId],
-  killSession: [isId],
-  closeSession: [isId],
-  writeTerminal: [isId, isShortString(1 << 20)],
-  resizeTerminal: [isId, isSize, isSize],
-  terminalDrawn: [isId, isCount],
-  answerQuestion: [isId, isAnswer],
-  policy: [isShortString(4096)],
-  historyPage: [
-    hasShape(
-      {
-        query: isShortString(4096),
-        offset: isCount,
-        limit: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1000,
-      },
-      { ceiling: isCount },
-    ),
-  ],
-  historyCount: [isShortString(4096), hasShape({ after: isCount }, { upTo: isCount })],
-  historyDetail: [isCount],
-  exportHistory: [isShortString(4096), isOneOf('csv', 'json')],
-  clearHistory: [],
-  historySettings: [],
-  setHistorySettings: [
-    hasShape({
-      record: isOneOf(...RECORD_LEVELS),
-      keepDays: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 36_500,
-      keepRows: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 100_000_000,
-    }),
-  ],
-  policyFiles: [],
-  readPolicy: [isShortString(4096)],
-  savePolicy: [isShortString(4096), isShortString(1 << 20), isShortString(128)],
-  ruleHits: [isShortString(4096)],
-  learnedRules: [isId],
-  saveLearned: [
-    isId,
-    isShortString(4096),
-    (v) => Array.isArray(v) && v.length <= 100_000 && v.every(isShortString(8192)),
-  ],
-  discardLearned: [isId],
-};
+// Each schema gives exactly its command's parameters (`satisfies` above checks one direction
+// only): a command whose signature changes without its schema does not compile, and the error
+// names it.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Mismatched = {
+  [K in CommandName]: Same<
+    v.InferOutput<(typeof ARGUMENTS)[K]>,
+    Parameters<Commands[K]>
+  > extends true
+    ? never
+    : K;
+}[CommandName];
+const SCHEMAS_MATCH: [Mismatched] extends [never] ? true : { mismatched: Mismatched } = true;
+void SCHEMAS_MATCH;
 
 export const COMMAND_NAMES = Object.keys(ARGUMENTS) as CommandName[];
 
@@ -373,12 +352,19 @@ export function validArguments<K extends CommandName>(
   command: K,
   args: unknown,
 ): args is Parameters<Commands[K]> {
-  const checks = ARGUMENTS[command];
-  return (
-    Array.isArray(args) &&
-    args.length === checks.length &&
-    checks.every((check, i) => check(args[i]))
-  );
+  return v.is(ARGUMENTS[command], args);
+}
+
+/**
+ * What is wrong with `args` for `command`, with its place (`1.always.scope: ...`, 0 the first
+ * argument); null when they are exactly what it takes.
+ */
+export function argumentsProblem(command: CommandName, args: unknown): string | null {
+  const result = v.safeParse(ARGUMENTS[command], args);
+  if (result.success) return null;
+  const issue = result.issues[0];
+  const where = v.getDotPath(issue);
+  return where === null ? issue.message : `${where}: ${issue.message}`;
 }
 
 export const EVENT_NAMES: readonly EventName[] = [
@@ -405,11 +391,13 @@ export function isEventName(name: unknown): name is EventName {
 // refuses a wrong token and any Origin but its own. Messages are JSON text frames:
 
 /** Window → host. `id` pairs the reply with the call. */
-export interface WireCall {
-  id: number;
-  command: CommandName;
-  args: unknown[];
-}
+const WireCallSchema = v.strictObject({
+  id: v.pipe(v.number(), v.integer()),
+  command: v.picklist(COMMAND_NAMES),
+  /** Checked against the command's own schema separately (validArguments). */
+  args: v.array(v.unknown()),
+});
+export type WireCall = v.InferOutput<typeof WireCallSchema>;
 
 /** Host → window: a command's reply, or an event. */
 export type WireReply =
@@ -419,11 +407,5 @@ export type WireReply =
 
 /** Whether a decoded message has the shape of a call (its arguments are checked separately). */
 export function isWireCall(message: unknown): message is WireCall {
-  return (
-    isRecord(message) &&
-    Number.isInteger(message['id']) &&
-    isCommandName(message['command']) &&
-    Array.isArray(message['args']) &&
-    Object.keys(message).length === 3
-  );
+  return v.is(WireCallSchema, message);
 }

@@ -13,6 +13,7 @@ import { hashParameter, historyHash, routeFromHash } from '../window/route.js';
 import { HistoryDetailPane } from './HistoryDetailPane.js';
 import { HistorySettingsForm } from './HistorySettingsForm.js';
 import { HistoryTable, type TableState } from './HistoryTable.js';
+import './history.css';
 
 const APPLY_MS = 250;
 

@@ -8,6 +8,7 @@ import { sectionsOf, type PolicyFile } from '../../app/common/policy/ast.js';
 import type { DecisionRecord } from '../../app/common/session/events.js';
 import { useSysgate } from '../window/context.js';
 import { explainCall, requestOfText } from './explain.js';
+import './ExplainPanel.css';
 
 export function ExplainPanel({
   program,

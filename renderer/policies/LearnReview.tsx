@@ -15,6 +15,7 @@ import {
 } from '../../app/common/policy/generalise.js';
 import { useServices, useSysgate } from '../window/context.js';
 import { ModalDialog } from './ModalDialog.js';
+import './LearnReview.css';
 
 export function LearnReview({
   sessionId,

@@ -4,6 +4,7 @@
 
 import { useEffect, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import './ModalDialog.css';
 
 export function ModalDialog({
   label,

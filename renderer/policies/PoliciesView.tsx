@@ -12,6 +12,7 @@ import { policyPrograms } from '../store/policies.js';
 import { useServices, useSysgate } from '../window/context.js';
 import type { PolicyRequest } from '../window/route.js';
 import { PolicyEditor, type EditorRequest } from './PolicyEditor.js';
+import './policies.css';
 
 interface Opened {
   doc: PolicyDocument;

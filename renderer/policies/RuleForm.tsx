@@ -20,6 +20,7 @@ import {
   type Clause,
 } from './condition-builder.js';
 import { PolicyText } from './PolicyText.js';
+import './RuleForm.css';
 
 type Mode = 'builder' | 'text';
 

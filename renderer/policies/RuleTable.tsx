@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 
 import type { RuleHit } from '../../app/common/contract.js';
 import type { Row } from './rule-rows.js';
+import './RuleTable.css';
 
 export const ROW_HEIGHT = 30;
 /** Rows drawn above and below the view, so that scrolling never shows a gap. */

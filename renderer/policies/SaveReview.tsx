@@ -2,8 +2,9 @@
 
 import { useEffect, useMemo, useRef } from 'react';
 
-import { lineDiff, withContext } from './line-diff.js';
+import { lineDiff, shownLine, withContext } from './line-diff.js';
 import { ModalDialog } from './ModalDialog.js';
+import './SaveReview.css';
 
 export function SaveReview({
   before,
@@ -50,17 +51,11 @@ export function Diff({
   return (
     <pre className="diff" aria-label={label} tabIndex={0}>
       {shown.length === 0 && <span className="muted">No change.</span>}
-      {shown.map((d, i) =>
-        d === null ? (
-          <span key={i} className="diff-gap">
-            {'…\n'}
-          </span>
-        ) : (
-          <span key={i} className={`diff-${d.kind}`}>
-            {`${d.kind === 'added' ? '+' : d.kind === 'removed' ? '-' : ' '} ${String(d.line).padStart(4)}  ${d.text}\n`}
-          </span>
-        ),
-      )}
+      {shown.map((d, i) => (
+        <span key={i} className={d === null ? 'diff-gap' : `diff-${d.kind}`}>
+          {`${shownLine(d)}\n`}
+        </span>
+      ))}
     </pre>
   );
 }

@@ -1,6 +1,10 @@
-// The change a save would make, as lines removed and added (shown before saving). Edits in the
-// editor are local, so the common start and end are set aside first and only the middle is
-// compared line by line.
+// The change a save would make, as lines removed and added (shown before saving). jsdiff's Myers
+// diff does the comparing: its cost grows with how much changed, not with the policy's length, so
+// a long policy edited in a few far-apart places is shown exactly. Only a change of more than
+// MAX_EDIT lines (a policy pasted over another) is shown as the differing middle all removed,
+// then all added, which is still what the save does.
+
+import { diffArrays } from 'diff';
 
 export interface DiffLine {
   kind: 'same' | 'removed' | 'added';
@@ -9,10 +13,29 @@ export interface DiffLine {
   line: number;
 }
 
-/** Past this many compared pairs the middle is shown as all removed, then all added. */
-const MAX_PAIRS = 4_000_000;
+/** Past this many lines removed plus added, finding the fewest would take the window seconds. */
+const MAX_EDIT = 1_000;
 
 export function lineDiff(before: readonly string[], after: readonly string[]): DiffLine[] {
+  const changes = diffArrays([...before], [...after], { maxEditLength: MAX_EDIT });
+  if (changes === undefined) return wholesale(before, after);
+  const out: DiffLine[] = [];
+  let old = 0;
+  let now = 0;
+  for (const change of changes)
+    for (const text of change.value) {
+      if (change.added) out.push({ kind: 'added', text, line: ++now });
+      else if (change.removed) out.push({ kind: 'removed', text, line: ++old });
+      else {
+        out.push({ kind: 'same', text, line: ++old });
+        now++;
+      }
+    }
+  return out;
+}
+
+/** The common start and end kept, everything between removed, then added. */
+function wholesale(before: readonly string[], after: readonly string[]): DiffLine[] {
   let start = 0;
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let endB = before.length;
@@ -21,56 +44,14 @@ export function lineDiff(before: readonly string[], after: readonly string[]): D
     endB--;
     endA--;
   }
-  const same = (from: number, to: number): DiffLine[] =>
-    before.slice(from, to).map((text, i) => ({ kind: 'same', text, line: from + i + 1 }));
+  const lines = (from: readonly string[], kind: DiffLine['kind'], i: number, to: number) =>
+    from.slice(i, to).map((text, k): DiffLine => ({ kind, text, line: i + k + 1 }));
   return [
-    ...same(0, start),
-    ...middle(before.slice(start, endB), after.slice(start, endA), start),
-    ...same(endB, before.length),
+    ...lines(before, 'same', 0, start),
+    ...lines(before, 'removed', start, endB),
+    ...lines(after, 'added', start, endA),
+    ...lines(before, 'same', endB, before.length),
   ];
-}
-
-function middle(b: readonly string[], a: readonly string[], offset: number): DiffLine[] {
-  const removed = (text: string, i: number): DiffLine => ({
-    kind: 'removed',
-    text,
-    line: offset + i + 1,
-  });
-  const added = (text: string, j: number): DiffLine => ({
-    kind: 'added',
-    text,
-    line: offset + j + 1,
-  });
-  if (b.length * a.length > MAX_PAIRS) return [...b.map(removed), ...a.map(added)];
-  // lcs[i][j]: the longest common subsequence of b[i..] and a[j..].
-  const width = a.length + 1;
-  const lcs = new Uint32Array((b.length + 1) * width);
-  for (let i = b.length - 1; i >= 0; i--)
-    for (let j = a.length - 1; j >= 0; j--)
-      lcs[i * width + j] =
-        b[i] === a[j]
-          ? lcs[(i + 1) * width + j + 1]! + 1
-          : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
-  const out: DiffLine[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < b.length || j < a.length) {
-    if (i < b.length && j < a.length && b[i] === a[j]) {
-      out.push({ kind: 'same', text: b[i]!, line: offset + i + 1 });
-      i++;
-      j++;
-    } else if (
-      j < a.length &&
-      (i === b.length || lcs[i * width + j + 1]! > lcs[(i + 1) * width + j]!)
-    ) {
-      out.push(added(a[j]!, j));
-      j++;
-    } else {
-      out.push(removed(b[i]!, i));
-      i++;
-    }
-  }
-  return out;
 }
 
 /** The changed lines with `context` unchanged lines around each change; null marks a gap. */
@@ -88,4 +69,11 @@ export function withContext(diff: readonly DiffLine[], context = 2): Array<DiffL
   });
   if (out[out.length - 1] === null) out.pop();
   return out;
+}
+
+/** A line as the review shows it: `+`/`-`/space, its number, its text; a gap is `…`. */
+export function shownLine(d: DiffLine | null): string {
+  if (d === null) return '…';
+  const mark = d.kind === 'added' ? '+' : d.kind === 'removed' ? '-' : ' ';
+  return `${mark} ${String(d.line).padStart(4)}  ${d.text}`;
 }

@@ -10,6 +10,7 @@ import { Prompt } from './Prompt.js';
 import { QuestionQueue } from './QuestionQueue.js';
 import { baseName, mainArgument, newestQuestionId, shownQuestionId } from './queue.js';
 import { isFocusPromptChord } from './shortcuts.js';
+import './prompts.css';
 
 /** `docked`: beside the views of the main window; `window`: alone, in the small prompt window. */
 export type DockLayout = 'docked' | 'window';

@@ -1,7 +1,7 @@
 // Every waiting question, oldest first, the newest marked; choosing one shows it in the prompt.
 // The list reads the store once and hands each item its question: an item whose question, place
 // and marks did not change is not rendered again (memo), so a burst of arrivals renders only the
-// new items. The items out of view are skipped by the browser (`content-visibility` in app.css).
+// new items. The items out of view are skipped by the browser (`content-visibility` in prompts.css).
 
 import { memo } from 'react';
 

@@ -2,6 +2,7 @@
 
 import { NewSessionForm } from './NewSessionForm.js';
 import { SessionGrid } from './SessionGrid.js';
+import './sessions.css';
 
 export function SessionsView({ hidden, focusRequest }: { hidden: boolean; focusRequest: number }) {
   return (

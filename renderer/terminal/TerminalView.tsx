@@ -4,6 +4,7 @@
 import { useEffect, useRef } from 'react';
 
 import { useTerminals } from '../window/context.js';
+import './TerminalView.css';
 
 export function TerminalView({ sessionId, running }: { sessionId: string; running: boolean }) {
   const terminals = useTerminals();

@@ -215,7 +215,7 @@ function copyWithCommand(text: string): void {
   focused?.focus();
 }
 
-/** The terminal's colours, from the page's CSS custom properties (app.css), so one place sets them. */
+/** The terminal's colours, from the page's CSS custom properties (window/global.css), so one place sets them. */
 export function terminalTheme(): ITheme {
   const style = getComputedStyle(document.documentElement);
   const v = (name: string) => style.getPropertyValue(name).trim();

@@ -7,6 +7,7 @@ import { useEffect } from 'react';
 import { PromptDock } from '../prompts/PromptDock.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { useSysgate } from './context.js';
+import './PromptWindow.css';
 
 export function PromptWindow() {
   const waiting = useSysgate((s) => s.queue.ids.length);
