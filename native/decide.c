@@ -30,6 +30,7 @@
 #include "decide.h"
 #include "decision.generated.h"
 #include "evaluate.h"
+#include "exec.h"
 #include "fstat.h"
 #include "index.h"
 #include "kill.h"
@@ -50,90 +51,6 @@
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER	(1UL << 3)
 #endif
-
-static void
-forget_exec(struct sg_process *p)
-{
-	p->exec_pinned = 0;
-	free(p->exec_argv);
-	p->exec_argv = NULL;
-	p->exec_argvlen = 0;
-}
-
-/*
- * Whether the process's arguments (/proc/PID/cmdline, as the exec left them) are exactly
- * the len bytes of argv, each argument followed by its NUL; read in pieces, of any size.
- */
-static int
-same_arguments(pid_t pid, const char *argv, size_t len)
-{
-	char	 buf[65536], path[64];
-	size_t	 at = 0;
-	ssize_t	 got;
-	int	 fd, same = 1;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	while (same && (got = read(fd, buf, sizeof(buf))) > 0) {
-		if ((size_t)got > len - at || memcmp(buf, argv + at, (size_t)got) != 0)
-			same = 0;
-		at += (size_t)got;
-	}
-	close(fd);
-	return same && got == 0 && at == len;
-}
-
-/*
- * After a permitted execve: the executable changed means the exec happened. The thread that
- * called execve coming back with the same executable means it failed (or ran the same file).
- * An exec decided on its name must have run the file decided on (sg_exec_pin): another one
- * (the name changed in memory after the check, a file swapped in) gets the process killed
- * before this, its first notified call, runs; -1 then.
- */
-static int
-check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
-{
-	char	 exe[PATH_MAX];
-	dev_t	 dev;
-	ino_t	 ino;
-
-	if (sg_exe_read(p->pid, exe, sizeof(exe), &dev, &ino) == -1)
-		return 0;
-	if (dev == p->exe_dev && ino == p->exe_ino) {
-		if (tid == p->exec_tid) {
-			p->exec_pending = 0;
-			forget_exec(p);
-		}
-		return 0;
-	}
-	p->exec_pending = 0;
-	if (p->exec_pinned && (dev != p->exec_dev || ino != p->exec_ino ||
-	    (p->exec_argv != NULL &&
-	    !same_arguments(p->pid, p->exec_argv, p->exec_argvlen)))) {
-		syslog(LOG_WARNING, "killed prog: %s, pid: %d, policy: %s: it ran another "
-		    "program, or with other arguments, than its execve was permitted", exe,
-		    (int)p->pid, p->policy_name);
-		fprintf(stderr, "sysgate: killed %s (pid %d): it ran another program, or with "
-		    "other arguments, than its execve was permitted\n", exe, (int)p->pid);
-		kill(p->pid, SIGKILL);
-		return -1;
-	}
-	forget_exec(p);
-	memcpy(p->exe, exe, sizeof(p->exe));
-	p->exe_dev = dev;
-	p->exe_ino = ino;
-	p->ids_valid = 0;
-	if (!(p->inherit_exec || s->opt->inherit) || p->policy_name[0] == '\0') {
-		p->lost = 0;
-		sg_give_policy(s, p, exe);
-	}
-	p->inherit_exec = 0;
-	if (!p->lost)
-		sg_runs_note(dev, ino, exe, p->policy_name);
-	sg_send_process("exec", p);
-	return 0;
-}
 
 static void
 verdict(const char *action, int error, const char *by, struct sg_verdict *v)
@@ -255,7 +172,7 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 	}
 	if (c->is_exec) {
 		/* Decided on its name: the file decided on is the one that must run. */
-		forget_exec(p);
+		sg_exec_forget(p);
 		if (on_memory && !p->detached && pd->exec == NULL) {
 			if ((rc = exec_target(s, p, pd, inherit, detach)) <= 0) {
 				if (rc < 0) {
@@ -265,26 +182,12 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 				return;
 			}
 		}
-		if (pd->exec != NULL && pd->exec->kind != SG_EXEC_UNKNOWN) {
-			p->exec_pinned = 1;
-			p->exec_dev = pd->exec->dev;
-			p->exec_ino = pd->exec->ino;
-			/* A program's own arguments; a script's are its interpreter's (not checked). */
-			if (pd->exec->kind == SG_EXEC_PROGRAM && c->argv_raw != NULL) {
-				p->exec_argv = c->argv_raw;
-				p->exec_argvlen = c->argv_rawlen;
-				c->argv_raw = NULL;
-			}
-		}
 		if (pd->exec != NULL) {
 			inherit = inherit || pd->exec->inherit;
 			detach = detach || pd->exec->detach;
 		}
 		rc = 1;
-		p->exec_pending = 1;
-		p->exec_tid = c->tid;
-		p->inherit_exec = inherit;
-		sg_note_exec(p);
+		sg_exec_pin(p, c, pd->exec, inherit);
 	}
 	/* openat2's flags, and so its alias, are in memory too. */
 	if (c->is_open && !p->detached && (on_memory || strcmp(c->name, "openat2") == 0)) {
@@ -782,7 +685,7 @@ sg_decide_notification(struct sg_supervisor *s)
 	/* Whatever is decided, even for a detached process (which may share its root). */
 	if (changes_root(n->data.nr))
 		sg_roots_changed();
-	if (p->exec_pending && check_exec(s, p, tid) == -1) {
+	if (p->exec_pending && sg_exec_check(s, p, tid) == -1) {
 		sg_notif_fail(&s->l, n->id, EPERM);
 		return;
 	}

@@ -17,6 +17,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "lineage.h"
 #include "policy.h"
 #include "record.h"
@@ -177,38 +178,6 @@ sg_known_ancestor(struct sg_supervisor *s, pid_t pid)
 }
 
 /*
- * A child forked after its ancestor's permitted execve took effect, but before that ancestor's
- * next notified call checked it, runs the new program: it takes on the check, which its own
- * first call (this one) makes, as the ancestor's will (check_exec).
- */
-static void
-inherit_exec_check(struct sg_process *p, const struct sg_process *parent)
-{
-	if (!parent->exec_pending || (p->exe_dev == parent->exe_dev &&
-	    p->exe_ino == parent->exe_ino))
-		return;
-	memcpy(p->exe, parent->exe, sizeof(p->exe));
-	p->exe_dev = parent->exe_dev;
-	p->exe_ino = parent->exe_ino;
-	p->exec_pending = 1;
-	p->exec_tid = 0;
-	p->inherit_exec = parent->inherit_exec;
-	p->exec_pinned = parent->exec_pinned;
-	p->exec_dev = parent->exec_dev;
-	p->exec_ino = parent->exec_ino;
-	if (parent->exec_argv != NULL &&
-	    (p->exec_argv = malloc(parent->exec_argvlen)) != NULL) {
-		memcpy(p->exec_argv, parent->exec_argv, parent->exec_argvlen);
-		p->exec_argvlen = parent->exec_argvlen;
-	} else if (parent->exec_argv != NULL) {
-		/* Unable to check the arguments: check that nothing ran at all. */
-		p->exec_dev = 0;
-		p->exec_ino = 0;
-		p->exec_pinned = 1;
-	}
-}
-
-/*
  * An orphan whose chain of parents reaches no process seen: its parent exited before it made
  * a notified call, and it went to the subreaper. It runs what its nearest seen ancestor ran
  * when the chain began (every exec is notified), and so has that ancestor's policy: the one
@@ -272,7 +241,7 @@ new_process(struct sg_supervisor *s, pid_t tgid, const struct sg_status *st)
 		p->waiting_policy = parent->waiting_policy;
 		memcpy(p->policy_name, parent->policy_name, sizeof(p->policy_name));
 		p->inherit_exec = 0;
-		inherit_exec_check(p, parent);
+		sg_exec_inherit(p, parent);
 	} else if (s->opt->inherit) {
 		/* With -i every process has the command's policy: so does an orphan. */
 		sg_give_policy(s, p, s->command_path);
@@ -311,7 +280,7 @@ sg_process_of(struct sg_supervisor *s, pid_t tid)
 
 /*
  * A permitted exec runs its new program under a policy before the process's next notified
- * call says which (check_exec): a child it creates meanwhile has it, the file decided on
+ * call says which (sg_exec_check): a child it creates meanwhile has it, the file decided on
  * running under the policy kept (inherit) or its own. Noted for orphans (orphan_policy); an
  * exec not pinned to a file may run any.
  */
