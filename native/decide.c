@@ -1,10 +1,11 @@
 /*
  * One notified call, from the kernel to the answer. The order matters:
  *
- *   1. find the caller's process (a new one inherits its parent's policy);
+ *   1. find the caller's process (a new one inherits its parent's policy: lineage.c);
  *   2. a detached process is let through, unrecorded;
  *   3. after a permitted execve, see whether the executable changed, and if so give the
- *      process the policy of its new binary (or hold its calls until the host sends it);
+ *      process the policy of its new binary (or hold its calls until the host sends it;
+ *      exec.c);
  *   4. decode the arguments, evaluate, and answer: the open family is performed here,
  *      everything else permitted is let through with CONTINUE (README: Known gaps);
  *      a call no rule answers is asked (ask mode) or denied and recorded (enforce mode).
@@ -14,7 +15,6 @@
 
 #include <sys/stat.h>
 #include <linux/seccomp.h>
-#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
