@@ -1,10 +1,11 @@
 /*
  * One notified call, from the kernel to the answer. The order matters:
  *
- *   1. find the caller's process (a new one inherits its parent's policy);
+ *   1. find the caller's process (a new one inherits its parent's policy: lineage.c);
  *   2. a detached process is let through, unrecorded;
  *   3. after a permitted execve, see whether the executable changed, and if so give the
- *      process the policy of its new binary (or hold its calls until the host sends it);
+ *      process the policy of its new binary (or hold its calls until the host sends it;
+ *      exec.c);
  *   4. decode the arguments, evaluate, and answer: the open family is performed here,
  *      everything else permitted is let through with CONTINUE (README: Known gaps);
  *      a call no rule answers is asked (ask mode) or denied and recorded (enforce mode).
@@ -12,13 +13,9 @@
  * A question is held in the kernel while every other thread and process goes on.
  */
 
-#include <sys/epoll.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <linux/seccomp.h>
-#include <sys/syscall.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -33,9 +30,12 @@
 #include "decide.h"
 #include "decision.generated.h"
 #include "evaluate.h"
+#include "exec.h"
 #include "fstat.h"
 #include "index.h"
+#include "kill.h"
 #include "learn.h"
+#include "lineage.h"
 #include "names.h"
 #include "open.h"
 #include "own-files.h"
@@ -51,286 +51,6 @@
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER	(1UL << 3)
 #endif
-
-static void
-give_policy(struct sg_supervisor *s, struct sg_process *p, const char *name)
-{
-	struct sg_policy *pol;
-
-	snprintf(p->policy_name, sizeof(p->policy_name), "%s", name);
-	if ((pol = sg_policy_find(name)) != NULL) {
-		p->policy = pol;
-		p->waiting_policy = 0;
-		if (pol->detached)
-			p->detached = 1;
-		return;
-	}
-	p->policy = NULL;
-	/* Learning needs no policy; without a host, none will come. */
-	if (s->opt->mode == SG_MODE_LEARN || s->host_gone)
-		return;
-	p->waiting_policy = 1;
-	sg_send_need_policy(p, name);
-}
-
-static void
-watch_exit(struct sg_supervisor *s, struct sg_process *p)
-{
-	struct epoll_event	 ev;
-
-	if ((p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0)) == -1)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.u64 = (SG_TAG_PROCESS << 32) | (uint32_t)p->pid;
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, p->pidfd, &ev) == -1) {
-		close(p->pidfd);
-		p->pidfd = -1;
-	}
-}
-
-/*
- * The nearest process known to the supervisor among pid and its ancestors. Process creation
- * is not notified (filter.c): a process may have been created, and may have created, without
- * the supervisor seeing it, but it ran no other program (execve is notified) and so had the
- * policy of the process it came from. An exited entry whose pid is a live parent's is
- * history (the pid was reused): a child's parent, once gone, is no longer its parent. NULL
- * when the walk reaches the supervisor or init: the chain was broken by an unseen process's
- * exit (its children went to the subreaper).
- */
-static struct sg_process *
-known_ancestor(struct sg_supervisor *s, pid_t pid)
-{
-	struct sg_status	 st;
-	struct sg_process	*p;
-	int			 depth;
-
-	for (depth = 0; depth < 256 && pid > 1 && pid != s->self; depth++) {
-		if ((p = sg_process_find(pid)) != NULL && !p->exited)
-			return p;
-		if (sg_status_read(pid, &st) == -1)
-			return NULL;
-		pid = st.ppid;
-	}
-	return NULL;
-}
-
-/*
- * A child forked after its ancestor's permitted execve took effect, but before that ancestor's
- * next notified call checked it, runs the new program: it takes on the check, which its own
- * first call (this one) makes, as the ancestor's will (check_exec).
- */
-static void
-inherit_exec_check(struct sg_process *p, const struct sg_process *parent)
-{
-	if (!parent->exec_pending || (p->exe_dev == parent->exe_dev &&
-	    p->exe_ino == parent->exe_ino))
-		return;
-	memcpy(p->exe, parent->exe, sizeof(p->exe));
-	p->exe_dev = parent->exe_dev;
-	p->exe_ino = parent->exe_ino;
-	p->exec_pending = 1;
-	p->exec_tid = 0;
-	p->inherit_exec = parent->inherit_exec;
-	p->exec_pinned = parent->exec_pinned;
-	p->exec_dev = parent->exec_dev;
-	p->exec_ino = parent->exec_ino;
-	if (parent->exec_argv != NULL &&
-	    (p->exec_argv = malloc(parent->exec_argvlen)) != NULL) {
-		memcpy(p->exec_argv, parent->exec_argv, parent->exec_argvlen);
-		p->exec_argvlen = parent->exec_argvlen;
-	} else if (parent->exec_argv != NULL) {
-		/* Unable to check the arguments: check that nothing ran at all. */
-		p->exec_dev = 0;
-		p->exec_ino = 0;
-		p->exec_pinned = 1;
-	}
-}
-
-/*
- * An orphan whose chain of parents reaches no process seen: its parent exited before it made
- * a notified call, and it went to the subreaper. It runs what its nearest seen ancestor ran
- * when the chain began (every exec is notified), and so has that ancestor's policy: the one
- * every process that ran its executable had (sg_runs_lineage), its own when no policy was
- * ever inherited. Where that is not one policy (the executable ran under its own and an
- * inherited one, or under none seen: its ancestor ran another file than its exec was
- * decided on), its lineage is lost, and it fails closed: no rule permits its calls.
- */
-static void
-orphan_policy(struct sg_supervisor *s, struct sg_process *p)
-{
-	const char	*name;
-
-	if (sg_runs_lineage(p->exe_dev, p->exe_ino, p->exe, &name) == 0) {
-		give_policy(s, p, name);
-		return;
-	}
-	snprintf(p->policy_name, sizeof(p->policy_name), "%s", p->exe);
-	p->policy = NULL;
-	p->lost = 1;
-	syslog(LOG_WARNING, "prog: %s, pid: %d: its parent exited before it was seen, and which "
-	    "policy it inherited cannot be told: no rule permits its calls", p->exe, (int)p->pid);
-	fprintf(stderr, "sysgate: %s (pid %d): its parent exited before it was seen, and which "
-	    "policy it inherited cannot be told: no rule permits its calls\n", p->exe, (int)p->pid);
-}
-
-/*
- * Whether p, whose nearest known ancestor is a traced subreaper (PR_SET_CHILD_SUBREAPER),
- * may be its child: it could be another process's orphan, reparented to it. Only when what
- * p runs had the subreaper's policy alone (sg_runs_lineage); else it is an orphan.
- */
-static int
-lineage_agrees(const struct sg_process *p, const struct sg_process *parent)
-{
-	const char	*name;
-
-	return sg_runs_lineage(p->exe_dev, p->exe_ino, p->exe, &name) == 0 &&
-	    strcmp(name, parent->policy_name) == 0;
-}
-
-static struct sg_process *
-new_process(struct sg_supervisor *s, pid_t tgid, const struct sg_status *st)
-{
-	struct sg_process	*p, *parent;
-
-	if ((p = sg_process_add(tgid, st->ppid)) == NULL)
-		return NULL;
-	p->st = *st;
-	p->ids_valid = 1;
-	if (sg_exe_read(tgid, p->exe, sizeof(p->exe), &p->exe_dev, &p->exe_ino) == -1)
-		p->exe[0] = '\0';
-	parent = tgid == s->command ? NULL : known_ancestor(s, st->ppid);
-	if (tgid == s->command) {
-		/* Still the supervisor's fork: its first call is the execve of the command. */
-		give_policy(s, p, s->command_path);
-	} else if (parent != NULL && parent != p && (!parent->subreaper ||
-	    parent->exec_pending || lineage_agrees(p, parent))) {
-		p->policy = parent->policy;
-		p->lost = parent->lost;
-		p->detached = parent->detached;
-		p->waiting_policy = parent->waiting_policy;
-		memcpy(p->policy_name, parent->policy_name, sizeof(p->policy_name));
-		p->inherit_exec = 0;
-		inherit_exec_check(p, parent);
-	} else if (s->opt->inherit) {
-		/* With -i every process has the command's policy: so does an orphan. */
-		give_policy(s, p, s->command_path);
-	} else {
-		orphan_policy(s, p);
-	}
-	if (!p->exec_pending && p->policy_name[0] != '\0' && tgid != s->command && !p->lost)
-		sg_runs_note(p->exe_dev, p->exe_ino, p->exe, p->policy_name);
-	watch_exit(s, p);
-	sg_send_process("fork", p);
-	return p;
-}
-
-static struct sg_process *
-process_of(struct sg_supervisor *s, pid_t tid)
-{
-	struct sg_status	 st;
-	struct sg_process	*p;
-	pid_t			 tgid;
-	int			 fresh;
-
-	if ((tgid = sg_tid_process(tid, &st, &fresh)) == -1)
-		return NULL;
-	p = sg_process_find(tgid);
-	if (p != NULL && !p->exited) {
-		if (fresh) {
-			p->st = st;
-			p->ids_valid = 1;
-		}
-		return p;
-	}
-	if (!fresh && sg_status_read(tid, &st) == -1)
-		return NULL;
-	return new_process(s, tgid, &st);
-}
-
-static void
-forget_exec(struct sg_process *p)
-{
-	p->exec_pinned = 0;
-	free(p->exec_argv);
-	p->exec_argv = NULL;
-	p->exec_argvlen = 0;
-}
-
-/*
- * Whether the process's arguments (/proc/PID/cmdline, as the exec left them) are exactly
- * the len bytes of argv, each argument followed by its NUL; read in pieces, of any size.
- */
-static int
-same_arguments(pid_t pid, const char *argv, size_t len)
-{
-	char	 buf[65536], path[64];
-	size_t	 at = 0;
-	ssize_t	 got;
-	int	 fd, same = 1;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	while (same && (got = read(fd, buf, sizeof(buf))) > 0) {
-		if ((size_t)got > len - at || memcmp(buf, argv + at, (size_t)got) != 0)
-			same = 0;
-		at += (size_t)got;
-	}
-	close(fd);
-	return same && got == 0 && at == len;
-}
-
-/*
- * After a permitted execve: the executable changed means the exec happened. The thread that
- * called execve coming back with the same executable means it failed (or ran the same file).
- * An exec decided on its name must have run the file decided on (sg_exec_pin): another one
- * (the name changed in memory after the check, a file swapped in) gets the process killed
- * before this, its first notified call, runs; -1 then.
- */
-static int
-check_exec(struct sg_supervisor *s, struct sg_process *p, pid_t tid)
-{
-	char	 exe[PATH_MAX];
-	dev_t	 dev;
-	ino_t	 ino;
-
-	if (sg_exe_read(p->pid, exe, sizeof(exe), &dev, &ino) == -1)
-		return 0;
-	if (dev == p->exe_dev && ino == p->exe_ino) {
-		if (tid == p->exec_tid) {
-			p->exec_pending = 0;
-			forget_exec(p);
-		}
-		return 0;
-	}
-	p->exec_pending = 0;
-	if (p->exec_pinned && (dev != p->exec_dev || ino != p->exec_ino ||
-	    (p->exec_argv != NULL &&
-	    !same_arguments(p->pid, p->exec_argv, p->exec_argvlen)))) {
-		syslog(LOG_WARNING, "killed prog: %s, pid: %d, policy: %s: it ran another "
-		    "program, or with other arguments, than its execve was permitted", exe,
-		    (int)p->pid, p->policy_name);
-		fprintf(stderr, "sysgate: killed %s (pid %d): it ran another program, or with "
-		    "other arguments, than its execve was permitted\n", exe, (int)p->pid);
-		kill(p->pid, SIGKILL);
-		return -1;
-	}
-	forget_exec(p);
-	memcpy(p->exe, exe, sizeof(p->exe));
-	p->exe_dev = dev;
-	p->exe_ino = ino;
-	p->ids_valid = 0;
-	if (!(p->inherit_exec || s->opt->inherit) || p->policy_name[0] == '\0') {
-		p->lost = 0;
-		give_policy(s, p, exe);
-	}
-	p->inherit_exec = 0;
-	if (!p->lost)
-		sg_runs_note(dev, ino, exe, p->policy_name);
-	sg_send_process("exec", p);
-	return 0;
-}
 
 static void
 verdict(const char *action, int error, const char *by, struct sg_verdict *v)
@@ -431,25 +151,6 @@ exec_target(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 }
 
 /*
- * A permitted exec runs its new program under a policy before the process's next notified
- * call says which (check_exec): a child it creates meanwhile has it, the file decided on
- * running under the policy kept (inherit) or its own. Noted for orphans (orphan_policy); an
- * exec not pinned to a file may run any.
- */
-static void
-note_exec(const struct sg_process *p)
-{
-	const char	*policy = p->inherit_exec ? p->policy_name : NULL;
-
-	if (p->lost)
-		return;
-	if (p->exec_pinned)
-		sg_runs_note(p->exec_dev, p->exec_ino, NULL, policy);
-	else
-		sg_runs_note(0, 0, NULL, policy);
-}
-
-/*
  * Lets a permitted call happen: the open family (open.c) and the other calls that name a file
  * (perform.c) here when the decision rests on what was read from the caller's memory (the
  * kernel would read it again, and could find something else), the rest with CONTINUE.
@@ -471,7 +172,7 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 	}
 	if (c->is_exec) {
 		/* Decided on its name: the file decided on is the one that must run. */
-		forget_exec(p);
+		sg_exec_forget(p);
 		if (on_memory && !p->detached && pd->exec == NULL) {
 			if ((rc = exec_target(s, p, pd, inherit, detach)) <= 0) {
 				if (rc < 0) {
@@ -481,26 +182,12 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 				return;
 			}
 		}
-		if (pd->exec != NULL && pd->exec->kind != SG_EXEC_UNKNOWN) {
-			p->exec_pinned = 1;
-			p->exec_dev = pd->exec->dev;
-			p->exec_ino = pd->exec->ino;
-			/* A program's own arguments; a script's are its interpreter's (not checked). */
-			if (pd->exec->kind == SG_EXEC_PROGRAM && c->argv_raw != NULL) {
-				p->exec_argv = c->argv_raw;
-				p->exec_argvlen = c->argv_rawlen;
-				c->argv_raw = NULL;
-			}
-		}
 		if (pd->exec != NULL) {
 			inherit = inherit || pd->exec->inherit;
 			detach = detach || pd->exec->detach;
 		}
 		rc = 1;
-		p->exec_pending = 1;
-		p->exec_tid = c->tid;
-		p->inherit_exec = inherit;
-		note_exec(p);
+		sg_exec_pin(p, c, pd->exec, inherit);
 	}
 	/* openat2's flags, and so its alias, are in memory too. */
 	if (c->is_open && !p->detached && (on_memory || strcmp(c->name, "openat2") == 0)) {
@@ -524,10 +211,7 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 	s->permitted++;
 	if (detach)
 		p->detached = 1;
-	/* From now on orphans may come to it (new_process); whether it got the flag or not. */
-	if (strcmp(c->name, "prctl") == 0 && (int)c->args[0] == PR_SET_CHILD_SUBREAPER &&
-	    c->args[1] != 0)
-		p->subreaper = 1;
+	sg_note_subreaper(p, c);
 	finish(pd);
 }
 
@@ -668,9 +352,9 @@ same_pid_namespace(pid_t tid)
  * Whether the thread target belongs to the traced tree now: its process, or an ancestor of
  * it, is a live traced process. Every process a traced one creates runs its filter (seccomp
  * filters are inherited and cannot be removed), so a descendant of a traced process is
- * traced, and the walk stops at the supervisor and at init (known_ancestor). The entry found
- * is checked alive through its pidfd: an exit not yet read from epoll must not leave its pid,
- * free for reuse, counted as traced.
+ * traced, and the walk stops at the supervisor and at init (sg_known_ancestor). The entry
+ * found is checked alive through its pidfd: an exit not yet read from epoll must not leave
+ * its pid, free for reuse, counted as traced.
  */
 static int
 traced_target(struct sg_supervisor *s, pid_t target)
@@ -681,7 +365,7 @@ traced_target(struct sg_supervisor *s, pid_t target)
 
 	if (target <= 0 || target == s->self || sg_status_read(target, &st) == -1)
 		return 0;
-	if ((p = known_ancestor(s, st.tgid)) == NULL)
+	if ((p = sg_known_ancestor(s, st.tgid)) == NULL)
 		return 0;
 	if (p->pidfd != -1) {
 		pfd.fd = p->pidfd;
@@ -994,14 +678,14 @@ sg_decide_notification(struct sg_supervisor *s)
 		sg_notif_fail(&s->l, n->id, EPERM);
 		return;
 	}
-	if ((p = process_of(s, tid)) == NULL) {
+	if ((p = sg_process_of(s, tid)) == NULL) {
 		sg_notif_fail(&s->l, n->id, EPERM);
 		return;
 	}
 	/* Whatever is decided, even for a detached process (which may share its root). */
 	if (changes_root(n->data.nr))
 		sg_roots_changed();
-	if (p->exec_pending && check_exec(s, p, tid) == -1) {
+	if (p->exec_pending && sg_exec_check(s, p, tid) == -1) {
 		sg_notif_fail(&s->l, n->id, EPERM);
 		return;
 	}
@@ -1098,42 +782,6 @@ sg_decide_answer(struct sg_supervisor *s, const struct sg_frame *f)
 	}
 }
 
-/* A signal other than SIGKILL (the desktop's Stop) goes to the processes the supervisor knows. */
-static void
-signal_known(struct sg_process *p, void *arg)
-{
-	if (!p->exited)
-		kill(p->pid, (int)*(unsigned long *)arg);
-}
-
-void
-sg_decide_kill(struct sg_supervisor *s, const struct sg_frame *f)
-{
-	unsigned long		 pid;
-	struct sg_process	*p;
-
-	unsigned long		 sig = SIGKILL;
-
-	if (sg_frame_get(f, "signal") != NULL &&
-	    (sg_field_ulong(sg_frame_get(f, "signal"), &sig) == -1 || sig == 0 || sig >= NSIG)) {
-		sg_control_error("kill: bad signal", 0);
-		return;
-	}
-	if (sg_frame_get(f, "pid") == NULL) {
-		if (sig == SIGKILL)
-			sg_kill_tree(s);
-		else
-			sg_process_each(signal_known, &sig);
-		return;
-	}
-	if (sg_field_ulong(sg_frame_get(f, "pid"), &pid) == -1 ||
-	    (p = sg_process_find((pid_t)pid)) == NULL || p->exited) {
-		sg_control_error("kill: no such traced process", 0);
-		return;
-	}
-	kill(p->pid, (int)sig);
-}
-
 void
 sg_decide_policy_arrived(struct sg_supervisor *s, const char *name)
 {
@@ -1145,7 +793,7 @@ sg_decide_policy_arrived(struct sg_supervisor *s, const char *name)
 		if (pd->qid != 0 || (p = sg_process_find(pd->pid)) == NULL)
 			continue;
 		if (p->waiting_policy && strcmp(p->policy_name, name) == 0)
-			give_policy(s, p, name);
+			sg_give_policy(s, p, name);
 	}
 	/* Release held calls in arrival order: the list is newest first. */
 	for (;;) {
@@ -1209,69 +857,6 @@ sg_decide_process_exited(struct sg_supervisor *s, struct sg_process *p)
 	sg_process_prune();
 }
 
-static void
-kill_known(struct sg_process *p, void *arg)
-{
-	(void)arg;
-	kill(p->pid, SIGKILL);
-}
-
-static pid_t
-parent_of(pid_t pid)
-{
-	struct sg_status	 st;
-
-	if (sg_status_read(pid, &st) == -1)
-		return -1;
-	return st.ppid;
-}
-
-/*
- * Whether pid descends from the supervisor but not from the host it started (which is not
- * traced); the tree is short, so the walk is bounded.
- */
-static int
-descends_from(pid_t pid, pid_t ancestor, pid_t host)
-{
-	int	 depth;
-
-	for (depth = 0; depth < 256 && pid > 1; depth++) {
-		if (host > 0 && pid == host)
-			return 0;
-		if ((pid = parent_of(pid)) == ancestor)
-			return 1;
-	}
-	return 0;
-}
-
-void
-sg_kill_tree(struct sg_supervisor *s)
-{
-	sg_process_each(kill_known, NULL);
-	/* Descendants that never made a notified call are not in the table: find them. */
-	sg_kill_descendants(s);
-}
-
-void
-sg_kill_descendants(const struct sg_supervisor *s)
-{
-	DIR		*d;
-	struct dirent	*e;
-	pid_t		 pid;
-	int		 round;
-
-	for (round = 0; round < 3; round++) {
-		if ((d = opendir("/proc")) == NULL)
-			return;
-		while ((e = readdir(d)) != NULL) {
-			pid = (pid_t)atoi(e->d_name);
-			if (pid > 1 && pid != s->self && descends_from(pid, s->self, s->host))
-				kill(pid, SIGKILL);
-		}
-		closedir(d);
-	}
-}
-
 void
 sg_decide_host_lost(struct sg_supervisor *s)
 {
@@ -1307,3 +892,4 @@ sg_decide_host_lost(struct sg_supervisor *s)
 			decide_call(s, p, pd);
 	}
 }
+

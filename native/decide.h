@@ -36,7 +36,6 @@ struct sg_supervisor {
 
 void	 sg_decide_notification(struct sg_supervisor *s);
 void	 sg_decide_answer(struct sg_supervisor *s, const struct sg_frame *f);
-void	 sg_decide_kill(struct sg_supervisor *s, const struct sg_frame *f);
 /* A policy was installed: processes waiting for it go on. */
 void	 sg_decide_policy_arrived(struct sg_supervisor *s, const char *name);
 /* Drops questions whose caller is gone, telling the host (`cancel`). */
@@ -44,13 +43,6 @@ void	 sg_decide_sweep(struct sg_supervisor *s);
 void	 sg_decide_process_exited(struct sg_supervisor *s, struct sg_process *p);
 /* The host is gone: fail closed. */
 void	 sg_decide_host_lost(struct sg_supervisor *s);
-/* SIGKILL to every descendant of the supervisor, known or not, but the host it started. */
-void	 sg_kill_tree(struct sg_supervisor *s);
-/*
- * The same found in /proc alone (every process beneath the supervisor but its host): no
- * table is read, so it may run without the turn (session.c).
- */
-void	 sg_kill_descendants(const struct sg_supervisor *s);
 
 /* The epoll tag of a process's pidfd, for the session's loop. */
 #define SG_TAG_PROCESS	5ULL

@@ -230,8 +230,8 @@ struct result {
 static char	 value[XATTR_SIZE_MAX];
 
 /* Opens a resolved name without following any link on the way; -errno. */
-static int
-open_pinned(const char *name, uint64_t flags)
+int
+sg_open_pinned(const char *name, uint64_t flags)
 {
 	struct open_how	 how;
 	int		 fd;
@@ -263,7 +263,7 @@ open_parent(const struct sg_syscall *c, int i, char *base, size_t size)
 		snprintf(base, size, "%s", slash + 1);
 		parent[slash == parent ? 1 : slash - parent] = '\0';
 	}
-	return open_pinned(parent, O_PATH | O_DIRECTORY);
+	return sg_open_pinned(parent, O_PATH | O_DIRECTORY);
 }
 
 /*
@@ -304,7 +304,17 @@ open_object(const struct sg_syscall *c, int i, int copied)
 
 	if (copied >= 0)
 		return (fd = fcntl(copied, F_DUPFD_CLOEXEC, 0)) == -1 ? -errno : fd;
-	return open_pinned(c->paths[i], O_PATH | (c->path_follows[i] ? 0 : O_NOFOLLOW));
+	return sg_open_pinned(c->paths[i], O_PATH | (c->path_follows[i] ? 0 : O_NOFOLLOW));
+}
+
+int
+sg_perform_open(const struct sg_syscall *c, int i, int pidfd)
+{
+	int	 fd;
+
+	if ((fd = copy_empty(c, i, pidfd)) != -1)
+		return fd;
+	return open_object(c, i, -1);
 }
 
 static void
@@ -615,7 +625,7 @@ on_xattr(const struct sg_syscall *c, const struct performed *p, unsigned flags,
 	if (p->op != OP_LISTXATTR && name == NULL)
 		return -ERANGE;
 	if (follow) {
-		if ((fd = open_pinned(c->paths[0], O_PATH)) < 0)
+		if ((fd = sg_open_pinned(c->paths[0], O_PATH)) < 0)
 			return fd;
 		proc_fd(fd, via, sizeof(via));
 	} else {
@@ -971,193 +981,5 @@ answer:
 		sg_notif_fail(l, c->id, (int)-r.value);
 	else
 		sg_notif_return(l, c->id, r.value);
-	return 0;
-}
-
-#define BINPRM_BUF	256	/* what the kernel reads of a file it runs */
-
-/*
- * The first line of a script names its interpreter ("#!/bin/sh -e" is /bin/sh), as the
- * kernel's binfmt_script reads it from its NUL-padded buffer: the name ends at a space, a tab,
- * a newline or a NUL. -1 if not a script; -ENOEXEC for a line the kernel refuses too (no
- * name, or one cut by the end of the buffer), so that no line is left undecided.
- */
-static int
-interpreter_of(const char *head, size_t n, char *out, size_t size)
-{
-	char	 buf[BINPRM_BUF + 1];
-	size_t	 i = 2, start;
-
-	if (n < 2 || head[0] != '#' || head[1] != '!')
-		return -1;
-	memset(buf, 0, sizeof(buf));
-	memcpy(buf, head, n < BINPRM_BUF ? n : BINPRM_BUF);
-	while (i < BINPRM_BUF && (buf[i] == ' ' || buf[i] == '\t'))
-		i++;
-	for (start = i; i < BINPRM_BUF && buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
-	    buf[i] != '\0'; i++)
-		;
-	if (i == start || i >= BINPRM_BUF - 1 || i - start >= size)
-		return -ENOEXEC;
-	memcpy(out, buf + start, i - start);
-	out[i - start] = '\0';
-	return 0;
-}
-
-/*
- * Whether binfmt_misc may run a file that is neither a program nor a script: one of its
- * formats is registered. Without any, the kernel refuses such a file (ENOEXEC).
- */
-static int
-binfmt_misc_in_use(void)
-{
-	DIR		*d;
-	struct dirent	*e;
-	int		 used = 0;
-
-	if ((d = opendir("/proc/sys/fs/binfmt_misc")) == NULL)
-		return 0;
-	while (!used && (e = readdir(d)) != NULL)
-		used = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-		    strcmp(e->d_name, "register") != 0 && strcmp(e->d_name, "status") != 0;
-	closedir(d);
-	return used;
-}
-
-static int
-is_elf(const char *head, size_t n)
-{
-	return n >= 4 && memcmp(head, "\177ELF", 4) == 0;
-}
-
-/*
- * The first bytes of the file fd stands for (an O_PATH descriptor will do), and its stat.
- * The file is the program's to choose, so nothing here may wait on it: only a regular file
- * is read (the kernel runs nothing else: EACCES, as it says), reopened with O_NONBLOCK, so
- * that a lease the program holds on it makes the open fail at once (EAGAIN) instead of
- * waiting out the lease-break time. Its length, or 0 when it cannot be read (a supervisor
- * without the rights), or -errno.
- */
-static ssize_t
-read_head(int fd, struct stat *st, char *head, size_t size)
-{
-	char	 self[64];
-	ssize_t	 n;
-	int	 rd;
-
-	if (fstat(fd, st) == -1)
-		return -errno;
-	if (!S_ISREG(st->st_mode))
-		return -EACCES;
-	proc_fd(fd, self, sizeof(self));
-	if ((rd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) == -1)
-		return errno == EWOULDBLOCK ? -EAGAIN : 0;
-	n = pread(rd, head, size, 0);
-	close(rd);
-	return n < 0 ? 0 : n;
-}
-
-/*
- * A script's interpreter, named as it is written (as the kernel's binfmt_script reads it),
- * looked up as the caller's own exec will look it up: in its root, from its working
- * directory, links followed. It must be a program (ELF): an interpreter that is a script
- * itself, or a binary format the kernel hands elsewhere (binfmt_misc), is refused, since what
- * would then run cannot be decided on or foretold.
- */
-static int
-interpreter_target(const struct sg_syscall *c, const char *written, struct sg_exec_target *t)
-{
-	struct sg_resolve_in	 in;
-	struct sg_resolved	 found;
-	struct stat		 st;
-	char			 head[BINPRM_BUF];
-	ssize_t			 n;
-	int			 fd, missing = 0;
-
-	memset(&in, 0, sizeof(in));
-	in.tgid = c->tgid;
-	in.tid = c->tid;
-	in.dirfd = SG_AT_FDCWD;
-	in.path = written;
-	in.follow = 1;
-	if ((fd = sg_resolve(&in, t->interpreter, sizeof(t->interpreter), &missing,
-	    &found)) < 0)
-		return fd;
-	if (missing)
-		return -ENOENT;
-	/* The caller's own /proc/PID, or a descriptor of its own: no name a rule can say. */
-	if (found.own_fd >= 0 || found.proc_len > 0)
-		return -EACCES;
-	if ((fd = open_pinned(t->interpreter, O_PATH)) < 0)
-		return fd;
-	n = read_head(fd, &st, head, sizeof(head));
-	close(fd);
-	/* Unread (leased, or not the supervisor's to read): the check after the exec says. */
-	if (n == -EAGAIN)
-		n = 0;
-	if (n < 0)
-		return (int)n;
-	if (n > 0 && !is_elf(head, (size_t)n)) {
-		t->nested = 1;
-		return -EACCES;
-	}
-	t->dev = st.st_dev;
-	t->ino = st.st_ino;
-	return 0;
-}
-
-int
-sg_exec_target(const struct sg_syscall *c, int pidfd, struct sg_exec_target *t)
-{
-	char		 head[BINPRM_BUF], written[PATH_MAX];
-	struct stat	 st;
-	ssize_t		 n;
-	int		 fd, rc;
-
-	memset(t, 0, sizeof(*t));
-	t->kind = SG_EXEC_UNKNOWN;
-	if (c->npaths == 0)
-		return 0;
-	if (c->path_errors[0] != 0)
-		return -c->path_errors[0];
-	if ((fd = copy_empty(c, 0, pidfd)) < -1 ||
-	    (fd == -1 && (fd = open_object(c, 0, -1)) < 0))
-		return fd;
-	/* What it starts with says what /proc/PID/exe will be after the exec. */
-	n = read_head(fd, &st, head, sizeof(head));
-	close(fd);
-	if (n < 0)
-		return (int)n;
-	/* Unread (not the supervisor's to read): a script's interpreter could not read it either. */
-	if (n == 0 || is_elf(head, (size_t)n)) {
-		t->kind = SG_EXEC_PROGRAM;
-		t->dev = st.st_dev;
-		t->ino = st.st_ino;
-		return 0;
-	}
-	if ((rc = interpreter_of(head, (size_t)n, written, sizeof(written))) == -1)
-		return binfmt_misc_in_use() ? 0 : -ENOEXEC;
-	if (rc < 0)
-		return rc;
-	t->kind = SG_EXEC_SCRIPT;
-	return interpreter_target(c, written, t);
-}
-
-int
-sg_exec_as_interpreter(struct sg_syscall *c, const struct sg_exec_target *t)
-{
-	size_t	 i;
-	char	*name;
-
-	for (i = 0; i < c->ntargs; i++)
-		if (strcmp(c->targs[i].name, "filename") == 0 && c->targs[i].index == 0)
-			break;
-	if (i == c->ntargs || (name = strdup(t->interpreter)) == NULL)
-		return -1;
-	free(c->values[i]);
-	c->values[i] = name;
-	c->targs[i].value = name;
-	c->path = name;
-	c->paths[0] = name;
 	return 0;
 }

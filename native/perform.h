@@ -25,34 +25,12 @@ int	 sg_perform(struct sg_listener *l, const struct sg_syscall *c, const struct 
 	    int pidfd);
 
 /*
- * What a permitted execve or execveat decided on its name will run: the file decided on,
- * opened without following a link, or for a script (`#!`) its interpreter. dev and ino are
- * what /proc/PID/exe must show once the exec is done (a program's own; a script's
- * interpreter's).
+ * The file path i of c names, opened (O_PATH) as the calls here open it: a copy of the
+ * caller's descriptor it stands for, or the name without following any link (a link swapped
+ * in: ELOOP); -errno.
  */
-enum sg_exec_kind {
-	SG_EXEC_UNKNOWN,	/* cannot be foretold (binfmt_misc): not checked */
-	SG_EXEC_PROGRAM,	/* an ELF program */
-	SG_EXEC_SCRIPT		/* a `#!` script: its interpreter runs, and is decided too */
-};
-
-struct sg_exec_target {
-	enum sg_exec_kind kind;
-	dev_t		 dev;
-	ino_t		 ino;
-	char		 interpreter[PATH_MAX];	/* a script's, resolved as the caller sees it */
-	int		 nested;	/* refused: the interpreter is no program itself */
-	int		 inherit, detach;	/* the script's own decision said so */
-};
-
-/*
- * Fills t; 0, or -errno when the exec must fail: the file cannot be opened so (a link
- * swapped in: ELOOP), is no regular file (EACCES), is leased (EAGAIN: the supervisor does
- * not wait on it), or is a script whose interpreter is missing (ENOENT) or not a program
- * (EACCES, nested set).
- */
-int	 sg_exec_target(const struct sg_syscall *c, int pidfd, struct sg_exec_target *t);
-/* Makes c the execve of t's interpreter, to be decided as one; -1 (ENOMEM) on failure. */
-int	 sg_exec_as_interpreter(struct sg_syscall *c, const struct sg_exec_target *t);
+int	 sg_perform_open(const struct sg_syscall *c, int i, int pidfd);
+/* Opens a resolved name without following any link on the way; -errno. */
+int	 sg_open_pinned(const char *name, uint64_t flags);
 
 #endif /* SYSGATE_PERFORM_H */

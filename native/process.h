@@ -61,19 +61,6 @@ int		 sg_tid_root_is_slash(pid_t tid);
 /* A call that can change a root (chroot, pivot_root, setns, unshare, a mount) was made. */
 void		 sg_roots_changed(void);
 
-/*
- * Lineage for orphans (decide.c): the policies each executable (device, inode) ran under in
- * this session, noted when a process gets one. dev 0, ino 0 stands for any executable (an
- * exec whose target is not known); a NULL policy for the executable's own, whatever its name.
- */
-void		 sg_runs_note(dev_t dev, ino_t ino, const char *exe, const char *policy);
-/*
- * The one policy a process running (dev, ino) can have come from, own_name standing for its
- * own: *policy is set and 0 is returned. -1 when that cannot be established: the executable
- * ran under more than one policy, or under none noted, once a policy was inherited.
- */
-int		 sg_runs_lineage(dev_t dev, ino_t ino, const char *own_name, const char **policy);
-
 /* Reads where /proc/PID/exe points and its device and inode; -1 if the process is gone. */
 int		 sg_exe_read(pid_t pid, char *path, size_t size, dev_t *dev, ino_t *ino);
 

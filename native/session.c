@@ -41,6 +41,7 @@
 #include "control.h"
 #include "decide.h"
 #include "host.h"
+#include "kill.h"
 #include "landlock.h"
 #include "names.h"
 #include "own-files.h"
@@ -305,7 +306,7 @@ on_frame(const struct sg_frame *f, void *arg)
 	else if (strcmp(f->verb, "answer") == 0 && ss->started > 0)
 		sg_decide_answer(&ss->s, f);
 	else if (strcmp(f->verb, "kill") == 0 && ss->started > 0)
-		sg_decide_kill(&ss->s, f);
+		sg_kill_requested(&ss->s, f);
 	else
 		sg_control_error("unknown or unexpected verb", 0);
 }

@@ -16,3 +16,13 @@ export function policyFileName(executablePath: string): string {
     throw new Error('"/" is a directory, not a program that can have a policy');
   return normalized.slice(1).replace(/[^A-Za-z0-9]/gu, '_');
 }
+
+/** Dot files (our own temporary files, editors' swap files) and editors' backups are not policies. */
+export function isPolicyName(name: string): boolean {
+  return (
+    !name.startsWith('.') &&
+    !name.startsWith('#') &&
+    !name.endsWith('~') &&
+    !/^README|\.md$/.test(name)
+  );
+}

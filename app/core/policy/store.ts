@@ -2,16 +2,8 @@
 // found, how a file is read without trusting what others could have written, and where an edited
 // policy goes (always the user's directory, so an edited system policy becomes the user's copy).
 
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  constants,
-  readdirSync,
-  readFileSync,
-  statSync,
-  watch,
-  type FSWatcher,
-  type Stats,
-} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { constants, statSync, type Stats } from 'node:fs';
 import { mkdir, open, readdir, readFile, realpath, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
@@ -21,7 +13,10 @@ import type { PolicyFile } from '../../common/policy/ast.js';
 import type { Diagnostic } from '../../common/policy/diagnostics.js';
 import { parsePolicy } from '../../common/policy/parser.js';
 import { NO_NOTES, type InputNotes } from '../run-plan/inputs.js';
-import { policyFileName } from './naming.js';
+import { isPolicyName, policyFileName } from './naming.js';
+import { PolicyWatch, type PolicyChange } from './watch.js';
+
+export type { PolicyChange } from './watch.js';
 
 /** Every failure of the store; the message names the file. */
 export class PolicyStoreError extends Error {
@@ -78,11 +73,6 @@ export interface PolicyListing {
   description: string | null;
   /** Why the file cannot be used (refused, unreadable, no header, a syntax error), or null. */
   problem: string | null;
-}
-
-export interface PolicyChange {
-  path: string;
-  kind: 'changed' | 'removed';
 }
 
 interface Place {
@@ -162,9 +152,8 @@ export class PolicyStore {
     const path = join(this.userDir, name);
     if (nameOrProgram.startsWith('/'))
       await this.refuseOverwritingAnother(path, posix.normalize(nameOrProgram));
-    // Written before the file changes, so that no watcher mistakes this save for someone else's.
-    const hash = hashOf(text);
-    for (const w of this.watches) w.seen.set(path, hash);
+    // Before the file changes, so that no watcher mistakes this save for someone else's.
+    for (const w of this.watches) w.expect(path, text);
     const temp = join(this.userDir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await mkdir(this.userDir, { recursive: true, mode: 0o700 });
@@ -384,127 +373,6 @@ export class PolicyStore {
   }
 }
 
-/**
- * One `watch` call: fs.watch on each directory of interest that exists, and on the nearest
- * existing parent of one that does not, so that its creation is noticed.
- */
-class PolicyWatch {
-  /** Content hash of each file as last seen or written by the store: equal content is no change. */
-  readonly seen = new Map<string, string>();
-  private readonly watchers = new Map<string, { watcher: FSWatcher; ino: number }>();
-  private readonly pending = new Set<string>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private flushing: Promise<void> = Promise.resolve();
-  private closed = false;
-
-  constructor(
-    private readonly targets: Map<string, Set<string> | null>,
-    private readonly debounceMs: number,
-    private readonly onChange: (change: PolicyChange) => void,
-  ) {
-    this.arm(false);
-  }
-
-  close(): void {
-    this.closed = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    for (const { watcher } of this.watchers.values()) watcher.close();
-    this.watchers.clear();
-  }
-
-  // Files already in a directory when it is first watched are remembered; files in one that
-  // appears later are reported, since they were made while nobody was looking.
-  private arm(reportExisting: boolean): void {
-    const wanted = new Map<string, number>();
-    for (const dir of this.targets.keys()) {
-      const place = nearestDirectory(dir);
-      if (place !== null) wanted.set(place.path, place.ino);
-    }
-    for (const [dir, w] of this.watchers) {
-      if (wanted.get(dir) === w.ino) continue;
-      w.watcher.close();
-      this.watchers.delete(dir);
-    }
-    for (const [dir, ino] of wanted) {
-      if (this.watchers.has(dir)) continue;
-      let watcher: FSWatcher;
-      try {
-        watcher = watch(dir, (_event, name) => this.noticed(dir, name));
-      } catch {
-        continue; // gone again; the event that removed it re-arms
-      }
-      watcher.on('error', () => this.schedule());
-      this.watchers.set(dir, { watcher, ino });
-      for (const path of this.filesIn(dir)) {
-        if (reportExisting) this.pending.add(path);
-        else this.seen.set(path, hashOfFile(path) ?? '');
-      }
-    }
-  }
-
-  private filesIn(dir: string): string[] {
-    if (!this.targets.has(dir)) return [];
-    try {
-      return readdirSync(dir)
-        .filter((name) => this.concerns(dir, name))
-        .map((name) => join(dir, name));
-    } catch {
-      return [];
-    }
-  }
-
-  private concerns(dir: string, name: string): boolean {
-    const names = this.targets.get(dir);
-    return names !== undefined && isPolicyName(name) && (names === null || names.has(name));
-  }
-
-  private noticed(dir: string, name: string | Buffer | null): void {
-    if (name !== null && this.concerns(dir, name.toString()))
-      this.pending.add(join(dir, name.toString()));
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.closed) return;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      // A listener that throws fails loudly, as it would from fs.watch, and the watch goes on.
-      this.flushing = this.flushing
-        .then(() => this.flush())
-        .catch((e: unknown) => {
-          setImmediate(() => {
-            throw e;
-          });
-        });
-    }, this.debounceMs);
-  }
-
-  private async flush(): Promise<void> {
-    if (this.closed) return;
-    this.arm(true);
-    const paths = [...this.pending];
-    this.pending.clear();
-    for (const path of paths) {
-      const change = await this.changeOf(path);
-      if (change !== null && !this.closed) this.onChange(change);
-    }
-  }
-
-  private async changeOf(path: string): Promise<PolicyChange | null> {
-    let hash: string;
-    try {
-      hash = hashOf(await readFile(path));
-    } catch (e) {
-      if (!isMissing(e) || !this.seen.delete(path)) return null; // a directory, or a file that came and went
-      return { path, kind: 'removed' };
-    }
-    if (this.seen.get(path) === hash) return null;
-    this.seen.set(path, hash);
-    return { path, kind: 'changed' };
-  }
-}
-
 /** `$XDG_CONFIG_HOME/sysgate/policies`, or `~/.config/sysgate/policies`. */
 export function defaultUserDir(env: Record<string, string | undefined>, home: string): string {
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
@@ -531,16 +399,6 @@ function checkedName(name: string): string {
   return name;
 }
 
-/** Dot files (our own temporary files, editors' swap files) and editors' backups are not policies. */
-function isPolicyName(name: string): boolean {
-  return (
-    !name.startsWith('.') &&
-    !name.startsWith('#') &&
-    !name.endsWith('~') &&
-    !/^README|\.md$/.test(name)
-  );
-}
-
 function unusable(place: Place, path: string): PolicyListing {
   return {
     kind: place.kind,
@@ -552,35 +410,11 @@ function unusable(place: Place, path: string): PolicyListing {
   };
 }
 
-function nearestDirectory(dir: string): { path: string; ino: number } | null {
-  for (let path = dir; ; path = dirname(path)) {
-    try {
-      const info = statSync(path);
-      if (info.isDirectory()) return { path, ino: info.ino };
-    } catch {
-      // not there yet: try its parent
-    }
-    if (dirname(path) === path) return null;
-  }
-}
-
 async function syncDirectory(dir: string): Promise<void> {
   // Makes the rename itself durable; some file systems refuse fsync on a directory, which is harmless.
   const handle = await open(dir, 'r');
   await handle.sync().catch(() => undefined);
   await handle.close();
-}
-
-function hashOf(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
-}
-
-function hashOfFile(path: string): string | null {
-  try {
-    return hashOf(readFileSync(path));
-  } catch {
-    return null;
-  }
 }
 
 function isMissing(e: unknown): boolean {
