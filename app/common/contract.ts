@@ -364,6 +364,10 @@ export function argumentsProblem(command: CommandName, args: unknown): string | 
   if (result.success) return null;
   const issue = result.issues[0];
   const where = v.getDotPath(issue);
+  const count = ARGUMENTS[command].items.length;
+  // An argument past the last: strictTuple's `never`, said as what it is.
+  if (issue.expected === 'never' && issue.path?.length === 1)
+    return `${where}: one argument more than the ${count} ${command} takes`;
   return where === null ? issue.message : `${where}: ${issue.message}`;
 }
 

@@ -309,10 +309,10 @@ test('one IPC channel per command, answered for our page and refused for anythin
     error: 'refused: not a sysgate window',
   });
   assert.deepEqual(await invoke('stopSession', [{ not: 'an id' }]), {
-    error: 'bad arguments for stopSession',
+    error: 'bad arguments for stopSession: 0: Invalid type: Expected string but received Object',
   });
   assert.deepEqual(await invoke('stopSession', ['s1', 'extra']), {
-    error: 'bad arguments for stopSession',
+    error: 'bad arguments for stopSession: 1: one argument more than the 1 stopSession takes',
   });
   assert.deepEqual(await invoke('stopSession', ['s404']), { error: 'no session s404' });
 });

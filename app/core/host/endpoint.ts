@@ -3,8 +3,8 @@
 // endpoint checks the message.
 
 import {
+  argumentsProblem,
   isCommandName,
-  validArguments,
   type CommandName,
   type Commands,
   type EventName,
@@ -35,7 +35,8 @@ export async function checkedCall(
   args: unknown,
 ): Promise<unknown> {
   if (!isCommandName(command)) throw new CommandError(`unknown command ${JSON.stringify(command)}`);
-  if (!validArguments(command, args)) throw new CommandError(`bad arguments for ${command}`);
+  const problem = argumentsProblem(command, args);
+  if (problem !== null) throw new CommandError(`bad arguments for ${command}: ${problem}`);
   const handler = handlers[command] as (...a: unknown[]) => unknown;
   return handler(...(args as unknown[]));
 }
