@@ -15,6 +15,7 @@ import { parsePolicy } from '../../common/policy/parser.js';
 import { NO_NOTES, type InputNotes } from '../run-plan/inputs.js';
 import { isPolicyName, policyFileName } from './naming.js';
 import { PolicyWatch, type PolicyChange } from './watch.js';
+import { isMissing } from '../missing.js';
 
 export type { PolicyChange } from './watch.js';
 
@@ -415,11 +416,6 @@ async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   await handle.sync().catch(() => undefined);
   await handle.close();
-}
-
-function isMissing(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 function describeError(e: unknown): string {

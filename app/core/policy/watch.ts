@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import { isPolicyName } from './naming.js';
+import { isMissing } from '../missing.js';
 
 export interface PolicyChange {
   path: string;
@@ -163,9 +164,4 @@ function hashOfFile(path: string): string | null {
   } catch {
     return null;
   }
-}
-
-function isMissing(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }

@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 
 import { fnv1a64 } from './hash.js';
+import { isMissing } from '../missing.js';
 
 /**
  * Which file is at `path` now, as native/front.c compares it: `DEV:INO:SIZE:MTIME:CTIME:MODE:UID`
@@ -18,8 +19,7 @@ export function fileIdentity(path: string): string | null {
     const s = statSync(path, { bigint: true });
     return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.mode}:${s.uid}`;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? 'absent' : null;
+    return isMissing(e) ? 'absent' : null;
   }
 }
 
