@@ -91,7 +91,17 @@ export async function supervise(command, options = {}) {
       stdio: fds,
       ...rest,
     });
-    s.on('need-policy', (_pid, path) => s.sendPolicy(path, compile(textFor(path))));
+    // A test's policy that does not compile is the test's mistake: the run ends, and supervise
+    // rejects with why (the supervisor would otherwise wait for the policy for ever).
+    let broken = null;
+    s.on('need-policy', (_pid, path) => {
+      try {
+        s.sendPolicy(path, compile(textFor(path)));
+      } catch (e) {
+        broken ??= new Error(`the test's policy for ${path}: ${e.message}`);
+        s.kill();
+      }
+    });
     s.on('ask', (q) => {
       run.questions.push(q);
       onAsk?.(q, s);
@@ -107,6 +117,7 @@ export async function supervise(command, options = {}) {
     s.on('cancel', (id, reason) => run.cancels.push({ id, reason }));
     s.on('problem', (message) => run.problems.push(message));
     run.status = await s.exited;
+    if (broken !== null) throw broken;
     run.stdout = readFileSync(join(dir, 'out'), 'utf8');
     run.stderr = readFileSync(join(dir, 'err'), 'utf8');
     return run;

@@ -329,6 +329,13 @@ for (const as of process.getuid() === 0 ? ['root', 'nobody'] : ['the user']) {
   });
 }
 
+test("the harness: a test's policy that does not compile fails the test with why, instead of leaving the run waiting for it", async () => {
+  await assert.rejects(
+    supervise(['true'], { rules: 'native-fsread: filename ne "x" then permit' }),
+    /the test's policy for .*true/,
+  );
+});
+
 test("a zerocopy send performed by the supervisor is refused with ENOBUFS: it would send the supervisor's own pages", async () => {
   const kernel = spawnSync(nativeBuild('zerocopy'), [], { encoding: 'utf8' });
   assert.equal(kernel.status, 0, kernel.stderr);
