@@ -10,10 +10,10 @@ import xtermHeadless from '@xterm/headless';
 import { TerminalReplay, unfinished, type HiddenState } from './terminal-replay.js';
 
 const { Terminal } = xtermHeadless;
-type Screen = InstanceType<typeof Terminal>;
+type Emulator = InstanceType<typeof Terminal>;
 
 /** A terminal as the window makes it: it takes the size the replay opens with. */
-function windowTerminal(replay: string): { terminal: Screen; rest: string } {
+function viewerTerminal(replay: string): { terminal: Emulator; rest: string } {
   const size = /^\x1b\[8;(\d+);(\d+)t/.exec(replay);
   assert.ok(size, 'the replay opens with its size');
   const terminal = new Terminal({
@@ -25,12 +25,12 @@ function windowTerminal(replay: string): { terminal: Screen; rest: string } {
   return { terminal, rest: replay.slice(size[0].length) };
 }
 
-function write(terminal: Screen, data: string): Promise<void> {
+function write(terminal: Emulator, data: string): Promise<void> {
   return new Promise((resolve) => terminal.write(data, resolve));
 }
 
 /** Every cell of the visible screen and the scrollback: its text and all of its attributes. */
-function cells(terminal: Screen): string[] {
+function cells(terminal: Emulator): string[] {
   const buffer = terminal.buffer.active;
   const core = (terminal as unknown as HiddenState)._core!;
   const lines: string[] = [
@@ -55,38 +55,38 @@ function cells(terminal: Screen): string[] {
 
 /** What the program's own terminal shows, beside the session's replay of the same output. */
 class Program {
-  readonly screen: Screen;
+  readonly emulator: Emulator;
   readonly replay: TerminalReplay;
 
   constructor(cols: number, rows: number) {
-    this.screen = new Terminal({ cols, rows, scrollback: 1000, allowProposedApi: true });
+    this.emulator = new Terminal({ cols, rows, scrollback: 1000, allowProposedApi: true });
     this.replay = new TerminalReplay(cols, rows);
   }
 
   async output(...chunks: string[]): Promise<void> {
     for (const chunk of chunks) {
       this.replay.write(chunk);
-      await write(this.screen, chunk);
+      await write(this.emulator, chunk);
     }
   }
 
   resize(cols: number, rows: number): void {
-    this.screen.resize(cols, rows);
+    this.emulator.resize(cols, rows);
     this.replay.resize(cols, rows);
   }
 
   /** Takes the replay now, then writes `after` both to the program's screen and to the window. */
   async reopen(after = ''): Promise<void> {
-    const { terminal, rest } = windowTerminal(this.replay.replay());
+    const { terminal, rest } = viewerTerminal(this.replay.replay());
     await write(terminal, rest);
     if (after !== '') {
       this.replay.write(after);
-      await write(this.screen, after);
+      await write(this.emulator, after);
       await write(terminal, after);
     }
-    assert.deepEqual(cells(terminal), cells(this.screen));
-    assert.equal(terminal.cols, this.screen.cols);
-    assert.equal(terminal.rows, this.screen.rows);
+    assert.deepEqual(cells(terminal), cells(this.emulator));
+    assert.equal(terminal.cols, this.emulator.cols);
+    assert.equal(terminal.rows, this.emulator.rows);
   }
 }
 
@@ -110,7 +110,7 @@ test('output that ends in the middle of an escape sequence goes on as the progra
     const program = new Program(30, 5);
     await program.output('start\r\n', before!);
     await program.reopen(after);
-    assert.ok(!program.screen.buffer.active.getLine(1)!.translateToString().includes('['));
+    assert.ok(!program.emulator.buffer.active.getLine(1)!.translateToString().includes('['));
   }
 });
 
@@ -120,11 +120,11 @@ test('the alternate screen (vim, less) is replayed, and the screen under it with
     'the shell before\r\n$ less file\r\n',
     '\x1b[?1049h\x1b[H\x1b[2J\x1b[1;1H\x1b[7mfile (top)\x1b[0m\x1b[2;1Hline one\x1b[3;1H\x1b[32mline two\x1b[0m\x1b[10;1H:',
   );
-  assert.equal(program.screen.buffer.active.type, 'alternate');
+  assert.equal(program.emulator.buffer.active.type, 'alternate');
   await program.reopen();
   // Leaving the alternate screen after the replay shows the shell's screen again.
   await program.reopen('\x1b[?1049l$ ');
-  assert.equal(program.screen.buffer.active.type, 'normal');
+  assert.equal(program.emulator.buffer.active.type, 'normal');
 });
 
 test('after a resize the replay is drawn at the new size', async () => {
@@ -141,7 +141,7 @@ test('a replay taken before the terminal has parsed the output still holds it', 
   for (const chunk of chunks) replay.write(chunk);
   // Nothing has been parsed yet: the terminal parses on a later turn of the event loop.
   assert.equal(replay.behind, chunks.join('').length);
-  const { terminal, rest } = windowTerminal(replay.replay());
+  const { terminal, rest } = viewerTerminal(replay.replay());
   await write(terminal, rest);
   assert.equal(terminal.buffer.active.getLine(0)!.translateToString(true), 'first second');
   assert.equal(terminal.buffer.active.getLine(0)!.getCell(0)!.getFgColor(), 1);
@@ -181,11 +181,11 @@ test('the modes a full-screen program sets are replayed: keys, paste, mouse, a h
   await program.output(
     '\x1b[?1049h\x1b[?1h\x1b=\x1b[?2004h\x1b[?1002h\x1b[?1006h\x1b[?25l\x1b[H~\r\n~',
   );
-  const core = (program.screen as unknown as HiddenState)._core;
+  const core = (program.emulator as unknown as HiddenState)._core;
   // Read where this version of xterm.js keeps them (unserialisedModes()).
   assert.equal(core?.coreService?.isCursorHidden, true);
   assert.equal(core?.coreMouseService?.activeEncoding, 'SGR');
-  assert.equal(program.screen.modes.mouseTrackingMode, 'drag');
+  assert.equal(program.emulator.modes.mouseTrackingMode, 'drag');
   await program.reopen();
   await program.reopen('\x1b[?25h\x1b[?1006l\x1b[?1049l');
 });
