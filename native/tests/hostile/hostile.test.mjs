@@ -535,7 +535,15 @@ test('the attackers are built', () => {
  * (sysgate itself, and so its supervisor, as that user), exact and under -K.
  */
 describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decided', () => {
-  const who = process.getuid() === 0 ? [['root', undefined], ['nobody', { uid: 65534, gid: 65534 }]] : [['self', undefined]];
+  /** An arena (readable by nobody too) with PROG, a copy of the attacker, in its permit/ side. */
+  function orphanArena() {
+    const dir = arena();
+    chmodSync(dir, 0o755);
+    const prog = join(dir, 'permit', 'prog');
+    copyFileSync(program('orphan'), prog);
+    chmodSync(prog, 0o755);
+    return { dir, prog };
+  }
   const modes = [[], ['-K']];
   const name = (flags, user) => `(as ${user}${flags.length > 0 ? `, under ${flags.join(' ')}` : ''})`;
 
@@ -559,15 +567,11 @@ describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decid
   // The program may read its permit/ side and run PROG (a copy of itself) under its own policy,
   // inherited; PROG's own policy permits everything. Each orphan of PROG's must still be under
   // the program's: its open and chmod of forbid/secret fail, its open of permit/secret works.
-  for (const [user, as] of who)
+  for (const [user, as] of users)
     for (const flags of modes)
       for (const inherit of ['permit[inherit]', '-i']) {
         test(`orphans of a program run under ${inherit} keep the inherited policy ${name(flags, user)}`, async (t) => {
-          const dir = arena();
-          chmodSync(dir, 0o755);
-          const prog = join(dir, 'permit', 'prog');
-          copyFileSync(program('orphan'), prog);
-          chmodSync(prog, 0o755);
+          const { dir, prog } = orphanArena();
           const before = snapshot(join(dir, 'forbid'));
           const own = [
             `native-execve: filename eq "${program('orphan')}" then permit`,
@@ -593,14 +597,10 @@ describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decid
 
   // The program is a child subreaper with a wide policy; PROG, which it runs, has a narrow one
   // of its own. PROG's orphans come to the program: they keep PROG's policy, not the program's.
-  for (const [user, as] of who)
+  for (const [user, as] of users)
     for (const flags of modes) {
       test(`orphans that a traced subreaper takes in keep their own lineage's policy ${name(flags, user)}`, async (t) => {
-        const dir = arena();
-        chmodSync(dir, 0o755);
-        const prog = join(dir, 'permit', 'prog');
-        copyFileSync(program('orphan'), prog);
-        chmodSync(prog, 0o755);
+        const { dir, prog } = orphanArena();
         const before = snapshot(join(dir, 'forbid'));
         const run = await underPolicies(
           program('orphan'),
@@ -630,14 +630,10 @@ describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decid
 
   // PROG ran under its own policy too: which policy an orphan of it inherited cannot be told,
   // and it gets none (no rule permits its calls), never PROG's own.
-  for (const [user, as] of who)
+  for (const [user, as] of users)
     for (const flags of modes) {
       test(`an orphan whose lineage cannot be told gets no rule, not its program's own policy ${name(flags, user)}`, async (t) => {
-        const dir = arena();
-        chmodSync(dir, 0o755);
-        const prog = join(dir, 'permit', 'prog');
-        copyFileSync(program('orphan'), prog);
-        chmodSync(prog, 0o755);
+        const { dir, prog } = orphanArena();
         const before = snapshot(join(dir, 'forbid'));
         const run = await underPolicies(
           program('orphan'),
@@ -682,7 +678,7 @@ describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decid
     });
 
   // A second thread flips sun_path between a name the policy permits and one it does not.
-  for (const [user, as] of who)
+  for (const [user, as] of users)
     for (const flags of modes)
       for (const kind of ['path', 'abstract']) {
         test(`connect to a ${kind} AF_UNIX name flipped by a second thread ${name(flags, user)}`, async (t) => {
@@ -722,7 +718,7 @@ describe('an orphan keeps its inherited policy; an AF_UNIX path is used as decid
       }
 
   // bind makes the socket file: only under the name decided on.
-  for (const [user, as] of who)
+  for (const [user, as] of users)
     for (const flags of modes) {
       test(`bind to an AF_UNIX path flipped by a second thread ${name(flags, user)}`, async (t) => {
         const dir = arena();
