@@ -487,29 +487,36 @@ class TracedRun {
 
   /** Prompts for the waiting question `id` until an answer decides it. */
   private async prompt(id: string): Promise<void> {
-    for (;;) {
-      const pending = this.broker.queue.get(id);
-      if (pending === undefined) return;
-      const { question } = pending;
-      this.prompted.set(id, question.id);
-      // A question withdrawn while on screen is never answered here (see cancel).
-      const answer = await this.prompter!.ask(
-        question,
-        callSummary(question, this.policyFacts(question.policy)),
-      );
-      if (answer.kind === 'once') return this.broker.respond(id, answer.answer);
-      let written;
-      try {
-        written = await this.broker.answerWithRule(id, answer.filter, 'policy');
-      } catch {
-        return; // withdrawn meanwhile
-      }
-      if (written.path !== null) this.terminal?.output.write(`Added to ${written.path}\n`);
-      else this.say(`${written.unsaved}; the rule applies to this run only`);
-      if (this.broker.queue.get(id) !== undefined)
-        this.terminal?.output.write(
-          'That rule does not decide this call; it was added all the same.\n',
+    try {
+      for (;;) {
+        const pending = this.broker.queue.get(id);
+        if (pending === undefined) return;
+        const { question } = pending;
+        this.prompted.set(id, question.id);
+        // A question withdrawn while on screen is never answered here (see cancel).
+        const answer = await this.prompter!.ask(
+          question,
+          callSummary(question, this.policyFacts(question.policy)),
         );
+        if (answer.kind === 'once') return this.broker.respond(id, answer.answer);
+        let written;
+        try {
+          written = await this.broker.answerWithRule(id, answer.filter, 'policy');
+        } catch (e) {
+          // Withdrawn meanwhile; or the rule could not be added: said, and asked again.
+          if (this.broker.queue.get(id) === undefined) return;
+          this.say(`the rule was not added: ${(e as Error).message}`);
+          continue;
+        }
+        if (written.path !== null) this.terminal?.output.write(`Added to ${written.path}\n`);
+        else this.say(`${written.unsaved}; the rule applies to this run only`);
+        if (this.broker.queue.get(id) !== undefined)
+          this.terminal?.output.write(
+            'That rule does not decide this call; it was added all the same.\n',
+          );
+      }
+    } finally {
+      this.prompted.delete(id);
     }
   }
 
