@@ -4,54 +4,34 @@
 import { fstatSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import type { Filter } from '../common/policy/ast.js';
-import { quoteString } from '../common/policy/lexer.js';
-import { parseFilter } from '../common/policy/parser.js';
-import { formatDiagnostic } from '../common/policy/diagnostics.js';
-import { errnoNumber } from '../common/calls/index.js';
-import {
-  AnswerSchema,
-  parseMessage,
-  type DecisionRecord,
-  type Question,
-} from '../common/session/events.js';
-import { callSummary, printable } from '../common/session/log-line.js';
 import { Accounts } from '../core/accounts.js';
-import { askedNote, Learning } from '../core/learn/learned-policy.js';
-import {
-  fileSink,
-  policyFacts,
-  streamSink,
-  syslogSink,
-  type LineSink,
-} from '../core/records/denial-log.js';
-import type { HistoryStore } from '../core/records/history-store.js';
-import { openHistory, SessionRecorder, sessionName } from '../core/records/recorder.js';
-import { DecisionSink, historyReader, logReader } from '../core/records/decision-sink.js';
-import { APP_PROTOCOL_VERSION, connectToApp, type FrameConnection } from '../core/app-socket.js';
+import { connectToApp } from '../core/app-socket.js';
+import { kernelMode } from '../core/kernel/kernel-mode.js';
 import { ownPlaces } from '../core/own-files.js';
 import { packagePath } from '../core/package-paths.js';
 import { CompiledPolicyCache } from '../core/policy/compiled-cache.js';
 import { PolicyStore } from '../core/policy/store.js';
-import { PromptBroker, type AskingRun } from '../core/prompts/broker.js';
-import { RuleWriter } from '../core/prompts/rule-writer.js';
 import { resolveProgram } from '../core/program-path.js';
-import { currentMacros, PolicySource, type SessionPolicy } from '../core/runs/policy-source.js';
+import { historyReader, logReader } from '../core/records/decision-sink.js';
+import { fileSink, streamSink, syslogSink, type LineSink } from '../core/records/denial-log.js';
+import { settingsStamp, type HistoryStore } from '../core/records/history-store.js';
+import { openHistory, SessionRecorder, sessionName } from '../core/records/recorder.js';
+import { NO_NOTES, RunInputs } from '../core/run-plan/inputs.js';
+import { writePlan } from '../core/run-plan/plan.js';
+import { currentMacros, type SessionPolicy } from '../core/runs/policy-source.js';
+import { AppRelay } from '../core/runs/relay.js';
+import { Run } from '../core/runs/run.js';
 import {
   preamble,
-  Supervisor,
   supervisorArguments,
   supervisorPath,
   type Mode,
   type SupervisorOptions,
 } from '../core/supervisor/supervisor.js';
-import { NO_NOTES, RunInputs } from '../core/run-plan/inputs.js';
-import { writePlan } from '../core/run-plan/plan.js';
-import { settingsStamp } from '../core/records/history-store.js';
 import { getopt, UsageError, type ParsedOptions } from './options.js';
-import { Terminal, TerminalPrompter } from './text-prompt.js';
-import { kernelMode } from '../core/kernel/kernel-mode.js';
 import { RUN_USAGE } from './run-usage.js';
+import { TerminalAnswerer } from './terminal-answerer.js';
+import { Terminal, TerminalPrompter } from './text-prompt.js';
 import { packageVersion } from './version.js';
 
 const PID_IS_IMPOSSIBLE =
@@ -151,36 +131,26 @@ function plannable(options: ParsedOptions): boolean {
   );
 }
 
+/**
+ * A run as the command line makes it from systrace's flags: where its policies, log and
+ * history are, who answers its questions (the terminal, the desktop app, or nobody), what the
+ * kernel enforces, and the plan it may leave for the next identical run.
+ */
 class TracedRun {
   private readonly mode: Mode;
-  private readonly noAliases: boolean;
   private readonly macros = currentMacros();
   private readonly accounts: Accounts;
   private readonly store: PolicyStore;
-  private readonly policies: PolicySource;
-  /** This run, as a rule reaches it: its policies, and its supervisor once started. */
-  private readonly run: AskingRun;
-  /** Where -t's questions wait; its rules reach this run alone. */
-  private readonly broker: PromptBroker<AskingRun>;
-  /** Each waiting question on the terminal, and the call it was asked for. */
-  private readonly prompted = new Map<string, string>();
+  private readonly run: Run;
   private readonly sink: LineSink;
-  private readonly learning = new Learning();
   private readonly history: HistoryStore | null;
-  /** Where this run's records go: the history, the log, learning, the window (one each). */
-  private readonly decisions = new DecisionSink(() => this.policies.all());
   private terminal: Terminal | null = null;
   private prompter: TerminalPrompter | null = null;
-  private supervisor: Supervisor | null = null;
-  private app: FrameConnection | null = null;
+  private relay: AppRelay | null = null;
   /** What was said before the command started: a plan says it again. */
   private readonly startLines: string[] = [];
-  /** Policies sent on `need-policy` without problems to say: a plan sends them up front. */
-  private readonly laterPolicies = new Map<string, string>();
   /** Something decided the run that a plan cannot check. */
   private unplannable = false;
-  /** Decision records, logged and kept one after another (some wait for their policy). */
-  private records: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: ParsedOptions,
@@ -194,7 +164,6 @@ class TracedRun {
     private readonly adoptFd: number | undefined,
   ) {
     const flags = options.flags;
-    this.noAliases = flags.has('u');
     // What this run's decisions are made from, for the plan it may leave.
     const noted = inputs ?? NO_NOTES;
     this.accounts = new Accounts(noted);
@@ -205,20 +174,24 @@ class TracedRun {
       shippedDir: packagePath('policies'),
       inputs: noted,
     });
-    this.policies = new PolicySource(this.store, this.macros, {
-      noAliases: this.noAliases,
-      cache: new CompiledPolicyCache(),
-      kernel: flags.has('K'),
-      inputs: noted,
-    });
-    this.run = {
-      id: 'run',
-      policies: this.policies,
-      push: (policy) => this.supervisor?.sendPolicy(policy.program, policy.compiled),
-    };
-    const run = this.run;
-    this.broker = new PromptBroker(new RuleWriter(this.store, () => []), this.macros, () => run);
     this.mode = flags.has('A') ? 'learn' : flags.has('a') ? 'enforce' : 'ask';
+    this.run = new Run({
+      id: 'run',
+      command,
+      args,
+      mode: this.mode,
+      store: this.store,
+      macros: this.macros,
+      noAliases: flags.has('u'),
+      kernel: flags.has('K'),
+      cache: new CompiledPolicyCache(),
+      inputs: noted,
+      saveLearned: true,
+      // SIGTERM and SIGHUP reach this process alone; a SIGINT sent to it alone does the same
+      // as Ctrl-C: the traced tree ends, and what -A learned so far is saved.
+      stopOn: ['SIGINT', 'SIGTERM', 'SIGHUP'],
+    });
+    this.run.on('say', (message) => this.say(message));
     const logFile = options.values.get('E')?.at(-1);
     this.sink = flags.has('e')
       ? streamSink(process.stderr)
@@ -231,22 +204,22 @@ class TracedRun {
       this.say(message);
     });
     if (this.history !== null) noted.note(settingsStamp(this.history.path));
+    const policies = this.run.policies;
     const recorder =
       this.history &&
       new SessionRecorder(
         this.history,
         sessionName(`cli${process.pid}`, Date.now()),
         this.accounts,
-        (policy) => this.policies.all().find((p) => p.program === policy)?.origin?.path ?? null,
+        (policy) => policies.all().find((p) => p.program === policy)?.origin?.path ?? null,
       );
     const kept = recorder && historyReader(recorder);
     // What goes to the desktop app is kept in the history by the app, while it is there.
     if (kept !== null)
-      this.decisions.read((record, policies) => {
-        if (this.app === null) kept(record, policies);
+      this.run.decisions.read((record, all) => {
+        if (this.relay?.present !== true) kept(record, all);
       });
-    if (this.mode === 'learn') this.decisions.read((record) => this.learning.add(record));
-    this.decisions.read(logReader(this.sink, this.accounts));
+    this.run.decisions.read(logReader(this.sink, this.accounts));
   }
 
   async start(): Promise<number> {
@@ -257,17 +230,18 @@ class TracedRun {
     }
     const explicit = ['A', 'a', 't'].some((flag) => this.options.flags.has(flag));
     // Without -A, -a or -t the questions go to a running desktop app, when there is one.
-    if (!explicit) this.app = await connectToApp(undefined, (message) => this.say(message));
-    if (mode === 'ask' && this.app === null) {
+    const app = explicit ? null : await connectToApp(undefined, (message) => this.say(message));
+    if (mode === 'ask' && app === null) {
       this.terminal = Terminal.open();
       if (this.terminal !== null) this.prompter = new TerminalPrompter(this.terminal, this.macros);
       else if (this.options.flags.has('t'))
         return this.fail('-t needs a terminal to ask on, and there is none');
       else mode = 'enforce';
     }
+    const policies = this.run.policies;
     let first: SessionPolicy;
     try {
-      first = await this.policies.policyFor(
+      first = await policies.policyFor(
         resolveProgram(this.command, process.env, process.cwd(), this.inputs ?? NO_NOTES),
       );
     } catch (e) {
@@ -275,7 +249,7 @@ class TracedRun {
     }
     for (const problem of first.problems) this.say(`${first.program}: ${problem}`);
     const inKernel = kernel
-      ? await kernelMode(first, this.policies, this.options.flags.has('i'), this.inputs ?? NO_NOTES)
+      ? await kernelMode(first, policies, this.options.flags.has('i'), this.inputs ?? NO_NOTES)
       : null;
     if (inKernel?.ok === false) {
       for (const error of inKernel.errors) this.say(error);
@@ -284,16 +258,17 @@ class TracedRun {
     for (const line of inKernel?.report ?? []) this.say(line);
     const runAs = this.runAs();
     if (typeof runAs === 'string') return this.fail(runAs);
-    const setup: SupervisorOptions = {
-      command: this.command,
-      args: this.args,
+    const setup = this.run.start({
+      channel: {
+        kind: 'pipes',
+        inheritFds: inheritedDescriptors(),
+        ...(this.adoptFd !== undefined ? { adoptFd: this.adoptFd } : {}),
+      },
       mode,
       inherit: this.options.flags.has('i'),
       ...(inKernel?.ok ? { kernel: inKernel.kernel } : {}),
-      noAliases: this.noAliases,
       recordPermits: this.history?.settings().record === 'all',
       ...(runAs !== null ? { runAs } : {}),
-      inheritFds: inheritedDescriptors(),
       // This run's policy places too: -d DIR and its templates, the -f files.
       protect: ownPlaces([
         this.store.userDir,
@@ -301,46 +276,27 @@ class TracedRun {
         ...this.store.files.map((file) => resolve(file)),
       ]),
       policies: new Map([[first.program, first.compiled]]),
-      policyFor: (path) => this.compiledPolicy(path),
-      ...(this.adoptFd !== undefined ? { adoptFd: this.adoptFd } : {}),
-    };
-    const supervisor = new Supervisor(setup);
-    this.supervisor = supervisor;
-    if (this.app !== null) this.relayToApp(this.app, supervisor);
-    supervisor.on('record', (record) => this.record(record));
-    supervisor.on('ask', (question) => void this.ask(question));
-    supervisor.on('cancel', (id) => this.cancel(id));
-    supervisor.on('problem', (message) => this.say(message));
-    // Ctrl-C reaches the whole foreground group; the supervisor decides what it means.
-    // SIGTERM and SIGHUP reach this process alone: they end the traced tree, and the run ends
-    // as a run does (what -A learned so far is saved).
-    // A SIGINT sent to this process alone does the same as Ctrl-C.
-    let stoppedBy: NodeJS.Signals | null = null;
-    const stop = (signal: NodeJS.Signals): void => {
-      stoppedBy ??= signal;
-      supervisor.stop();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    process.on('SIGHUP', stop);
+    });
+    if (app !== null) {
+      const hello = { command: [this.command, ...this.args].join(' '), cwd: process.cwd() };
+      this.relay = new AppRelay(app, this.run, hello, (message) => this.say(message));
+      this.run.answeredBy(this.relay);
+    } else if (this.terminal !== null && this.prompter !== null) {
+      this.run.answeredBy(
+        new TerminalAnswerer(this.run, this.terminal, this.prompter, this.store, this.macros, (m) =>
+          this.say(m),
+        ),
+      );
+    }
     let status: number;
     try {
-      status = await supervisor.exited;
+      status = await this.run.exited;
     } catch (e) {
       return this.fail((e as Error).message);
     } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.off('SIGHUP', stop);
-      await this.records;
       this.history?.close();
       this.prompter?.close();
       this.terminal?.close();
-    }
-    if (this.mode === 'learn') {
-      await this.saveLearned();
-      if (stoppedBy !== null)
-        this.say(`stopped by ${stoppedBy}: what was learned until then is saved`);
     }
     await this.sink.close();
     if (this.inputs !== null && !this.unplannable) this.leavePlan(setup);
@@ -365,7 +321,7 @@ class TracedRun {
       say: this.startLines,
       options: supervisorArguments(setup),
       command: [this.command, ...this.args],
-      preamble: preamble(kernel, [...(setup.policies ?? []), ...this.laterPolicies]),
+      preamble: preamble(kernel, [...(setup.policies ?? []), ...this.run.laterPolicies]),
     });
   }
 
@@ -382,180 +338,9 @@ class TracedRun {
     return { uid, gid };
   }
 
-  private async compiledPolicy(path: string): Promise<string> {
-    const { policy, problems } = await this.policies.policyOrNothing(path);
-    for (const problem of problems) this.say(problem);
-    if (problems.length === 0) this.laterPolicies.set(path, policy.compiled);
-    return policy.compiled;
-  }
-
-  private record(record: DecisionRecord): void {
-    // One after another, and one that fails is said without stopping those after it.
-    this.records = this.records
-      .then(() => this.keep(record))
-      .catch((e: unknown) =>
-        this.say(`a decision could not be logged or kept: ${(e as Error).message}`),
-      );
-  }
-
-  private async keep(record: DecisionRecord): Promise<void> {
-    // A supervisor started from a plan had policies this process has not read yet.
-    if (this.adoptFd !== undefined && !this.policies.all().some((p) => p.program === record.policy))
-      await this.policies.policyOrNothing(record.policy);
-    this.decisions.add(record);
-  }
-
-  private policyFacts(name: string): { policyNumber: number; filters: number } {
-    return policyFacts(this.policies.all(), name);
-  }
-
-  /**
-   * The desktop app answers this run's questions: they go to it, its answers and the rules it
-   * adds come back to the supervisor. If the app goes away, what is still unanswered is denied.
-   */
-  private relayToApp(app: FrameConnection, supervisor: Supervisor): void {
-    const waiting = new Set<string>();
-    app.send('hello', {
-      version: APP_PROTOCOL_VERSION,
-      command: [this.command, ...this.args].join(' '),
-      cwd: process.cwd(),
-    });
-    this.say('questions go to the sysgate window');
-    supervisor.on('ask', (question) => {
-      waiting.add(question.id);
-      app.send('ask', { json: JSON.stringify(question) });
-    });
-    supervisor.on('cancel', (id) => {
-      waiting.delete(id);
-      app.send('cancel', { id });
-    });
-    this.decisions.read((record) => app.send('record', { json: JSON.stringify(record) }));
-    app.onFrame((frame) => {
-      const f = frame.fields;
-      if (frame.verb === 'answer' && waiting.delete(f.text('id') ?? '')) {
-        const answer = parseMessage(AnswerSchema, f.text('json') ?? '');
-        if ('error' in answer)
-          this.say(
-            `the sysgate window sent an answer that cannot be used (${answer.error}): denied`,
-          );
-        supervisor.answer(
-          f.text('id')!,
-          'value' in answer ? answer.value : { action: 'deny', errno: errnoNumber('eperm')! },
-        );
-      } else if (frame.verb === 'policy') {
-        const name = f.text('name') ?? '';
-        const session = sessionRulesOf(f.text('session') ?? '');
-        if (typeof session === 'string') {
-          this.say(`the sysgate window sent a rule that cannot be used (${session}): ignored`);
-          return;
-        }
-        const policy = this.policies.replace(name, f.text('source') ?? '', session);
-        supervisor.sendPolicy(name, policy.compiled);
-      } else if (frame.verb === 'kill') {
-        supervisor.kill(undefined, f.number('signal') === 15 ? 'SIGTERM' : 'SIGKILL');
-      }
-    });
-    let ended = false;
-    app.onClose(() => {
-      this.app = null;
-      if (!ended) this.say('the sysgate window went away: what it has not answered is denied');
-      for (const id of waiting)
-        supervisor.answer(id, { action: 'deny', errno: errnoNumber('eperm')! });
-      waiting.clear();
-    });
-    void supervisor.exited.then((status) => {
-      ended = true;
-      app.send('exit', { status });
-      app.close();
-    });
-  }
-
-  /**
-   * Asks on the terminal (-t). The question waits in the broker, where identical calls (of
-   * other threads or processes) join it and are answered with it: one prompt for them all.
-   */
-  private async ask(question: Question): Promise<void> {
-    if (this.app !== null) return; // relayToApp sends it to the window
-    const supervisor = this.supervisor!;
-    if (this.prompter === null)
-      return supervisor.answer(question.id, { action: 'deny', errno: errnoNumber('eperm')! });
-    const pending = this.broker.ask(this.run, question, (answer) =>
-      supervisor.answer(question.id, answer),
-    );
-    if (pending.count === 1) await this.prompt(pending.id);
-  }
-
-  /** Prompts for the waiting question `id` until an answer decides it. */
-  private async prompt(id: string): Promise<void> {
-    try {
-      for (;;) {
-        const pending = this.broker.queue.get(id);
-        if (pending === undefined) return;
-        const { question } = pending;
-        this.prompted.set(id, question.id);
-        // A question withdrawn while on screen is never answered here (see cancel).
-        const answer = await this.prompter!.ask(
-          question,
-          callSummary(question, this.policyFacts(question.policy)),
-        );
-        if (answer.kind === 'once') return this.broker.respond(id, answer.answer);
-        let written;
-        try {
-          written = await this.broker.answerWithRule(id, answer.filter, 'policy');
-        } catch (e) {
-          // Withdrawn meanwhile; or the rule could not be added: said, and asked again.
-          if (this.broker.queue.get(id) === undefined) return;
-          this.say(`the rule was not added: ${(e as Error).message}`);
-          continue;
-        }
-        if (written.path !== null) this.terminal?.output.write(`Added to ${written.path}\n`);
-        else this.say(`${written.unsaved}; the rule applies to this run only`);
-        if (this.broker.queue.get(id) !== undefined)
-          this.terminal?.output.write(
-            'That rule does not decide this call; it was added all the same.\n',
-          );
-      }
-    } finally {
-      this.prompted.delete(id);
-    }
-  }
-
-  /**
-   * A held call went with its process. If it was the one on screen and identical calls still
-   * wait with it, the question is asked again for them.
-   */
-  private cancel(questionId: string): void {
-    const shown = [...this.prompted].find(([, asked]) => asked === questionId)?.[0];
-    this.broker.withdraw(this.run, questionId);
-    this.prompter?.cancel(questionId);
-    if (shown === undefined) return;
-    this.prompted.delete(shown);
-    if (this.broker.queue.get(shown) !== undefined) void this.prompt(shown);
-  }
-
-  private async saveLearned(): Promise<void> {
-    const results = await this.learning.save(this.policies, this.store, {
-      macros: this.macros,
-      noAliases: this.noAliases,
-    });
-    for (const result of results) {
-      if ('error' in result)
-        this.say(`nothing learned for ${printable(result.program)} was saved: ${result.error}`);
-      else {
-        for (const { name, pattern, alike } of result.shaped)
-          this.say(
-            `${printable(result.program)}: ${quoteString(name)} learned as ${quoteString(pattern)} (a name made at random${alike > 0 ? `; so were ${alike} more like it` : ''})`,
-          );
-        this.say(
-          `learned ${result.added} rule${result.added === 1 ? '' : 's'} for ${printable(result.program)}: ${printable(result.path)}${askedNote(result.asked)}`,
-        );
-      }
-    }
-  }
-
   private say(message: string): void {
     const line = `sysgate: ${message}\n`;
-    if (this.supervisor === null) {
+    if (!this.run.started) {
       this.startLines.push(line);
       // The front door said it already, from the plan.
       if (this.adoptFd !== undefined) return;
@@ -567,17 +352,4 @@ class TracedRun {
     this.say(message);
     return 1;
   }
-}
-
-/** The rules a window added for this run alone, one a line; or why they cannot be used. */
-function sessionRulesOf(text: string): Filter[] | string {
-  const rules: Filter[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const { filter, diagnostics } = parseFilter(line, '<window>');
-    const error = diagnostics.find((d) => d.severity === 'error');
-    if (error !== undefined) return formatDiagnostic(error);
-    if (filter !== null) rules.push(filter);
-  }
-  return rules;
 }
