@@ -25,7 +25,7 @@ import { Accounts } from '../accounts.js';
 import { MAX_PAGE, type HistoryStore } from '../records/history-store.js';
 import { SessionRecorder, sessionName } from '../records/recorder.js';
 import { syslogSink, type LineSink } from '../records/denial-log.js';
-import { DecisionSink, hitsReader, historyReader, logReader } from '../records/decision-sink.js';
+import { hitsReader, historyReader, logReader } from '../records/decision-sink.js';
 import type { PolicyChange, PolicyStore } from '../policy/store.js';
 import { PromptBroker } from '../prompts/broker.js';
 import type { PromptQueue } from '../prompts/prompt-queue.js';
@@ -210,8 +210,8 @@ export class Host implements ContractEndpoint {
   }
 
   /**
-   * Shows a session in the windows, routes its questions through the broker and its records
-   * through a sink of its own. `logged`: its denials go to syslog here (a run from a terminal
+   * Shows a session in the windows, routes its questions through the broker, and reads its
+   * records from its sink. `logged`: its denials go to syslog here (a run from a terminal
    * logs its own).
    */
   adopt(session: TracedSession, { logged = false } = {}): SessionInfo {
@@ -223,7 +223,7 @@ export class Host implements ContractEndpoint {
       this.broker.ask(session, question, (answer) => session.answer(question.id, answer)),
     );
     session.on('cancel', (questionId) => this.broker.withdraw(session, questionId));
-    const decisions = new DecisionSink(() => session.policies.all());
+    const decisions = session.decisions;
     if (this.history !== null)
       decisions.read(
         historyReader(
@@ -238,7 +238,6 @@ export class Host implements ContractEndpoint {
       );
     if (logged) decisions.read(logReader(this.syslog, this.accounts));
     decisions.read(hitsReader(this.hits)).read((record) => this.emit('record', record));
-    session.on('record', (record) => decisions.add(record));
     session.on('policy', (policy) => this.emit('policyChanged', this.view(policy)));
     session.on('problem', (message) => this.tell(session, message));
     void session.exited.then(() => this.broker.withdrawRun(session));

@@ -20,6 +20,7 @@ import {
 } from '../../common/session/events.js';
 import type { FrameConnection } from '../app-socket.js';
 import type { PolicyStore } from '../policy/store.js';
+import { DecisionSink } from '../records/decision-sink.js';
 import { PolicySource, type SessionPolicy } from './policy-source.js';
 import type { TracedSession, TracedSessionEvents } from './traced-session.js';
 
@@ -28,6 +29,7 @@ const QuestionIdSchema = v.object({ id: QuestionSchema.entries.id });
 
 export class RemoteSession extends EventEmitter<TracedSessionEvents> implements TracedSession {
   readonly policies: PolicySource;
+  readonly decisions: DecisionSink;
   readonly exited: Promise<number>;
   private info: SessionInfo;
 
@@ -40,6 +42,7 @@ export class RemoteSession extends EventEmitter<TracedSessionEvents> implements 
   ) {
     super();
     this.policies = new PolicySource(store, { ...macros, CWD: hello.cwd });
+    this.decisions = new DecisionSink(() => this.policies.all());
     this.info = {
       id,
       command: hello.command,
@@ -135,6 +138,7 @@ export class RemoteSession extends EventEmitter<TracedSessionEvents> implements 
     else counts.permitted++;
     this.info = { ...this.info, counts };
     this.emit('changed', this.info);
+    this.decisions.add(record);
     this.emit('record', record);
   }
 }

@@ -1,5 +1,5 @@
-// One program traced from the desktop app: its supervisor on a pseudo-terminal, its policies,
-// its process tree and counts, and the terminal's output with flow control (Tabby, VS Code's
+// One program traced from the desktop app: a run (run.ts) on a pseudo-terminal, its process tree
+// and counts, what it learned until the user reviews it, and the terminal's output with flow control (Tabby, VS Code's
 // pty host: pause the pty at a high watermark, resume below a low one).
 
 import { EventEmitter } from 'node:events';
@@ -16,10 +16,12 @@ import type { Macros } from '../../common/policy/request.js';
 import type { Answer, DecisionRecord, ProcessEvent } from '../../common/session/events.js';
 import type { PolicyStore } from '../policy/store.js';
 import { resolveProgram } from '../program-path.js';
-import { Supervisor, type KernelSetup } from '../supervisor/supervisor.js';
+import type { DecisionSink } from '../records/decision-sink.js';
+import type { KernelSetup, Supervisor } from '../supervisor/supervisor.js';
 import { kernelMode } from '../kernel/kernel-mode.js';
-import { askedNote, asksOnly, Learning, withRules } from '../learn/learned-policy.js';
-import { PolicySource, type SessionPolicy } from './policy-source.js';
+import { askedNote, asksOnly, withRules } from '../learn/learned-policy.js';
+import type { PolicySource, SessionPolicy } from './policy-source.js';
+import { Run } from './run.js';
 import { TerminalReplay } from './terminal-replay.js';
 import type { TracedSession, TracedSessionEvents } from './traced-session.js';
 
@@ -32,8 +34,9 @@ const LOW = 128 * 1024;
 
 export class Session extends EventEmitter<TracedSessionEvents> implements TracedSession {
   readonly policies: PolicySource;
+  readonly decisions: DecisionSink;
+  private readonly run: Run;
   private readonly supervisor: Supervisor;
-  private readonly learning = new Learning();
   /** What a Learn session learned, by program, until the user saves or discards it. */
   private readonly toReview = new Map<string, Omit<LearnedRules, 'program'>>();
   private info: SessionInfo;
@@ -61,7 +64,9 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
       throw new Error('the kernel enforces policies only in the Enforce mode');
     const kernel = request.kernel === true;
     this.replay = new TerminalReplay(request.cols, request.rows, () => this.throttle());
-    this.policies = new PolicySource(store, macros, { kernel });
+    this.run = new Run({ id, command, args, mode: request.mode, store, macros, kernel });
+    this.policies = this.run.policies;
+    this.decisions = this.run.decisions;
     this.info = {
       id,
       command: request.command,
@@ -74,17 +79,25 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
       processes: [],
       counts: { permitted: 0, denied: 0, asked: 0 },
     };
-    this.supervisor = new Supervisor({
-      command,
-      args,
-      mode: request.mode,
+    this.run.on('say', (message) => this.emit('problem', message));
+    this.run.on('policy', (policy) => this.emit('policy', policy));
+    this.decisions.read((record) => this.record(record));
+    this.run.answeredBy({
+      ask: (question) => {
+        this.info.counts.asked++;
+        this.changed();
+        this.emit('question', question);
+      },
+      cancel: (questionId) => this.emit('cancel', questionId),
+    });
+    this.run.start({
+      channel: { kind: 'pty', cols: request.cols, rows: request.rows },
       cwd: request.cwd,
-      terminal: { cols: request.cols, rows: request.rows },
       recordPermits: options.recordPermits ?? false,
       policies: new Map(),
-      policyFor: async (path) => this.compiledPolicy(path),
       ...(kernel ? { kernel: this.kernelSetup(program) } : {}),
     });
+    this.supervisor = this.run.supervisor;
     this.supervisor.on('started', (pid) =>
       this.processEvent({
         event: 'fork',
@@ -96,28 +109,17 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
       }),
     );
     this.supervisor.on('process', (event) => this.processEvent(event));
-    this.supervisor.on('ask', (question) => {
-      this.info.counts.asked++;
-      this.changed();
-      this.emit('question', question);
-    });
-    this.supervisor.on('cancel', (id) => this.emit('cancel', id));
-    this.supervisor.on('record', (record) => this.record(record));
     this.supervisor.on('stats', (counts) => {
       this.info.counts = { ...counts };
       this.changed();
     });
-    this.supervisor.on('problem', (message) => this.emit('problem', message));
     const terminal = this.supervisor.terminal!;
     terminal.onData((data) => this.output(data));
-    void this.supervisor.exited.then(async (status) => {
+    void this.run.exited.then(async (status) => {
       // A learning session's findings wait for the user's review (the window's review screen)
       // before any of them goes into a policy; the session says it is over once they are known.
       if (request.mode === 'learn') {
-        for (const found of await this.learning.review(this.policies, {
-          macros,
-          noAliases: false,
-        })) {
+        for (const found of await this.run.review()) {
           if ('error' in found)
             this.emit(
               'problem',
@@ -184,8 +186,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
 
   /** Sends a changed policy to the supervisor: it applies to the very next call. */
   push(policy: SessionPolicy): void {
-    this.supervisor.sendPolicy(policy.program, policy.compiled);
-    this.emit('policy', policy);
+    this.run.push(policy);
   }
 
   /** What this Learn session learned and nobody has reviewed yet. */
@@ -239,7 +240,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
 
   /** Resolves with the exit status. */
   get exited(): Promise<number> {
-    return this.supervisor.exited;
+    return this.run.exited;
   }
 
   /**
@@ -253,13 +254,6 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     this.output(lines.map((line) => `[sysgate] ${line}\r\n`).join(''));
     if (!mode.ok) throw new Error(`${program}: the kernel cannot enforce this run's policies`);
     return mode.kernel;
-  }
-
-  private async compiledPolicy(path: string): Promise<string> {
-    const { policy, problems } = await this.policies.policyOrNothing(path);
-    for (const problem of problems) this.emit('problem', problem);
-    this.emit('policy', policy);
-    return policy.compiled;
   }
 
   private output(data: string): void {
@@ -281,8 +275,8 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     }
   }
 
+  /** Counts each record, and tells of it (remote-session.ts tells the same). */
   private record(record: DecisionRecord): void {
-    if (this.info.mode === 'learn') this.learning.add(record);
     if (record.by !== 'learn') {
       if (record.action === 'deny') this.info.counts.denied++;
       else this.info.counts.permitted++;

@@ -5,6 +5,7 @@ import type { EventEmitter } from 'node:events';
 
 import type { SessionInfo } from '../../common/contract.js';
 import type { Answer, DecisionRecord, Question } from '../../common/session/events.js';
+import type { DecisionSink } from '../records/decision-sink.js';
 import type { PolicySource, SessionPolicy } from './policy-source.js';
 
 export interface TracedSessionEvents {
@@ -12,6 +13,7 @@ export interface TracedSessionEvents {
   output: [string];
   question: [Question];
   cancel: [questionId: string];
+  /** A decision, told once it is in the session's sink (`decisions`). */
   record: [DecisionRecord];
   /** A policy was loaded or changed in this session. */
   policy: [SessionPolicy];
@@ -21,6 +23,8 @@ export interface TracedSessionEvents {
 export interface TracedSession extends EventEmitter<TracedSessionEvents> {
   readonly id: string;
   readonly policies: PolicySource;
+  /** Where its decisions go, one after another: the host's readers read them there. */
+  readonly decisions: DecisionSink;
   /** Resolves with the exit status. */
   readonly exited: Promise<number>;
   snapshot(): SessionInfo;
