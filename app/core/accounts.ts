@@ -64,4 +64,14 @@ export class Accounts {
   userName(id: number): string {
     return this.users.find((u) => u.id === id)?.name ?? String(id);
   }
+
+  groupName(id: number): string {
+    return this.groups.find((g) => g.id === id)?.name ?? String(id);
+  }
+
+  /** `root:root` for a record's `as` of `0:0`. */
+  asName(ids: string): string {
+    const [uid, gid] = ids.split(':').map(Number) as [number, number];
+    return `${this.userName(uid)}:${this.groupName(gid)}`;
+  }
 }
