@@ -1271,7 +1271,8 @@ describe('permit as root gives exactly its call and arguments, nothing more', ()
         .map((r) => `\t${r}\n`)
         .join('')}`,
     );
-    return sysgate(['-a', '-e', ...flags, ...asNobody, '-f', policy, program('elevate'), 'once', root, String(PORT), '1', '1'], home);
+    const run = await sysgate(['-a', '-e', ...flags, ...asNobody, '-f', policy, program('elevate'), 'once', root, String(PORT), '1', '1'], home);
+    return { ...run, home };
   };
   for (const flags of modes)
     test(`end to end: a program run as nobody binds 127.0.0.1:${PORT} with the rule, and is denied without it; the elevated call is logged${flags.length > 0 ? ' (-K)' : ''}`, { skip: needsRoot }, async () => {
@@ -1279,6 +1280,9 @@ describe('permit as root gives exactly its call and arguments, nothing more', ()
       const granted = await once([rule], flags);
       assert.equal(granted.stdout, `bound 127.0.0.1:${PORT} as uid 65534\n`, granted.stderr);
       assert.match(granted.stderr, new RegExp(`^permit user: nobody, .*syscall: native-bind\\(\\d+\\), fd: \\d+, sockaddr: inet-\\[127\\.0\\.0\\.1\\]:${PORT}, as: root:root$`, 'm'));
+      // The history marks it, whatever its level (root's own: the run is root's).
+      const log = await sysgate(['log', '--call', 'bind', '--limit', '1'], granted.home);
+      assert.match(log.stdout, new RegExp(`permit as root:root \\S+elevate\\[\\d+\\] bind .*sockaddr: inet-\\[127\\.0\\.0\\.1\\]:${PORT}`), log.stdout + log.stderr);
       const plain = await once([rule.replace(' as root', '')], flags);
       assert.equal(plain.stdout, 'bind: Permission denied\n', 'the program\'s own privileges: EACCES');
       const none = await once([], flags);
