@@ -51,7 +51,7 @@ import {
   type Predicate,
   type SymbolExpr,
 } from './ast.js';
-import { elevationIds, elevationProblem } from './elevation.js';
+import { elevationProblem } from './elevation.js';
 import { fnmatch } from './fnmatch.js';
 import { compileRegex, regexMatches, type CompiledRegex } from './regex.js';
 import type { CallRequest, Decision, Macros } from './request.js';
@@ -176,10 +176,21 @@ export function denialErrno(modifier: string | null): string {
   return name !== undefined && errnoNumber(name) !== undefined ? name : 'eperm';
 }
 
+/**
+ * Whether an elevated filter can apply: compile.ts leaves out one it cannot honour, or whose
+ * names do not resolve. A resolver that is not given (the editor, which cannot know the
+ * system's users) leaves the names unchecked.
+ */
 function elevationHolds(filter: Filter, options: DecideOptions): boolean {
+  const elevation = filter.elevation!;
+  if (elevationProblem(filter, {}) !== null) return false;
+  const known = (resolve: ((name: string) => number | undefined) | undefined, name: string) =>
+    resolve === undefined || resolve(name) !== undefined;
   return (
-    elevationProblem(filter, {}) === null &&
-    typeof elevationIds(filter.elevation!, options) !== 'string'
+    known(options.resolveUser, elevation.user!) &&
+    (elevation.group !== null
+      ? known(options.resolveGroup, elevation.group)
+      : known(options.resolveUserGroup, elevation.user!))
   );
 }
 
