@@ -361,4 +361,19 @@ test('a rule that runs its call as another user carries a badge "as root:root" i
   assert.match(await kill.innerText(), /the supervisor cannot perform kill/);
   await grid.screenshot({ path: join(web.home, 'elevated-rules.png') });
   if (process.env.SYSGATE_E2E_SHOTS) await grid.screenshot({ path: process.env.SYSGATE_E2E_SHOTS });
+  // Its form says so too; denying it drops the "as", which only a permit may have.
+  await elevated.dblclick();
+  const form = page.getByRole('form', { name: 'Edit rule' });
+  assert.equal(
+    await form.getByLabel('Runs as').locator('.elevation-tag').innerText(),
+    'as root:root',
+  );
+  if (process.env.SYSGATE_E2E_SHOTS)
+    await form.screenshot({ path: process.env.SYSGATE_E2E_SHOTS.replace(/\.png$/, '-form.png') });
+  await form.getByLabel('Action').selectOption('deny');
+  assert.equal(await form.getByLabel('Runs as').count(), 0);
+  await form.getByRole('button', { name: 'Apply' }).click();
+  const denied = rowOf(grid, 'inet-[0.0.0.0]:80"');
+  await denied.filter({ hasText: 'deny' }).waitFor();
+  assert.equal(await denied.locator('.elevation-tag').count(), 0);
 });
