@@ -339,3 +339,60 @@ test('a rule that decides calls counts its hits while the app runs; the files in
   await session.getByRole('button', { name: 'Kill' }).click();
   await session.getByText(/exited with status/).waitFor({ timeout: 20_000 });
 });
+
+test('a rule that runs its call as another user carries a badge "as root:root" in the table (issue 16)', async () => {
+  const NC = '/usr/bin/elevated-example';
+  writeFileSync(
+    join(policies, 'usr_bin_elevated-example'),
+    `Policy: ${NC}, Emulation: native\n` +
+      '\tnative-bind: sockaddr eq "inet-[0.0.0.0]:80" then permit as root:root\n' +
+      '\tnative-bind: sockaddr eq "inet-[0.0.0.0]:8080" then permit\n' +
+      '\tnative-kill: permit as root\n',
+    { mode: 0o600 },
+  );
+  const grid = await openPolicy(NC);
+  const elevated = rowOf(grid, 'inet-[0.0.0.0]:80"');
+  await elevated.waitFor();
+  assert.equal(await elevated.locator('.elevation-tag').innerText(), 'as root:root');
+  assert.equal(await rowOf(grid, ':8080').locator('.elevation-tag').count(), 0);
+  // One the supervisor cannot perform says so where the rule is.
+  const kill = rowOf(grid, 'kill');
+  assert.equal(await kill.locator('.elevation-tag').innerText(), 'as root');
+  assert.match(await kill.innerText(), /the supervisor cannot perform kill/);
+  await grid.screenshot({ path: join(web.home, 'elevated-rules.png') });
+  if (process.env.SYSGATE_E2E_SHOTS) await grid.screenshot({ path: process.env.SYSGATE_E2E_SHOTS });
+  // Its form says so too, and keeps it; the review of the save marks the rule it adds.
+  await elevated.dblclick();
+  let form = page.getByRole('form', { name: 'Edit rule' });
+  await form.getByLabel('Value of condition 1').fill('inet-[0.0.0.0]:443');
+  await form.getByRole('button', { name: 'Apply' }).click();
+  await page.getByRole('button', { name: 'Save…' }).click();
+  const review = page.getByRole('dialog', { name: 'Save changes' });
+  const diff = await review.getByLabel('Changes to save').innerText();
+  assert.match(
+    diff,
+    /^\+\s+2\s+\tnative-bind: sockaddr eq "inet-\[0\.0\.0\.0\]:443" then permit as root:root as root:root$/m,
+  );
+  assert.match(
+    diff,
+    /^-\s+2\s+\tnative-bind: sockaddr eq "inet-\[0\.0\.0\.0\]:80" then permit as root:root$/m,
+  );
+  if (process.env.SYSGATE_E2E_SHOTS)
+    await review.screenshot({ path: process.env.SYSGATE_E2E_SHOTS.replace(/\.png$/, '-save.png') });
+  await review.getByRole('button', { name: 'Cancel' }).click();
+  // Denying it drops the "as", which only a permit may have.
+  await rowOf(grid, ':443"').dblclick();
+  form = page.getByRole('form', { name: 'Edit rule' });
+  assert.equal(
+    await form.getByLabel('Runs as').locator('.elevation-tag').innerText(),
+    'as root:root',
+  );
+  if (process.env.SYSGATE_E2E_SHOTS)
+    await form.screenshot({ path: process.env.SYSGATE_E2E_SHOTS.replace(/\.png$/, '-form.png') });
+  await form.getByLabel('Action').selectOption('deny');
+  assert.equal(await form.getByLabel('Runs as').count(), 0);
+  await form.getByRole('button', { name: 'Apply' }).click();
+  const denied = rowOf(grid, 'inet-[0.0.0.0]:443"');
+  await denied.filter({ hasText: 'deny' }).waitFor();
+  assert.equal(await denied.locator('.elevation-tag').count(), 0);
+});

@@ -335,6 +335,18 @@ sg_creds_restore(const struct sg_saved_creds *saved)
 	return rc;
 }
 
+void
+sg_creds_as(const struct sg_status *caller, uid_t uid, gid_t gid, struct sg_status *as)
+{
+	*as = *caller;
+	as->ruid = as->euid = as->suid = as->fsuid = uid;
+	as->rgid = as->egid = as->sgid = as->fsgid = gid;
+	as->groups[0] = gid;
+	as->ngroups = 1;
+	/* sg_creds_assume keeps what the supervisor has of these: all of root's, or none. */
+	as->cap_eff = uid == 0 ? ~(uint64_t)0 : 0;
+}
+
 static int
 become_groups(uid_t uid, gid_t gid)
 {

@@ -59,6 +59,13 @@ int	 sg_creds_lower(int lifted);
 int	 sg_creds_are_own(const struct sg_status *st);
 
 /*
+ * The status a rule's `as uid:gid` performs its call with (decide.c): every id uid or gid, the
+ * group gid alone, the caller's umask, and every capability the supervisor has for uid 0
+ * (none for another uid: it is that user's call, with that user's permissions).
+ */
+void	 sg_creds_as(const struct sg_status *caller, uid_t uid, gid_t gid, struct sg_status *as);
+
+/*
  * Makes the calling process uid:gid for good (`--run-as`), before the command runs: the
  * user's supplementary groups (initgroups by the user's name, or just gid for a uid without
  * one), then the gid, then the uid, each checked, and that root cannot be taken back. On

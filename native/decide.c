@@ -243,6 +243,98 @@ deny(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
 	finish(pd);
 }
 
+/* What an elevated call acted on, for its log line: the resolved name, or the address. */
+static const char *
+elevated_object(const struct sg_syscall *c)
+{
+	size_t	 i;
+
+	if (c->is_open)
+		return c->path != NULL ? c->path : "-";
+	for (i = 0; i < c->ntargs; i++)
+		if (strcmp(c->targs[i].name, "sockaddr") == 0)
+			return c->targs[i].value;
+	return "-";
+}
+
+/*
+ * Why `permit as` cannot be kept exactly as wide as its rule for this call (NULL: it can).
+ * The call must be performed here, on what was decided, with the rule's credentials: the
+ * open family on its resolved name (not O_PATH, which open and openat leave to the kernel;
+ * not the caller's own nameless descriptor, which no name decided), bind and connect on a
+ * copy of an IP socket (sockets.c checks the socket). A supervisor that is not root has no
+ * credentials to lend.
+ */
+static const char *
+elevation_refused(const struct sg_syscall *c)
+{
+	if (geteuid() != 0)
+		return "the supervisor is not root";
+	if (c->is_open)
+		return (c->oflags & O_PATH) ? "an O_PATH open is the kernel's" :
+		    c->path_own_fd >= 0 ? "a descriptor of its own, not a name" : NULL;
+	if (strcmp(c->name, "bind") == 0 || strcmp(c->name, "connect") == 0)
+		return NULL;
+	return "the supervisor does not perform this call";
+}
+
+/*
+ * `permit as uid:gid` (DESIGN §8: the one privilege the supervisor lends, as wide as its rule
+ * and no wider): the call is performed here with those credentials, on exactly what was
+ * decided (the resolved name, the address read once), and its result installed in the
+ * caller; never CONTINUE, whose kernel would read the arguments again. Each one is recorded
+ * (as=), logged to syslog, and counts as a permit; one that cannot be kept so is denied.
+ */
+static void
+permit_as(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
+    const struct sg_decision *d)
+{
+	struct sg_syscall	*c = &pd->call;
+	struct sg_status	 as;
+	struct sg_verdict	 v;
+	const char		*why;
+	int			 rc;
+
+	if (caller_gone(s, pd)) {
+		finish(pd);
+		return;
+	}
+	if ((why = elevation_refused(c)) != NULL) {
+		syslog(LOG_WARNING, "deny prog: %s, pid: %d, policy: %s, syscall: %s(%d), "
+		    "line: %u: cannot run it as %u:%u: %s", p->exe, (int)p->pid, p->policy_name,
+		    c->name, c->nr, d->line, (unsigned)d->as_uid, (unsigned)d->as_gid, why);
+		verdict("deny", EPERM, "rule", &v);
+		v.line = d->line;
+		v.col = d->col;
+		deny(s, p, pd, &v);
+		return;
+	}
+	verdict("permit", 0, "rule", &v);
+	v.line = d->line;
+	v.col = d->col;
+	v.log = 1;
+	v.elevated = 1;
+	v.as_uid = (unsigned)d->as_uid;
+	v.as_gid = (unsigned)d->as_gid;
+	sg_send_record(p, c, &v);
+	syslog(LOG_NOTICE, "permit as %u:%u prog: %s, pid: %d, uid: %u, policy: %s, "
+	    "syscall: %s(%d), line: %u, %s: %s", v.as_uid, v.as_gid, p->exe, (int)p->pid,
+	    (unsigned)p->st.euid, p->policy_name, c->name, c->nr, d->line,
+	    c->is_open ? "filename" : "sockaddr", elevated_object(c));
+	/* A create needs the umask as it is now; the calling thread's own status says. */
+	if (c->is_open && (c->oflags & O_CREAT) && sg_status_read(c->tid, &p->st) == 0)
+		p->ids_valid = 1;
+	sg_creds_as(&p->st, d->as_uid, d->as_gid, &as);
+	rc = c->is_open ? sg_open_perform(&s->l, c, &as, p->pidfd) :
+	    sg_socket_perform_as(&s->l, c, &as, p->pidfd);
+	if (rc == -1)
+		s->fatal = 1;
+	else if (rc == 1)
+		sg_notif_fail(&s->l, c->id, EPERM);	/* never the kernel's */
+	s->permitted++;
+	finish(pd);
+}
+
 static void
 deny_host_gone(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
 {
@@ -584,6 +676,10 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 		deny(s, p, pd, &v);
 		return;
 	}
+	if (d.elevated) {
+		permit_as(s, p, pd, &d);
+		return;
+	}
 	if (d.log || s->opt->record_permits) {
 		if (caller_gone(s, pd)) {
 			finish(pd);
@@ -629,8 +725,11 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 	req.uid = p->st.euid;
 	req.gid = p->st.egid;
 	sg_evaluate(p->policy, &req, &d);
-	/* A permit that must be recorded shows its arguments: it is translated in full. */
-	if (d.action != SG_ACT_PERMIT || d.log || s->opt->record_permits)
+	/*
+	 * A permit that must be recorded shows its arguments: it is translated in full; so is
+	 * one `as` another user, which is performed on the arguments it decided on (permit_as).
+	 */
+	if (d.action != SG_ACT_PERMIT || d.log || d.elevated || s->opt->record_permits)
 		return 0;
 	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach, 0);
 	return 1;

@@ -163,6 +163,9 @@ decide(const struct sg_rule *r, struct sg_decision *d)
 	d->detach = r->detach;
 	d->line = r->line;
 	d->col = r->col;
+	d->elevated = r->elevated;
+	d->as_uid = r->as_uid;
+	d->as_gid = r->as_gid;
 }
 
 /* The request a rule reads: the call as it is for a rule that names `filename[1]`. */

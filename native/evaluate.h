@@ -44,6 +44,10 @@ struct sg_decision {
 	 */
 	int		 memory;
 	int		 second;	/* the deciding filter names `filename[1]` */
+	/* The deciding filter says `as uid gid` (policy.h): the permit is performed so. */
+	int		 elevated;
+	uid_t		 as_uid;
+	gid_t		 as_gid;
 };
 
 /* The decision, found through the policy's index. */

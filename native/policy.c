@@ -241,6 +241,27 @@ filter_parse(struct cursor *c, struct sg_rule *r)
 	return eol(c);
 }
 
+/*
+ * as <uid> <gid>: only after a plain permit (no i, no d), whose call the supervisor performs
+ * (decide.c refuses the others at the call too, failing closed).
+ */
+static int
+as_parse(struct cursor *c, struct sg_rule *r)
+{
+	unsigned long	 n;
+
+	if (r->action != SG_ACT_PERMIT || r->inherit || r->detach)
+		return failf(c, "'as' follows only a permit without i or d");
+	if (space(c, "the uid") == -1 || number(c, &n, 0xffffffffUL, "the uid") == -1)
+		return -1;
+	r->as_uid = (uid_t)n;
+	if (space(c, "the gid") == -1 || number(c, &n, 0xffffffffUL, "the gid") == -1)
+		return -1;
+	r->as_gid = (gid_t)n;
+	r->elevated = 1;
+	return eol(c);
+}
+
 /* pred <user|group> <eq|ne|lt|gt> <id> */
 static int
 pred_parse(struct cursor *c, struct sg_rule *r)
@@ -383,6 +404,11 @@ rule_parse(struct cursor *c, struct sg_rule *r)
 {
 	if (filter_parse(c, r) == -1)
 		return -1;
+	if (at_word(c, "as")) {
+		c->pos += 2;
+		if (as_parse(c, r) == -1)
+			return -1;
+	}
 	if (at_word(c, "pred")) {
 		c->pos += 4;
 		if (pred_parse(c, r) == -1)

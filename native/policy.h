@@ -8,6 +8,7 @@
 
 #include <regex.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct sg_index;
 
@@ -36,6 +37,9 @@ struct sg_rule {
 	enum sg_action	 action;
 	int		 error;
 	int		 log, inherit, detach;
+	int		 elevated;	/* `as uid gid`: performed with these credentials */
+	uid_t		 as_uid;
+	gid_t		 as_gid;
 	enum sg_pred_subject pred_subject;
 	enum sg_pred_op	 pred_op;
 	unsigned long	 pred_id;

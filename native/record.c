@@ -107,6 +107,12 @@ sg_send_record(const struct sg_process *p, const struct sg_syscall *c,
 	sg_out_num(&out, "line", v->line);
 	sg_out_num(&out, "col", v->col);
 	sg_out_num(&out, "log", v->log);
+	if (v->elevated) {
+		char	 as[32];
+
+		snprintf(as, sizeof(as), "%u:%u", v->as_uid, v->as_gid);
+		sg_out_str(&out, "as", as);
+	}
 	send_out();
 }
 

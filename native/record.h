@@ -18,6 +18,8 @@ struct sg_verdict {
 	const char	*by;		/* rule, user, learn, default, host-gone */
 	unsigned	 line, col;
 	int		 log;
+	int		 elevated;	/* performed `as` as_uid:as_gid (the record says as=) */
+	unsigned	 as_uid, as_gid;
 };
 
 void	 sg_send_record(const struct sg_process *p, const struct sg_syscall *c,

@@ -546,13 +546,25 @@ as_program(struct job *j, pid_t tid)
 	return 0;
 }
 
-int
-sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_status *st,
-    int pidfd)
+/*
+ * elevated: st is a rule's `as uid:gid` (decide.c), not the caller's; only a bind or connect
+ * with its address, on an IP socket, is made with it. Anything else would be the kernel's
+ * (CONTINUE, with the address read again) or the helper's as the caller: EPERM instead.
+ */
+static int
+socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_status *st,
+    int pidfd, int elevated)
 {
 	struct job	*j;
 	long long	 rc;
 	int		 known, answered = 0, fatal = 0;
+	enum op		 op = op_of(c->name, &known);
+
+	if (elevated && (!known || (op != OP_CONNECT && op != OP_BIND) || !c->have_addr ||
+	    c->addr_unreadable || c->addrlen > sizeof(c->addr))) {
+		sg_notif_fail(l, c->id, EPERM);
+		return 0;
+	}
 
 	/*
 	 * Without an address: connect and bind have nothing to act on, sendto's was NULL in a
@@ -589,6 +601,9 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 	if ((j->fd = sg_fd_copy(c->tid, c->tgid, pidfd, (int)c->args[0])) < 0) {
 		rc = j->fd;
 		j->fd = -1;
+	} else if (elevated && (rc = speaks_for(j->fd, j->op)) != 1) {
+		/* Not an IP socket (or no socket): never the helper's, never the kernel's. */
+		rc = rc < 0 ? rc : -EPERM;
 	} else if ((rc = speaks_for(j->fd, j->op)) == 2) {
 		if ((rc = as_program(j, c->tid)) == 0) {
 			if (!sg_notif_valid(l, c->id)) {
@@ -630,4 +645,18 @@ sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struc
 	else
 		sg_notif_return(l, c->id, rc);
 	return fatal ? -1 : 0;
+}
+
+int
+sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c, const struct sg_status *st,
+    int pidfd)
+{
+	return socket_perform(l, c, st, pidfd, 0);
+}
+
+int
+sg_socket_perform_as(struct sg_listener *l, const struct sg_syscall *c,
+    const struct sg_status *as, int pidfd)
+{
+	return socket_perform(l, c, as, pidfd, 1);
 }

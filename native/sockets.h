@@ -22,5 +22,12 @@ int	 sg_socket_handles(const char *name);
  */
 int	 sg_socket_perform(struct sg_listener *l, const struct sg_syscall *c,
 	    const struct sg_status *st, int pidfd);
+/*
+ * The same for a rule's `as uid:gid` (as: the credentials it names): only bind and connect
+ * with an address, on an AF_INET or AF_INET6 socket; anything else fails with EPERM, never
+ * left to the kernel (returns 0 or -1, never 1).
+ */
+int	 sg_socket_perform_as(struct sg_listener *l, const struct sg_syscall *c,
+	    const struct sg_status *as, int pidfd);
 
 #endif /* SYSGATE_SOCKETS_H */

@@ -135,7 +135,11 @@ function print(entry: HistoryEntry, json: boolean): void {
  */
 export function logLine(entry: HistoryEntry): string {
   const action =
-    entry.action === 'deny' ? `deny[${errnoName(entry.errno) ?? entry.errno}]` : 'permit';
+    entry.action === 'deny'
+      ? `deny[${errnoName(entry.errno) ?? entry.errno}]`
+      : entry.runAs !== undefined
+        ? `permit as ${entry.runAs}`
+        : 'permit';
   const args = Object.entries(entry.args)
     .flatMap(([name, values]) =>
       values.map((v, i) => `${i === 0 ? name : `${name}[${i}]`}: ${printable(v)}`),

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { checkPolicy } from '../common/policy/check.js';
 import { formatDiagnostic, hasErrors } from '../common/policy/diagnostics.js';
 import { printPolicy } from '../common/policy/printer.js';
+import { Accounts } from '../core/accounts.js';
 import { hostArch } from '../core/platform.js';
 import { policyFileName } from '../core/policy/naming.js';
 import { PolicyStore, PolicyStoreError } from '../core/policy/store.js';
@@ -62,7 +63,14 @@ function check(paths: string[]): number {
       failed = true;
       continue;
     }
-    const { diagnostics } = checkPolicy(text, path, { arch: hostArch() });
+    // `as user:group` needs a root supervisor: the one this user would start.
+    const accounts = new Accounts();
+    const { diagnostics } = checkPolicy(text, path, {
+      arch: hostArch(),
+      uid: process.geteuid?.(),
+      resolveUser: (name) => accounts.userId(name),
+      resolveGroup: (name) => accounts.groupId(name),
+    });
     for (const d of diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
     failed ||= hasErrors(diagnostics);
   }

@@ -669,6 +669,29 @@ describe('-t: questions on the terminal', () => {
   });
 });
 
+describe('-t: an answer never lends a privilege', () => {
+  test('a rule typed with "as root" is refused (it belongs in the policy file) and the question asked again', async () => {
+    const h = home();
+    const typed: string[] = [];
+    const screen = await onTerminal(
+      h,
+      ['-t', 'cat', '/etc/hostname'],
+      () => (typed.length === 0 ? 'filename eq "/etc/hostname" then permit as root' : 'deny'),
+      typed,
+    );
+    assert.equal(typed.length, 2, screen);
+    assert.match(
+      screen,
+      /"as root" runs a call with other credentials: write that rule in the policy file/,
+    );
+    assert.match(screen, /cat: \/etc\/hostname: Operation not permitted/);
+    assert.equal(
+      existsSync(h.policy(CAT)) && /as root/.test(readFileSync(h.policy(CAT), 'utf8')),
+      false,
+    );
+  });
+});
+
 describe('-t: identical calls are one question', () => {
   test('two processes held on the same call are asked once, and both get the answer', async () => {
     const h = home();

@@ -12,6 +12,7 @@ import { ReadStream, WriteStream } from 'node:tty';
 
 import type { Filter } from '../common/policy/ast.js';
 import { formatDiagnostic } from '../common/policy/diagnostics.js';
+import { elevationText } from '../common/policy/elevation.js';
 import { parseFilter } from '../common/policy/parser.js';
 import type { Macros } from '../common/policy/request.js';
 import { suggestRules } from '../common/policy/suggest.js';
@@ -65,6 +66,9 @@ function ruleAnswer(text: string): TerminalAnswer | string {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (filter === null || errors.length > 0)
     return errors.map(formatDiagnostic).join('\n') + '\n' + HELP;
+  // Lending a privilege is for a reviewed policy file (issue 16), never a prompt's answer.
+  if (filter.elevation !== null)
+    return `"as ${elevationText(filter.elevation)}" runs a call with other credentials: write that rule in the policy file (sysgate policy check), not in an answer.\n${HELP}`;
   return { kind: 'rule', filter };
 }
 

@@ -8,6 +8,8 @@ import { NO_NOTES, type InputNotes } from './run-plan/inputs.js';
 export interface Account {
   name: string;
   id: number;
+  /** A user's own group (passwd's fourth field); undefined for a group, or when unreadable. */
+  gid?: number;
 }
 
 function readTable(path: string, inputs: InputNotes): Account[] {
@@ -20,9 +22,13 @@ function readTable(path: string, inputs: InputNotes): Account[] {
   }
   const accounts: Account[] = [];
   for (const line of text.split('\n')) {
-    const [name, , id] = line.split(':');
+    const [name, , id, gid] = line.split(':');
     if (name === undefined || id === undefined || !/^[0-9]+$/.test(id)) continue;
-    accounts.push({ name, id: Number(id) });
+    accounts.push({
+      name,
+      id: Number(id),
+      ...(gid && /^[0-9]+$/.test(gid) ? { gid: Number(gid) } : {}),
+    });
   }
   return accounts;
 }
@@ -47,7 +53,25 @@ export class Accounts {
     return this.groups.find((g) => g.name === nameOrId)?.id;
   }
 
+  /** A user's own group, by its name or id; undefined when the user is unknown. */
+  userGroup(nameOrId: string): number | undefined {
+    const user = /^[0-9]+$/.test(nameOrId)
+      ? this.users.find((u) => u.id === Number(nameOrId))
+      : this.users.find((u) => u.name === nameOrId);
+    return user?.gid;
+  }
+
   userName(id: number): string {
     return this.users.find((u) => u.id === id)?.name ?? String(id);
+  }
+
+  groupName(id: number): string {
+    return this.groups.find((g) => g.id === id)?.name ?? String(id);
+  }
+
+  /** `root:root` for a record's `as` of `0:0`. */
+  asName(ids: string): string {
+    const [uid, gid] = ids.split(':').map(Number) as [number, number];
+    return `${this.userName(uid)}:${this.groupName(gid)}`;
   }
 }

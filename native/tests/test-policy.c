@@ -61,6 +61,19 @@ good_policy(void)
 	CHECK(p->rules[2].expr[0].valuelen == 10 && memcmp(p->rules[2].expr[0].value, "/a\nb", 4) == 0);
 	sg_policy_free(p);
 
+	/* `as uid gid` after a plain permit, before its pred. */
+	p = read_text(HEAD "filter 1 1 bind permit 0 -\nas 0 0\nexpr 1\ntrue\n"
+	    "filter 2 1 openat permit 0 l\nas 33 4294967295\npred user eq 65534\nexpr 1\ntrue\n"
+	    "filter 3 1 openat permit 0 -\nexpr 1\ntrue\nend\n");
+	CHECK(p != NULL && p->nrules == 3);
+	if (p != NULL) {
+		CHECK(p->rules[0].elevated && p->rules[0].as_uid == 0 && p->rules[0].as_gid == 0);
+		CHECK(p->rules[1].elevated && p->rules[1].as_uid == 33 &&
+		    p->rules[1].as_gid == 4294967295U && p->rules[1].pred_subject == SG_PRED_USER);
+		CHECK(!p->rules[2].elevated);
+	}
+	sg_policy_free(p);
+
 	p = read_text("sysgate-policy 1\npolicy 0:\ndetached 1\nend\n");
 	CHECK(p != NULL && p->detached == 1 && p->nrules == 0);
 	sg_policy_free(p);
@@ -101,6 +114,15 @@ malformed_policies(void)
 	rejected_at(HEAD "filter 1 1 open permit 0 -\nexpr 0\nend\n", "line 5:");
 	rejected_at(HEAD "filter 1 1 open permit 0 -\nexpr 1\nsym file.name 0 eq 1:x\nend\n",
 	    "line 6:");
+	/* `as` only after a plain permit, with two ids. */
+	rejected_at(HEAD "filter 1 1 open deny 1 -\nas 0 0\nexpr 1\ntrue\nend\n", "line 5:");
+	rejected_at(HEAD "filter 1 1 open permit 0 i\nas 0 0\nexpr 1\ntrue\nend\n", "line 5:");
+	rejected_at(HEAD "filter 1 1 open permit 0 d\nas 0 0\nexpr 1\ntrue\nend\n", "line 5:");
+	rejected_at(HEAD "filter 1 1 open permit 0 -\nas 0\nexpr 1\ntrue\nend\n", "line 5:");
+	rejected_at(HEAD "filter 1 1 open permit 0 -\nas 0 4294967296\nexpr 1\ntrue\nend\n",
+	    "line 5:");
+	rejected_at(HEAD "filter 1 1 open permit 0 -\npred user eq 0\nas 0 0\nexpr 1\ntrue\n"
+	    "end\n", "line 6:");
 }
 
 static void

@@ -7,6 +7,10 @@ test('a denial names its error; a permit is a permit', () => {
   assert.equal(actionText({ action: 'deny', errno: 13 }), 'deny (eacces)');
   assert.equal(actionText({ action: 'deny', errno: 1 }), 'deny (eperm)');
   assert.equal(actionText({ action: 'permit', errno: 0 }), 'permit');
+  assert.equal(
+    actionText({ action: 'permit', errno: 0, runAs: 'root:root' }),
+    'permit as root:root',
+  );
 });
 
 test('who decided, in the words of the table', () => {

@@ -12,8 +12,9 @@ export function recordTime(ms: number, now = Date.now()): string {
 }
 
 /** `deny (eacces)` or `permit`. */
-export function actionText(entry: Pick<HistoryEntry, 'action' | 'errno'>): string {
-  if (entry.action === 'permit') return 'permit';
+export function actionText(entry: Pick<HistoryEntry, 'action' | 'errno' | 'runAs'>): string {
+  // A call the supervisor performed with a rule's credentials says whose (issue 16).
+  if (entry.action === 'permit') return entry.runAs ? `permit as ${entry.runAs}` : 'permit';
   return `deny (${errnoName(entry.errno) ?? entry.errno})`;
 }
 

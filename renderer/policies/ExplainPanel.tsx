@@ -8,6 +8,7 @@ import { sectionsOf, type PolicyFile } from '../../app/common/policy/ast.js';
 import type { DecisionRecord } from '../../app/common/session/events.js';
 import { useSysgate } from '../window/context.js';
 import { explainCall, requestOfText } from './explain.js';
+import { ElevationBadge } from './RuleTable.js';
 import './ExplainPanel.css';
 
 export function ExplainPanel({
@@ -110,6 +111,9 @@ export function ExplainPanel({
               Line {explained.line} decides it: {explained.decision.action}
               {explained.decision.errno !== null && ` (${explained.decision.errno})`}
             </b>{' '}
+            {explained.decision.filter?.elevation && (
+              <ElevationBadge elevation={explained.decision.filter.elevation} />
+            )}{' '}
             <button
               type="button"
               className="button quiet"

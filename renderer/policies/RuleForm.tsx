@@ -20,6 +20,7 @@ import {
   type Clause,
 } from './condition-builder.js';
 import { PolicyText } from './PolicyText.js';
+import { ElevationBadge } from './RuleTable.js';
 import './RuleForm.css';
 
 type Mode = 'builder' | 'text';
@@ -107,7 +108,11 @@ export function RuleForm({
     }
     onApply({
       ...filter,
-      elevation: rule?.elevation ?? null,
+      // `as user:group` stays with a plain permit, the only action it may follow.
+      elevation:
+        filter.action.name === 'permit' && filter.action.modifier === null
+          ? (rule?.elevation ?? null)
+          : null,
       predicate: rule?.predicate ?? null,
       trailingComment: rule?.trailingComment ?? null,
     });
@@ -170,6 +175,12 @@ export function RuleForm({
               <option value="detach">detach (stop tracing)</option>
             </select>
           </label>
+        )}
+        {rule?.elevation != null && action === 'permit' && modifier === '' && (
+          <span className="field" aria-label="Runs as">
+            <span className="field-label">Runs as</span>
+            <ElevationBadge elevation={rule.elevation} />
+          </span>
         )}
         <label className="check">
           <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} />

@@ -5,6 +5,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 
 import type { RuleHit } from '../../app/common/contract.js';
+import type { Elevation } from '../../app/common/policy/ast.js';
+import { elevationText } from '../../app/common/policy/elevation.js';
 import type { Row } from './rule-rows.js';
 import './RuleTable.css';
 
@@ -243,6 +245,7 @@ function RuleCells({
       </span>
       <span role="gridcell" className={`action action-${row.filter.action.name}`}>
         {row.action}
+        {row.filter.elevation !== null && <ElevationBadge elevation={row.filter.elevation} />}
       </span>
       <span role="gridcell">{row.error ?? ''}</span>
       <span role="gridcell">{row.filter.log ? 'log' : ''}</span>
@@ -258,5 +261,21 @@ function RuleCells({
         {notes.join('; ')}
       </span>
     </>
+  );
+}
+
+/**
+ * `as root:root`: the call is performed by the supervisor with these credentials, not the
+ * program's own (issue 16) — the one rule that lends a privilege, so it must stand out.
+ */
+export function ElevationBadge({ elevation }: { elevation: Elevation }) {
+  const as = elevationText(elevation);
+  return (
+    <span
+      className="elevation-tag"
+      title={`The supervisor performs this call as ${as}, not with the program's own privileges`}
+    >
+      as {as}
+    </span>
   );
 }

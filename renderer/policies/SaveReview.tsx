@@ -2,8 +2,10 @@
 
 import { useEffect, useMemo, useRef } from 'react';
 
+import { parseFilter } from '../../app/common/policy/parser.js';
 import { lineDiff, shownLine, withContext } from './line-diff.js';
 import { ModalDialog } from './ModalDialog.js';
+import { ElevationBadge } from './RuleTable.js';
 import './SaveReview.css';
 
 export function SaveReview({
@@ -53,9 +55,23 @@ export function Diff({
       {shown.length === 0 && <span className="muted">No change.</span>}
       {shown.map((d, i) => (
         <span key={i} className={d === null ? 'diff-gap' : `diff-${d.kind}`}>
-          {`${shownLine(d)}\n`}
+          {shownLine(d)}
+          {d?.kind === 'added' && <AddedElevation text={d.text} />}
+          {'\n'}
         </span>
       ))}
     </pre>
+  );
+}
+
+/** An added rule that lends a privilege is marked where the save is reviewed (issue 16). */
+function AddedElevation({ text }: { text: string }) {
+  const { filter } = parseFilter(text.trim());
+  if (filter?.elevation == null) return null;
+  return (
+    <>
+      {' '}
+      <ElevationBadge elevation={filter.elevation} />
+    </>
   );
 }

@@ -55,3 +55,23 @@ test('typed arguments: an index for the second of a kind; a malformed line is re
   });
   assert.equal(requestOfText('', '', '', ids).ok, false);
 });
+
+test('a rule that runs its call as root decides it, its elevation with it (the editor knows no users)', () => {
+  const elevated = sectionsOf(
+    parsePolicy(
+      'Policy: /usr/sbin/httpd, Emulation: native\n' +
+        '\tnative-bind: sockaddr eq "inet-[0.0.0.0]:80" then permit as root:root\n',
+    ).file,
+  )[0]!;
+  const typed = requestOfText('bind', '', 'sockaddr=inet-[0.0.0.0]:80', ids);
+  assert.ok(typed.ok);
+  const explained = explainCall(elevated, typed.request, options);
+  assert.equal(explained.line, 2);
+  assert.deepEqual(
+    {
+      user: explained.decision.filter?.elevation?.user,
+      group: explained.decision.filter?.elevation?.group,
+    },
+    { user: 'root', group: 'root' },
+  );
+});

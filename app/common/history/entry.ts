@@ -27,6 +27,8 @@ export interface HistoryEntry {
   by: DecisionSource;
   /** The deciding rule's place when `by` is `rule`; `file` is null when it is not known. */
   rule: { file: string | null; line: number; col: number } | null;
+  /** `root:root` when a rule's `permit as` had the supervisor perform the call so. */
+  runAs?: string;
 }
 
 /** What is recorded: denials only, denials and every answered question, or every decision. */
@@ -62,9 +64,10 @@ export function mainArgument(entry: Pick<HistoryEntry, 'args'>): string {
 
 /** Whether a record is kept at a level: denials always, answers and permits when asked for. */
 export function isRecorded(
-  record: { action: 'permit' | 'deny'; by: DecisionSource },
+  record: { action: 'permit' | 'deny'; by: DecisionSource; as?: string },
   level: RecordLevel,
 ): boolean {
-  if (record.action === 'deny' || level === 'all') return true;
+  // A call performed with a privilege the program does not have is always kept (issue 16).
+  if (record.action === 'deny' || level === 'all' || record.as !== undefined) return true;
   return level === 'answers' && record.by === 'user';
 }

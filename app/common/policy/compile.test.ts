@@ -150,19 +150,53 @@ describe('compiling a policy for the supervisor', () => {
     ]);
   });
 
-  test('an unknown error name denies with eperm, and "as user" is ignored, both reported', () => {
-    const { text, problems } = compile('native-openat: deny[enosuch]\nnative-kill: permit as root');
+  test('an unknown error name denies with eperm, reported', () => {
+    const { text, problems } = compile('native-openat: deny[enosuch]');
     assert.deepEqual(
       roundTrip(text).filters.map((f) => [f.call, f.action, f.errno]),
-      [
-        ['openat', 'deny', 1],
-        ['kill', 'permit', 0],
-      ],
+      [['openat', 'deny', 1]],
     );
     assert.deepEqual(problems, [
       'line 1: "enosuch" is not an error name: the call is denied with eperm',
-      'line 2: the supervisor cannot run calls as another user: "as" is ignored',
     ]);
+  });
+
+  test('"as user:group" is written as ids after its filter; one that cannot be honoured is left out', () => {
+    const ids: Record<string, number> = { root: 0, nobody: 65534, www: 33 };
+    const { text, problems } = compile(
+      [
+        'native-bind: sockaddr eq "inet-[0.0.0.0]:80" then permit as root',
+        'native-openat: filename eq "/etc/shadow" then permit as www:root, if user = nobody',
+        'native-kill: permit as root',
+        'native-openat: deny as root',
+        'native-openat: permit[inherit] as root',
+        'native-openat: permit as ghost',
+        'native-openat: permit as :root',
+      ].join('\n'),
+      {
+        resolveUser: (n) => ids[n],
+        resolveGroup: (n) => ids[n],
+        resolveUserGroup: (n) => (n === 'root' ? 0 : undefined),
+      },
+    );
+    assert.match(text, /^filter 1 1 bind permit 0 -\nas 0 0\nexpr 1\n/m);
+    assert.match(text, /^filter 2 1 openat permit 0 -\nas 33 0\npred user eq 65534\n/m);
+    assert.deepEqual(
+      roundTrip(text).filters.map((f) => [f.call, f.elevation]),
+      [
+        ['bind', { uid: 0, gid: 0 }],
+        ['openat', { uid: 33, gid: 0 }],
+      ],
+    );
+    assert.equal(problems.length, 5);
+    assert.match(
+      problems[0]!,
+      /^line 3: native-kill is left out: the supervisor cannot perform kill/,
+    );
+    assert.match(problems[1]!, /^line 4: .*only a permit can run a call as another user/);
+    assert.match(problems[2]!, /^line 5: .*permit\[inherit\] cannot run a call as another user/);
+    assert.match(problems[3]!, /^line 6: .*there is no user "ghost"/);
+    assert.match(problems[4]!, /^line 7: .*needs a user/);
   });
 
   test('flags: log, inherit, detach', () => {
@@ -212,6 +246,7 @@ describe('reading the compiled form', () => {
           log: true,
           inherit: false,
           detach: false,
+          elevation: null,
           predicate: { subject: 'group', op: 'lt', id: 100 },
           expr: [
             { kind: 'or' },

@@ -18,7 +18,8 @@
 //   detached <0|1>        1: processes under this policy are not supervised
 //   then for every filter, in the order they are tried:
 //     filter <line> <col> <call> <action> <errno> <flags>
-//     pred <subject> <op> <id>        only when the rule has `, if ...`; directly after `filter`
+//     as <uid> <gid>                  only when the rule has `as user:group`; directly after `filter`
+//     pred <subject> <op> <id>        only when the rule has `, if ...`; after `filter` and `as`
 //     expr <n>
 //     ...n token lines...
 //   end                   the last line; nothing follows it
@@ -30,6 +31,9 @@
 //           <flags>: `-`, or some of the letters `l` `i` `d` in this order, each at most once:
 //           l: log the decision; i: permit[inherit], the process keeps this policy across
 //           execve; d: permit[detach], the process is no longer supervised after this call.
+// as        the permit is performed by the supervisor with fsuid <uid>, fsgid <gid>, the group
+//           <gid> alone, and the capabilities of root when <uid> is 0 (none otherwise); only on
+//           a permit without flags, of open, openat, openat2, creat, bind or connect.
 // pred      <subject>: user or group, compared with the calling process's uid or gid.
 //           <op>: eq, ne, lt or gt, meaning uid == id, !=, <, >. <id>: 0 to 4294967295.
 // expr      <n> >= 1 tokens that form exactly one expression in prefix (Polish) order:
@@ -66,6 +70,7 @@
 // not followed by "\n", tokens that are not exactly one expression, anything after `end`.
 
 import { isAlias } from '../calls/aliases.js';
+import { elevationIds, elevationProblem } from './elevation.js';
 import { errnoNumber } from '../calls/index.js';
 import {
   OPERATORS,
@@ -105,6 +110,8 @@ export interface CompiledFilter {
   log: boolean;
   inherit: boolean;
   detach: boolean;
+  /** `as user:group`, resolved: the credentials the permitted call is performed with. */
+  elevation: { uid: number; gid: number } | null;
   predicate: CompiledPredicate | null;
   /** The expression in prefix order. */
   expr: CompiledToken[];
@@ -180,6 +187,13 @@ function filterLines(
     return leaveOut(`"${filter.call}" is an alias, and aliases are off (-u)`);
   }
   const lines: string[] = [];
+  if (filter.elevation !== null) {
+    const problem = elevationProblem(filter, {});
+    if (problem !== null) return leaveOut(problem);
+    const ids = elevationIds(filter.elevation, options);
+    if (typeof ids === 'string') return leaveOut(ids);
+    lines.push(`as ${ids.uid} ${ids.gid}`);
+  }
   if (filter.predicate !== null) {
     const { subject, op, value } = filter.predicate;
     const id = predicateId(filter.predicate, options);
@@ -203,9 +217,6 @@ function filterLines(
       report(`"${modifier}" is not an error name: the call is denied with eperm`);
     }
     errno = errnoNumber(denialErrno(modifier))!;
-  }
-  if (filter.elevation !== null) {
-    report(`the supervisor cannot run calls as another user: "as" is ignored`);
   }
   const { line, col } = filter.span.start;
   const filterLine = `filter ${line} ${col} ${filter.call} ${name} ${errno} ${flagsOf(filter)}`;
@@ -313,6 +324,10 @@ class CompiledReader {
       this.fail('errno must be 1-4095 for deny and 0 for any other action');
     }
     if (!/^(-|l?i?d?)$/.test(flags) || flags === '') this.fail(`bad flags "${flags}"`);
+    const elevation = this.keyword() === 'as' ? this.elevation() : null;
+    if (elevation !== null && (action !== 'permit' || flags.includes('i') || flags.includes('d'))) {
+      this.fail('"as" follows only a permit without i or d', this.itemLine - 1);
+    }
     const predicate = this.keyword() === 'pred' ? this.predicate() : null;
     return {
       ...position,
@@ -322,9 +337,15 @@ class CompiledReader {
       log: flags.includes('l'),
       inherit: flags.includes('i'),
       detach: flags.includes('d'),
+      elevation,
       predicate,
       expr: this.expression(),
     };
+  }
+
+  private elevation(): { uid: number; gid: number } {
+    const [uid, gid] = this.wordsOf('as', 2) as [string, string];
+    return { uid: this.number(uid, MAX_ID), gid: this.number(gid, MAX_ID) };
   }
 
   private predicate(): CompiledPredicate {

@@ -146,6 +146,8 @@ describe('random policies', () => {
     const options: DecideOptions = {
       macros: { HOME: '/home/jose', USER: 'jose', CWD: '/home/jose/src' },
       resolveUser: (name) => (name === 'root' ? 0 : undefined),
+      resolveGroup: (name) => (name === 'wheel' ? 10 : undefined),
+      resolveUserGroup: (name) => (name === 'root' ? 0 : undefined),
     };
     let decided = 0;
     for (let round = 0; round < 200; round++) {

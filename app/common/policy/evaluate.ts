@@ -51,6 +51,7 @@ import {
   type Predicate,
   type SymbolExpr,
 } from './ast.js';
+import { elevationProblem } from './elevation.js';
 import { fnmatch } from './fnmatch.js';
 import { compileRegex, regexMatches, type CompiledRegex } from './regex.js';
 import type { CallRequest, Decision, Macros } from './request.js';
@@ -63,6 +64,8 @@ export interface DecideOptions {
   resolveUser?(name: string): number | undefined;
   /** The gid of a group name in a predicate; undefined when there is no such group. */
   resolveGroup?(name: string): number | undefined;
+  /** The gid of a user's own group (its passwd entry's), for `as user` without a group. */
+  resolveUserGroup?(name: string): number | undefined;
 }
 
 /** The emulations that mean "this machine's own system calls". */
@@ -129,6 +132,8 @@ function decideOne(
     if (!isFilterFor(filter, request, options.noAliases ?? false)) continue;
     if (filter.predicate !== null && !predicateHolds(filter.predicate, request, options)) continue;
     if (invalidRegexIn(filter, options.macros) !== null) continue;
+    // An elevation that cannot be honoured leaves its rule out (compile.ts): it permits nothing.
+    if (filter.elevation !== null && !elevationHolds(filter, options)) continue;
     if (filter.expr !== null && !expressionHolds(filter.expr, request, options.macros)) continue;
     return decisionOf(filter);
   }
@@ -169,6 +174,24 @@ function decisionOf(filter: Filter): Decision {
 export function denialErrno(modifier: string | null): string {
   const name = modifier?.toLowerCase();
   return name !== undefined && errnoNumber(name) !== undefined ? name : 'eperm';
+}
+
+/**
+ * Whether an elevated filter can apply: compile.ts leaves out one it cannot honour, or whose
+ * names do not resolve. A resolver that is not given (the editor, which cannot know the
+ * system's users) leaves the names unchecked.
+ */
+function elevationHolds(filter: Filter, options: DecideOptions): boolean {
+  const elevation = filter.elevation!;
+  if (elevationProblem(filter, {}) !== null) return false;
+  const known = (resolve: ((name: string) => number | undefined) | undefined, name: string) =>
+    resolve === undefined || resolve(name) !== undefined;
+  return (
+    known(options.resolveUser, elevation.user!) &&
+    (elevation.group !== null
+      ? known(options.resolveGroup, elevation.group)
+      : known(options.resolveUserGroup, elevation.user!))
+  );
 }
 
 /** The id a predicate compares with: its number, or the user or group it names. */

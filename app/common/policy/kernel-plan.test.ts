@@ -169,3 +169,21 @@ test('a learned shape of names made at random is a write grant of its pattern', 
   );
   assert.equal(p.refusals.length, 0);
 });
+
+test('"permit as" is the supervisor\'s: no grant, no refusal, and the calls it names are notified', () => {
+  const p = plan(
+    [
+      '\tnative-openat: filename eq "/etc/shadow" and oflags eq "ro" then permit as root',
+      '\tnative-bind: sockaddr eq "inet-[0.0.0.0]:80" then permit as root',
+      '\tnative-fsread: filename match "/usr/*" then permit',
+    ].join('\n'),
+  );
+  assert.deepEqual(p.refusals, []);
+  assert.deepEqual(
+    p.grants.map((g) => g.path),
+    ['/usr/*'],
+  );
+  assert.ok(!p.inKernel.includes('openat'), 'a read-only openat would bypass the rule');
+  assert.ok(!p.inKernel.includes('bind'));
+  assert.ok(p.inKernel.includes('open'), 'the calls it does not name stay in the kernel');
+});

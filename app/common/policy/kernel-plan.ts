@@ -149,6 +149,13 @@ export function planKernel(section: PolicySection, options: KernelPlanOptions): 
   for (const filter of section.filters) {
     if (!NATIVE_EMULATIONS.includes(filter.emulation)) continue;
     const place = { line: filter.span.start.line, col: filter.span.start.col };
+    if (filter.elevation !== null) {
+      // `permit as`: the supervisor performs the call with the rule's credentials, outside
+      // Landlock; the kernel grants nothing for it, and must notify every such call (a read
+      // open is no longer let through the filter, so -K costs opens what an exact run does).
+      if (filter.action.name === 'permit') supervised.add(filter.call);
+      continue;
+    }
     if (isAlias(filter.call)) {
       if (options.noAliases) continue;
       if (filter.call === 'fswrite') {
@@ -310,7 +317,6 @@ function namesOf(expr: Expr | null): [SymbolExpr | null, SymbolExpr | null] {
 function planFileRule(filter: Filter, place: KernelPlace, macros: Macros, plan: KernelPlan): void {
   const refuse = (why: string) => plan.refusals.push({ ...place, message: why });
   if (filter.predicate !== null) return void refuse('the kernel cannot tell users apart');
-  if (filter.elevation !== null) return void refuse('the kernel cannot run a call as another user');
   const expr = shapeOnly(filter.expr);
   const name =
     expr?.kind === 'symbol' && expr.arg === 'filename' && expr.index === null ? expr : null;

@@ -213,3 +213,33 @@ test("a rule that would permit changing sysgate's own files says they stay prote
     [],
   );
 });
+
+test('"permit as" that the supervisor cannot honour is an error at its "as"', () => {
+  const text =
+    'Policy: /usr/bin/example, Emulation: native\n' +
+    '\tnative-bind: sockaddr eq "inet-[0.0.0.0]:80" then permit as root\n' +
+    '\tnative-kill: permit as root\n' +
+    '\tnative-openat: deny as root\n' +
+    '\tnative-openat: permit[inherit] as root\n' +
+    '\tnative-openat: permit as ghost:root\n' +
+    '\tnative-fsread: filename eq "/etc/shadow" then permit as root\n';
+  const errors = (uid?: number) =>
+    checkPolicy(text, 'example', {
+      arch: 'x86_64',
+      uid,
+      resolveUser: (n) => (n === 'root' ? 0 : undefined),
+      resolveGroup: (n) => (n === 'root' ? 0 : undefined),
+    })
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => `${d.span.start.line}:${d.span.start.col}: ${d.message.split(/[:;(]/)[0]}`);
+  const always = [
+    '3:22: the supervisor cannot perform kill for the program, so it cannot run it as root',
+    '4:22: only a permit can run a call as another user ',
+    '5:33: permit[inherit] cannot run a call as another user',
+    '6:24: there is no user "ghost" to run the call as',
+    '7:55: the supervisor cannot perform fsread for the program, so it cannot run it as root',
+  ];
+  assert.deepEqual(errors(0), always);
+  assert.deepEqual(errors(undefined), always, 'the editor: who runs it is unknown');
+  assert.deepEqual(errors(1000), ['2:59: the supervisor runs as uid 1000, not root', ...always]);
+});

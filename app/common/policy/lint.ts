@@ -11,12 +11,13 @@ import {
   type SymbolExpr,
 } from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
+import { elevationDiagnostics, type ElevationOptions } from './elevation.js';
 import { decideCall } from './evaluate.js';
 import { ALIASES } from '../calls/aliases.js';
 import { BASELINE_CALLS, CLONE_IN_KERNEL, REFUSED_IN_KERNEL } from '../calls/baseline.js';
 import { errnoNumber, isKnownCall, type Arch } from '../calls/index.js';
 
-export interface LintOptions {
+export interface LintOptions extends ElevationOptions {
   arch: Arch;
   /** `-u`: aliases are not used, so rules for `fsread`/`fswrite` never match. */
   noAliases?: boolean;
@@ -52,7 +53,7 @@ export function lintPolicy(file: PolicyFile, text: string, options: LintOptions)
       earlier.add(filter);
     }
   }
-  return diagnostics;
+  return [...diagnostics, ...elevationDiagnostics(file, text, options)];
 }
 
 type Warn = (message: string, span?: Span) => void;

@@ -68,6 +68,8 @@ export const DecisionRecordSchema = v.object({
   line: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
   col: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
   log: v.boolean(),
+  /** `uid:gid` when a rule's `permit as` had the supervisor perform the call so (absent: not). */
+  as: v.optional(v.pipe(v.string(), v.regex(/^[0-9]+:[0-9]+$/))),
 });
 export type DecisionRecord = v.InferOutput<typeof DecisionRecordSchema>;
 

@@ -11,10 +11,14 @@ export interface LogLineContext {
   policyNumber: number;
   /** How many rules the policy has. */
   filters: number;
+  /** `root:root` for a record's `as` (its ids when absent). */
+  asName?: string;
 }
 
 export function systraceLogLine(record: DecisionRecord, context: LogLineContext): string {
-  return `${record.action} user: ${printable(context.userName)}, prog: ${callSummary(record, context)}`;
+  // A call performed with a rule's `as user:group` says whose credentials it had.
+  const as = record.as !== undefined ? `, as: ${context.asName ?? record.as}` : '';
+  return `${record.action} user: ${printable(context.userName)}, prog: ${callSummary(record, context)}${as}`;
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };

@@ -116,6 +116,7 @@ export function logDecision(
   sink.write(
     systraceLogLine(record, {
       userName: accounts.userName(record.uid),
+      ...(record.as !== undefined ? { asName: accounts.asName(record.as) } : {}),
       ...policyFacts(policies, record.policy),
     }),
   );

@@ -130,6 +130,23 @@ describe('what is stored', () => {
     store.close();
   });
 
+  test('a call performed with a rule\'s "permit as" is kept at every level, marked with whom it ran as', () => {
+    const store = new HistoryStore(newPath());
+    const elevated = decision({ action: 'permit', errno: 0, log: true, as: '0:0' });
+    assert.equal(store.add(elevated, { ...context, runAs: 'root:root' }), true);
+    assert.equal(store.add(decision({ action: 'permit', errno: 0 }), context), false);
+    const id = store.flush();
+    assert.deepEqual(store.entry(id), {
+      ...decisionEntry(id),
+      action: 'permit',
+      errno: 0,
+      runAs: 'root:root',
+    });
+    store.add(decision(), context);
+    assert.deepEqual(store.entry(store.flush()), decisionEntry(id + 1), 'no runAs on the others');
+    store.close();
+  });
+
   test('settings are kept in the database, for the app and the command line alike', () => {
     const path = newPath();
     const store = new HistoryStore(path);
@@ -366,6 +383,26 @@ describe('retention and clearing', () => {
     );
     store.add(decision(), context);
     assert.equal(store.flush(), 8);
+    assert.equal(store.integrity(), 'ok');
+    store.close();
+  });
+
+  test('a database of the second schema gains the run_as column, every record kept', () => {
+    const path = newPath();
+    const older = new HistoryStore(path);
+    older.add(decision(), context);
+    const id = older.flush();
+    older.close();
+    const db = new Database(path);
+    db.exec('ALTER TABLE decisions DROP COLUMN run_as; PRAGMA user_version = 2;');
+    db.close();
+    const store = new HistoryStore(path);
+    assert.deepEqual(store.entry(id), decisionEntry(id));
+    store.add(decision({ action: 'permit', errno: 0, as: '0:0' }), {
+      ...context,
+      runAs: 'root:root',
+    });
+    assert.equal(store.entry(store.flush())?.runAs, 'root:root');
     assert.equal(store.integrity(), 'ok');
     store.close();
   });

@@ -30,7 +30,7 @@ import type { HistoryQuery } from '../../common/history/query.js';
 import type { DecisionRecord, DecisionSource, Translations } from '../../common/session/events.js';
 import { whereOf } from './query-sql.js';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 const BATCH_MS = 100;
 const BATCH_SIZE = 500;
 const PRUNE_EVERY_MS = 60_000;
@@ -68,7 +68,8 @@ CREATE TABLE IF NOT EXISTS decisions (
   decided_by TEXT NOT NULL,       -- rule, user, learn, default, host-gone
   rule_file INTEGER,              -- texts(id): the file of the policy whose rule decided
   rule_line INTEGER,
-  rule_col INTEGER
+  rule_col INTEGER,
+  run_as TEXT                     -- user:group a rule's "permit as" performed the call as
 );
 CREATE INDEX IF NOT EXISTS decisions_time ON decisions(time);
 CREATE INDEX IF NOT EXISTS decisions_program ON decisions(program);
@@ -111,9 +112,12 @@ DROP TABLE decisions_1;
 DROP TABLE programs;
 `;
 
+/** From schema 2 to 3: the credentials of a call a rule's `permit as` performed (issue 16). */
+const FROM_SCHEMA_2 = `ALTER TABLE decisions ADD COLUMN run_as TEXT;`;
+
 /** A record with its texts, as a page shows it. */
 const SELECT_ENTRY = `SELECT d.id, d.time, d.pid, d.ppid, d.uid, d.call, d.alias, d.args, d.action,
-  d.errno, d.decided_by, d.rule_line, d.rule_col,
+  d.errno, d.decided_by, d.rule_line, d.rule_col, d.run_as,
   (SELECT text FROM texts WHERE id = d.session) AS session,
   (SELECT text FROM texts WHERE id = d.user) AS user,
   (SELECT text FROM texts WHERE id = d.program) AS program,
@@ -144,6 +148,8 @@ export interface RecordContext {
   user: string;
   /** The file of the policy that decided, when a rule did. */
   ruleFile: string | null;
+  /** `root:root` for a record's `as` (its ids when absent). */
+  runAs?: string;
 }
 
 interface Row {
@@ -166,6 +172,7 @@ interface Row {
   rule_file: string | null;
   rule_line: number | null;
   rule_col: number | null;
+  run_as: string | null;
 }
 
 type Queued = [record: DecisionRecord, context: RecordContext];
@@ -210,14 +217,14 @@ export class HistoryStore {
     // A write transaction costs a synced commit: only a new or older database needs one.
     if (version !== SCHEMA_VERSION) {
       this.db.transaction(() => {
-        this.db.exec(version === 1 ? FROM_SCHEMA_1 : SCHEMA);
+        this.db.exec(version === 1 ? FROM_SCHEMA_1 : version === 2 ? FROM_SCHEMA_2 : SCHEMA);
         this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
       })();
     }
     this.insert = this.db.prepare(
       `INSERT INTO decisions (time, session, pid, ppid, uid, user, program, argv, policy, call,
-         alias, args, action, errno, decided_by, rule_file, rule_line, rule_col)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         alias, args, action, errno, decided_by, rule_file, rule_line, rule_col, run_as)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertText = this.db.prepare('INSERT OR IGNORE INTO texts (text) VALUES (?)');
     this.textId = this.db.prepare('SELECT id FROM texts WHERE text = ?');
@@ -454,6 +461,7 @@ export class HistoryStore {
       byRule && context.ruleFile !== null ? this.textOf(context.ruleFile) : null,
       byRule ? record.line : null,
       byRule ? record.col : null,
+      record.as !== undefined ? (context.runAs ?? record.as) : null,
     );
     return Number(result.lastInsertRowid);
   }
@@ -506,5 +514,6 @@ function entryOf(row: Row): HistoryEntry {
       row.rule_line === null
         ? null
         : { file: row.rule_file, line: row.rule_line, col: row.rule_col ?? 0 },
+    ...(row.run_as !== null ? { runAs: row.run_as } : {}),
   };
 }

@@ -40,6 +40,7 @@ export class SessionRecorder {
       session: this.session,
       user: this.accounts.userName(record.uid),
       ruleFile: record.by === 'rule' ? this.policyFile(record.policy) : null,
+      ...(record.as !== undefined ? { runAs: this.accounts.asName(record.as) } : {}),
     });
   }
 }

@@ -12,6 +12,7 @@ import {
 } from '../../common/policy/ast.js';
 import { appendRule } from '../../common/policy/edit.js';
 import { compilePolicy } from '../../common/policy/compile.js';
+import { elevationDiagnostics } from '../../common/policy/elevation.js';
 import { planKernel, type KernelPlan } from '../../common/policy/kernel-plan.js';
 import { formatDiagnostic, hasErrors } from '../../common/policy/diagnostics.js';
 import { quoteString } from '../../common/policy/lexer.js';
@@ -202,7 +203,17 @@ export class PolicySource {
     text: string,
     sessionRules: Filter[],
   ): SessionPolicy {
-    const { file, diagnostics } = parsePolicy(text, origin?.path ?? program);
+    const parsed = parsePolicy(text, origin?.path ?? program);
+    const { file } = parsed;
+    // `as user:group` that this supervisor cannot honour stops the run, at its place.
+    const diagnostics = [
+      ...parsed.diagnostics,
+      ...elevationDiagnostics(file, text, {
+        uid: process.geteuid?.(),
+        resolveUser: (name) => this.accounts.userId(name),
+        resolveGroup: (name) => this.accounts.groupId(name),
+      }),
+    ];
     if (hasErrors(diagnostics)) {
       const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
       throw new PolicyLoadError(`the policy for ${program} has errors:\n${errors.join('\n')}`);
@@ -216,6 +227,7 @@ export class PolicySource {
         noAliases: this.options.noAliases,
         resolveUser: (name) => this.accounts.userId(name),
         resolveGroup: (name) => this.accounts.groupId(name),
+        resolveUserGroup: (name) => this.accounts.userGroup(name),
       },
     );
     const filters = section.filters.length;

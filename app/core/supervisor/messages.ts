@@ -97,7 +97,16 @@ export function decodeDecisionRecord(f: Fields): DecisionRecord {
     line: by === 'rule' ? optionalNumber(f, 'line') : null,
     col: by === 'rule' ? optionalNumber(f, 'col') : null,
     log: f.text('log') === '1',
+    ...elevation(f),
   };
+}
+
+/** `as=uid:gid` of an elevated permit (decide.c, permit_as). */
+function elevation(f: Fields): { as?: string } {
+  const as = f.text('as');
+  if (as === undefined || as === null) return {};
+  if (!/^[0-9]+:[0-9]+$/.test(as)) throw new Error(`bad as "${as}"`);
+  return { as };
 }
 
 export function decodeProcessEvent(f: Fields): ProcessEvent {

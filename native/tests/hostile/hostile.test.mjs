@@ -1183,3 +1183,151 @@ describe('SIGTERM and SIGINT end a run whose supervisor is held', () => {
         });
       }
 });
+
+// Issue 16: `permit as root` is the one privilege a root supervisor lends, and only as wide as
+// its rule. The program runs as nobody (-c nobody:nogroup); the rules elevate one read-only
+// open of a root file of mode 0600 and one bind of 127.0.0.1:80.
+describe('permit as root gives exactly its call and arguments, nothing more', () => {
+  const needsRoot = process.getuid() !== 0 && 'needs root (a supervisor that can lend root)';
+  const PORT = 80;
+  const modes = [[], ['-K']];
+  const asNobody = ['-c', 'nobody:nogroup'];
+
+  /**
+   * DIR/w (nobody's) holds d/secret, root's 0600 file the rule names, and l, a link to DIR/f/d,
+   * which holds another root file `secret` no rule names.
+   */
+  const stage = () => {
+    const dir = mkdtempSync(join(root, 'elevate-'));
+    chmodSync(dir, 0o755);
+    for (const [sub, text] of [['w/d', 'x'], ['f/d', 'the secret']]) {
+      mkdirSync(join(dir, sub), { recursive: true, mode: 0o755 });
+      writeFileSync(join(dir, sub, 'secret'), text, { mode: 0o600 });
+    }
+    symlinkSync(join(dir, 'f', 'd'), join(dir, 'w', 'l'));
+    chownSync(join(dir, 'w'), 65534, 65534);
+    return dir;
+  };
+  const state = (dir) =>
+    ['w/d/secret', 'f/d/secret'].map((name) => {
+      const st = lstatSync(join(dir, name));
+      return `${name} ${st.mode.toString(8)} ${st.uid}:${st.gid} ${st.nlink} ${readFileSync(join(dir, name), 'utf8')}`;
+    });
+  const elevated = (dir) => [
+    ...['open', 'openat', 'openat2'].map(
+      (call) => `native-${call}: filename eq "${dir}/w/d/secret" and oflags eq "ro" then permit as root`,
+    ),
+    `native-bind: sockaddr eq "inet-[127.0.0.1]:${PORT}" then permit as root`,
+  ];
+  const rest = (dir) => [
+    'native-fsread: true then permit',
+    `native-fswrite: filename match "${dir}/w" then permit`,
+    `native-execve: filename eq "${program('elevate')}" then permit`,
+    'native-clone: permit',
+    'native-clone3: permit',
+    'native-socket: permit',
+    `native-bind: sockaddr eq "inet-[127.0.0.1]:${PORT + 1}" then permit`,
+    'native-fchmod: permit',
+    'native-fchown: permit',
+    'native-ftruncate: permit',
+  ];
+
+  const attacks = [
+    ['name', 'another root file, and the permitted name with its directory swapped for a link to another'],
+    ['race', 'a second thread flips the path between the permitted name and another root file'],
+    ['flags', 'O_RDWR, O_WRONLY|O_APPEND, O_RDONLY|O_TRUNC where the rule says ro, and openat2 with a second thread flipping its flags'],
+    ['fd', 'the descriptor it gave used for more: write, ftruncate, fchmod, fchown, /proc/self/fd/N opened for writing, a link of it'],
+    ['bind', `bind on ${PORT + 1}, and a second thread flipping the port between ${PORT} and ${PORT + 1}`],
+  ];
+  for (const [attack, what] of attacks)
+    for (const flags of modes)
+      test(`${attack}: ${what} (as nobody${flags.length > 0 ? ', under -K' : ''})`, { skip: needsRoot }, async (t) => {
+        const dir = stage();
+        const before = state(dir);
+        const run = await underSysgate(
+          program('elevate'),
+          [attack, dir, String(PORT), String(ATTEMPTS), String(SECONDS)],
+          [...elevated(dir), ...rest(dir)],
+          { flags: [...asNobody, ...flags] },
+        );
+        counted(t, run);
+        assert.deepEqual(state(dir), before, 'a root file changed');
+      });
+
+  /** `sysgate -a -e -c nobody:nogroup` of the elevate program, with `rules`: its output. */
+  const once = async (rules, flags = []) => {
+    const home = join(root, `home-${++runs}`);
+    const policy = join(root, `policy-${runs}`);
+    mkdirSync(home);
+    writeFileSync(
+      policy,
+      `Policy: ${program('elevate')}, Emulation: native\n${[
+        ...rules,
+        `native-execve: filename eq "${program('elevate')}" then permit`,
+        'native-fsread: true then permit',
+        'native-socket: permit',
+        'native-listen: permit',
+      ]
+        .map((r) => `\t${r}\n`)
+        .join('')}`,
+    );
+    const run = await sysgate(['-a', '-e', ...flags, ...asNobody, '-f', policy, program('elevate'), 'once', root, String(PORT), '1', '1'], home);
+    return { ...run, home };
+  };
+  for (const flags of modes)
+    test(`end to end: a program run as nobody binds 127.0.0.1:${PORT} with the rule, and is denied without it; the elevated call is logged${flags.length > 0 ? ' (-K)' : ''}`, { skip: needsRoot }, async () => {
+      const rule = `native-bind: sockaddr eq "inet-[127.0.0.1]:${PORT}" then permit as root`;
+      const granted = await once([rule], flags);
+      assert.equal(granted.stdout, `bound 127.0.0.1:${PORT} as uid 65534\n`, granted.stderr);
+      assert.match(granted.stderr, new RegExp(`^permit user: nobody, .*syscall: native-bind\\(\\d+\\), fd: \\d+, sockaddr: inet-\\[127\\.0\\.0\\.1\\]:${PORT}, as: root:root$`, 'm'));
+      // The history marks it, whatever its level (root's own: the run is root's).
+      const log = await sysgate(['log', '--call', 'bind', '--limit', '1'], granted.home);
+      assert.match(log.stdout, new RegExp(`permit as root:root \\S+elevate\\[\\d+\\] bind .*sockaddr: inet-\\[127\\.0\\.0\\.1\\]:${PORT}`), log.stdout + log.stderr);
+      const plain = await once([rule.replace(' as root', '')], flags);
+      assert.equal(plain.stdout, 'bind: Permission denied\n', 'the program\'s own privileges: EACCES');
+      const none = await once([], flags);
+      assert.equal(none.stdout, 'bind: Operation not permitted\n');
+      assert.match(none.stderr, /^deny user: nobody, .*native-bind/m);
+    });
+
+  test('end to end: cat run as nobody reads a root file of mode 0600 with the rule only', { skip: needsRoot }, async () => {
+    const dir = stage();
+    const file = join(dir, 'w', 'd', 'secret');
+    const cat = async (rules) => {
+      const home = join(root, `home-${++runs}`);
+      const policy = join(root, `policy-${runs}`);
+      mkdirSync(home);
+      writeFileSync(
+        policy,
+        `Policy: /usr/bin/cat, Emulation: native\n${[...rules, 'native-fsread: true then permit', 'native-execve: permit']
+          .map((r) => `\t${r}\n`)
+          .join('')}`,
+      );
+      return sysgate(['-a', '-e', ...asNobody, '-f', policy, '/usr/bin/cat', file], home);
+    };
+    const granted = await cat([`native-openat: filename eq "${file}" and oflags eq "ro" then permit as root`]);
+    assert.equal(granted.stdout, 'x', granted.stderr);
+    assert.equal(granted.status, 0);
+    const refused = await cat([]);
+    assert.equal(refused.stdout, '');
+    assert.match(refused.stderr, /Permission denied/);
+  });
+
+  test('a policy with "as" is refused at its place when the supervisor would not be root: sysgate policy check, and the run', { skip: needsRoot }, async () => {
+    const home = mkdtempSync(join(root, 'elevate-home-'));
+    chownSync(home, 65534, 65534);
+    const policy = join(home, 'policy');
+    writeFileSync(policy, `Policy: /usr/bin/true, Emulation: native\n\tnative-bind: sockaddr eq "inet-[127.0.0.1]:${PORT}" then permit as root\n\tnative-kill: permit as root\n`);
+    const nobody = { uid: 65534, gid: 65534 };
+    const check = await sysgate(['policy', 'check', policy], home, nobody);
+    assert.equal(check.status, 1);
+    assert.match(check.stderr, new RegExp(`^${policy}:2:\\d+: error: the supervisor runs as uid 65534, not root`, 'm'));
+    assert.match(check.stderr, new RegExp(`^${policy}:3:22: error: the supervisor cannot perform kill`, 'm'));
+    const asRoot = await sysgate(['policy', 'check', policy], home);
+    assert.doesNotMatch(asRoot.stderr, /:2:\d+: error/);
+    assert.match(asRoot.stderr, /:3:22: error: the supervisor cannot perform kill/);
+    const run = await sysgate(['-a', '-f', policy, '/usr/bin/true'], home, nobody);
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, new RegExp(`${policy}:2:\\d+: error: the supervisor runs as uid 65534, not root`));
+  });
+});
