@@ -27,7 +27,12 @@ import {
 } from '../core/records/denial-log.js';
 import type { HistoryStore } from '../core/records/history-store.js';
 import { openHistory, SessionRecorder, sessionName } from '../core/records/recorder.js';
-import { DecisionSink, historyReader, logReader } from '../core/records/decision-sink.js';
+import {
+  countsReader,
+  DecisionSink,
+  historyReader,
+  logReader,
+} from '../core/records/decision-sink.js';
 import { APP_PROTOCOL_VERSION, connectToApp, type FrameConnection } from '../core/app-socket.js';
 import { ownPlaces } from '../core/own-files.js';
 import { packagePath } from '../core/package-paths.js';
@@ -167,6 +172,8 @@ class TracedRun {
   private readonly sink: LineSink;
   private readonly learning = new Learning();
   private readonly history: HistoryStore | null;
+  /** This run's name in the history. */
+  private readonly runName: string;
   /** Where this run's records go: the history, the log, learning, the window (one each). */
   private readonly decisions = new DecisionSink(() => this.policies.all());
   private terminal: Terminal | null = null;
@@ -231,11 +238,12 @@ class TracedRun {
       this.say(message);
     });
     if (this.history !== null) noted.note(settingsStamp(this.history.path));
+    this.runName = sessionName(`cli${process.pid}`, Date.now());
     const recorder =
       this.history &&
       new SessionRecorder(
         this.history,
-        sessionName(`cli${process.pid}`, Date.now()),
+        this.runName,
         this.accounts,
         (policy) => this.policies.all().find((p) => p.program === policy)?.origin?.path ?? null,
       );
@@ -308,6 +316,11 @@ class TracedRun {
     this.supervisor = supervisor;
     if (this.app !== null) this.relayToApp(this.app, supervisor);
     supervisor.on('record', (record) => this.record(record));
+    // The counts of every decided call go to the history, with the app or without it.
+    supervisor.on(
+      'count',
+      countsReader(() => this.policies.all(), this.history, this.runName, null),
+    );
     supervisor.on('ask', (question) => void this.ask(question));
     supervisor.on('cancel', (id) => this.cancel(id));
     supervisor.on('problem', (message) => this.say(message));

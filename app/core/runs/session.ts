@@ -103,6 +103,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     });
     this.supervisor.on('cancel', (id) => this.emit('cancel', id));
     this.supervisor.on('record', (record) => this.record(record));
+    this.supervisor.on('count', (count) => this.emit('count', count));
     this.supervisor.on('stats', (counts) => {
       this.info.counts = { ...counts };
       this.changed();
