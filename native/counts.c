@@ -13,11 +13,13 @@
  * dropped, and said as one row of call `?` (the count of calls not itemised).
  */
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "control.h"
 #include "counts.h"
@@ -42,15 +44,35 @@ static size_t		 used;
 static unsigned long	 dropped;	/* calls of rows that did not fit, while hostless */
 static struct timespec	 last;
 static struct sg_out	 out;
+static char		 self[PATH_MAX];	/* the supervisor's own executable */
+
+/*
+ * The program a count is of. A command's process runs the supervisor's own code (or the
+ * front door's) until its execve of the command: those few calls are the command's.
+ */
+static const char *
+program_of(const struct sg_process *p)
+{
+	ssize_t	 n;
+
+	if (self[0] == '\0') {
+		if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+			n = 0;
+		self[n] = '\0';
+		if (n == 0)
+			self[0] = '/';	/* no path is "/": nothing matches */
+	}
+	return strcmp(p->exe, self) == 0 ? p->policy_name : p->exe;
+}
 
 static uint64_t
-key_hash(const struct sg_process *p, const char *call, const char *action, const char *by,
-    unsigned line, unsigned col)
+key_hash(const struct sg_process *p, const char *exe, const char *call, const char *action,
+    const char *by, unsigned line, unsigned col)
 {
 	uint64_t	 h = SG_HASH_START;
 	unsigned	 pos[2] = { line, col };
 
-	h = sg_hash_more(h, p->exe, strlen(p->exe) + 1);
+	h = sg_hash_more(h, exe, strlen(exe) + 1);
 	h = sg_hash_more(h, p->policy_name, strlen(p->policy_name) + 1);
 	h = sg_hash_more(h, call, strlen(call) + 1);
 	h = sg_hash_more(h, action, 1);
@@ -59,12 +81,12 @@ key_hash(const struct sg_process *p, const char *call, const char *action, const
 }
 
 static int
-same(const struct row *r, uint64_t h, const struct sg_process *p, const char *call,
-    const char *action, const char *by, unsigned line, unsigned col)
+same(const struct row *r, uint64_t h, const struct sg_process *p, const char *exe,
+    const char *call, const char *action, const char *by, unsigned line, unsigned col)
 {
 	return r->hash == h && r->line == line && r->col == col &&
 	    strcmp(r->action, action) == 0 && strcmp(r->by, by) == 0 &&
-	    strcmp(r->call, call) == 0 && strcmp(r->exe, p->exe) == 0 &&
+	    strcmp(r->call, call) == 0 && strcmp(r->exe, exe) == 0 &&
 	    strcmp(r->policy, p->policy_name) == 0;
 }
 
@@ -76,13 +98,14 @@ sg_count(const struct sg_process *p, const struct sg_syscall *c, const char *act
 	size_t		 i;
 	struct row	*r;
 	const char	*call = c->name != NULL ? c->name : "unknown";
+	const char	*exe = program_of(p);
 
-	h = key_hash(p, call, action, by, line, col);
+	h = key_hash(p, exe, call, action, by, line, col);
 	for (i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
 		r = &rows[i];
 		if (r->n == 0)
 			break;
-		if (same(r, h, p, call, action, by, line, col)) {
+		if (same(r, h, p, exe, call, action, by, line, col)) {
 			r->n++;
 			return;
 		}
@@ -97,7 +120,7 @@ sg_count(const struct sg_process *p, const struct sg_syscall *c, const char *act
 		sg_count(p, c, action, by, line, col);
 		return;
 	}
-	if ((r->exe = strdup(p->exe)) == NULL ||
+	if ((r->exe = strdup(exe)) == NULL ||
 	    (r->policy = strdup(p->policy_name)) == NULL) {
 		free(r->exe);
 		r->exe = NULL;

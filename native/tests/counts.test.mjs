@@ -34,6 +34,13 @@ test('every open a rule permitted is counted, none recorded: N opens of one file
   const mine = { exe: openloop, policy: openloop, call: 'openat', action: 'permit', by: 'rule' };
   assert.equal(sum(run.counts, { ...mine, line: 2 }), N);
   assert.ok(sum(run.counts, { ...mine, line: 3 }) > 0, 'the loader opened its libraries');
+  // The command's own execve, made by its process before it ran the command, is the command's.
+  assert.equal(sum(run.counts, { exe: openloop, call: 'execve', action: 'permit' }), 1);
+  assert.deepEqual(
+    run.counts.filter((c) => c.exe.endsWith('/sysgate-supervisor')),
+    [],
+    'no count names the supervisor as a program',
+  );
   // Batches: one row per kind and batch, never one frame per call.
   assert.ok(run.counts.length < 50, `${run.counts.length} rows for ${N} calls`);
   for (const c of run.counts) assert.ok(c.time > Date.now() - 60_000 && c.time <= Date.now());
