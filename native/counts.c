@@ -42,7 +42,7 @@ struct row {
 static struct row	 rows[SLOTS];
 static size_t		 used;
 static unsigned long	 dropped;	/* calls of rows that did not fit, while hostless */
-static struct timespec	 last;
+static struct timespec	 last_flush;
 static struct sg_out	 out;
 static char		 self[PATH_MAX];	/* the supervisor's own executable */
 
@@ -65,15 +65,40 @@ program_of(const struct sg_process *p)
 	return strcmp(p->exe, self) == 0 ? p->policy_name : p->exe;
 }
 
+/*
+ * The hash of a program and its policy: two paths hashed a byte at a time cost most of a
+ * count, and calls come in runs from one program, so the last one's is kept (comparing the
+ * paths costs a fraction of hashing them).
+ */
+static uint64_t
+program_hash(const char *exe, const char *policy)
+{
+	static char	 last_exe[PATH_MAX], last_policy[PATH_MAX];
+	static uint64_t	 last_hash;
+	size_t		 ne, np;
+
+	if (last_exe[0] != '\0' && strcmp(exe, last_exe) == 0 &&
+	    strcmp(policy, last_policy) == 0)
+		return last_hash;
+	ne = strlen(exe) + 1;
+	np = strlen(policy) + 1;
+	last_hash = sg_hash_more(sg_hash_more(SG_HASH_START, exe, ne), policy, np);
+	if (ne <= sizeof(last_exe) && np <= sizeof(last_policy)) {
+		memcpy(last_exe, exe, ne);
+		memcpy(last_policy, policy, np);
+	} else
+		last_exe[0] = '\0';
+	return last_hash;
+}
+
 static uint64_t
 key_hash(const struct sg_process *p, const char *exe, const char *call, const char *action,
     const char *by, unsigned line, unsigned col)
 {
-	uint64_t	 h = SG_HASH_START;
+	uint64_t	 h;
 	unsigned	 pos[2] = { line, col };
 
-	h = sg_hash_more(h, exe, strlen(exe) + 1);
-	h = sg_hash_more(h, p->policy_name, strlen(p->policy_name) + 1);
+	h = program_hash(exe, p->policy_name);
 	h = sg_hash_more(h, call, strlen(call) + 1);
 	h = sg_hash_more(h, action, 1);
 	h = sg_hash_more(h, by, strlen(by) + 1);
@@ -162,7 +187,7 @@ sg_counts_flush(void)
 	long long	 now;
 	size_t		 i;
 
-	clock_gettime(CLOCK_MONOTONIC, &last);
+	clock_gettime(CLOCK_MONOTONIC, &last_flush);
 	/* Kept until a host can read them; what a lost host never reads is not worth keeping. */
 	if (sg_control_hostless() || (used == 0 && dropped == 0))
 		return;
@@ -191,6 +216,7 @@ sg_counts_due(void)
 	long long	 ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (now.tv_sec - last.tv_sec) * 1000LL + (now.tv_nsec - last.tv_nsec) / 1000000;
+	ms = (now.tv_sec - last_flush.tv_sec) * 1000LL +
+	    (now.tv_nsec - last_flush.tv_nsec) / 1000000;
 	return ms >= SG_COUNTS_FLUSH_MS;
 }
