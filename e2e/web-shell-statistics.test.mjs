@@ -11,7 +11,8 @@ import { permitEvery } from '../native/tests/supervised.mjs';
 import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
 
 const N = 300;
-const ROUNDS = 3;
+const ROUNDS = 4;
+const shown = (n) => n.toLocaleString('en');
 const HOSTNAME_RULE = 'native-fsread: filename eq "/etc/hostname" then permit';
 const SHADOW_RULE = 'native-fsread: filename eq "/etc/shadow" then deny[eacces]';
 
@@ -41,7 +42,7 @@ before(async () => {
   write(realpathSync('/bin/sh'), '');
   write(realpathSync('/bin/sleep'), '');
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   await page.goto(web.url);
 });
 
@@ -67,7 +68,7 @@ test('Statistics shows the counts of a real traced run: per program, per call, p
   await hostnameRow.waitFor({ timeout: 10_000 });
   // Every open of the loop, though no record was written for any of them.
   const cells = await hostnameRow.getByRole('cell').allInnerTexts();
-  assert.deepEqual(cells.slice(-3), [`${N * ROUNDS}`, '0', `${N * ROUNDS}`], cells.join(' | '));
+  assert.deepEqual(cells.slice(-3), [shown(N * ROUNDS), '0', shown(N * ROUNDS)], cells.join(' | '));
   const shadow = await perRule
     .getByRole('row')
     .filter({ hasText: '/etc/shadow' })
@@ -128,7 +129,13 @@ test('Statistics shows the counts of a real traced run: per program, per call, p
   assert.match(await history.getByLabel('Filter', { exact: true }).inputValue(), /^run:s1@\d+$/);
 
   // History groups the run's records (its denials) by program and call.
-  await history.getByRole('checkbox', { name: 'Group by program and call' }).check();
+  await history.getByRole('button', { name: 'Group by program and call' }).click();
+  assert.equal(
+    await history
+      .getByRole('button', { name: 'Group by program and call' })
+      .getAttribute('aria-pressed'),
+    'true',
+  );
   const groups = history.getByRole('table', { name: /Records by program and call/ });
   const group = groups.getByRole('row').filter({ hasText: realpathSync('/bin/cat') });
   await group.waitFor();
@@ -138,7 +145,7 @@ test('Statistics shows the counts of a real traced run: per program, per call, p
     '0',
     `${ROUNDS}`,
   ]);
-  await group.getByRole('button', { name: /^Show the 3 records/ }).click();
+  await group.getByRole('button', { name: new RegExp(`^Show the ${ROUNDS} records`) }).click();
   await history.getByRole('table', { name: 'Records' }).waitFor();
   assert.match(
     await history.getByLabel('Filter', { exact: true }).inputValue(),

@@ -1,7 +1,7 @@
-// The application menu: File (New Session, Quit), Edit, View (Sessions, Policies, History, Statistics,
-// Reload), Help (About). The views are the renderer's: the menu asks for one through the page's
-// fragment (`#sessions`, `#policies`, `#history`, `#statistics`, `#new-session`), which the renderer follows on
-// `hashchange`.
+// The application menu: File (New Session, Quit), Edit, View (Sessions, Policies, History,
+// Statistics, Reload), Help (About). The views are the renderer's: the menu asks for one through
+// the page's fragment (`#sessions`, `#policies`, `#history`, `#statistics`, `#new-session`),
+// which the renderer follows on `hashchange`.
 
 import { app, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 

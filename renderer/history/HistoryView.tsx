@@ -269,14 +269,14 @@ export function HistoryView({ hidden }: { hidden: boolean }) {
           <span className="field-label" aria-hidden="true">
             &nbsp;
           </span>
-          <label>
-            <input
-              type="checkbox"
-              checked={grouped}
-              onChange={(e) => setGrouped(e.target.checked)}
-            />{' '}
+          <button
+            type="button"
+            className="button"
+            aria-pressed={grouped}
+            onClick={() => setGrouped((g) => !g)}
+          >
             Group by program and call
-          </label>
+          </button>
         </div>
       </form>
       {grouped ? (
