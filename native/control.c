@@ -67,6 +67,12 @@ sg_control_lost(void)
 	return lost;
 }
 
+int
+sg_control_hostless(void)
+{
+	return start_host != NULL;
+}
+
 void
 sg_control_await_host(void (*start)(const char *verb, void *arg), void *arg)
 {

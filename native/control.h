@@ -32,6 +32,8 @@ int	 sg_control_read(void (*on_frame)(const struct sg_frame *, void *), void *ar
  * it is queued; until then sg_control_drain returns at once.
  */
 void	 sg_control_await_host(void (*start)(const char *verb, void *arg), void *arg);
+/* Whether frames wait for a host that was not started yet (a run from a plan). */
+int	 sg_control_hostless(void);
 /* While sink is set (a plan's preamble), sg_control_error calls it instead of sending. */
 void	 sg_control_errors_to(void (*sink)(const char *message, void *arg), void *arg);
 /* Sends `error message= offset=`. */

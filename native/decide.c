@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "counts.h"
 #include "decide.h"
 #include "decision.generated.h"
 #include "evaluate.h"
@@ -156,8 +157,8 @@ exec_target(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
  * kernel would read it again, and could find something else), the rest with CONTINUE.
  */
 static void
-permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int inherit,
-    int detach, int on_memory)
+permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
+    const struct sg_verdict *v, int inherit, int detach, int on_memory)
 {
 	struct sg_syscall	*c = &pd->call;
 	int			 rc = 1;
@@ -209,6 +210,7 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd, int
 	if (rc == 1)
 		sg_notif_continue(&s->l, c->id);
 	s->permitted++;
+	sg_count(p, c, "permit", v->by, v->line, v->col);
 	if (detach)
 		p->detached = 1;
 	sg_note_subreaper(p, c);
@@ -240,6 +242,7 @@ deny(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
 		    pd->call.name, pd->call.nr, pd->call.path ? pd->call.path : "-");
 	sg_notif_fail(&s->l, pd->call.id, v->error);
 	s->denied++;
+	sg_count(p, &pd->call, "deny", v->by, v->line, v->col);
 	finish(pd);
 }
 
@@ -359,12 +362,11 @@ learn(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd)
 		finish(pd);
 		return;
 	}
-	if (sg_learn_first(p->policy_name, &pd->call)) {
-		verdict("permit", 0, "learn", &v);
+	verdict("permit", 0, "learn", &v);
+	if (sg_learn_first(p->policy_name, &pd->call))
 		sg_send_record(p, &pd->call, &v);
-	}
 	/* What learning records must be what the program did: its opens are performed. */
-	permit(s, p, pd, 0, 0, 1);
+	permit(s, p, pd, &v, 0, 0, 1);
 }
 
 static void
@@ -688,7 +690,7 @@ decide_call(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd
 		sg_send_record(p, c, &v);
 	}
 	/* Decided on its name (opens_outside, sg_own_touched) even where no rule compared one. */
-	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach,
+	permit(s, p, pd, &v, d.inherit || s->opt->inherit, d.detach,
 	    d.memory || c->is_open || sg_own_decided_by_name(c->name));
 }
 
@@ -704,6 +706,7 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 	struct sg_syscall	*c = &pd->call;
 	struct sg_request	 req;
 	struct sg_decision	 d;
+	struct sg_verdict	 v;
 
 	if (s->opt->mode == SG_MODE_LEARN || p->waiting_policy || p->policy == NULL ||
 	    s->host_gone)
@@ -731,7 +734,10 @@ decide_on_registers(struct sg_supervisor *s, struct sg_process *p, struct sg_pen
 	 */
 	if (d.action != SG_ACT_PERMIT || d.log || d.elevated || s->opt->record_permits)
 		return 0;
-	permit(s, p, pd, d.inherit || s->opt->inherit, d.detach, 0);
+	verdict("permit", 0, "rule", &v);
+	v.line = d.line;
+	v.col = d.col;
+	permit(s, p, pd, &v, d.inherit || s->opt->inherit, d.detach, 0);
 	return 1;
 }
 
@@ -865,7 +871,7 @@ sg_decide_answer(struct sg_supervisor *s, const struct sg_frame *f)
 		verdict("permit", 0, "user", &v);
 		sg_send_record(p, &pd->call, &v);
 		/* The user saw the arguments: the answer rests on them. */
-		permit(s, p, pd, s->opt->inherit, strcmp(action, "detach") == 0, 1);
+		permit(s, p, pd, &v, s->opt->inherit, strcmp(action, "detach") == 0, 1);
 	} else if (strcmp(action, "deny") == 0) {
 		verdict("deny", answer_errno(f), "user", &v);
 		deny(s, p, pd, &v);

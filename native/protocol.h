@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+/* PROTOCOL.md's version, said in `hello`: 2 added `count`. */
+#define SG_PROTOCOL_VERSION	2
 #define SG_FRAME_MAX	(1024 * 1024)
 #define SG_FIELDS_MAX	64
 #define SG_KEY_MAX	32

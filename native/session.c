@@ -39,6 +39,7 @@
 
 #include "apart.h"
 #include "control.h"
+#include "counts.h"
 #include "decide.h"
 #include "host.h"
 #include "kill.h"
@@ -130,7 +131,7 @@ send_hello(const struct sg_listener *l, const char *token)
 		strcat(features, " addfd-send");
 	sg_out_init(&o);
 	sg_out_verb(&o, "hello");
-	sg_out_num(&o, "version", 1);
+	sg_out_num(&o, "version", SG_PROTOCOL_VERSION);
 	sg_out_str(&o, "features", features[0] ? features + 1 : "");
 	if (token[0] != '\0')
 		sg_out_str(&o, "token", token);
@@ -502,6 +503,8 @@ on_timer(struct session *ss)
 	sg_intercept_sample_cpus();
 	if (sg_pending_count() > 0)
 		sg_decide_sweep(&ss->s);
+	if (sg_counts_due())
+		sg_counts_flush();
 }
 
 /* The main loop watches the listener for its hangup only: no task is left that runs the filter. */
@@ -893,6 +896,8 @@ send_exit(int status, int left)
 {
 	struct sg_out	 o;
 
+	/* The last counts belong to the run: before its end. */
+	sg_counts_flush();
 	sg_out_init(&o);
 	sg_out_verb(&o, "exit");
 	sg_out_num(&o, "status", status);

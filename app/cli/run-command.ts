@@ -12,7 +12,7 @@ import { packagePath } from '../core/package-paths.js';
 import { CompiledPolicyCache } from '../core/policy/compiled-cache.js';
 import { PolicyStore } from '../core/policy/store.js';
 import { resolveProgram } from '../core/program-path.js';
-import { historyReader, logReader } from '../core/records/decision-sink.js';
+import { countsReader, historyReader, logReader } from '../core/records/decision-sink.js';
 import { fileSink, streamSink, syslogSink, type LineSink } from '../core/records/denial-log.js';
 import { settingsStamp, type HistoryStore } from '../core/records/history-store.js';
 import { openHistory, SessionRecorder, sessionName } from '../core/records/recorder.js';
@@ -144,6 +144,8 @@ class TracedRun {
   private readonly run: Run;
   private readonly sink: LineSink;
   private readonly history: HistoryStore | null;
+  /** This run's name in the history. */
+  private readonly runName: string;
   private terminal: Terminal | null = null;
   private prompter: TerminalPrompter | null = null;
   private relay: AppRelay | null = null;
@@ -205,11 +207,12 @@ class TracedRun {
     });
     if (this.history !== null) noted.note(settingsStamp(this.history.path));
     const policies = this.run.policies;
+    this.runName = sessionName(`cli${process.pid}`, Date.now());
     const recorder =
       this.history &&
       new SessionRecorder(
         this.history,
-        sessionName(`cli${process.pid}`, Date.now()),
+        this.runName,
         this.accounts,
         (policy) => policies.all().find((p) => p.program === policy)?.origin?.path ?? null,
       );
@@ -220,6 +223,11 @@ class TracedRun {
         if (this.relay?.present !== true) kept(record, all);
       });
     this.run.decisions.read(logReader(this.sink, this.accounts));
+    // The counts of every decided call go to the history, with the app or without it.
+    this.run.on(
+      'count',
+      countsReader(() => policies.all(), this.history, this.runName, null),
+    );
   }
 
   async start(): Promise<number> {

@@ -29,6 +29,8 @@ const GOOD: { [K in CommandName]: unknown[] } = {
   historyPage: [{ query: 'action:deny', offset: 0, limit: 1000, ceiling: 12 }],
   historyCount: ['', { after: 0 }],
   historyDetail: [7],
+  historyGroups: ['action:deny'],
+  statistics: [null],
   exportHistory: ['prog:ls', 'csv'],
   clearHistory: [],
   historySettings: [],

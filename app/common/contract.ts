@@ -10,9 +10,11 @@ import * as v from 'valibot';
 import {
   RECORD_LEVELS,
   type HistoryEntry,
+  type HistoryGroup,
   type HistoryPage,
   type HistorySettings,
 } from './history/entry.js';
+import type { Statistics } from './history/statistics.js';
 import type { Arch } from './calls/index.js';
 import type { DecisionRecord, Question } from './session/events.js';
 
@@ -142,11 +144,18 @@ export interface PolicyDocument {
 /** A save either wrote the file, or found it changed since it was read and left it alone. */
 export type SaveResult = { saved: PolicyDocument } | { conflict: PolicyDocument };
 
-/** How often a rule decided a call, from the decision records the host saw. */
+/**
+ * How often a rule decided a call, from the supervisor's counts (permitted calls too) of the
+ * sessions this app runs, and from the records of `sysgate` runs that sent their questions
+ * here. Calls the kernel's filter allows itself never reach a rule and are not counted.
+ */
 export interface RuleHit {
   /** The rule as the printer writes it (printFilter), so that it survives moving lines. */
   rule: string;
   hits: number;
+  /** Of the hits, how many calls the rule permitted and how many it denied. */
+  permitted: number;
+  denied: number;
   /** Milliseconds since the epoch. */
   lastHit: number;
 }
@@ -221,6 +230,10 @@ export interface Commands {
   /** How many records match `query` with ids above `after` and up to `upTo` (default: all). */
   historyCount(query: string, range: { after: number; upTo?: number }): number;
   historyDetail(id: number): HistoryDetail;
+  /** The records matching `query` grouped by program and call, most records first. */
+  historyGroups(query: string): HistoryGroup[];
+  /** The counts of decided calls of one run (its history name), or of every run (null). */
+  statistics(session: string | null): Statistics;
   /** The records matching `query`, newest first (at most 100,000), as a file's text. */
   exportHistory(query: string, format: ExportFormat): string;
   clearHistory(): void;
@@ -313,6 +326,8 @@ const ARGUMENTS = {
     v.strictObject({ after: count, upTo: v.optional(count) }),
   ]),
   historyDetail: v.strictTuple([count]),
+  historyGroups: v.strictTuple([text(4096)]),
+  statistics: v.strictTuple([v.nullable(text(256))]),
   exportHistory: v.strictTuple([text(4096), ExportFormatSchema]),
   clearHistory: v.strictTuple([]),
   historySettings: v.strictTuple([]),

@@ -1,12 +1,12 @@
 // The application menu: File (New Session, Quit), Edit, View (Sessions, Policies, History,
-// Reload), Help (About). The views are the renderer's: the menu asks for one through the page's
-// fragment (`#sessions`, `#policies`, `#history`, `#new-session`), which the renderer follows on
-// `hashchange`.
+// Statistics, Reload), Help (About). The views are the renderer's: the menu asks for one through
+// the page's fragment (`#sessions`, `#policies`, `#history`, `#statistics`, `#new-session`),
+// which the renderer follows on `hashchange`.
 
 import { app, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 
 /** What the menu can ask the main window to show. */
-export type MenuView = 'sessions' | 'policies' | 'history' | 'new-session';
+export type MenuView = 'sessions' | 'policies' | 'history' | 'statistics' | 'new-session';
 
 export interface MenuActions {
   /** The main window, created again if it was closed. */
@@ -32,6 +32,7 @@ export function installApplicationMenu(actions: MenuActions): void {
         { label: 'Sessions', accelerator: 'CmdOrCtrl+1', click: () => show('sessions') },
         { label: 'Policies', accelerator: 'CmdOrCtrl+2', click: () => show('policies') },
         { label: 'History', accelerator: 'CmdOrCtrl+3', click: () => show('history') },
+        { label: 'Statistics', accelerator: 'CmdOrCtrl+4', click: () => show('statistics') },
         { type: 'separator' },
         { role: 'reload' },
         ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' } as const]),

@@ -47,7 +47,7 @@ export function permitEvery({ except = [] } = {}) {
 /**
  * Runs `command` under the supervisor and resolves when it is over, with its status, its
  * output and what the supervisor said: { status, stdout, stderr, questions, records,
- * processes, cancels, problems }. Every program gets the policy `rules` make for it (or
+ * counts, processes, cancels, problems }. Every program gets the policy `rules` make for it (or
  * `policyFor(path)`'s text), sent when the supervisor asks for it. Options: mode ('enforce'),
  * rules, policyFor, stdin, the Supervisor's own options (inherit, noAliases, onHostLoss,
  * runAs, env, cwd), and callbacks given the Supervisor too: onAsk(question, s),
@@ -79,6 +79,7 @@ export async function supervise(command, options = {}) {
     stderr: '',
     questions: [],
     records: [],
+    counts: [],
     processes: [],
     cancels: [],
     problems: [],
@@ -114,6 +115,7 @@ export async function supervise(command, options = {}) {
       run.processes.push(e);
       onProcess?.(e, s);
     });
+    s.on('count', (c) => run.counts.push(c));
     s.on('cancel', (id, reason) => run.cancels.push({ id, reason }));
     s.on('problem', (message) => run.problems.push(message));
     run.status = await s.exited;

@@ -11,6 +11,7 @@ import { parseQuery, QueryError, termValue, withTerm } from '../../app/common/hi
 import { useServices } from '../window/context.js';
 import { hashParameter, historyHash, routeFromHash } from '../window/route.js';
 import { HistoryDetailPane } from './HistoryDetailPane.js';
+import { HistoryGroups } from './HistoryGroups.js';
 import { HistorySettingsForm } from './HistorySettingsForm.js';
 import { HistoryTable, type TableState } from './HistoryTable.js';
 import './history.css';
@@ -66,6 +67,8 @@ export function HistoryView({ hidden }: { hidden: boolean }) {
   const [confirmClear, setConfirmClear] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
+  // The records grouped by program and call, instead of one by one.
+  const [grouped, setGrouped] = useState(false);
 
   // A valid filter applies a moment after the last key, and goes into the address.
   useEffect(() => {
@@ -262,18 +265,45 @@ export function HistoryView({ hidden }: { hidden: boolean }) {
             ))}
           </select>
         </div>
+        <div className="field history-group-toggle">
+          <span className="field-label" aria-hidden="true">
+            &nbsp;
+          </span>
+          <button
+            type="button"
+            className="button"
+            aria-pressed={grouped}
+            onClick={() => setGrouped((g) => !g)}
+          >
+            Group by program and call
+          </button>
+        </div>
       </form>
-      <div className="history-layout">
-        <HistoryTable
+      {grouped ? (
+        <HistoryGroups
           key={generation}
           query={applied}
           active={!hidden}
-          selected={selected}
-          onSelect={setSelected}
-          onState={setTable}
+          onOpen={(group) => {
+            const narrowed = withTerm(withTerm(applied, 'prog', group.program), 'call', group.call);
+            setText(narrowed);
+            setApplied(narrowed);
+            setGrouped(false);
+          }}
         />
-        <HistoryDetailPane selected={selected} />
-      </div>
+      ) : (
+        <div className="history-layout">
+          <HistoryTable
+            key={generation}
+            query={applied}
+            active={!hidden}
+            selected={selected}
+            onSelect={setSelected}
+            onState={setTable}
+          />
+          <HistoryDetailPane selected={selected} />
+        </div>
+      )}
     </section>
   );
 }

@@ -45,6 +45,8 @@ let formSerial = 0;
 
 /** How many of a policy's recent calls Explain offers. */
 const RECENT_CALLS = 30;
+/** How often the hit counts are read again while the editor shows. */
+const HITS_REFRESH_MS = 3000;
 
 export function PolicyEditor({
   initial,
@@ -118,7 +120,8 @@ export function PolicyEditor({
     [api, doc.name],
   );
 
-  // Hit counts: read on opening, and again (at most once a second) while records come in.
+  // Hit counts: read on opening, again (at most once a second) while records come in, and
+  // every few seconds: the supervisor's counts of permitted calls come without records.
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const load = () =>
@@ -134,8 +137,10 @@ export function PolicyEditor({
         load();
       }, 1000);
     });
+    const every = setInterval(load, HITS_REFRESH_MS);
     return () => {
       stop();
+      clearInterval(every);
       if (timer !== null) clearTimeout(timer);
     };
   }, [api, doc.name]);

@@ -100,7 +100,15 @@ export function RuleTable({
         <div className="rule-row rule-head" role="row" aria-rowindex={1}>
           {['Line', 'Call', 'Condition', 'Action', 'Error', 'Log', 'Hits', 'Last hit', 'Notes'].map(
             (name) => (
-              <span key={name} role="columnheader">
+              <span
+                key={name}
+                role="columnheader"
+                title={
+                  name === 'Hits'
+                    ? "Calls this rule decided, permitted and denied, counted by sysgate's supervisor while the app runs. Calls the kernel's filter permits by itself never reach a rule and are not counted."
+                    : undefined
+                }
+              >
                 {name}
               </span>
             ),
@@ -249,7 +257,15 @@ function RuleCells({
       </span>
       <span role="gridcell">{row.error ?? ''}</span>
       <span role="gridcell">{row.filter.log ? 'log' : ''}</span>
-      <span role="gridcell" className="num">
+      <span
+        role="gridcell"
+        className="num"
+        title={
+          hit === undefined
+            ? 'no call decided by this rule yet'
+            : `${hit.hits} calls: ${hit.permitted} permitted, ${hit.denied} denied`
+        }
+      >
         {hit?.hits ?? 0}
       </span>
       <span role="gridcell">{hit ? new Date(hit.lastHit).toLocaleTimeString() : '—'}</span>

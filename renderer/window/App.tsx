@@ -1,6 +1,6 @@
-// The main window: navigation on the left (Sessions, Policies, History), the view in the middle,
+// The main window: navigation on the left (Sessions, Policies, History, Statistics), the view in the middle,
 // and the questions docked on the right, present in every view. The view follows the address's
-// fragment (`#sessions`, `#policies`, `#history`, and `#new-session`, which focuses the Command
+// fragment (`#sessions`, `#policies`, `#history`, `#statistics`, and `#new-session`, which focuses the Command
 // field: the Electron shell's menu sets them) and is kept in it. `#policies&policy=...` opens a
 // policy in the editor (route.ts); the address then says `#policies`.
 
@@ -10,6 +10,7 @@ import { HistoryView } from '../history/HistoryView.js';
 import { PoliciesView } from '../policies/PoliciesView.js';
 import { PromptDock } from '../prompts/PromptDock.js';
 import { SessionsView } from '../sessions/SessionsView.js';
+import { StatisticsView } from '../statistics/StatisticsView.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { useSysgate } from './context.js';
 import { hashChange, routeFromHash, viewHash, type PolicyRequest, type View } from './route.js';
@@ -18,6 +19,7 @@ const VIEWS: { view: View; label: string }[] = [
   { view: 'sessions', label: 'Sessions' },
   { view: 'policies', label: 'Policies' },
   { view: 'history', label: 'History' },
+  { view: 'statistics', label: 'Statistics' },
 ];
 
 /** The view the page was opened on, whether it was opened for a new session, or for a policy. */
@@ -79,7 +81,7 @@ export function App() {
     keepInAddress(v);
   }
 
-  const counts: Record<View, number> = { sessions: running, policies, history: 0 };
+  const counts: Record<View, number> = { sessions: running, policies, history: 0, statistics: 0 };
   return (
     <div className="app">
       <ConnectionBanner />
@@ -111,6 +113,7 @@ export function App() {
         <SessionsView hidden={view !== 'sessions'} focusRequest={focusCommand} />
         <PoliciesView hidden={view !== 'policies'} request={policyRequest} />
         <HistoryView hidden={view !== 'history'} />
+        <StatisticsView hidden={view !== 'statistics'} />
       </main>
       <PromptDock />
     </div>

@@ -29,6 +29,11 @@ test('the fragments the Electron shell sets name a page and a view', () => {
     view: 'sessions',
     focusCommand: true,
   });
+  assert.deepEqual(routeFromHash('#statistics'), {
+    page: 'main',
+    view: 'statistics',
+    focusCommand: false,
+  });
 });
 
 test('no fragment, an unknown one or a token alone is no route', () => {

@@ -1,6 +1,6 @@
 // Which page the window is, and which view it shows, from the address's fragment. The Electron
 // shell loads the prompt window as `#prompt` and asks the main window for a view by setting
-// `#sessions`, `#policies`, `#history` or `#new-session` (app/main/application-menu.ts). The
+// `#sessions`, `#policies`, `#history`, `#statistics` or `#new-session` (app/main/application-menu.ts). The
 // history view keeps its filter beside its name (`#history&q=prog%3Als`). The web shell's
 // `#token=...` shares the fragment (`#token=...&prompt`): it is never a route (api/hash-token.ts
 // takes it out of the address on load).
@@ -12,7 +12,7 @@
 //   #policies&policy=...&rule=<encodeURIComponent(rule)>   and drafts that rule as a new one
 // (policyHash writes them). Other `name=value` parts are not routes.
 
-export type View = 'sessions' | 'policies' | 'history';
+export type View = 'sessions' | 'policies' | 'history' | 'statistics';
 
 /** A policy the editor is asked to open, from the address. */
 export interface PolicyRequest {
@@ -37,6 +37,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
   sessions: { page: 'main', view: 'sessions', focusCommand: false },
   policies: { page: 'main', view: 'policies', focusCommand: false },
   history: { page: 'main', view: 'history', focusCommand: false },
+  statistics: { page: 'main', view: 'statistics', focusCommand: false },
   'new-session': { page: 'main', view: 'sessions', focusCommand: true },
 };
 

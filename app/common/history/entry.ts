@@ -56,6 +56,17 @@ export interface HistoryPage {
   ceiling: number;
 }
 
+/** The records of one program and call, as History groups them on request. */
+export interface HistoryGroup {
+  program: string;
+  call: string;
+  records: number;
+  permitted: number;
+  denied: number;
+  /** The newest record's time. */
+  last: number;
+}
+
 /** The argument a table shows first for a call: the first translated argument. */
 export function mainArgument(entry: Pick<HistoryEntry, 'args'>): string {
   for (const values of Object.values(entry.args)) if (values[0] !== undefined) return values[0];

@@ -1,6 +1,7 @@
 // The history's small query language, shared by the history view and `sysgate log`:
 //
 //   prog:ls call:openat action:deny since:1h "/etc/passwd"
+//   run:s1@1764223200000   (one run's records, by its name in the history)
 //
 // Terms are separated by spaces. `key:value` filters; several values of one key are
 // alternatives (`action:deny action:ask`), different keys must all hold. Any other word, or a
@@ -24,6 +25,8 @@ export interface HistoryQuery {
   by: DecisionSource[];
   policies: string[];
   pids: number[];
+  /** Runs, by their name in the history (`s1@1764223200000`): `run:` */
+  runs: string[];
   since: TimeBound | null;
   until: TimeBound | null;
   text: string[];
@@ -40,7 +43,7 @@ export class QueryError extends Error {
   }
 }
 
-const KEYS = ['prog', 'call', 'action', 'by', 'policy', 'pid', 'since', 'until'] as const;
+const KEYS = ['prog', 'call', 'action', 'by', 'policy', 'pid', 'run', 'since', 'until'] as const;
 type Key = (typeof KEYS)[number];
 const ACTIONS: readonly QueryAction[] = ['permit', 'deny', 'ask'];
 const SOURCES: readonly DecisionSource[] = ['rule', 'user', 'learn', 'default', 'host-gone'];
@@ -60,6 +63,7 @@ function emptyQuery(): HistoryQuery {
     by: [],
     policies: [],
     pids: [],
+    runs: [],
     since: null,
     until: null,
     text: [],
@@ -104,6 +108,8 @@ function addTerm(query: HistoryQuery, key: Key, value: string, fail: (m: string)
       return void query.calls.push(value);
     case 'policy':
       return void query.policies.push(value);
+    case 'run':
+      return void query.runs.push(value);
     case 'action':
       if (!ACTIONS.includes(value as QueryAction))
         fail(`unknown action "${value}": expected permit, deny or ask`);

@@ -73,6 +73,26 @@ export const DecisionRecordSchema = v.object({
 });
 export type DecisionRecord = v.InferOutput<typeof DecisionRecordSchema>;
 
+/**
+ * How many calls of one kind the supervisor decided since its last batch (PROTOCOL.md,
+ * `count`): permitted ones too, every call that reached it. Calls the kernel's filter allows
+ * (the baseline, and under -K the calls it lets through) never reach it and are not counted.
+ */
+export interface CallCount {
+  /** When the batch was sent, milliseconds since the epoch. */
+  time: number;
+  /** The program's path; `?` for calls the supervisor could not itemise (PROTOCOL.md). */
+  exe: string;
+  policy: string;
+  call: string;
+  action: 'permit' | 'deny';
+  by: DecisionSource;
+  /** The deciding rule's place in its policy when `by` is `rule`. */
+  line: number | null;
+  col: number | null;
+  n: number;
+}
+
 export interface ProcessEvent {
   event: 'fork' | 'exec' | 'exit';
   pid: number;

@@ -16,7 +16,7 @@ import type {
   Snapshot,
   StartRequest,
 } from '../../common/contract.js';
-import type { HistoryEntry, HistoryPage } from '../../common/history/entry.js';
+import type { HistoryEntry, HistoryGroup, HistoryPage } from '../../common/history/entry.js';
 import { historyCsv, historyJson } from '../../common/history/export.js';
 import { parseQuery, QueryError, type HistoryQuery } from '../../common/history/query.js';
 import { printFilter } from '../../common/policy/printer.js';
@@ -25,7 +25,7 @@ import { Accounts } from '../accounts.js';
 import { MAX_PAGE, type HistoryStore } from '../records/history-store.js';
 import { SessionRecorder, sessionName } from '../records/recorder.js';
 import { syslogSink, type LineSink } from '../records/denial-log.js';
-import { hitsReader, historyReader, logReader } from '../records/decision-sink.js';
+import { countsReader, hitsReader, historyReader, logReader } from '../records/decision-sink.js';
 import type { PolicyChange, PolicyStore } from '../policy/store.js';
 import { PromptBroker } from '../prompts/broker.js';
 import type { PromptQueue } from '../prompts/prompt-queue.js';
@@ -155,6 +155,12 @@ export class Host implements ContractEndpoint {
     historyCount: (query, range) =>
       this.historyStore().count(this.query(query), range.after, range.upTo),
     historyDetail: (id) => this.historyDetail(id),
+    historyGroups: (query) => this.historyGroups(query),
+    statistics: (session) => {
+      const store = this.historyStore();
+      store.flush();
+      return store.statistics(session);
+    },
     exportHistory: (query, format) => this.exportHistory(query, format),
     clearHistory: () => this.historyStore().clear(),
     historySettings: () => this.historyStore().settings(),
@@ -224,12 +230,13 @@ export class Host implements ContractEndpoint {
     );
     session.on('cancel', (questionId) => this.broker.withdraw(session, questionId));
     const decisions = session.decisions;
+    const name = sessionName(id, session.snapshot().startedAt);
     if (this.history !== null)
       decisions.read(
         historyReader(
           new SessionRecorder(
             this.history,
-            sessionName(id, session.snapshot().startedAt),
+            name,
             this.accounts,
             (policy) =>
               session.policies.all().find((p) => p.program === policy)?.origin?.path ?? null,
@@ -237,7 +244,15 @@ export class Host implements ContractEndpoint {
         ),
       );
     if (logged) decisions.read(logReader(this.syslog, this.accounts));
-    decisions.read(hitsReader(this.hits)).read((record) => this.emit('record', record));
+    // A session of this app counts every call its supervisor decided, a rule's hits with them;
+    // a `sysgate` run that sends its questions here has its records alone.
+    if (session instanceof Session)
+      session.on(
+        'count',
+        countsReader(() => session.policies.all(), this.history, name, this.hits),
+      );
+    else decisions.read(hitsReader(this.hits));
+    decisions.read((record) => this.emit('record', record));
     session.on('policy', (policy) => this.emit('policyChanged', this.view(policy)));
     session.on('problem', (message) => this.tell(session, message));
     void session.exited.then(() => this.broker.withdrawRun(session));
@@ -363,6 +378,12 @@ export class Host implements ContractEndpoint {
     // Records still queued belong on the page the user is about to see.
     store.flush();
     return store.page(this.query(request.query), request);
+  }
+
+  private historyGroups(text: string): HistoryGroup[] {
+    const store = this.historyStore();
+    store.flush();
+    return store.groups(this.query(text));
   }
 
   private historyDetail(id: number): HistoryDetail {

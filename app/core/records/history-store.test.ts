@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
 import { parseQuery } from '../../common/history/query.js';
-import type { DecisionRecord } from '../../common/session/events.js';
+import type { CallCount, DecisionRecord } from '../../common/session/events.js';
 import { HistoryStore, historyPath, type RecordContext } from './history-store.js';
 
 let root: string;
@@ -472,5 +472,119 @@ describe('crash safety', () => {
       // Each round appends to what the round before left: ids go on from there.
       assert.ok(round === 0 || row.lo === 1);
     }
+  });
+});
+
+describe("the supervisor's counts (statistics)", () => {
+  const count = (over: Partial<CallCount> = {}): CallCount => ({
+    time: NOW + 250,
+    exe: '/usr/bin/ls',
+    policy: '/usr/bin/ls',
+    call: 'openat',
+    action: 'permit',
+    by: 'rule',
+    line: 3,
+    col: 2,
+    n: 100,
+    ...over,
+  });
+  const RULE = 'native-fsread: permit';
+  const run1 = { session: 's1@1000', rule: RULE };
+  const run2 = { session: 's2@2000', rule: null };
+
+  test('counts are summed per run, second, program, call and rule, and read back per program, call, rule and over time', () => {
+    const store = new HistoryStore(newPath());
+    store.addCount(count(), run1);
+    store.addCount(count({ time: NOW + 750, n: 20 }), run1); // the same second: one row
+    store.addCount(count({ time: NOW + 5_000, n: 3 }), run1);
+    store.addCount(count({ call: 'statx', n: 7 }), run1);
+    store.addCount(count({ action: 'deny', by: 'default', line: null, col: null, n: 2 }), {
+      ...run1,
+      rule: null,
+    });
+    store.addCount(count({ exe: '/usr/bin/cat', policy: '/usr/bin/cat', n: 50 }), run2);
+    store.flush();
+    const one = store.statistics('s1@1000');
+    assert.equal(one.session, 's1@1000');
+    assert.deepEqual(one.total, { permitted: 130, denied: 2 });
+    assert.deepEqual(one.programs, [{ program: '/usr/bin/ls', permitted: 130, denied: 2 }]);
+    assert.deepEqual(one.calls, [
+      { program: '/usr/bin/ls', call: 'openat', permitted: 123, denied: 2 },
+      { program: '/usr/bin/ls', call: 'statx', permitted: 7, denied: 0 },
+    ]);
+    assert.deepEqual(one.rules, [
+      { policy: '/usr/bin/ls', rule: RULE, line: 3, by: 'rule', permitted: 130, denied: 0 },
+      { policy: '/usr/bin/ls', rule: null, line: null, by: 'default', permitted: 0, denied: 2 },
+    ]);
+    // Six seconds fit in bins of one second: the first holds 127 + 2, the sixth 3.
+    assert.equal(one.series.start, NOW);
+    assert.equal(one.series.step, 1000);
+    assert.deepEqual(
+      one.series.bins.map((b) => b.permitted + b.denied),
+      [129, 0, 0, 0, 0, 3],
+    );
+    const every = store.statistics(null);
+    assert.deepEqual(every.total, { permitted: 180, denied: 2 });
+    assert.deepEqual(
+      every.runs.map((r) => [r.session, r.total]),
+      [
+        ['s1@1000', 132],
+        ['s2@2000', 50],
+      ],
+    );
+    assert.deepEqual(store.statistics('s9@9').total, { permitted: 0, denied: 0 });
+    assert.deepEqual(store.statistics('s9@9').series.bins, []);
+    store.close();
+  });
+
+  test('counts are kept whatever the record level, and cleared with the history', () => {
+    const store = new HistoryStore(newPath());
+    assert.equal(store.settings().record, 'denials');
+    store.addCount(count(), run1);
+    store.flush();
+    assert.equal(store.newestId(), 0, 'a count is no record');
+    assert.equal(store.statistics(null).total.permitted, 100);
+    store.clear();
+    assert.deepEqual(store.statistics(null).total, { permitted: 0, denied: 0 });
+    store.close();
+  });
+
+  test('a database of schema 2 gets the counts table, every record kept', () => {
+    const path = newPath();
+    const old = new HistoryStore(path);
+    old.add(decision(), context);
+    old.close();
+    const db = new Database(path);
+    db.exec('DROP TABLE counts; PRAGMA user_version = 2;');
+    db.close();
+    const store = new HistoryStore(path);
+    assert.deepEqual(store.entry(1), decisionEntry(1));
+    store.addCount(count(), run1);
+    store.flush();
+    assert.equal(store.statistics(null).total.permitted, 100);
+    store.close();
+  });
+
+  test("History groups a run's records by program and call", () => {
+    const store = new HistoryStore(newPath());
+    store.setSettings({ record: 'all', keepDays: 36_500, keepRows: 1_000_000 });
+    for (let i = 0; i < 5; i++) store.add(decision({ time: NOW + i }), context);
+    store.add(decision({ action: 'permit', errno: 0 }), context);
+    store.add(decision({ call: 'statx' }), context);
+    store.add(decision({ exe: '/usr/bin/cat' }), { ...context, session: 's2@2000' });
+    store.flush();
+    assert.deepEqual(store.groups(parseQuery('run:s1@1000')), [
+      {
+        program: '/usr/bin/ls',
+        call: 'openat',
+        records: 6,
+        permitted: 1,
+        denied: 5,
+        last: NOW + 4,
+      },
+      { program: '/usr/bin/ls', call: 'statx', records: 1, permitted: 0, denied: 1, last: NOW },
+    ]);
+    assert.equal(store.groups(parseQuery('')).length, 3);
+    store.close();
   });
 });

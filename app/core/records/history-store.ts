@@ -22,14 +22,22 @@ import {
   isRecorded,
   RECORD_LEVELS,
   type HistoryEntry,
+  type HistoryGroup,
   type HistoryPage,
   type HistorySettings,
   type RecordLevel,
 } from '../../common/history/entry.js';
 import type { HistoryQuery } from '../../common/history/query.js';
-import type { DecisionRecord, DecisionSource, Translations } from '../../common/session/events.js';
+import { seriesStep, type Statistics, type Tally } from '../../common/history/statistics.js';
+import type {
+  CallCount,
+  DecisionRecord,
+  DecisionSource,
+  Translations,
+} from '../../common/session/events.js';
 import { whereOf } from './query-sql.js';
 
+/** 3 added `counts` and the records' `run_as`. */
 const SCHEMA_VERSION = 3;
 const BATCH_MS = 100;
 const BATCH_SIZE = 500;
@@ -76,6 +84,23 @@ CREATE INDEX IF NOT EXISTS decisions_program ON decisions(program);
 CREATE INDEX IF NOT EXISTS decisions_call ON decisions(call);
 CREATE INDEX IF NOT EXISTS decisions_action ON decisions(action);
 CREATE INDEX IF NOT EXISTS decisions_pid ON decisions(pid);
+-- The supervisor's counts of decided calls, permitted ones too (PROTOCOL.md, count), summed
+-- by run, second, program, policy, call, action, decider and rule (texts(id) of the rule as
+-- printed, 0 when no rule decided). Calls the kernel's filter allows are never counted.
+CREATE TABLE IF NOT EXISTS counts (
+  session INTEGER NOT NULL,       -- texts(id)
+  bucket INTEGER NOT NULL,        -- milliseconds since the epoch, the start of its second
+  program INTEGER NOT NULL,       -- texts(id)
+  policy INTEGER NOT NULL,        -- texts(id)
+  call TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('permit', 'deny')),
+  decided_by TEXT NOT NULL,
+  rule INTEGER NOT NULL,          -- texts(id), or 0
+  rule_line INTEGER,              -- the rule's line when last counted
+  n INTEGER NOT NULL,
+  PRIMARY KEY (session, bucket, program, policy, call, action, decided_by, rule)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS counts_bucket ON counts(bucket);
 CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -112,8 +137,12 @@ DROP TABLE decisions_1;
 DROP TABLE programs;
 `;
 
-/** From schema 2 to 3: the credentials of a call a rule's `permit as` performed (issue 16). */
-const FROM_SCHEMA_2 = `ALTER TABLE decisions ADD COLUMN run_as TEXT;`;
+/**
+ * From schema 2 to 3: the credentials of a call a rule's `permit as` performed (issue 16), and
+ * the `counts` table (which the schema, all `IF NOT EXISTS`, adds).
+ */
+const FROM_SCHEMA_2 = `ALTER TABLE decisions ADD COLUMN run_as TEXT;
+${SCHEMA}`;
 
 /** A record with its texts, as a page shows it. */
 const SELECT_ENTRY = `SELECT d.id, d.time, d.pid, d.ppid, d.uid, d.call, d.alias, d.args, d.action,
@@ -152,6 +181,20 @@ export interface RecordContext {
   runAs?: string;
 }
 
+/** What a count does not say itself: its run, and the deciding rule as printed. */
+export interface CountContext {
+  session: string;
+  rule: string | null;
+}
+
+/** At most this many rows in each table of the statistics. */
+const STATISTICS_ROWS = 500;
+/** At most this many groups of records. */
+const MAX_GROUPS = 1000;
+/** Sums of n: permitted and denied. */
+const TALLY = `sum(CASE WHEN c.action = 'permit' THEN c.n ELSE 0 END) AS permitted,
+  sum(CASE WHEN c.action = 'deny' THEN c.n ELSE 0 END) AS denied`;
+
 interface Row {
   id: number;
   time: number;
@@ -176,6 +219,7 @@ interface Row {
 }
 
 type Queued = [record: DecisionRecord, context: RecordContext];
+type QueuedCount = [count: CallCount, context: CountContext];
 type CommitListener = (newest: number, count: number) => void;
 
 export interface StoreOptions {
@@ -188,6 +232,7 @@ export class HistoryStore {
   private readonly textIds = new Map<string, number>();
   private readonly listeners = new Set<CommitListener>();
   private queue: Queued[] = [];
+  private counts: QueuedCount[] = [];
   private timer: NodeJS.Timeout | null = null;
   private level: RecordLevel;
   private lastPrune = 0;
@@ -197,6 +242,8 @@ export class HistoryStore {
   private readonly insertText: Database.Statement;
   private readonly textId: Database.Statement<[string], { id: number }>;
   private readonly commit: (batch: Queued[]) => number;
+  private readonly upsertCount: Database.Statement;
+  private readonly commitCounts: (batch: QueuedCount[]) => void;
 
   constructor(
     readonly path: string,
@@ -233,8 +280,28 @@ export class HistoryStore {
       for (const [record, context] of batch) last = this.insertRow(record, context);
       return last;
     });
+    this.upsertCount = this.db.prepare(
+      `INSERT INTO counts (session, bucket, program, policy, call, action, decided_by, rule,
+         rule_line, n)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (session, bucket, program, policy, call, action, decided_by, rule)
+       DO UPDATE SET n = n + excluded.n, rule_line = excluded.rule_line`,
+    );
+    this.commitCounts = this.db.transaction((batch: QueuedCount[]) => {
+      for (const [count, context] of batch) this.insertCount(count, context);
+    });
     this.level = this.settings().record;
     this.prune();
+  }
+
+  /**
+   * Queues a row of the supervisor's counts; committed with the records' next batch. Counts
+   * are kept whatever the level: they are what the level leaves out.
+   */
+  addCount(count: CallCount, context: CountContext): void {
+    this.counts.push([count, context]);
+    if (this.counts.length >= this.batchSize) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.batchMs).unref();
   }
 
   /** Queues a record when the level keeps it; false when it does not. */
@@ -250,6 +317,17 @@ export class HistoryStore {
   flush(): number {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    const counts = this.counts;
+    if (counts.length > 0) {
+      this.counts = [];
+      try {
+        this.commitCounts(counts);
+      } catch (e) {
+        this.textIds.clear();
+        this.counts = counts.concat(this.counts);
+        throw e;
+      }
+    }
     const batch = this.queue;
     if (batch.length === 0) return 0;
     this.queue = [];
@@ -318,6 +396,79 @@ export class HistoryStore {
         .prepare(`${SELECT_ENTRY} WHERE d.id > ? AND ${where.sql} ORDER BY d.id LIMIT ?`)
         .all(after, ...where.params, limit) as Row[]
     ).map(entryOf);
+  }
+
+  /** The records matching `query` by program and call, most records first. */
+  groups(query: HistoryQuery, now = Date.now()): HistoryGroup[] {
+    const where = whereOf(query, now);
+    return this.db
+      .prepare(
+        `SELECT (SELECT text FROM texts WHERE id = d.program) AS program, d.call AS call,
+           count(*) AS records, sum(d.action = 'permit') AS permitted,
+           sum(d.action = 'deny') AS denied, max(d.time) AS last
+         FROM decisions d WHERE ${where.sql}
+         GROUP BY d.program, d.call ORDER BY records DESC, program, call LIMIT ?`,
+      )
+      .all(...where.params, MAX_GROUPS) as HistoryGroup[];
+  }
+
+  /** The counts of one run (`session`), or of every run (null), as the Statistics view shows. */
+  statistics(session: string | null): Statistics {
+    const where = session === null ? '1' : 'c.session IN (SELECT id FROM texts WHERE text = ?)';
+    const params = session === null ? [] : [session];
+    const text = (column: string) => `(SELECT text FROM texts WHERE id = c.${column})`;
+    const all = <T>(sql: string, ...more: unknown[]): T[] =>
+      this.db.prepare(sql).all(...params, ...more) as T[];
+    const runs = this.db
+      .prepare(
+        `SELECT ${text('session')} AS session, min(c.bucket) AS first, max(c.bucket) AS last,
+           sum(c.n) AS total
+         FROM counts c GROUP BY c.session ORDER BY last DESC LIMIT 200`,
+      )
+      .all() as Statistics['runs'];
+    const total = all<Tally>(`SELECT ${TALLY} FROM counts c WHERE ${where}`)[0]!;
+    const programs = all<Statistics['programs'][number]>(
+      `SELECT ${text('program')} AS program, ${TALLY} FROM counts c WHERE ${where}
+       GROUP BY c.program ORDER BY sum(c.n) DESC, program LIMIT ?`,
+      STATISTICS_ROWS,
+    );
+    const calls = all<Statistics['calls'][number]>(
+      `SELECT ${text('program')} AS program, c.call AS call, ${TALLY} FROM counts c
+       WHERE ${where} GROUP BY c.program, c.call ORDER BY sum(c.n) DESC, program, call LIMIT ?`,
+      STATISTICS_ROWS,
+    );
+    const rules = all<Statistics['rules'][number]>(
+      `SELECT ${text('policy')} AS policy,
+         CASE WHEN c.rule = 0 THEN NULL ELSE ${text('rule')} END AS rule,
+         max(c.rule_line) AS line, c.decided_by AS by, ${TALLY}
+       FROM counts c WHERE ${where}
+       GROUP BY c.policy, c.rule, c.decided_by ORDER BY sum(c.n) DESC, policy LIMIT ?`,
+      STATISTICS_ROWS,
+    );
+    const span = all<{ first: number | null; last: number | null }>(
+      `SELECT min(c.bucket) AS first, max(c.bucket) AS last FROM counts c WHERE ${where}`,
+    )[0]!;
+    const start = span.first ?? 0;
+    const step = seriesStep(start, span.last ?? start);
+    const binCount = span.first === null ? 0 : Math.floor((span.last! - start) / step) + 1;
+    const bins: Tally[] = Array.from({ length: binCount }, () => ({ permitted: 0, denied: 0 }));
+    const binned = this.db
+      .prepare(
+        `SELECT CAST((c.bucket - ?) / ? AS INTEGER) AS bin, ${TALLY} FROM counts c WHERE ${where} GROUP BY bin`,
+      )
+      .all(start, step, ...params) as (Tally & { bin: number })[];
+    for (const row of binned)
+      if (row.bin >= 0 && row.bin < binCount)
+        bins[row.bin] = { permitted: row.permitted, denied: row.denied };
+    return {
+      runs,
+      session,
+      total: { permitted: total.permitted ?? 0, denied: total.denied ?? 0 },
+      programs,
+      calls,
+      rules,
+      series: { start, step, bins },
+    };
   }
 
   entry(id: number): HistoryEntry | null {
@@ -400,6 +551,7 @@ export class HistoryStore {
     const old = this.db
       .prepare('DELETE FROM decisions WHERE time < ?')
       .run(now - keepDays * 86_400_000);
+    this.db.prepare('DELETE FROM counts WHERE bucket < ?').run(now - keepDays * 86_400_000);
     // Every `sysgate` run opens the store: the span of ids (at least the number of records,
     // read from the ends of the index) spares it walking them all when there are fewer.
     const span = this.db
@@ -423,7 +575,9 @@ export class HistoryStore {
    */
   clear(): void {
     this.queue = [];
+    this.counts = [];
     this.db.exec('DELETE FROM decisions');
+    this.db.exec('DELETE FROM counts');
     this.db.exec('VACUUM');
   }
 
@@ -464,6 +618,21 @@ export class HistoryStore {
       record.as !== undefined ? (context.runAs ?? record.as) : null,
     );
     return Number(result.lastInsertRowid);
+  }
+
+  private insertCount(count: CallCount, context: CountContext): void {
+    this.upsertCount.run(
+      this.textOf(context.session),
+      count.time - (count.time % 1000),
+      this.textOf(count.exe),
+      this.textOf(count.policy),
+      count.call,
+      count.action,
+      count.by,
+      context.rule === null ? 0 : this.textOf(context.rule),
+      count.line,
+      count.n,
+    );
   }
 
   private textOf(text: string): number {

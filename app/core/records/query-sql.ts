@@ -36,6 +36,12 @@ export function whereOf(query: HistoryQuery, now: number): SqlCondition {
     })),
   );
   anyOf(query.pids.map((pid) => ({ sql: 'd.pid = ?', params: [pid] })));
+  anyOf(
+    query.runs.map((run) => ({
+      sql: 'd.session IN (SELECT id FROM texts WHERE text = ?)',
+      params: [run],
+    })),
+  );
   if (query.since !== null) {
     parts.push('d.time >= ?');
     params.push(resolveTime(query.since, now));

@@ -39,7 +39,9 @@ test('each rule counts the calls it decided and when it last did, by its printed
     '    native-fsread:  filename eq "/etc/shadow"  then deny[eacces]',
   );
   hits.add(record({ time: 2000 }), `\t${RULE}`);
-  assert.deepEqual(hits.of('/usr/bin/cat'), [{ rule: RULE, hits: 3, lastHit: 3000 }]);
+  assert.deepEqual(hits.of('/usr/bin/cat'), [
+    { rule: RULE, hits: 3, permitted: 0, denied: 3, lastHit: 3000 },
+  ]);
   assert.deepEqual(hits.of('/usr/bin/ls'), []);
 });
 
@@ -50,4 +52,17 @@ test('records no rule decided, and lines that are no rule, count nothing', () =>
   hits.add(record({ line: 1 }), 'Policy: /usr/bin/cat, Emulation: native');
   hits.add(record({ line: 9 }), undefined);
   assert.deepEqual(hits.of('/usr/bin/cat'), []);
+});
+
+test("the supervisor's counts add permitted and denied calls to a rule's hits, by their number", () => {
+  const hits = new RuleHits();
+  const count = { policy: '/usr/bin/cat', by: 'rule' as const, line: 2, time: 5000 };
+  hits.addCount({ ...count, action: 'permit', n: 500 }, '\tnative-fsread: permit');
+  hits.addCount({ ...count, action: 'permit', n: 34, time: 6000 }, '\tnative-fsread: permit');
+  hits.addCount({ ...count, action: 'deny', n: 2 }, `\t${RULE}`);
+  hits.addCount({ ...count, by: 'default', line: null, action: 'deny', n: 9 }, undefined);
+  assert.deepEqual(hits.of('/usr/bin/cat'), [
+    { rule: 'native-fsread: permit', hits: 534, permitted: 534, denied: 0, lastHit: 6000 },
+    { rule: RULE, hits: 2, permitted: 0, denied: 2, lastHit: 5000 },
+  ]);
 });

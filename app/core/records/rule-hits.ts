@@ -5,7 +5,7 @@
 import type { RuleHit } from '../../common/contract.js';
 import { parseFilter } from '../../common/policy/parser.js';
 import { printFilter } from '../../common/policy/printer.js';
-import type { DecisionRecord } from '../../common/session/events.js';
+import type { CallCount, DecisionRecord } from '../../common/session/events.js';
 
 /** Printed rules by source line; a policy's lines repeat in every record. */
 const MAX_CACHED_LINES = 10_000;
@@ -19,13 +19,33 @@ export class RuleHits {
    * policy the session used (undefined when the session no longer has it).
    */
   add(record: DecisionRecord, lineText: string | undefined): void {
-    if (record.by !== 'rule' || record.line === null || lineText === undefined) return;
+    this.addCount({ ...record, n: 1 }, lineText);
+  }
+
+  /** Counts `count.n` calls a rule decided (a row of the supervisor's counts). */
+  addCount(
+    count: Pick<CallCount, 'by' | 'line' | 'policy' | 'action' | 'time' | 'n'>,
+    lineText: string | undefined,
+  ): void {
+    if (count.by !== 'rule' || count.line === null || lineText === undefined) return;
     const rule = this.ruleOf(lineText);
     if (rule === null) return;
-    let hits = this.byProgram.get(record.policy);
-    if (hits === undefined) this.byProgram.set(record.policy, (hits = new Map()));
-    const hit = hits.get(rule) ?? { rule, hits: 0, lastHit: 0 };
-    hits.set(rule, { rule, hits: hit.hits + 1, lastHit: Math.max(hit.lastHit, record.time) });
+    let hits = this.byProgram.get(count.policy);
+    if (hits === undefined) this.byProgram.set(count.policy, (hits = new Map()));
+    const hit = hits.get(rule) ?? { rule, hits: 0, permitted: 0, denied: 0, lastHit: 0 };
+    const permit = count.action === 'permit';
+    hits.set(rule, {
+      rule,
+      hits: hit.hits + count.n,
+      permitted: hit.permitted + (permit ? count.n : 0),
+      denied: hit.denied + (permit ? 0 : count.n),
+      lastHit: Math.max(hit.lastHit, count.time),
+    });
+  }
+
+  /** The rule as printed that a line holds, or null when it holds none. */
+  ruleText(lineText: string): string | null {
+    return this.ruleOf(lineText);
   }
 
   of(program: string): RuleHit[] {

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { errnoNumber } from '../../common/calls/index.js';
 import { quoteString } from '../../common/policy/lexer.js';
 import type { Macros } from '../../common/policy/request.js';
-import type { DecisionRecord, Question } from '../../common/session/events.js';
+import type { CallCount, DecisionRecord, Question } from '../../common/session/events.js';
 import { printable } from '../../common/session/log-line.js';
 import { askedNote, Learning, type LearnedFinding } from '../learn/learned-policy.js';
 import type { CompiledPolicyCache } from '../policy/compiled-cache.js';
@@ -51,6 +51,8 @@ export interface RunEvents {
   policy: [SessionPolicy];
   /** Something the run's user should read: a problem, what was learned. */
   say: [string];
+  /** The supervisor's counts of decided calls, permitted ones too (PROTOCOL.md, `count`). */
+  count: [CallCount];
 }
 
 export interface RunOptions {
@@ -181,6 +183,7 @@ export class Run extends EventEmitter<RunEvents> implements AskingRun {
     });
     supervisor.on('cancel', (id) => this.answerer?.cancel(id));
     supervisor.on('problem', (message) => this.emit('say', message));
+    supervisor.on('count', (count) => this.emit('count', count));
     this.ended = this.end(supervisor);
     return options;
   }

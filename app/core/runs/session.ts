@@ -109,6 +109,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
       }),
     );
     this.supervisor.on('process', (event) => this.processEvent(event));
+    this.run.on('count', (count) => this.emit('count', count));
     this.supervisor.on('stats', (counts) => {
       this.info.counts = { ...counts };
       this.changed();

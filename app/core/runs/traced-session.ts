@@ -4,7 +4,7 @@
 import type { EventEmitter } from 'node:events';
 
 import type { SessionInfo } from '../../common/contract.js';
-import type { Answer, DecisionRecord, Question } from '../../common/session/events.js';
+import type { Answer, CallCount, DecisionRecord, Question } from '../../common/session/events.js';
 import type { DecisionSink } from '../records/decision-sink.js';
 import type { PolicySource, SessionPolicy } from './policy-source.js';
 
@@ -15,6 +15,8 @@ export interface TracedSessionEvents {
   cancel: [questionId: string];
   /** A decision, told once it is in the session's sink (`decisions`). */
   record: [DecisionRecord];
+  /** The supervisor's counts of decided calls, permitted ones too (a Session's only). */
+  count: [CallCount];
   /** A policy was loaded or changed in this session. */
   policy: [SessionPolicy];
   problem: [string];

@@ -1,6 +1,7 @@
 // Turns the supervisor's frames into the plain objects the rest of sysgate uses.
 
 import type {
+  CallCount,
   DecisionRecord,
   DecisionSource,
   ProcessEvent,
@@ -107,6 +108,33 @@ function elevation(f: Fields): { as?: string } {
   if (as === undefined || as === null) return {};
   if (!/^[0-9]+:[0-9]+$/.test(as)) throw new Error(`bad as "${as}"`);
   return { as };
+}
+
+/**
+ * A `count` frame, read strictly: every field present, numbers decimal, `n` at least 1. A
+ * count that cannot be read is said, never guessed.
+ */
+export function decodeCallCount(f: Fields): CallCount {
+  const action = text(f, 'action');
+  if (action !== 'permit' && action !== 'deny') throw new Error(`unknown action "${action}"`);
+  const by = text(f, 'by') as DecisionSource;
+  if (!SOURCES.includes(by)) throw new Error(`unknown decider "${by}"`);
+  const n = number(f, 'n');
+  if (n < 1 || !Number.isSafeInteger(n)) throw new Error(`"n" is not a count: ${f.text('n')}`);
+  const line = number(f, 'line');
+  const col = number(f, 'col');
+  if (line < 0 || col < 0) throw new Error('"line" and "col" are not places');
+  return {
+    time: Math.floor(number(f, 'time') / 1000),
+    exe: text(f, 'exe'),
+    policy: text(f, 'policy'),
+    call: text(f, 'call'),
+    action,
+    by,
+    line: by === 'rule' && line > 0 ? line : null,
+    col: by === 'rule' && line > 0 ? col : null,
+    n,
+  };
 }
 
 export function decodeProcessEvent(f: Fields): ProcessEvent {

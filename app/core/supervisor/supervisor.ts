@@ -21,6 +21,7 @@ import { ownPlaces } from '../own-files.js';
 import { packagePath } from '../package-paths.js';
 import type {
   Answer,
+  CallCount,
   DecisionRecord,
   ProcessEvent,
   Question,
@@ -33,9 +34,15 @@ import {
   type Fields,
   type Frame,
 } from './frames.js';
-import { decodeDecisionRecord, decodeProcessEvent, decodeQuestion } from './messages.js';
+import {
+  decodeCallCount,
+  decodeDecisionRecord,
+  decodeProcessEvent,
+  decodeQuestion,
+} from './messages.js';
 
-export const PROTOCOL_VERSION = 1;
+/** native/PROTOCOL.md's version: 2 added `count`. */
+export const PROTOCOL_VERSION = 2;
 /** How long `stop` lets the supervisor end the run before it signals the supervisor itself. */
 const STOP_GRACE_MS = 2000;
 
@@ -121,6 +128,8 @@ export interface SupervisorEvents {
   'need-policy': [pid: number, path: string];
   /** How many calls were permitted, denied and asked so far. */
   stats: [counts: { permitted: number; denied: number; asked: number }];
+  /** One row of the supervisor's counts of decided calls, sent in batches (`count`). */
+  count: [count: CallCount];
   /** Something the supervisor said was wrong, or a frame from it that could not be read. */
   problem: [message: string];
   /** The last traced process is gone, with the command's status. */
@@ -389,6 +398,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           denied: required(f, 'denied'),
           asked: required(f, 'asked'),
         });
+      case 'count':
+        return void this.emit('count', decodeCallCount(f));
       case 'exit':
         this.reportedStatus = required(f, 'status');
         return void this.emit('exit', this.reportedStatus);
