@@ -320,6 +320,7 @@ permit_as(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
 	v.as_uid = (unsigned)d->as_uid;
 	v.as_gid = (unsigned)d->as_gid;
 	sg_send_record(p, c, &v);
+	sg_count(p, c, "permit", v.by, v.line, v.col);
 	syslog(LOG_NOTICE, "permit as %u:%u prog: %s, pid: %d, uid: %u, policy: %s, "
 	    "syscall: %s(%d), line: %u, %s: %s", v.as_uid, v.as_gid, p->exe, (int)p->pid,
 	    (unsigned)p->st.euid, p->policy_name, c->name, c->nr, d->line,
