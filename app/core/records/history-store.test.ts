@@ -549,13 +549,15 @@ describe("the supervisor's counts (statistics)", () => {
     store.close();
   });
 
-  test('a database of schema 2 gets the counts table, every record kept', () => {
+  test('a database of schema 2 gets the counts table and run_as, every record kept', () => {
     const path = newPath();
     const old = new HistoryStore(path);
     old.add(decision(), context);
     old.close();
     const db = new Database(path);
-    db.exec('DROP TABLE counts; PRAGMA user_version = 2;');
+    db.exec(
+      'DROP TABLE counts; ALTER TABLE decisions DROP COLUMN run_as; PRAGMA user_version = 2;',
+    );
     db.close();
     const store = new HistoryStore(path);
     assert.deepEqual(store.entry(1), decisionEntry(1));
