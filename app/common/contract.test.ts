@@ -29,6 +29,8 @@ const GOOD: { [K in CommandName]: unknown[] } = {
   historyPage: [{ query: 'action:deny', offset: 0, limit: 1000, ceiling: 12 }],
   historyCount: ['', { after: 0 }],
   historyDetail: [7],
+  systemHistoryDetail: [7],
+  addSystemRule: ['/usr/sbin/lighttpd', 'native-fsread: filename eq "/srv/a" then permit'],
   exportHistory: ['prog:ls', 'csv'],
   clearHistory: [],
   historySettings: [],

@@ -67,6 +67,8 @@ const SAMPLE: { [K in CommandName]: Parameters<SysgateApi[K]> } = {
   historyPage: [{ query: 'prog:cat action:deny', offset: 0, limit: 200 }],
   historyCount: ['prog:cat', { after: 0, upTo: 42 }],
   historyDetail: [42],
+  systemHistoryDetail: [42],
+  addSystemRule: ['/usr/sbin/lighttpd', 'native-fsread: filename eq "/srv/a" then permit'],
   exportHistory: ['prog:cat', 'csv'],
   clearHistory: [],
   historySettings: [],
