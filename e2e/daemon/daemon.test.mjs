@@ -149,6 +149,10 @@ before(async () => {
   // Readable by www-data: only the policy keeps lighttpd from it.
   file('srv/secret.txt', 'not for the web\n');
   symlinkSync(join(top, 'srv/secret.txt'), join(top, 'var/www/html/leak.txt'));
+  // A folder beside the document root whose name begins with the root's: not below it.
+  dir('var/www/html.old');
+  file('var/www/html.old/page.html', 'an old page\n');
+  symlinkSync(join(top, 'var/www/html.old/page.html'), join(top, 'var/www/html/old.html'));
 
   receiver = spawn('python3', [
     '-c',
@@ -258,6 +262,13 @@ test(
           secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') +
           '$',
       ),
+    );
+
+    const beside = await request('/old.html');
+    assert.notEqual(beside.status, 200);
+    assert.doesNotMatch(beside.body, /an old page/);
+    await waitFor('the denial of the folder beside the root on syslog', () =>
+      syslog.split('\n').find((l) => l.endsWith(join(top, 'var/www/html.old/page.html'))),
     );
 
     // It goes on serving.
