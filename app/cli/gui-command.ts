@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { administersSystemPolicies, SystemAdmin } from '../core/host/system-admin.js';
 import { openHistory } from '../core/records/recorder.js';
 import { Host } from '../core/host/host.js';
 import { serveTerminals } from '../core/host/terminals.js';
@@ -66,7 +67,8 @@ async function runWebShell(port: number, open: boolean): Promise<number> {
   const store = new PolicyStore({ shippedDir: packagePath('policies') });
   const macros = currentMacros();
   const history = openHistory((message) => console.error(`sysgate: ${message}`));
-  const host = new Host(store, macros, history);
+  const system = administersSystemPolicies() ? new SystemAdmin() : null;
+  const host = new Host(store, macros, history, system);
   let terminals;
   try {
     terminals = serveTerminals(host, store, macros);

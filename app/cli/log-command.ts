@@ -1,5 +1,6 @@
-// `sysgate log [--action permit|deny|ask] [--prog PATH] [--call NAME] [--since 1h] [--until T]
-// [--limit N] [--json] [--follow] [QUERY...]`: the history on the command line. The options are
+// `sysgate log [--system] [--action permit|deny|ask] [--prog PATH] [--call NAME] [--since 1h]
+// [--until T] [--limit N] [--json] [--follow] [QUERY...]`: the history on the command line
+// (`--system`: the system's, of root's `-U` runs, core/system-places.ts). The options are
 // terms of the history view's query language (app/common/history/query.ts), joined with any
 // QUERY given, so the two always agree.
 
@@ -12,10 +13,12 @@ import { parseQuery, queryTerm, QueryError, type HistoryQuery } from '../common/
 import { formatDiagnostic } from '../common/policy/diagnostics.js';
 import { printable } from '../common/session/log-line.js';
 import { HistoryStore, historyPath } from '../core/records/history-store.js';
+import { systemHistoryPath } from '../core/system-places.js';
 
 export const LOG_USAGE =
-  'usage: sysgate log [--action permit|deny|ask] [--prog PATH] [--call NAME] [--since 1h]\n' +
-  '                   [--until TIME] [--limit N] [--json] [--follow] [QUERY...]\n';
+  'usage: sysgate log [--system] [--action permit|deny|ask] [--prog PATH] [--call NAME]\n' +
+  '                   [--since 1h] [--until TIME] [--limit N] [--json] [--follow] [QUERY...]\n' +
+  '  --system  the history of the daemons root runs under the system policies (sysgate -U)\n';
 
 const FILTERS = {
   '--action': 'action',
@@ -32,6 +35,7 @@ interface LogOptions {
   limit: number;
   json: boolean;
   follow: boolean;
+  system: boolean;
 }
 
 export async function runLog(argv: string[]): Promise<number> {
@@ -48,7 +52,7 @@ export async function runLog(argv: string[]): Promise<number> {
     process.stderr.write(`${queryDiagnostic(options.queryText, e)}\n`);
     return 2;
   }
-  const path = historyPath();
+  const path = options.system ? systemHistoryPath() : historyPath();
   // Reading must not make a history where there is none; following waits for the first run's.
   if (!options.follow && !existsSync(path)) {
     process.stderr.write(`sysgate log: no history yet (${path}): no sysgate run has kept one\n`);
@@ -86,7 +90,13 @@ export async function runLog(argv: string[]): Promise<number> {
 
 function parseOptions(argv: string[]): LogOptions | string {
   const terms: string[] = [];
-  const options: LogOptions = { queryText: '', limit: DEFAULT_LIMIT, json: false, follow: false };
+  const options: LogOptions = {
+    queryText: '',
+    limit: DEFAULT_LIMIT,
+    json: false,
+    follow: false,
+    system: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] =
@@ -95,6 +105,7 @@ function parseOptions(argv: string[]): LogOptions | string {
         : [arg, undefined];
     const value = (): string | null => inline ?? argv[++i] ?? null;
     if (name === '--json') options.json = true;
+    else if (name === '--system') options.system = true;
     else if (name === '--follow' || name === '-f') options.follow = true;
     else if (name in FILTERS) {
       const v = value();

@@ -11,8 +11,8 @@ const USAGE = `${RUN_USAGE}
        sysgate policy check FILE...
        sysgate policy fmt FILE
        sysgate policy which PROGRAM
-       sysgate log [--action permit|deny|ask] [--prog PATH] [--call NAME] [--since 1h]
-                   [--until TIME] [--limit N] [--json] [--follow] [QUERY...]
+       sysgate log [--system] [--action permit|deny|ask] [--prog PATH] [--call NAME]
+                   [--since 1h] [--until TIME] [--limit N] [--json] [--follow] [QUERY...]
        sysgate gui [--web] [--port N] [--no-open]
        sysgate --help | --version
 
@@ -25,6 +25,8 @@ The history (every denial, kept in $XDG_DATA_HOME/sysgate/history.sqlite3):
   log                    the newest records matching, oldest first; --follow waits for more.
                          QUERY is the history view's: prog:ls call:openat action:deny since:1h,
                          by:rule, pid:N, policy:NAME, until:2026-11-27T06:00, and free text
+  log --system           the same of the system history (/var/lib/sysgate/history.sqlite3),
+                         where root's runs with -U (daemons under their service manager) keep it
 
 The desktop app:
   gui                    open sysgate's window (the web shell where Electron is not installed)

@@ -12,9 +12,10 @@ import { packagePath } from '../core/package-paths.js';
 import { CompiledPolicyCache } from '../core/policy/compiled-cache.js';
 import { PolicyStore } from '../core/policy/store.js';
 import { resolveProgram } from '../core/program-path.js';
+import { systemHistoryPath } from '../core/system-places.js';
 import { countsReader, historyReader, logReader } from '../core/records/decision-sink.js';
 import { fileSink, streamSink, syslogSink, type LineSink } from '../core/records/denial-log.js';
-import { settingsStamp, type HistoryStore } from '../core/records/history-store.js';
+import { historyPath, settingsStamp, type HistoryStore } from '../core/records/history-store.js';
 import { openHistory, SessionRecorder, sessionName } from '../core/records/recorder.js';
 import { NO_NOTES, RunInputs } from '../core/run-plan/inputs.js';
 import { writePlan } from '../core/run-plan/plan.js';
@@ -200,11 +201,17 @@ class TracedRun {
       : logFile !== undefined
         ? fileSink(logFile)
         : syslogSink((message) => this.say(message));
-    this.history = openHistory((message) => {
-      // Said before the command starts, but not a fact a plan can check.
-      this.unplannable = true;
-      this.say(message);
-    });
+    // Root's runs under the system policies alone (a daemon, started by its service manager)
+    // keep their history in the system's, where an administrator's desktop app looks.
+    const systemRun = flags.has('U') && process.getuid?.() === 0;
+    this.history = openHistory(
+      (message) => {
+        // Said before the command starts, but not a fact a plan can check.
+        this.unplannable = true;
+        this.say(message);
+      },
+      systemRun ? systemHistoryPath() : historyPath(),
+    );
     if (this.history !== null) noted.note(settingsStamp(this.history.path));
     const policies = this.run.policies;
     this.runName = sessionName(`cli${process.pid}`, Date.now());

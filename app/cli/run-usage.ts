@@ -9,7 +9,8 @@ export const RUN_USAGE = `usage: sysgate [-AaeiKtuUV] [-c user:group] [-d policy
   -E logfile  append decisions to logfile instead of syslog
   -f file     use the policies in file before all others
   -d dir      use dir instead of the user's policy directory
-  -U          use the system policies only
+  -U          use the system policies only (/etc/sysgate/policies); run by root, the
+              history is the system's (/var/lib/sysgate; sysgate log --system)
   -u          no aliases: rules name the calls themselves, not fsread/fswrite
   -i          processes keep their policy when they execute another program
   -K          with -a: the kernel (Landlock) enforces the policy's file rules, at native

@@ -31,6 +31,8 @@ const GOOD: { [K in CommandName]: unknown[] } = {
   historyDetail: [7],
   historyGroups: ['action:deny'],
   statistics: [null],
+  systemHistoryDetail: [7],
+  addSystemRule: ['/usr/sbin/lighttpd', 'native-fsread: filename eq "/srv/a" then permit'],
   exportHistory: ['prog:ls', 'csv'],
   clearHistory: [],
   historySettings: [],

@@ -188,6 +188,12 @@ export interface Snapshot {
    * suggests `$CWD` and plain paths only.
    */
   user?: { name: string; home: string };
+  /**
+   * Whether the user administers the system policies (root, or one who may write
+   * /etc/sysgate/policies): the History view then offers the system history, the daemons'
+   * denials, and turns one into a system rule (addSystemRule).
+   */
+  systemAdmin?: boolean;
 }
 
 /** A page of the history: the records matching `query` (the history's query language). */
@@ -197,6 +203,8 @@ const HistoryPageRequestSchema = v.strictObject({
   limit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)),
   /** Only records up to this id: a page of what the view already counted. */
   ceiling: v.optional(count),
+  /** The system history (daemons under the system policies) instead of the user's. */
+  system: v.optional(v.boolean()),
 });
 export type HistoryPageRequest = v.InferOutput<typeof HistoryPageRequestSchema>;
 
@@ -228,12 +236,19 @@ export interface Commands {
   /** A page of records; their number comes apart (historyCount), as counting takes longer. */
   historyPage(request: HistoryPageRequest): HistoryPage;
   /** How many records match `query` with ids above `after` and up to `upTo` (default: all). */
-  historyCount(query: string, range: { after: number; upTo?: number }): number;
+  historyCount(query: string, range: { after: number; upTo?: number; system?: boolean }): number;
   historyDetail(id: number): HistoryDetail;
   /** The records matching `query` grouped by program and call, most records first. */
   historyGroups(query: string): HistoryGroup[];
   /** The counts of decided calls of one run (its history name), or of every run (null). */
   statistics(session: string | null): Statistics;
+  /** A record of the system history (the daemons'), for a system administrator. */
+  systemHistoryDetail(id: number): HistoryDetail;
+  /**
+   * Adds `rule` to the system policy of `program` (/etc/sysgate/policies), for a system
+   * administrator; gives the file and the rule's line. A daemon reads it when it starts again.
+   */
+  addSystemRule(program: string, rule: string): { path: string; line: number };
   /** The records matching `query`, newest first (at most 100,000), as a file's text. */
   exportHistory(query: string, format: ExportFormat): string;
   clearHistory(): void;
@@ -323,11 +338,13 @@ const ARGUMENTS = {
   historyPage: v.strictTuple([HistoryPageRequestSchema]),
   historyCount: v.strictTuple([
     text(4096),
-    v.strictObject({ after: count, upTo: v.optional(count) }),
+    v.strictObject({ after: count, upTo: v.optional(count), system: v.optional(v.boolean()) }),
   ]),
   historyDetail: v.strictTuple([count]),
   historyGroups: v.strictTuple([text(4096)]),
   statistics: v.strictTuple([v.nullable(text(256))]),
+  systemHistoryDetail: v.strictTuple([count]),
+  addSystemRule: v.strictTuple([text(PATH), text(8192)]),
   exportHistory: v.strictTuple([text(4096), ExportFormatSchema]),
   clearHistory: v.strictTuple([]),
   historySettings: v.strictTuple([]),

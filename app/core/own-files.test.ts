@@ -25,6 +25,7 @@ test("sysgate's own places follow the XDG variables, with the run's own folder a
       '/etc/sysgate',
       '/etc/sysgate/policies',
       '/etc/sysgate/policies/templates',
+      '/var/lib/sysgate',
       '/srv/pol',
       '/srv/pol/templates',
       '/tmp/one-policy',
@@ -38,6 +39,20 @@ test('without the XDG variables (or with relative ones), the places are under HO
     assert.ok(places.includes(place), place);
   assert.ok(places.some((p) => p.endsWith('/sysgate/runs')));
   assert.equal(appSocketDir({}), `/tmp/sysgate-${process.getuid!()}`);
+});
+
+test('$SYSGATE_SYSTEM_ROOT moves the system policies and the system history, and they stay protected', () => {
+  const places = ownPlaces([], { SYSGATE_SYSTEM_ROOT: '/srv/root' }, '/home/u');
+  for (const place of [
+    '/srv/root/etc/sysgate',
+    '/srv/root/etc/sysgate/policies',
+    '/srv/root/etc/sysgate/policies/templates',
+    '/srv/root/var/lib/sysgate',
+  ])
+    assert.ok(places.includes(place), place);
+  assert.ok(!places.includes('/etc/sysgate'));
+  // A relative root is no root: the system's places stay where they are.
+  assert.ok(ownPlaces([], { SYSGATE_SYSTEM_ROOT: 'srv' }, '/home/u').includes('/etc/sysgate'));
 });
 
 test('the supervisor is told every place, one --protect each', () => {

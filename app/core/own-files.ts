@@ -9,9 +9,7 @@ import { dirname, join } from 'node:path';
 import { historyPath } from './records/history-store.js';
 import { sysgateCacheDir } from './policy/compiled-cache.js';
 import { defaultUserDir } from './policy/store.js';
-
-/** The system's policies and templates. */
-export const SYSTEM_DIR = '/etc/sysgate';
+import { systemConfigDir, systemHistoryPath } from './system-places.js';
 
 /** The folder of the app socket: `$XDG_RUNTIME_DIR/sysgate`, else `/tmp/sysgate-UID`. */
 export function appSocketDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -41,9 +39,10 @@ export function ownPlaces(
     sysgateCacheDir('runs', env),
     dirname(historyPath(env, home)),
     appSocketDir(env),
-    SYSTEM_DIR,
-    join(SYSTEM_DIR, 'policies'),
-    join(SYSTEM_DIR, 'policies', 'templates'),
+    systemConfigDir(env),
+    join(systemConfigDir(env), 'policies'),
+    join(systemConfigDir(env), 'policies', 'templates'),
+    dirname(systemHistoryPath(env)),
     ...extra,
   ];
   return [...new Set(places.filter((p) => p.startsWith('/')))];

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, type WebContents } from 'electron';
 
 import { PROMPT_WINDOW_COMMANDS, type Snapshot } from '../common/contract.js';
+import { administersSystemPolicies, SystemAdmin } from '../core/host/system-admin.js';
 import { openHistory } from '../core/records/recorder.js';
 import { Host } from '../core/host/host.js';
 import { packagePath } from '../core/package-paths.js';
@@ -64,7 +65,8 @@ function start(): void {
   const store = new PolicyStore({ shippedDir: packagePath('policies') });
   const macros = currentMacros();
   const history = openHistory((message) => console.error(`sysgate: ${message}`));
-  const host = new Host(store, macros, history);
+  const system = administersSystemPolicies() ? new SystemAdmin() : null;
+  const host = new Host(store, macros, history, system);
   // `sysgate` runs from terminals ask here while the app is open.
   let terminals: Server | null = null;
   try {

@@ -69,6 +69,8 @@ const SAMPLE: { [K in CommandName]: Parameters<SysgateApi[K]> } = {
   historyDetail: [42],
   historyGroups: ['run:s1@1000'],
   statistics: [null],
+  systemHistoryDetail: [42],
+  addSystemRule: ['/usr/sbin/lighttpd', 'native-fsread: filename eq "/srv/a" then permit'],
   exportHistory: ['prog:cat', 'csv'],
   clearHistory: [],
   historySettings: [],

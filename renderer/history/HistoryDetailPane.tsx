@@ -1,7 +1,9 @@
 // The selected record in full: every decoded argument, the processes above it, the rule that
 // decided (a link into the policy editor), and "Create rule…" with the rule suggested for it, or
 // for all the records selected at once (rule-from-records.ts). The editor is reached through the
-// address only (window/route.ts): `#policies&policy=...&line=N` and `...&rule=...`.
+// address only (window/route.ts): `#policies&policy=...&line=N` and `...&rule=...`. A record of
+// the system history (a daemon's) is turned into a rule of its system policy instead, which the
+// host writes at once (addSystemRule): the editor saves the user's copy, never the system's.
 
 import { useEffect, useId, useMemo, useState } from 'react';
 
@@ -12,7 +14,14 @@ import { policyHash } from '../window/route.js';
 import { actionText, baseName, deciderText } from './history-text.js';
 import { rulesForRecords } from './rule-from-records.js';
 
-export function HistoryDetailPane({ selected }: { selected: HistoryEntry[] }) {
+export function HistoryDetailPane({
+  selected,
+  system,
+}: {
+  selected: HistoryEntry[];
+  /** The records are of the system history. */
+  system: boolean;
+}) {
   const last = selected.at(-1);
   return (
     <aside className="history-detail" aria-label="Record details">
@@ -25,23 +34,35 @@ export function HistoryDetailPane({ selected }: { selected: HistoryEntry[] }) {
           {selected.length > 1 && (
             <p className="history-detail-count">{selected.length} records selected</p>
           )}
-          <CreateRule entries={selected} />
-          <RecordFacts entry={last} />
+          <CreateRule entries={selected} system={system} />
+          <RecordFacts entry={last} system={system} />
         </>
       )}
     </aside>
   );
 }
 
-function CreateRule({ entries }: { entries: HistoryEntry[] }) {
+function CreateRule({ entries, system }: { entries: HistoryEntry[]; system: boolean }) {
   const id = useId();
+  const { api } = useServices();
+  const [added, setAdded] = useState<string | null>(null);
   const user = useSysgate((s) => s.user);
   const result = useMemo(
-    () => rulesForRecords(entries, { HOME: user?.home ?? '', USER: user?.name ?? '', CWD: '' }),
-    [entries, user],
+    () =>
+      // A daemon's $HOME and $USER are not the administrator's: its rules name paths as they are.
+      rulesForRecords(
+        entries,
+        system
+          ? { HOME: '', USER: '', CWD: '' }
+          : { HOME: user?.home ?? '', USER: user?.name ?? '', CWD: '' },
+      ),
+    [entries, user, system],
   );
   const [choice, setChoice] = useState(0);
-  useEffect(() => setChoice(0), [result]);
+  useEffect(() => {
+    setChoice(0);
+    setAdded(null);
+  }, [result]);
   if ('problem' in result) return <p className="history-rule-problem">{result.problem}</p>;
   const rule = result.rules[Math.min(choice, result.rules.length - 1)]!;
   return (
@@ -57,34 +78,58 @@ function CreateRule({ entries }: { entries: HistoryEntry[] }) {
         ))}
       </select>
       <code className="history-rule-text">{rule.rule}</code>
-      <button
-        type="button"
-        className="button primary"
-        onClick={() =>
-          (location.hash = policyHash({ policy: result.policy, line: null, rule: rule.rule }))
-        }
-      >
-        Create rule…
-      </button>
+      {system ? (
+        <>
+          <button
+            type="button"
+            className="button primary"
+            onClick={() =>
+              api.addSystemRule(result.policy, rule.rule).then(
+                ({ path, line }) =>
+                  setAdded(
+                    `Added to ${path}, line ${line}. The daemon reads it when its service starts again.`,
+                  ),
+                (e: Error) => setAdded(`Not added: ${e.message}`),
+              )
+            }
+          >
+            Add to system policy
+          </button>
+          {added !== null && (
+            <p className="history-rule-added" role="status">
+              {added}
+            </p>
+          )}
+        </>
+      ) : (
+        <button
+          type="button"
+          className="button primary"
+          onClick={() =>
+            (location.hash = policyHash({ policy: result.policy, line: null, rule: rule.rule }))
+          }
+        >
+          Create rule…
+        </button>
+      )}
     </div>
   );
 }
 
-function RecordFacts({ entry }: { entry: HistoryEntry }) {
+function RecordFacts({ entry, system }: { entry: HistoryEntry; system: boolean }) {
   const { api } = useServices();
   const [detail, setDetail] = useState<HistoryDetail | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
     setProblem(null);
-    api
-      .historyDetail(entry.id)
+    (system ? api.systemHistoryDetail(entry.id) : api.historyDetail(entry.id))
       .then((d) => current && setDetail(d))
       .catch((e: Error) => current && setProblem(e.message));
     return () => {
       current = false;
     };
-  }, [api, entry.id]);
+  }, [api, entry.id, system]);
   const ancestors = detail?.entry.id === entry.id ? detail.ancestors : [];
   const args = Object.entries(entry.args).flatMap(([name, values]) =>
     values.map((value, i) => ({ name: i === 0 ? name : `${name}[${i}]`, value })),

@@ -41,12 +41,15 @@ const COLUMNS = ['Time', 'Action', 'Program', 'PID', 'Call', 'Argument', 'Decide
 
 export function HistoryTable({
   query,
+  system,
   active,
   selected,
   onSelect,
   onState,
 }: {
   query: string;
+  /** The system history (the daemons') instead of the user's. */
+  system: boolean;
   active: boolean;
   selected: HistoryEntry[];
   onSelect(entries: HistoryEntry[]): void;
@@ -81,7 +84,7 @@ export function HistoryTable({
       onState(next);
     };
     try {
-      const page = await api.historyPage({ query, offset: 0, limit: PAGE_SIZE });
+      const page = await api.historyPage({ query, offset: 0, limit: PAGE_SIZE, system });
       if (mine !== generation.current) return;
       pages.current = new Map([[0, page.entries]]);
       asked.current = new Set([0]);
@@ -89,7 +92,7 @@ export function HistoryTable({
       show({ total: page.entries.length, counted: complete, ceiling: page.ceiling, problem: null });
       setFresh(0);
       if (complete) return;
-      const total = await api.historyCount(query, { after: 0, upTo: page.ceiling });
+      const total = await api.historyCount(query, { after: 0, upTo: page.ceiling, system });
       if (mine !== generation.current) return;
       show({ total, counted: true, ceiling: page.ceiling, problem: null });
     } catch (e) {
@@ -97,7 +100,7 @@ export function HistoryTable({
       pages.current = new Map();
       show({ total: 0, counted: true, ceiling: 0, problem: (e as Error).message });
     }
-  }, [api, query, onState]);
+  }, [api, query, system, onState]);
 
   useEffect(() => {
     if (!active || !connected) return;
@@ -128,7 +131,13 @@ export function HistoryTable({
       if (asked.current.has(p)) continue;
       asked.current.add(p);
       void api
-        .historyPage({ query, offset: p * PAGE_SIZE, limit: PAGE_SIZE, ceiling: state.ceiling })
+        .historyPage({
+          query,
+          offset: p * PAGE_SIZE,
+          limit: PAGE_SIZE,
+          ceiling: state.ceiling,
+          system,
+        })
         .then((page) => {
           if (mine !== generation.current) return;
           pages.current.set(p, page.entries);
@@ -136,11 +145,12 @@ export function HistoryTable({
         })
         .catch(() => asked.current.delete(p));
     }
-  }, [active, api, query, first, end, state.ceiling, state.problem]);
+  }, [active, api, query, system, first, end, state.ceiling, state.problem]);
 
-  // Live: records committed after the query ran.
+  // Live: records committed after the query ran (to the user's history: the system's is read
+  // again when it is chosen).
   useEffect(() => {
-    if (!active || newest <= state.ceiling || state.problem !== null) return;
+    if (!active || system || newest <= state.ceiling || state.problem !== null) return;
     const wait = Math.max(0, lastLive.current + LIVE_MS - Date.now());
     const timer = setTimeout(() => {
       lastLive.current = Date.now();
@@ -152,7 +162,7 @@ export function HistoryTable({
           .catch(() => undefined);
     }, wait);
     return () => clearTimeout(timer);
-  }, [active, api, newest, query, reload, scrollTop, state.ceiling, state.problem]);
+  }, [active, api, newest, query, reload, scrollTop, state.ceiling, state.problem, system]);
 
   const entryAt = (row: number): HistoryEntry | undefined =>
     pages.current.get(Math.floor(row / PAGE_SIZE))?.[row % PAGE_SIZE];

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { ExportFormat } from '../../app/common/contract.js';
 import type { HistoryEntry } from '../../app/common/history/entry.js';
 import { parseQuery, QueryError, termValue, withTerm } from '../../app/common/history/query.js';
-import { useServices } from '../window/context.js';
+import { useServices, useSysgate } from '../window/context.js';
 import { hashParameter, historyHash, routeFromHash } from '../window/route.js';
 import { HistoryDetailPane } from './HistoryDetailPane.js';
 import { HistoryGroups } from './HistoryGroups.js';
@@ -69,6 +69,10 @@ export function HistoryView({ hidden }: { hidden: boolean }) {
   const [generation, setGeneration] = useState(0);
   // The records grouped by program and call, instead of one by one.
   const [grouped, setGrouped] = useState(false);
+  // A system administrator also sees the system history: the daemons' denials.
+  const systemAdmin = useSysgate((s) => s.systemAdmin);
+  const [chosen, setChosen] = useState<'user' | 'system'>('user');
+  const system = systemAdmin && chosen === 'system';
 
   // A valid filter applies a moment after the last key, and goes into the address.
   useEffect(() => {
@@ -140,38 +144,74 @@ export function HistoryView({ hidden }: { hidden: boolean }) {
               : `${table.total.toLocaleString('en')}+ records, counting…`)}
         </p>
         <div className="history-tools">
-          <button type="button" className="button" onClick={() => void download('csv')}>
-            Export CSV
-          </button>
-          <button type="button" className="button" onClick={() => void download('json')}>
-            Export JSON
-          </button>
-          {confirmClear ? (
-            <span className="history-confirm" role="group" aria-label="Clear the history?">
-              <span>Remove every record?</span>
-              <button type="button" className="button danger" onClick={() => void clear()}>
-                Clear history
+          {systemAdmin && (
+            <span className="history-source" role="group" aria-label="Whose history">
+              <button
+                type="button"
+                className="button"
+                aria-pressed={!system}
+                onClick={() => {
+                  setChosen('user');
+                  setSelected([]);
+                }}
+              >
+                Yours
               </button>
-              <button type="button" className="button quiet" onClick={() => setConfirmClear(false)}>
-                Keep
+              <button
+                type="button"
+                className="button"
+                aria-pressed={system}
+                title="Daemons run by root under the system policies (sysgate -U)"
+                onClick={() => {
+                  setChosen('system');
+                  setSelected([]);
+                }}
+              >
+                System
               </button>
             </span>
-          ) : (
-            <button type="button" className="button" onClick={() => setConfirmClear(true)}>
-              Clear…
-            </button>
           )}
-          <button
-            type="button"
-            className="button"
-            aria-expanded={showSettings}
-            onClick={() => setShowSettings((s) => !s)}
-          >
-            Settings
-          </button>
+          {/* Exports, clearing and settings are of the user's own history. */}
+          {!system && (
+            <>
+              <button type="button" className="button" onClick={() => void download('csv')}>
+                Export CSV
+              </button>
+              <button type="button" className="button" onClick={() => void download('json')}>
+                Export JSON
+              </button>
+              {confirmClear ? (
+                <span className="history-confirm" role="group" aria-label="Clear the history?">
+                  <span>Remove every record?</span>
+                  <button type="button" className="button danger" onClick={() => void clear()}>
+                    Clear history
+                  </button>
+                  <button
+                    type="button"
+                    className="button quiet"
+                    onClick={() => setConfirmClear(false)}
+                  >
+                    Keep
+                  </button>
+                </span>
+              ) : (
+                <button type="button" className="button" onClick={() => setConfirmClear(true)}>
+                  Clear…
+                </button>
+              )}
+              <button
+                type="button"
+                className="button"
+                aria-expanded={showSettings}
+                onClick={() => setShowSettings((s) => !s)}
+              >
+                Settings
+              </button>
+            </>
+          )}
         </div>
       </header>
-      {showSettings && <HistorySettingsForm onDone={() => setShowSettings(false)} />}
+      {showSettings && !system && <HistorySettingsForm onDone={() => setShowSettings(false)} />}
       {message !== null && (
         <p className="history-message" role="status">
           {message}{' '}
@@ -265,21 +305,24 @@ export function HistoryView({ hidden }: { hidden: boolean }) {
             ))}
           </select>
         </div>
-        <div className="field history-group-toggle">
-          <span className="field-label" aria-hidden="true">
-            &nbsp;
-          </span>
-          <button
-            type="button"
-            className="button"
-            aria-pressed={grouped}
-            onClick={() => setGrouped((g) => !g)}
-          >
-            Group by program and call
-          </button>
-        </div>
+        {!system && (
+          // Groups are made of the user's own history (historyGroups), not the system's.
+          <div className="field history-group-toggle">
+            <span className="field-label" aria-hidden="true">
+              &nbsp;
+            </span>
+            <button
+              type="button"
+              className="button"
+              aria-pressed={grouped}
+              onClick={() => setGrouped((g) => !g)}
+            >
+              Group by program and call
+            </button>
+          </div>
+        )}
       </form>
-      {grouped ? (
+      {grouped && !system ? (
         <HistoryGroups
           key={generation}
           query={applied}
@@ -294,14 +337,15 @@ export function HistoryView({ hidden }: { hidden: boolean }) {
       ) : (
         <div className="history-layout">
           <HistoryTable
-            key={generation}
+            key={`${generation}-${system}`}
             query={applied}
+            system={system}
             active={!hidden}
             selected={selected}
             onSelect={setSelected}
             onState={setTable}
           />
-          <HistoryDetailPane selected={selected} />
+          <HistoryDetailPane selected={selected} system={system} />
         </div>
       )}
     </section>

@@ -12,6 +12,8 @@ export interface ConnectionSlice {
   connectionProblem: string | null;
   /** `$USER` and `$HOME` for rule suggestions, when the host tells them (Snapshot.user). */
   user: { name: string; home: string } | null;
+  /** Whether the user administers the system policies (Snapshot.systemAdmin). */
+  systemAdmin: boolean;
   setConnection(status: ConnectionStatus, problem?: string | null): void;
 }
 
@@ -21,5 +23,6 @@ export const createConnectionSlice: StateCreator<SysgateState, [], [], Connectio
   connection: 'connecting',
   connectionProblem: null,
   user: null,
+  systemAdmin: false,
   setConnection: (connection, problem = null) => set({ connection, connectionProblem: problem }),
 });

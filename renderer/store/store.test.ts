@@ -178,6 +178,10 @@ test('a snapshot replaces everything and keeps the choices that still make sense
   assert.equal(shownQuestionId(s().queue), 'q1');
   assert.deepEqual(s().policies, { '/bin/cat': policy });
   assert.deepEqual(s().user, { name: 'jose', home: '/home/jose' });
+  // Not a system administrator unless the host says so.
+  assert.equal(s().systemAdmin, false);
+  s().loadSnapshot({ ...snapshot, systemAdmin: true });
+  assert.equal(s().systemAdmin, true);
 });
 
 test('a changed policy replaces the old text and becomes the last changed', () => {

@@ -66,6 +66,7 @@ export function createSysgateStore(api: SysgateApi): SysgateStore {
           answering: {},
           policies,
           user: snapshot.user ?? null,
+          systemAdmin: snapshot.systemAdmin ?? false,
           connectionProblem: null,
         };
       }),

@@ -40,6 +40,7 @@ import {
   type EventListener,
 } from './endpoint.js';
 import { PolicyFiles } from './policy-files.js';
+import { SystemAdmin, SystemAdminError } from './system-admin.js';
 import { RuleHits } from '../records/rule-hits.js';
 
 const SESSION_CHANGES_MS = 100;
@@ -73,6 +74,8 @@ export class Host implements ContractEndpoint {
     private readonly macros: Macros,
     /** Where decisions are kept; null when the history cannot be opened. */
     private readonly history: HistoryStore | null = null,
+    /** The system history and policies, when the user administers them; else null. */
+    private readonly system: SystemAdmin | null = null,
   ) {
     if (history !== null) {
       this.historyNewest = history.newestId();
@@ -114,6 +117,7 @@ export class Host implements ContractEndpoint {
     await Promise.all(running.map((s) => s.exited.catch(() => undefined)));
     if (this.watchHistory !== null) clearInterval(this.watchHistory);
     this.history?.close();
+    this.system?.close();
     await this.syslog.close();
   }
 
@@ -153,7 +157,7 @@ export class Host implements ContractEndpoint {
     policy: (program) => this.policyView(program),
     historyPage: (request) => this.historyPage(request),
     historyCount: (query, range) =>
-      this.historyStore().count(this.query(query), range.after, range.upTo),
+      this.historyStore(range.system).count(this.query(query), range.after, range.upTo),
     historyDetail: (id) => this.historyDetail(id),
     historyGroups: (query) => this.historyGroups(query),
     statistics: (session) => {
@@ -161,6 +165,8 @@ export class Host implements ContractEndpoint {
       store.flush();
       return store.statistics(session);
     },
+    systemHistoryDetail: (id) => this.historyDetail(id, true),
+    addSystemRule: (program, rule) => this.addSystemRule(program, rule),
     exportHistory: (query, format) => this.exportHistory(query, format),
     clearHistory: () => this.historyStore().clear(),
     historySettings: () => this.historyStore().settings(),
@@ -196,6 +202,7 @@ export class Host implements ContractEndpoint {
       policies: [...views.values()],
       terminals,
       user: { name: this.macros.USER, home: this.macros.HOME },
+      systemAdmin: this.system !== null,
     };
   }
 
@@ -359,9 +366,32 @@ export class Host implements ContractEndpoint {
     this.emit('historyAdded', { newest, count });
   }
 
-  private historyStore(): HistoryStore {
+  /** The user's history, or with `system` the system's (a system administrator's only). */
+  private historyStore(system = false): HistoryStore {
+    if (system) return this.systemAdmin((admin) => admin.history());
     if (this.history === null) throw new CommandError('the history is not available (see the log)');
     return this.history;
+  }
+
+  private systemAdmin<T>(act: (admin: SystemAdmin) => T): T {
+    if (this.system === null)
+      throw new CommandError('only an administrator of the system policies may do this');
+    try {
+      return act(this.system);
+    } catch (e) {
+      if (e instanceof SystemAdminError) throw new CommandError(e.message);
+      throw e;
+    }
+  }
+
+  /** A rule for a daemon, in its system policy: it applies when the daemon starts again. */
+  private async addSystemRule(program: string, rule: string) {
+    const written = await this.systemAdmin((admin) => admin.addRule(program, rule)).catch((e) => {
+      if (e instanceof SystemAdminError) throw new CommandError(e.message);
+      throw e;
+    });
+    this.emit('policyFileChanged', { path: written.path, program, removed: false });
+    return written;
   }
 
   private query(text: string): HistoryQuery {
@@ -374,7 +404,7 @@ export class Host implements ContractEndpoint {
   }
 
   private historyPage(request: HistoryPageRequest): HistoryPage {
-    const store = this.historyStore();
+    const store = this.historyStore(request.system);
     // Records still queued belong on the page the user is about to see.
     store.flush();
     return store.page(this.query(request.query), request);
@@ -386,8 +416,8 @@ export class Host implements ContractEndpoint {
     return store.groups(this.query(text));
   }
 
-  private historyDetail(id: number): HistoryDetail {
-    const store = this.historyStore();
+  private historyDetail(id: number, system = false): HistoryDetail {
+    const store = this.historyStore(system);
     const entry = store.entry(id);
     if (entry === null) throw new CommandError(`no record ${id} in the history (cleared?)`);
     return { entry, ancestors: store.ancestors(entry) };

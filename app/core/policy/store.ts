@@ -16,6 +16,7 @@ import { NO_NOTES, type InputNotes } from '../run-plan/inputs.js';
 import { isPolicyName, policyFileName } from './naming.js';
 import { PolicyWatch, type PolicyChange } from './watch.js';
 import { isMissing } from '../missing.js';
+import { systemPolicyDir } from '../system-places.js';
 
 export type { PolicyChange } from './watch.js';
 
@@ -28,7 +29,7 @@ export class PolicyStoreError extends Error {
 export type PolicyOrigin = 'file' | 'user' | 'system';
 
 export interface PolicyStoreOptions {
-  /** System policies. Default `/etc/sysgate/policies`. */
+  /** System policies. Default `/etc/sysgate/policies` (core/system-places.ts). */
   systemDir?: string;
   /** `-d DIR`: replaces the user's directory, read from and written to. */
   userDir?: string;
@@ -94,7 +95,7 @@ export class PolicyStore {
   private readonly watches = new Set<PolicyWatch>();
 
   constructor(options: PolicyStoreOptions = {}) {
-    this.systemDir = options.systemDir ?? '/etc/sysgate/policies';
+    this.systemDir = options.systemDir ?? systemPolicyDir();
     this.userDir =
       options.userDir ?? defaultUserDir(options.env ?? process.env, options.home ?? homedir());
     this.files = options.files ?? [];

@@ -29,6 +29,8 @@ export const PLAN_ENVIRONMENT = [
   'XDG_DATA_HOME',
   // Where the app socket is, one of sysgate's own places (core/own-files.ts).
   'XDG_RUNTIME_DIR',
+  // Where the system policies and the system history are (core/system-places.ts).
+  'SYSGATE_SYSTEM_ROOT',
   'SYSGATE_SUPERVISOR',
 ] as const;
 
