@@ -83,6 +83,48 @@ export async function runTraced(argv: string[]): Promise<number> {
 }
 
 /**
+ * What sysgate-shell (native/shell.c) decided from the system's settings alone, never from the
+ * user: where the system's policies are, and syslog's socket.
+ */
+interface LoginShell {
+  systemDir: string;
+  syslog: string;
+}
+
+/**
+ * `sysgate --login-shell [--policies DIR] [--syslog SOCKET] -- SHELL [-l | -c COMMAND]`, as
+ * sysgate-shell starts it with an environment it cleaned: `sysgate -a -i -U SHELL ...`, where
+ * nothing in the user's files decides anything. The user's policies, templates, compiled
+ * policies and run plans are never read (each is a file the user could have written), no plan
+ * is left, the history in the user's home is not kept: denials go to syslog, which the user
+ * cannot rewrite.
+ */
+export async function runLoginShell(argv: string[]): Promise<number> {
+  const login: LoginShell = { systemDir: '/etc/sysgate/policies', syslog: '/dev/log' };
+  let i = 0;
+  for (; i < argv.length && argv[i] !== '--'; i += 2) {
+    const value = argv[i + 1];
+    if (value === undefined || !value.startsWith('/')) break;
+    if (argv[i] === '--policies') login.systemDir = value;
+    else if (argv[i] === '--syslog') login.syslog = value;
+    else break;
+  }
+  const [shell, ...args] = argv.slice(i + 1);
+  if (argv[i] !== '--' || shell === undefined || !shell.startsWith('/')) {
+    process.stderr.write(
+      'usage: sysgate --login-shell [--policies DIR] [--syslog SOCKET] -- /SHELL [args...]\n',
+    );
+    return 2;
+  }
+  const options: ParsedOptions = {
+    flags: new Set(['a', 'i', 'U']),
+    values: new Map(),
+    operands: [shell, ...args],
+  };
+  return new TracedRun(options, shell, args, argv, null, undefined, login).start();
+}
+
+/**
  * The descriptor of a supervisor that started this process to be its host (a run started from
  * a plan, native/PROTOCOL.md); undefined when there is none, null when the variable is garbled.
  */
@@ -162,6 +204,8 @@ class TracedRun {
     private readonly inputs: RunInputs | null,
     /** The descriptor of the supervisor this process is the host of, when one started it. */
     private readonly adoptFd: number | undefined,
+    /** Set when sysgate-shell started this run: nothing of the user's is read. */
+    login: LoginShell | null = null,
   ) {
     const flags = options.flags;
     // What this run's decisions are made from, for the plan it may leave.
@@ -171,6 +215,7 @@ class TracedRun {
       userDir: options.values.get('d')?.at(-1),
       files: options.values.get('f'),
       systemOnly: flags.has('U'),
+      ...(login !== null ? { systemDir: login.systemDir } : {}),
       shippedDir: packagePath('policies'),
       inputs: noted,
     });
@@ -184,7 +229,8 @@ class TracedRun {
       macros: this.macros,
       noAliases: flags.has('u'),
       kernel: flags.has('K'),
-      cache: new CompiledPolicyCache(),
+      // A compiled policy in the user's cache is the user's to forge.
+      ...(login === null ? { cache: new CompiledPolicyCache() } : {}),
       inputs: noted,
       saveLearned: true,
       // SIGTERM and SIGHUP reach this process alone; a SIGINT sent to it alone does the same
@@ -197,12 +243,15 @@ class TracedRun {
       ? streamSink(process.stderr)
       : logFile !== undefined
         ? fileSink(logFile)
-        : syslogSink((message) => this.say(message));
-    this.history = openHistory((message) => {
-      // Said before the command starts, but not a fact a plan can check.
-      this.unplannable = true;
-      this.say(message);
-    });
+        : syslogSink((message) => this.say(message), login?.syslog);
+    this.history =
+      login !== null
+        ? null
+        : openHistory((message) => {
+            // Said before the command starts, but not a fact a plan can check.
+            this.unplannable = true;
+            this.say(message);
+          });
     if (this.history !== null) noted.note(settingsStamp(this.history.path));
     const policies = this.run.policies;
     const recorder =
@@ -272,6 +321,8 @@ class TracedRun {
       // This run's policy places too: -d DIR and its templates, the -f files.
       protect: ownPlaces([
         this.store.userDir,
+        // The system's policies where sysgate-shell said they are (else /etc/sysgate's, kept anyway).
+        this.store.systemDir,
         join(this.store.userDir, 'templates'),
         ...this.store.files.map((file) => resolve(file)),
       ]),
