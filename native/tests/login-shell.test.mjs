@@ -155,7 +155,9 @@ class Login {
       const at = this.out.indexOf(`@@${mark}@@`, from);
       if (at >= 0) {
         const text = this.out.slice(from, at).replace(/\r/g, '');
-        return text.slice(text.indexOf('\n') + 1);
+        // What was printed after the line the terminal echoed.
+        const echoed = text.indexOf(`"${mark.slice(1)}@@"`);
+        return text.slice(text.indexOf('\n', echoed) + 1);
       }
       if (this.exited !== null) return null;
       await new Promise((r) => setTimeout(r, 20));
@@ -224,6 +226,12 @@ describe('sysgate-shell: a confined login shell', { concurrency: false }, () => 
       assert.equal((await s.type('echo new > ~/made; cat ~/made')).trim(), 'new');
       assert.equal((await s.type('id -un; echo $HOME $SHELL')).trim(), `${USER}\n/home/${USER} /bin/bash`);
       assert.equal((await s.type('echo $0')).trim(), '/bin/bash');
+      // Job control: Ctrl-C reaches the command, not sysgate, and the session goes on.
+      s.send('sleep 30');
+      await new Promise((r) => setTimeout(r, 500));
+      s.term.write('\x03');
+      assert.equal((await s.type('echo after')).trim(), 'after');
+      assert.equal(s.exited, null);
     } finally {
       await s.close();
     }
