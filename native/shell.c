@@ -2,7 +2,7 @@
  * sysgate-shell: a login shell confined by sysgate (systrace's stsh). login, sshd and su run it
  * as the user, from /etc/shells and the user's entry in /etc/passwd. It runs the shell that
  * the settings (SG_SHELL_CONF, /etc/sysgate/shell.conf) name, as a login shell or with -c CMD,
- * under sysgate's command line in login-shell mode: `sysgate -a -i -U` with the system's
+ * under sysgate's command line in login-shell mode (a login shell's argv[0] starting with '-'): `sysgate -a -i -U` with the system's
  * policies alone, enforced, and every program the session runs held to the shell's policy.
  *
  * Nothing the user chose decides how: not $SHELL, not argv beyond a leading '-' and -c, not
@@ -325,13 +325,15 @@ main(int argc, char *argv[])
 		args[n++] = "--syslog";
 		args[n++] = s.syslog;
 	}
+	/* A login shell is told so as login(1) tells it: its argv[0] starts with '-'. */
+	if (login && argc != 3)
+		args[n++] = "--login";
 	args[n++] = "--";
 	args[n++] = s.shell;
 	if (argc == 3) {
 		args[n++] = "-c";
 		args[n++] = argv[2];
-	} else if (login)
-		args[n++] = "-l";
+	}
 	args[n] = NULL;
 	execve(s.node, (char *const *)args, env);
 	die(s.node, strerror(errno));

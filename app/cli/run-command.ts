@@ -2,7 +2,7 @@
 // runs a command under the supervisor with systrace's flags.
 
 import { fstatSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 import { Accounts } from '../core/accounts.js';
 import { connectToApp } from '../core/app-socket.js';
@@ -89,6 +89,8 @@ export async function runTraced(argv: string[]): Promise<number> {
 interface LoginShell {
   systemDir: string;
   syslog: string;
+  /** `-bash` for a login shell; null for `-c COMMAND`. */
+  argv0: string | null;
 }
 
 /**
@@ -100,22 +102,25 @@ interface LoginShell {
  * cannot rewrite.
  */
 export async function runLoginShell(argv: string[]): Promise<number> {
-  const login: LoginShell = { systemDir: '/etc/sysgate/policies', syslog: '/dev/log' };
+  const login: LoginShell = { systemDir: '/etc/sysgate/policies', syslog: '/dev/log', argv0: null };
   let i = 0;
-  for (; i < argv.length && argv[i] !== '--'; i += 2) {
+  for (; i < argv.length && argv[i] !== '--'; i++) {
     const value = argv[i + 1];
-    if (value === undefined || !value.startsWith('/')) break;
-    if (argv[i] === '--policies') login.systemDir = value;
-    else if (argv[i] === '--syslog') login.syslog = value;
+    if (argv[i] === '--login') login.argv0 = '';
+    else if (value === undefined || !value.startsWith('/')) break;
+    else if (argv[i] === '--policies') login.systemDir = argv[++i]!;
+    else if (argv[i] === '--syslog') login.syslog = argv[++i]!;
     else break;
   }
   const [shell, ...args] = argv.slice(i + 1);
   if (argv[i] !== '--' || shell === undefined || !shell.startsWith('/')) {
     process.stderr.write(
-      'usage: sysgate --login-shell [--policies DIR] [--syslog SOCKET] -- /SHELL [args...]\n',
+      'usage: sysgate --login-shell [--login] [--policies DIR] [--syslog SOCKET] -- /SHELL [args...]\n',
     );
     return 2;
   }
+  // As login(1) starts a login shell: its name after a '-'.
+  if (login.argv0 !== null) login.argv0 = `-${basename(shell)}`;
   const options: ParsedOptions = {
     flags: new Set(['a', 'i', 'U']),
     values: new Map(),
@@ -193,6 +198,8 @@ class TracedRun {
   private readonly startLines: string[] = [];
   /** Something decided the run that a plan cannot check. */
   private unplannable = false;
+  /** The command's argv[0] when not its name (a login shell's). */
+  private readonly argv0: string | null;
 
   constructor(
     private readonly options: ParsedOptions,
@@ -207,6 +214,7 @@ class TracedRun {
     /** Set when sysgate-shell started this run: nothing of the user's is read. */
     login: LoginShell | null = null,
   ) {
+    this.argv0 = login?.argv0 ?? null;
     const flags = options.flags;
     // What this run's decisions are made from, for the plan it may leave.
     const noted = inputs ?? NO_NOTES;
@@ -318,6 +326,7 @@ class TracedRun {
       ...(inKernel?.ok ? { kernel: inKernel.kernel } : {}),
       recordPermits: this.history?.settings().record === 'all',
       ...(runAs !== null ? { runAs } : {}),
+      ...(this.argv0 !== null ? { argv0: this.argv0 } : {}),
       // This run's policy places too: -d DIR and its templates, the -f files.
       protect: ownPlaces([
         this.store.userDir,

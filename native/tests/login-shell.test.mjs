@@ -155,8 +155,8 @@ class Login {
       const at = this.out.indexOf(`@@${mark}@@`, from);
       if (at >= 0) {
         const text = this.out.slice(from, at).replace(/\r/g, '');
-        // What was printed after the line the terminal echoed.
-        const echoed = text.indexOf(`"${mark.slice(1)}@@"`);
+        // What was printed after the line the terminal echoed (twice, when typed ahead).
+        const echoed = text.lastIndexOf(`"${mark.slice(1)}@@"`);
         return text.slice(text.indexOf('\n', echoed) + 1);
       }
       if (this.exited !== null) return null;
@@ -225,7 +225,8 @@ describe('sysgate-shell: a confined login shell', { concurrency: false }, () => 
       assert.equal((await s.type('cat ~/mine')).trim(), 'my own words');
       assert.equal((await s.type('echo new > ~/made; cat ~/made')).trim(), 'new');
       assert.equal((await s.type('id -un; echo $HOME $SHELL')).trim(), `${USER}\n/home/${USER} /bin/bash`);
-      assert.equal((await s.type('echo $0')).trim(), '/bin/bash');
+      // A login shell, as login(1) makes one: argv[0] "-bash".
+      assert.equal((await s.type('echo $0; shopt -q login_shell && echo login')).trim(), '-bash\nlogin');
       // Job control: Ctrl-C reaches the command, not sysgate, and the session goes on.
       s.send('sleep 30');
       await new Promise((r) => setTimeout(r, 500));
