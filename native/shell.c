@@ -88,7 +88,7 @@ check_settings_file(const char *path)
 }
 
 static void
-set_value(char *dst, const char *key, const char *value, int line)
+set_value(char *dst, const char *value, int line)
 {
 	char	 where[64];
 
@@ -97,7 +97,6 @@ set_value(char *dst, const char *key, const char *value, int line)
 		die(where, "a value must be an absolute file name");
 	if (strlen(value) >= PATH_MAX)
 		die(where, "the name is too long");
-	(void)key;
 	strcpy(dst, value);
 }
 
@@ -126,13 +125,13 @@ read_settings(struct settings *s)
 		if (value == NULL || strtok(NULL, " \t\r\n") != NULL)
 			die(where, "expected `key value`");
 		if (strcmp(key, "shell") == 0)
-			set_value(s->shell, key, value, line);
+			set_value(s->shell, value, line);
 		else if (strcmp(key, "node") == 0)
-			set_value(s->node, key, value, line);
+			set_value(s->node, value, line);
 		else if (strcmp(key, "policies") == 0)
-			set_value(s->policies, key, value, line);
+			set_value(s->policies, value, line);
 		else if (strcmp(key, "syslog") == 0)
-			set_value(s->syslog, key, value, line);
+			set_value(s->syslog, value, line);
 		else
 			die(where, "unknown key (shell, node, policies, syslog)");
 	}
