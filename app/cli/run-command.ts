@@ -94,8 +94,9 @@ interface LoginShell {
 }
 
 /**
- * `sysgate --login-shell [--policies DIR] [--syslog SOCKET] -- SHELL [-l | -c COMMAND]`, as
- * sysgate-shell starts it with an environment it cleaned: `sysgate -a -i -U SHELL ...`, where
+ * `sysgate --login-shell [--login] [--policies DIR] [--syslog SOCKET] -- SHELL [-c COMMAND]`,
+ * as sysgate-shell starts it with an environment it cleaned: `sysgate -a -i -U SHELL ...` (with
+ * --login, the shell's argv[0] is `-bash`, as login(1) makes a login shell), where
  * nothing in the user's files decides anything. The user's policies, templates, compiled
  * policies and run plans are never read (each is a file the user could have written), no plan
  * is left, the history in the user's home is not kept: denials go to syslog, which the user
