@@ -227,6 +227,10 @@ describe('sysgate-shell: a confined login shell', { concurrency: false }, () => 
       assert.equal((await s.type('id -un; echo $HOME $SHELL')).trim(), `${USER}\n/home/${USER} /bin/bash`);
       // A login shell, as login(1) makes one: argv[0] "-bash".
       assert.equal((await s.type('echo $0; shopt -q login_shell && echo login')).trim(), '-bash\nlogin');
+      // An editor and a pager on the terminal.
+      await s.type("vi -c 's/own/edited/' -c wq ~/mine");
+      assert.equal((await s.type('cat ~/mine')).trim(), 'my edited words');
+      assert.match(await s.type('TERM=xterm less -FX ~/mine'), /my edited words/);
       // Job control: Ctrl-C reaches the command, not sysgate, and the session goes on.
       s.send('sleep 30');
       await new Promise((r) => setTimeout(r, 500));
