@@ -45,6 +45,11 @@ function run(cmd, args) {
 
 before(async () => {
   if (skip) return;
+  for (const tool of ['useradd', 'userdel', 'su', 'cc', 'python3', 'pkill'])
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+      skip = `needs ${tool}, which is not installed`;
+      return;
+    }
   dir = mkdtempSync('/tmp/sysgate-login-shell-');
   chmodSync(dir, 0o755);
   // The settings file is named when sysgate-shell is built: a copy for this test, in
