@@ -309,6 +309,9 @@ main(int argc, char *argv[])
 	}
 	if ((pw = getpwuid(getuid())) == NULL)
 		die("no account for this user id", NULL);
+	/* The policy permits $HOME: a home of "/" would be the whole file system. */
+	if (pw->pw_dir[0] != '/' || strcmp(pw->pw_dir, "/") == 0)
+		die("the account's home is not a folder of its own", pw->pw_dir);
 	read_settings(&s);
 	find_node(&s);
 	find_cli(cli, sizeof(cli));

@@ -29,6 +29,7 @@ const isRoot = process.getuid?.() === 0;
 const suffix = `${process.pid % 100000}`;
 const USER = `sgsh${suffix}`;
 const OTHER = `sgsho${suffix}`;
+const ROOTED = `sgshr${suffix}`;
 const SECRET = 'the other user s secret';
 
 let dir = '';
@@ -106,7 +107,7 @@ before(async () => {
 after(() => {
   receiver?.kill();
   if (!isRoot) return;
-  for (const user of [USER, OTHER]) {
+  for (const user of [USER, OTHER, ROOTED]) {
     spawnSync('pkill', ['-KILL', '-u', user]);
     spawnSync('userdel', ['-r', '-f', user], { stdio: 'ignore' });
   }
@@ -385,6 +386,19 @@ describe('sysgate-shell: a confined login shell', { concurrency: false }, () => 
     assert.match(r.stdout, new RegExp(`^/home/${USER} /bin/bash /usr/local/bin:/usr/bin:/bin$`, 'm'));
     assert.match(r.stderr, /Permission denied/);
     assert.doesNotMatch(r.stderr, /HOOKED/);
+    // An account whose home is / would have the whole file system as $HOME: refused.
+    run('useradd', ['-M', '-d', '/', '-s', wrapper, ROOTED]);
+    const rooted = spawnSync(wrapper, ['-c', 'echo started'], {
+      encoding: 'utf8',
+      env: { TERM: 'dumb' },
+      uid: Number(run('id', ['-u', ROOTED]).trim()),
+      gid: Number(run('id', ['-g', ROOTED]).trim()),
+      cwd: '/',
+      timeout: 20000,
+    });
+    assert.equal(rooted.status, 1);
+    assert.doesNotMatch(rooted.stdout, /started/);
+    assert.match(rooted.stderr, /home is not a folder of its own: \/; the session does not start/);
     // Arguments other than -c COMMAND and -l are refused, and nothing runs.
     const bad = spawnSync('/usr/bin/su', [USER, '-s', wrapper, '-c', 'true', '--', '--rcfile', '/tmp/x'], {
       encoding: 'utf8',
