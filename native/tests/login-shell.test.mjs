@@ -29,7 +29,6 @@ const isRoot = process.getuid?.() === 0;
 const suffix = `${process.pid % 100000}`;
 const USER = `sgsh${suffix}`;
 const OTHER = `sgsho${suffix}`;
-const ROOTED = `sgshr${suffix}`;
 const SECRET = 'the other user s secret';
 
 let dir = '';
@@ -107,9 +106,12 @@ before(async () => {
 after(() => {
   receiver?.kill();
   if (!isRoot) return;
-  for (const user of [USER, OTHER, ROOTED]) {
+  // Never `userdel -r`: it removes whatever folder the account names as its home, recursively.
+  // Only the two homes this test made, by their exact names.
+  for (const user of [USER, OTHER]) {
     spawnSync('pkill', ['-KILL', '-u', user]);
-    spawnSync('userdel', ['-r', '-f', user], { stdio: 'ignore' });
+    spawnSync('userdel', ['-f', user], { stdio: 'ignore' });
+    if (/^sgsho?\d+$/.test(user)) rmSync(`/home/${user}`, { recursive: true, force: true });
   }
   if (wrapper) rmSync(wrapper, { force: true });
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -386,19 +388,6 @@ describe('sysgate-shell: a confined login shell', { concurrency: false }, () => 
     assert.match(r.stdout, new RegExp(`^/home/${USER} /bin/bash /usr/local/bin:/usr/bin:/bin$`, 'm'));
     assert.match(r.stderr, /Permission denied/);
     assert.doesNotMatch(r.stderr, /HOOKED/);
-    // An account whose home is / would have the whole file system as $HOME: refused.
-    run('useradd', ['-M', '-d', '/', '-s', wrapper, ROOTED]);
-    const rooted = spawnSync(wrapper, ['-c', 'echo started'], {
-      encoding: 'utf8',
-      env: { TERM: 'dumb' },
-      uid: Number(run('id', ['-u', ROOTED]).trim()),
-      gid: Number(run('id', ['-g', ROOTED]).trim()),
-      cwd: '/',
-      timeout: 20000,
-    });
-    assert.equal(rooted.status, 1);
-    assert.doesNotMatch(rooted.stdout, /started/);
-    assert.match(rooted.stderr, /home is not a folder of its own: \/; the session does not start/);
     // Arguments other than -c COMMAND and -l are refused, and nothing runs.
     const bad = spawnSync('/usr/bin/su', [USER, '-s', wrapper, '-c', 'true', '--', '--rcfile', '/tmp/x'], {
       encoding: 'utf8',
