@@ -20,7 +20,7 @@ sg_usage(void)
 	    "usage: sysgate-supervisor --control-fd N | --control-socket PATH [--terminal-foreground]\n"
 	    "           [--mode ask|enforce|learn] [-i|--inherit]\n"
 	    "           [-u|--no-aliases] [--on-host-loss kill|deny] [--run-as UID:GID]\n"
-	    "           [--record-permits] [--protect PATH ...]\n"
+	    "           [--record-permits] [--protect PATH ...] [--argv0 NAME]\n"
 	    "           -- command [arg ...]\n"
 	    "       sysgate-supervisor --print-baseline | --peer-credentials | --version\n");
 }
@@ -134,6 +134,10 @@ option(int argc, char *argv[], int *i, struct sg_options *o)
 		if ((v = value_of(argc, argv, i, "--run-as")) == NULL ||
 		    parse_run_as(v, o) == -1)
 			return -1;
+	} else if (matches(a, "--argv0")) {
+		if ((v = value_of(argc, argv, i, "--argv0")) == NULL || *v == '\0')
+			return -1;
+		o->argv0 = v;
 	} else if (matches(a, "--protect")) {
 		if ((v = value_of(argc, argv, i, "--protect")) == NULL || *v != '/' ||
 		    o->nprotect == SG_PROTECT_MAX)

@@ -33,6 +33,7 @@ struct sg_options {
 	/* --protect: sysgate's own files and folders, which no traced program may change */
 	char		*protect[SG_PROTECT_MAX];
 	size_t		 nprotect;
+	const char	*argv0;		/* --argv0: the command's argv[0] ("-bash": a login shell) */
 	char		**argv;		/* the command and its arguments */
 };
 

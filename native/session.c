@@ -945,6 +945,9 @@ launch(struct session *ss, char *argv[])
 	int			 release;
 
 	find_command(argv[0], path, sizeof(path), ss->s.command_path);
+	/* Found by its name; run as another (login(1) starts a login shell as "-bash"). */
+	if (ss->s.opt->argv0 != NULL)
+		argv[0] = (char *)ss->s.opt->argv0;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.path = path;
 	cmd.argv = argv;

@@ -58,5 +58,7 @@ export async function run(argv: string[]): Promise<number> {
   if (first === 'policy') return (await import('./policy-command.js')).runPolicyCommand(rest);
   if (first === 'log') return (await import('./log-command.js')).runLog(rest);
   if (first === 'gui') return (await import('./gui-command.js')).runGui(rest);
+  // sysgate-shell's (native/shell.c): not in the usage, since nobody types it.
+  if (first === '--login-shell') return (await import('./run-command.js')).runLoginShell(rest);
   return (await import('./run-command.js')).runTraced(argv);
 }

@@ -2,7 +2,7 @@
 // runs a command under the supervisor with systrace's flags.
 
 import { fstatSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 import { Accounts } from '../core/accounts.js';
 import { connectToApp } from '../core/app-socket.js';
@@ -84,6 +84,54 @@ export async function runTraced(argv: string[]): Promise<number> {
 }
 
 /**
+ * What sysgate-shell (native/shell.c) decided from the system's settings alone, never from the
+ * user: where the system's policies are, and syslog's socket.
+ */
+interface LoginShell {
+  systemDir: string;
+  syslog: string;
+  /** `-bash` for a login shell; null for `-c COMMAND`. */
+  argv0: string | null;
+}
+
+/**
+ * `sysgate --login-shell [--login] [--policies DIR] [--syslog SOCKET] -- SHELL [-c COMMAND]`,
+ * as sysgate-shell starts it with an environment it cleaned: `sysgate -a -i -U SHELL ...` (with
+ * --login, the shell's argv[0] is `-bash`, as login(1) makes a login shell), where
+ * nothing in the user's files decides anything. The user's policies, templates, compiled
+ * policies and run plans are never read (each is a file the user could have written), no plan
+ * is left, the history in the user's home is not kept: denials go to syslog, which the user
+ * cannot rewrite.
+ */
+export async function runLoginShell(argv: string[]): Promise<number> {
+  const login: LoginShell = { systemDir: '/etc/sysgate/policies', syslog: '/dev/log', argv0: null };
+  let i = 0;
+  for (; i < argv.length && argv[i] !== '--'; i++) {
+    const value = argv[i + 1];
+    if (argv[i] === '--login') login.argv0 = '';
+    else if (value === undefined || !value.startsWith('/')) break;
+    else if (argv[i] === '--policies') login.systemDir = argv[++i]!;
+    else if (argv[i] === '--syslog') login.syslog = argv[++i]!;
+    else break;
+  }
+  const [shell, ...args] = argv.slice(i + 1);
+  if (argv[i] !== '--' || shell === undefined || !shell.startsWith('/')) {
+    process.stderr.write(
+      'usage: sysgate --login-shell [--login] [--policies DIR] [--syslog SOCKET] -- /SHELL [args...]\n',
+    );
+    return 2;
+  }
+  // As login(1) starts a login shell: its name after a '-'.
+  if (login.argv0 !== null) login.argv0 = `-${basename(shell)}`;
+  const options: ParsedOptions = {
+    flags: new Set(['a', 'i', 'U']),
+    values: new Map(),
+    operands: [shell, ...args],
+  };
+  return new TracedRun(options, shell, args, argv, null, undefined, login).start();
+}
+
+/**
  * The descriptor of a supervisor that started this process to be its host (a run started from
  * a plan, native/PROTOCOL.md); undefined when there is none, null when the variable is garbled.
  */
@@ -154,6 +202,8 @@ class TracedRun {
   private readonly startLines: string[] = [];
   /** Something decided the run that a plan cannot check. */
   private unplannable = false;
+  /** The command's argv[0] when not its name (a login shell's). */
+  private readonly argv0: string | null;
 
   constructor(
     private readonly options: ParsedOptions,
@@ -165,7 +215,10 @@ class TracedRun {
     private readonly inputs: RunInputs | null,
     /** The descriptor of the supervisor this process is the host of, when one started it. */
     private readonly adoptFd: number | undefined,
+    /** Set when sysgate-shell started this run: nothing of the user's is read. */
+    login: LoginShell | null = null,
   ) {
+    this.argv0 = login?.argv0 ?? null;
     const flags = options.flags;
     // What this run's decisions are made from, for the plan it may leave.
     const noted = inputs ?? NO_NOTES;
@@ -174,6 +227,7 @@ class TracedRun {
       userDir: options.values.get('d')?.at(-1),
       files: options.values.get('f'),
       systemOnly: flags.has('U'),
+      ...(login !== null ? { systemDir: login.systemDir } : {}),
       shippedDir: packagePath('policies'),
       inputs: noted,
     });
@@ -187,7 +241,8 @@ class TracedRun {
       macros: this.macros,
       noAliases: flags.has('u'),
       kernel: flags.has('K'),
-      cache: new CompiledPolicyCache(),
+      // A compiled policy in the user's cache is the user's to forge.
+      ...(login === null ? { cache: new CompiledPolicyCache() } : {}),
       inputs: noted,
       saveLearned: true,
       // SIGTERM and SIGHUP reach this process alone; a SIGINT sent to it alone does the same
@@ -200,18 +255,22 @@ class TracedRun {
       ? streamSink(process.stderr)
       : logFile !== undefined
         ? fileSink(logFile)
-        : syslogSink((message) => this.say(message));
+        : syslogSink((message) => this.say(message), login?.syslog);
     // Root's runs under the system policies alone (a daemon, started by its service manager)
-    // keep their history in the system's, where an administrator's desktop app looks.
+    // keep their history in the system's, where an administrator's desktop app looks; a
+    // confined login shell keeps none (it reads and writes nothing of the user's).
     const systemRun = flags.has('U') && process.getuid?.() === 0;
-    this.history = openHistory(
-      (message) => {
-        // Said before the command starts, but not a fact a plan can check.
-        this.unplannable = true;
-        this.say(message);
-      },
-      systemRun ? systemHistoryPath() : historyPath(),
-    );
+    this.history =
+      login !== null
+        ? null
+        : openHistory(
+            (message) => {
+              // Said before the command starts, but not a fact a plan can check.
+              this.unplannable = true;
+              this.say(message);
+            },
+            systemRun ? systemHistoryPath() : historyPath(),
+          );
     if (this.history !== null) noted.note(settingsStamp(this.history.path));
     const policies = this.run.policies;
     this.runName = sessionName(`cli${process.pid}`, Date.now());
@@ -284,9 +343,12 @@ class TracedRun {
       ...(inKernel?.ok ? { kernel: inKernel.kernel } : {}),
       recordPermits: this.history?.settings().record === 'all',
       ...(runAs !== null ? { runAs } : {}),
+      ...(this.argv0 !== null ? { argv0: this.argv0 } : {}),
       // This run's policy places too: -d DIR and its templates, the -f files.
       protect: ownPlaces([
         this.store.userDir,
+        // The system's policies where sysgate-shell said they are (else /etc/sysgate's, kept anyway).
+        this.store.systemDir,
         join(this.store.userDir, 'templates'),
         ...this.store.files.map((file) => resolve(file)),
       ]),

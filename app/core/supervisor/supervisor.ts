@@ -69,6 +69,8 @@ export interface SupervisorOptions {
   onHostLoss?: 'kill' | 'deny';
   /** `-c user:group` (root only): the command runs with these ids. */
   runAs?: { uid: number; gid: number };
+  /** The command's argv[0], when not its name: `-bash` makes bash a login shell (sysgate-shell). */
+  argv0?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** The traced program's standard input, output and error. Default: this process's. */
@@ -489,6 +491,7 @@ export function supervisorArguments(options: SupervisorOptions): string[] {
   if (options.recordPermits) args.push('--record-permits');
   if (options.onHostLoss === 'deny') args.push('--on-host-loss', 'deny');
   if (options.runAs) args.push('--run-as', `${options.runAs.uid}:${options.runAs.gid}`);
+  if (options.argv0 !== undefined) args.push('--argv0', options.argv0);
   for (const place of options.protect ?? ownPlaces()) args.push('--protect', place);
   return args;
 }
