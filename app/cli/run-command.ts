@@ -501,7 +501,7 @@ class TracedRun {
         if (answer.kind === 'once') return this.broker.respond(id, answer.answer);
         let written;
         try {
-          written = await this.broker.answerWithRule(id, answer.filter, 'policy');
+          written = await this.broker.answerWithRule(id, answer.filter, answer.scope);
         } catch (e) {
           // Withdrawn meanwhile; or the rule could not be added: said, and asked again.
           if (this.broker.queue.get(id) === undefined) return;
@@ -509,6 +509,12 @@ class TracedRun {
           continue;
         }
         if (written.path !== null) this.terminal?.output.write(`Added to ${written.path}\n`);
+        else if (written.unsaved === null)
+          this.terminal?.output.write(
+            written.expires == null
+              ? 'Added for this run\n'
+              : `Added until ${new Date(written.expires).toTimeString().slice(0, 8)}\n`,
+          );
         else this.say(`${written.unsaved}; the rule applies to this run only`);
         if (this.broker.queue.get(id) !== undefined)
           this.terminal?.output.write(

@@ -66,7 +66,7 @@ export class PromptBroker<T extends AskingRun> {
       return null;
     }
     const filter = ruleOf(pending.question, reply, reply.always.expression);
-    const written = await this.answerWithRule(id, filter, reply.always.scope);
+    const written = await this.answerWithRule(id, filter, scopeOf(reply.always));
     // A rule made of the question's own arguments decides it; the reply answers it if not.
     if (this.queue.get(id) !== undefined) this.respond(id, answer);
     return written;
@@ -91,6 +91,13 @@ export class PromptBroker<T extends AskingRun> {
     );
     return written;
   }
+}
+
+/** The rule writer's scope for a window's "always" answer. */
+function scopeOf(always: NonNullable<PromptAnswer['always']>): RuleScope {
+  if (always.scope !== 'minutes') return always.scope;
+  if (always.minutes === undefined) throw new CommandError('a rule for some minutes needs them');
+  return { until: Date.now() + always.minutes * 60_000 };
 }
 
 function answerOf(reply: PromptAnswer): Answer {

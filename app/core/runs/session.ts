@@ -19,7 +19,7 @@ import { resolveProgram } from '../program-path.js';
 import { Supervisor, type KernelSetup } from '../supervisor/supervisor.js';
 import { kernelMode } from '../kernel/kernel-mode.js';
 import { askedNote, asksOnly, Learning, withRules } from '../learn/learned-policy.js';
-import { PolicySource, type SessionPolicy } from './policy-source.js';
+import { PolicySource, type SessionPolicy, type TemporaryRule } from './policy-source.js';
 import { TerminalReplay } from './terminal-replay.js';
 import type { TracedSession, TracedSessionEvents } from './traced-session.js';
 
@@ -47,7 +47,11 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     request: StartRequest,
     store: PolicyStore,
     userMacros: Macros,
-    options: { recordPermits?: boolean } = {},
+    options: {
+      recordPermits?: boolean;
+      /** Rules until sysgate quits for a program (the rule writer's). */
+      appRules?: (program: string) => readonly TemporaryRule[];
+    } = {},
   ) {
     super();
     const [command, ...args] = splitCommandLine(request.command);
@@ -61,7 +65,7 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
       throw new Error('the kernel enforces policies only in the Enforce mode');
     const kernel = request.kernel === true;
     this.replay = new TerminalReplay(request.cols, request.rows, () => this.throttle());
-    this.policies = new PolicySource(store, macros, { kernel });
+    this.policies = new PolicySource(store, macros, { kernel, appRules: options.appRules });
     this.info = {
       id,
       command: request.command,
