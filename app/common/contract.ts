@@ -7,6 +7,8 @@
 
 import * as v from 'valibot';
 
+import type { CallRequest } from './policy/request.js';
+
 import {
   RECORD_LEVELS,
   type HistoryEntry,
@@ -80,6 +82,16 @@ export interface PendingQuestion {
   count: number;
   /** When the first of them arrived, in milliseconds since the epoch. */
   arrivedAt: number;
+  /**
+   * The calls grouped in it when they differ (`statx`, `lgetxattr`, `getxattr` of one file):
+   * related calls of one path that one rule of their alias decides are one question.
+   */
+  calls?: string[];
+  /**
+   * The same program's last questions about the same call or alias in this session, oldest
+   * first, when it arrived: what a suggestion that covers what comes next is made from.
+   */
+  recent?: CallRequest[];
 }
 
 /**
