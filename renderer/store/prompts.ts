@@ -16,6 +16,9 @@ export interface PromptsSlice {
   answering: Record<string, true>;
   /** The host refused an answer (the question was gone, the rule did not parse, ...). */
   answerError: { questionId: string; message: string } | null;
+  /** The waiting questions the shown prompt's rule would decide, highlighted in the queue. */
+  covered: Record<string, true>;
+  setCovered(questionIds: readonly string[]): void;
   questionAdded(question: PendingQuestion): void;
   questionChanged(question: PendingQuestion): void;
   questionRemoved(questionId: string): void;
@@ -31,6 +34,16 @@ export const createPromptsSlice =
     callsWaiting: 0,
     answering: {},
     answerError: null,
+    covered: {},
+
+    setCovered: (questionIds) => {
+      const covered: Record<string, true> = {};
+      for (const id of questionIds) covered[id] = true;
+      const now = get().covered;
+      const same =
+        Object.keys(now).length === questionIds.length && questionIds.every((id) => now[id]);
+      if (!same) set({ covered });
+    },
 
     // One event at a time; the window applies the host's events in batches (applyEvents).
     questionAdded: (question) => get().applyEvents([{ type: 'questionAdded', question }]),

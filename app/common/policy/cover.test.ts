@@ -76,3 +76,7 @@ test('the label counts in words', () => {
   assert.equal(coverage({ waiting: 0, recent: 0 }), 'covers this question');
   assert.equal(coverage({ waiting: 0, recent: 3 }), 'covers this and 3 recent questions');
 });
+
+test('one other question is said in the singular', () => {
+  assert.equal(coverage({ waiting: 0, recent: 1 }), 'covers this and 1 recent question');
+});

@@ -81,7 +81,7 @@ export function coverage(covered: { waiting: number; recent: number }): string {
   if (covered.recent > 0) parts.push(`${covered.recent} recent`);
   const last = parts.pop()!;
   const n = covered.waiting + covered.recent;
-  return `covers ${parts.length > 0 ? `${parts.join(', ')} and ${last}` : last} question${n > 0 ? 's' : ''}`;
+  return `covers ${parts.length > 0 ? `${parts.join(', ')} and ${last}` : last} question${n > 1 ? 's' : ''}`;
 }
 
 /** The one absolute path a call is about; null for two names (rename) or none. */
