@@ -73,6 +73,9 @@ export async function countQuestions(build, command, work, options = {}) {
     uid: process.getuid(),
   });
   const macros = { HOME: home, USER: userInfo().username, CWD: work };
+  // A fresh home, as a new user's (and the e2e test's): no dotfiles of whoever runs the bench.
+  const savedHome = process.env.HOME;
+  process.env.HOME = home;
   const host = new Host(store, macros);
   const { command: line, cwd } = typeof command === 'string' ? { command, cwd: work } : command;
   const shown = [];
@@ -136,6 +139,7 @@ export async function countQuestions(build, command, work, options = {}) {
   } finally {
     clearInterval(timer);
     await host.shutdown();
+    process.env.HOME = savedHome;
   }
 }
 

@@ -96,7 +96,6 @@ test('ls -la /etc, answered with the first suggestions for this run, asks at mos
     });
   });
   assert.equal(await exitStatus(session), 0);
-  assert.match(await session.innerText(), /xml/);
   console.log(`ls -la /etc: ${asked.length} questions\n  ${asked.join('\n  ')}`);
   assert.ok(asked.length <= 5, asked.join('\n'));
   assert.ok(shot, 'a suggestion covering the questions to come was offered');
