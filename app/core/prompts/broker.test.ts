@@ -125,3 +125,21 @@ test('"apply to all similar" answers the same call of the same run, whatever its
   await broker.answer(first, { action: 'permit', applyToSimilar: true });
   assert.deepEqual([...answered.keys()].sort(), ['s1:/etc/a', 's1:/home/b']);
 });
+
+test('a window\'s "for 15 minutes" keeps the rule in the run until then, and out of the file', async () => {
+  const { user, broker, runs, ask, answered } = await world();
+  const id = ask('s1', '/etc/a');
+  const before = Date.now();
+  const written = await broker.answer(id, {
+    action: 'permit',
+    always: { expression: 'filename eq "/etc/a"', scope: 'minutes', minutes: 15 },
+  });
+  assert.equal(written?.path, null);
+  const expires = written!.expires! - before;
+  assert.ok(expires >= 15 * 60_000 && expires < 15 * 60_000 + 5000, String(expires));
+  assert.deepEqual(answered.get('s1:/etc/a'), { action: 'permit' });
+  const pushed = runs.get('s1')!.pushed.at(-1)!;
+  assert.equal(pushed.temporaryRules?.[0]?.expires, written!.expires);
+  assert.equal(runs.get('s2')!.pushed.length, 0);
+  await assert.rejects(readFile(join(user, policyFileName(CAT)), 'utf8'));
+});
