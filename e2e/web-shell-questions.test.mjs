@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
@@ -207,4 +207,51 @@ test('related calls of one file are one question; the waiting ones a rule decide
   await shown.getByRole('button', { name: 'Permit always' }).click();
   await page.getByText('No questions waiting').waitFor({ timeout: 10_000 });
   await session.getByText('together done').waitFor({ timeout: 20_000 });
+});
+
+test('the optional default answer denies once when its countdown ends, and writes no rule', async () => {
+  const session = await startSession(page, {
+    command: 'cat /etc/hostname',
+    cwd: work,
+    mode: 'Ask',
+  });
+  // Every question before the file's is permitted once; the file's is left to the countdown.
+  for (;;) {
+    const prompt = await armedPrompt();
+    if (prompt === null) {
+      await page.waitForTimeout(50);
+      continue;
+    }
+    if ((await prompt.innerText()).includes('/etc/hostname')) break;
+    await page.getByRole('dialog').getByRole('button', { name: 'Permit', exact: true }).click();
+    await page.waitForFunction((e) => !e.isConnected, prompt, { timeout: 10_000 });
+  }
+  const dialog = page.getByRole('dialog');
+  assert.equal(await dialog.getByRole('timer').count(), 0, 'off by default');
+  await dialog.getByLabel('If unanswered').selectOption('10');
+  await dialog
+    .getByRole('timer')
+    .getByText(/Denied once in \d+ s unless you answer/)
+    .waitFor();
+  await page.getByRole('complementary', { name: 'Questions' }).screenshot({
+    path: join(root, 'build', 'screenshots', 'prompt-countdown.png'),
+  });
+  await session
+    .getByText('cat: /etc/hostname: Operation not permitted')
+    .waitFor({ timeout: 20_000 });
+  assert.notEqual(await exitStatus(session), 0);
+  // Denied once: the policy of cat, if it has a file at all, holds no rule for the file.
+  const policies = join(web.home, '.config', 'sysgate', 'policies');
+  const file = join(policies, 'usr_bin_cat');
+  assert.ok(!existsSync(file) || !readFileSync(file, 'utf8').includes('/etc/hostname'));
+  // Back to waiting, as it was.
+  const next = await startSession(page, { command: 'cat /etc/hostname', cwd: work, mode: 'Ask' });
+  const again = await armedPrompt().then(
+    async (p) => p ?? (await page.waitForTimeout(500), armedPrompt()),
+  );
+  assert.ok(again !== null);
+  await page.getByRole('dialog').getByLabel('If unanswered').selectOption('0');
+  assert.equal(await page.getByRole('dialog').getByRole('timer').count(), 0);
+  await page.getByRole('dialog').getByRole('button', { name: 'Kill' }).click();
+  await exitStatus(next);
 });

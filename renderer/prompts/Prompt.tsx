@@ -19,6 +19,7 @@ import {
   type ScopeChoice,
 } from './answer.js';
 import { alongside, decidedBy } from './cover.js';
+import { countdownText, DEFAULT_DENY_CHOICES } from './default-answer.js';
 import { baseName, mainArgument } from './queue.js';
 import { commandLine } from './question-text.js';
 import { RuleCombobox } from './RuleCombobox.js';
@@ -92,6 +93,9 @@ export function Prompt({ questionId, rootRef, onEscape, onGoneWithFocus }: Props
   );
   const [applyToSimilar, setApplyToSimilar] = useState(false);
   const [armed, setArmed] = useState(false);
+  const defaultDeny = useSysgate((s) => s.defaultDenySeconds);
+  const setDefaultDeny = useSysgate((s) => s.setDefaultDenySeconds);
+  const [secondsLeft, setSecondsLeft] = useState<number | null>(null);
   const check = useMemo(() => checkRule(rule), [rule]);
   const decided = useMemo(
     () => (question === undefined || !check.ok ? [] : decidedBy(question, rule, waiting, macros)),
@@ -106,6 +110,24 @@ export function Prompt({ questionId, rootRef, onEscape, onGoneWithFocus }: Props
     const timer = setTimeout(() => setArmed(true), ARMING_MS);
     return () => clearTimeout(timer);
   }, []);
+
+  // The optional default answer: denied once when the time is up, never a rule.
+  useEffect(() => {
+    if (defaultDeny === 0) {
+      setSecondsLeft(null);
+      return;
+    }
+    const until = Date.now() + defaultDeny * 1000;
+    setSecondsLeft(defaultDeny);
+    const timer = setInterval(() => {
+      const left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+      setSecondsLeft(left);
+      if (left > 0) return;
+      clearInterval(timer);
+      void answerQuestion(questionId, { action: 'deny', errno: 'eperm' });
+    }, 250);
+    return () => clearInterval(timer);
+  }, [defaultDeny, questionId, answerQuestion]);
 
   // The cleanup runs before the prompt leaves the page, while the focus is still where it was.
   const root = useRef<HTMLElement | null>(null);
@@ -344,6 +366,28 @@ export function Prompt({ questionId, rootRef, onEscape, onGoneWithFocus }: Props
             'Stop supervising this process: it runs on without any policy',
           )}
         </div>
+      </div>
+
+      <div className="prompt-default">
+        <label className="field-label" htmlFor={`${id}-default`}>
+          If unanswered
+        </label>
+        <select
+          id={`${id}-default`}
+          value={defaultDeny}
+          onChange={(e) => setDefaultDeny(Number(e.target.value))}
+        >
+          {DEFAULT_DENY_CHOICES.map((seconds) => (
+            <option key={seconds} value={seconds}>
+              {seconds === 0 ? 'wait for an answer' : `deny once after ${seconds} s`}
+            </option>
+          ))}
+        </select>
+        {secondsLeft !== null && (
+          <span className="prompt-countdown" role="timer" aria-live="off">
+            {countdownText(secondsLeft)}
+          </span>
+        )}
       </div>
 
       {answerError !== null && (

@@ -4,6 +4,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 
 import type { PendingQuestion, PromptAnswer, SysgateApi } from '../../app/common/contract.js';
+import { loadDefaultDeny, saveDefaultDeny, type KeptSettings } from '../prompts/default-answer.js';
 import type { QueueOrder } from '../prompts/queue.js';
 import type { SysgateState } from './store.js';
 
@@ -19,6 +20,9 @@ export interface PromptsSlice {
   /** The waiting questions the shown prompt's rule would decide, highlighted in the queue. */
   covered: Record<string, true>;
   setCovered(questionIds: readonly string[]): void;
+  /** Seconds after which a shown question is denied once; 0: never (the default). */
+  defaultDenySeconds: number;
+  setDefaultDenySeconds(seconds: number): void;
   questionAdded(question: PendingQuestion): void;
   questionChanged(question: PendingQuestion): void;
   questionRemoved(questionId: string): void;
@@ -35,6 +39,12 @@ export const createPromptsSlice =
     answering: {},
     answerError: null,
     covered: {},
+    defaultDenySeconds: loadDefaultDeny(storage()),
+
+    setDefaultDenySeconds: (seconds) => {
+      saveDefaultDeny(storage(), seconds);
+      set({ defaultDenySeconds: seconds });
+    },
 
     setCovered: (questionIds) => {
       const covered: Record<string, true> = {};
@@ -75,3 +85,12 @@ export const createPromptsSlice =
       }
     },
   });
+
+/** The window's local storage; none in tests without a DOM, or where the browser refuses it. */
+function storage(): KeptSettings | undefined {
+  try {
+    return (globalThis as { localStorage?: KeptSettings }).localStorage;
+  } catch {
+    return undefined;
+  }
+}
