@@ -201,3 +201,17 @@ test('a rule with a time is dropped from the policy when it expires', async () =
   assert.doesNotMatch(rulesOf(origin.pushed.at(-1)!), /"\/b"/, 'the expired rule was withdrawn');
   writer.close();
 });
+
+test('a run whose policies do not read the app rules (relayed from a terminal) keeps the rule as its own', async () => {
+  const { store, run } = await world();
+  const relayed = await run([LS]);
+  const writer = new RuleWriter(store, () => [relayed]);
+  const written = await writer.add(
+    relayed,
+    LS,
+    rule('native-fsread: filename eq "/b" then permit'),
+    'app',
+  );
+  assert.deepEqual(written.reached, [relayed]);
+  assert.match(rulesOf(relayed.pushed.at(-1)!), /"\/b"/);
+});

@@ -114,11 +114,17 @@ export class RuleWriter<T extends RuleTarget = RuleTarget> {
     await origin.policies.policyFor(program);
     const reached: T[] = [origin];
     for (const run of this.running()) if (run !== origin) reached.push(run);
-    const touched = reached.filter((run) => {
-      const policy = run.policies.refresh(program);
-      if (policy !== null) run.push(policy);
-      return policy !== null;
-    });
+    const touched: T[] = [];
+    for (const run of reached) {
+      let policy = run.policies.refresh(program);
+      if (policy === null) continue;
+      // A run whose policies do not read the app's rules (one relayed from a terminal) keeps
+      // the rule as its own, for as long as it runs.
+      if (!policy.sessionRules.includes(filter))
+        policy = await run.policies.addSessionRule(program, filter);
+      run.push(policy);
+      touched.push(run);
+    }
     return { program, reached: touched, path: null, line: null, unsaved: null };
   }
 
