@@ -6,8 +6,11 @@ import type { PendingQuestion } from '../../app/common/contract.js';
 import { decides, ruleOf } from '../../app/common/policy/cover.js';
 import type { CallRequest, Macros } from '../../app/common/policy/request.js';
 
-/** At most this many waiting questions are looked at for one prompt (a burst can be thousands). */
-const LOOKED_AT = 500;
+/**
+ * At most this many waiting questions are looked at for one prompt: a burst can be thousands,
+ * and each is checked against the rule again whenever the queue changes.
+ */
+export const LOOKED_AT = 100;
 
 /** The other waiting questions of `target`'s run and program, oldest first. */
 export function alongside(
