@@ -482,7 +482,8 @@ class TracedRun {
     const pending = this.broker.ask(this.run, question, (answer) =>
       supervisor.answer(question.id, answer),
     );
-    if (pending.count === 1) await this.prompt(pending.id);
+    // null: a rule added a moment ago answered it.
+    if (pending !== null && pending.count === 1) await this.prompt(pending.id);
   }
 
   /** Prompts for the waiting question `id` until an answer decides it. */
