@@ -5,7 +5,8 @@
 // real programs of e2e/real-programs and one decided call beside notify-floor
 // (bench/real-programs.mjs), the front door's start from a run plan (bench/front-door.mjs), the
 // history's database (bench/history.mjs), an "always" answer reaching a second running session
-// (bench/rule-reach.mjs), the desktop part (bench/desktop.mjs): prompt latency
+// (bench/rule-reach.mjs), the questions a person answers for ls, python and git with the first
+// suggestions (bench/questions.mjs), the desktop part (bench/desktop.mjs): prompt latency
 // and a burst of 1,000 questions in the web shell, and the policy editor with 5,000 rules
 // (bench/editor.mjs). Usage: npm run bench [-- --runs N]
 import { spawnSync } from 'node:child_process';
@@ -284,6 +285,9 @@ await (await import('./history.mjs')).benchHistory([]);
 
 // An "always" answer's way to a second running session (bench/rule-reach.mjs).
 await (await import('./rule-reach.mjs')).benchRuleReach([]);
+
+// How many questions a person answers with the first suggestions (bench/questions.mjs).
+await (await import('./questions.mjs')).benchQuestions([]);
 
 // The desktop part: the web shell in Chromium (bench/desktop.mjs); it says so when it skips.
 await (await import('./desktop.mjs')).benchDesktop();

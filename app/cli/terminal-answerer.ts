@@ -33,7 +33,8 @@ export class TerminalAnswerer implements Answerer {
     const pending = this.broker.ask(this.run, question, (answer) =>
       supervisor.answer(question.id, answer),
     );
-    if (pending.count === 1) void this.prompt(pending.id);
+    // null: a rule added a moment ago answered it.
+    if (pending !== null && pending.count === 1) void this.prompt(pending.id);
   }
 
   /**
@@ -65,7 +66,7 @@ export class TerminalAnswerer implements Answerer {
         if (answer.kind === 'once') return this.broker.respond(id, answer.answer);
         let written;
         try {
-          written = await this.broker.answerWithRule(id, answer.filter, 'policy');
+          written = await this.broker.answerWithRule(id, answer.filter, answer.scope);
         } catch (e) {
           // Withdrawn meanwhile; or the rule could not be added: said, and asked again.
           if (this.broker.queue.get(id) === undefined) return;
@@ -73,6 +74,12 @@ export class TerminalAnswerer implements Answerer {
           continue;
         }
         if (written.path !== null) this.terminal.output.write(`Added to ${written.path}\n`);
+        else if (written.unsaved === null)
+          this.terminal.output.write(
+            written.expires == null
+              ? 'Added for this run\n'
+              : `Added until ${new Date(written.expires).toTimeString().slice(0, 8)}\n`,
+          );
         else this.say(`${written.unsaved}; the rule applies to this run only`);
         if (this.broker.queue.get(id) !== undefined)
           this.terminal.output.write(

@@ -4,6 +4,7 @@
 //   permit | deny | deny[enoent]        this call only
 //   permit always | deny always         adds the exact rule for this call to the policy
 //   filename match "/tmp/*" then permit  adds that rule (a full filter, call name optional)
+//   ... for run | ... for 15m           the rule lasts this run, or 15 minutes (not in the file)
 //   kill | detach
 
 import { closeSync, openSync } from 'node:fs';
@@ -18,15 +19,29 @@ import type { Macros } from '../common/policy/request.js';
 import { suggestRules } from '../common/policy/suggest.js';
 import { errnoNumber } from '../common/calls/index.js';
 import type { Answer, Question } from '../common/session/events.js';
+import type { RuleScope } from '../core/prompts/rule-writer.js';
 
 export type TerminalAnswer =
   | { kind: 'once'; answer: Answer }
   /** A rule to add to the question's policy; the call is then decided by it. */
-  | { kind: 'rule'; filter: Filter };
+  | { kind: 'rule'; filter: Filter; scope: RuleScope };
 
 const HELP =
   'Answer permit, deny, deny[errno], permit always, deny always, kill, detach,\n' +
-  'or a rule such as: filename match "/tmp/*" then permit\n';
+  'or a rule such as: filename match "/tmp/*" then permit\n' +
+  'End a rule or permit/deny with "for run" (this run only) or "for 15m" (15 minutes)\n' +
+  'to keep it out of the policy file.\n';
+
+/** A trailing `for run` or `for Nm`: the scope it asks for, and the answer without it. */
+function scopeSuffix(typed: string): { text: string; scope: RuleScope } | string {
+  const suffix = /\s+for\s+(run|(\d+)\s*m(?:in(?:utes?)?)?)$/i.exec(typed);
+  if (suffix === null) return { text: typed, scope: 'policy' };
+  const text = typed.slice(0, suffix.index);
+  if (suffix[2] === undefined) return { text, scope: 'session' };
+  const minutes = Number(suffix[2]);
+  if (minutes < 1 || minutes > 1440) return `a rule lasts from 1 to 1440 minutes\n`;
+  return { text, scope: { until: Date.now() + minutes * 60_000 } };
+}
 
 /** Parses one answer typed for `question`; a string is what to tell the user instead. */
 export function parseAnswer(
@@ -34,7 +49,21 @@ export function parseAnswer(
   question: Question,
   macros: Macros,
 ): TerminalAnswer | string {
-  const typed = text.trim();
+  const scoped = scopeSuffix(text.trim());
+  if (typeof scoped === 'string') return scoped + HELP;
+  const { text: typed, scope } = scoped;
+  const once = /^(permit|deny(?:\[[a-z0-9]+\])?)$/i.exec(typed);
+  // `permit for run`: the exact rule for this call, kept for the run.
+  if (once !== null && scope !== 'policy') return exactRule(once[1]!, question, macros, scope);
+  return parseOnce(typed, question, macros, scope);
+}
+
+function parseOnce(
+  typed: string,
+  question: Question,
+  macros: Macros,
+  scope: RuleScope,
+): TerminalAnswer | string {
   const once = /^(permit|deny)(?:\[([a-z0-9]+)\])?$/i.exec(typed);
   if (once !== null) {
     if (once[1]!.toLowerCase() === 'permit') {
@@ -49,19 +78,28 @@ export function parseAnswer(
   if (typed === 'kill' || typed === 'detach') return { kind: 'once', answer: { action: typed } };
   const always = /^(permit|deny(?:\[[a-z0-9]+\])?) always$/i.exec(typed);
   const name = question.alias ?? question.call;
-  if (always !== null) {
-    const exact = suggestRules(question, macros)[0]?.expression ?? 'true';
-    return ruleAnswer(`native-${name}: ${exact} then ${always[1]!.toLowerCase()}`);
-  }
+  if (always !== null && scope === 'policy') return exactRule(always[1]!, question, macros, scope);
   if (typed === '' || typed === 'help' || typed === '?') return HELP;
   if (/^\S+$/.test(typed)) return `"${typed}" is not an answer.\n${HELP}`;
   const withCall = /^[A-Za-z0-9_]+-[A-Za-z0-9_]+\s*:/.test(typed)
     ? typed
     : `native-${name}: ${typed}`;
-  return ruleAnswer(withCall);
+  return ruleAnswer(withCall, scope);
 }
 
-function ruleAnswer(text: string): TerminalAnswer | string {
+/** The rule of the call's exact arguments, with `action` (`permit`, `deny[enoent]`). */
+function exactRule(
+  action: string,
+  question: Question,
+  macros: Macros,
+  scope: RuleScope,
+): TerminalAnswer | string {
+  const exact = suggestRules(question, macros)[0]?.expression ?? 'true';
+  const name = question.alias ?? question.call;
+  return ruleAnswer(`native-${name}: ${exact} then ${action.toLowerCase()}`, scope);
+}
+
+function ruleAnswer(text: string, scope: RuleScope): TerminalAnswer | string {
   const { filter, diagnostics } = parseFilter(text, '<answer>');
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (filter === null || errors.length > 0)
@@ -69,7 +107,7 @@ function ruleAnswer(text: string): TerminalAnswer | string {
   // Lending a privilege is for a reviewed policy file (issue 16), never a prompt's answer.
   if (filter.elevation !== null)
     return `"as ${elevationText(filter.elevation)}" runs a call with other credentials: write that rule in the policy file (sysgate policy check), not in an answer.\n${HELP}`;
-  return { kind: 'rule', filter };
+  return { kind: 'rule', filter, scope };
 }
 
 /** The controlling terminal, opened for questions even when standard input is redirected. */

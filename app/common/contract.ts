@@ -7,6 +7,8 @@
 
 import * as v from 'valibot';
 
+import type { CallRequest } from './policy/request.js';
+
 import {
   RECORD_LEVELS,
   type HistoryEntry,
@@ -82,9 +84,24 @@ export interface PendingQuestion {
   count: number;
   /** When the first of them arrived, in milliseconds since the epoch. */
   arrivedAt: number;
+  /**
+   * The calls grouped in it when they differ (`statx`, `lgetxattr`, `getxattr` of one file):
+   * related calls of one path that one rule of their alias decides are one question.
+   */
+  calls?: string[];
+  /**
+   * The same program's last questions about the same call or alias in this session, oldest
+   * first, when it arrived: what a suggestion that covers what comes next is made from.
+   */
+  recent?: CallRequest[];
 }
 
-const RuleScopeSchema = v.picklist(['session', 'policy']);
+/**
+ * Where an "always" answer's rule is kept and how long it lasts (DESIGN §4): this session
+ * (`session`), this session for `minutes` (`minutes`), every session until sysgate quits
+ * (`app`), or the policy file (`policy`). Answering this call only is Permit or Deny.
+ */
+const RuleScopeSchema = v.picklist(['session', 'minutes', 'app', 'policy']);
 export type RuleScope = v.InferOutput<typeof RuleScopeSchema>;
 
 /** What the user answered in a prompt. */
@@ -93,7 +110,14 @@ const PromptAnswerSchema = v.strictObject({
   /** The error name of a denial (`eperm`, `enoent`, ...). */
   errno: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9]{1,16}$/))),
   /** "Permit always" / "Deny always": the rule's expression and where it is kept. */
-  always: v.optional(v.strictObject({ expression: text(4096), scope: RuleScopeSchema })),
+  always: v.optional(
+    v.strictObject({
+      expression: text(4096),
+      scope: RuleScopeSchema,
+      /** How long a rule of the scope `minutes` lasts (a day at most). */
+      minutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1440))),
+    }),
+  ),
   /** Answer every pending question of the same program and call the same way. */
   applyToSimilar: v.optional(v.boolean()),
 });

@@ -8,10 +8,18 @@ import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 're
 import type { KeyboardEvent, ReactNode, RefObject } from 'react';
 
 import { ERRNO_NAMES } from '../../app/common/calls/index.js';
-import type { RuleScope } from '../../app/common/contract.js';
-import { suggestRules } from '../../app/common/policy/suggest.js';
+import { suggestionsFor } from '../../app/common/policy/cover.js';
 import { useSysgate } from '../window/context.js';
-import { buildAnswer, errnoChoices, isAlways, type PromptChoice } from './answer.js';
+import {
+  buildAnswer,
+  errnoChoices,
+  isAlways,
+  SCOPES,
+  type PromptChoice,
+  type ScopeChoice,
+} from './answer.js';
+import { alongside, decidedBy } from './cover.js';
+import { countdownText, DEFAULT_DENY_CHOICES } from './default-answer.js';
 import { baseName, mainArgument } from './queue.js';
 import { commandLine } from './question-text.js';
 import { RuleCombobox } from './RuleCombobox.js';
@@ -51,31 +59,75 @@ export function Prompt({ questionId, rootRef, onEscape, onGoneWithFocus }: Props
   const connected = useSysgate((s) => s.connection === 'connected');
   const id = useId();
 
+  const questions = useSysgate((s) => s.questions);
+  const setCovered = useSysgate((s) => s.setCovered);
   const question = pending?.question;
-  const suggestions = useMemo(() => {
-    if (question === undefined) return [];
-    // $CWD in a policy is the session's working directory (the host evaluates rules with it);
-    // the process's own is the fallback. $HOME and $USER come from the host when it tells them
-    // (Snapshot.user): a browser cannot know them, and without them no rule uses them.
-    const macros = {
+  // $CWD in a policy is the session's working directory (the host evaluates rules with it); the
+  // process's own is the fallback. $HOME and $USER come from the host when it tells them
+  // (Snapshot.user): a browser cannot know them, and without them no rule uses them.
+  const macros = useMemo(
+    () => ({
       HOME: user?.home ?? '',
       USER: user?.name ?? '',
-      CWD: session?.cwd || question.cwd,
-    };
-    return suggestRules(question, macros);
-  }, [question, user, session?.cwd]);
+      CWD: session?.cwd || question?.cwd || '',
+    }),
+    [user, session?.cwd, question?.cwd],
+  );
+  // The other waiting questions of this run and program: what the first suggestion may cover,
+  // and what the rule being written is checked against before the click.
+  const waiting = useMemo(
+    () => (pending === undefined ? [] : alongside(pending, questions)),
+    [pending, questions],
+  );
+  const suggestions = useMemo(() => {
+    if (question === undefined) return [];
+    const others = { waiting: waiting.map((p) => p.question), recent: pending?.recent ?? [] };
+    return suggestionsFor(question, others, macros);
+  }, [question, waiting, pending?.recent, macros]);
 
   const [rule, setRule] = useState(() => suggestions[0]?.expression ?? 'true');
   const [errno, setErrno] = useState('eperm');
-  const [scope, setScope] = useState<RuleScope>('policy');
+  // A first suggestion wider than the question (it covers others) is offered for this run.
+  const [scope, setScope] = useState<ScopeChoice>(() =>
+    suggestions[0] !== undefined && 'waiting' in suggestions[0] ? 'session' : 'policy',
+  );
   const [applyToSimilar, setApplyToSimilar] = useState(false);
   const [armed, setArmed] = useState(false);
+  const defaultDeny = useSysgate((s) => s.defaultDenySeconds);
+  const setDefaultDeny = useSysgate((s) => s.setDefaultDenySeconds);
+  const [secondsLeft, setSecondsLeft] = useState<number | null>(null);
   const check = useMemo(() => checkRule(rule), [rule]);
+  const decided = useMemo(
+    () => (question === undefined || !check.ok ? [] : decidedBy(question, rule, waiting, macros)),
+    [question, rule, check.ok, waiting, macros],
+  );
+  useEffect(() => {
+    setCovered(decided);
+  }, [decided, setCovered]);
+  useEffect(() => () => setCovered([]), [setCovered]);
 
   useEffect(() => {
     const timer = setTimeout(() => setArmed(true), ARMING_MS);
     return () => clearTimeout(timer);
   }, []);
+
+  // The optional default answer: denied once when the time is up, never a rule.
+  useEffect(() => {
+    if (defaultDeny === 0) {
+      setSecondsLeft(null);
+      return;
+    }
+    const until = Date.now() + defaultDeny * 1000;
+    setSecondsLeft(defaultDeny);
+    const timer = setInterval(() => {
+      const left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+      setSecondsLeft(left);
+      if (left > 0) return;
+      clearInterval(timer);
+      void answerQuestion(questionId, { action: 'deny', errno: 'eperm' });
+    }, 250);
+    return () => clearInterval(timer);
+  }, [defaultDeny, questionId, answerQuestion]);
 
   // The cleanup runs before the prompt leaves the page, while the focus is still where it was.
   const root = useRef<HTMLElement | null>(null);
@@ -158,7 +210,14 @@ export function Prompt({ questionId, rootRef, onEscape, onGoneWithFocus }: Props
           <code className="prompt-call">{question.call}</code>
           {question.alias !== null && <span className="alias-tag">{question.alias}</span>}
         </h2>
-        {pending.count > 1 && <p className="prompt-more">and {pending.count - 1} more like it</p>}
+        {pending.calls !== undefined ? (
+          <p className="prompt-group">
+            One question for {pending.calls.join(', ')} of this file: one rule of {question.alias}{' '}
+            decides them all
+          </p>
+        ) : (
+          pending.count > 1 && <p className="prompt-more">and {pending.count - 1} more like it</p>
+        )}
       </header>
 
       <dl id={`${id}-args`} className="prompt-args">
@@ -210,6 +269,9 @@ export function Prompt({ questionId, rootRef, onEscape, onGoneWithFocus }: Props
 
       <div className="prompt-form">
         <RuleCombobox value={rule} onChange={setRule} suggestions={suggestions} check={check} />
+        <p className="prompt-coverage" aria-live="polite">
+          {coverageText(rule, suggestions, decided.length)}
+        </p>
         <div className="prompt-options">
           <div className="field">
             <label className="field-label" htmlFor={`${id}-errno`}>
@@ -247,14 +309,18 @@ export function Prompt({ questionId, rootRef, onEscape, onGoneWithFocus }: Props
             <select
               id={`${id}-scope`}
               value={scope}
-              onChange={(e) => setScope(e.target.value as RuleScope)}
+              onChange={(e) => setScope(e.target.value as ScopeChoice)}
               aria-describedby={`${id}-scope-help`}
             >
-              <option value="session">this session</option>
-              <option value="policy">policy file</option>
+              {SCOPES.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
             </select>
             <span id={`${id}-scope-help`} className="visually-hidden">
-              where Permit always and Deny always keep the rule
+              how long Permit always and Deny always keep the rule; Permit and Deny answer this call
+              only
             </span>
           </div>
           {similarCount > 0 && (
@@ -302,6 +368,28 @@ export function Prompt({ questionId, rootRef, onEscape, onGoneWithFocus }: Props
         </div>
       </div>
 
+      <div className="prompt-default">
+        <label className="field-label" htmlFor={`${id}-default`}>
+          If unanswered
+        </label>
+        <select
+          id={`${id}-default`}
+          value={defaultDeny}
+          onChange={(e) => setDefaultDeny(Number(e.target.value))}
+        >
+          {DEFAULT_DENY_CHOICES.map((seconds) => (
+            <option key={seconds} value={seconds}>
+              {seconds === 0 ? 'wait for an answer' : `deny once after ${seconds} s`}
+            </option>
+          ))}
+        </select>
+        {secondsLeft !== null && (
+          <span className="prompt-countdown" role="timer" aria-live="off">
+            {countdownText(secondsLeft)}
+          </span>
+        )}
+      </div>
+
       {answerError !== null && (
         <p className="prompt-error" role="alert">
           {answerError}
@@ -320,6 +408,31 @@ export function Prompt({ questionId, rootRef, onEscape, onGoneWithFocus }: Props
         </span>
       </p>
     </section>
+  );
+}
+
+/** What the rule as it reads now covers: the suggestion's own words, and the waiting it decides. */
+function coverageText(
+  rule: string,
+  suggestions: readonly { expression: string; label: string }[],
+  decided: number,
+): ReactNode {
+  const chosen = suggestions.find((s) => s.expression === rule.trim());
+  const label = chosen?.label.includes('covers') ? chosen.label : null;
+  if (label === null && decided === 0) return null;
+  return (
+    <>
+      {label ?? 'This rule'}
+      {decided > 0 && (
+        <>
+          {' · '}
+          <strong>
+            {decided} waiting {decided === 1 ? 'question' : 'questions'} highlighted
+          </strong>{' '}
+          {decided === 1 ? 'leaves' : 'leave'} the queue with the answer
+        </>
+      )}
+    </>
   );
 }
 

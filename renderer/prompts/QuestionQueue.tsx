@@ -13,6 +13,7 @@ export function QuestionQueue({ shownId }: { shownId: string | null }) {
   const ids = useSysgate((s) => s.queue.ids);
   const questions = useSysgate((s) => s.questions);
   const select = useSysgate((s) => s.selectQuestion);
+  const covered = useSysgate((s) => s.covered);
   if (ids.length === 0) return null;
   const newest = ids.length > 1 ? ids[ids.length - 1] : undefined;
   return (
@@ -25,6 +26,7 @@ export function QuestionQueue({ shownId }: { shownId: string | null }) {
             pending={pending}
             shown={id === shownId}
             newest={id === newest}
+            covered={covered[id] === true}
             select={select}
           />
         );
@@ -37,16 +39,21 @@ const QueueItem = memo(function QueueItem({
   pending,
   shown,
   newest,
+  covered,
   select,
 }: {
   pending: PendingQuestion;
   shown: boolean;
   newest: boolean;
+  /** The rule in the prompt would decide it too. */
+  covered: boolean;
   select(questionId: string): void;
 }) {
   const { question, count } = pending;
   const argument = mainArgument(question);
-  const classes = ['queue-item', shown && 'shown', newest && 'newest'].filter(Boolean).join(' ');
+  const classes = ['queue-item', shown && 'shown', newest && 'newest', covered && 'covered']
+    .filter(Boolean)
+    .join(' ');
   return (
     <li>
       <button
@@ -56,7 +63,9 @@ const QueueItem = memo(function QueueItem({
         onClick={() => select(pending.id)}
       >
         <span className="queue-line">
-          <code className="queue-call">{question.call}</code>
+          <code className="queue-call">
+            {pending.calls === undefined ? question.call : pending.calls.join(', ')}
+          </code>
           <code className="queue-arg">
             {/* Long paths are cut at the start, where they matter least. */}
             <bdi dir="ltr">{argument?.value ?? ''}</bdi>
@@ -70,6 +79,7 @@ const QueueItem = memo(function QueueItem({
         <span className="queue-line queue-meta">
           {baseName(question.exe)} · pid {question.pid}
           {newest && <span className="new-tag">new</span>}
+          {covered && <span className="covered-tag">decided by this rule</span>}
         </span>
       </button>
     </li>

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 
 import { ERRNO_NAMES } from '../../app/common/calls/index.js';
 import { validArguments } from '../../app/common/contract.js';
-import { buildAnswer, errnoChoices, type PromptChoice, type PromptForm } from './answer.js';
+import { buildAnswer, errnoChoices, SCOPES, type PromptChoice, type PromptForm } from './answer.js';
 
 const form: PromptForm = {
   rule: '  filename match "/etc/*"  ',
@@ -29,6 +29,18 @@ test('the "always" answers carry the rule as typed (trimmed) and its scope', () 
   });
 });
 
+test('a rule for some minutes carries them; until sysgate quits is the scope app', () => {
+  assert.deepEqual(buildAnswer('permit-always', { ...form, scope: 'minutes:15' }).always, {
+    expression: 'filename match "/etc/*"',
+    scope: 'minutes',
+    minutes: 15,
+  });
+  assert.deepEqual(buildAnswer('deny-always', { ...form, scope: 'app' }).always, {
+    expression: 'filename match "/etc/*"',
+    scope: 'app',
+  });
+});
+
 test('"Apply to all similar" goes with permits and denials, never with Kill or Detach', () => {
   const similar = { ...form, applyToSimilar: true };
   assert.deepEqual(buildAnswer('permit', similar), { action: 'permit', applyToSimilar: true });
@@ -48,11 +60,13 @@ test('every answer the prompt builds is one the host accepts', () => {
   ];
   for (const choice of choices) {
     for (const applyToSimilar of [false, true]) {
-      const answer = buildAnswer(choice, { ...form, applyToSimilar });
-      assert.ok(
-        validArguments('answerQuestion', ['q1', answer]),
-        `${choice}: ${JSON.stringify(answer)}`,
-      );
+      for (const { value: scope } of SCOPES) {
+        const answer = buildAnswer(choice, { ...form, applyToSimilar, scope });
+        assert.ok(
+          validArguments('answerQuestion', ['q1', answer]),
+          `${choice}: ${JSON.stringify(answer)}`,
+        );
+      }
     }
   }
 });

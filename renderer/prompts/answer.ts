@@ -1,8 +1,23 @@
 // What each button of the prompt sends (DESIGN §4, PromptAnswer in app/common/contract.ts).
 
-import type { PromptAnswer, RuleScope } from '../../app/common/contract.js';
+import type { PromptAnswer } from '../../app/common/contract.js';
 
 export type PromptChoice = 'permit' | 'deny' | 'permit-always' | 'deny-always' | 'kill' | 'detach';
+
+/**
+ * How long Permit always and Deny always keep their rule (DESIGN §4, as OpenSnitch offers):
+ * this call alone is Permit or Deny; then this run, some minutes of it, every run until sysgate
+ * quits, or always (the policy file).
+ */
+export const SCOPES = [
+  { value: 'session', label: 'this run' },
+  { value: 'minutes:5', label: 'this run, for 5 minutes' },
+  { value: 'minutes:15', label: 'this run, for 15 minutes' },
+  { value: 'minutes:60', label: 'this run, for 1 hour' },
+  { value: 'app', label: 'until sysgate quits' },
+  { value: 'policy', label: 'always (policy file)' },
+] as const;
+export type ScopeChoice = (typeof SCOPES)[number]['value'];
 
 /** What the user set in the prompt besides the button pressed. */
 export interface PromptForm {
@@ -10,7 +25,7 @@ export interface PromptForm {
   rule: string;
   /** The error a denial returns (`eperm`, `enoent`, ...). */
   errno: string;
-  scope: RuleScope;
+  scope: ScopeChoice;
   /** "Apply to all N similar" is checked (and shown: there are similar questions). */
   applyToSimilar: boolean;
 }
@@ -32,9 +47,14 @@ export function buildAnswer(choice: PromptChoice, form: PromptForm): PromptAnswe
   if (choice === 'kill' || choice === 'detach') return { action: choice };
   const answer: PromptAnswer = { action: isDenial(choice) ? 'deny' : 'permit' };
   if (isDenial(choice)) answer.errno = form.errno;
-  if (isAlways(choice)) answer.always = { expression: form.rule.trim(), scope: form.scope };
+  if (isAlways(choice)) answer.always = { expression: form.rule.trim(), ...scopeOf(form.scope) };
   if (form.applyToSimilar) answer.applyToSimilar = true;
   return answer;
+}
+
+function scopeOf(choice: ScopeChoice): Omit<NonNullable<PromptAnswer['always']>, 'expression'> {
+  if (!choice.startsWith('minutes:')) return { scope: choice as 'session' | 'app' | 'policy' };
+  return { scope: 'minutes', minutes: Number(choice.slice('minutes:'.length)) };
 }
 
 /** The errors offered for denials: the usual ones first, then every other in the table's order. */

@@ -4,6 +4,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 
 import type { PendingQuestion, PromptAnswer, SysgateApi } from '../../app/common/contract.js';
+import { loadDefaultDeny, saveDefaultDeny, type KeptSettings } from '../prompts/default-answer.js';
 import type { QueueOrder } from '../prompts/queue.js';
 import type { SysgateState } from './store.js';
 
@@ -16,6 +17,12 @@ export interface PromptsSlice {
   answering: Record<string, true>;
   /** The host refused an answer (the question was gone, the rule did not parse, ...). */
   answerError: { questionId: string; message: string } | null;
+  /** The waiting questions the shown prompt's rule would decide, highlighted in the queue. */
+  covered: Record<string, true>;
+  setCovered(questionIds: readonly string[]): void;
+  /** Seconds after which a shown question is denied once; 0: never (the default). */
+  defaultDenySeconds: number;
+  setDefaultDenySeconds(seconds: number): void;
   questionAdded(question: PendingQuestion): void;
   questionChanged(question: PendingQuestion): void;
   questionRemoved(questionId: string): void;
@@ -31,6 +38,22 @@ export const createPromptsSlice =
     callsWaiting: 0,
     answering: {},
     answerError: null,
+    covered: {},
+    defaultDenySeconds: loadDefaultDeny(storage()),
+
+    setDefaultDenySeconds: (seconds) => {
+      saveDefaultDeny(storage(), seconds);
+      set({ defaultDenySeconds: seconds });
+    },
+
+    setCovered: (questionIds) => {
+      const covered: Record<string, true> = {};
+      for (const id of questionIds) covered[id] = true;
+      const now = get().covered;
+      const same =
+        Object.keys(now).length === questionIds.length && questionIds.every((id) => now[id]);
+      if (!same) set({ covered });
+    },
 
     // One event at a time; the window applies the host's events in batches (applyEvents).
     questionAdded: (question) => get().applyEvents([{ type: 'questionAdded', question }]),
@@ -62,3 +85,12 @@ export const createPromptsSlice =
       }
     },
   });
+
+/** The window's local storage; none in tests without a DOM, or where the browser refuses it. */
+function storage(): KeptSettings | undefined {
+  try {
+    return (globalThis as { localStorage?: KeptSettings }).localStorage;
+  } catch {
+    return undefined;
+  }
+}

@@ -139,7 +139,7 @@ function matching(name: string, pattern: string, label: string): Suggestion {
  * tie: it means the same in every session), and `$USER` for the user's name wherever it stands
  * as a word of its own: `/var/mail/jose`, `/tmp/jose-cache`.
  */
-function withMacros(path: string, macros: Macros): string {
+export function withMacros(path: string, macros: Macros): string {
   let best: { macro: string; value: string } | null = null;
   for (const macro of ['HOME', 'CWD'] as const) {
     const value = macros[macro].replace(/\/+$/, '');
@@ -162,13 +162,13 @@ function extensionPattern(base: string): string | null {
   return `*${escapeGlob(base.slice(dot))}`;
 }
 
-function parentOf(path: string): string {
+export function parentOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/')) || '/';
 }
 
 // Characters that fnmatch would read as a pattern are escaped, so a directory named `a[1]`
 // matches itself only.
-function escapeGlob(text: string): string {
+export function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 

@@ -30,7 +30,7 @@ import type { PolicyChange, PolicyStore } from '../policy/store.js';
 import { PromptBroker } from '../prompts/broker.js';
 import type { PromptQueue } from '../prompts/prompt-queue.js';
 import { RuleWriter } from '../prompts/rule-writer.js';
-import type { SessionPolicy } from '../runs/policy-source.js';
+import type { SessionPolicy, TemporaryRule } from '../runs/policy-source.js';
 import { Session } from '../runs/session.js';
 import type { TracedSession } from '../runs/traced-session.js';
 import {
@@ -112,6 +112,7 @@ export class Host implements ContractEndpoint {
   /** Kills every session; used when the app quits. */
   async shutdown(): Promise<void> {
     this.stopWatching();
+    this.rules.close();
     const running = [...this.sessions.values()].filter((s) => s.snapshot().state === 'running');
     for (const session of running) session.kill();
     await Promise.all(running.map((s) => s.exited.catch(() => undefined)));
@@ -211,6 +212,7 @@ export class Host implements ContractEndpoint {
     try {
       session = new Session(this.newSessionId(), request, this.store, this.macros, {
         recordPermits: this.history?.settings().record === 'all',
+        appRules: (program) => this.rules.rulesOfApp(program),
       });
     } catch (e) {
       throw new CommandError((e as Error).message);
@@ -438,8 +440,11 @@ export class Host implements ContractEndpoint {
   }
 
   private view(policy: SessionPolicy): PolicyView {
-    const sessionOnly = policy.sessionRules
-      .map((f) => `\t# this session only\n\t${printFilter(f)}\n`)
+    const temporary =
+      policy.temporaryRules ??
+      policy.sessionRules.map((filter) => ({ filter, lasts: 'run' as const, expires: null }));
+    const sessionOnly = temporary
+      .map((r) => `\t# ${temporaryNote(r)}\n\t${printFilter(r.filter)}\n`)
       .join('');
     return {
       program: policy.program,
@@ -459,4 +464,12 @@ export class Host implements ContractEndpoint {
     const loaded = await this.store.load(found.path);
     return { program, path: found.path, text: loaded.text, addedLines: [] };
   }
+}
+
+/** How the editor marks a rule kept outside the file: temporary, and until when. */
+export function temporaryNote(rule: TemporaryRule): string {
+  if (rule.lasts === 'app') return 'temporary: until sysgate quits';
+  if (rule.expires === null) return 'temporary: this session only';
+  const until = new Date(rule.expires).toTimeString().slice(0, 8);
+  return `temporary: expires at ${until}`;
 }

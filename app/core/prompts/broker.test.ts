@@ -125,3 +125,71 @@ test('"apply to all similar" answers the same call of the same run, whatever its
   await broker.answer(first, { action: 'permit', applyToSimilar: true });
   assert.deepEqual([...answered.keys()].sort(), ['s1:/etc/a', 's1:/home/b']);
 });
+
+test('a window\'s "for 15 minutes" keeps the rule in the run until then, and out of the file', async () => {
+  const { user, broker, runs, ask, answered } = await world();
+  const id = ask('s1', '/etc/a');
+  const before = Date.now();
+  const written = await broker.answer(id, {
+    action: 'permit',
+    always: { expression: 'filename eq "/etc/a"', scope: 'minutes', minutes: 15 },
+  });
+  assert.equal(written?.path, null);
+  const expires = written!.expires! - before;
+  assert.ok(expires >= 15 * 60_000 && expires < 15 * 60_000 + 5000, String(expires));
+  assert.deepEqual(answered.get('s1:/etc/a'), { action: 'permit' });
+  const pushed = runs.get('s1')!.pushed.at(-1)!;
+  assert.equal(pushed.temporaryRules?.[0]?.expires, written!.expires);
+  assert.equal(runs.get('s2')!.pushed.length, 0);
+  await assert.rejects(readFile(join(user, policyFileName(CAT)), 'utf8'));
+});
+
+test('a question its supervisor sent before a new rule reached it is answered by the rule at once', async () => {
+  const { broker, runs, ask, answered } = await world();
+  const first = ask('s1', '/etc/a');
+  await broker.answer(first, {
+    action: 'permit',
+    always: { expression: 'filename match "/etc/*"', scope: 'session' },
+  });
+  const late = (file: string, run = 's1') =>
+    broker.ask(
+      runs.get(run)!,
+      {
+        id: `late-${file}`,
+        policy: CAT,
+        call: 'openat',
+        alias: 'fsread',
+        args: { filename: [file] },
+      } as unknown as Question,
+      (answer) => answered.set(`${run}:${file}`, answer),
+    );
+  assert.equal(late('/etc/b'), null);
+  assert.deepEqual(answered.get('s1:/etc/b'), { action: 'permit' });
+  // Not one the rule does not decide, nor one of a run it did not reach.
+  assert.notEqual(late('/home/x'), null);
+  assert.notEqual(late('/etc/c', 's2'), null);
+  assert.equal(broker.queue.list().length, 2);
+});
+
+test('a rule added a while ago is not answered from memory: an edit may have removed it', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+  const { broker, runs, ask, answered } = await world();
+  const first = ask('s1', '/etc/a');
+  await broker.answer(first, {
+    action: 'permit',
+    always: { expression: 'filename match "/etc/*"', scope: 'session' },
+  });
+  t.mock.timers.tick(2500);
+  const question = {
+    id: 'later',
+    policy: CAT,
+    call: 'openat',
+    alias: 'fsread',
+    args: { filename: ['/etc/b'] },
+  } as unknown as Question;
+  assert.notEqual(
+    broker.ask(runs.get('s1')!, question, (a) => answered.set('later', a)),
+    null,
+  );
+  assert.equal(answered.has('later'), false);
+});

@@ -15,11 +15,16 @@ import { answerOfRule } from './answers.js';
 import { PromptQueue } from './prompt-queue.js';
 import type { RuleScope, RuleTarget, RuleWriter, WrittenRule } from './rule-writer.js';
 
+/** How long after a rule is added the questions its supervisor sent before it are answered by it. */
+const IN_FLIGHT_MS = 2000;
+
 /** A run whose questions wait here. */
 export type AskingRun = RuleTarget & { readonly id: string };
 
 export class PromptBroker<T extends AskingRun> {
   readonly queue = new PromptQueue();
+  /** The rules added here a moment ago, by run id, with when each stops answering. */
+  private readonly added = new Map<string, { program: string; filter: Filter; until: number }[]>();
 
   constructor(
     private readonly rules: RuleWriter<T>,
@@ -30,10 +35,32 @@ export class PromptBroker<T extends AskingRun> {
 
   /**
    * `question`, held in `run`'s supervisor, waits; `respond` answers the call. Gives the
-   * waiting question it is part of: one asked already, when `count` is above 1.
+   * waiting question it is part of: one asked already, when `count` is above 1. A question
+   * that a rule added here decides (its supervisor asked before the rule reached it) is
+   * answered by it at once, and null is given.
    */
-  ask(run: T, question: Question, respond: (answer: Answer) => void): PendingQuestion {
+  ask(run: T, question: Question, respond: (answer: Answer) => void): PendingQuestion | null {
+    const early = this.answerOfAdded(run.id, question);
+    if (early !== null) {
+      respond(early);
+      return null;
+    }
     return this.queue.add(run.id, question.id, question, respond);
+  }
+
+  /**
+   * The answer of the first rule added here for `runId` that decides `question`, if any: a
+   * question the supervisor sent before the rule reached it is answered as the rule would have.
+   */
+  private answerOfAdded(runId: string, question: Question): Answer | null {
+    const now = Date.now();
+    for (const rule of this.added.get(runId) ?? []) {
+      if (rule.program !== question.policy) continue;
+      if (rule.until <= now) continue;
+      const answer = answerOfRule(rule.filter, question, this.macros);
+      if (answer !== null) return answer;
+    }
+    return null;
   }
 
   /** A held call is void (its process exited): it no longer waits. */
@@ -44,6 +71,7 @@ export class PromptBroker<T extends AskingRun> {
   /** A run ended: none of its questions waits any more. */
   withdrawRun(run: T): void {
     this.queue.withdrawSession(run.id);
+    this.added.delete(run.id);
   }
 
   /** Answers the waiting question `id` once, and with `alsoSimilar` the ones like it. */
@@ -66,7 +94,7 @@ export class PromptBroker<T extends AskingRun> {
       return null;
     }
     const filter = ruleOf(pending.question, reply, reply.always.expression);
-    const written = await this.answerWithRule(id, filter, reply.always.scope);
+    const written = await this.answerWithRule(id, filter, scopeOf(reply.always));
     // A rule made of the question's own arguments decides it; the reply answers it if not.
     if (this.queue.get(id) !== undefined) this.respond(id, answer);
     return written;
@@ -84,6 +112,14 @@ export class PromptBroker<T extends AskingRun> {
     const program = pending.question.policy;
     const written = await this.rules.add(this.runOf(pending.sessionId), program, filter, scope);
     const reached = new Set(written.reached.map((run) => run.id));
+    // Only the questions already on their way when the rule was sent: an edit of the policy
+    // afterwards (the rule removed) must be asked about again, never answered from memory.
+    const until = Math.min(written.expires ?? Infinity, Date.now() + IN_FLIGHT_MS);
+    for (const run of reached)
+      this.added.set(run, [
+        ...(this.added.get(run) ?? []).filter((r) => r.until > Date.now()),
+        { program, filter, until },
+      ]);
     this.queue.answerWhere((p) =>
       reached.has(p.sessionId) && p.question.policy === program
         ? answerOfRule(filter, p.question, this.macros)
@@ -91,6 +127,13 @@ export class PromptBroker<T extends AskingRun> {
     );
     return written;
   }
+}
+
+/** The rule writer's scope for a window's "always" answer. */
+function scopeOf(always: NonNullable<PromptAnswer['always']>): RuleScope {
+  if (always.scope !== 'minutes') return always.scope;
+  if (always.minutes === undefined) throw new CommandError('a rule for some minutes needs them');
+  return { until: Date.now() + always.minutes * 60_000 };
 }
 
 function answerOf(reply: PromptAnswer): Answer {

@@ -59,7 +59,8 @@ test('"apply to all similar" answers every pending question of the same program 
   ask('s1', question(10, '/etc/passwd'));
   ask('s1', question(10, '/etc/passwd', 'newfstatat'));
   ask('s2', question(10, '/etc/group'));
-  assert.equal(q.similarTo(a.id).length, 2); // the newfstatat shares the alias fsread
+  // The newfstatat of /etc/passwd is grouped with its openat (one rule of fsread decides both).
+  assert.equal(q.similarTo(a.id).length, 1);
   q.answer(a.id, { action: 'deny', errno: 13 }, true);
   assert.equal(answers.size, 3);
   assert.deepEqual(
@@ -97,4 +98,40 @@ test('a rule added for one question answers the other pending questions it decid
   assert.equal(answered.length, 2);
   assert.equal(answers.size, 2);
   assert.equal(q.list().length, 1);
+});
+
+test('related calls of one file that one rule of their alias decides are one question', () => {
+  const { q, answers, events, ask } = queue();
+  const statx = { ...question(10, '/etc/passwd', 'statx'), args: { filename: ['/etc/passwd'] } };
+  const xattr = {
+    ...question(10, '/etc/passwd', 'lgetxattr'),
+    args: { filename: ['/etc/passwd'], string: ['security.selinux'] },
+  };
+  const first = ask('s1', statx);
+  ask('s1', xattr);
+  ask('s1', question(10, '/etc/passwd'));
+  // Another file, and a call of no alias, stay questions of their own.
+  ask('s1', { ...statx, id: 'other', args: { filename: ['/etc/group'] } });
+  ask('s1', { ...statx, id: 'kill', call: 'kill', alias: null, args: { signame: ['SIGTERM'] } });
+  assert.equal(q.list().length, 3);
+  assert.deepEqual(q.get(first.id)?.calls, ['statx', 'lgetxattr', 'openat']);
+  assert.equal(q.get(first.id)?.count, 3);
+  q.answer(first.id, { action: 'permit' });
+  assert.deepEqual([...answers.keys()], [statx.id, xattr.id, 's10-/etc/passwd']);
+  assert.ok(events.includes(`removed ${first.id} answered`));
+});
+
+test("a new question carries its program's last questions about the same call", () => {
+  const { q, ask } = queue();
+  ask('s1', question(10, '/etc/a'));
+  q.answer('q1', { action: 'permit' });
+  ask('s1', question(10, '/etc/b'));
+  ask('s2', question(10, '/etc/c')); // another session
+  const third = ask('s1', question(10, '/etc/d'));
+  assert.deepEqual(
+    third.recent?.map((r) => r.args['filename']![0]),
+    ['/etc/a', '/etc/b'],
+  );
+  assert.equal(q.get('q1'), undefined);
+  assert.equal(ask('s3', question(10, '/x')).recent, undefined);
 });

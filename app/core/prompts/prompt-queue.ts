@@ -1,9 +1,13 @@
-// The questions waiting for the user (DESIGN §4): identical ones merged into one entry, each
-// answer reaching every call it covers, and a question gone when its process is.
+// The questions waiting for the user (DESIGN §4): identical ones merged into one entry, and so
+// are related calls of one path that one rule of their alias decides (statx, lgetxattr and
+// getxattr of one file: one question, one answer); each answer reaching every call it covers,
+// and a question gone when its process is. Each new question carries the same program's last
+// questions about the same call, for the suggestion that covers what comes next.
 
 import { EventEmitter } from 'node:events';
 
 import type { PendingQuestion } from '../../common/contract.js';
+import type { CallRequest } from '../../common/policy/request.js';
 import type { Answer, Question } from '../../common/session/events.js';
 import { similarityKey } from '../../common/session/similar.js';
 
@@ -27,14 +31,31 @@ export interface PromptQueueEvents {
   removed: [{ id: string; reason: RemovalReason }];
 }
 
-/** Questions are identical when the same program asks the same call with the same arguments. */
+/** How many of a program's last questions about one call each new question carries. */
+export const RECENT = 8;
+
+/**
+ * Questions are one when the same program asks the same call with the same arguments, or calls
+ * of one alias about the same single file: `native-fsread: filename eq "/etc/passwd"` decides
+ * statx, lgetxattr and openat (read only) of it alike, whatever else their arguments say.
+ */
 function identity(sessionId: string, q: Question): string {
+  const names = q.args['filename'];
+  if (q.alias !== null && names?.length === 1 && names[0]!.startsWith('/'))
+    return JSON.stringify([sessionId, q.policy, q.alias, names[0]]);
   return JSON.stringify([sessionId, q.policy, q.call, q.alias, q.args]);
+}
+
+/** What a suggestion needs of a question. */
+function requestOf(q: Question): CallRequest {
+  return { call: q.call, alias: q.alias, args: q.args, uid: q.uid, gid: q.gid };
 }
 
 export class PromptQueue extends EventEmitter<PromptQueueEvents> {
   private readonly entries = new Map<string, Entry>();
   private readonly byIdentity = new Map<string, string>();
+  /** The last questions by similarity key (session, program, call or alias). */
+  private readonly recent = new Map<string, CallRequest[]>();
   private nextId = 1;
 
   /** Adds a held call's question; `respond` answers that call. */
@@ -50,7 +71,7 @@ export class PromptQueue extends EventEmitter<PromptQueueEvents> {
     if (existing !== undefined) {
       const entry = this.entries.get(existing)!;
       entry.members.push(waiting);
-      entry.pending = { ...entry.pending, count: entry.members.length };
+      entry.pending = { ...entry.pending, count: entry.members.length, ...callsOf(entry.members) };
       this.emit('changed', entry.pending);
       return entry.pending;
     }
@@ -61,6 +82,10 @@ export class PromptQueue extends EventEmitter<PromptQueueEvents> {
       count: 1,
       arrivedAt: Date.now(),
     };
+    const similar = similarityKey(pending);
+    const recent = this.recent.get(similar) ?? [];
+    if (recent.length > 0) pending.recent = recent;
+    this.recent.set(similar, [...recent, requestOf(question)].slice(-RECENT));
     this.entries.set(pending.id, { pending, members: [waiting] });
     this.byIdentity.set(key, pending.id);
     this.emit('added', pending);
@@ -119,10 +144,13 @@ export class PromptQueue extends EventEmitter<PromptQueueEvents> {
       if (entry.members.length === 0) this.remove(entry.pending.id, 'process-exited');
       else {
         // The entry shows its first remaining call.
+        const rest = { ...entry.pending };
+        delete rest.calls;
         entry.pending = {
-          ...entry.pending,
+          ...rest,
           question: entry.members[0]!.question,
           count: entry.members.length,
+          ...callsOf(entry.members),
         };
         this.emit('changed', entry.pending);
       }
@@ -134,6 +162,8 @@ export class PromptQueue extends EventEmitter<PromptQueueEvents> {
   withdrawSession(sessionId: string): void {
     for (const pending of this.list())
       if (pending.sessionId === sessionId) this.remove(pending.id, 'session-ended');
+    for (const key of this.recent.keys())
+      if (key.startsWith(`${sessionId}\0`)) this.recent.delete(key);
   }
 
   private remove(id: string, reason: RemovalReason): Entry | undefined {
@@ -144,4 +174,10 @@ export class PromptQueue extends EventEmitter<PromptQueueEvents> {
     this.emit('removed', { id, reason });
     return entry;
   }
+}
+
+/** `{ calls: [...] }` when an entry holds more than one call, else nothing. */
+function callsOf(members: readonly Waiting[]): { calls?: string[] } {
+  const calls = [...new Set(members.map((m) => m.question.call))];
+  return calls.length > 1 ? { calls } : {};
 }

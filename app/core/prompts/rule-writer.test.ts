@@ -142,3 +142,76 @@ test('where a -f file comes before the saved one, the run keeps the rule it adde
   assert.match(pushed, /"\/b"/);
   assert.match(pushed, /"\/a"/);
 });
+
+test('a rule until sysgate quits reaches every run of the program, and runs started later', async () => {
+  const { user, store } = await world();
+  let writer: RuleWriter | null = null;
+  const runs: (RuleTarget & { pushed: SessionPolicy[] })[] = [];
+  const run = async (loads: string[]) => {
+    const pushed: SessionPolicy[] = [];
+    const target = {
+      policies: new PolicySource(store, MACROS, {
+        appRules: (program) => writer?.rulesOfApp(program) ?? [],
+      }),
+      push: (policy: SessionPolicy) => pushed.push(policy),
+      pushed,
+    };
+    for (const program of loads) await target.policies.policyFor(program);
+    runs.push(target);
+    return target;
+  };
+  const origin = await run([LS]);
+  const other = await run([LS]);
+  const unrelated = await run([CAT]);
+  writer = new RuleWriter(store, () => runs);
+  const written = await writer.add(
+    origin,
+    LS,
+    rule('native-fsread: filename eq "/b" then permit'),
+    'app',
+  );
+  assert.equal(written.path, null);
+  assert.deepEqual(written.reached, [origin, other]);
+  for (const target of [origin, other]) {
+    const pushed = target.pushed.at(-1)!;
+    assert.match(rulesOf(pushed), /"\/b"/);
+    assert.equal(pushed.temporaryRules?.[0]?.lasts, 'app');
+  }
+  assert.deepEqual(unrelated.pushed, []);
+  assert.doesNotMatch(await readFile(join(user, policyFileName(LS)), 'utf8'), /"\/b"/);
+  // A run started afterwards loads the policy with it.
+  const later = await run([LS]);
+  assert.match(rulesOf(await later.policies.policyFor(LS)), /"\/b"/);
+});
+
+test('a rule with a time is dropped from the policy when it expires', async () => {
+  const { store, run } = await world();
+  const origin = await run([LS]);
+  const writer = new RuleWriter(store, () => [origin]);
+  const written = await writer.add(
+    origin,
+    LS,
+    rule('native-fsread: filename eq "/b" then permit'),
+    { until: Date.now() + 50 },
+  );
+  assert.ok(written.expires !== undefined && written.expires !== null);
+  assert.match(rulesOf(origin.pushed.at(-1)!), /"\/b"/);
+  assert.equal(origin.pushed.at(-1)!.temporaryRules?.[0]?.lasts, 'timed');
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  assert.doesNotMatch(rulesOf(origin.pushed.at(-1)!), /"\/b"/, 'the expired rule was withdrawn');
+  writer.close();
+});
+
+test('a run whose policies do not read the app rules (relayed from a terminal) keeps the rule as its own', async () => {
+  const { store, run } = await world();
+  const relayed = await run([LS]);
+  const writer = new RuleWriter(store, () => [relayed]);
+  const written = await writer.add(
+    relayed,
+    LS,
+    rule('native-fsread: filename eq "/b" then permit'),
+    'app',
+  );
+  assert.deepEqual(written.reached, [relayed]);
+  assert.match(rulesOf(relayed.pushed.at(-1)!), /"\/b"/);
+});

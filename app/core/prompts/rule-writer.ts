@@ -1,12 +1,15 @@
 // The one place a rule is added. Whoever answered — the window, the terminal's -t prompter, the
 // window for a run relayed from a terminal — an "always" rule goes into the policy's file and
-// reaches every running run that uses that policy; a rule for this run only reaches that run.
+// reaches every running run that uses that policy; a rule for this run (or for some minutes)
+// only reaches that run, and one until sysgate quits every run of the program it starts. A rule
+// with a time stops applying by itself: when its time is up, the runs it reached send their
+// supervisors the policy without it.
 // Runs are told of a policy file written elsewhere (the editor, a learned review, another
 // program) here too, so that what every supervisor enforces is what the file says.
 
 import type { Filter } from '../../common/policy/ast.js';
 import type { PolicyStore } from '../policy/store.js';
-import type { PolicySource, SessionPolicy } from '../runs/policy-source.js';
+import type { PolicySource, SessionPolicy, TemporaryRule } from '../runs/policy-source.js';
 
 /** A running run a rule can reach: the policies it loaded, and the way to its supervisor. */
 export interface RuleTarget {
@@ -15,8 +18,12 @@ export interface RuleTarget {
   push(policy: SessionPolicy): void;
 }
 
-/** Where a rule is kept: the policy's file, or the run it answers (`session`). */
-export type RuleScope = 'policy' | 'session';
+/**
+ * Where a rule is kept and how long it lasts: the policy's file; the run it answers
+ * (`session`); that run until a time (milliseconds since the epoch); every run of the program
+ * until sysgate quits (`app`).
+ */
+export type RuleScope = 'policy' | 'session' | 'app' | { readonly until: number };
 
 export interface WrittenRule<T extends RuleTarget> {
   /** The policy it was added to. */
@@ -27,22 +34,37 @@ export interface WrittenRule<T extends RuleTarget> {
   path: string | null;
   /** Its 1-based line in the policy's text, for a rule saved in a file. */
   line: number | null;
+  /** When it stops applying (milliseconds since the epoch); null for no time limit. */
+  expires?: number | null;
   /** Why it could not be saved; it then applies to the run it answers, and to no other. */
   unsaved: string | null;
 }
 
 export class RuleWriter<T extends RuleTarget = RuleTarget> {
+  /** Rules until sysgate quits, by program: each run started from now on applies them too. */
+  private readonly appRules = new Map<string, TemporaryRule[]>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
   constructor(
     private readonly store: PolicyStore,
     /** The runs still running; a rule or a file's change reaches those that use the policy. */
     private readonly running: () => Iterable<T>,
   ) {}
 
+  /** The rules until sysgate quits for `program` (for a run's PolicySource). */
+  rulesOfApp(program: string): readonly TemporaryRule[] {
+    return this.appRules.get(program) ?? [];
+  }
+
   /** Adds `filter` to `program`'s policy, for `origin`'s run alone or in the policy's file. */
   async add(origin: T, program: string, filter: Filter, scope: RuleScope): Promise<WrittenRule<T>> {
-    if (scope === 'session') {
-      origin.push(await origin.policies.addSessionRule(program, filter));
-      return { program, reached: [origin], path: null, line: null, unsaved: null };
+    if (scope === 'app') return this.addToApp(origin, program, filter);
+    if (scope !== 'policy') {
+      const expires = scope === 'session' ? null : scope.until;
+      origin.push(await origin.policies.addSessionRule(program, filter, expires));
+      if (expires !== null) this.expireAt(expires, origin);
+      const written = { program, reached: [origin], path: null, line: null, unsaved: null };
+      return expires === null ? written : { ...written, expires };
     }
     const { policy: added, line } = await origin.policies.addRule(program, filter);
     let path: string;
@@ -74,6 +96,49 @@ export class RuleWriter<T extends RuleTarget = RuleTarget> {
       reached.push(run);
     }
     return { program, reached, path, line, unsaved: null };
+  }
+
+  /** Stops every timer of rules with a time (sysgate quits). */
+  close(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private async addToApp(origin: T, program: string, filter: Filter): Promise<WrittenRule<T>> {
+    this.appRules.set(program, [
+      ...this.rulesOfApp(program),
+      { filter, lasts: 'app', expires: null },
+    ]);
+    // The origin loads the policy if it has not yet; every other run that uses it compiles it
+    // again with the app's rules.
+    await origin.policies.policyFor(program);
+    const reached: T[] = [origin];
+    for (const run of this.running()) if (run !== origin) reached.push(run);
+    const touched: T[] = [];
+    for (const run of reached) {
+      let policy = run.policies.refresh(program);
+      if (policy === null) continue;
+      // A run whose policies do not read the app's rules (one relayed from a terminal) keeps
+      // the rule as its own, for as long as it runs.
+      if (!policy.sessionRules.includes(filter))
+        policy = await run.policies.addSessionRule(program, filter);
+      run.push(policy);
+      touched.push(run);
+    }
+    return { program, reached: touched, path: null, line: null, unsaved: null };
+  }
+
+  /** At `expires`, `run` sends its supervisor its policies without the rules whose time is up. */
+  private expireAt(expires: number, run: T): void {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        for (const policy of run.policies.expire(Math.max(Date.now(), expires))) run.push(policy);
+      },
+      Math.max(0, expires - Date.now()),
+    );
+    timer.unref();
+    this.timers.add(timer);
   }
 
   /** `program`'s policy file was written: every run that uses the policy reads it again. */

@@ -35,6 +35,8 @@ export interface SessionPolicy {
   text: string;
   /** Rules kept for this session only, applied after the file's. */
   sessionRules: Filter[];
+  /** The same rules with how long each lasts (the editor marks them temporary). */
+  temporaryRules?: TemporaryRule[];
   /** The compiled form sent to the supervisor: the file's rules, then the session's. */
   compiled: string;
   /** Rules the supervisor will not see, and why. */
@@ -43,6 +45,19 @@ export interface SessionPolicy {
   filters: number;
   /** What the kernel can enforce of it, with the `kernel` option (`-K`). */
   kernel?: KernelPlan;
+}
+
+/**
+ * A rule kept outside the policy's file (DESIGN §4, scopes): for this run, for some minutes, or
+ * until sysgate quits. One with an expiry stops applying by itself: the rule writer sends the
+ * supervisor the policy without it when the time comes (app/core/prompts/rule-writer.ts).
+ */
+export interface TemporaryRule {
+  filter: Filter;
+  /** `run`: until the run ends; `timed`: until `expires`; `app`: until sysgate quits. */
+  lasts: 'run' | 'timed' | 'app';
+  /** When it stops applying, in milliseconds since the epoch; null for no time limit. */
+  expires: number | null;
 }
 
 /** The template a new program's policy starts from. */
@@ -59,7 +74,7 @@ export function currentMacros(cwd = process.cwd()): Macros {
 export class PolicySource {
   private readonly accounts: Accounts;
   private readonly loaded = new Map<string, SessionPolicy>();
-  private readonly sessionRules = new Map<string, Filter[]>();
+  private readonly sessionRules = new Map<string, TemporaryRule[]>();
 
   constructor(
     private readonly store: PolicyStore,
@@ -73,6 +88,8 @@ export class PolicySource {
       kernel?: boolean;
       /** Told of the account files the policies' user and group names are read from. */
       inputs?: InputNotes;
+      /** Rules of the whole app (`until sysgate quits`) for a program, after this run's own. */
+      appRules?: (program: string) => readonly TemporaryRule[];
     } = {},
   ) {
     this.accounts = new Accounts(options.inputs);
@@ -117,11 +134,43 @@ export class PolicySource {
     return { policy: this.replace(program, printPolicy(file)), line: index + 1 };
   }
 
-  /** Adds a rule that lasts as long as this session, after the program's own rules. */
-  async addSessionRule(program: string, filter: Filter): Promise<SessionPolicy> {
+  /**
+   * Adds a rule that lasts as long as this session (or until `expires`, milliseconds since the
+   * epoch), after the program's own rules.
+   */
+  async addSessionRule(
+    program: string,
+    filter: Filter,
+    expires: number | null = null,
+  ): Promise<SessionPolicy> {
     const current = await this.policyFor(program);
-    this.sessionRules.set(program, [...(this.sessionRules.get(program) ?? []), filter]);
+    const rule: TemporaryRule = { filter, lasts: expires === null ? 'run' : 'timed', expires };
+    this.sessionRules.set(program, [...(this.sessionRules.get(program) ?? []), rule]);
     return this.replace(program, current.text);
+  }
+
+  /** Compiles a loaded policy again (the app's rules for it changed); null when not loaded. */
+  refresh(program: string): SessionPolicy | null {
+    const current = this.loaded.get(program);
+    return current === undefined ? null : this.replace(program, current.text);
+  }
+
+  /**
+   * Drops the temporary rules whose time is up at `now` and gives the policies that changed, to
+   * be sent to the supervisor: from then on it no longer applies them.
+   */
+  expire(now: number): SessionPolicy[] {
+    const changed: SessionPolicy[] = [];
+    for (const policy of this.all()) {
+      if (!(policy.temporaryRules ?? []).some((r) => isExpired(r, now))) continue;
+      const own = this.sessionRules.get(policy.program) ?? [];
+      this.sessionRules.set(
+        policy.program,
+        own.filter((r) => !isExpired(r, now)),
+      );
+      changed.push(this.replace(policy.program, policy.text));
+    }
+    return changed;
   }
 
   /**
@@ -146,7 +195,11 @@ export class PolicySource {
    * given; gives the new compiled form.
    */
   replace(program: string, text: string, sessionRules?: Filter[]): SessionPolicy {
-    if (sessionRules !== undefined) this.sessionRules.set(program, sessionRules);
+    if (sessionRules !== undefined)
+      this.sessionRules.set(
+        program,
+        sessionRules.map((filter) => ({ filter, lasts: 'run', expires: null })),
+      );
     const previous = this.loaded.get(program);
     const policy = this.build(program, previous?.origin ?? null, text);
     this.loaded.set(program, policy);
@@ -180,7 +233,12 @@ export class PolicySource {
   }
 
   private build(program: string, origin: PolicyLookup | null, text: string): SessionPolicy {
-    const sessionRules = this.sessionRules.get(program) ?? [];
+    const now = Date.now();
+    const temporaryRules = [
+      ...(this.sessionRules.get(program) ?? []),
+      ...(this.options.appRules?.(program) ?? []),
+    ].filter((r) => !isExpired(r, now));
+    const sessionRules = temporaryRules.map((r) => r.filter);
     const cache = sessionRules.length === 0 ? this.options.cache : undefined;
     const key = cache?.keyOf({
       program,
@@ -194,7 +252,7 @@ export class PolicySource {
     if (cached !== null) return { program, origin, text, sessionRules, ...cached };
     const policy = this.compile(program, origin, text, sessionRules);
     if (key !== undefined) cache!.put(key, policy);
-    return policy;
+    return temporaryRules.length === 0 ? policy : { ...policy, temporaryRules };
   }
 
   private compile(
@@ -236,6 +294,10 @@ export class PolicySource {
     const kernel = planKernel(section, { macros: this.macros, noAliases: this.options.noAliases });
     return { ...policy, kernel };
   }
+}
+
+function isExpired(rule: TemporaryRule, now: number): boolean {
+  return rule.expires !== null && rule.expires <= now;
 }
 
 /** The text of a policy with no rules for `program`. */

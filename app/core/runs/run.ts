@@ -18,7 +18,7 @@ import type { AskingRun } from '../prompts/broker.js';
 import { DecisionSink } from '../records/decision-sink.js';
 import type { InputNotes } from '../run-plan/inputs.js';
 import { Supervisor, type Mode, type SupervisorOptions } from '../supervisor/supervisor.js';
-import { PolicySource, type SessionPolicy } from './policy-source.js';
+import { PolicySource, type SessionPolicy, type TemporaryRule } from './policy-source.js';
 
 /** How the traced program talks to its user. */
 export type Channel =
@@ -70,6 +70,8 @@ export interface RunOptions {
   cache?: CompiledPolicyCache;
   /** Told of what the run's decisions are made from, for a plan it may leave. */
   inputs?: InputNotes;
+  /** Rules until sysgate quits for a program (the rule writer's), after the run's own. */
+  appRules?: (program: string) => readonly TemporaryRule[];
   /**
    * What a learning run learned is saved in the user's policies when it ends (the command
    * line); otherwise it waits for the user's review (`review`, the desktop).
@@ -127,6 +129,7 @@ export class Run extends EventEmitter<RunEvents> implements AskingRun {
       kernel: options.kernel ?? false,
       ...(options.cache !== undefined ? { cache: options.cache } : {}),
       ...(options.inputs !== undefined ? { inputs: options.inputs } : {}),
+      ...(options.appRules !== undefined ? { appRules: options.appRules } : {}),
     });
     this.decisions = new DecisionSink(() => this.policies.all());
     this.learning = options.mode === 'learn' ? new Learning() : null;

@@ -20,7 +20,7 @@ import type { DecisionSink } from '../records/decision-sink.js';
 import type { KernelSetup, Supervisor } from '../supervisor/supervisor.js';
 import { kernelMode } from '../kernel/kernel-mode.js';
 import { askedNote, asksOnly, withRules } from '../learn/learned-policy.js';
-import type { PolicySource, SessionPolicy } from './policy-source.js';
+import type { PolicySource, SessionPolicy, TemporaryRule } from './policy-source.js';
 import { Run } from './run.js';
 import { TerminalReplay } from './terminal-replay.js';
 import type { TracedSession, TracedSessionEvents } from './traced-session.js';
@@ -50,7 +50,11 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     request: StartRequest,
     store: PolicyStore,
     userMacros: Macros,
-    options: { recordPermits?: boolean } = {},
+    options: {
+      recordPermits?: boolean;
+      /** Rules until sysgate quits for a program (the rule writer's). */
+      appRules?: (program: string) => readonly TemporaryRule[];
+    } = {},
   ) {
     super();
     const [command, ...args] = splitCommandLine(request.command);
@@ -64,7 +68,16 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
       throw new Error('the kernel enforces policies only in the Enforce mode');
     const kernel = request.kernel === true;
     this.replay = new TerminalReplay(request.cols, request.rows, () => this.throttle());
-    this.run = new Run({ id, command, args, mode: request.mode, store, macros, kernel });
+    this.run = new Run({
+      id,
+      command,
+      args,
+      mode: request.mode,
+      store,
+      macros,
+      kernel,
+      ...(options.appRules !== undefined ? { appRules: options.appRules } : {}),
+    });
     this.policies = this.run.policies;
     this.decisions = this.run.decisions;
     this.info = {
