@@ -1,5 +1,5 @@
 // `sysgate log [--action permit|deny|ask] [--prog PATH] [--call NAME] [--since 1h] [--until T]
-// [--limit N] [--json] [--follow] [QUERY...]`: the history on the command line. The options are
+// [--limit N | --all] [--json] [--follow] [QUERY...]`: the history on the command line. The options are
 // terms of the history view's query language (app/common/history/query.ts), joined with any
 // QUERY given, so the two always agree.
 
@@ -15,7 +15,7 @@ import { HistoryStore, historyPath } from '../core/records/history-store.js';
 
 export const LOG_USAGE =
   'usage: sysgate log [--action permit|deny|ask] [--prog PATH] [--call NAME] [--since 1h]\n' +
-  '                   [--until TIME] [--limit N] [--json] [--follow] [QUERY...]\n';
+  '                   [--until TIME] [--limit N | --all] [--json] [--follow] [QUERY...]\n';
 
 const FILTERS = {
   '--action': 'action',
@@ -29,7 +29,8 @@ const DEFAULT_LIMIT = 100;
 
 interface LogOptions {
   queryText: string;
-  limit: number;
+  /** null: every record (`--all`). */
+  limit: number | null;
   json: boolean;
   follow: boolean;
 }
@@ -62,10 +63,9 @@ export async function runLog(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    // The newest `limit` records, printed oldest first, as a log reads.
-    const { entries } = store.page(query, { offset: 0, limit: options.limit });
     let last = store.newestId();
-    for (const entry of entries.reverse()) print(entry, options.json);
+    if (options.limit === null) printAll(store, query, last, options.json);
+    else printNewest(store, query, last, options.limit, options.json);
     if (!options.follow) return 0;
     let stopped = false;
     const stop = (): void => void (stopped = true);
@@ -95,6 +95,7 @@ function parseOptions(argv: string[]): LogOptions | string {
         : [arg, undefined];
     const value = (): string | null => inline ?? argv[++i] ?? null;
     if (name === '--json') options.json = true;
+    else if (name === '--all') options.limit = null;
     else if (name === '--follow' || name === '-f') options.follow = true;
     else if (name in FILTERS) {
       const v = value();
@@ -123,6 +124,39 @@ function queryDiagnostic(text: string, e: QueryError): string {
     span: { start, end },
     lineText: text,
   });
+}
+
+/**
+ * The newest `limit` records, printed oldest first, as a log reads; the records left out are
+ * counted on stderr with the way to see them, so a script reading --json never takes the first
+ * page for the whole history.
+ */
+function printNewest(
+  store: HistoryStore,
+  query: HistoryQuery,
+  ceiling: number,
+  limit: number,
+  json: boolean,
+): void {
+  const { entries } = store.page(query, { offset: 0, limit, ceiling });
+  for (const entry of entries.reverse()) print(entry, json);
+  const total = store.count(query, 0, ceiling);
+  if (total > entries.length) {
+    process.stderr.write(
+      `sysgate log: ${total - entries.length} older records not shown; see them with --limit ${total} or --all\n`,
+    );
+  }
+}
+
+/** Every record up to `ceiling`, oldest first, a page at a time. */
+function printAll(store: HistoryStore, query: HistoryQuery, ceiling: number, json: boolean): void {
+  let after = 0;
+  for (;;) {
+    const entries = store.since(query, after).filter((e) => e.id <= ceiling);
+    for (const entry of entries) print(entry, json);
+    if (entries.length === 0 || entries.at(-1)!.id >= ceiling) return;
+    after = entries.at(-1)!.id;
+  }
 }
 
 function print(entry: HistoryEntry, json: boolean): void {
