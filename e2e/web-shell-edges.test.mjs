@@ -1,0 +1,80 @@
+// The desktop's rough edges (issue 15), each as a person meets it in the web shell in Debian's
+// Chromium: what they see on hover, after a mistake, in a second window, in a narrow column.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
+
+const SCREENSHOTS = join(root, 'build', 'screenshots');
+
+let web;
+let browser;
+let main;
+
+before(async () => {
+  web = await startWebShell('sysgate-e2e-edges-');
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchChromium();
+  main = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await main.goto(web.url);
+  await main.getByRole('button', { name: 'Start' }).waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await web?.stop();
+});
+
+/** WCAG's contrast ratio of two `rgb(...)` colours. */
+function contrast(a, b) {
+  const luminance = (css) => {
+    const [r, g, bl] = css
+      .match(/[\d.]+/g)
+      .slice(0, 3)
+      .map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The first question `page` shows, once it is armed. */
+async function firstQuestion(page) {
+  const dialog = page.getByRole('dialog').first();
+  await dialog.waitFor({ timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('.prompt.arming') === null);
+  return dialog;
+}
+
+test('Permit and Deny stay readable under the pointer', async () => {
+  const panel = await startSession(main, {
+    command: 'cat /etc/hostname',
+    cwd: join(web.home, 'work'),
+    mode: 'Ask',
+  });
+  const dialog = await firstQuestion(main);
+  for (const name of ['Permit', 'Deny']) {
+    const button = dialog.getByRole('button', { name, exact: true });
+    await button.hover();
+    // The hover's look is drawn at once (no transition), as a person sees it.
+    const { color, background } = await button.evaluate((b) => {
+      const style = getComputedStyle(b);
+      return { color: style.color, background: style.backgroundColor };
+    });
+    const ratio = contrast(color, background);
+    assert.ok(
+      ratio >= 4.5,
+      `${name} under the pointer: ${color} on ${background} (${ratio.toFixed(2)}:1)`,
+    );
+    await main.screenshot({ path: join(SCREENSHOTS, `edges-hover-${name.toLowerCase()}.png`) });
+  }
+  await panel
+    .getByRole('button', { name: /^Stop/ })
+    .click()
+    .catch(() => {});
+});
