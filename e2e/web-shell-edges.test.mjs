@@ -23,7 +23,7 @@ before(async () => {
   mkdirSync(policies, { recursive: true });
   writeFileSync(
     join(policies, 'usr_bin_env'),
-    `Policy: ${ENV}, Emulation: native\n\tnative-fsread: filename match "/etc/*" then permit\n`,
+    `Policy: ${ENV}, Emulation: native\n\tnative-fsread: filename match "/etc/*" then permit\n\tnative-execve: permit\n`,
     { mode: 0o600 },
   );
   browser = await launchChromium();
@@ -133,4 +133,28 @@ test("the code editor's error marks are drawn: the gutter's marker and the wavy 
   );
   await main.getByRole('button', { name: 'Undo', exact: true }).click();
   await show.getByRole('radio', { name: 'Rules' }).check();
+});
+
+test('Delete acts only on a rule the filter shows: a selected rule it hides is left alone', async () => {
+  const grid = await openPolicy(ENV);
+  const rule = (text) => grid.getByRole('row').filter({ hasText: text });
+  await rule('execve').waitFor();
+  await grid.getByRole('row').filter({ hasText: 'filename match "/etc/*"' }).click();
+  await main.getByLabel('Filter rules').fill('execve');
+  await grid
+    .getByRole('row')
+    .filter({ hasText: 'filename match "/etc/*"' })
+    .waitFor({ state: 'detached' });
+  const del = main.getByRole('button', { name: 'Delete', exact: true });
+  if (await del.isEnabled()) await del.click();
+  await grid.focus();
+  await main.keyboard.press('Delete');
+  await main.screenshot({ path: join(SCREENSHOTS, 'edges-delete-filtered.png') });
+  await main.getByLabel('Filter rules').fill('');
+  await grid
+    .getByRole('row')
+    .filter({ hasText: 'filename match "/etc/*"' })
+    .waitFor({ timeout: 2000 });
+  assert.equal(await grid.getByRole('row').filter({ hasText: 'execve' }).count(), 1);
+  assert.equal(await main.getByText('unsaved').count(), 0, 'nothing was changed');
 });
