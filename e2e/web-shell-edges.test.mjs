@@ -158,3 +158,28 @@ test('Delete acts only on a rule the filter shows: a selected rule it hides is l
   assert.equal(await grid.getByRole('row').filter({ hasText: 'execve' }).count(), 1);
   assert.equal(await main.getByText('unsaved').count(), 0, 'nothing was changed');
 });
+
+test("the navigation's badges say what they count", async () => {
+  // A policy is in use while a session runs: an Ask session held on its first question.
+  await main.getByRole('button', { name: /^Sessions/ }).click();
+  await startSession(main, {
+    command: 'cat /etc/hostname',
+    cwd: join(web.home, 'work'),
+    mode: 'Ask',
+  });
+  await firstQuestion(main);
+  const policies = main.getByRole('button', { name: /^Policies/ });
+  const badge = policies.locator('.nav-count');
+  await badge.waitFor();
+  const count = Number(await badge.innerText());
+  assert.ok(count >= 1);
+  const label = `${count} ${count === 1 ? 'policy' : 'policies'} in use by the sessions`;
+  assert.equal(await badge.getAttribute('title'), label);
+  const described = await policies.evaluate(
+    (b) => document.getElementById(b.getAttribute('aria-describedby'))?.textContent,
+  );
+  assert.equal(described, label);
+  const sessions = main.getByRole('button', { name: /^Sessions/ }).locator('.nav-count');
+  assert.match(await sessions.getAttribute('title'), /^\d+ sessions? running$/);
+  await main.getByRole('dialog').first().getByRole('button', { name: 'Kill', exact: true }).click();
+});
