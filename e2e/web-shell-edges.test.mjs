@@ -183,3 +183,39 @@ test("the navigation's badges say what they count", async () => {
   assert.match(await sessions.getAttribute('title'), /^\d+ sessions? running$/);
   await main.getByRole('dialog').first().getByRole('button', { name: 'Kill', exact: true }).click();
 });
+
+test('Could not start says what is wrong, and goes once the command is cleared', async () => {
+  await main.getByRole('button', { name: /^Sessions/ }).click();
+  const form = main.getByRole('form', { name: 'New session' });
+  const work = join(web.home, 'work');
+  const script = join(work, 'script.sh');
+  writeFileSync(script, '#!/bin/sh\necho hi\n', { mode: 0o644 });
+  const alert = form.getByRole('alert');
+
+  await form.getByLabel('Command').fill(script);
+  await form.getByLabel('Working directory').fill(work);
+  await form.getByRole('button', { name: 'Start' }).click();
+  await alert.waitFor();
+  assert.equal(
+    await alert.innerText(),
+    `Could not start: ${script} is not executable (chmod +x ${script})`,
+  );
+
+  await form.getByLabel('Command').fill('true');
+  await form.getByLabel('Working directory').fill(script);
+  await form.getByRole('button', { name: 'Start' }).click();
+  await main.waitForFunction(
+    (path) => document.querySelector('.form-error')?.textContent?.includes(`${path} is a file`),
+    script,
+  );
+  assert.equal(
+    await alert.innerText(),
+    `Could not start: the working directory ${script} is a file, not a directory`,
+  );
+  await main.screenshot({ path: join(SCREENSHOTS, 'edges-could-not-start.png') });
+
+  // The error is about the command that was tried: a cleared command takes it away.
+  await form.getByLabel('Command').fill('');
+  assert.equal(await alert.count(), 0);
+  await form.getByLabel('Working directory').fill(work);
+});

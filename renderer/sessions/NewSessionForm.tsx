@@ -65,7 +65,11 @@ export function NewSessionForm({ focusRequest = 0 }: { focusRequest?: number }) 
             ref={commandInput}
             type="text"
             value={command}
-            onChange={(e) => setCommand(e.target.value)}
+            onChange={(e) => {
+              setCommand(e.target.value);
+              // The error was about the command tried; a cleared command leaves nothing to say.
+              if (e.target.value.trim() === '') setError(null);
+            }}
             placeholder="ls -l /etc"
             autoComplete="off"
             spellCheck={false}

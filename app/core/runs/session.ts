@@ -54,7 +54,8 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     if (command === undefined) throw new Error('the command is empty');
     const program = resolveProgram(command, process.env, request.cwd);
     const cwd = request.cwd.trim() === '' ? userMacros.HOME : request.cwd;
-    if (!isDirectory(cwd)) throw new Error(`the working directory ${cwd} does not exist`);
+    const notDirectory = whyNotDirectory(cwd);
+    if (notDirectory !== null) throw new Error(`the working directory ${cwd} ${notDirectory}`);
     request = { ...request, cwd };
     const macros = { ...userMacros, CWD: cwd };
     if (request.kernel && request.mode !== 'enforce')
@@ -311,10 +312,13 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   }
 }
 
-function isDirectory(path: string): boolean {
+/** Null for a directory; else what `path` is instead, to end "the working directory PATH ...". */
+function whyNotDirectory(path: string): string | null {
   try {
-    return statSync(path).isDirectory();
+    const stat = statSync(path);
+    if (stat.isDirectory()) return null;
+    return stat.isFile() ? 'is a file, not a directory' : 'is not a directory';
   } catch {
-    return false;
+    return 'does not exist';
   }
 }
