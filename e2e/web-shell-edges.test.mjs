@@ -219,3 +219,30 @@ test('Could not start says what is wrong, and goes once the command is cleared',
   assert.equal(await alert.count(), 0);
   await form.getByLabel('Working directory').fill(work);
 });
+
+test('a wrong token is said, once, with what to do; the page stops trying and Start says why it waits', async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+  let attempts = 0;
+  page.on('websocket', () => attempts++);
+  try {
+    const wrong = new URL(web.url);
+    wrong.hash = '#token=not-the-token-sysgate-printed';
+    await page.goto(wrong.href);
+    const alert = page.getByRole('alert').filter({ hasText: 'token' });
+    await alert.waitFor({ timeout: 10_000 });
+    assert.equal(
+      await alert.innerText(),
+      "This address's token is not valid: open the address `sysgate gui` printed.",
+    );
+    // Retrying would only fail again (every 5 s, for ever): after the answer, it stops.
+    await page.waitForTimeout(3000);
+    assert.equal(attempts, 1, `${attempts} connections tried`);
+    const form = page.getByRole('form', { name: 'New session' });
+    await form.getByLabel('Command').fill('true');
+    assert.equal(await form.getByRole('button', { name: 'Start' }).isDisabled(), true);
+    await form.getByText('Start waits for the connection to sysgate').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'edges-wrong-token.png') });
+  } finally {
+    await page.close();
+  }
+});

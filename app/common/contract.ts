@@ -392,7 +392,12 @@ export function isEventName(name: unknown): name is EventName {
 // `sysgate gui --web` serves the renderer on http://127.0.0.1:PORT/ and this API as a WebSocket
 // at ws://127.0.0.1:PORT/api?token=TOKEN. The token is printed once in the URL's fragment
 // (`#token=...`, never sent to a server by the browser) and the page passes it on. The server
-// refuses a wrong token and any Origin but its own. Messages are JSON text frames:
+// refuses a wrong token and any Origin but its own. A page of its own Origin with a wrong token
+// is told so: its socket opens and closes at once with TOKEN_REFUSED (a browser cannot read an
+// HTTP refusal), and the page stops trying. Messages are JSON text frames:
+
+/** The close code of a socket whose token is not this run's. */
+export const TOKEN_REFUSED = 4401;
 
 /** Window → host. `id` pairs the reply with the call. */
 const WireCallSchema = v.strictObject({

@@ -127,6 +127,11 @@ export function NewSessionForm({ focusRequest = 0 }: { focusRequest?: number }) 
           kernel enforces; a policy it cannot enforce stops the session.
         </label>
       )}
+      {!connected && (
+        <p className="form-help" role="status">
+          Start waits for the connection to sysgate: the strip above says what is wrong.
+        </p>
+      )}
       {error !== null && (
         <p className="form-error" role="alert">
           Could not start: {error}
