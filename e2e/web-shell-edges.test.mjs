@@ -246,3 +246,44 @@ test('a wrong token is said, once, with what to do; the page stops trying and St
     await page.close();
   }
 });
+
+test('a command whose policy has errors does not start: the errors are said, and the policy opens at the first', async () => {
+  await main.getByRole('button', { name: /^Sessions/ }).click();
+  const policies = join(web.home, '.config/sysgate/policies');
+  const broken = join(policies, 'usr_bin_head');
+  writeFileSync(
+    broken,
+    'Policy: /usr/bin/head, Emulation: native\n\tnative-fsread: filename eq then permit\n',
+    { mode: 0o600 },
+  );
+  const form = main.getByRole('form', { name: 'New session' });
+  const sessions = main.getByRole('region', { name: /^Session: head / });
+  const before = await sessions.count();
+  const waiting = await main.getByRole('dialog').count();
+  await form.getByLabel('Command').fill('head -c 10 /etc/hostname');
+  await form.getByLabel('Working directory').fill(join(web.home, 'work'));
+  await form.getByRole('radio', { name: 'Ask' }).check();
+  await form.getByRole('button', { name: 'Start' }).click();
+  const alert = form.getByRole('alert');
+  await alert.waitFor();
+  assert.equal(
+    await alert.getByRole('paragraph').innerText(),
+    `Could not start: the policy for /usr/bin/head has errors: fix them to run it\n` +
+      `${broken}:2:29: error: expected a quoted string after "eq"`,
+  );
+  await main.screenshot({ path: join(SCREENSHOTS, 'edges-policy-errors.png') });
+  // No session, no question about sysgate's own execve, nothing recorded as sysgate-supervisor.
+  assert.equal(await sessions.count(), before);
+  assert.equal(await main.getByRole('dialog').count(), waiting);
+  assert.equal(await main.getByText('sysgate-supervisor').count(), 0);
+
+  await alert.getByRole('button', { name: 'Open the policy' }).click();
+  const grid = main.getByRole('grid', { name: 'Rules of /usr/bin/head' });
+  await grid.waitFor();
+  await main
+    .getByRole('list', { name: 'Errors' })
+    .getByText('expected a quoted string after "eq"')
+    .waitFor();
+  await main.screenshot({ path: join(SCREENSHOTS, 'edges-policy-errors-opened.png') });
+  await main.getByRole('button', { name: /^Sessions/ }).click();
+});

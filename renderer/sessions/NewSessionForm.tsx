@@ -3,8 +3,10 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 
 import type { SessionMode } from '../../app/common/contract.js';
+import { policyWithErrors } from '../../app/common/session/policy-errors.js';
 import { QuestionNotifications } from '../prompts/notifications.js';
 import { useSysgate, useTerminals } from '../window/context.js';
+import { policyHash } from '../window/route.js';
 import { MODES } from './session-text.js';
 
 /** `focusRequest`: each new value (from 1) moves the focus to the Command field ("New Session"). */
@@ -50,6 +52,7 @@ export function NewSessionForm({ focusRequest = 0 }: { focusRequest?: number }) 
   }
 
   const description = MODES.find((m) => m.mode === mode)?.description ?? '';
+  const broken = error === null ? null : policyWithErrors(error);
   return (
     <form className="new-session" aria-labelledby={`${id}-title`} onSubmit={start}>
       <h2 id={`${id}-title`} className="form-title">
@@ -133,9 +136,24 @@ export function NewSessionForm({ focusRequest = 0 }: { focusRequest?: number }) 
         </p>
       )}
       {error !== null && (
-        <p className="form-error" role="alert">
-          Could not start: {error}
-        </p>
+        <div className="form-error" role="alert">
+          <p className="form-error-text">Could not start: {error}</p>
+          {broken !== null && (
+            <button
+              type="button"
+              className="button"
+              onClick={() =>
+                (location.hash = policyHash({
+                  policy: broken.program,
+                  line: broken.line,
+                  rule: null,
+                }))
+              }
+            >
+              Open the policy
+            </button>
+          )}
+        </div>
       )}
     </form>
   );

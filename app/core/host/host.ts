@@ -16,12 +16,16 @@ import type {
   Snapshot,
   StartRequest,
 } from '../../common/contract.js';
+import { splitCommandLine } from '../../common/command-line.js';
 import type { HistoryEntry, HistoryPage } from '../../common/history/entry.js';
 import { historyCsv, historyJson } from '../../common/history/export.js';
 import { parseQuery, QueryError, type HistoryQuery } from '../../common/history/query.js';
 import { printFilter } from '../../common/policy/printer.js';
 import type { Macros } from '../../common/policy/request.js';
+import { printable } from '../../common/session/log-line.js';
+import { policyErrorsMessage } from '../../common/session/policy-errors.js';
 import { Accounts } from '../accounts.js';
+import { resolveProgram } from '../program-path.js';
 import { MAX_PAGE, type HistoryStore } from '../records/history-store.js';
 import { SessionRecorder, sessionName } from '../records/recorder.js';
 import { syslogSink, type LineSink } from '../records/denial-log.js';
@@ -193,7 +197,8 @@ export class Host implements ContractEndpoint {
     };
   }
 
-  private start(request: StartRequest): SessionInfo {
+  private async start(request: StartRequest): Promise<SessionInfo> {
+    await this.refuseBrokenPolicy(request);
     let session: Session;
     try {
       session = new Session(this.newSessionId(), request, this.store, this.macros, {
@@ -203,6 +208,35 @@ export class Host implements ContractEndpoint {
       throw new CommandError((e as Error).message);
     }
     return this.adopt(session, { logged: true });
+  }
+
+  /**
+   * A command whose own policy has errors is not started: it would run with no rules, and its
+   * first question would be sysgate's own execve of it. (What it runs later with a broken policy
+   * runs with no rules, and says so.) A command that cannot start at all is the session's to say.
+   */
+  private async refuseBrokenPolicy(request: StartRequest): Promise<void> {
+    const [command] = splitCommandLine(request.command);
+    if (command === undefined) return;
+    let program: string;
+    try {
+      program = resolveProgram(command, process.env, request.cwd);
+    } catch {
+      return;
+    }
+    const found = await this.store.lookup(program);
+    if (found === null) return;
+    const { diagnostics } = await this.store.load(found.path);
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0)
+      throw new CommandError(
+        policyErrorsMessage(
+          printable(program),
+          errors.map((d) =>
+            printable(`${d.source}:${d.span.start.line}:${d.span.start.col}: error: ${d.message}`),
+          ),
+        ),
+      );
   }
 
   newSessionId(): string {
