@@ -287,3 +287,27 @@ test('a command whose policy has errors does not start: the errors are said, and
   await main.screenshot({ path: join(SCREENSHOTS, 'edges-policy-errors-opened.png') });
   await main.getByRole('button', { name: /^Sessions/ }).click();
 });
+
+test("History's details name the session by its command", async () => {
+  await main.getByRole('button', { name: /^Sessions/ }).click();
+  const panel = await startSession(main, {
+    command: 'tail -c 5 /etc/hostname',
+    cwd: join(web.home, 'work'),
+    mode: 'Enforce',
+  });
+  await panel.getByText(/exited with status/).waitFor({ timeout: 20_000 });
+  await main.getByRole('button', { name: /^History/ }).click();
+  const row = main
+    .getByRole('rowgroup', { name: 'Records, newest first' })
+    .getByRole('row')
+    .filter({ hasText: '/etc/hostname' })
+    .filter({ hasText: 'tail' });
+  await row.first().click();
+  const detail = main.getByRole('complementary', { name: 'Record details' });
+  await detail.getByRole('list', { name: 'Process tree' }).waitFor();
+  const session = detail.getByRole('definition').filter({ has: main.locator('.history-session') });
+  await session.waitFor({ timeout: 5000 });
+  assert.equal(await session.innerText(), 'tail -c 5 /etc/hostname');
+  assert.match(await session.locator('.history-session').getAttribute('title'), /^s\d+@\d+$/);
+  await main.screenshot({ path: join(SCREENSHOTS, 'edges-history-session.png') });
+});

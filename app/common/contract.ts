@@ -195,6 +195,11 @@ export type HistoryPageRequest = v.InferOutput<typeof HistoryPageRequestSchema>;
 export interface HistoryDetail {
   entry: HistoryEntry;
   ancestors: { pid: number; program: string | null; argv: string[] }[];
+  /**
+   * The command the record's session ran, as the user knows the session (its name in the
+   * history, `s1@...`, is an id); null when it is not known.
+   */
+  sessionCommand?: string | null;
 }
 
 const ExportFormatSchema = v.picklist(['csv', 'json']);

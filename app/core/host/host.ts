@@ -54,6 +54,8 @@ const OTHER_WRITERS_MS = 1000;
 
 export class Host implements ContractEndpoint {
   private readonly sessions = new Map<string, TracedSession>();
+  /** The command of every session adopted, by its name in the history (closed ones too). */
+  private readonly sessionCommands = new Map<string, string>();
   private readonly listeners = new Set<EventListener>();
   /** Lines of rules added while the app runs, by policy program, to highlight. */
   private readonly addedLines = new Map<string, number[]>();
@@ -251,6 +253,8 @@ export class Host implements ContractEndpoint {
   adopt(session: TracedSession, { logged = false } = {}): SessionInfo {
     const id = session.id;
     this.sessions.set(id, session);
+    const { startedAt, command } = session.snapshot();
+    this.sessionCommands.set(sessionName(id, startedAt), command);
     session.on('changed', (info) => this.sessionChanged(info));
     session.on('output', (data) => this.emit('terminalData', { sessionId: id, data }));
     session.on('question', (question) =>
@@ -404,7 +408,11 @@ export class Host implements ContractEndpoint {
     const store = this.historyStore();
     const entry = store.entry(id);
     if (entry === null) throw new CommandError(`no record ${id} in the history (cleared?)`);
-    return { entry, ancestors: store.ancestors(entry) };
+    // A session of this app is known by the command typed; an older one (or a run from a
+    // terminal) by the arguments of its first recorded process.
+    const command =
+      this.sessionCommands.get(entry.session) ?? store.firstArgv(entry.session)?.join(' ') ?? null;
+    return { entry, ancestors: store.ancestors(entry), sessionCommand: command };
   }
 
   private exportHistory(text: string, format: ExportFormat): string {
