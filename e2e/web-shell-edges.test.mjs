@@ -2,7 +2,7 @@
 // Chromium: what they see on hover, after a mistake, in a second window, in a narrow column.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
@@ -28,6 +28,7 @@ before(async () => {
   );
   browser = await launchChromium();
   main = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  main.on('pageerror', (e) => console.error('PAGE ERROR', e.message));
   await main.exposeFunction('reportViolation', (v) => violations.push(v));
   await main.addInitScript(() =>
     document.addEventListener('securitypolicyviolation', (e) =>
@@ -310,4 +311,46 @@ test("History's details name the session by its command", async () => {
   assert.equal(await session.innerText(), 'tail -c 5 /etc/hostname');
   assert.match(await session.locator('.history-session').getAttribute('title'), /^s\d+@\d+$/);
   await main.screenshot({ path: join(SCREENSHOTS, 'edges-history-session.png') });
+});
+
+test('the Learn review saves every program at once; a program whose policy has errors stays, with its errors', async () => {
+  await main.getByRole('button', { name: /^Sessions/ }).click();
+  const policies = join(web.home, '.config/sysgate/policies');
+  writeFileSync(
+    join(policies, 'usr_bin_head'),
+    'Policy: /usr/bin/head, Emulation: native\n\tnative-fsread: filename eq then permit\n',
+    { mode: 0o600 },
+  );
+  const panel = await startSession(main, {
+    command: 'sh -c "head -c 3 /etc/hostname; tail -c 3 /etc/hostname"',
+    cwd: join(web.home, 'work'),
+    mode: 'Learn',
+  });
+  await panel.getByText(/exited with status/).waitFor({ timeout: 20_000 });
+  await panel.getByRole('button', { name: /^Review \d+ learned rules?$/ }).click();
+  const review = main.getByRole('dialog', { name: 'Review learned rules' });
+  const head = review.getByRole('region', { name: 'Learned for /usr/bin/head' });
+  await head.waitFor();
+  await review.getByRole('region', { name: 'Learned for /usr/bin/tail' }).waitFor();
+  assert.match(
+    await head.getByRole('alert').innerText(),
+    /the policy for \/usr\/bin\/head has errors:\n.*usr_bin_head:2:29: error: expected a quoted string after "eq"/,
+  );
+  await review.getByRole('button', { name: 'Save all' }).click();
+  await review
+    .getByRole('region', { name: 'Learned for /usr/bin/tail' })
+    .waitFor({ state: 'detached' });
+  assert.equal(
+    await review.getByRole('region', { name: /^Learned for \/usr\/bin\/(dash|sh)$/ }).count(),
+    0,
+  );
+  // head's rules wait for its policy to be fixed, its errors in view.
+  await head.getByRole('alert').filter({ hasText: 'has errors' }).waitFor();
+  assert.equal(
+    readFileSync(join(policies, 'usr_bin_head'), 'utf8'),
+    'Policy: /usr/bin/head, Emulation: native\n\tnative-fsread: filename eq then permit\n',
+    "the user's file is left as it was",
+  );
+  await main.screenshot({ path: join(SCREENSHOTS, 'edges-learn-save-all.png') });
+  await review.getByRole('button', { name: 'Discard what was learned' }).click();
 });

@@ -68,6 +68,8 @@ export interface LearnedRules {
    * their shape. Shown for review; `rule` is among `rules`.
    */
   generalised: Array<{ rule: string; replaces: string[]; reason: string }>;
+  /** Why they cannot be saved yet (the policy has errors): they wait until it is fixed. */
+  problem?: string;
 }
 
 /** A question waiting for an answer; identical questions of a session are merged into one. */

@@ -128,9 +128,10 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
             this.toReview.set(found.program, {
               rules: found.rules,
               generalised: found.generalised,
+              ...(found.problem === undefined ? {} : { problem: found.problem }),
             });
             this.output(
-              `\r\n[sysgate] learned ${found.rules.length} rule${found.rules.length === 1 ? '' : 's'} for ${found.program}${askedNote(found.rules.filter(asksOnly).length)}: review them in the window before they are saved\r\n`,
+              `\r\n[sysgate] learned ${found.rules.length} rule${found.rules.length === 1 ? '' : 's'} for ${found.program}${askedNote(found.rules.filter(asksOnly).length)}: ${found.problem === undefined ? 'review them in the window before they are saved' : 'its policy has errors: fix it, then save them in the review'}\r\n`,
             );
           }
         }
@@ -204,7 +205,10 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     store: PolicyStore,
   ): Promise<string> {
     if (!this.toReview.has(program)) throw new Error(`nothing learned for ${program} waits`);
-    const policy = await this.policies.policyFor(program);
+    // The policy as its file is now: one that had errors ran with no rules, and that stand-in
+    // must never replace the user's file; one still with errors refuses (PolicyLoadError).
+    const policy =
+      (await this.policies.reload(program)) ?? (await this.policies.policyFor(program));
     const path = await store.save(program, withRules(program, policy.text, rules));
     this.toReview.delete(program);
     this.info = { ...this.info, toReview: this.rulesToReview() };
