@@ -62,7 +62,8 @@ function contrast(a, b) {
 
 /** The first question `page` shows, once it is armed. */
 async function firstQuestion(page) {
-  const dialog = page.getByRole('dialog').first();
+  // The prompt, a dialog of the dock (not a modal dialog such as the Learn review).
+  const dialog = page.getByRole('complementary', { name: 'Questions' }).getByRole('dialog').first();
   await dialog.waitFor({ timeout: 20_000 });
   await page.waitForFunction(() => document.querySelector('.prompt.arming') === null);
   return dialog;
@@ -353,4 +354,56 @@ test('the Learn review saves every program at once; a program whose policy has e
   );
   await main.screenshot({ path: join(SCREENSHOTS, 'edges-learn-save-all.png') });
   await review.getByRole('button', { name: 'Discard what was learned' }).click();
+});
+
+/**
+ * A second window whose news of answered questions comes late (a slow link): the host's
+ * questionRemoved events reach it `delayMs` after they were sent.
+ */
+async function slowWindow(delayMs) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.routeWebSocket(/\/api/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => server.send(message));
+    server.onMessage((message) => {
+      if (JSON.parse(String(message)).event === 'questionRemoved')
+        setTimeout(() => ws.send(message), delayMs);
+      else ws.send(message);
+    });
+  });
+  await page.goto(web.url);
+  await page.getByRole('button', { name: 'Start' }).waitFor();
+  return page;
+}
+
+test('a second window answering a question already answered is told how it was answered', async () => {
+  await main.getByRole('button', { name: /^Sessions/ }).click();
+  const second = await slowWindow(4000);
+  try {
+    await startSession(main, {
+      command: 'sh -c "cat /etc/hostname; sleep 20"',
+      cwd: join(web.home, 'work'),
+      mode: 'Ask',
+    });
+    const here = await firstQuestion(main);
+    const there = await firstQuestion(second);
+    const title = await here.getByRole('heading').innerText();
+    assert.equal(await there.getByRole('heading').innerText(), title);
+    await here.getByRole('button', { name: 'Permit', exact: true }).click();
+    await there.getByRole('button', { name: 'Permit', exact: true }).click();
+    const told = second.getByRole('alert').filter({ hasText: 'another window' });
+    await told.waitFor();
+    // Said where it stays when the late news takes the question away.
+    await second.waitForTimeout(4500);
+    assert.equal(await told.innerText(), 'answered by another window: Permit');
+    await second.screenshot({ path: join(SCREENSHOTS, 'edges-answered-elsewhere.png') });
+  } finally {
+    await second.close();
+    await main
+      .getByRole('dialog')
+      .first()
+      .getByRole('button', { name: 'Kill', exact: true })
+      .click()
+      .catch(() => {});
+  }
 });

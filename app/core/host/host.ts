@@ -314,6 +314,13 @@ export class Host implements ContractEndpoint {
     }
     if (unsaved !== null)
       this.tell(reached[0]!, `${unsaved}; the rule applies to this session only`);
+    else if ('late' in written)
+      this.tell(
+        reached[0]!,
+        path === null
+          ? `the process had ended before the answer; the rule was still added for this session`
+          : `the process had ended before the answer; the rule was still added to ${path}:${line}`,
+      );
   }
 
   /** An edited policy saved from the editor: the running sessions that use it get it at once. */
