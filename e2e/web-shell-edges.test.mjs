@@ -407,3 +407,53 @@ test('a second window answering a question already answered is told how it was a
       .catch(() => {});
   }
 });
+
+test('"Permit always" clicked as the process dies still writes the rule, and says so', async () => {
+  await main.getByRole('button', { name: /^Sessions/ }).click();
+  const second = await slowWindow(60_000);
+  try {
+    const command = 'sh -c "cat /etc/hostname; sleep 20"';
+    await startSession(main, { command, cwd: join(web.home, 'work'), mode: 'Ask' });
+    const panel = main.getByRole('region', { name: `Session: ${command}` }).last();
+    // Permit until cat asks to open /etc/hostname; then cat is killed while it waits.
+    const dock = main.getByRole('complementary', { name: 'Questions' });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      assert.ok(Date.now() < deadline, 'cat never asked to open /etc/hostname');
+      const handle = await dock.getByRole('dialog').first().elementHandle({ timeout: 20_000 });
+      await main.waitForFunction(() => document.querySelector('.prompt.arming') === null);
+      const text = await handle.innerText();
+      if (/cat\s+asks for\s+openat/.test(text) && /\/etc\/hostname/.test(text)) {
+        // The slow window still lists the questions answered here: its user picks cat's.
+        await second
+          .getByRole('list', { name: 'Waiting questions' })
+          .getByRole('listitem')
+          .filter({ hasText: /cat · pid/ })
+          .click();
+        await second.getByRole('dialog').filter({ hasText: 'cat asks for' }).first().waitFor();
+        process.kill(Number(/pid (\d+)/.exec(text)[1]), 'SIGKILL');
+        await main.waitForFunction((element) => !element.isConnected, handle, { timeout: 10_000 });
+        break;
+      }
+      await (await handle.$('button:text-is("Permit")')).click();
+      await main.waitForFunction((element) => !element.isConnected, handle, { timeout: 10_000 });
+    }
+    // The slow window still shows the question of the process that is gone.
+    const there = second
+      .getByRole('complementary', { name: 'Questions' })
+      .getByRole('dialog')
+      .filter({ hasText: 'cat asks for' });
+    await there.getByRole('button', { name: 'Permit always', exact: true }).click();
+    const policy = join(web.home, '.config/sysgate/policies/usr_bin_cat');
+    await panel
+      .getByText(/the process had ended before the answer; the rule was still added to/)
+      .waitFor();
+    assert.match(
+      readFileSync(policy, 'utf8'),
+      /native-fsread: filename eq "\/etc\/hostname" then permit/,
+    );
+    await main.screenshot({ path: join(SCREENSHOTS, 'edges-permit-always-late.png') });
+  } finally {
+    await second.close();
+  }
+});
