@@ -457,3 +457,33 @@ test('"Permit always" clicked as the process dies still writes the rule, and say
     await second.close();
   }
 });
+
+test("History's columns fit the pane without a hidden sideways scroll, and can be widened by dragging", async () => {
+  await main.getByRole('button', { name: /^History/ }).click();
+  const body = main.locator('.history-body');
+  await main
+    .getByRole('rowgroup', { name: 'Records, newest first' })
+    .getByRole('row')
+    .first()
+    .waitFor();
+  const sideways = await body.evaluate((b) => b.scrollWidth - b.clientWidth);
+  assert.ok(sideways <= 0, `the records scroll sideways by ${sideways} px, hiding columns`);
+  // Every column's header is in view.
+  for (const name of ['Argument', 'Decided by']) {
+    const box = await main.getByRole('columnheader', { name }).boundingBox();
+    const pane = await body.boundingBox();
+    assert.ok(box.x + box.width <= pane.x + pane.width + 1, `${name} is cut off`);
+  }
+  const argument = main.getByRole('columnheader', { name: 'Argument' });
+  const before = (await argument.boundingBox()).width;
+  const handle = main.getByRole('separator', { name: 'Resize column 3' });
+  const at = await handle.boundingBox();
+  await main.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
+  await main.mouse.down();
+  await main.mouse.move(at.x - 60, at.y + at.height / 2, { steps: 5 });
+  await main.mouse.up();
+  const after = (await argument.boundingBox()).width;
+  assert.ok(after >= before + 50, `Argument went from ${before} to ${after} px`);
+  assert.ok((await body.evaluate((b) => b.scrollWidth - b.clientWidth)) <= 0);
+  await main.screenshot({ path: join(SCREENSHOTS, 'edges-history-columns.png') });
+});
