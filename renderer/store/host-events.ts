@@ -54,7 +54,7 @@ export function applyHostEvents(s: SysgateState, events: readonly HostEvent[]): 
   let selectedId = s.queue.selectedId;
   let calls = s.callsWaiting;
   let answering: Record<string, true> | null = null;
-  let answerError = s.answerError;
+  const answerError = s.answerError;
   let policies: Record<string, PolicyView> | null = null;
   let lastChangedPolicy = s.lastChangedPolicy;
   let historyNewest = s.historyNewest;
