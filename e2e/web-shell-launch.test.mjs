@@ -102,3 +102,49 @@ test('the browser sysgate opens is given no token on its command line, and the p
     if (shell.exitCode === null) shell.kill('SIGKILL');
   }
 });
+
+test('a browser that refuses to start (Chromium as root without its sandbox) is said, with the address to open', async () => {
+  const bin = join(home, 'bin-refusing');
+  mkdirSync(bin);
+  // What Debian's Chromium does when root starts it without --no-sandbox.
+  writeFileSync(
+    join(bin, 'chromium'),
+    `#!/bin/sh\necho 'Running as root without --no-sandbox is not supported. See https://crbug.com/638180.' >&2\nexit 1\n`,
+  );
+  chmodSync(join(bin, 'chromium'), 0o755);
+  const shell = spawn(
+    process.execPath,
+    [join(root, 'bin/sysgate.js'), 'gui', '--web', '--port', '0'],
+    {
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        DISPLAY: ':99',
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        XDG_DATA_HOME: join(home, '.local', 'share'),
+        XDG_RUNTIME_DIR: home,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  let err = '';
+  shell.stdout.on('data', (d) => (out += d));
+  shell.stderr.on('data', (d) => (err += d));
+  try {
+    await until(() => /web UI at \S+/.test(out), 20_000, 'the address');
+    const printed = /web UI at (\S+)/.exec(out)[1];
+    await until(() => err.includes(printed), 10_000, `the refusal to be said (stderr: ${err})`);
+    assert.match(err, /chromium did not open the window \(it exited with status 1\)/);
+    if (process.getuid() === 0)
+      assert.match(err, /Chromium does not run as root with its sandbox on/);
+    assert.match(
+      err,
+      new RegExp(`open ${printed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} in a browser`),
+    );
+  } finally {
+    shell.kill('SIGTERM');
+    await new Promise((resolve) => shell.on('exit', resolve));
+  }
+});

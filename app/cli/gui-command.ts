@@ -112,9 +112,30 @@ function openBrowser(url: string): string | undefined {
   if (browser === undefined) return undefined;
   const profile = mkdtempSync(join(tmpdir(), 'sysgate-browser-'));
   const { page, args } = browserLaunch(url, profile);
-  spawn(browser, args, { stdio: 'ignore', detached: true }).unref();
+  const child = spawn(browser, args, { stdio: 'ignore', detached: true });
+  child.unref();
+  // A browser that ends at once with a failure opened nothing (Chromium refuses root without its
+  // sandbox, and sysgate does not switch the sandbox off): the user must hear it, with the address.
+  const started = Date.now();
+  child.on('exit', (code) => {
+    if (code === 0 || Date.now() - started > BROWSER_START_MS) return;
+    rmSync(profile, { recursive: true, force: true });
+    process.stderr.write(
+      `sysgate: ${browser} did not open the window (it exited with status ${code})` +
+        (process.getuid?.() === 0 ? ': Chromium does not run as root with its sandbox on' : '') +
+        `; open ${url} in a browser\n`,
+    );
+  });
+  child.on('error', (e) =>
+    process.stderr.write(
+      `sysgate: cannot start ${browser}: ${e.message}; open ${url} in a browser\n`,
+    ),
+  );
   return page;
 }
+
+/** How long a browser that fails is taken to have failed to start, not to have been closed. */
+const BROWSER_START_MS = 15_000;
 
 /**
  * What opens `url` in a browser without putting its token where other users can read it. An

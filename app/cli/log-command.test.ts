@@ -160,4 +160,36 @@ describe('sysgate log', () => {
     assert.match(out, new RegExp(`deny\\[eperm\\] ${LS}\\[\\d+\\] \\S+ filename: /etc/hostname`));
     assert.equal(status, 0);
   });
+  test('--json stopping at the limit says how many older records are left and how to see them', () => {
+    // Every entry of /etc is a denied lstat for an ls whose policy only knows /dev/null.
+    const paths = readdirSync('/etc').map((name) => join('/etc', name));
+    assert.ok(paths.length > 100);
+    sysgate(['-a', '-E', join(home, 'log'), 'ls', '-ld', ...paths]);
+    const all = log(['--json', '--prog', 'ls', '--all']);
+    assert.equal(all.status, 0, all.stderr);
+    assert.ok(all.lines.length > 100, `${all.lines.length} records`);
+    assert.equal(all.stderr, '');
+    const ids = all.lines.map((l) => (JSON.parse(l) as HistoryEntry).id);
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+      'oldest first, each once',
+    );
+    assert.equal(new Set(ids).size, ids.length);
+
+    const first = log(['--json', '--prog', 'ls']);
+    assert.equal(first.status, 0);
+    assert.equal(first.lines.length, 100);
+    assert.deepEqual(
+      first.lines.map((l) => (JSON.parse(l) as HistoryEntry).id),
+      ids.slice(-100),
+      'the newest 100',
+    );
+    const left = all.lines.length - 100;
+    assert.equal(
+      first.stderr,
+      `sysgate log: ${left} older records not shown; see them with --limit ${all.lines.length} or --all\n`,
+    );
+    assert.equal(log(['--json', '--prog', 'ls', '--limit', String(all.lines.length)]).stderr, '');
+  });
 });

@@ -1,6 +1,6 @@
 // `sysgate log [--system] [--action permit|deny|ask] [--prog PATH] [--call NAME] [--since 1h]
-// [--until T] [--limit N] [--json] [--follow] [QUERY...]`: the history on the command line
-// (`--system`: the system's, of root's `-U` runs, core/system-places.ts). The options are
+// [--until T] [--limit N | --all] [--json] [--follow] [QUERY...]`: the history on the command
+// line (`--system`: the system's, of root's `-U` runs, core/system-places.ts). The options are
 // terms of the history view's query language (app/common/history/query.ts), joined with any
 // QUERY given, so the two always agree.
 
@@ -17,7 +17,8 @@ import { systemHistoryPath } from '../core/system-places.js';
 
 export const LOG_USAGE =
   'usage: sysgate log [--system] [--action permit|deny|ask] [--prog PATH] [--call NAME]\n' +
-  '                   [--since 1h] [--until TIME] [--limit N] [--json] [--follow] [QUERY...]\n' +
+  '                   [--since 1h] [--until TIME] [--limit N | --all] [--json] [--follow]\n' +
+  '                   [QUERY...]\n' +
   '  --system  the history of the daemons root runs under the system policies (sysgate -U)\n';
 
 const FILTERS = {
@@ -32,7 +33,8 @@ const DEFAULT_LIMIT = 100;
 
 interface LogOptions {
   queryText: string;
-  limit: number;
+  /** null: every record (`--all`). */
+  limit: number | null;
   json: boolean;
   follow: boolean;
   system: boolean;
@@ -66,10 +68,9 @@ export async function runLog(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    // The newest `limit` records, printed oldest first, as a log reads.
-    const { entries } = store.page(query, { offset: 0, limit: options.limit });
     let last = store.newestId();
-    for (const entry of entries.reverse()) print(entry, options.json);
+    if (options.limit === null) printAll(store, query, last, options.json);
+    else printNewest(store, query, last, options.limit, options.json);
     if (!options.follow) return 0;
     let stopped = false;
     const stop = (): void => void (stopped = true);
@@ -106,6 +107,7 @@ function parseOptions(argv: string[]): LogOptions | string {
     const value = (): string | null => inline ?? argv[++i] ?? null;
     if (name === '--json') options.json = true;
     else if (name === '--system') options.system = true;
+    else if (name === '--all') options.limit = null;
     else if (name === '--follow' || name === '-f') options.follow = true;
     else if (name in FILTERS) {
       const v = value();
@@ -134,6 +136,39 @@ function queryDiagnostic(text: string, e: QueryError): string {
     span: { start, end },
     lineText: text,
   });
+}
+
+/**
+ * The newest `limit` records, printed oldest first, as a log reads; the records left out are
+ * counted on stderr with the way to see them, so a script reading --json never takes the first
+ * page for the whole history.
+ */
+function printNewest(
+  store: HistoryStore,
+  query: HistoryQuery,
+  ceiling: number,
+  limit: number,
+  json: boolean,
+): void {
+  const { entries } = store.page(query, { offset: 0, limit, ceiling });
+  for (const entry of entries.reverse()) print(entry, json);
+  const total = store.count(query, 0, ceiling);
+  if (total > entries.length) {
+    process.stderr.write(
+      `sysgate log: ${total - entries.length} older records not shown; see them with --limit ${total} or --all\n`,
+    );
+  }
+}
+
+/** Every record up to `ceiling`, oldest first, a page at a time. */
+function printAll(store: HistoryStore, query: HistoryQuery, ceiling: number, json: boolean): void {
+  let after = 0;
+  for (;;) {
+    const entries = store.since(query, after).filter((e) => e.id <= ceiling);
+    for (const entry of entries) print(entry, json);
+    if (entries.length === 0 || entries.at(-1)!.id >= ceiling) return;
+    after = entries.at(-1)!.id;
+  }
 }
 
 function print(entry: HistoryEntry, json: boolean): void {

@@ -12,7 +12,8 @@ const USAGE = `${RUN_USAGE}
        sysgate policy fmt FILE
        sysgate policy which PROGRAM
        sysgate log [--system] [--action permit|deny|ask] [--prog PATH] [--call NAME]
-                   [--since 1h] [--until TIME] [--limit N] [--json] [--follow] [QUERY...]
+                   [--since 1h] [--until TIME] [--limit N | --all] [--json] [--follow]
+                   [QUERY...]
        sysgate gui [--web] [--port N] [--no-open]
        sysgate --help | --version
 

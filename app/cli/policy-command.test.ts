@@ -117,3 +117,16 @@ test('policy which: a program that does not exist is a clear error', () => {
   assert.equal(status, 1);
   assert.equal(stderr, 'sysgate: no-such-program-here: no such program in $PATH\n');
 });
+
+test('policy check: a rule before any "Policy:" header applies to no program: an error at its place', () => {
+  const path = file(
+    'headless',
+    '# a comment may come first\n\tnative-fsread: permit\nPolicy: /bin/ls, Emulation: native\n\tnative-fsread: permit\n',
+  );
+  const { status, stderr } = sysgate('policy', 'check', path);
+  assert.equal(status, 1);
+  assert.match(
+    stderr,
+    /headless:2:2: error: this rule stands before any "Policy:" header, so it applies to no program/,
+  );
+});

@@ -72,6 +72,8 @@ export interface LearnedRules {
    * their shape. Shown for review; `rule` is among `rules`.
    */
   generalised: Array<{ rule: string; replaces: string[]; reason: string }>;
+  /** Why they cannot be saved yet (the policy has errors): they wait until it is fixed. */
+  problem?: string;
 }
 
 /** A question waiting for an answer; identical questions of a session are merged into one. */
@@ -236,6 +238,11 @@ export type HistoryPageRequest = v.InferOutput<typeof HistoryPageRequestSchema>;
 export interface HistoryDetail {
   entry: HistoryEntry;
   ancestors: { pid: number; program: string | null; argv: string[] }[];
+  /**
+   * The command the record's session ran, as the user knows the session (its name in the
+   * history, `s1@...`, is an id); null when it is not known.
+   */
+  sessionCommand?: string | null;
 }
 
 const ExportFormatSchema = v.picklist(['csv', 'json']);
@@ -448,7 +455,12 @@ export function isEventName(name: unknown): name is EventName {
 // `sysgate gui --web` serves the renderer on http://127.0.0.1:PORT/ and this API as a WebSocket
 // at ws://127.0.0.1:PORT/api?token=TOKEN. The token is printed once in the URL's fragment
 // (`#token=...`, never sent to a server by the browser) and the page passes it on. The server
-// refuses a wrong token and any Origin but its own. Messages are JSON text frames:
+// refuses a wrong token and any Origin but its own. A page of its own Origin with a wrong token
+// is told so: its socket opens and closes at once with TOKEN_REFUSED (a browser cannot read an
+// HTTP refusal), and the page stops trying. Messages are JSON text frames:
+
+/** The close code of a socket whose token is not this run's. */
+export const TOKEN_REFUSED = 4401;
 
 /** Window → host. `id` pairs the reply with the call. */
 const WireCallSchema = v.strictObject({

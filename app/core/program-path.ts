@@ -22,23 +22,38 @@ export function resolveProgram(
         .split(delimiter)
         .filter((d) => d !== '')
         .map((dir) => join(dir, command));
+  // What the first candidate that is there but cannot run is, as a shell would say it: a file
+  // that is there is not "no such program".
+  let unrunnable: string | null = null;
   for (const candidate of candidates) {
     inputs.note(candidate);
-    if (!isExecutableFile(candidate)) continue;
+    const why = whyNotRunnable(candidate);
+    if (why !== null) {
+      if (why !== 'missing') unrunnable ??= why;
+      continue;
+    }
     const program = realpathSync(candidate);
     inputs.note(program);
     return program;
   }
+  if (unrunnable !== null) throw new ProgramNotFoundError(unrunnable);
   const where = command.includes('/') ? '' : ' in $PATH';
   throw new ProgramNotFoundError(`${command}: no such program${where}`);
 }
 
-function isExecutableFile(path: string): boolean {
+/** Null for a file this user may run; else 'missing', or what is wrong with what is there. */
+function whyNotRunnable(path: string): string | null {
+  let isFile: boolean;
   try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
+    isFile = statSync(path).isFile();
   } catch {
-    return false;
+    return 'missing';
+  }
+  if (!isFile) return `${path} is a directory, not a program`;
+  try {
+    accessSync(path, constants.X_OK);
+    return null;
+  } catch {
+    return `${path} is not executable (chmod +x ${path})`;
   }
 }

@@ -11,7 +11,7 @@ import { join, normalize, sep } from 'node:path';
 
 import { WebSocketServer, type WebSocket } from 'ws';
 
-import { isWireCall, type WireReply } from '../common/contract.js';
+import { isWireCall, TOKEN_REFUSED, type WireReply } from '../common/contract.js';
 import { contentTypeOf } from '../core/content-types.js';
 import type { ContractEndpoint } from '../core/host/endpoint.js';
 
@@ -56,7 +56,13 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     if (url.pathname !== '/api') return refuse('404 Not Found');
     if (!hosts.has(request.headers.host ?? '')) return refuse('421 Misdirected Request');
     if (!origins.has(request.headers.origin ?? '')) return refuse('403 Forbidden');
-    if (!sameSecret(url.searchParams.get('token') ?? '', token)) return refuse('401 Unauthorized');
+    if (!sameSecret(url.searchParams.get('token') ?? '', token)) {
+      // A page of our own Origin holds a stale or mistyped token: it is told so, and nothing it
+      // sends is read (TOKEN_REFUSED, app/common/contract.ts).
+      return sockets.handleUpgrade(request, socket, head, (ws) =>
+        ws.close(TOKEN_REFUSED, 'token not valid'),
+      );
+    }
     sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, options.endpoint));
   });
 

@@ -6,6 +6,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
+import { checkoutForNobody } from './reachable.mjs';
+
 const built = (path) => new URL(`../../build/app/${path}`, import.meta.url);
 const { Supervisor } = await import(built('core/supervisor/supervisor.js'));
 const { parsePolicy } = await import(built('common/policy/parser.js'));
@@ -15,8 +17,11 @@ const { formatDiagnostic, hasErrors } = await import(built('common/policy/diagno
 const { callTable } = await import(built('common/calls/index.js'));
 const { hostArch } = await import(built('core/platform.js'));
 
-/** A file that `make -C native` builds: the supervisor, the test programs. */
-export const nativeBuild = (name) => new URL(`../build/${name}`, import.meta.url).pathname;
+/**
+ * A file that `make -C native` builds: the supervisor, the test programs; from a copy nobody can
+ * run when nobody cannot read this checkout (tests run them as nobody too).
+ */
+export const nativeBuild = (name) => join(checkoutForNobody(), 'native', 'build', name);
 
 const macros = { HOME: homedir(), USER: userInfo().username, CWD: process.cwd() };
 

@@ -20,6 +20,8 @@ export interface Connection {
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /** Why the window cannot connect at all (no token), or null. */
   problem: string | null;
+  /** Why it stopped trying (its token was refused), or null: read on each change of status. */
+  refusal?(): string | null;
 }
 
 export function connect(): Connection {
@@ -30,7 +32,13 @@ export function connect(): Connection {
   }
   const { client, problem } = connectWebApi();
   if (client === null) return unconnected(problem ?? 'not connected');
-  return { api: client.api, status: client.status, onStatus: client.onStatus, problem: null };
+  return {
+    api: client.api,
+    status: client.status,
+    onStatus: client.onStatus,
+    problem: null,
+    refusal: client.refusal,
+  };
 }
 
 /** An API whose every command fails: the window shows why it cannot connect. */

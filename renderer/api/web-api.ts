@@ -53,7 +53,7 @@ const openWebSocket: OpenSocket = (url, handlers) => {
     if (typeof event.data === 'string') handlers.message(event.data);
   });
   // A failed connection reports `error` and then `close`; `close` alone is enough.
-  socket.addEventListener('close', () => handlers.close());
+  socket.addEventListener('close', (event: CloseEvent) => handlers.close(event.code));
   return {
     send: (text) => socket.send(text),
     close: () => socket.close(),

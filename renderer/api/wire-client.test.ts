@@ -178,3 +178,28 @@ test('close() ends the connection for good', async () => {
   assert.equal(server.timers.length, 0);
   assert.equal(client.status(), 'disconnected');
 });
+
+test('a refused token is told once and not tried again: another try would be refused the same way', () => {
+  const server = new ScriptedServer();
+  const client = createWireClient({
+    url: 'ws://127.0.0.1:1/api?token=stale',
+    openSocket: server.openSocket,
+    setTimer: server.setTimer,
+    retryDelays: [10, 20],
+  });
+  const seen: string[] = [];
+  client.onStatus((status) => seen.push(`${status} ${client.refusal() ?? ''}`.trim()));
+  server.socket.handlers.close(4401);
+  server.runTimers();
+  server.runTimers();
+  assert.equal(server.sockets.length, 1, 'no second try');
+  assert.deepEqual(seen, [
+    "disconnected This address's token is not valid: open the address `sysgate gui` printed.",
+  ]);
+  // A connection merely lost is tried again, as before.
+  const other = new ScriptedServer();
+  createWireClient({ url: 'ws://x/api', openSocket: other.openSocket, setTimer: other.setTimer });
+  other.socket.handlers.close(1006);
+  other.runTimers();
+  assert.equal(other.sockets.length, 2);
+});

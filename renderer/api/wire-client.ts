@@ -7,6 +7,7 @@
 import {
   COMMAND_NAMES,
   isEventName,
+  TOKEN_REFUSED,
   type CommandName,
   type EventName,
   type Events,
@@ -14,10 +15,13 @@ import {
   type WireCall,
 } from '../../app/common/contract.js';
 
-/** What the client needs of a socket: send text, close, and be told when it opens, speaks, closes. */
+/**
+ * What the client needs of a socket: send text, close, and be told when it opens, speaks, closes
+ * (with the close code the server gave, when it gave one).
+ */
 export type OpenSocket = (
   url: string,
-  handlers: { open(): void; message(text: string): void; close(): void },
+  handlers: { open(): void; message(text: string): void; close(code?: number): void },
 ) => { send(text: string): void; close(): void };
 
 /** Runs `callback` after `ms` milliseconds; gives a function that cancels it. */
@@ -38,11 +42,16 @@ export interface WireClient {
   status(): ConnectionStatus;
   /** Called on every change of status; gives a function that unsubscribes. */
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
+  /** Why the client gave up connecting (the server refused its token), or null. */
+  refusal(): string | null;
   /** Closes the socket for good: no reconnection. */
   close(): void;
 }
 
 const DEFAULT_RETRY_DELAYS = [250, 500, 1000, 2000, 5000];
+
+export const TOKEN_REFUSAL =
+  "This address's token is not valid: open the address `sysgate gui` printed.";
 
 export class NotConnectedError extends Error {
   constructor(message = 'not connected to sysgate') {
@@ -67,11 +76,16 @@ export function createWireClient(options: WireClientOptions): WireClient {
   let failures = 0;
   let closedForGood = false;
   let cancelRetry: (() => void) | null = null;
+  let refusal: string | null = null;
 
   function setStatus(next: ConnectionStatus): void {
     if (next === status) return;
     status = next;
-    for (const listener of [...statusListeners]) listener(next);
+    tellStatus();
+  }
+
+  function tellStatus(): void {
+    for (const listener of [...statusListeners]) listener(status);
   }
 
   function connect(): void {
@@ -88,10 +102,15 @@ export function createWireClient(options: WireClientOptions): WireClient {
       message(text) {
         if (current) receive(text);
       },
-      close() {
+      close(code) {
         if (!current) return;
         current = false;
         socket = null;
+        // Another try would be refused the same way: the window says so and stops.
+        if (code === TOKEN_REFUSED) {
+          refusal = TOKEN_REFUSAL;
+          closedForGood = true;
+        }
         lost();
       },
     });
@@ -103,7 +122,14 @@ export function createWireClient(options: WireClientOptions): WireClient {
     const calls = [...waiting.values()];
     waiting.clear();
     for (const call of calls) call.reject(error);
-    if (closedForGood) return;
+    if (closedForGood) {
+      // The listeners read the refusal when told, even if already disconnected.
+      if (refusal !== null) {
+        status = 'disconnected';
+        tellStatus();
+      }
+      return;
+    }
     setStatus('disconnected');
     const delay = retryDelays[Math.min(failures, retryDelays.length - 1)] ?? 1000;
     failures++;
@@ -173,6 +199,7 @@ export function createWireClient(options: WireClientOptions): WireClient {
   return {
     api,
     status: () => status,
+    refusal: () => refusal,
     onStatus(listener) {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);

@@ -199,7 +199,12 @@ function RecordFacts({ entry, system }: { entry: HistoryEntry; system: boolean }
         )}
       </dd>
       <dt>Session</dt>
-      <dd>{entry.session}</dd>
+      <dd>
+        {/* Known by its command; its name in the history is an id, kept for the curious. */}
+        <code className="history-session" title={entry.session}>
+          {(detail?.entry.id === entry.id ? detail.sessionCommand : null) ?? entry.session}
+        </code>
+      </dd>
     </dl>
   );
 }

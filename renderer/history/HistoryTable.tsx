@@ -8,8 +8,10 @@ import {
   useEffect,
   useRef,
   useState,
+  type CSSProperties,
   type KeyboardEvent,
   type MouseEvent,
+  type PointerEvent,
 } from 'react';
 
 import { mainArgument, type HistoryEntry } from '../../app/common/history/entry.js';
@@ -38,6 +40,12 @@ export interface TableState {
 }
 
 const COLUMNS = ['Time', 'Action', 'Program', 'PID', 'Call', 'Argument', 'Decided by'];
+/**
+ * Each column's width in pixels; null for the Argument's, which takes what is left, so the table
+ * fits its pane and nothing hides in a sideways scroll. A header's edge is dragged to resize.
+ */
+const COLUMN_WIDTHS: readonly (number | null)[] = [72, 92, 110, 48, 76, null, 76];
+const MIN_COLUMN = 36;
 
 export function HistoryTable({
   query,
@@ -71,6 +79,39 @@ export function HistoryTable({
     problem: null,
   });
   const [scrollTop, setScrollTop] = useState(0);
+  const [widths, setWidths] = useState(COLUMN_WIDTHS);
+  const gridColumns = widths
+    .map((w) => (w === null ? `minmax(${MIN_COLUMN}px, 1fr)` : `${w}px`))
+    .join(' ');
+
+  /** Drags the right edge of column `index`. */
+  function resize(index: number, event: PointerEvent<HTMLElement>) {
+    const start = event.clientX;
+    const from = widths[index] ?? 0;
+    const handle = event.currentTarget;
+    handle.setPointerCapture(event.pointerId);
+    const move = (e: globalThis.PointerEvent) =>
+      setWidths((w) =>
+        w.map((x, i) => (i === index ? Math.max(MIN_COLUMN, from + e.clientX - start) : x)),
+      );
+    const stop = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', stop);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', stop);
+  }
+
+  /** The keyboard's way: arrows on a focused edge. */
+  function resizeByKey(index: number, event: KeyboardEvent<HTMLElement>) {
+    const step = event.key === 'ArrowRight' ? 16 : event.key === 'ArrowLeft' ? -16 : 0;
+    if (step === 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    setWidths((w) =>
+      w.map((x, i) => (i === index && x !== null ? Math.max(MIN_COLUMN, x + step) : x)),
+    );
+  }
   const [height, setHeight] = useState(600);
   const [fresh, setFresh] = useState(0);
   const [anchor, setAnchor] = useState<number | null>(null);
@@ -254,6 +295,7 @@ export function HistoryTable({
       role="table"
       aria-label="Records"
       aria-rowcount={state.total + 1}
+      style={{ '--history-columns': gridColumns } as CSSProperties}
     >
       {fresh > 0 && (
         <button type="button" className="button primary history-fresh" onClick={showNew}>
@@ -270,9 +312,22 @@ export function HistoryTable({
         {/* Inside the scroller, sticky: it scrolls sideways with the rows. */}
         <div role="rowgroup" className="history-head">
           <div role="row" aria-rowindex={1} className="history-row">
-            {COLUMNS.map((c) => (
-              <span key={c} role="columnheader">
-                {c}
+            {COLUMNS.map((c, i) => (
+              <span key={c} role="columnheader" className="history-column">
+                <span className="history-column-name">{c}</span>
+                {widths[i] !== null && (
+                  <span
+                    role="separator"
+                    aria-orientation="vertical"
+                    aria-label={`Resize column ${i + 1}`}
+                    title={`Drag to resize ${c}`}
+                    aria-valuenow={widths[i]!}
+                    tabIndex={0}
+                    className="history-resize"
+                    onPointerDown={(e) => resize(i, e)}
+                    onKeyDown={(e) => resizeByKey(i, e)}
+                  />
+                )}
               </span>
             ))}
           </div>

@@ -4,7 +4,7 @@
 // (app/common/policy/generalise.ts), each to accept or reject, before anything is saved into its
 // policy.
 
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 
 import type { LearnedRules } from '../../app/common/contract.js';
 import { ASKS_BECAUSE, asksOnly } from '../../app/common/policy/learned-asks.js';
@@ -14,6 +14,7 @@ import {
   rulesByKind,
 } from '../../app/common/policy/generalise.js';
 import { useServices, useSysgate } from '../window/context.js';
+import { policyHash } from '../window/route.js';
 import { ModalDialog } from './ModalDialog.js';
 import './LearnReview.css';
 
@@ -29,6 +30,10 @@ export function LearnReview({
   const { api } = useServices();
   const [learned, setLearned] = useState<LearnedRules[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  /** Why a program's rules were not saved, by program: it stays in the review with it. */
+  const [saveErrors, setSaveErrors] = useState<Record<string, string>>({});
+  /** The rules each program's review would save now (its accepted proposals, its rejections). */
+  const reviewed = useRef(new Map<string, string[]>());
 
   const load = () =>
     api.learnedRules(sessionId).then(setLearned, (e: Error) => setProblem(e.message));
@@ -37,6 +42,29 @@ export function LearnReview({
     // Loaded once; each save loads again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  /** Saves `programs`' reviewed rules, each on its own: one that fails stays, with why. */
+  async function save(programs: LearnedRules[]) {
+    setProblem(null);
+    const errors: Record<string, string> = {};
+    for (const found of programs) {
+      try {
+        await api.saveLearned(
+          sessionId,
+          found.program,
+          reviewed.current.get(found.program) ?? found.rules,
+        );
+      } catch (e) {
+        errors[found.program] = (e as Error).message;
+      }
+    }
+    setSaveErrors((previous) => {
+      const next = { ...previous, ...errors };
+      for (const found of programs) if (!(found.program in errors)) delete next[found.program];
+      return next;
+    });
+    await load();
+  }
 
   async function discard() {
     await api.discardLearned(sessionId).catch((e: Error) => setProblem(e.message));
@@ -61,15 +89,9 @@ export function LearnReview({
           <ProgramReview
             key={found.program}
             found={found}
-            onSave={async (rules) => {
-              setProblem(null);
-              try {
-                await api.saveLearned(sessionId, found.program, rules);
-                await load();
-              } catch (e) {
-                setProblem((e as Error).message);
-              }
-            }}
+            problem={saveErrors[found.program] ?? found.problem ?? null}
+            onReviewed={(rules) => reviewed.current.set(found.program, rules)}
+            onSave={() => save([found])}
           />
         ))}
       </div>
@@ -77,6 +99,11 @@ export function LearnReview({
         <button type="button" className="button" onClick={onClose}>
           Close
         </button>
+        {learned !== null && learned.length > 1 && (
+          <button type="button" className="button primary" onClick={() => void save(learned)}>
+            Save all
+          </button>
+        )}
         {learned !== null && learned.length > 0 && (
           <button type="button" className="button danger-text" onClick={() => void discard()}>
             Discard what was learned
@@ -89,10 +116,16 @@ export function LearnReview({
 
 function ProgramReview({
   found,
+  problem,
+  onReviewed,
   onSave,
 }: {
   found: LearnedRules;
-  onSave(rules: string[]): Promise<void>;
+  /** Why its rules cannot be saved (its policy has errors), shown until they are. */
+  problem: string | null;
+  /** Told the rules a save would write, whenever the review changes them. */
+  onReviewed(rules: string[]): void;
+  onSave(): Promise<void>;
 }) {
   const home = useSysgate((s) => s.user?.home ?? '');
   const proposals = useMemo(
@@ -104,6 +137,9 @@ function ProgramReview({
   const [rejected, setRejected] = useState<ReadonlySet<string>>(new Set());
   const replaced = new Set([...accepted].flatMap((i) => proposals[i]?.replaces ?? []));
   const toSave = reviewedRules(found.rules, proposals, accepted, rejected);
+  useEffect(() => {
+    onReviewed(toSave);
+  });
   const toggle = <T,>(set: ReadonlySet<T>, item: T, on: boolean): ReadonlySet<T> => {
     const next = new Set(set);
     if (on) next.add(item);
@@ -116,6 +152,14 @@ function ProgramReview({
       <h4>
         {found.program} <span className="muted">· {found.rules.length} learned</span>
       </h4>
+      {problem !== null && (
+        <div className="form-error" role="alert">
+          <p className="form-error-text">{problem}</p>
+          <a href={policyHash({ policy: found.program, line: null, rule: null })}>
+            Open the policy
+          </a>
+        </div>
+      )}
       {found.generalised.length > 0 && (
         <fieldset className="field">
           <legend>Names made at random</legend>
@@ -189,7 +233,7 @@ function ProgramReview({
           </ul>
         </fieldset>
       ))}
-      <button type="button" className="button primary" onClick={() => void onSave(toSave)}>
+      <button type="button" className="button primary" onClick={() => void onSave()}>
         Save {toSave.length} rule{toSave.length === 1 ? '' : 's'} to the policy for {found.program}
       </button>
     </section>

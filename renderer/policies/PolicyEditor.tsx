@@ -80,7 +80,8 @@ export function PolicyEditor({
   const shownRows = useMemo(() => rows.filter((r) => rowMatches(r, query.trim())), [rows, query]);
   const dirty = isDirty(state);
   const readOnly = doc.savesTo === null;
-  const selectedRow = rows.find((r) => r.index === state.selected);
+  // What the buttons and keys act on: a selected row the filter hides is not acted on unseen.
+  const selectedRow = shownRows.find((r) => r.index === state.selected);
 
   useEffect(() => onPathChange(doc.path), [doc.path, onPathChange]);
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
@@ -173,7 +174,8 @@ export function PolicyEditor({
     },
     remove: () => {
       if (selectedRow === undefined) return;
-      const after = neighbour(rows, selectedRow.index, 1) ?? neighbour(rows, selectedRow.index, -1);
+      const after =
+        neighbour(shownRows, selectedRow.index, 1) ?? neighbour(shownRows, selectedRow.index, -1);
       const select =
         after === null ? null : after.index - (after.index > selectedRow.index ? 1 : 0);
       edit(removed(lines, selectedRow.index), select);
@@ -185,7 +187,7 @@ export function PolicyEditor({
     },
     move: (step: -1 | 1) => {
       if (selectedRow === undefined) return;
-      const other = neighbour(rows, selectedRow.index, step);
+      const other = neighbour(shownRows, selectedRow.index, step);
       if (other !== null) edit(moved(lines, selectedRow.index, other.index), other.index);
     },
     undo: () => dispatch({ type: 'undo' }),

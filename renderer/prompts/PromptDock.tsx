@@ -85,6 +85,7 @@ export function PromptDock({ layout = 'docked' }: { layout?: DockLayout }) {
         </span>
       </header>
       <Announcer />
+      <GoneAnswerError />
       {/* In the small window a queue of one would only repeat the prompt's title. */}
       {(layout === 'docked' || waiting > 1) && <QuestionQueue shownId={shownId} />}
       {shownId !== null ? (
@@ -104,6 +105,25 @@ export function PromptDock({ layout = 'docked' }: { layout?: DockLayout }) {
         </div>
       )}
     </aside>
+  );
+}
+
+/**
+ * The host's refusal of an answer to a question that has gone since (another window answered it
+ * first: "answered by another window: Permit"): the prompt it belonged to is gone, so the dock
+ * says it, until the next answer.
+ */
+function GoneAnswerError() {
+  const message = useSysgate((s) =>
+    s.answerError !== null && !(s.answerError.questionId in s.questions)
+      ? s.answerError.message
+      : null,
+  );
+  if (message === null) return null;
+  return (
+    <p className="prompt-error dock-answer-error" role="alert">
+      {message}
+    </p>
   );
 }
 

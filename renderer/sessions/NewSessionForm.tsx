@@ -3,8 +3,10 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 
 import type { SessionMode } from '../../app/common/contract.js';
+import { policyWithErrors } from '../../app/common/session/policy-errors.js';
 import { QuestionNotifications } from '../prompts/notifications.js';
 import { useSysgate, useTerminals } from '../window/context.js';
+import { policyHash } from '../window/route.js';
 import { MODES } from './session-text.js';
 
 /** `focusRequest`: each new value (from 1) moves the focus to the Command field ("New Session"). */
@@ -50,6 +52,7 @@ export function NewSessionForm({ focusRequest = 0 }: { focusRequest?: number }) 
   }
 
   const description = MODES.find((m) => m.mode === mode)?.description ?? '';
+  const broken = error === null ? null : policyWithErrors(error);
   return (
     <form className="new-session" aria-labelledby={`${id}-title`} onSubmit={start}>
       <h2 id={`${id}-title`} className="form-title">
@@ -65,7 +68,11 @@ export function NewSessionForm({ focusRequest = 0 }: { focusRequest?: number }) 
             ref={commandInput}
             type="text"
             value={command}
-            onChange={(e) => setCommand(e.target.value)}
+            onChange={(e) => {
+              setCommand(e.target.value);
+              // The error was about the command tried; a cleared command leaves nothing to say.
+              if (e.target.value.trim() === '') setError(null);
+            }}
             placeholder="ls -l /etc"
             autoComplete="off"
             spellCheck={false}
@@ -123,10 +130,30 @@ export function NewSessionForm({ focusRequest = 0 }: { focusRequest?: number }) 
           kernel enforces; a policy it cannot enforce stops the session.
         </label>
       )}
-      {error !== null && (
-        <p className="form-error" role="alert">
-          Could not start: {error}
+      {!connected && (
+        <p className="form-help" role="status">
+          Start waits for the connection to sysgate: the strip above says what is wrong.
         </p>
+      )}
+      {error !== null && (
+        <div className="form-error" role="alert">
+          <p className="form-error-text">Could not start: {error}</p>
+          {broken !== null && (
+            <button
+              type="button"
+              className="button"
+              onClick={() =>
+                (location.hash = policyHash({
+                  policy: broken.program,
+                  line: broken.line,
+                  rule: null,
+                }))
+              }
+            >
+              Open the policy
+            </button>
+          )}
+        </div>
       )}
     </form>
   );

@@ -89,6 +89,8 @@ export interface ConnectionSource {
   status(): ConnectionStatus;
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   problem: string | null;
+  /** Why it stopped trying (its token was refused), or null: read on each change of status. */
+  refusal?(): string | null;
 }
 
 export function bindEvents(
@@ -159,7 +161,7 @@ export function bindEvents(
     api.on('policyChanged', (view) => hold({ type: 'policyChanged', view })),
     api.on('historyAdded', ({ newest }) => hold({ type: 'historyAdded', newest })),
     connection.onStatus((status) => {
-      state().setConnection(status);
+      state().setConnection(status, connection.refusal?.() ?? null);
       if (status === 'connected') void synchronise();
       else generation++;
     }),

@@ -54,7 +54,7 @@ export function applyHostEvents(s: SysgateState, events: readonly HostEvent[]): 
   let selectedId = s.queue.selectedId;
   let calls = s.callsWaiting;
   let answering: Record<string, true> | null = null;
-  let answerError = s.answerError;
+  const answerError = s.answerError;
   let policies: Record<string, PolicyView> | null = null;
   let lastChangedPolicy = s.lastChangedPolicy;
   let historyNewest = s.historyNewest;
@@ -91,7 +91,8 @@ export function applyHostEvents(s: SysgateState, events: readonly HostEvent[]): 
     }
     if (questionId in (answering ?? s.answering))
       delete (answering ??= { ...s.answering })[questionId];
-    if (answerError?.questionId === questionId) answerError = null;
+    // A refused answer to it stays said (the dock shows it: "answered by another window: ...")
+    // until the next answer.
   }
 
   for (const event of events) {

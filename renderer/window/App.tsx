@@ -82,6 +82,13 @@ export function App() {
   }
 
   const counts: Record<View, number> = { sessions: running, policies, history: 0, statistics: 0 };
+  // A bare number says nothing: each badge says what it counts, on hover and to a screen reader.
+  const countLabels: Record<View, (n: number) => string> = {
+    sessions: (n) => `${n} ${n === 1 ? 'session' : 'sessions'} running`,
+    policies: (n) => `${n} ${n === 1 ? 'policy' : 'policies'} in use by the sessions`,
+    history: (n) => `${n} records`,
+    statistics: (n) => `${n} runs`,
+  };
   return (
     <div className="app">
       <ConnectionBanner />
@@ -96,12 +103,18 @@ export function App() {
                 type="button"
                 className="nav-item"
                 aria-current={view === v ? 'page' : undefined}
+                aria-describedby={counts[v] > 0 ? `nav-count-${v}` : undefined}
                 onClick={() => show(v)}
               >
                 {label}
                 {counts[v] > 0 && (
-                  <span className="nav-count" aria-hidden="true">
+                  <span className="nav-count" aria-hidden="true" title={countLabels[v](counts[v])}>
                     {counts[v]}
+                  </span>
+                )}
+                {counts[v] > 0 && (
+                  <span id={`nav-count-${v}`} hidden>
+                    {countLabels[v](counts[v])}
                   </span>
                 )}
               </button>

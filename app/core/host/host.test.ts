@@ -178,3 +178,38 @@ test('Kill ends a session whose supervisor is held deciding a call, and the prog
   }
   assert.doesNotMatch(state, /^State:\s+[^Z]/m, 'the program outlived its session');
 });
+
+test("a message of several lines in a session's terminal starts each line at its left edge (no bare line feed)", async (t) => {
+  const user = await mkdtemp(join(root, 'lines-'));
+  const sh = realpathSync('/bin/sh');
+  const cat = realpathSync('/bin/cat');
+  await writeFile(
+    join(user, policyFileName(sh)),
+    `Policy: ${sh}, Emulation: native\n\tnative-execve: permit\n\tnative-fsread: permit\n`,
+  );
+  // cat's policy has an error: the session says so over several lines, and cat runs with no rules.
+  await writeFile(
+    join(user, policyFileName(cat)),
+    `Policy: ${cat}, Emulation: native\n\tnative-fsread: filename eq then permit\n`,
+  );
+  const store = new PolicyStore({ userDir: user, uid: process.getuid!() });
+  const host = new Host(store, { HOME: root, USER: 'u', CWD: root });
+  t.after(() => host.shutdown());
+  let output = '';
+  const exited = new Promise<void>((resolve) =>
+    host.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
+      if (event === 'terminalData') output += (payload as Events['terminalData']).data;
+      if (event === 'sessionChanged' && (payload as SessionInfo).state === 'exited') resolve();
+    }),
+  );
+  await host.call('startSession', [
+    { command: `${sh} -c "exec ${cat} /dev/null"`, cwd: root, mode: 'enforce', cols: 80, rows: 24 },
+  ]);
+  await exited;
+  assert.match(
+    output,
+    new RegExp(`\\[sysgate\\] the policy for ${cat} has errors:\\r\\n.*:2:29: error: `),
+  );
+  assert.match(output, new RegExp(`\\r\\n${cat} runs with no rules\\r\\n`));
+  assert.doesNotMatch(output, /[^\r]\n/, JSON.stringify(output));
+});

@@ -16,12 +16,16 @@ import type {
   Snapshot,
   StartRequest,
 } from '../../common/contract.js';
+import { splitCommandLine } from '../../common/command-line.js';
 import type { HistoryEntry, HistoryGroup, HistoryPage } from '../../common/history/entry.js';
 import { historyCsv, historyJson } from '../../common/history/export.js';
 import { parseQuery, QueryError, type HistoryQuery } from '../../common/history/query.js';
 import { printFilter } from '../../common/policy/printer.js';
 import type { Macros } from '../../common/policy/request.js';
+import { printable } from '../../common/session/log-line.js';
+import { policyErrorsMessage } from '../../common/session/policy-errors.js';
 import { Accounts } from '../accounts.js';
+import { resolveProgram } from '../program-path.js';
 import { MAX_PAGE, type HistoryStore } from '../records/history-store.js';
 import { SessionRecorder, sessionName } from '../records/recorder.js';
 import { syslogSink, type LineSink } from '../records/denial-log.js';
@@ -51,6 +55,8 @@ const OTHER_WRITERS_MS = 1000;
 
 export class Host implements ContractEndpoint {
   private readonly sessions = new Map<string, TracedSession>();
+  /** The command of every session adopted, by its name in the history (closed ones too). */
+  private readonly sessionCommands = new Map<string, string>();
   private readonly listeners = new Set<EventListener>();
   /** Lines of rules added while the app runs, by policy program, to highlight. */
   private readonly addedLines = new Map<string, number[]>();
@@ -207,7 +213,8 @@ export class Host implements ContractEndpoint {
     };
   }
 
-  private start(request: StartRequest): SessionInfo {
+  private async start(request: StartRequest): Promise<SessionInfo> {
+    await this.refuseBrokenPolicy(request);
     let session: Session;
     try {
       session = new Session(this.newSessionId(), request, this.store, this.macros, {
@@ -218,6 +225,35 @@ export class Host implements ContractEndpoint {
       throw new CommandError((e as Error).message);
     }
     return this.adopt(session, { logged: true });
+  }
+
+  /**
+   * A command whose own policy has errors is not started: it would run with no rules, and its
+   * first question would be sysgate's own execve of it. (What it runs later with a broken policy
+   * runs with no rules, and says so.) A command that cannot start at all is the session's to say.
+   */
+  private async refuseBrokenPolicy(request: StartRequest): Promise<void> {
+    const [command] = splitCommandLine(request.command);
+    if (command === undefined) return;
+    let program: string;
+    try {
+      program = resolveProgram(command, process.env, request.cwd);
+    } catch {
+      return;
+    }
+    const found = await this.store.lookup(program);
+    if (found === null) return;
+    const { diagnostics } = await this.store.load(found.path);
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0)
+      throw new CommandError(
+        policyErrorsMessage(
+          printable(program),
+          errors.map((d) =>
+            printable(`${d.source}:${d.span.start.line}:${d.span.start.col}: error: ${d.message}`),
+          ),
+        ),
+      );
   }
 
   newSessionId(): string {
@@ -232,6 +268,8 @@ export class Host implements ContractEndpoint {
   adopt(session: TracedSession, { logged = false } = {}): SessionInfo {
     const id = session.id;
     this.sessions.set(id, session);
+    const { startedAt, command } = session.snapshot();
+    this.sessionCommands.set(sessionName(id, startedAt), command);
     session.on('changed', (info) => this.sessionChanged(info));
     session.on('output', (data) => this.emit('terminalData', { sessionId: id, data }));
     session.on('question', (question) =>
@@ -299,6 +337,13 @@ export class Host implements ContractEndpoint {
     }
     if (unsaved !== null)
       this.tell(reached[0]!, `${unsaved}; the rule applies to this session only`);
+    else if ('late' in written)
+      this.tell(
+        reached[0]!,
+        path === null
+          ? `the process had ended before the answer; the rule was still added for this session`
+          : `the process had ended before the answer; the rule was still added to ${path}:${line}`,
+      );
   }
 
   /** An edited policy saved from the editor: the running sessions that use it get it at once. */
@@ -422,7 +467,11 @@ export class Host implements ContractEndpoint {
     const store = this.historyStore(system);
     const entry = store.entry(id);
     if (entry === null) throw new CommandError(`no record ${id} in the history (cleared?)`);
-    return { entry, ancestors: store.ancestors(entry) };
+    // A session of this app is known by the command typed; an older one (or a run from a
+    // terminal) by the arguments of its first recorded process.
+    const command =
+      this.sessionCommands.get(entry.session) ?? store.firstArgv(entry.session)?.join(' ') ?? null;
+    return { entry, ancestors: store.ancestors(entry), sessionCommand: command };
   }
 
   private exportHistory(text: string, format: ExportFormat): string {

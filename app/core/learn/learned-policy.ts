@@ -183,8 +183,12 @@ export type LearnedResult =
   | { program: string; error: string };
 
 /** What a learning run found for one program, for the user to review before it is saved. */
+/**
+ * What a program learned; `problem` when its policy cannot take the rules yet (it has errors):
+ * the rules are then what an empty policy would get, kept for review until it is fixed.
+ */
 export type LearnedFinding =
-  ({ program: string } & RulesLearned) | { program: string; error: string };
+  ({ program: string; problem?: string } & RulesLearned) | { program: string; error: string };
 
 /** What a learning run recorded, program by program, until it is saved into their policies. */
 export class Learning {
@@ -246,10 +250,20 @@ export class Learning {
     // A name one program made at random may be used by another (mktemp's, by the script).
     const names = randomNames(this.calls);
     for (const [program, records] of this.learned) {
+      let existing: string;
+      let problem: string | undefined;
       try {
-        const existing = (await policies.policyFor(program)).text;
+        existing = (await policies.policyFor(program)).text;
+      } catch (e) {
+        // What was learned is not lost to a policy with errors: it waits, with them, for the
+        // user to fix the policy.
+        existing = emptyPolicy(program);
+        problem = (e as Error).message;
+      }
+      try {
         const found = rulesLearned(program, existing, records, { ...options, names });
-        if (found.rules.length > 0) results.push({ program, ...found });
+        if (found.rules.length > 0)
+          results.push({ program, ...found, ...(problem === undefined ? {} : { problem }) });
       } catch (e) {
         results.push({ program, error: (e as Error).message });
       }

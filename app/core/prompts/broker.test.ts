@@ -126,6 +126,41 @@ test('"apply to all similar" answers the same call of the same run, whatever its
   assert.deepEqual([...answered.keys()].sort(), ['s1:/etc/a', 's1:/home/b']);
 });
 
+test('a window answering a question another window answered first is told how it was answered', async () => {
+  const { broker, ask, answered } = await world();
+  const id = ask('s1', '/etc/a');
+  await broker.answer(id, { action: 'permit' });
+  await assert.rejects(broker.answer(id, { action: 'deny', errno: 'eacces' }), {
+    message: 'answered by another window: Permit',
+  });
+  assert.deepEqual(Object.fromEntries(answered), { 's1:/etc/a': { action: 'permit' } });
+  const denied = ask('s1', '/etc/b');
+  await broker.answer(denied, { action: 'deny', errno: 'eacces' });
+  await assert.rejects(broker.answer(denied, { action: 'permit' }), {
+    message: 'answered by another window: Deny (eacces)',
+  });
+});
+
+test('"Permit always" for a question whose process died meanwhile still writes the rule, and says it came late', async () => {
+  const { user, broker, runs, ask, answered } = await world();
+  const id = ask('s1', '/etc/a');
+  // The process exited while the question was on screen: its held call is void.
+  const callId = broker.queue.get(id)!.question.id;
+  broker.withdraw(runs.get('s1')!, callId);
+  assert.equal(broker.queue.get(id), undefined);
+  await assert.rejects(broker.answer(id, { action: 'permit' }), {
+    message: 'the process had ended before the answer: there was nothing to answer',
+  });
+  const written = await broker.answer(id, {
+    action: 'permit',
+    always: { expression: 'filename eq "/etc/a"', scope: 'policy' },
+  });
+  assert.ok(written !== null && 'late' in written && written.late);
+  assert.equal(written.path, join(user, policyFileName(CAT)));
+  assert.match(await readFile(written.path!, 'utf8'), /filename eq "\/etc\/a" then permit/);
+  assert.deepEqual(Object.fromEntries(answered), {}, 'no call was answered: none was held');
+});
+
 test('a window\'s "for 15 minutes" keeps the rule in the run until then, and out of the file', async () => {
   const { user, broker, runs, ask, answered } = await world();
   const id = ask('s1', '/etc/a');

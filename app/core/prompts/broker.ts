@@ -3,7 +3,7 @@
 // command line). An answer that makes a rule goes through the rule writer, and the new rule at
 // once answers every waiting question it decides in the runs it reached.
 
-import { errnoNumber } from '../../common/calls/index.js';
+import { errnoName, errnoNumber } from '../../common/calls/index.js';
 import type { PendingQuestion, PromptAnswer } from '../../common/contract.js';
 import type { Filter } from '../../common/policy/ast.js';
 import { formatDiagnostic } from '../../common/policy/diagnostics.js';
@@ -86,8 +86,7 @@ export class PromptBroker<T extends AskingRun> {
    */
   async answer(id: string, reply: PromptAnswer): Promise<WrittenRule<T> | null> {
     const pending = this.queue.get(id);
-    if (pending === undefined)
-      throw new CommandError('that question was already answered or withdrawn');
+    if (pending === undefined) return this.answerGone(id, reply);
     const answer = answerOf(reply);
     if (reply.always === undefined || answer.action === 'kill' || answer.action === 'detach') {
       this.respond(id, answer, reply.applyToSimilar ?? false);
@@ -127,6 +126,45 @@ export class PromptBroker<T extends AskingRun> {
     );
     return written;
   }
+
+  /**
+   * A reply to a question that went before it arrived. Answered elsewhere: the reply is refused,
+   * saying how it was answered. Its process ended: nothing is held any more, but an "always"
+   * answer is about the calls to come, so its rule is still written (`late` says so).
+   */
+  private async answerGone(
+    id: string,
+    reply: PromptAnswer,
+  ): Promise<(WrittenRule<T> & { late: true }) | null> {
+    const gone = this.queue.wentAway(id);
+    if (gone === undefined)
+      throw new CommandError('that question was already answered or withdrawn');
+    if (gone.reason === 'answered')
+      throw new CommandError(`answered by another window: ${answerText(gone.answer)}`);
+    const answer = answerOf(reply);
+    if (reply.always === undefined || answer.action === 'kill' || answer.action === 'detach')
+      throw new CommandError(
+        'the process had ended before the answer: there was nothing to answer',
+      );
+    const filter = ruleOf(gone.pending.question, reply, reply.always.expression);
+    const written = await this.rules.add(
+      this.runOf(gone.pending.sessionId),
+      gone.pending.question.policy,
+      filter,
+      scopeOf(reply.always),
+    );
+    return { ...written, late: true };
+  }
+}
+
+/** An answer as its button says it. */
+function answerText(answer: Answer | null): string {
+  if (answer === null) return 'answered';
+  if (answer.action === 'permit') return 'Permit';
+  if (answer.action === 'deny')
+    return answer.errno === 1 ? 'Deny' : `Deny (${errnoName(answer.errno) ?? answer.errno})`;
+  if (answer.action === 'kill') return 'Kill';
+  return 'Detach';
 }
 
 /** The rule writer's scope for a window's "always" answer. */

@@ -25,6 +25,16 @@ interface Entry {
   members: Waiting[];
 }
 
+/** A question no longer waiting: why, and the answer when it was answered. */
+export interface GoneQuestion {
+  pending: PendingQuestion;
+  reason: RemovalReason;
+  answer: Answer | null;
+}
+
+/** How many questions that went are remembered, for an answer that arrives after them. */
+const GONE_KEPT = 256;
+
 export interface PromptQueueEvents {
   added: [PendingQuestion];
   changed: [PendingQuestion];
@@ -56,6 +66,7 @@ export class PromptQueue extends EventEmitter<PromptQueueEvents> {
   private readonly byIdentity = new Map<string, string>();
   /** The last questions by similarity key (session, program, call or alias). */
   private readonly recent = new Map<string, CallRequest[]>();
+  private readonly gone = new Map<string, GoneQuestion>();
   private nextId = 1;
 
   /** Adds a held call's question; `respond` answers that call. */
@@ -100,6 +111,11 @@ export class PromptQueue extends EventEmitter<PromptQueueEvents> {
     return this.entries.get(id)?.pending;
   }
 
+  /** A question that waited here and went (the last few hundred): why, and how it was answered. */
+  wentAway(id: string): GoneQuestion | undefined {
+    return this.gone.get(id);
+  }
+
   /** The other pending questions an "apply to all similar" answer would reach. */
   similarTo(id: string): PendingQuestion[] {
     const entry = this.entries.get(id);
@@ -117,7 +133,7 @@ export class PromptQueue extends EventEmitter<PromptQueueEvents> {
       (p): p is PendingQuestion => p !== undefined,
     );
     for (const target of targets) {
-      const entry = this.remove(target.id, 'answered')!;
+      const entry = this.remove(target.id, 'answered', answer)!;
       for (const member of entry.members) member.respond(answer);
     }
     return targets;
@@ -166,10 +182,16 @@ export class PromptQueue extends EventEmitter<PromptQueueEvents> {
       if (key.startsWith(`${sessionId}\0`)) this.recent.delete(key);
   }
 
-  private remove(id: string, reason: RemovalReason): Entry | undefined {
+  private remove(
+    id: string,
+    reason: RemovalReason,
+    answer: Answer | null = null,
+  ): Entry | undefined {
     const entry = this.entries.get(id);
     if (entry === undefined) return undefined;
     this.entries.delete(id);
+    this.gone.set(id, { pending: entry.pending, reason, answer });
+    if (this.gone.size > GONE_KEPT) this.gone.delete(this.gone.keys().next().value!);
     this.byIdentity.delete(identity(entry.pending.sessionId, entry.pending.question));
     this.emit('removed', { id, reason });
     return entry;

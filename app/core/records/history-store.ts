@@ -476,6 +476,17 @@ export class HistoryStore {
     return row === undefined ? null : entryOf(row);
   }
 
+  /** The arguments of the first process `session` recorded a call of: the command it ran. */
+  firstArgv(session: string): string[] | null {
+    const row = this.db
+      .prepare(
+        `SELECT (SELECT text FROM texts WHERE id = d.argv) AS argv FROM decisions d
+         WHERE session = (SELECT id FROM texts WHERE text = ?) ORDER BY id LIMIT 1`,
+      )
+      .get(session) as { argv: string } | undefined;
+    return row === undefined ? null : (JSON.parse(row.argv) as string[]);
+  }
+
   /**
    * The processes above a record's, nearest first, as the same session's records know them:
    * a parent that never made a recorded call appears with its pid alone.

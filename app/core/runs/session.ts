@@ -61,7 +61,8 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     if (command === undefined) throw new Error('the command is empty');
     const program = resolveProgram(command, process.env, request.cwd);
     const cwd = request.cwd.trim() === '' ? userMacros.HOME : request.cwd;
-    if (!isDirectory(cwd)) throw new Error(`the working directory ${cwd} does not exist`);
+    const notDirectory = whyNotDirectory(cwd);
+    if (notDirectory !== null) throw new Error(`the working directory ${cwd} ${notDirectory}`);
     request = { ...request, cwd };
     const macros = { ...userMacros, CWD: cwd };
     if (request.kernel && request.mode !== 'enforce')
@@ -143,9 +144,10 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
             this.toReview.set(found.program, {
               rules: found.rules,
               generalised: found.generalised,
+              ...(found.problem === undefined ? {} : { problem: found.problem }),
             });
             this.output(
-              `\r\n[sysgate] learned ${found.rules.length} rule${found.rules.length === 1 ? '' : 's'} for ${found.program}${askedNote(found.rules.filter(asksOnly).length)}: review them in the window before they are saved\r\n`,
+              `\r\n[sysgate] learned ${found.rules.length} rule${found.rules.length === 1 ? '' : 's'} for ${found.program}${askedNote(found.rules.filter(asksOnly).length)}: ${found.problem === undefined ? 'review them in the window before they are saved' : 'its policy has errors: fix it, then save them in the review'}\r\n`,
             );
           }
         }
@@ -218,7 +220,10 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
     store: PolicyStore,
   ): Promise<string> {
     if (!this.toReview.has(program)) throw new Error(`nothing learned for ${program} waits`);
-    const policy = await this.policies.policyFor(program);
+    // The policy as its file is now: one that had errors ran with no rules, and that stand-in
+    // must never replace the user's file; one still with errors refuses (PolicyLoadError).
+    const policy =
+      (await this.policies.reload(program)) ?? (await this.policies.policyFor(program));
     const path = await store.save(program, withRules(program, policy.text, rules));
     this.toReview.delete(program);
     this.info = { ...this.info, toReview: this.rulesToReview() };
@@ -319,10 +324,13 @@ export class Session extends EventEmitter<TracedSessionEvents> implements Traced
   }
 }
 
-function isDirectory(path: string): boolean {
+/** Null for a directory; else what `path` is instead, to end "the working directory PATH ...". */
+function whyNotDirectory(path: string): string | null {
   try {
-    return statSync(path).isDirectory();
+    const stat = statSync(path);
+    if (stat.isDirectory()) return null;
+    return stat.isFile() ? 'is a file, not a directory' : 'is not a directory';
   } catch {
-    return false;
+    return 'does not exist';
   }
 }

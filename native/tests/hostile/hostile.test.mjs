@@ -25,10 +25,14 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const SYSGATE = fileURLToPath(new URL('../../../bin/sysgate.js', import.meta.url));
-const program = (name) => fileURLToPath(new URL(`../../build/hostile-${name}`, import.meta.url));
+import { checkoutForNobody } from '../reachable.mjs';
+
+// Attacks run as nobody, and sysgate too: from a copy of what runs when nobody cannot read this
+// checkout (a clone under /root), so the suite works from any checkout.
+const CHECKOUT = checkoutForNobody();
+const SYSGATE = join(CHECKOUT, 'bin', 'sysgate.js');
+const program = (name) => join(CHECKOUT, 'native', 'build', `hostile-${name}`);
 
 // Each attack's bound: this many attempts, or this many seconds, whichever comes first.
 const ATTEMPTS = 20000;
@@ -1107,7 +1111,7 @@ describe('a FIFO or a lease does not hold the supervisor', () => {
  * 10 s and the program is gone with it.
  */
 describe('SIGTERM and SIGINT end a run whose supervisor is held', () => {
-  const FRONT = fileURLToPath(new URL('../../build/sysgate', import.meta.url));
+  const FRONT = join(CHECKOUT, 'native', 'build', 'sysgate');
   const started = (child) =>
     new Promise((resolve, reject) => {
       let out = '';
