@@ -353,6 +353,13 @@ test('the Learn review saves every program at once; a program whose policy has e
     "the user's file is left as it was",
   );
   await main.screenshot({ path: join(SCREENSHOTS, 'edges-learn-save-all.png') });
+  // Open the policy: the review gives way to the editor, and what was learned still waits.
+  await head.getByRole('link', { name: 'Open the policy' }).click();
+  await review.waitFor({ state: 'detached' });
+  await main.getByRole('grid', { name: 'Rules of /usr/bin/head' }).waitFor();
+  await main.getByRole('button', { name: /^Sessions/ }).click();
+  await panel.getByRole('button', { name: /^Review \d+ learned rules?$/ }).click();
+  await review.getByRole('region', { name: 'Learned for /usr/bin/head' }).waitFor();
   await review.getByRole('button', { name: 'Discard what was learned' }).click();
 });
 

@@ -92,6 +92,7 @@ export function LearnReview({
             problem={saveErrors[found.program] ?? found.problem ?? null}
             onReviewed={(rules) => reviewed.current.set(found.program, rules)}
             onSave={() => save([found])}
+            onLeave={onClose}
           />
         ))}
       </div>
@@ -119,6 +120,7 @@ function ProgramReview({
   problem,
   onReviewed,
   onSave,
+  onLeave,
 }: {
   found: LearnedRules;
   /** Why its rules cannot be saved (its policy has errors), shown until they are. */
@@ -126,6 +128,8 @@ function ProgramReview({
   /** Told the rules a save would write, whenever the review changes them. */
   onReviewed(rules: string[]): void;
   onSave(): Promise<void>;
+  /** The review closes (its rules wait for the session's Review button). */
+  onLeave(): void;
 }) {
   const home = useSysgate((s) => s.user?.home ?? '');
   const proposals = useMemo(
@@ -155,7 +159,10 @@ function ProgramReview({
       {problem !== null && (
         <div className="form-error" role="alert">
           <p className="form-error-text">{problem}</p>
-          <a href={policyHash({ policy: found.program, line: null, rule: null })}>
+          <p className="muted">
+            What was learned waits here: the session&apos;s <q>Review</q> button opens it again.
+          </p>
+          <a href={policyHash({ policy: found.program, line: null, rule: null })} onClick={onLeave}>
             Open the policy
           </a>
         </div>
