@@ -33,16 +33,11 @@ async function until(check, ms, what) {
   }
 }
 
-test('the browser sysgate opens is given no token on its command line, and the page it opens connects', async () => {
-  const bin = join(home, 'bin');
-  const record = join(home, 'browser-argv.json');
-  mkdirSync(bin);
-  writeFileSync(
-    join(bin, 'chromium'),
-    `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(process.argv.slice(2)));\n`,
-  );
-  chmodSync(join(bin, 'chromium'), 0o755);
-
+/**
+ * `sysgate gui --web` with `bin` first on PATH (where a stand-in `chromium` waits), in the test's
+ * home; what it prints is gathered in `said.out` and `said.err`.
+ */
+function startGui(bin) {
   const shell = spawn(
     process.execPath,
     [join(root, 'bin/sysgate.js'), 'gui', '--web', '--port', '0'],
@@ -56,19 +51,34 @@ test('the browser sysgate opens is given no token on its command line, and the p
         XDG_DATA_HOME: join(home, '.local', 'share'),
         XDG_RUNTIME_DIR: home,
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let out = '';
-  shell.stdout.on('data', (d) => (out += d));
+  const said = { out: '', err: '' };
+  shell.stdout.on('data', (d) => (said.out += d));
+  shell.stderr.on('data', (d) => (said.err += d));
+  return { shell, said };
+}
+
+test('the browser sysgate opens is given no token on its command line, and the page it opens connects', async () => {
+  const bin = join(home, 'bin');
+  const record = join(home, 'browser-argv.json');
+  mkdirSync(bin);
+  writeFileSync(
+    join(bin, 'chromium'),
+    `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(process.argv.slice(2)));\n`,
+  );
+  chmodSync(join(bin, 'chromium'), 0o755);
+
+  const { shell, said } = startGui(bin);
   let browser;
   try {
     await until(
-      () => /web UI at \S+/.test(out) && existsSync(record),
+      () => /web UI at \S+/.test(said.out) && existsSync(record),
       20_000,
       'the browser to be started',
     );
-    const printed = /web UI at (\S+)/.exec(out)[1];
+    const printed = /web UI at (\S+)/.exec(said.out)[1];
     const token = new URL(printed).hash.slice('#token='.length);
     assert.ok(token.length >= 16, printed);
 
@@ -112,35 +122,20 @@ test('a browser that refuses to start (Chromium as root without its sandbox) is 
     `#!/bin/sh\necho 'Running as root without --no-sandbox is not supported. See https://crbug.com/638180.' >&2\nexit 1\n`,
   );
   chmodSync(join(bin, 'chromium'), 0o755);
-  const shell = spawn(
-    process.execPath,
-    [join(root, 'bin/sysgate.js'), 'gui', '--web', '--port', '0'],
-    {
-      env: {
-        ...process.env,
-        PATH: `${bin}:${process.env.PATH}`,
-        DISPLAY: ':99',
-        HOME: home,
-        XDG_CONFIG_HOME: join(home, '.config'),
-        XDG_DATA_HOME: join(home, '.local', 'share'),
-        XDG_RUNTIME_DIR: home,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  let err = '';
-  shell.stdout.on('data', (d) => (out += d));
-  shell.stderr.on('data', (d) => (err += d));
+  const { shell, said } = startGui(bin);
   try {
-    await until(() => /web UI at \S+/.test(out), 20_000, 'the address');
-    const printed = /web UI at (\S+)/.exec(out)[1];
-    await until(() => err.includes(printed), 10_000, `the refusal to be said (stderr: ${err})`);
-    assert.match(err, /chromium did not open the window \(it exited with status 1\)/);
+    await until(() => /web UI at \S+/.test(said.out), 20_000, 'the address');
+    const printed = /web UI at (\S+)/.exec(said.out)[1];
+    await until(
+      () => said.err.includes(printed),
+      10_000,
+      `the refusal to be said (stderr: ${said.err})`,
+    );
+    assert.match(said.err, /chromium did not open the window \(it exited with status 1\)/);
     if (process.getuid() === 0)
-      assert.match(err, /Chromium does not run as root with its sandbox on/);
+      assert.match(said.err, /Chromium does not run as root with its sandbox on/);
     assert.match(
-      err,
+      said.err,
       new RegExp(`open ${printed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} in a browser`),
     );
   } finally {
