@@ -197,7 +197,9 @@ function RuleTableRow({
       role="row"
       aria-rowindex={at + 2}
       aria-selected={selected}
-      style={{ transform: `translateY(${at * ROW_HEIGHT}px)` }}
+      // Placed by its offset, not a transform: a transform makes each row a node of the
+      // compositor's trees, built again and committed each frame a page scrolls.
+      style={{ top: at * ROW_HEIGHT }}
       draggable={row.kind === 'rule'}
       onClick={onSelect}
       onDoubleClick={onEdit}
