@@ -341,5 +341,7 @@ function shadows(earlier: Filter, later: Filter): boolean {
 }
 
 function expandForLint(value: string, macros: Record<string, string>): string {
+  // Most values of a learned policy have no macro: no regular expression for them.
+  if (!value.includes('$')) return value;
   return value.replace(/\$(HOME|USER|CWD)/g, (_, name: string) => macros[name]!);
 }
