@@ -453,3 +453,23 @@ test('thousands of rules: the linter in its worker marks a far rule shadowed, th
   assert.doesNotMatch(await last.innerText(), /shadowed/);
   await page.keyboard.press('Control+z');
 });
+
+test('where the linter worker cannot start, the page lints the draft itself: the notes still come (issue 17)', async () => {
+  const program = '/usr/bin/noworker';
+  writeFileSync(
+    join(policies, 'usr_bin_noworker'),
+    `Policy: ${program}, Emulation: native\n\tnative-fsread: filename match "/a/*" then permit\n\tnative-fsread: filename eq "/a/b" then permit\n`,
+    { mode: 0o600 },
+  );
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const refused = [];
+  await page.route('**/lint-worker-*.js', (route) => {
+    refused.push(route.request().url());
+    return route.fulfill({ status: 404, body: '' });
+  });
+  await page.goto(web.url);
+  const grid = await openPolicy(program);
+  await page.locator('[role=grid][aria-busy=false]').waitFor();
+  assert.match(await rowOf(grid, '"/a/b"').innerText(), /shadowed: an earlier rule decides/);
+  assert.equal(refused.length, 1, 'the worker was asked for, and refused');
+});
