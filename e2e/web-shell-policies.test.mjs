@@ -396,3 +396,80 @@ test('a rule that runs its call as another user carries a badge "as root:root" i
   await denied.filter({ hasText: 'deny' }).waitFor();
   assert.equal(await denied.locator('.elevation-tag').count(), 0);
 });
+
+test('thousands of rules: the linter in its worker marks a far rule shadowed, the table shows the right rows wherever it scrolls, and an edit is checked again (issue 17)', async () => {
+  const program = '/usr/bin/manyrules';
+  const rules = Array.from(
+    { length: 2000 },
+    (_, i) => `\tnative-fsread: filename eq "/usr/share/doc/pkg${i}/README" then permit`,
+  );
+  writeFileSync(
+    join(policies, 'usr_bin_manyrules'),
+    [
+      `Policy: ${program}, Emulation: native`,
+      '\tnative-fsread: filename match "/data/*" then permit',
+      ...rules,
+      '\tnative-fsread: filename eq "/data/x" then permit',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  // A window of its own: the one before has unsaved edits.
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(web.url);
+  const grid = await openPolicy(program);
+  await page.locator('[role=grid][aria-busy=false]').waitFor();
+  /** The line numbers of the rows drawn, in the page's order. */
+  const drawn = () =>
+    grid
+      .locator('.rule-body [role=row]')
+      .evaluateAll((rows) =>
+        rows.map((r) => Number(r.querySelector('[role=gridcell]').textContent)),
+      );
+  const consecutive = (lines) => lines.every((n, i) => i === 0 || n === lines[i - 1] + 1);
+
+  await grid.focus();
+  await page.keyboard.press('End');
+  const last = rowOf(grid, 'filename eq "/data/x"');
+  await last.waitFor();
+  assert.match(await last.innerText(), /^2003\b[\s\S]*shadowed: an earlier rule decides/);
+  let lines = await drawn();
+  assert.ok(consecutive(lines) && lines.at(-1) === 2003, `rows drawn: ${lines}`);
+
+  // Scrolled to the middle by hand: the rows drawn are the ones there, in order.
+  await page.locator('.rule-scroll').evaluate((s) => (s.scrollTop = 1000 * 30));
+  await rowOf(grid, 'pkg1000/README').waitFor();
+  lines = await drawn();
+  assert.ok(consecutive(lines) && lines.includes(1003) && lines.length < 100, `${lines}`);
+  assert.match(await rowOf(grid, 'pkg1000/README').innerText(), /^1003\b/);
+
+  // The pattern switched off: after the linter's second look the far rule is no longer shadowed.
+  await page.keyboard.press('Home');
+  await page.keyboard.press(' ');
+  await grid.locator('.rule-row.disabled').filter({ hasText: '/data/*' }).waitFor();
+  await page.locator('[role=grid][aria-busy=false]').waitFor();
+  await page.keyboard.press('End');
+  await last.waitFor();
+  assert.doesNotMatch(await last.innerText(), /shadowed/);
+  await page.keyboard.press('Control+z');
+});
+
+test('where the linter worker cannot start, the page lints the draft itself: the notes still come (issue 17)', async () => {
+  const program = '/usr/bin/noworker';
+  writeFileSync(
+    join(policies, 'usr_bin_noworker'),
+    `Policy: ${program}, Emulation: native\n\tnative-fsread: filename match "/a/*" then permit\n\tnative-fsread: filename eq "/a/b" then permit\n`,
+    { mode: 0o600 },
+  );
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const refused = [];
+  await page.route('**/lint-worker-*.js', (route) => {
+    refused.push(route.request().url());
+    return route.fulfill({ status: 404, body: '' });
+  });
+  await page.goto(web.url);
+  const grid = await openPolicy(program);
+  await page.locator('[role=grid][aria-busy=false]').waitFor();
+  assert.match(await rowOf(grid, '"/a/b"').innerText(), /shadowed: an earlier rule decides/);
+  assert.equal(refused.length, 1, 'the worker was asked for, and refused');
+});

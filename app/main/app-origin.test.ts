@@ -56,6 +56,8 @@ test('the pages may run and style only what the app serves, and reach nothing', 
   assert.equal(directives.get('script-src'), "'self'");
   assert.equal(directives.get('style-src'), "'self'");
   assert.equal(directives.get('connect-src'), "'self'");
+  // Workers only of the app's own scripts (the policy editor's linter), never a blob: or data:.
+  assert.equal(directives.get('worker-src'), "'self'");
   assert.equal(directives.get('object-src'), "'none'");
   assert.equal(directives.get('frame-ancestors'), "'none'");
   assert.ok(!CONTENT_SECURITY_POLICY.includes('unsafe'));

@@ -34,7 +34,8 @@ export const CONTENT_SECURITY_POLICY = [
   "connect-src 'self'",
   "object-src 'none'",
   "frame-src 'none'",
-  "worker-src 'none'",
+  // The policy editor lints in a worker of the app's own scripts (renderer/policies/lint-worker.ts).
+  "worker-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",

@@ -26,7 +26,17 @@ import { ConflictBanner } from './ConflictBanner.js';
 import { ExplainPanel } from './ExplainPanel.js';
 import { PolicyText } from './PolicyText.js';
 import { RuleForm } from './RuleForm.js';
-import { linesOfText, rowMatches, rowsOf, textOfLines, type RuleRow } from './rule-rows.js';
+import { lint, type Warnings } from './lint-client.js';
+import {
+  linesOfText,
+  parseLines,
+  rowMatches,
+  rowsOfParsed,
+  textOfLines,
+  type ParsedLines,
+  type RuleRow,
+  type Rows,
+} from './rule-rows.js';
 import { RuleTable } from './RuleTable.js';
 import { SaveReview } from './SaveReview.js';
 
@@ -76,7 +86,35 @@ export function PolicyEditor({
   const [hits, setHits] = useState<ReadonlyMap<string, RuleHit>>(new Map());
   const { doc } = state;
   const lines = state.history.present;
-  const { rows, errors, file } = useMemo(() => rowsOf(lines, doc.arch, doc.path), [lines, doc]);
+  // The draft is parsed here one changed line at a time; the linter works in a worker, and its
+  // notes come into the rows when it answers for this very draft (the table is busy till then).
+  const parsedBefore = useRef<ParsedLines | null>(null);
+  const parsed = useMemo(
+    () => (parsedBefore.current = parseLines(lines, doc.path, parsedBefore.current)),
+    [lines, doc.path],
+  );
+  const [checked, setChecked] = useState<{ lines: Lines; warnings: Warnings } | null>(null);
+  useEffect(() => {
+    let current = true;
+    void lint(lines, doc.arch, doc.path).then((warnings) => {
+      if (current) setChecked({ lines, warnings });
+    });
+    return () => {
+      current = false;
+    };
+  }, [lines, doc.arch, doc.path]);
+  const checking = checked?.lines !== lines;
+  // Meanwhile the last answer stands where every line kept its place (a rule changed, switched
+  // off or on), rather than every note going and coming back.
+  const warnings =
+    checked !== null && (!checking || checked.lines.length === lines.length)
+      ? checked.warnings
+      : null;
+  const rowsBefore = useRef<Rows | null>(null);
+  const { rows, errors, file } = useMemo(
+    () => (rowsBefore.current = rowsOfParsed(parsed, warnings, rowsBefore.current)),
+    [parsed, warnings],
+  );
   const shownRows = useMemo(() => rows.filter((r) => rowMatches(r, query.trim())), [rows, query]);
   const dirty = isDirty(state);
   const readOnly = doc.savesTo === null;
@@ -408,6 +446,7 @@ export function PolicyEditor({
           }}
           onMove={(from, to) => edit(moved(lines, from, to), to)}
           onKeyDown={tableKey}
+          checking={checking}
         />
       ) : (
         <PolicyText

@@ -24,6 +24,7 @@ export function RuleTable({
   onEdit,
   onMove,
   onKeyDown,
+  checking = false,
 }: {
   label: string;
   rows: readonly Row[];
@@ -36,6 +37,8 @@ export function RuleTable({
   /** A row dragged onto another: the line at `from` goes where the line at `to` is. */
   onMove(from: number, to: number): void;
   onKeyDown(event: KeyboardEvent<HTMLDivElement>): void;
+  /** The linter has not yet answered for these rows: their notes may still change. */
+  checking?: boolean;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -92,6 +95,7 @@ export function RuleTable({
       role="grid"
       aria-label={label}
       aria-rowcount={rows.length + 1}
+      aria-busy={checking}
       aria-activedescendant={selectedRow ? rowId(selectedRow.index) : undefined}
       tabIndex={0}
       onKeyDown={keyDown}
@@ -193,7 +197,9 @@ function RuleTableRow({
       role="row"
       aria-rowindex={at + 2}
       aria-selected={selected}
-      style={{ transform: `translateY(${at * ROW_HEIGHT}px)` }}
+      // Placed by its offset, not a transform: a transform makes each row a node of the
+      // compositor's trees, built again and committed each frame a page scrolls.
+      style={{ top: at * ROW_HEIGHT }}
       draggable={row.kind === 'rule'}
       onClick={onSelect}
       onDoubleClick={onEdit}

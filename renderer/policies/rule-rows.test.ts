@@ -1,9 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseFilter } from '../../app/common/policy/parser.js';
+import { parseFilter, parsePolicy } from '../../app/common/policy/parser.js';
 import { inserted, moved, neighbour, newRuleIndex, removed, replaced, ruleLine } from './draft.js';
-import { linesOfText, rowMatches, rowsOf, textOfLines, type RuleRow } from './rule-rows.js';
+import {
+  lintWarnings,
+  linesOfText,
+  parseLines,
+  rowMatches,
+  rowsOf,
+  rowsOfParsed,
+  textOfLines,
+  type RuleRow,
+  type Rows,
+} from './rule-rows.js';
 
 const TEXT = [
   'Policy: /usr/bin/cat, Emulation: native',
@@ -108,4 +118,69 @@ test("a rule that would let a program change sysgate's own files says, on its ro
     /sysgate's own files stay protected whatever this rule says/,
   );
   assert.deepEqual(rows[1]!.warnings, []);
+});
+
+/** Rows as the table shows them: everything but offsets, which only the whole text has right. */
+function shown(rows: Rows) {
+  return JSON.stringify(
+    {
+      rows: rows.rows.map((r) => (r.kind === 'rule' ? { ...r, line: null, said: null } : r)),
+      errors: rows.errors,
+    },
+    (key, value: unknown) => (key === 'offset' ? undefined : value),
+  );
+}
+
+test('after each edit, parsing the changed lines alone and linting gives the rows of the whole text', () => {
+  let lines: readonly string[] = linesOfText(TEXT);
+  let parsed = parseLines(lines, 'p');
+  let rows = rowsOfParsed(parsed, lintWarnings(parsed, 'x86_64'));
+  const deny = ruleLine(rule('native-fsread: filename match "/etc/h*" then deny'));
+  const edits: Array<(l: readonly string[]) => readonly string[]> = [
+    // The pattern that shadows line 4 switched off, then on again: line 4's note goes and comes.
+    (l) => replaced(l, 2, `\t# disabled: ${l[2]!.trim()}`),
+    (l) => replaced(l, 2, '\tnative-fsread: filename match "/etc/*" then permit'),
+    (l) => inserted(l, 1, deny),
+    (l) => replaced(l, 4, '\tnative-fsread: filename eq "/etc/hosts" then'),
+    (l) => removed(l, 1),
+    (l) => moved(l, 2, 6),
+    (l) => replaced(l, 0, 'Policy: /usr/bin/cat, Emulation: native, Description: x'),
+  ];
+  for (const edit of edits) {
+    const next = edit(lines);
+    const before = parsed;
+    parsed = parseLines(next, 'p', before);
+    const whole = parsePolicy(textOfLines(next), 'p');
+    assert.deepEqual(
+      parsed.diagnostics.map((d) => [d.span.start.line, d.span.start.col, d.message]),
+      whole.diagnostics.map((d) => [d.span.start.line, d.span.start.col, d.message]),
+    );
+    const again = rowsOfParsed(parsed, lintWarnings(parsed, 'x86_64'), rows);
+    assert.equal(shown(again), shown(rowsOf(next, 'x86_64', 'p')));
+    // The lines kept their parse, and the rows of lines that did not change are the same rows.
+    const same = next.filter((text, i) => lines[i] === text).length;
+    assert.equal(
+      parsed.parsed.filter((p, i) => p === before.parsed[i]).length,
+      same,
+      'only changed lines parsed again',
+    );
+    lines = next;
+    rows = again;
+  }
+});
+
+test('a row is rebuilt only when its line or what the linter says of it changed', () => {
+  const lines = linesOfText(TEXT);
+  const parsed = parseLines(lines, 'p');
+  const checked = rowsOfParsed(parsed, lintWarnings(parsed, 'x86_64'));
+  const unchecked = rowsOfParsed(parsed, null, checked);
+  // No notes yet: the rule with a warning is built again, the others are kept.
+  const kept = unchecked.rows.filter((r, i) => r === checked.rows[i]).map((r) => r.index + 1);
+  assert.deepEqual(kept, [3, 5, 7]);
+  const next = replaced(lines, 6, '\tnative-execve: deny');
+  const after = rowsOfParsed(parseLines(next, 'p', parsed), null, unchecked);
+  assert.deepEqual(
+    after.rows.filter((r, i) => r !== unchecked.rows[i]).map((r) => r.index + 1),
+    [7],
+  );
 });

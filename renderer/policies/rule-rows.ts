@@ -5,18 +5,22 @@
 
 import { ALIASES, callsOfAlias, type Alias } from '../../app/common/calls/aliases.js';
 import type { Arch } from '../../app/common/calls/index.js';
-import type { Filter, PolicyFile } from '../../app/common/policy/ast.js';
+import type { Filter, Line, PolicyFile } from '../../app/common/policy/ast.js';
 import type { Diagnostic } from '../../app/common/policy/diagnostics.js';
 import { ruleOfDisabled } from '../../app/common/policy/edit.js';
 import { denialErrno } from '../../app/common/policy/evaluate.js';
 import { lintPolicy } from '../../app/common/policy/lint.js';
-import { parsePolicy } from '../../app/common/policy/parser.js';
+import { parsePolicyLine } from '../../app/common/policy/parser.js';
 import { printExpr, printFilter } from '../../app/common/policy/printer.js';
 
 export interface RuleRow {
   kind: 'rule';
   /** 0-based index in the draft's lines; the line number is one more. */
   index: number;
+  /** The parsed line the row was made of (a rule, or the comment keeping a disabled one). */
+  line: Line;
+  /** What the linter said of the line, as it said it. */
+  said: readonly string[];
   filter: Filter;
   enabled: boolean;
   /** The rule as the printer writes it: what hit counts and highlights are kept by. */
@@ -51,33 +55,107 @@ export interface Rows {
 
 const SHADOWED = /^this rule can never match/;
 
-/** The rows of the policy whose text is `lines`. */
-export function rowsOf(lines: readonly string[], arch: Arch, source = '<policy>'): Rows {
-  const text = textOfLines(lines);
-  const { file, diagnostics } = parsePolicy(text, source);
+/** One line of a draft as parsed where it stands. */
+interface ParsedLine {
+  text: string;
+  line: Line | null;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * A draft's lines parsed, one by one: after an edit only the lines whose text changed at their
+ * place are parsed again (`previous`), so that an edit costs one line, not the whole file. The
+ * lines and columns of every span are exact; the offsets of the lines kept are those of the text
+ * they were first parsed in.
+ */
+export interface ParsedLines {
+  source: string;
+  lines: readonly string[];
+  parsed: readonly ParsedLine[];
+  file: PolicyFile;
+  /** The parser's diagnostics, in line order, as `parsePolicy` gives them. */
+  diagnostics: Diagnostic[];
+}
+
+export function parseLines(
+  lines: readonly string[],
+  source: string,
+  previous: ParsedLines | null = null,
+): ParsedLines {
+  const kept = previous?.source === source ? previous.parsed : [];
+  const parsed: ParsedLine[] = [];
+  const fileLines: Line[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let offset = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!;
+    const old = kept[i];
+    const one =
+      old !== undefined && old.text === text
+        ? old
+        : { text, ...parsePolicyLine(text, i + 1, offset, source) };
+    parsed.push(one);
+    if (one.line !== null) fileLines.push(one.line);
+    diagnostics.push(...one.diagnostics);
+    offset += text.length + 1;
+  }
+  return { source, lines, parsed, file: { source, lines: fileLines }, diagnostics };
+}
+
+/** What the linter says of each line (by 1-based number), for the draft `parsed`. */
+export function lintWarnings(parsed: ParsedLines, arch: Arch): Map<number, string[]> {
   const warnings = new Map<number, string[]>();
-  for (const d of lintPolicy(file, text, { arch })) {
+  for (const d of lintPolicy(parsed.file, textOfLines(parsed.lines), { arch })) {
     const list = warnings.get(d.span.start.line) ?? [];
     list.push(d.message);
     warnings.set(d.span.start.line, list);
   }
+  return warnings;
+}
+
+/** The rows of the policy whose text is `lines`, parsed and linted at once. */
+export function rowsOf(lines: readonly string[], arch: Arch, source = '<policy>'): Rows {
+  const parsed = parseLines(lines, source);
+  return rowsOfParsed(parsed, lintWarnings(parsed, arch));
+}
+
+/**
+ * The rows of a parsed draft with the linter's `warnings` (null while they are being worked
+ * out: no notes yet). The rows of `previous` whose line and warnings are the same are kept as
+ * they are, so an edit builds one row again and the table redraws only what changed.
+ */
+export function rowsOfParsed(
+  parsed: ParsedLines,
+  warnings: ReadonlyMap<number, readonly string[]> | null,
+  previous: Rows | null = null,
+): Rows {
+  const { lines, file, diagnostics } = parsed;
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const rows: Row[] = [];
   const broken = new Map(errors.map((d) => [d.span.start.line, d]));
+  const before = new Map<Line, RuleRow>();
+  for (const row of previous?.rows ?? []) if (row.kind === 'rule') before.set(row.line, row);
   let next = 0;
   for (const line of file.lines) {
     const index = line.span.start.line - 1;
     // Lines with errors are not in the parsed file: they come in their place.
     for (; next < index; next++) pushBroken(rows, broken, next, lines);
     next = index + 1;
-    if (line.kind === 'filter') rows.push(ruleRow(line, index, true, warnings.get(index + 1)));
+    const said = line.kind === 'filter' ? (warnings?.get(index + 1) ?? []) : [];
+    const old = before.get(line);
+    if (old !== undefined && old.index === index && sameList(old.said, said)) rows.push(old);
+    else if (line.kind === 'filter') rows.push(ruleRow(line, line, index, true, said));
     else if (line.kind === 'comment') {
       const kept = ruleOfDisabled(line);
-      if (kept !== null) rows.push(ruleRow(kept, index, false, []));
+      if (kept !== null) rows.push(ruleRow(line, kept, index, false, []));
     }
   }
   for (; next < lines.length; next++) pushBroken(rows, broken, next, lines);
   return { rows, file, errors };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function pushBroken(
@@ -92,16 +170,19 @@ function pushBroken(
 }
 
 function ruleRow(
+  line: Line,
   filter: Filter,
   index: number,
   enabled: boolean,
-  warnings: string[] = [],
+  said: readonly string[],
 ): RuleRow {
   const { name, modifier } = filter.action;
   const isDeny = name === 'deny';
   return {
     kind: 'rule',
     index,
+    line,
+    said,
     filter,
     enabled,
     key: printFilter({ ...filter, trailingComment: null }),
@@ -111,8 +192,8 @@ function ruleRow(
     condition: filter.expr === null ? 'true' : printExpr(filter.expr),
     action: isDeny || modifier === null ? name : `${name}[${modifier}]`,
     error: isDeny ? denialErrno(modifier) : null,
-    warnings: warnings.filter((w) => !SHADOWED.test(w)),
-    reachable: !warnings.some((w) => SHADOWED.test(w)),
+    warnings: said.filter((w) => !SHADOWED.test(w)),
+    reachable: !said.some((w) => SHADOWED.test(w)),
   };
 }
 

@@ -243,3 +243,28 @@ test('"permit as" that the supervisor cannot honour is an error at its "as"', ()
   assert.deepEqual(errors(undefined), always, 'the editor: who runs it is unknown');
   assert.deepEqual(errors(1000), ['2:59: the supervisor runs as uid 1000, not root', ...always]);
 });
+
+test('patterns are looked up by their literal start: the first that matches is named, wherever it starts', () => {
+  const shadowed = (rules: string[]) =>
+    warnings(rules)
+      .filter((w) => /can never match/.test(w.message))
+      .map((w) => [w.line, /line (\d+)/.exec(w.message)![1]]);
+  assert.deepEqual(
+    shadowed([
+      'native-fsread: filename match "/opt/tree/a*/x" then permit',
+      'native-fsread: filename match "/opt/tree/longer-than-the-name/*" then permit',
+      'native-fsread: filename match "/opt/tree/*" then deny',
+      'native-fsread: filename match "/s*" then permit',
+      'native-fsread: filename eq "/opt/tree/b/x" then permit',
+      'native-fsread: filename eq "/opt/tree/a1/x" then permit',
+      'native-fsread: filename eq "/srv/x" then permit',
+      'native-fsread: filename eq "/srv/y" then permit',
+    ]),
+    [
+      [6, '4'],
+      [7, '2'],
+      [8, '5'],
+      [9, '5'],
+    ],
+  );
+});

@@ -222,6 +222,13 @@ class CallRules {
   private everything: Filter | null = null;
   /** The first `arg eq "value"` rule of each argument and (expanded) value. */
   private readonly equals = new Map<string, Filter>();
+  /**
+   * `match` rules without a predicate, in order, by the literal start of their pattern: only a
+   * value that starts with it can match, so a value looks up its own starts, not every pattern.
+   */
+  private readonly matches = new Map<string, Filter[]>();
+  /** The lengths of those literal starts. */
+  private readonly starts = new Set<number>();
   /** Other single-comparison rules without a predicate, in order. */
   private readonly others: Array<{ filter: Filter; mayHold: (value: string) => boolean }> = [];
 
@@ -233,6 +240,14 @@ class CallRules {
       return;
     }
     if (expr.kind !== 'symbol') return;
+    if (expr.op === 'match') {
+      const start = literalStart(expandForLint(expr.value, LINT_MACROS));
+      const list = this.matches.get(start);
+      if (list === undefined) this.matches.set(start, [filter]);
+      else list.push(filter);
+      this.starts.add(start.length);
+      return;
+    }
     if (expr.op !== 'eq') {
       this.others.push({ filter, mayHold: quickCheck(expr) });
       return;
@@ -248,14 +263,26 @@ class CallRules {
       const value = expandForLint(second.value, LINT_MACROS);
       const equal = this.equals.get(symbolKey(second.arg, second.index, value));
       if (equal !== undefined) candidates.push(equal);
+      for (const length of this.starts) {
+        if (length > value.length) continue;
+        const match = this.matches.get(value.slice(0, length))?.find((f) => shadows(f, later));
+        if (match !== undefined) candidates.push(match);
+      }
       const other = this.others.find((e) => e.mayHold(value) && shadows(e.filter, later));
       if (other !== undefined) candidates.push(other.filter);
     }
+    // The first in the file: one rule a line (the offsets of an editor's lines parsed one by
+    // one are not all of the same text; their lines are).
     let first: Filter | null = null;
     for (const c of candidates)
-      if (first === null || c.span.start.offset < first.span.start.offset) first = c;
+      if (first === null || c.span.start.line < first.span.start.line) first = c;
     return first;
   }
+}
+
+/** The literal start of a `match` pattern: what any name it matches begins with. */
+function literalStart(pattern: string): string {
+  return pattern.slice(0, pattern.search(/[*?[\\]|$/));
 }
 
 /**
@@ -265,7 +292,7 @@ class CallRules {
 function quickCheck(symbol: SymbolExpr): (value: string) => boolean {
   const wanted = expandForLint(symbol.value, LINT_MACROS);
   if (symbol.op === 'match') {
-    const literal = wanted.slice(0, wanted.search(/[*?[\\]|$/));
+    const literal = literalStart(wanted);
     return (value) => value.startsWith(literal);
   }
   if (symbol.op === 'sub') return (value) => value.includes(wanted);
@@ -314,5 +341,7 @@ function shadows(earlier: Filter, later: Filter): boolean {
 }
 
 function expandForLint(value: string, macros: Record<string, string>): string {
+  // Most values of a learned policy have no macro: no regular expression for them.
+  if (!value.includes('$')) return value;
   return value.replace(/\$(HOME|USER|CWD)/g, (_, name: string) => macros[name]!);
 }

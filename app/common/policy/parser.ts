@@ -64,6 +64,22 @@ export function parsePolicy(text: string, source = '<input>'): ParseResult {
   return { file: { source, lines }, diagnostics };
 }
 
+/**
+ * Parses one line of a file, as `parsePolicy` parses it where it stands (its 1-based number and
+ * the offset of its start in the text): an editor re-parses only the lines that changed.
+ */
+export function parsePolicyLine(
+  text: string,
+  lineNumber: number,
+  offset: number,
+  source = '<input>',
+): { line: Line | null; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const lineText = text.endsWith('\r') ? text.slice(0, -1) : text;
+  const line = parseLine(lineText, lineNumber, offset, source, diagnostics);
+  return { line, diagnostics };
+}
+
 export interface FilterParseResult {
   filter: Filter | null;
   diagnostics: Diagnostic[];

@@ -43,12 +43,10 @@ export class PolicyFiles {
 
   async read(path: string): Promise<PolicyDocument> {
     const listing = await this.listing(path);
-    const text = await this.store.load(path).then(
-      (loaded) => loaded.text,
-      (e: unknown) => {
-        throw new CommandError((e as Error).message);
-      },
-    );
+    // The text alone: the listing above has what the editor needs of its parse.
+    const text = await this.store.read(path).catch((e: unknown) => {
+      throw new CommandError((e as Error).message);
+    });
     const name = listing.name ?? parsedName(text) ?? '';
     return {
       path,

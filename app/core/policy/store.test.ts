@@ -419,6 +419,24 @@ test('describe gives the listing of one file where the store keeps policies, and
   assert.equal(await store.describe(join(system, 'sub/usr_bin_ls')), null);
 });
 
+test('the listing follows each change of a file: a new header, an error written in, the error fixed', async () => {
+  const { user, store } = await world();
+  const path = await put(join(user, 'usr_bin_ls'), LS, 0o600);
+  const listed = async () =>
+    (await store.list()).filter((l) => l.path === path).map((l) => [l.name, l.problem]);
+  assert.deepEqual(await listed(), [['/usr/bin/ls', null]]);
+  assert.deepEqual(await listed(), [['/usr/bin/ls', null]]);
+  await put(path, LS.replace('/usr/bin/ls', '/usr/bin/dir'), 0o600);
+  assert.deepEqual(await listed(), [['/usr/bin/dir', null]]);
+  await put(path, `${LS}\tnative-fsread: filename eq then permit\n`, 0o600);
+  assert.match(String((await listed())[0]?.[1]), /^3:/);
+  assert.deepEqual(await store.describe(path).then((l) => l?.map((x) => x.problem !== null)), [
+    true,
+  ]);
+  await put(path, EDITED_LS, 0o600);
+  assert.deepEqual(await listed(), [['/usr/bin/ls', null]]);
+});
+
 /** Collects what a watch reports, and waits for a report that satisfies `wanted`. */
 function recorder() {
   const changes: PolicyChange[] = [];

@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 
 import { sectionsOf } from '../../common/policy/ast.js';
-import type { PolicyFile } from '../../common/policy/ast.js';
+import type { Header, PolicyFile } from '../../common/policy/ast.js';
 import type { Diagnostic } from '../../common/policy/diagnostics.js';
 import { parsePolicy } from '../../common/policy/parser.js';
 import { NO_NOTES, type InputNotes } from '../run-plan/inputs.js';
@@ -58,6 +58,13 @@ export interface PolicyLookup {
   reason: string;
 }
 
+/** What listing a file needs of its text: its headers and its first error. */
+interface Outline {
+  text: string;
+  problem: string | null;
+  headers: Header[];
+}
+
 export interface LoadedPolicy {
   path: string;
   text: string;
@@ -93,6 +100,8 @@ export class PolicyStore {
   private readonly debounceMs: number;
   private readonly inputs: InputNotes;
   private readonly watches = new Set<PolicyWatch>();
+  /** Each file's outline, with the text it was made of (outlineOf). */
+  private readonly outlines = new Map<string, Outline>();
 
   constructor(options: PolicyStoreOptions = {}) {
     this.systemDir = options.systemDir ?? systemPolicyDir();
@@ -345,23 +354,38 @@ export class PolicyStore {
   }
 
   /** One listing per header of the file, or one saying why the file cannot be used. */
+  /**
+   * The headers of a file's text and its first error. The window lists the policies often (each
+   * change, each request for a file) and a learned policy has thousands of rules: the outline is
+   * kept for each file and computed again only when its text changed.
+   */
+  private outlineOf(path: string, text: string): Outline {
+    const kept = this.outlines.get(path);
+    if (kept !== undefined && kept.text === text) return kept;
+    const { file, diagnostics } = parsePolicy(text, path);
+    const error = diagnostics.find((d) => d.severity === 'error');
+    const outline = {
+      text,
+      problem: error ? `${error.span.start.line}:${error.span.start.col}: ${error.message}` : null,
+      headers: sectionsOf(file).flatMap((s) => (s.header ? [s.header] : [])),
+    };
+    this.outlines.set(path, outline);
+    return outline;
+  }
+
   private async describeFile(
     path: string,
     origin: PolicyListing['origin'],
     kind: PolicyListing['kind'],
   ): Promise<PolicyListing[]> {
     const place = { dir: dirname(path), origin, kind };
-    let loaded: LoadedPolicy;
+    let text: string;
     try {
-      loaded = await this.load(path);
+      text = await this.read(path);
     } catch (e) {
       return [{ ...unusable(place, path), problem: e instanceof Error ? e.message : String(e) }];
     }
-    const error = loaded.diagnostics.find((d) => d.severity === 'error');
-    const problem = error
-      ? `${error.span.start.line}:${error.span.start.col}: ${error.message}`
-      : null;
-    const headers = sectionsOf(loaded.file).flatMap((s) => (s.header ? [s.header] : []));
+    const { problem, headers } = this.outlineOf(path, text);
     if (headers.length === 0)
       return [{ ...unusable(place, path), problem: problem ?? 'no Policy: or Template: header' }];
     return headers.map((h) => ({
