@@ -494,3 +494,30 @@ test("History's columns fit the pane without a hidden sideways scroll, and can b
   assert.ok((await body.evaluate((b) => b.scrollWidth - b.clientWidth)) <= 0);
   await main.screenshot({ path: join(SCREENSHOTS, 'edges-history-columns.png') });
 });
+
+test("the rules' condition column widens with the keyboard, and the selected rule is shown whole", async () => {
+  const grid = await openPolicy(ENV);
+  const row = grid.getByRole('row').filter({ hasText: 'filename match "/etc/*"' });
+  await row.waitFor();
+  const condition = grid.getByRole('columnheader', { name: 'Condition' });
+  const before = (await condition.boundingBox()).width;
+  // Narrowing Action (the 4th column) gives the condition the room.
+  const actionEdge = grid.getByRole('separator', { name: 'Resize column 4' });
+  await actionEdge.focus();
+  for (let i = 0; i < 5; i++) await main.keyboard.press('ArrowLeft');
+  const after = (await condition.boundingBox()).width;
+  assert.ok(after >= before + 70, `Condition went from ${before} to ${after} px`);
+  const table = main.locator('.rule-scroll');
+  assert.ok(
+    (await table.evaluate((t) => t.scrollWidth - t.clientWidth)) <= 0,
+    'no sideways scroll',
+  );
+  // A cell shows what fits; the selected rule is under the table, whole.
+  await row.click();
+  const whole = main.getByLabel('Selected rule');
+  assert.match(
+    await whole.innerText(),
+    /^line \d+: native-fsread: filename match "\/etc\/\*" then permit/,
+  );
+  await main.screenshot({ path: join(SCREENSHOTS, 'edges-rule-columns.png') });
+});

@@ -11,10 +11,10 @@ import {
   type CSSProperties,
   type KeyboardEvent,
   type MouseEvent,
-  type PointerEvent,
 } from 'react';
 
 import { mainArgument, type HistoryEntry } from '../../app/common/history/entry.js';
+import { ColumnResizer, useColumnWidths } from '../window/column-widths.js';
 import { useServices, useSysgate } from '../window/context.js';
 import { actionText, deciderText, recordTime } from './history-text.js';
 import {
@@ -42,10 +42,9 @@ export interface TableState {
 const COLUMNS = ['Time', 'Action', 'Program', 'PID', 'Call', 'Argument', 'Decided by'];
 /**
  * Each column's width in pixels; null for the Argument's, which takes what is left, so the table
- * fits its pane and nothing hides in a sideways scroll. A header's edge is dragged to resize.
+ * fits its pane and nothing hides in a sideways scroll (window/column-widths.tsx).
  */
 const COLUMN_WIDTHS: readonly (number | null)[] = [72, 92, 110, 48, 76, null, 76];
-const MIN_COLUMN = 36;
 
 export function HistoryTable({
   query,
@@ -79,39 +78,7 @@ export function HistoryTable({
     problem: null,
   });
   const [scrollTop, setScrollTop] = useState(0);
-  const [widths, setWidths] = useState(COLUMN_WIDTHS);
-  const gridColumns = widths
-    .map((w) => (w === null ? `minmax(${MIN_COLUMN}px, 1fr)` : `${w}px`))
-    .join(' ');
-
-  /** Drags the right edge of column `index`. */
-  function resize(index: number, event: PointerEvent<HTMLElement>) {
-    const start = event.clientX;
-    const from = widths[index] ?? 0;
-    const handle = event.currentTarget;
-    handle.setPointerCapture(event.pointerId);
-    const move = (e: globalThis.PointerEvent) =>
-      setWidths((w) =>
-        w.map((x, i) => (i === index ? Math.max(MIN_COLUMN, from + e.clientX - start) : x)),
-      );
-    const stop = () => {
-      handle.removeEventListener('pointermove', move);
-      handle.removeEventListener('pointerup', stop);
-    };
-    handle.addEventListener('pointermove', move);
-    handle.addEventListener('pointerup', stop);
-  }
-
-  /** The keyboard's way: arrows on a focused edge. */
-  function resizeByKey(index: number, event: KeyboardEvent<HTMLElement>) {
-    const step = event.key === 'ArrowRight' ? 16 : event.key === 'ArrowLeft' ? -16 : 0;
-    if (step === 0) return;
-    event.preventDefault();
-    event.stopPropagation();
-    setWidths((w) =>
-      w.map((x, i) => (i === index && x !== null ? Math.max(MIN_COLUMN, x + step) : x)),
-    );
-  }
+  const columns = useColumnWidths(COLUMN_WIDTHS);
   const [height, setHeight] = useState(600);
   const [fresh, setFresh] = useState(0);
   const [anchor, setAnchor] = useState<number | null>(null);
@@ -295,7 +262,7 @@ export function HistoryTable({
       role="table"
       aria-label="Records"
       aria-rowcount={state.total + 1}
-      style={{ '--history-columns': gridColumns } as CSSProperties}
+      style={{ '--history-columns': columns.template } as CSSProperties}
     >
       {fresh > 0 && (
         <button type="button" className="button primary history-fresh" onClick={showNew}>
@@ -315,19 +282,7 @@ export function HistoryTable({
             {COLUMNS.map((c, i) => (
               <span key={c} role="columnheader" className="history-column">
                 <span className="history-column-name">{c}</span>
-                {widths[i] !== null && (
-                  <span
-                    role="separator"
-                    aria-orientation="vertical"
-                    aria-label={`Resize column ${i + 1}`}
-                    title={`Drag to resize ${c}`}
-                    aria-valuenow={widths[i]!}
-                    tabIndex={0}
-                    className="history-resize"
-                    onPointerDown={(e) => resize(i, e)}
-                    onKeyDown={(e) => resizeByKey(i, e)}
-                  />
-                )}
+                <ColumnResizer columns={columns} index={i} name={c} />
               </span>
             ))}
           </div>

@@ -2,17 +2,31 @@
 // can have thousands), all of the same height; the table is one focus stop whose arrow keys move
 // the selection (the editor handles the other keys), and rows can be dragged to reorder them.
 
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 
 import type { RuleHit } from '../../app/common/contract.js';
 import type { Elevation } from '../../app/common/policy/ast.js';
 import { elevationText } from '../../app/common/policy/elevation.js';
+import { ColumnResizer, useColumnWidths } from '../window/column-widths.js';
 import type { Row } from './rule-rows.js';
 import './RuleTable.css';
 
 export const ROW_HEIGHT = 30;
 /** Rows drawn above and below the view, so that scrolling never shows a gap. */
 const OVERSCAN = 12;
+const COLUMNS = [
+  'Line',
+  'Call',
+  'Condition',
+  'Action',
+  'Error',
+  'Log',
+  'Hits',
+  'Last hit',
+  'Notes',
+];
+/** In pixels; the condition takes what is left (window/column-widths.tsx). */
+const COLUMN_WIDTHS: readonly (number | null)[] = [34, 100, null, 168, 52, 26, 34, 64, 64];
 
 export function RuleTable({
   label,
@@ -45,6 +59,7 @@ export function RuleTable({
   const [height, setHeight] = useState(600);
   const [dragged, setDragged] = useState<number | null>(null);
   const position = rows.findIndex((r) => r.index === selected);
+  const columns = useColumnWidths(COLUMN_WIDTHS);
 
   useEffect(() => {
     const element = scroller.current;
@@ -99,24 +114,25 @@ export function RuleTable({
       aria-activedescendant={selectedRow ? rowId(selectedRow.index) : undefined}
       tabIndex={0}
       onKeyDown={keyDown}
+      style={{ '--rule-columns': columns.template } as CSSProperties}
     >
       <div role="rowgroup">
         <div className="rule-row rule-head" role="row" aria-rowindex={1}>
-          {['Line', 'Call', 'Condition', 'Action', 'Error', 'Log', 'Hits', 'Last hit', 'Notes'].map(
-            (name) => (
-              <span
-                key={name}
-                role="columnheader"
-                title={
-                  name === 'Hits'
-                    ? "Calls this rule decided, permitted and denied, counted by sysgate's supervisor while the app runs. Calls the kernel's filter permits by itself never reach a rule and are not counted."
-                    : undefined
-                }
-              >
-                {name}
-              </span>
-            ),
-          )}
+          {COLUMNS.map((name, i) => (
+            <span
+              key={name}
+              role="columnheader"
+              className="rule-column"
+              title={
+                name === 'Hits'
+                  ? "Calls this rule decided, permitted and denied, counted by sysgate's supervisor while the app runs. Calls the kernel's filter permits by itself never reach a rule and are not counted."
+                  : undefined
+              }
+            >
+              <span className="rule-column-name">{name}</span>
+              <ColumnResizer columns={columns} index={i} name={name} />
+            </span>
+          ))}
         </div>
       </div>
       <div
@@ -146,8 +162,17 @@ export function RuleTable({
           ))}
         </div>
       </div>
+      {/* A cell shows what fits; the selected rule is here whole. */}
+      <p className="rule-selected-text" aria-label="Selected rule">
+        {selectedRow === undefined ? '' : `line ${selectedRow.index + 1}: ${rowText(selectedRow)}`}
+      </p>
     </div>
   );
+}
+
+/** A row as its line reads: the rule as printed, or the text that does not parse. */
+function rowText(row: Row): string {
+  return row.kind === 'broken' ? row.text : `${row.key}${row.enabled ? '' : ' (switched off)'}`;
 }
 
 function rowId(index: number): string {
