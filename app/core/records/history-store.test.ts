@@ -348,6 +348,25 @@ describe('retention and clearing', () => {
     store.close();
   });
 
+  test('the whole history is counted up to a ceiling and from a place, as a filter counts', () => {
+    const store = new HistoryStore(newPath());
+    store.setSettings({ record: 'all', keepDays: 36_500, keepRows: 1_000_000 });
+    for (let i = 0; i < 10; i++) store.add(decision({ time: NOW + i }), context);
+    store.flush();
+    const all = parseQuery('');
+    const filtered = parseQuery('prog:ls');
+    for (const [after, upTo] of [
+      [0, Number.MAX_SAFE_INTEGER],
+      [0, 7],
+      [3, 7],
+      [0, 0],
+    ] as const) {
+      assert.equal(store.count(all, after, upTo, NOW), Math.max(0, Math.min(upTo, 10) - after));
+      assert.equal(store.count(all, after, upTo, NOW), store.count(filtered, after, upTo, NOW));
+    }
+    store.close();
+  });
+
   test('a database of the first schema is carried over, every record and its id kept', () => {
     const path = newPath();
     mkdirSync(dirname(path), { recursive: true });

@@ -398,12 +398,20 @@ export class HistoryStore {
     now = Date.now(),
   ): number {
     const where = whereOf(query, now);
-    const row = this.db
-      .prepare(
-        `SELECT count(*) AS n FROM decisions d WHERE d.id > ? AND d.id <= ? AND ${where.sql}`,
-      )
-      .get(after, upTo, ...where.params) as { n: number };
-    return row.n;
+    const count = (range: string, ...bounds: number[]): number =>
+      (
+        this.db
+          .prepare(`SELECT count(*) AS n FROM decisions d WHERE ${range} AND ${where.sql}`)
+          .get(...bounds, ...where.params) as { n: number }
+      ).n;
+    // Everything up to the newest: SQLite counts a whole table from its smallest index's pages
+    // without reading the records (the profile: 66 ms for a million by their ids, 0.2 ms so),
+    // and the few records past `upTo` are taken away.
+    if (after <= 0 && where.sql === '1') {
+      const all = this.db.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number };
+      return all.n - count('d.id > ?', upTo);
+    }
+    return count('d.id > ? AND d.id <= ?', after, upTo);
   }
 
   /** The records matching `query` with ids above `after`, oldest first (for following). */
