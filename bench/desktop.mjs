@@ -138,26 +138,32 @@ function instrumentPage() {
       this.addEventListener('message', (event) => {
         const now = Date.now();
         if (typeof event.data !== 'string') return;
-        const name = /^\{"event":"(\w+)"/.exec(event.data)?.[1] ?? 'reply';
-        bench.events[name] = (bench.events[name] ?? 0) + 1;
-        if (name === 'questionAdded') {
-          const { payload } = JSON.parse(event.data);
-          const file = payload.question.args.filename?.[0] ?? '';
-          const m = /\/sysgate-bench-(\d+)$/.exec(file);
-          if (m) {
-            bench.received[m[1]] = now;
-            bench.arrivedAt[m[1]] = payload.arrivedAt;
-          } else if (/\/burst-\d+$/.test(file)) bench.burstArrivals.push(payload.arrivedAt);
-        } else if (name === 'terminalData') {
-          const { payload } = JSON.parse(event.data);
-          bench.terminal = (bench.terminal + payload.data).slice(-4096);
-          for (const m of bench.terminal.matchAll(/sysgate-bench ([TB]) (\d+) ([\d.]+)\r?\n/g)) {
-            if (m[1] === 'T') bench.trapped[m[2]] = Number(m[3]);
-            else bench.burstStart = Number(m[3]);
-          }
-          bench.terminal = bench.terminal.slice(bench.terminal.lastIndexOf('\n') + 1);
-        }
+        // A frame is one message, or an array of them (what the host said in one turn).
+        const frame = JSON.parse(event.data);
+        bench.frames = (bench.frames ?? 0) + 1;
+        for (const message of Array.isArray(frame) ? frame : [frame]) seen(message, now);
       });
+    }
+  }
+  function seen(message, now) {
+    const name = message.event ?? 'reply';
+    bench.events[name] = (bench.events[name] ?? 0) + 1;
+    if (name === 'questionAdded') {
+      const { payload } = message;
+      const file = payload.question.args.filename?.[0] ?? '';
+      const m = /\/sysgate-bench-(\d+)$/.exec(file);
+      if (m) {
+        bench.received[m[1]] = now;
+        bench.arrivedAt[m[1]] = payload.arrivedAt;
+      } else if (/\/burst-\d+$/.test(file)) bench.burstArrivals.push(payload.arrivedAt);
+    } else if (name === 'terminalData') {
+      const { payload } = message;
+      bench.terminal = (bench.terminal + payload.data).slice(-4096);
+      for (const m of bench.terminal.matchAll(/sysgate-bench ([TB]) (\d+) ([\d.]+)\r?\n/g)) {
+        if (m[1] === 'T') bench.trapped[m[2]] = Number(m[3]);
+        else bench.burstStart = Number(m[3]);
+      }
+      bench.terminal = bench.terminal.slice(bench.terminal.lastIndexOf('\n') + 1);
     }
   }
   window.WebSocket = Watched;
@@ -237,8 +243,11 @@ async function hostHeap(pid, file) {
   return NaN;
 }
 
-function startShell(env, probe) {
-  return startGui({ env, nodeArgs: ['--expose-gc', '--import', pathToFileURL(probe).href] });
+/** With `profile`, the host writes a CPU profile of its whole run into `profile` (a directory). */
+function startShell(env, probe, profile) {
+  const nodeArgs = ['--expose-gc', '--import', pathToFileURL(probe).href];
+  if (profile) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profile);
+  return startGui({ env, nodeArgs });
 }
 
 function startSession(page, command, cwd) {
@@ -329,6 +338,7 @@ async function burstRound(
     b.burstArrivals = [];
     b.keys = [];
     b.events = {};
+    b.frames = 0;
   }, threads);
 
   let peak = { heap: before.heap, host: before.host, supervisor: NaN };
@@ -448,6 +458,7 @@ async function burstRound(
     during: keys.filter((k) => b.listedAt === null || k.created < b.listedAt).map((k) => k.latency),
     full: keys.filter((k) => b.listedAt !== null && k.created >= b.listedAt).map((k) => k.latency),
     events: b.events,
+    frames: b.frames,
     clearedMs,
     mainThread:
       listedMetrics === null
@@ -584,7 +595,9 @@ export async function benchDesktop(argv = process.argv.slice(2)) {
     const probe = join(scratch, 'heap-probe.mjs');
     writeFileSync(probe, HEAP_PROBE);
     const heapFile = join(scratch, 'host-heap.json');
-    const started = await startShell({ ...env, SYSGATE_BENCH_HEAP: heapFile }, probe);
+    const hostProfiles = PROFILE ? join(root, 'build', 'bench-desktop-host') : null;
+    if (hostProfiles !== null) rmSync(hostProfiles, { recursive: true, force: true });
+    const started = await startShell({ ...env, SYSGATE_BENCH_HEAP: heapFile }, probe, hostProfiles);
     shell = started.shell;
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -708,7 +721,7 @@ function report(prompts, rounds, { PROMPTS, THREADS }) {
     );
   const ev = rounds[0].events;
   console.log(
-    `frames the page received in round 1: ${Object.entries(ev)
+    `messages the page received in round 1, in ${rounds[0].frames} frames: ${Object.entries(ev)
       .sort((a, b) => b[1] - a[1])
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,

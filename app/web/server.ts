@@ -74,8 +74,19 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 function attach(ws: WebSocket, endpoint: ContractEndpoint): void {
+  // What the host says within one turn of its event loop goes out as one frame, in order: a
+  // burst of a thousand held calls read from the supervisor at once is a few frames (one write
+  // and one task in the page each), not a thousand. The host's profile of such a burst had a
+  // fifth of its time in ws's send and writev, one per event.
+  let held: WireReply[] = [];
+  const flush = (): void => {
+    const replies = held;
+    held = [];
+    if (ws.readyState !== ws.OPEN || replies.length === 0) return;
+    ws.send(JSON.stringify(replies.length === 1 ? replies[0] : replies));
+  };
   const send = (reply: WireReply): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    if (held.push(reply) === 1) setImmediate(flush);
   };
   const unsubscribe = endpoint.subscribe((event, payload) => send({ event, payload }));
   ws.on('close', unsubscribe);
