@@ -179,8 +179,11 @@ function instrumentPage() {
       }
     }
     if (bench.listTarget > 0 && bench.listedAt === null) {
+      // The list is virtual: its rows say how many it holds (aria-setsize), and the rows in view
+      // must be there.
       const list = document.querySelector('ul[aria-label="Waiting questions"]');
-      const count = list?.childElementCount ?? 0;
+      const row = list?.querySelector('li[aria-setsize]');
+      const count = row ? Number(row.getAttribute('aria-setsize')) : 0;
       const badge = /^(\d+) calls? waiting/.exec(
         document.querySelector('.dock-count')?.textContent ?? '',
       );
