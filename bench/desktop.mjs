@@ -47,6 +47,12 @@ import {
 const TARGET_P95_MS = 100;
 /** A keystroke answered within a frame or two feels immediate; 100 ms is the usual limit for "responsive". */
 const INPUT_TARGET_MS = 100;
+/** 1,000 questions arriving at once are all in the list within half a second of the burst. */
+const LISTED_TARGET_MS = 500;
+/** A p95 rests on at least this many samples: the bench adds burst rounds until it does. */
+const MIN_SAMPLES = 20;
+/** ... but never more rounds than this. */
+const MAX_ROUNDS = 10;
 /** 10 keys a second, about 120 words a minute. */
 const KEY_INTERVAL_MS = 100;
 
@@ -617,7 +623,10 @@ export async function benchDesktop(argv = process.argv.slice(2)) {
       count: PROMPTS,
     });
     const rounds = [];
-    for (let r = 0; r < ROUNDS; r++)
+    // At least ROUNDS rounds, and more until the keys typed while questions arrive are enough
+    // for their p95 (a fast burst leaves time for only a few keys in each round).
+    const during = () => rounds.reduce((n, r) => n + r.during.length, 0);
+    for (let r = 0; r < ROUNDS || (during() < MIN_SAMPLES && r < MAX_ROUNDS); r++)
       rounds.push(
         await burstRound(page, cdp, {
           burst,
@@ -662,7 +671,7 @@ function report(prompts, rounds, { PROMPTS, THREADS }) {
   line('  received → dialog in the DOM', col('render'));
   line('  in the DOM → frame painted', col('paint'));
   console.log(
-    `target: p95 <= ${TARGET_P95_MS} ms: ${p95 <= TARGET_P95_MS ? 'met' : 'MISSED'} (${ms(p95)})`,
+    `target: p95 <= ${TARGET_P95_MS} ms: ${p95 <= TARGET_P95_MS ? 'met' : 'MISSED'} (${ms(p95)}, ${rows.length} samples)`,
   );
   if (unexpected.length > 0)
     console.log(`questions other than the bench's, denied: ${unexpected.join('; ')}`);
@@ -700,13 +709,42 @@ function report(prompts, rounds, { PROMPTS, THREADS }) {
     `(heaps after a full collection: before the burst, with all ${THREADS} waiting, after Kill; peak: sampled every 200 ms, uncollected)`,
   );
   const last = rounds[rounds.length - 1];
-  const worstDuring = Math.max(
-    ...rounds.map((r) => quantile(r.during, 0.95)).filter(Number.isFinite),
-  );
-  const worstFull = Math.max(...rounds.map((r) => quantile(r.full, 0.95)).filter(Number.isFinite));
+  // The keys of every round together: a p95 of one round's few keys would be its slowest key.
+  const during = rounds.flatMap((r) => r.during);
+  const full = rounds.flatMap((r) => r.full);
+  const listed = rounds.map((r) => (r.listedCount >= THREADS ? r.listedMs : Infinity));
+  const verdict = (ok, n) => (n < MIN_SAMPLES ? `too few samples (${n})` : ok ? 'met' : 'MISSED');
   console.log(
-    `input latency p95 while arriving: ${ms(worstDuring)}, with all ${THREADS} waiting: ${ms(worstFull)} ` +
-      `(target <= ${INPUT_TARGET_MS} ms: ${Math.max(worstDuring, worstFull) <= INPUT_TARGET_MS ? 'met' : 'MISSED'})`,
+    `input latency p95 while arriving: ${ms(quantile(during, 0.95))} (${during.length} keys), ` +
+      `with all ${THREADS} waiting: ${ms(quantile(full, 0.95))} (${full.length} keys) ` +
+      `(target <= ${INPUT_TARGET_MS} ms: ${verdict(Math.max(quantile(during, 0.95), quantile(full, 0.95)) <= INPUT_TARGET_MS, Math.min(during.length, full.length))})`,
+  );
+  console.log(
+    `all ${THREADS} listed after the burst starts: median ${ms(median(listed))}, ` +
+      `${ms(Math.min(...listed))} to ${ms(Math.max(...listed))} over ${rounds.length} rounds ` +
+      `(target: median <= ${LISTED_TARGET_MS} ms: ${median(listed) <= LISTED_TARGET_MS ? 'met' : 'MISSED'})`,
+  );
+  console.log(`\ntargets (issue 17)${' '.repeat(42)}${pad('now', 12)}${pad('target', 12)}verdict`);
+  const target = (name, value, goal, ok) =>
+    console.log(`${pad(name, 60)}${pad(ms(value), 12)}${pad(goal, 12)}${ok}`);
+  const p95Prompt = quantile(total, 0.95);
+  target(
+    'held call -> question painted, p95',
+    p95Prompt,
+    `<= ${TARGET_P95_MS} ms`,
+    verdict(p95Prompt <= TARGET_P95_MS, total.length),
+  );
+  target(
+    `typing while ${THREADS} questions arrive, input latency p95`,
+    quantile(during, 0.95),
+    `<= ${INPUT_TARGET_MS} ms`,
+    verdict(quantile(during, 0.95) <= INPUT_TARGET_MS, during.length),
+  );
+  target(
+    `${THREADS} questions: all listed after the burst starts, median`,
+    median(listed),
+    `<= ${LISTED_TARGET_MS} ms`,
+    median(listed) <= LISTED_TARGET_MS ? 'met' : 'MISSED',
   );
   // Bounded: what a round leaves behind does not pile up, in the page or in the host.
   const grew = (key) => last.after[key] - rounds[0].after[key];
