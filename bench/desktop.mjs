@@ -189,7 +189,7 @@ function instrumentPage() {
       // must be there.
       const list = document.querySelector('ul[aria-label="Waiting questions"]');
       const row = list?.querySelector('li[aria-setsize]');
-      const count = row ? Number(row.getAttribute('aria-setsize')) : 0;
+      const count = row ? Number(row.getAttribute('aria-setsize')) : (list?.childElementCount ?? 0);
       const badge = /^(\d+) calls? waiting/.exec(
         document.querySelector('.dock-count')?.textContent ?? '',
       );
