@@ -56,6 +56,26 @@ test('what the host says in one turn goes out as one frame, every message in ord
       event: 'questionRemoved',
       payload: { id: 'last', reason: 'answered' },
     });
+
+    // Messages said in turns of their own, one right after the other: a few frames, not one
+    // each, and every message in order.
+    frames.length = 0;
+    for (let i = 0; i < 300; i++) {
+      emit('questionRemoved', { id: `t${i}`, reason: 'answered' });
+      await new Promise((r) => setImmediate(r));
+    }
+    const ids: string[] = [];
+    while (ids.length < 300) {
+      await new Promise((r) => setTimeout(r, 20));
+      ids.length = 0;
+      for (const frame of frames)
+        for (const m of [frame].flat() as { payload: { id: string } }[]) ids.push(m.payload.id);
+    }
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 300 }, (_, i) => `t${i}`),
+    );
+    assert.ok(frames.length < 100, `${frames.length} frames`);
   } finally {
     ws.close();
     await shell.close();
