@@ -40,7 +40,10 @@ export function QuestionQueue({ shownId }: { shownId: string | null }) {
 
   const measure = useCallback(() => {
     const ul = list.current;
-    if (ul !== null) setView({ scrollTop: ul.scrollTop, height: ul.clientHeight });
+    if (ul === null) return;
+    const next = { scrollTop: ul.scrollTop, height: ul.clientHeight };
+    // The same view is no new render (the list's size changes with each batch while it grows).
+    setView((v) => (v.scrollTop === next.scrollTop && v.height === next.height ? v : next));
   }, []);
   const hasRows = ids.length > 0;
   useLayoutEffect(() => {
