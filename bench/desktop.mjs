@@ -68,7 +68,12 @@ function quantile(xs, q) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
 }
-const median = (xs) => quantile(xs, 0.5);
+function median(xs) {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 1 : 0)} ms` : 'n/a');
 const mb = (bytes) => (Number.isFinite(bytes) ? `${(bytes / 1048576).toFixed(1)} MB` : 'n/a');
 const pad = (s, n) => String(s).padEnd(n);
@@ -130,12 +135,26 @@ function instrumentPage() {
   };
   window.__bench = bench;
 
-  const afterNextFrame = (callback) =>
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => callback();
-      channel.port2.postMessage(0);
+  // Whether the page is inside an animation frame's callbacks: what changes the DOM there (the
+  // window applies the host's events in a frame callback) is painted at the end of that very
+  // frame, not of the next one.
+  let inFrame = false;
+  const nativeFrame = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) =>
+    nativeFrame((t) => {
+      // Until the frame is over: the DOM's observers are told after the callback returns.
+      if (!inFrame) afterTask(() => (inFrame = false));
+      inFrame = true;
+      callback(t);
     });
+  function afterTask(callback) {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => callback();
+    channel.port2.postMessage(0);
+  }
+  const afterNextFrame = (callback) => nativeFrame(() => afterTask(callback));
+  /** After the frame that paints what changed now. */
+  const afterPaint = (callback) => (inFrame ? afterTask(callback) : afterNextFrame(callback));
 
   const Native = window.WebSocket;
   class Watched extends Native {
@@ -181,7 +200,7 @@ function instrumentPage() {
         if (!m || bench.committed[m[1]] !== undefined) continue;
         const i = m[1];
         bench.committed[i] = Date.now();
-        afterNextFrame(() => (bench.painted[i] = Date.now()));
+        afterPaint(() => (bench.painted[i] = Date.now()));
       }
     }
     if (bench.listTarget > 0 && bench.listedAt === null) {
