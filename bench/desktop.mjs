@@ -47,6 +47,12 @@ import {
 const TARGET_P95_MS = 100;
 /** A keystroke answered within a frame or two feels immediate; 100 ms is the usual limit for "responsive". */
 const INPUT_TARGET_MS = 100;
+/** 1,000 questions arriving at once are all in the list within half a second of the burst. */
+const LISTED_TARGET_MS = 500;
+/** A p95 rests on at least this many samples: the bench adds burst rounds until it does. */
+const MIN_SAMPLES = 20;
+/** ... but never more rounds than this. */
+const MAX_ROUNDS = 10;
 /** 10 keys a second, about 120 words a minute. */
 const KEY_INTERVAL_MS = 100;
 
@@ -62,7 +68,12 @@ function quantile(xs, q) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
 }
-const median = (xs) => quantile(xs, 0.5);
+function median(xs) {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 1 : 0)} ms` : 'n/a');
 const mb = (bytes) => (Number.isFinite(bytes) ? `${(bytes / 1048576).toFixed(1)} MB` : 'n/a');
 const pad = (s, n) => String(s).padEnd(n);
@@ -124,12 +135,26 @@ function instrumentPage() {
   };
   window.__bench = bench;
 
-  const afterNextFrame = (callback) =>
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => callback();
-      channel.port2.postMessage(0);
+  // Whether the page is inside an animation frame's callbacks: what changes the DOM there (the
+  // window applies the host's events in a frame callback) is painted at the end of that very
+  // frame, not of the next one.
+  let inFrame = false;
+  const nativeFrame = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) =>
+    nativeFrame((t) => {
+      // Until the frame is over: the DOM's observers are told after the callback returns.
+      if (!inFrame) afterTask(() => (inFrame = false));
+      inFrame = true;
+      callback(t);
     });
+  function afterTask(callback) {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => callback();
+    channel.port2.postMessage(0);
+  }
+  const afterNextFrame = (callback) => nativeFrame(() => afterTask(callback));
+  /** After the frame that paints what changed now. */
+  const afterPaint = (callback) => (inFrame ? afterTask(callback) : afterNextFrame(callback));
 
   const Native = window.WebSocket;
   class Watched extends Native {
@@ -138,26 +163,32 @@ function instrumentPage() {
       this.addEventListener('message', (event) => {
         const now = Date.now();
         if (typeof event.data !== 'string') return;
-        const name = /^\{"event":"(\w+)"/.exec(event.data)?.[1] ?? 'reply';
-        bench.events[name] = (bench.events[name] ?? 0) + 1;
-        if (name === 'questionAdded') {
-          const { payload } = JSON.parse(event.data);
-          const file = payload.question.args.filename?.[0] ?? '';
-          const m = /\/sysgate-bench-(\d+)$/.exec(file);
-          if (m) {
-            bench.received[m[1]] = now;
-            bench.arrivedAt[m[1]] = payload.arrivedAt;
-          } else if (/\/burst-\d+$/.test(file)) bench.burstArrivals.push(payload.arrivedAt);
-        } else if (name === 'terminalData') {
-          const { payload } = JSON.parse(event.data);
-          bench.terminal = (bench.terminal + payload.data).slice(-4096);
-          for (const m of bench.terminal.matchAll(/sysgate-bench ([TB]) (\d+) ([\d.]+)\r?\n/g)) {
-            if (m[1] === 'T') bench.trapped[m[2]] = Number(m[3]);
-            else bench.burstStart = Number(m[3]);
-          }
-          bench.terminal = bench.terminal.slice(bench.terminal.lastIndexOf('\n') + 1);
-        }
+        // A frame is one message, or an array of them (what the host said in one turn).
+        const frame = JSON.parse(event.data);
+        bench.frames = (bench.frames ?? 0) + 1;
+        for (const message of Array.isArray(frame) ? frame : [frame]) seen(message, now);
       });
+    }
+  }
+  function seen(message, now) {
+    const name = message.event ?? 'reply';
+    bench.events[name] = (bench.events[name] ?? 0) + 1;
+    if (name === 'questionAdded') {
+      const { payload } = message;
+      const file = payload.question.args.filename?.[0] ?? '';
+      const m = /\/sysgate-bench-(\d+)$/.exec(file);
+      if (m) {
+        bench.received[m[1]] = now;
+        bench.arrivedAt[m[1]] = payload.arrivedAt;
+      } else if (/\/burst-\d+$/.test(file)) bench.burstArrivals.push(payload.arrivedAt);
+    } else if (name === 'terminalData') {
+      const { payload } = message;
+      bench.terminal = (bench.terminal + payload.data).slice(-4096);
+      for (const m of bench.terminal.matchAll(/sysgate-bench ([TB]) (\d+) ([\d.]+)\r?\n/g)) {
+        if (m[1] === 'T') bench.trapped[m[2]] = Number(m[3]);
+        else bench.burstStart = Number(m[3]);
+      }
+      bench.terminal = bench.terminal.slice(bench.terminal.lastIndexOf('\n') + 1);
     }
   }
   window.WebSocket = Watched;
@@ -169,12 +200,15 @@ function instrumentPage() {
         if (!m || bench.committed[m[1]] !== undefined) continue;
         const i = m[1];
         bench.committed[i] = Date.now();
-        afterNextFrame(() => (bench.painted[i] = Date.now()));
+        afterPaint(() => (bench.painted[i] = Date.now()));
       }
     }
     if (bench.listTarget > 0 && bench.listedAt === null) {
+      // The list is virtual: its rows say how many it holds (aria-setsize), and the rows in view
+      // must be there.
       const list = document.querySelector('ul[aria-label="Waiting questions"]');
-      const count = list?.childElementCount ?? 0;
+      const row = list?.querySelector('li[aria-setsize]');
+      const count = row ? Number(row.getAttribute('aria-setsize')) : (list?.childElementCount ?? 0);
       const badge = /^(\d+) calls? waiting/.exec(
         document.querySelector('.dock-count')?.textContent ?? '',
       );
@@ -237,8 +271,11 @@ async function hostHeap(pid, file) {
   return NaN;
 }
 
-function startShell(env, probe) {
-  return startGui({ env, nodeArgs: ['--expose-gc', '--import', pathToFileURL(probe).href] });
+/** With `profile`, the host writes a CPU profile of its whole run into `profile` (a directory). */
+function startShell(env, probe, profile) {
+  const nodeArgs = ['--expose-gc', '--import', pathToFileURL(probe).href];
+  if (profile) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profile);
+  return startGui({ env, nodeArgs });
 }
 
 function startSession(page, command, cwd) {
@@ -329,6 +366,7 @@ async function burstRound(
     b.burstArrivals = [];
     b.keys = [];
     b.events = {};
+    b.frames = 0;
   }, threads);
 
   let peak = { heap: before.heap, host: before.host, supervisor: NaN };
@@ -448,6 +486,7 @@ async function burstRound(
     during: keys.filter((k) => b.listedAt === null || k.created < b.listedAt).map((k) => k.latency),
     full: keys.filter((k) => b.listedAt !== null && k.created >= b.listedAt).map((k) => k.latency),
     events: b.events,
+    frames: b.frames,
     clearedMs,
     mainThread:
       listedMetrics === null
@@ -584,7 +623,9 @@ export async function benchDesktop(argv = process.argv.slice(2)) {
     const probe = join(scratch, 'heap-probe.mjs');
     writeFileSync(probe, HEAP_PROBE);
     const heapFile = join(scratch, 'host-heap.json');
-    const started = await startShell({ ...env, SYSGATE_BENCH_HEAP: heapFile }, probe);
+    const hostProfiles = PROFILE ? join(root, 'build', 'bench-desktop-host') : null;
+    if (hostProfiles !== null) rmSync(hostProfiles, { recursive: true, force: true });
+    const started = await startShell({ ...env, SYSGATE_BENCH_HEAP: heapFile }, probe, hostProfiles);
     shell = started.shell;
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -601,7 +642,10 @@ export async function benchDesktop(argv = process.argv.slice(2)) {
       count: PROMPTS,
     });
     const rounds = [];
-    for (let r = 0; r < ROUNDS; r++)
+    // At least ROUNDS rounds, and more until the keys typed while questions arrive are enough
+    // for their p95 (a fast burst leaves time for only a few keys in each round).
+    const during = () => rounds.reduce((n, r) => n + r.during.length, 0);
+    for (let r = 0; r < ROUNDS || (during() < MIN_SAMPLES && r < MAX_ROUNDS); r++)
       rounds.push(
         await burstRound(page, cdp, {
           burst,
@@ -646,7 +690,7 @@ function report(prompts, rounds, { PROMPTS, THREADS }) {
   line('  received → dialog in the DOM', col('render'));
   line('  in the DOM → frame painted', col('paint'));
   console.log(
-    `target: p95 <= ${TARGET_P95_MS} ms: ${p95 <= TARGET_P95_MS ? 'met' : 'MISSED'} (${ms(p95)})`,
+    `target: p95 <= ${TARGET_P95_MS} ms: ${p95 <= TARGET_P95_MS ? 'met' : 'MISSED'} (${ms(p95)}, ${rows.length} samples)`,
   );
   if (unexpected.length > 0)
     console.log(`questions other than the bench's, denied: ${unexpected.join('; ')}`);
@@ -684,13 +728,42 @@ function report(prompts, rounds, { PROMPTS, THREADS }) {
     `(heaps after a full collection: before the burst, with all ${THREADS} waiting, after Kill; peak: sampled every 200 ms, uncollected)`,
   );
   const last = rounds[rounds.length - 1];
-  const worstDuring = Math.max(
-    ...rounds.map((r) => quantile(r.during, 0.95)).filter(Number.isFinite),
-  );
-  const worstFull = Math.max(...rounds.map((r) => quantile(r.full, 0.95)).filter(Number.isFinite));
+  // The keys of every round together: a p95 of one round's few keys would be its slowest key.
+  const during = rounds.flatMap((r) => r.during);
+  const full = rounds.flatMap((r) => r.full);
+  const listed = rounds.map((r) => (r.listedCount >= THREADS ? r.listedMs : Infinity));
+  const verdict = (ok, n) => (n < MIN_SAMPLES ? `too few samples (${n})` : ok ? 'met' : 'MISSED');
   console.log(
-    `input latency p95 while arriving: ${ms(worstDuring)}, with all ${THREADS} waiting: ${ms(worstFull)} ` +
-      `(target <= ${INPUT_TARGET_MS} ms: ${Math.max(worstDuring, worstFull) <= INPUT_TARGET_MS ? 'met' : 'MISSED'})`,
+    `input latency p95 while arriving: ${ms(quantile(during, 0.95))} (${during.length} keys), ` +
+      `with all ${THREADS} waiting: ${ms(quantile(full, 0.95))} (${full.length} keys) ` +
+      `(target <= ${INPUT_TARGET_MS} ms: ${verdict(Math.max(quantile(during, 0.95), quantile(full, 0.95)) <= INPUT_TARGET_MS, Math.min(during.length, full.length))})`,
+  );
+  console.log(
+    `all ${THREADS} listed after the burst starts: median ${ms(median(listed))}, ` +
+      `${ms(Math.min(...listed))} to ${ms(Math.max(...listed))} over ${rounds.length} rounds ` +
+      `(target: median <= ${LISTED_TARGET_MS} ms: ${median(listed) <= LISTED_TARGET_MS ? 'met' : 'MISSED'})`,
+  );
+  console.log(`\ntargets (issue 17)${' '.repeat(42)}${pad('now', 12)}${pad('target', 12)}verdict`);
+  const target = (name, value, goal, ok) =>
+    console.log(`${pad(name, 60)}${pad(ms(value), 12)}${pad(goal, 12)}${ok}`);
+  const p95Prompt = quantile(total, 0.95);
+  target(
+    'held call -> question painted, p95',
+    p95Prompt,
+    `<= ${TARGET_P95_MS} ms`,
+    verdict(p95Prompt <= TARGET_P95_MS, total.length),
+  );
+  target(
+    `typing while ${THREADS} questions arrive, input latency p95`,
+    quantile(during, 0.95),
+    `<= ${INPUT_TARGET_MS} ms`,
+    verdict(quantile(during, 0.95) <= INPUT_TARGET_MS, during.length),
+  );
+  target(
+    `${THREADS} questions: all listed after the burst starts, median`,
+    median(listed),
+    `<= ${LISTED_TARGET_MS} ms`,
+    median(listed) <= LISTED_TARGET_MS ? 'met' : 'MISSED',
   );
   // Bounded: what a round leaves behind does not pile up, in the page or in the host.
   const grew = (key) => last.after[key] - rounds[0].after[key];
@@ -708,7 +781,7 @@ function report(prompts, rounds, { PROMPTS, THREADS }) {
     );
   const ev = rounds[0].events;
   console.log(
-    `frames the page received in round 1: ${Object.entries(ev)
+    `messages the page received in round 1, in ${rounds[0].frames} frames: ${Object.entries(ev)
       .sort((a, b) => b[1] - a[1])
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,

@@ -41,8 +41,9 @@ before(async () => {
   prompt.on('websocket', (ws) => {
     ws.on('framesent', ({ payload }) => promptSent.push(JSON.parse(String(payload)).command));
     ws.on('framereceived', ({ payload }) => {
-      const message = JSON.parse(String(payload));
-      if ('event' in message) promptReceived.push(message.event);
+      // One frame holds one message, or an array of them (what the host said in one turn).
+      for (const message of [JSON.parse(String(payload))].flat())
+        if ('event' in message) promptReceived.push(message.event);
     });
   });
   prompt.on('console', (message) => promptConsole.push(message.text()));

@@ -471,7 +471,10 @@ const WireCallSchema = v.strictObject({
 });
 export type WireCall = v.InferOutput<typeof WireCallSchema>;
 
-/** Host → window: a command's reply, or an event. */
+/**
+ * Host → window: a command's reply, or an event; or an array of them, in order (what the host
+ * said within one turn of its event loop).
+ */
 export type WireReply =
   | { id: number; result: unknown }
   | { id: number; error: string }

@@ -203,3 +203,22 @@ test('a refused token is told once and not tried again: another try would be ref
   other.runTimers();
   assert.equal(other.sockets.length, 2);
 });
+
+test('a frame of many messages is handled in its order: events and replies, none lost', async () => {
+  const { server, client } = connected();
+  const seen: string[] = [];
+  client.api.on('questionAdded', (q) => seen.push(q.id));
+  client.api.on('questionRemoved', ({ id }) => seen.push(`-${id}`));
+  const pending = client.api.snapshot().then(() => seen.push('snapshot'));
+  const id = server.calls()[0]!.id;
+  const burst: unknown[] = [];
+  for (let i = 0; i < 1000; i++)
+    burst.push({ event: 'questionAdded', payload: { id: `q${i}` } as PendingQuestion });
+  burst.push({ event: 'questionRemoved', payload: { id: 'q5' } });
+  burst.push({ id, result: { sessions: [] } });
+  server.reply(burst);
+  await pending;
+  assert.equal(seen.length, 1002);
+  assert.deepEqual(seen.slice(0, 3), ['q0', 'q1', 'q2']);
+  assert.deepEqual(seen.slice(998), ['q998', 'q999', '-q5', 'snapshot']);
+});

@@ -143,6 +143,12 @@ export function createWireClient(options: WireClientOptions): WireClient {
     } catch {
       return;
     }
+    // The host sends what it said within one turn of its loop as one array, in order.
+    if (Array.isArray(message)) for (const one of message) handle(one);
+    else handle(message);
+  }
+
+  function handle(message: unknown): void {
     if (typeof message !== 'object' || message === null) return;
     const m = message as Record<string, unknown>;
     if (isEventName(m['event'])) {

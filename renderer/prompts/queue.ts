@@ -53,3 +53,45 @@ export function baseName(path: string): string {
   const trimmed = path.replace(/\/+$/, '');
   return trimmed.slice(trimmed.lastIndexOf('/') + 1) || path;
 }
+
+/** The rows of a list of `count` rows of `rowHeight` px to draw when `height` px of it are in view from `scrollTop`: [first, end). */
+export function rowsInView(
+  {
+    scrollTop,
+    height,
+    rowHeight,
+    count,
+  }: {
+    scrollTop: number;
+    height: number;
+    rowHeight: number;
+    count: number;
+  },
+  overscan = 4,
+): [number, number] {
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const end = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + overscan);
+  return [Math.min(first, end), end];
+}
+
+/** Where a key moves the focus in a list of `count` rows from row `index`, or null (not ours). */
+export function rowForKey(key: string, index: number, count: number, page = 5): number | null {
+  if (count === 0) return null;
+  const to = (i: number) => Math.max(0, Math.min(count - 1, i));
+  switch (key) {
+    case 'ArrowDown':
+      return to(index + 1);
+    case 'ArrowUp':
+      return to(index - 1);
+    case 'PageDown':
+      return to(index + page);
+    case 'PageUp':
+      return to(index - page);
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return null;
+  }
+}

@@ -13,6 +13,7 @@ import { SessionsView } from '../sessions/SessionsView.js';
 import { StatisticsView } from '../statistics/StatisticsView.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { useSysgate } from './context.js';
+import { useDocumentTitle } from './use-document-title.js';
 import { hashChange, routeFromHash, viewHash, type PolicyRequest, type View } from './route.js';
 
 const VIEWS: { view: View; label: string }[] = [
@@ -57,9 +58,7 @@ export function App() {
   );
   const policies = useSysgate((s) => Object.keys(s.policies).length);
 
-  useEffect(() => {
-    document.title = waiting > 0 ? `(${waiting}) sysgate` : 'sysgate';
-  }, [waiting]);
+  useDocumentTitle(waiting > 0 ? `(${waiting}) sysgate` : 'sysgate');
 
   useEffect(() => {
     // `#new-session` is an action, not a place: the address then says `#sessions`.

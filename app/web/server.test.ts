@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { WebSocket } from 'ws';
+
+import type { EventName, Events } from '../common/contract.js';
+import type { ContractEndpoint, EventListener } from '../core/host/endpoint.js';
+import { startWebShell } from './server.js';
+
+/** An endpoint whose events the test emits; `snapshot` answers at once. */
+function fakeEndpoint() {
+  const listeners = new Set<EventListener>();
+  const endpoint: ContractEndpoint = {
+    call: async (command) => (command === 'snapshot' ? { sessions: [] } : null),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const emit = <E extends EventName>(event: E, payload: Events[E]) => {
+    for (const listener of listeners) listener(event, payload);
+  };
+  return { endpoint, emit, listeners };
+}
+
+test('what the host says in one turn goes out as one frame, every message in order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysgate-web-'));
+  const { endpoint, emit, listeners } = fakeEndpoint();
+  const shell = await startWebShell({ endpoint, staticDir: dir });
+  const token = new URL(shell.url).hash.slice('#token='.length);
+  const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/api?token=${token}`, {
+    origin: `http://127.0.0.1:${shell.port}`,
+  });
+  const frames: unknown[] = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data))));
+  try {
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    while (listeners.size === 0) await new Promise((r) => setTimeout(r, 5));
+    // A burst in one turn, then a lone event in a later one.
+    for (let i = 0; i < 1000; i++) emit('questionRemoved', { id: `q${i}`, reason: 'answered' });
+    await new Promise((r) => setTimeout(r, 50));
+    emit('questionRemoved', { id: 'last', reason: 'answered' });
+    while (frames.length < 2) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(frames.length, 2);
+    const [burst, lone] = frames as [{ payload: { id: string } }[], unknown];
+    assert.ok(Array.isArray(burst));
+    assert.deepEqual(
+      burst.map((m) => m.payload.id),
+      Array.from({ length: 1000 }, (_, i) => `q${i}`),
+    );
+    // One message alone is sent as itself, not as an array of one.
+    assert.deepEqual(lone, {
+      event: 'questionRemoved',
+      payload: { id: 'last', reason: 'answered' },
+    });
+
+    // Messages said in turns of their own, one right after the other: a few frames, not one
+    // each, and every message in order.
+    frames.length = 0;
+    for (let i = 0; i < 300; i++) {
+      emit('questionRemoved', { id: `t${i}`, reason: 'answered' });
+      await new Promise((r) => setImmediate(r));
+    }
+    const ids: string[] = [];
+    while (ids.length < 300) {
+      await new Promise((r) => setTimeout(r, 20));
+      ids.length = 0;
+      for (const frame of frames)
+        for (const m of [frame].flat() as { payload: { id: string } }[]) ids.push(m.payload.id);
+    }
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 300 }, (_, i) => `t${i}`),
+    );
+    assert.ok(frames.length < 100, `${frames.length} frames`);
+  } finally {
+    ws.close();
+    await shell.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
