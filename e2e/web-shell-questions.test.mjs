@@ -235,8 +235,13 @@ test('the optional default answer denies once when its countdown ends, and write
   await page.getByRole('complementary', { name: 'Questions' }).screenshot({
     path: join(root, 'build', 'screenshots', 'prompt-countdown.png'),
   });
-  await session.getByText('cat: note.txt: Operation not permitted').waitFor({ timeout: 20_000 });
+  // The countdown answers (the question leaves), then cat says what it was told.
+  await page
+    .getByRole('complementary', { name: 'Questions' })
+    .getByText('No questions waiting')
+    .waitFor({ timeout: 30_000 });
   assert.notEqual(await exitStatus(session), 0);
+  await session.getByText('cat: note.txt: Operation not permitted').waitFor({ timeout: 10_000 });
   // Denied once: the policy of cat, if it has a file at all, holds no rule for the file.
   const policies = join(web.home, '.config', 'sysgate', 'policies');
   const file = join(policies, 'usr_bin_cat');
