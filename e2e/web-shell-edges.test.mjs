@@ -431,11 +431,15 @@ test('"Permit always" clicked as the process dies still writes the rule, and say
       await main.waitForFunction(() => document.querySelector('.prompt.arming') === null);
       const text = await handle.innerText();
       if (/cat\s+asks for\s+openat/.test(text) && /\/etc\/hostname/.test(text)) {
-        // The slow window still lists the questions answered here: its user picks cat's.
-        await second
-          .getByRole('list', { name: 'Waiting questions' })
+        // The slow window still lists the questions answered here: its user goes to the newest
+        // (the list draws only the rows in view) and picks cat's.
+        const queue = second.getByRole('list', { name: 'Waiting questions' });
+        await queue.locator('button[tabindex="0"]').focus();
+        await second.keyboard.press('End');
+        await queue
           .getByRole('listitem')
           .filter({ hasText: /cat · pid/ })
+          .last()
           .click();
         await second.getByRole('dialog').filter({ hasText: 'cat asks for' }).first().waitFor();
         process.kill(Number(/pid (\d+)/.exec(text)[1]), 'SIGKILL');
