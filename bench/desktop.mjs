@@ -42,6 +42,7 @@ import {
   root,
   startGui,
   startSession as startSessionIn,
+  writeBurstPolicy,
 } from '../e2e/web-shell-driver.mjs';
 
 const TARGET_P95_MS = 100;
@@ -604,18 +605,7 @@ export async function benchDesktop(argv = process.argv.slice(2)) {
   }
   // The burst's threads need clone/clone3: its policy is the base template plus those two, so
   // that only the opens ask.
-  const policies = join(home, '.config', 'sysgate', 'policies');
-  mkdirSync(policies, { recursive: true });
-  const base = readFileSync(join(root, 'policies', 'templates', 'base'), 'utf8')
-    .split('\n')
-    .filter((line) => /^\tnative-/.test(line));
-  writeFileSync(
-    join(policies, burst.slice(1).replace(/[^A-Za-z0-9]/g, '_')),
-    `Policy: ${burst}, Emulation: native\n` +
-      `\tnative-execve: filename eq "${burst}" then permit\n` +
-      [...base, '\tnative-clone: permit', '\tnative-clone3: permit'].join('\n') +
-      '\n',
-  );
+  writeBurstPolicy(home, burst);
 
   let shell;
   let browser;

@@ -2,7 +2,7 @@
 // `sysgate gui --web` in a home of its own, Debian's Chromium driven by Playwright, and the
 // New session form filled in as a person would.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,33 @@ export function launchChromium() {
       '--no-first-run',
     ],
   });
+}
+
+/** The web shell at `url` in a new Chromium window: `{ browser, page }`. */
+export async function openWindow(url, viewport = { width: 1440, height: 900 }) {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  await page.goto(url);
+  return { browser, page };
+}
+
+/**
+ * The policy of the burst program (bench/programs/burst.c) in `home`: the base template and the
+ * clone calls its threads need, so that only its opens ask.
+ */
+export function writeBurstPolicy(home, burst) {
+  const policies = join(home, '.config', 'sysgate', 'policies');
+  mkdirSync(policies, { recursive: true });
+  const base = readFileSync(join(root, 'policies', 'templates', 'base'), 'utf8')
+    .split('\n')
+    .filter((line) => /^\tnative-/.test(line));
+  writeFileSync(
+    join(policies, burst.slice(1).replace(/[^A-Za-z0-9]/g, '_')),
+    `Policy: ${burst}, Emulation: native\n` +
+      `\tnative-execve: filename eq "${burst}" then permit\n` +
+      [...base, '\tnative-clone: permit', '\tnative-clone3: permit'].join('\n') +
+      '\n',
+  );
 }
 
 /**

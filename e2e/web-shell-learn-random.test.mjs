@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchChromium, startSession, startWebShell } from './web-shell-driver.mjs';
+import { openWindow, startSession, startWebShell } from './web-shell-driver.mjs';
 
 const MKTEMP = realpathSync('/usr/bin/mktemp');
 
@@ -15,9 +15,7 @@ let page;
 
 before(async () => {
   web = await startWebShell('sysgate-e2e-random-');
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
+  ({ browser, page } = await openWindow(web.url));
 });
 
 after(async () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchChromium, saveLearned, startSession, startWebShell } from './web-shell-driver.mjs';
+import { openWindow, saveLearned, startSession, startWebShell } from './web-shell-driver.mjs';
 
 const CAT = realpathSync('/bin/cat');
 const ENV = '/usr/bin/env';
@@ -25,9 +25,7 @@ before(async () => {
   policies = join(web.home, '.config/sysgate/policies');
   mkdirSync(policies, { recursive: true });
   writeFileSync(join(policies, 'usr_bin_env'), ENV_POLICY, { mode: 0o600 });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
+  ({ browser, page } = await openWindow(web.url));
 });
 
 after(async () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
+import { openWindow, root, startSession, startWebShell } from './web-shell-driver.mjs';
 
 const SCREENSHOTS = join(root, 'build', 'screenshots');
 const PROMPT_SIZE = { width: 460, height: 520 };
@@ -31,9 +31,7 @@ before(async () => {
   home = web.home;
   url = web.url;
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await launchChromium();
-  main = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await main.goto(url);
+  ({ browser, page: main } = await openWindow(url));
 
   // The printed address is `http://127.0.0.1:PORT/#token=...`; the prompt page's is the same with
   // `&prompt` after the token (renderer/README.md, "Pages and views").

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
+import { openWindow, root, startSession, startWebShell } from './web-shell-driver.mjs';
 
 const DOCS = join(root, 'docs', 'screenshots');
 let web;
@@ -21,9 +21,7 @@ let work;
 before(async () => {
   web = await startWebShell('sysgate-e2e-questions-');
   work = join(web.home, 'work');
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
+  ({ browser, page } = await openWindow(web.url));
 });
 
 after(async () => {

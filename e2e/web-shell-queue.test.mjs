@@ -6,10 +6,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
+import {
+  openWindow,
+  root,
+  startSession,
+  startWebShell,
+  writeBurstPolicy,
+} from './web-shell-driver.mjs';
 
 const THREADS = 120;
 const SCREENSHOTS = join(root, 'build', 'screenshots');
@@ -32,22 +38,9 @@ before(async () => {
   );
   assert.equal(cc.status, 0, cc.stderr);
   // The base template plus the threads: only the opens ask (as bench/desktop.mjs does).
-  const policies = join(web.home, '.config', 'sysgate', 'policies');
-  mkdirSync(policies, { recursive: true });
-  const base = readFileSync(join(root, 'policies', 'templates', 'base'), 'utf8')
-    .split('\n')
-    .filter((line) => /^\tnative-/.test(line));
-  writeFileSync(
-    join(policies, burst.slice(1).replace(/[^A-Za-z0-9]/g, '_')),
-    `Policy: ${burst}, Emulation: native\n` +
-      `\tnative-execve: filename eq "${burst}" then permit\n` +
-      [...base, '\tnative-clone: permit', '\tnative-clone3: permit'].join('\n') +
-      '\n',
-  );
+  writeBurstPolicy(web.home, burst);
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
+  ({ browser, page } = await openWindow(web.url));
 });
 
 after(async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
+import { openWindow, root, startSession, startWebShell } from './web-shell-driver.mjs';
 
 let web;
 let browser;
@@ -14,9 +14,7 @@ let page;
 
 before(async () => {
   web = await startWebShell('sysgate-e2e-replay-');
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
+  ({ browser, page } = await openWindow(web.url));
 });
 
 after(async () => {

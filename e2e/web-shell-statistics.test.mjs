@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { permitEvery } from '../native/tests/supervised.mjs';
-import { launchChromium, root, startSession, startWebShell } from './web-shell-driver.mjs';
+import { openWindow, root, startSession, startWebShell } from './web-shell-driver.mjs';
 
 const N = 300;
 const ROUNDS = 4;
@@ -41,9 +41,7 @@ before(async () => {
   write(realpathSync('/bin/cat'), `\t${SHADOW_RULE}\n`);
   write(realpathSync('/bin/sh'), '');
   write(realpathSync('/bin/sleep'), '');
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  await page.goto(web.url);
+  ({ browser, page } = await openWindow(web.url, { width: 1280, height: 1000 }));
 });
 
 after(async () => {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
-  launchChromium,
+  openWindow,
   root,
   saveLearned,
   startSession as startSessionIn,
@@ -27,9 +27,7 @@ let page;
 before(async () => {
   web = await startWebShell();
   home = web.home;
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
+  ({ browser, page } = await openWindow(web.url));
 });
 
 after(async () => {

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { launchChromium, root, startWebShell } from '../web-shell-driver.mjs';
+import { openWindow, root, startWebShell } from '../web-shell-driver.mjs';
 
 const CAT = realpathSync('/bin/cat');
 const asRoot = process.getuid() === 0;
@@ -55,9 +55,7 @@ before(async () => {
   const denied = catAsDaemon();
   assert.equal(denied.status, 1, denied.stderr);
   web = await startWebShell('sysgate-e2e-system-', () => ({ SYSGATE_SYSTEM_ROOT: top }));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
+  ({ browser, page } = await openWindow(web.url));
 });
 
 after(async () => {
