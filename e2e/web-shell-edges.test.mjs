@@ -372,10 +372,16 @@ async function slowWindow(delayMs) {
   await page.routeWebSocket(/\/api/, (ws) => {
     const server = ws.connectToServer();
     ws.onMessage((message) => server.send(message));
+    // A frame holds one message or an array of them (what the host said in one turn): the
+    // removals in it go on later, the rest now, each in its order.
     server.onMessage((message) => {
-      if (JSON.parse(String(message)).event === 'questionRemoved')
-        setTimeout(() => ws.send(message), delayMs);
-      else ws.send(message);
+      const said = JSON.parse(String(message));
+      const all = Array.isArray(said) ? said : [said];
+      const late = all.filter((m) => m.event === 'questionRemoved');
+      const now = all.filter((m) => m.event !== 'questionRemoved');
+      if (now.length > 0) ws.send(JSON.stringify(now.length === 1 ? now[0] : now));
+      if (late.length > 0)
+        setTimeout(() => ws.send(JSON.stringify(late.length === 1 ? late[0] : late)), delayMs);
     });
   });
   await page.goto(web.url);
