@@ -1,4 +1,4 @@
-// A window that opens (or reloads) while a program runs draws the replay of its terminal: written
+// A viewer that opens (or reloads) while a program runs draws the replay of its terminal: written
 // into a fresh terminal, the replay must show the very screen the program drew (text, colours and
 // other attributes of every cell, the cursor, the alternate screen), whatever the output ended
 // in, and output that comes after the replay must go on from it as it would have on the screen.
@@ -12,7 +12,7 @@ import { TerminalReplay, unfinished, type HiddenState } from './terminal-replay.
 const { Terminal } = xtermHeadless;
 type Emulator = InstanceType<typeof Terminal>;
 
-/** A terminal as the window makes it: it takes the size the replay opens with. */
+/** A terminal as the viewer makes it: it takes the size the replay opens with. */
 function viewerTerminal(replay: string): { terminal: Emulator; rest: string } {
   const size = /^\x1b\[8;(\d+);(\d+)t/.exec(replay);
   assert.ok(size, 'the replay opens with its size');
@@ -75,7 +75,7 @@ class Program {
     this.replay.resize(cols, rows);
   }
 
-  /** Takes the replay now, then writes `after` both to the program's screen and to the window. */
+  /** Takes the replay now, then writes `after` both to the program's screen and to the viewer. */
   async reopen(after = ''): Promise<void> {
     const { terminal, rest } = viewerTerminal(this.replay.replay());
     await write(terminal, rest);
