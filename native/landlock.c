@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,14 +105,35 @@ sg_landlock_create(uint64_t handled, char *err, size_t errsize)
 	return (int)fd;
 }
 
+/*
+ * Whether the file open on fd is /, /proc or anything in a /proc/PID: where it really is, as
+ * realpath(3) of its name would say, told by its descriptor's link in one readlink, where
+ * realpath asks about each component of the name (seven calls for a name in .git/objects,
+ * once per rule at every -K start).
+ */
+static int
+is_proc_pid(int fd)
+{
+	char	 link[64], real[PATH_MAX];
+	ssize_t	 n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if ((n = readlink(link, real, sizeof(real))) <= 0 || (size_t)n == sizeof(real))
+		return 0;
+	real[n] = '\0';
+	return strcmp(real, "/") == 0 || strcmp(real, "/proc") == 0 ||
+	    (strncmp(real, "/proc/", 6) == 0 && real[6] >= '0' && real[6] <= '9');
+}
+
 int
 sg_landlock_add(int ruleset, const char *path, uint64_t file_access, uint64_t dir_access,
-    char *err, size_t errsize)
+    int *proc_pid, char *err, size_t errsize)
 {
 	struct path_beneath_attr attr;
 	struct stat		 st;
 	int			 fd, rc;
 
+	*proc_pid = 0;
 	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return 0;
@@ -123,6 +145,7 @@ sg_landlock_add(int ruleset, const char *path, uint64_t file_access, uint64_t di
 		close(fd);
 		return -1;
 	}
+	*proc_pid = is_proc_pid(fd);
 	memset(&attr, 0, sizeof(attr));
 	attr.allowed_access = S_ISDIR(st.st_mode) ? dir_access : file_access & ACCESS_FILE;
 	/*

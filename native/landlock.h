@@ -23,10 +23,11 @@ int	 sg_landlock_create(uint64_t handled, char *err, size_t errsize);
 /*
  * Grants on path: file_access if it is a file, dir_access (on the directory and everything
  * beneath it) if it is a directory. A path that does not exist grants nothing and is no
- * error. 0, or -1 with err set.
+ * error. *proc_pid says whether what path names really is /, /proc or in a /proc/PID (links
+ * followed, as the grant follows them). 0, or -1 with err set.
  */
 int	 sg_landlock_add(int ruleset, const char *path, uint64_t file_access,
-	    uint64_t dir_access, char *err, size_t errsize);
+	    uint64_t dir_access, int *proc_pid, char *err, size_t errsize);
 /* Restricts the calling thread (and what it executes) to the ruleset; needs no_new_privs. */
 int	 sg_landlock_restrict(int ruleset);
 

@@ -225,29 +225,13 @@ kernel_mode(struct session *ss, const struct sg_frame *f)
 		kernel_failed(ss, err);
 }
 
-/*
- * Whether a grant of path covers a process's /proc/PID: /, /proc, or /proc/PID itself (or
- * /proc/self, which names the supervisor's). /proc/sys/... and /proc/filesystems do not.
- * Links are followed, as landlock_add opens the path. (A procfs mounted elsewhere, under a
- * granted directory, is not seen: Known gaps.)
- */
-static int
-covers_proc_pid(const char *path)
-{
-	char	 real[PATH_MAX];
-
-	if (realpath(path, real) == NULL)
-		return 0;	/* landlock_add could not open it either */
-	return strcmp(real, "/") == 0 || strcmp(real, "/proc") == 0 ||
-	    (strncmp(real, "/proc/", 6) == 0 && real[6] >= '0' && real[6] <= '9');
-}
-
 /* `landlock-rule path= file= dir=`: one grant of the ruleset. */
 static void
 landlock_rule(struct session *ss, const struct sg_frame *f)
 {
 	char		 path[PATH_MAX], err[PATH_MAX + 64];
 	unsigned long	 file, dir;
+	int		 proc_pid;
 
 	if (ss->landlock < 0) {
 		kernel_failed(ss, "landlock-rule before kernel");
@@ -266,9 +250,14 @@ landlock_rule(struct session *ss, const struct sg_frame *f)
 		kernel_failed(ss, err);
 		return;
 	}
-	if (sg_landlock_add(ss->landlock, path, file, dir, err, sizeof(err)) == -1)
+	/*
+	 * A grant of /, /proc or /proc/PID (or /proc/self, which names the supervisor's) covers
+	 * a process's /proc/PID; /proc/sys/... and /proc/filesystems do not. (A procfs mounted
+	 * elsewhere, under a granted directory, is not seen: Known gaps.)
+	 */
+	if (sg_landlock_add(ss->landlock, path, file, dir, &proc_pid, err, sizeof(err)) == -1)
 		kernel_failed(ss, err);
-	if (covers_proc_pid(path))
+	if (proc_pid)
 		ss->grants_proc = 1;
 }
 

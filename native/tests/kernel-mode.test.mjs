@@ -164,3 +164,28 @@ test('every call that names a file does what the kernel does natively, under a L
     rmSync(supervised, { recursive: true, force: true });
   }
 });
+
+test('a grant that reaches a /proc/PID, through a link too, keeps every open with the supervisor', async () => {
+  // Landlock lets a reading open of another process's /proc/PID/environ through: a grant of
+  // one (here through a link to /proc/self, the supervisor's own) leaves no open to the kernel.
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'sysgate-kernel-proc-')));
+  const link = join(dir, 'me');
+  try {
+    spawnSync('ln', ['-s', '/proc/self', link]);
+    const rules = [...startUp(OPENLOOP), { path: '/etc/hostname', file: READ_FILE, dir: 0 }];
+    for (const [extra, notified] of [
+      [[], false],
+      [[{ path: link, file: READ_FILE, dir: READ_FILE | READ_DIR }], true],
+      [[{ path: '/proc/sys', file: READ_FILE, dir: READ_FILE | READ_DIR }], false],
+    ]) {
+      const run = await inKernelMode([OPENLOOP, '500', '/etc/hostname'], {
+        kernel: kernel([...rules, ...extra]),
+      });
+      assert.equal(run.status, 0, run.stderr);
+      const permitted = run.counts?.permitted ?? 0;
+      assert.equal(permitted >= 500, notified, `${JSON.stringify(extra)}: ${JSON.stringify(run.counts)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
