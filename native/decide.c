@@ -110,6 +110,36 @@ in_landlock(const struct sg_supervisor *s, const struct sg_syscall *c)
 	return 0;
 }
 
+/*
+ * Whether a permitted open is left to the kernel in kernel-speed mode (CONTINUE), Landlock
+ * deciding it again, rather than performed here. Only where the host vouched that Landlock
+ * grants reading nothing the run's policies do not permit (`reads=exact`, session.c): then
+ * whatever name the kernel reads again, another thread having rewritten it since, it opens
+ * only what a policy permits, as a reading open the filter lets through would. So only an
+ * open or openat (flags in a register, read once by the kernel) that only reads (none of
+ * the flags the filter sends here: writing, creating, truncating, O_TMPFILE, O_PATH), and
+ * only of a name within those grants now: a name Landlock does not grant (a file the run
+ * made) would meet its EACCES, and is performed here, outside Landlock, as before.
+ */
+static int
+kernel_reads(const struct sg_supervisor *s, const struct sg_syscall *c)
+{
+	static int	 open_nr = -2, openat_nr = -2;
+
+	if (!s->kernel || !s->reads_exact || !c->is_open)
+		return 0;
+	if (open_nr == -2) {
+		open_nr = sg_call_number("open");
+		openat_nr = sg_call_number("openat");
+	}
+	if (c->nr != open_nr && c->nr != openat_nr)
+		return 0;
+	if ((c->oflags & (O_ACCMODE | O_CREAT | O_TRUNC | O_PATH | __O_TMPFILE)) != 0)
+		return 0;
+	return c->path_errors[0] == 0 && c->path_own_fd < 0 && c->paths[0] != NULL &&
+	    sg_read_grants_cover(&s->reads, c->paths[0]);
+}
+
 static void	decide_call(struct sg_supervisor *, struct sg_process *, struct sg_pending *);
 
 /*
@@ -191,7 +221,9 @@ permit(struct sg_supervisor *s, struct sg_process *p, struct sg_pending *pd,
 		sg_exec_pin(p, c, pd->exec, inherit);
 	}
 	/* openat2's flags, and so its alias, are in memory too. */
-	if (c->is_open && !p->detached && (on_memory || strcmp(c->name, "openat2") == 0)) {
+	if (c->is_open && !p->detached && kernel_reads(s, c)) {
+		rc = 1;
+	} else if (c->is_open && !p->detached && (on_memory || strcmp(c->name, "openat2") == 0)) {
 		/* A create needs the umask as it is now; the calling thread's own status says. */
 		if ((c->oflags & O_CREAT) && sg_status_read(c->tid, &p->st) == 0)
 			p->ids_valid = 1;

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "intercept.h"
+#include "landlock.h"
 #include "options.h"
 #include "process.h"
 #include "protocol.h"
@@ -30,6 +31,8 @@ struct sg_supervisor {
 	int			 killing;	/* host gone, --on-host-loss kill */
 	int			 fatal;		/* the supervisor cannot go on safely */
 	int			 kernel;	/* kernel-speed mode: a Landlock domain (landlock.h) */
+	int			 reads_exact;	/* its grants read only what policies permit */
+	struct sg_read_grants	 reads;		/* ... and which they are (landlock.h) */
 	unsigned long		 permitted, denied, asked;	/* calls decided so far */
 	unsigned long		 reported;	/* the sum of the counts last sent */
 };

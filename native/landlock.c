@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +29,8 @@
 
 /* The file-system rights by the ABI that brought them (linux/landlock.h). */
 #define ACCESS_ABI1	((1ULL << 13) - 1)	/* EXECUTE ... MAKE_SYM */
+#define ACCESS_READ_FILE (1ULL << 2)
+#define ACCESS_READ_DIR	(1ULL << 3)
 #define ACCESS_REFER	(1ULL << 13)		/* ABI 2 */
 #define ACCESS_TRUNCATE	(1ULL << 14)		/* ABI 3 */
 #define ACCESS_IOCTL_DEV (1ULL << 15)		/* ABI 5 */
@@ -105,35 +109,17 @@ sg_landlock_create(uint64_t handled, char *err, size_t errsize)
 	return (int)fd;
 }
 
-/*
- * Whether the file open on fd is /, /proc or anything in a /proc/PID: where it really is, as
- * realpath(3) of its name would say, told by its descriptor's link in one readlink, where
- * realpath asks about each component of the name (seven calls for a name in .git/objects,
- * once per rule at every -K start).
- */
-static int
-is_proc_pid(int fd)
-{
-	char	 link[64], real[PATH_MAX];
-	ssize_t	 n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	if ((n = readlink(link, real, sizeof(real))) <= 0 || (size_t)n == sizeof(real))
-		return 0;
-	real[n] = '\0';
-	return strcmp(real, "/") == 0 || strcmp(real, "/proc") == 0 ||
-	    (strncmp(real, "/proc/", 6) == 0 && real[6] >= '0' && real[6] <= '9');
-}
-
 int
 sg_landlock_add(int ruleset, const char *path, uint64_t file_access, uint64_t dir_access,
-    int *proc_pid, char *err, size_t errsize)
+    struct sg_landlock_grant *got, char *err, size_t errsize)
 {
 	struct path_beneath_attr attr;
 	struct stat		 st;
+	char			 link[64];
+	ssize_t			 n;
 	int			 fd, rc;
 
-	*proc_pid = 0;
+	memset(got, 0, sizeof(*got));
 	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return 0;
@@ -145,9 +131,19 @@ sg_landlock_add(int ruleset, const char *path, uint64_t file_access, uint64_t di
 		close(fd);
 		return -1;
 	}
-	*proc_pid = is_proc_pid(fd);
+	/*
+	 * Where the file granted really is, as realpath(3) of its name would say, told by its
+	 * descriptor's link: one readlink, where realpath asks about each component of the
+	 * name (seven calls for a name in .git/objects, for each rule at every start).
+	 */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if ((n = readlink(link, got->real, sizeof(got->real))) <= 0 ||
+	    (size_t)n == sizeof(got->real))
+		n = 0;
+	got->real[n] = '\0';
+	got->dir = S_ISDIR(st.st_mode);
 	memset(&attr, 0, sizeof(attr));
-	attr.allowed_access = S_ISDIR(st.st_mode) ? dir_access : file_access & ACCESS_FILE;
+	attr.allowed_access = got->dir ? dir_access : file_access & ACCESS_FILE;
 	/*
 	 * A right this kernel does not have is not handled, and cannot be granted: left out.
 	 * One no ABI has is left in, for the kernel to refuse.
@@ -161,8 +157,106 @@ sg_landlock_add(int ruleset, const char *path, uint64_t file_access, uint64_t di
 	rc = (int)syscall(__NR_landlock_add_rule, ruleset, RULE_PATH_BENEATH, &attr, 0);
 	if (rc == -1)
 		snprintf(err, errsize, "%s: landlock_add_rule: %s", path, strerror(errno));
+	else
+		got->access = attr.allowed_access;
 	close(fd);
 	return rc;
+}
+
+struct sg_read_grant {
+	char	*path;
+	size_t	 len;
+	int	 dir;
+};
+
+int
+sg_read_grants_add(struct sg_read_grants *g, const struct sg_landlock_grant *got)
+{
+	struct sg_read_grant	*v;
+	size_t			 cap;
+	int			 dir_reads;
+
+	dir_reads = got->dir &&
+	    (got->access & (ACCESS_READ_FILE | ACCESS_READ_DIR)) ==
+	    (ACCESS_READ_FILE | ACCESS_READ_DIR);
+	/* A file granted by the name of a link to it is found by its real name (got->real). */
+	if (got->real[0] != '/' || !(dir_reads || (!got->dir && (got->access & ACCESS_READ_FILE))))
+		return 0;
+	if (g->n == g->cap) {
+		cap = g->cap == 0 ? 64 : g->cap * 2;
+		if ((v = reallocarray(g->v, cap, sizeof(*v))) == NULL)
+			return -1;
+		g->v = v;
+		g->cap = cap;
+	}
+	if ((g->v[g->n].path = strdup(got->real)) == NULL)
+		return -1;
+	g->v[g->n].len = strlen(got->real);
+	g->v[g->n].dir = got->dir;
+	g->n++;
+	g->sorted = 0;
+	return 0;
+}
+
+static int
+by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct sg_read_grant *)a)->path,
+	    ((const struct sg_read_grant *)b)->path);
+}
+
+void
+sg_read_grants_sort(struct sg_read_grants *g)
+{
+	if (g->n > 0)
+		qsort(g->v, g->n, sizeof(g->v[0]), by_path);
+	g->sorted = 1;
+}
+
+/* The grant on exactly the first len bytes of a name, if any. */
+static const struct sg_read_grant *
+find(const struct sg_read_grants *g, const char *name, size_t len)
+{
+	size_t	 lo = 0, hi = g->n, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strncmp(g->v[mid].path, name, len);
+		if (c == 0 && g->v[mid].len > len)
+			c = 1;
+		if (c == 0)
+			return &g->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int
+sg_read_grants_cover(const struct sg_read_grants *g, const char *path)
+{
+	const struct sg_read_grant	*r;
+	size_t				 len = strlen(path);
+
+	if (!g->sorted || path[0] != '/')
+		return 0;
+	/* The name itself, a file's or a directory's grant. */
+	if (find(g, path, len) != NULL)
+		return 1;
+	/* A directory above it: Landlock grants a directory's rights on all beneath. */
+	while (len > 1) {
+		while (len > 0 && path[len - 1] != '/')
+			len--;
+		if (len > 1)
+			len--;		/* /a/b/c: /a/b, then /a, then / */
+		r = find(g, path, len);
+		if (r != NULL && r->dir)
+			return 1;
+	}
+	return 0;
 }
 
 int

@@ -193,7 +193,8 @@ decided_by_target(const char *name)
 static void
 kernel_mode(struct session *ss, const struct sg_frame *f)
 {
-	char		 calls[8192], err[512], *name, *save = NULL;
+	const struct sg_field *reads;
+	char		 calls[8192], err[512], word[16], *name, *save = NULL;
 	unsigned long	 handled;
 	int		 nr;
 
@@ -205,6 +206,18 @@ kernel_mode(struct session *ss, const struct sg_frame *f)
 	    sg_field_str(sg_frame_get(f, "allow"), calls, sizeof(calls)) == -1) {
 		kernel_failed(ss, "kernel needs handled= (not 0) and allow=");
 		return;
+	}
+	/*
+	 * reads=exact: the host vouches that the rules grant reading only what the run's
+	 * policies permit, for as long as it runs (app/core/kernel/kernel-mode.ts): a reading
+	 * open the policy permits within them may be left to Landlock (decide.c, kernel_reads).
+	 */
+	if ((reads = sg_frame_get(f, "reads")) != NULL) {
+		if (sg_field_str(reads, word, sizeof(word)) == -1 || strcmp(word, "exact") != 0) {
+			kernel_failed(ss, "kernel: reads= is exact or absent");
+			return;
+		}
+		ss->s.reads_exact = 1;
 	}
 	for (name = strtok_r(calls, " ", &save); name != NULL; name = strtok_r(NULL, " ", &save)) {
 		/*
@@ -225,13 +238,26 @@ kernel_mode(struct session *ss, const struct sg_frame *f)
 		kernel_failed(ss, err);
 }
 
+/*
+ * Whether a grant on `real` (where its name really leads) covers a process's /proc/PID: /,
+ * /proc, or /proc/PID itself (or /proc/self, which names the supervisor's). /proc/sys/... and
+ * /proc/filesystems do not. (A procfs mounted elsewhere, under a granted directory, is not
+ * seen: Known gaps.)
+ */
+static int
+covers_proc_pid(const char *real)
+{
+	return strcmp(real, "/") == 0 || strcmp(real, "/proc") == 0 ||
+	    (strncmp(real, "/proc/", 6) == 0 && real[6] >= '0' && real[6] <= '9');
+}
+
 /* `landlock-rule path= file= dir=`: one grant of the ruleset. */
 static void
 landlock_rule(struct session *ss, const struct sg_frame *f)
 {
 	char		 path[PATH_MAX], err[PATH_MAX + 64];
 	unsigned long	 file, dir;
-	int		 proc_pid;
+	struct sg_landlock_grant got;
 
 	if (ss->landlock < 0) {
 		kernel_failed(ss, "landlock-rule before kernel");
@@ -250,15 +276,14 @@ landlock_rule(struct session *ss, const struct sg_frame *f)
 		kernel_failed(ss, err);
 		return;
 	}
-	/*
-	 * A grant of /, /proc or /proc/PID (or /proc/self, which names the supervisor's) covers
-	 * a process's /proc/PID; /proc/sys/... and /proc/filesystems do not. (A procfs mounted
-	 * elsewhere, under a granted directory, is not seen: Known gaps.)
-	 */
-	if (sg_landlock_add(ss->landlock, path, file, dir, &proc_pid, err, sizeof(err)) == -1)
+	if (sg_landlock_add(ss->landlock, path, file, dir, &got, err, sizeof(err)) == -1) {
 		kernel_failed(ss, err);
-	if (proc_pid)
+		return;
+	}
+	if (covers_proc_pid(got.real))
 		ss->grants_proc = 1;
+	if (ss->s.reads_exact && sg_read_grants_add(&ss->s.reads, &got) == -1)
+		kernel_failed(ss, "landlock-rule: out of memory");
 }
 
 /*
@@ -947,6 +972,10 @@ launch(struct session *ss, char *argv[])
 	cmd.landlock = ss->landlock;
 	ss->s.kernel = ss->landlock >= 0;
 	notify_opens(ss);
+	/* A grant of another process's /proc/PID: its reading opens are the supervisor's. */
+	if (ss->grants_proc)
+		ss->s.reads_exact = 0;
+	sg_read_grants_sort(&ss->s.reads);
 	cmd.allow = ss->allow;
 	cmd.nallow = ss->nallow;
 	if (sg_intercept_launch(&ss->s.l, &cmd, &ss->s.command, &release, err,

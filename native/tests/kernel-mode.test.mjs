@@ -189,3 +189,42 @@ test('a grant that reaches a /proc/PID, through a link too, keeps every open wit
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('reads=exact: a permitted reading open of a name the rules grant is left to Landlock, which decides on the file there now', async () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'sysgate-kernel-reads-')));
+  const kept = join(dir, 'kept');
+  const file = join(dir, 'file');
+  try {
+    const run_ = READ_FILE | EXECUTE;
+    const rules = [
+      { path: '/etc/ld.so.cache', file: READ_FILE, dir: 0 },
+      { path: '/usr/bin', file: 0, dir: run_ | READ_DIR },
+      { path: '/usr/lib', file: 0, dir: run_ | READ_DIR },
+      { path: kept, file: READ_FILE, dir: 0 },
+      { path: file, file: READ_FILE, dir: 0 },
+    ];
+    // Every open goes to the supervisor (allow is empty), which performs what the policy
+    // permits (everything) outside Landlock; `file` is replaced by another file during the
+    // run, which Landlock's rule on the first one does not cover.
+    const script = `cat ${kept} && mv ${dir}/new ${file} && cat ${file}`;
+    const results = [];
+    for (const readsExact of [false, true]) {
+      writeFileSync(kept, 'kept\n');
+      writeFileSync(file, 'first\n');
+      writeFileSync(join(dir, 'new'), 'second\n');
+      const run = await inKernelMode(['/bin/sh', '-c', script], {
+        kernel: { handled: EVERY_RIGHT, allow: [], rules, ...(readsExact ? { readsExact } : {}) },
+      });
+      results.push(run);
+    }
+    const [performed, left] = results;
+    assert.equal(performed.stdout, 'kept\nsecond\n', performed.stderr);
+    assert.equal(performed.status, 0);
+    // Left to the kernel: the file Landlock was given reads; the one put there since is not
+    // the one it was given, and is refused (EACCES), never read.
+    assert.equal(left.stdout, 'kept\n', left.stderr);
+    assert.match(left.stderr, new RegExp(`${file}: Permission denied`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -59,7 +59,18 @@ export async function kernelMode(
   // By message: the same note from several policies is said once, with where it is first.
   const notes = new Map<string, { at: string; more: number }>();
   const rules = new Map<string, LandlockRule>();
-  const everyGrant: KernelGrant[] = [];
+  const everyGrant = run.flatMap((policy) => policy.kernel!.grants);
+  // What Landlock cannot grant as the rules say (below): known before any rule is made, as
+  // the reading ones are then left out of the kernel's rules.
+  const unsure = unsureGrants(everyGrant);
+  const opensInKernel = unsure.length === 0;
+  // With every open decided by the supervisor, a read grant Landlock could not keep to its
+  // name (the file replaced, or moved to a name no rule lets be read) is no use to the kernel,
+  // and would let a reading open left to it (`reads=exact`, below) reach that file: left out,
+  // the kernel refuses more, never less. The supervisor performs what the policy permits there.
+  const unsureReads = new Set(
+    opensInKernel ? [] : unsure.filter((u) => u.grant.access === 'read').map((u) => u.grant),
+  );
   const placeOf = new Map<KernelGrant, string>();
   let inKernel: string[] | null = null;
   let grants = 0;
@@ -71,14 +82,16 @@ export async function kernelMode(
     if (plan.refusals.length > 0) continue;
     let made;
     try {
-      made = landlockRules(plan, inputs);
+      made = landlockRules(
+        { ...plan, grants: plan.grants.filter((g) => !unsureReads.has(g)) },
+        inputs,
+      );
     } catch (e) {
       if (!(e instanceof KernelPlanError)) throw e;
       errors.push(`${policy.origin?.path ?? policy.program}:${e.message}`);
       continue;
     }
     grants += plan.grants.length;
-    everyGrant.push(...plan.grants);
     for (const grant of plan.grants) placeOf.set(grant, at(grant));
     for (const n of made.notes) {
       const known = notes.get(n.message);
@@ -98,7 +111,6 @@ export async function kernelMode(
   // What Landlock cannot grant as the rules say: reading it stays with the supervisor, and so
   // must every open (the filter cannot tell names apart); a program is run beneath its
   // directory, its execve still decided and checked by the supervisor.
-  const unsure = unsureGrants(everyGrant);
   for (const { grant, anyName } of unsure) {
     if (grant.access !== 'execute' || grant.match) continue;
     // A program that exists and that no rule names may keep its own grant: were it replaced
@@ -107,7 +119,6 @@ export async function kernelMode(
     const beneath = runBeneath(grant, inputs);
     if (beneath !== null) addRule(rules, beneath);
   }
-  const opensInKernel = unsure.length === 0;
   // A rule that may change any name says most; else the first name a write rule names.
   const reason = unsure.find((u) => u.anyName) ?? unsure[0]!;
   // Programs an execve rule lets run without naming them have policies no one read: no call
@@ -120,6 +131,15 @@ export async function kernelMode(
     .map(({ grant }) => grant.path)
     .filter((path) => !run.some((p) => p.program === path));
   const unread = !inherit && built.length > 0;
+  // Every open goes to the supervisor; one that only reads, that the policy permits, of a name
+  // the kernel's rules grant, may then be left to the kernel (native/decide.c, kernel_reads):
+  // should another thread rewrite the name after the decision, Landlock decides the name the
+  // kernel reads, as it decides a reading open the filter lets through. So only when its rules
+  // grant reading nothing a reading open in the kernel could not reach anyway: no program's
+  // grant that the run may change (its file moved elsewhere, or a whole directory granted to
+  // run what the run builds), nor one for programs execve rules do not name.
+  const readsExact =
+    !opensInKernel && !unnamed && unsure.every(({ grant }) => grant.access === 'read');
   const families = [...KERNEL_OPEN_CALLS, ...KERNEL_UNRESTRICTED_CALLS];
   const permitted =
     unnamed || unread ? [] : (inKernel ?? []).filter((call) => !families.includes(call));
@@ -149,6 +169,10 @@ export async function kernelMode(
       ? '-K: opening to write, create or truncate, and creating, removing or renaming names, are decided by the supervisor'
       : `-K: every open is decided by the supervisor, as Landlock cannot grant a name the run may create, replace or move: ${reason.why} (${(placeOf.get(reason.by) ?? '?').replace(/: $/, '')})${
           reason.anyName || unsure.length === 1 ? '' : `, and ${unsure.length - 1} more such names`
+        }${
+          readsExact
+            ? '; an open for reading that it permits, of a name the kernel grants, is left to the kernel'
+            : ''
         }`,
     `-K: not restricted in this mode: ${KERNEL_UNRESTRICTED_CALLS.join(', ')}`,
     ...(unnamed
@@ -175,7 +199,12 @@ export async function kernelMode(
   ];
   return {
     ok: true,
-    kernel: { handled: LANDLOCK_HANDLED, allow, rules: kernelRules.rules },
+    kernel: {
+      handled: LANDLOCK_HANDLED,
+      allow,
+      rules: kernelRules.rules,
+      ...(readsExact ? { readsExact } : {}),
+    },
     report,
   };
 }

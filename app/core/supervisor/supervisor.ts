@@ -112,6 +112,11 @@ export interface KernelSetup {
   handled: number;
   allow: readonly string[];
   rules: readonly LandlockRule[];
+  /**
+   * The rules grant reading nothing the run's policies do not permit, for the whole run
+   * (`reads=exact`): a permitted reading open of a name they grant may be left to the kernel.
+   */
+  readsExact?: boolean;
 }
 
 interface Launched {
@@ -472,7 +477,13 @@ export function preamble(
 ): Buffer {
   const frames: Buffer[] = [];
   if (kernel !== undefined) {
-    frames.push(encodeFrame('kernel', { handled: kernel.handled, allow: kernel.allow.join(' ') }));
+    frames.push(
+      encodeFrame('kernel', {
+        handled: kernel.handled,
+        allow: kernel.allow.join(' '),
+        ...(kernel.readsExact ? { reads: 'exact' } : {}),
+      }),
+    );
     const rules = kernel.rules.map(({ path, file, dir }) =>
       frameText('landlock-rule', { path, file, dir }),
     );

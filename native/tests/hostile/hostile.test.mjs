@@ -1335,3 +1335,39 @@ describe('permit as root gives exactly its call and arguments, nothing more', ()
     assert.match(run.stderr, new RegExp(`${policy}:2:\\d+: error: the supervisor runs as uid 65534, not root`));
   });
 });
+
+/*
+ * Issue 12, -K speed: with every open going to the supervisor (the run may make a name it
+ * reads), a reading open it permits of a name Landlock grants is left to the kernel
+ * (CONTINUE, `reads=exact`). A second thread flipping the name after the decision must meet
+ * Landlock's refusal, never the forbidden file: as root and as nobody.
+ */
+describe('-K: a permitted reading open left to the kernel meets Landlock with a flipped name', () => {
+  for (const [who, as] of users)
+    test(`a flipped path: open, while the run may make a name it reads (as ${who})`, async (t) => {
+      const dir = arena();
+      chmodSync(dir, 0o777);
+      const before = snapshot(join(dir, 'forbid'));
+      const inode = String(lstatSync(join(dir, 'forbid', 'secret')).ino);
+      const run = await underSysgate(
+        program('race-path'),
+        ['open', dir, inode, String(ATTEMPTS), String(SECONDS)],
+        [
+          `native-execve: filename eq "${program('race-path')}" then permit`,
+          'native-fsread: filename eq "/etc/ld.so.cache" then permit',
+          'native-fsread: filename match "/usr/lib/*-linux-gnu" then permit',
+          `native-fsread: filename match "${dir}/permit" then permit`,
+          // A name the run may make and read: every open goes to the supervisor.
+          `native-fswrite: filename eq "${dir}/made" then permit`,
+          `native-fsread: filename eq "${dir}/made" then permit`,
+          'native-clone: permit',
+          'native-clone3: permit',
+        ],
+        { as, flags: ['-K'] },
+      );
+      // The mode under test: opens supervised, the reading ones it permits left to the kernel.
+      assert.match(run.stderr, /every open is decided by the supervisor.*is left to the kernel/, run.stderr);
+      counted(t, run);
+      assert.deepEqual(snapshot(join(dir, 'forbid')), before, 'the forbidden directory changed');
+    });
+});
