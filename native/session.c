@@ -280,7 +280,8 @@ landlock_rule(struct session *ss, const struct sg_frame *f)
 		kernel_failed(ss, err);
 		return;
 	}
-	if (covers_proc_pid(got.real))
+	/* A rule that grants nothing there (a directory given only file rights) covers nothing. */
+	if (got.access != 0 && covers_proc_pid(got.real))
 		ss->grants_proc = 1;
 	if (ss->s.reads_exact && sg_read_grants_add(&ss->s.reads, &got) == -1)
 		kernel_failed(ss, "landlock-rule: out of memory");

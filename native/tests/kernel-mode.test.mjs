@@ -208,22 +208,38 @@ test('reads=exact: a permitted reading open of a name the rules grant is left to
     // run, which Landlock's rule on the first one does not cover.
     const script = `cat ${kept} && mv ${dir}/new ${file} && cat ${file}`;
     const results = [];
-    for (const readsExact of [false, true]) {
+    for (const [readsExact, more] of [
+      [false, []],
+      [true, []],
+      // A rule on / that grants nothing there (a directory given only file rights) does not
+      // reach /proc/PID; one that lets directories be listed does, and keeps every open here.
+      [true, [{ path: '/', file: READ_FILE, dir: 0 }]],
+      [true, [{ path: '/', file: 0, dir: READ_DIR }]],
+    ]) {
       writeFileSync(kept, 'kept\n');
       writeFileSync(file, 'first\n');
       writeFileSync(join(dir, 'new'), 'second\n');
       const run = await inKernelMode(['/bin/sh', '-c', script], {
-        kernel: { handled: EVERY_RIGHT, allow: [], rules, ...(readsExact ? { readsExact } : {}) },
+        kernel: {
+          handled: EVERY_RIGHT,
+          allow: [],
+          rules: [...rules, ...more],
+          ...(readsExact ? { readsExact } : {}),
+        },
       });
       results.push(run);
     }
-    const [performed, left] = results;
-    assert.equal(performed.stdout, 'kept\nsecond\n', performed.stderr);
-    assert.equal(performed.status, 0);
+    const [performed, left, nothingOnRoot, listingRoot] = results;
+    for (const run of [performed, listingRoot]) {
+      assert.equal(run.stdout, 'kept\nsecond\n', run.stderr);
+      assert.equal(run.status, 0);
+    }
     // Left to the kernel: the file Landlock was given reads; the one put there since is not
     // the one it was given, and is refused (EACCES), never read.
-    assert.equal(left.stdout, 'kept\n', left.stderr);
-    assert.match(left.stderr, new RegExp(`${file}: Permission denied`));
+    for (const run of [left, nothingOnRoot]) {
+      assert.equal(run.stdout, 'kept\n', run.stderr);
+      assert.match(run.stderr, new RegExp(`${file}: Permission denied`));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -85,6 +85,7 @@ export async function kernelMode(
       made = landlockRules(
         { ...plan, grants: plan.grants.filter((g) => !unsureReads.has(g)) },
         inputs,
+        { opensSupervised: !opensInKernel },
       );
     } catch (e) {
       if (!(e instanceof KernelPlanError)) throw e;

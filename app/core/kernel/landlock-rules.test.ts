@@ -84,6 +84,20 @@ test('eq names one file, or lists one directory; the grants of one name add up',
   assert.match(notes.at(-1)!.message, /listed with every directory beneath it/);
 });
 
+test('with every open at the supervisor, an eq rule grants no directory: Landlock would let all beneath it be listed', () => {
+  const root = tree();
+  const { rules, notes } = landlockRules(
+    planOf([grant(`${root}/home`, false, 'read'), grant(`${root}/home/notes`, false, 'read')]),
+    undefined,
+    { opensSupervised: true },
+  );
+  assert.deepEqual(rules, [
+    { path: `${root}/home`, file: READ | IOCTL, dir: 0 },
+    { path: `${root}/home/notes`, file: READ | IOCTL, dir: 0 },
+  ]);
+  assert.doesNotMatch(notes.map((n) => n.message).join('\n'), /listed with every directory/);
+});
+
 test('what the run may create, replace or move cannot be granted by the kernel', () => {
   const root = tree();
   const unsure = (grants: KernelGrant[]) => unsureGrants(grants).map((u) => u.grant.path);

@@ -68,8 +68,21 @@ export class KernelPlanError extends Error {
   override name = 'KernelPlanError';
 }
 
+export interface LandlockRulesOptions {
+  /**
+   * Every open goes to the supervisor (kernel-mode.ts): an `eq` rule's directory is not
+   * granted (Landlock would let every directory beneath it be listed too); the supervisor
+   * performs its opens, as the rule says.
+   */
+  opensSupervised?: boolean;
+}
+
 /** `inputs` is told of every file on disk the rules were made from. */
-export function landlockRules(plan: KernelPlan, inputs: InputNotes = NO_NOTES): LandlockRules {
+export function landlockRules(
+  plan: KernelPlan,
+  inputs: InputNotes = NO_NOTES,
+  { opensSupervised = false }: LandlockRulesOptions = {},
+): LandlockRules {
   const byPath = new Map<string, LandlockRule>();
   const notes = [...plan.notes];
   const grants = [...plan.grants, ...interpreterGrants(plan.grants, inputs)];
@@ -92,13 +105,13 @@ export function landlockRules(plan: KernelPlan, inputs: InputNotes = NO_NOTES): 
         message: `the kernel grants ${whole} as a whole for "${grant.path}": listing the directory itself too`,
       });
     }
-    const { file, dir } = accessOf(grant);
+    const { file, dir } = accessOf(grant, opensSupervised);
     for (const path of grant.match ? matches(grant, inputs) : [grant.path]) {
       const known = byPath.get(path);
       byPath.set(path, { path, file: (known?.file ?? 0) | file, dir: (known?.dir ?? 0) | dir });
     }
   }
-  if (plan.grants.some((g) => !g.match && g.access === 'read')) {
+  if (!opensSupervised && plan.grants.some((g) => !g.match && g.access === 'read')) {
     notes.push({
       line: 0,
       col: 0,
@@ -414,11 +427,13 @@ function interpreterGrants(grants: readonly KernelGrant[], inputs: InputNotes): 
   return found;
 }
 
-function accessOf(grant: KernelGrant): { file: number; dir: number } {
+function accessOf(grant: KernelGrant, opensSupervised: boolean): { file: number; dir: number } {
   if (grant.access === 'execute') return { file: RUN, dir: grant.match ? RUN : 0 };
   if (grant.access === 'socket') return { file: 0, dir: LANDLOCK_MAKE_SOCK };
   // `eq` on a directory permits opening the directory itself: listing it, never its files.
-  if (!grant.match) return { file: READ, dir: LANDLOCK_READ_DIR };
+  // Landlock cannot grant that alone (READ_DIR reaches every directory beneath): with every
+  // open at the supervisor, which performs it, it is not granted at all.
+  if (!grant.match) return { file: READ, dir: opensSupervised ? 0 : LANDLOCK_READ_DIR };
   return { file: READ, dir: READ | LANDLOCK_READ_DIR };
 }
 
