@@ -301,6 +301,17 @@ describe('queries', () => {
     );
   });
 
+  test('the whole history comes counted with its page when asked; a filter is counted apart', () => {
+    const page = (text: string, count: boolean, ceiling?: number) =>
+      store().page(parseQuery(text), { offset: 0, limit: 2, count, ceiling }, NOW);
+    assert.equal(page('', true).total, 5);
+    assert.equal(page('', true, 3).total, 3, 'up to the ceiling');
+    assert.equal(page('', true, 3).entries.length, 2);
+    assert.equal(page('', false).total, undefined, 'not asked');
+    assert.equal(page('prog:ls', true).total, undefined, 'a filter, counted by count()');
+    assert.equal(page('shadow', true).total, undefined, 'free text too');
+  });
+
   test('the processes above a record, from the same session', () => {
     const s = new HistoryStore(newPath());
     s.add(decision({ pid: 10, ppid: 1, exe: '/bin/sh', argv: ['sh', '-c', 'ls'] }), context);

@@ -375,7 +375,7 @@ export class HistoryStore {
    */
   page(
     query: HistoryQuery,
-    page: { offset: number; limit: number; ceiling?: number },
+    page: { offset: number; limit: number; ceiling?: number; count?: boolean },
     now = Date.now(),
   ): HistoryPage {
     const ceiling = page.ceiling ?? this.newestId();
@@ -387,6 +387,10 @@ export class HistoryStore {
         )
         .all(ceiling, ...where.params, Math.min(page.limit, MAX_PAGE), page.offset) as Row[]
     ).map(entryOf);
+    // Counted with the page only when that is as quick as the page (the whole history: count()
+    // below); a filter's matches are counted apart, and the page does not wait for them.
+    if (page.count === true && where.sql === '1')
+      return { entries, ceiling, total: this.count(query, 0, ceiling, now) };
     return { entries, ceiling };
   }
 
