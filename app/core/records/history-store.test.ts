@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { parseQuery } from '../../common/history/query.js';
 import type { CallCount, DecisionRecord } from '../../common/session/events.js';
 import { HistoryStore, historyPath, type RecordContext } from './history-store.js';
+import { whereOf } from './query-sql.js';
 
 let root: string;
 let n = 0;
@@ -277,6 +278,41 @@ describe('queries', () => {
     assert.deepEqual(ids('UNLINK'), [5]);
     assert.deepEqual(ids('%'), []);
     assert.deepEqual(ids('etc prog:cat'), [2]);
+  });
+
+  test('free text that no text or call has is looked for in the arguments alone', () => {
+    const none = { hasText: () => false, calls: () => [] };
+    assert.deepEqual(whereOf(parseQuery('file1000.c'), NOW, none), {
+      sql: "(d.args LIKE ? ESCAPE '\\')",
+      params: ['%file1000.c%'],
+    });
+    const calls = { hasText: () => false, calls: () => ['unlink', 'unlinkat'] };
+    assert.deepEqual(whereOf(parseQuery('unlink'), NOW, calls), {
+      sql: "(d.call IN (?, ?) OR d.args LIKE ? ESCAPE '\\')",
+      params: ['unlink', 'unlinkat', '%unlink%'],
+    });
+    assert.deepEqual(ids('unlinkat'), [5], 'a call alone');
+    assert.deepEqual(ids('Cat'), [2], 'a program alone, either case');
+  });
+
+  test('free text matching many texts finds their records, for a page, a count, a follower', () => {
+    const s = new HistoryStore(newPath());
+    s.setSettings({ record: 'all', keepDays: 36500, keepRows: 1_000_000 });
+    for (let i = 0; i < 600; i++)
+      s.add(decision({ time: NOW, argv: ['tool', `--many=${i}`], args: {} }), context);
+    s.add(decision({ time: NOW, argv: ['other'], args: { filename: ['/many'] } }), context);
+    s.flush();
+    const query = parseQuery('MANY');
+    assert.equal(s.count(query, 0, Number.MAX_SAFE_INTEGER, NOW), 601);
+    assert.deepEqual(
+      s.page(query, { offset: 0, limit: 2 }, NOW).entries.map((e) => e.id),
+      [601, 600],
+    );
+    assert.deepEqual(
+      s.since(query, 598, 10, NOW).map((e) => e.id),
+      [599, 600, 601],
+    );
+    s.close();
   });
 
   test('pages, the total, and a ceiling that keeps later records out of a scrolled view', () => {
