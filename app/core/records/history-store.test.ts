@@ -187,6 +187,75 @@ describe('batching', () => {
   });
 });
 
+describe('the writer thread', () => {
+  const threaded = async (path: string, options = {}): Promise<HistoryStore> => {
+    const store = new HistoryStore(path, { thread: true, ...options });
+    for (let i = 0; i < 200 && !store.threaded; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(store.threaded, true, 'the thread opened the database');
+    return store;
+  };
+
+  test('full batches are committed by the thread, not in add(); a flush waits for them all', async () => {
+    const path = newPath();
+    const store = await threaded(path, { batchSize: 50 });
+    const commits: [number, number][] = [];
+    store.onCommitted((newest, count) => commits.push([newest, count]));
+    const reader = new Database(path, { readonly: true });
+    const rows = (): number =>
+      (reader.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number }).n;
+    for (let i = 0; i < 120; i++) store.add(decision({ pid: i }), context);
+    assert.deepEqual(commits, [], 'add() handed two batches over and went on');
+    for (let i = 0; i < 200 && commits.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(commits, [
+      [50, 50],
+      [100, 50],
+    ]);
+    assert.equal(rows(), 100, '20 still queued');
+    assert.equal(store.flush(), 120);
+    assert.equal(rows(), 120, 'a read after a flush sees every record added before it');
+    assert.deepEqual(
+      store.page(parseQuery(''), { offset: 0, limit: 1 }).entries.map((e) => e.id),
+      [120],
+    );
+    assert.deepEqual(commits.at(-1), [120, 20]);
+    for (let i = 0; i < 30; i++) store.add(decision({ pid: i }), context);
+    store.addCount(
+      {
+        time: NOW,
+        exe: '/usr/bin/ls',
+        policy: '/usr/bin/ls',
+        call: 'openat',
+        action: 'permit',
+        by: 'rule',
+        line: 3,
+        col: 2,
+        n: 7,
+      },
+      { session: 's1@1000', rule: null },
+    );
+    store.close();
+    assert.equal(rows(), 150, 'close commits what is queued and what the thread holds');
+    reader.close();
+    const again = new HistoryStore(path);
+    assert.equal(again.statistics(null).total.permitted, 7);
+    assert.equal(again.integrity(), 'ok');
+    again.close();
+  });
+
+  test('100 ms old records are committed by the thread and told to the listeners', async () => {
+    const store = await threaded(newPath());
+    const commits: [number, number][] = [];
+    store.onCommitted((newest, count) => commits.push([newest, count]));
+    for (let i = 0; i < 10; i++) store.add(decision({ pid: i }), context);
+    for (let i = 0; i < 200 && commits.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(commits, [[10, 10]]);
+    store.clear();
+    assert.equal(store.newestId(), 0);
+    store.close();
+  });
+});
+
 describe('queries', () => {
   const store = (() => {
     let s: HistoryStore | null = null;
@@ -486,12 +555,13 @@ describe('retention and clearing', () => {
 describe('crash safety', () => {
   // A writer process adds records as fast as it can and prints the newest id after each commit;
   // it is killed with SIGKILL in the middle. Every id it printed must be there, whole.
-  test('killing the writer mid-stream loses no acknowledged record and corrupts nothing', async () => {
-    const path = newPath();
-    const storeUrl = new URL('./history-store.js', import.meta.url).href;
-    const writer = `
+  for (const thread of [false, true])
+    test(`killing the writer mid-stream loses no acknowledged record and corrupts nothing${thread ? ' (the writer thread)' : ''}`, async () => {
+      const path = newPath();
+      const storeUrl = new URL('./history-store.js', import.meta.url).href;
+      const writer = `
       import { HistoryStore } from ${JSON.stringify(storeUrl)};
-      const store = new HistoryStore(${JSON.stringify(path)}, { batchSize: 200 });
+      const store = new HistoryStore(${JSON.stringify(path)}, { batchSize: 200, thread: ${thread} });
       store.onCommitted((newest) => process.stdout.write(newest + '\\n'));
       const record = ${JSON.stringify(decision())};
       let pid = 0;
@@ -501,44 +571,44 @@ describe('crash safety', () => {
       };
       more();
     `;
-    for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', writer], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let acknowledged = 0;
-      let out = '';
-      await new Promise<void>((resolve) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const lines = out.split('\n');
-          out = lines.pop()!;
-          for (const line of lines) acknowledged = Math.max(acknowledged, Number(line));
-          // Killed at a moment that varies with the round, in the middle of the stream.
-          if (acknowledged >= (round + 1) * 3000) {
-            child.kill('SIGKILL');
-            resolve();
-          }
+      for (let round = 0; round < 3; round++) {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', writer], {
+          stdio: ['ignore', 'pipe', 'inherit'],
         });
-      });
-      await new Promise((r) => child.on('exit', r));
-      const store = new HistoryStore(path);
-      assert.equal(store.integrity(), 'ok');
-      const newest = store.newestId();
-      assert.ok(newest >= acknowledged, `acknowledged ${acknowledged}, found ${newest}`);
-      const db = new Database(path, { readonly: true });
-      const row = db
-        .prepare('SELECT count(*) AS n, min(id) AS lo FROM decisions WHERE id <= ?')
-        .get(acknowledged) as { n: number; lo: number };
-      assert.equal(row.n, acknowledged, 'every acknowledged id is there');
-      const last = store.entry(acknowledged)!;
-      assert.equal(last.program, '/usr/bin/ls');
-      assert.deepEqual(last.argv.length, 2);
-      db.close();
-      store.close();
-      // Each round appends to what the round before left: ids go on from there.
-      assert.ok(round === 0 || row.lo === 1);
-    }
-  });
+        let acknowledged = 0;
+        let out = '';
+        await new Promise<void>((resolve) => {
+          child.stdout.on('data', (d: Buffer) => {
+            out += d.toString();
+            const lines = out.split('\n');
+            out = lines.pop()!;
+            for (const line of lines) acknowledged = Math.max(acknowledged, Number(line));
+            // Killed at a moment that varies with the round, in the middle of the stream.
+            if (acknowledged >= (round + 1) * 3000) {
+              child.kill('SIGKILL');
+              resolve();
+            }
+          });
+        });
+        await new Promise((r) => child.on('exit', r));
+        const store = new HistoryStore(path);
+        assert.equal(store.integrity(), 'ok');
+        const newest = store.newestId();
+        assert.ok(newest >= acknowledged, `acknowledged ${acknowledged}, found ${newest}`);
+        const db = new Database(path, { readonly: true });
+        const row = db
+          .prepare('SELECT count(*) AS n, min(id) AS lo FROM decisions WHERE id <= ?')
+          .get(acknowledged) as { n: number; lo: number };
+        assert.equal(row.n, acknowledged, 'every acknowledged id is there');
+        const last = store.entry(acknowledged)!;
+        assert.equal(last.program, '/usr/bin/ls');
+        assert.deepEqual(last.argv.length, 2);
+        db.close();
+        store.close();
+        // Each round appends to what the round before left: ids go on from there.
+        assert.ok(round === 0 || row.lo === 1);
+      }
+    });
 });
 
 describe("the supervisor's counts (statistics)", () => {
