@@ -190,7 +190,8 @@ describe('batching', () => {
 describe('the writer thread', () => {
   const threaded = async (path: string, options = {}): Promise<HistoryStore> => {
     const store = new HistoryStore(path, { thread: true, ...options });
-    for (let i = 0; i < 200 && !store.threaded; i++) await new Promise((r) => setTimeout(r, 10));
+    // A thread starts in some 50 ms; a busy machine may take seconds.
+    for (let i = 0; i < 1000 && !store.threaded; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(store.threaded, true, 'the thread opened the database');
     return store;
   };
@@ -205,7 +206,7 @@ describe('the writer thread', () => {
       (reader.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number }).n;
     for (let i = 0; i < 120; i++) store.add(decision({ pid: i }), context);
     assert.deepEqual(commits, [], 'add() handed two batches over and went on');
-    for (let i = 0; i < 200 && commits.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 2000 && commits.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
     assert.deepEqual(commits, [
       [50, 50],
       [100, 50],
@@ -247,7 +248,7 @@ describe('the writer thread', () => {
     const commits: [number, number][] = [];
     store.onCommitted((newest, count) => commits.push([newest, count]));
     for (let i = 0; i < 10; i++) store.add(decision({ pid: i }), context);
-    for (let i = 0; i < 200 && commits.length === 0; i++)
+    for (let i = 0; i < 1000 && commits.length === 0; i++)
       await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(commits, [[10, 10]]);
     store.clear();
