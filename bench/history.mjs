@@ -11,7 +11,8 @@
 // scrolls it (smooth: frames near 16 ms), until there are at least SAMPLES frames.
 // Each row is printed with its target (issue 17) beside it: a p95 rests on at least SAMPLES
 // samples, so that a verdict is not one noisy sample.
-// Usage: node bench/history.mjs [--records N] [--no-view]   (--no-view: the database part alone)
+// Usage: node bench/history.mjs [--records N] [--no-view] [--thread]   (--no-view: the database
+// part alone; --thread: records written through the writer thread, as the app writes them)
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,8 +180,10 @@ export async function benchHistory(argv = process.argv.slice(2)) {
   const scratch = mkdtempSync(join(tmpdir(), 'sysgate-bench-history-'));
   const path = join(scratch, 'data', 'sysgate', 'history.sqlite3');
   try {
-    const store = new HistoryStore(path);
+    const thread = argv.includes('--thread');
+    const store = new HistoryStore(path, { thread });
     store.setSettings({ record: 'all', keepDays: 3650, keepRows: 10_000_000 });
+    while (thread && !store.threaded) await new Promise((resolve) => setTimeout(resolve, 5));
     const now = Date.now();
     const context = {
       session: 's1@1764223200000',
@@ -239,7 +242,9 @@ export async function benchHistory(argv = process.argv.slice(2)) {
     });
     reopened.close();
 
-    console.log(`\nhistory (SQLite, ${total.toLocaleString('en')} records):`);
+    console.log(
+      `\nhistory (SQLite, ${total.toLocaleString('en')} records${thread ? ', written through the writer thread' : ''}):`,
+    );
     const rate = total / seconds;
     console.log(
       `  batched insert: ${Math.round(rate).toLocaleString('en')} records/s; each twentieth: median ${Math.round(median(rates)).toLocaleString('en')}, slowest 5% ${Math.round(quantile(rates, 0.05)).toLocaleString('en')} (target >= ${TARGET.insert.toLocaleString('en')}: ${verdict(rate >= TARGET.insert)})`,

@@ -26,7 +26,7 @@ const GOOD: { [K in CommandName]: unknown[] } = {
     { action: 'deny', errno: 'eacces', always: { expression: 'true', scope: 'session' } },
   ],
   policy: ['/usr/bin/ls'],
-  historyPage: [{ query: 'action:deny', offset: 0, limit: 1000, ceiling: 12 }],
+  historyPage: [{ query: 'action:deny', offset: 0, limit: 1000, ceiling: 12, count: true }],
   historyCount: ['', { after: 0 }],
   historyDetail: [7],
   historyGroups: ['action:deny'],

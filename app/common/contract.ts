@@ -231,6 +231,11 @@ const HistoryPageRequestSchema = v.strictObject({
   ceiling: v.optional(count),
   /** The system history (daemons under the system policies) instead of the user's. */
   system: v.optional(v.boolean()),
+  /**
+   * The number of matching records too, when counting them is as quick as the page (the whole
+   * history, unfiltered): the view's count then comes without a second round trip.
+   */
+  count: v.optional(v.boolean()),
 });
 export type HistoryPageRequest = v.InferOutput<typeof HistoryPageRequestSchema>;
 
@@ -264,7 +269,10 @@ export interface Commands {
   terminalDrawn(sessionId: string, chars: number): void;
   answerQuestion(questionId: string, answer: PromptAnswer): void;
   policy(program: string): PolicyView;
-  /** A page of records; their number comes apart (historyCount), as counting takes longer. */
+  /**
+   * A page of records; their number comes with it when asked and quick to count (`total`), else
+   * apart (historyCount), as counting a filter's matches takes longer.
+   */
   historyPage(request: HistoryPageRequest): HistoryPage;
   /** How many records match `query` with ids above `after` and up to `upTo` (default: all). */
   historyCount(query: string, range: { after: number; upTo?: number; system?: boolean }): number;

@@ -64,7 +64,10 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   const store = new PolicyStore({ shippedDir: packagePath('policies') });
   const macros = currentMacros();
-  const history = openHistory((message) => console.error(`sysgate: ${message}`));
+  // Its commits in a thread of their own: they never hold up the questions (issue 17).
+  const history = openHistory((message) => console.error(`sysgate: ${message}`), undefined, {
+    thread: true,
+  });
   const system = administersSystemPolicies() ? new SystemAdmin() : null;
   const host = new Host(store, macros, history, system);
   // `sysgate` runs from terminals ask here while the app is open.

@@ -84,7 +84,8 @@ export function HistoryTable({
   const [anchor, setAnchor] = useState<number | null>(null);
   const lastLive = useRef(0);
 
-  // The first page shows at once; counting what matches can take longer, and comes after it.
+  // The first page shows at once, with its count when the host counts it as quickly (the whole
+  // history); counting a filter's matches can take longer, and comes after it.
   const reload = useCallback(async () => {
     const mine = ++generation.current;
     const show = (next: TableState) => {
@@ -92,12 +93,19 @@ export function HistoryTable({
       onState(next);
     };
     try {
-      const page = await api.historyPage({ query, offset: 0, limit: PAGE_SIZE, system });
+      const page = await api.historyPage({
+        query,
+        offset: 0,
+        limit: PAGE_SIZE,
+        system,
+        count: true,
+      });
       if (mine !== generation.current) return;
       pages.current = new Map([[0, page.entries]]);
       asked.current = new Set([0]);
-      const complete = page.entries.length < PAGE_SIZE;
-      show({ total: page.entries.length, counted: complete, ceiling: page.ceiling, problem: null });
+      const complete = page.total !== undefined || page.entries.length < PAGE_SIZE;
+      const known = page.total ?? page.entries.length;
+      show({ total: known, counted: complete, ceiling: page.ceiling, problem: null });
       setFresh(0);
       if (complete) return;
       const total = await api.historyCount(query, { after: 0, upTo: page.ceiling, system });

@@ -54,6 +54,8 @@ export interface HistoryPage {
   entries: HistoryEntry[];
   /** The newest id the query saw: later records are "new" to whoever asked. */
   ceiling: number;
+  /** How many records match up to the ceiling, when asked and quick to count (else absent). */
+  total?: number;
 }
 
 /** The records of one program and call, as History groups them on request. */

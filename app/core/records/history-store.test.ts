@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { parseQuery } from '../../common/history/query.js';
 import type { CallCount, DecisionRecord } from '../../common/session/events.js';
 import { HistoryStore, historyPath, type RecordContext } from './history-store.js';
+import { whereOf } from './query-sql.js';
 
 let root: string;
 let n = 0;
@@ -186,6 +187,76 @@ describe('batching', () => {
   });
 });
 
+describe('the writer thread', () => {
+  const threaded = async (path: string, options = {}): Promise<HistoryStore> => {
+    const store = new HistoryStore(path, { thread: true, ...options });
+    // A thread starts in some 50 ms; a busy machine may take seconds.
+    for (let i = 0; i < 1000 && !store.threaded; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(store.threaded, true, 'the thread opened the database');
+    return store;
+  };
+
+  test('full batches are committed by the thread, not in add(); a flush waits for them all', async () => {
+    const path = newPath();
+    const store = await threaded(path, { batchSize: 50 });
+    const commits: [number, number][] = [];
+    store.onCommitted((newest, count) => commits.push([newest, count]));
+    const reader = new Database(path, { readonly: true });
+    const rows = (): number =>
+      (reader.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number }).n;
+    for (let i = 0; i < 120; i++) store.add(decision({ pid: i }), context);
+    assert.deepEqual(commits, [], 'add() handed two batches over and went on');
+    for (let i = 0; i < 2000 && commits.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(commits, [
+      [50, 50],
+      [100, 50],
+    ]);
+    assert.equal(rows(), 100, '20 still queued');
+    assert.equal(store.flush(), 120);
+    assert.equal(rows(), 120, 'a read after a flush sees every record added before it');
+    assert.deepEqual(
+      store.page(parseQuery(''), { offset: 0, limit: 1 }).entries.map((e) => e.id),
+      [120],
+    );
+    assert.deepEqual(commits.at(-1), [120, 20]);
+    for (let i = 0; i < 30; i++) store.add(decision({ pid: i }), context);
+    store.addCount(
+      {
+        time: NOW,
+        exe: '/usr/bin/ls',
+        policy: '/usr/bin/ls',
+        call: 'openat',
+        action: 'permit',
+        by: 'rule',
+        line: 3,
+        col: 2,
+        n: 7,
+      },
+      { session: 's1@1000', rule: null },
+    );
+    store.close();
+    assert.equal(rows(), 150, 'close commits what is queued and what the thread holds');
+    reader.close();
+    const again = new HistoryStore(path);
+    assert.equal(again.statistics(null).total.permitted, 7);
+    assert.equal(again.integrity(), 'ok');
+    again.close();
+  });
+
+  test('100 ms old records are committed by the thread and told to the listeners', async () => {
+    const store = await threaded(newPath());
+    const commits: [number, number][] = [];
+    store.onCommitted((newest, count) => commits.push([newest, count]));
+    for (let i = 0; i < 10; i++) store.add(decision({ pid: i }), context);
+    for (let i = 0; i < 1000 && commits.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(commits, [[10, 10]]);
+    store.clear();
+    assert.equal(store.newestId(), 0);
+    store.close();
+  });
+});
+
 describe('queries', () => {
   const store = (() => {
     let s: HistoryStore | null = null;
@@ -279,6 +350,41 @@ describe('queries', () => {
     assert.deepEqual(ids('etc prog:cat'), [2]);
   });
 
+  test('free text that no text or call has is looked for in the arguments alone', () => {
+    const none = { hasText: () => false, calls: () => [] };
+    assert.deepEqual(whereOf(parseQuery('file1000.c'), NOW, none), {
+      sql: "(d.args LIKE ? ESCAPE '\\')",
+      params: ['%file1000.c%'],
+    });
+    const calls = { hasText: () => false, calls: () => ['unlink', 'unlinkat'] };
+    assert.deepEqual(whereOf(parseQuery('unlink'), NOW, calls), {
+      sql: "(d.call IN (?, ?) OR d.args LIKE ? ESCAPE '\\')",
+      params: ['unlink', 'unlinkat', '%unlink%'],
+    });
+    assert.deepEqual(ids('unlinkat'), [5], 'a call alone');
+    assert.deepEqual(ids('Cat'), [2], 'a program alone, either case');
+  });
+
+  test('free text matching many texts finds their records, for a page, a count, a follower', () => {
+    const s = new HistoryStore(newPath());
+    s.setSettings({ record: 'all', keepDays: 36500, keepRows: 1_000_000 });
+    for (let i = 0; i < 600; i++)
+      s.add(decision({ time: NOW, argv: ['tool', `--many=${i}`], args: {} }), context);
+    s.add(decision({ time: NOW, argv: ['other'], args: { filename: ['/many'] } }), context);
+    s.flush();
+    const query = parseQuery('MANY');
+    assert.equal(s.count(query, 0, Number.MAX_SAFE_INTEGER, NOW), 601);
+    assert.deepEqual(
+      s.page(query, { offset: 0, limit: 2 }, NOW).entries.map((e) => e.id),
+      [601, 600],
+    );
+    assert.deepEqual(
+      s.since(query, 598, 10, NOW).map((e) => e.id),
+      [599, 600, 601],
+    );
+    s.close();
+  });
+
   test('pages, the total, and a ceiling that keeps later records out of a scrolled view', () => {
     const page = store().page(parseQuery(''), { offset: 1, limit: 2, ceiling: 4 }, NOW);
     assert.deepEqual(
@@ -299,6 +405,17 @@ describe('queries', () => {
         .map((e) => e.id),
       [3, 4],
     );
+  });
+
+  test('the whole history comes counted with its page when asked; a filter is counted apart', () => {
+    const page = (text: string, count: boolean, ceiling?: number) =>
+      store().page(parseQuery(text), { offset: 0, limit: 2, count, ceiling }, NOW);
+    assert.equal(page('', true).total, 5);
+    assert.equal(page('', true, 3).total, 3, 'up to the ceiling');
+    assert.equal(page('', true, 3).entries.length, 2);
+    assert.equal(page('', false).total, undefined, 'not asked');
+    assert.equal(page('prog:ls', true).total, undefined, 'a filter, counted by count()');
+    assert.equal(page('shadow', true).total, undefined, 'free text too');
   });
 
   test('the processes above a record, from the same session', () => {
@@ -439,12 +556,13 @@ describe('retention and clearing', () => {
 describe('crash safety', () => {
   // A writer process adds records as fast as it can and prints the newest id after each commit;
   // it is killed with SIGKILL in the middle. Every id it printed must be there, whole.
-  test('killing the writer mid-stream loses no acknowledged record and corrupts nothing', async () => {
-    const path = newPath();
-    const storeUrl = new URL('./history-store.js', import.meta.url).href;
-    const writer = `
+  for (const thread of [false, true])
+    test(`killing the writer mid-stream loses no acknowledged record and corrupts nothing${thread ? ' (the writer thread)' : ''}`, async () => {
+      const path = newPath();
+      const storeUrl = new URL('./history-store.js', import.meta.url).href;
+      const writer = `
       import { HistoryStore } from ${JSON.stringify(storeUrl)};
-      const store = new HistoryStore(${JSON.stringify(path)}, { batchSize: 200 });
+      const store = new HistoryStore(${JSON.stringify(path)}, { batchSize: 200, thread: ${thread} });
       store.onCommitted((newest) => process.stdout.write(newest + '\\n'));
       const record = ${JSON.stringify(decision())};
       let pid = 0;
@@ -454,44 +572,44 @@ describe('crash safety', () => {
       };
       more();
     `;
-    for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', writer], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let acknowledged = 0;
-      let out = '';
-      await new Promise<void>((resolve) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const lines = out.split('\n');
-          out = lines.pop()!;
-          for (const line of lines) acknowledged = Math.max(acknowledged, Number(line));
-          // Killed at a moment that varies with the round, in the middle of the stream.
-          if (acknowledged >= (round + 1) * 3000) {
-            child.kill('SIGKILL');
-            resolve();
-          }
+      for (let round = 0; round < 3; round++) {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', writer], {
+          stdio: ['ignore', 'pipe', 'inherit'],
         });
-      });
-      await new Promise((r) => child.on('exit', r));
-      const store = new HistoryStore(path);
-      assert.equal(store.integrity(), 'ok');
-      const newest = store.newestId();
-      assert.ok(newest >= acknowledged, `acknowledged ${acknowledged}, found ${newest}`);
-      const db = new Database(path, { readonly: true });
-      const row = db
-        .prepare('SELECT count(*) AS n, min(id) AS lo FROM decisions WHERE id <= ?')
-        .get(acknowledged) as { n: number; lo: number };
-      assert.equal(row.n, acknowledged, 'every acknowledged id is there');
-      const last = store.entry(acknowledged)!;
-      assert.equal(last.program, '/usr/bin/ls');
-      assert.deepEqual(last.argv.length, 2);
-      db.close();
-      store.close();
-      // Each round appends to what the round before left: ids go on from there.
-      assert.ok(round === 0 || row.lo === 1);
-    }
-  });
+        let acknowledged = 0;
+        let out = '';
+        await new Promise<void>((resolve) => {
+          child.stdout.on('data', (d: Buffer) => {
+            out += d.toString();
+            const lines = out.split('\n');
+            out = lines.pop()!;
+            for (const line of lines) acknowledged = Math.max(acknowledged, Number(line));
+            // Killed at a moment that varies with the round, in the middle of the stream.
+            if (acknowledged >= (round + 1) * 3000) {
+              child.kill('SIGKILL');
+              resolve();
+            }
+          });
+        });
+        await new Promise((r) => child.on('exit', r));
+        const store = new HistoryStore(path);
+        assert.equal(store.integrity(), 'ok');
+        const newest = store.newestId();
+        assert.ok(newest >= acknowledged, `acknowledged ${acknowledged}, found ${newest}`);
+        const db = new Database(path, { readonly: true });
+        const row = db
+          .prepare('SELECT count(*) AS n, min(id) AS lo FROM decisions WHERE id <= ?')
+          .get(acknowledged) as { n: number; lo: number };
+        assert.equal(row.n, acknowledged, 'every acknowledged id is there');
+        const last = store.entry(acknowledged)!;
+        assert.equal(last.program, '/usr/bin/ls');
+        assert.deepEqual(last.argv.length, 2);
+        db.close();
+        store.close();
+        // Each round appends to what the round before left: ids go on from there.
+        assert.ok(round === 0 || row.lo === 1);
+      }
+    });
 });
 
 describe("the supervisor's counts (statistics)", () => {

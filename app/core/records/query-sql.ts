@@ -11,7 +11,24 @@ export interface SqlCondition {
 
 const GLOB_CHARACTERS = /[*?[]/;
 
-export function whereOf(query: HistoryQuery, now: number): SqlCondition {
+/**
+ * What free text is looked for in besides each record's arguments: the few texts (programs,
+ * argv, policies) and the few call names, looked up once per query rather than on every record.
+ */
+export interface TextLookup {
+  /** Whether any text is LIKE `like`. */
+  hasText(like: string): boolean;
+  /** The names of the records' calls LIKE `like`. */
+  calls(like: string): string[];
+}
+
+/**
+ * `lookup`, when given, turns the text terms' matches among the texts and calls into lists of
+ * values: a term matching none of them is then a scan of the arguments alone (the profile of
+ * `file1000.c` on a million records: 80 ms of CPU with the five conditions on every record,
+ * 41 ms with the arguments' alone).
+ */
+export function whereOf(query: HistoryQuery, now: number, lookup?: TextLookup): SqlCondition {
   const parts: string[] = [];
   const params: (string | number)[] = [];
   const anyOf = (terms: { sql: string; params: (string | number)[] }[]): void => {
@@ -52,13 +69,44 @@ export function whereOf(query: HistoryQuery, now: number): SqlCondition {
   }
   for (const text of query.text) {
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const texts = "(SELECT id FROM texts WHERE text LIKE ? ESCAPE '\\')";
-    parts.push(
-      `(d.program IN ${texts} OR d.argv IN ${texts} OR d.policy IN ${texts} OR d.args LIKE ? ESCAPE '\\' OR d.call LIKE ? ESCAPE '\\')`,
-    );
-    params.push(like, like, like, like, like);
+    const term = lookup === undefined ? textTerm(like) : listedTextTerm(like, lookup);
+    parts.push(term.sql);
+    params.push(...term.params);
   }
   return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params };
+}
+
+/** Free text (LIKE, so ASCII letters of either case) in a record's texts, arguments or call. */
+function textTerm(like: string): SqlCondition {
+  const texts = "(SELECT id FROM texts WHERE text LIKE ? ESCAPE '\\')";
+  return {
+    sql: `(d.program IN ${texts} OR d.argv IN ${texts} OR d.policy IN ${texts} OR d.args LIKE ? ESCAPE '\\' OR d.call LIKE ? ESCAPE '\\')`,
+    params: [like, like, like, like, like],
+  };
+}
+
+/**
+ * textTerm with its texts and calls looked up first: only those that match are tested. The texts
+ * stay a subquery, which SQLite reads once and tests each record against with a Bloom filter
+ * (a list of their ids costs more: `ssh` counted over a million, 400 ms of CPU against 340).
+ */
+function listedTextTerm(like: string, lookup: TextLookup): SqlCondition {
+  const terms: string[] = [];
+  const params: (string | number)[] = [];
+  // The texts first: a record they match (its program, say) then skips the LIKE.
+  if (lookup.hasText(like)) {
+    const texts = "(SELECT id FROM texts WHERE text LIKE ? ESCAPE '\\')";
+    terms.push(`d.program IN ${texts} OR d.argv IN ${texts} OR d.policy IN ${texts}`);
+    params.push(like, like, like);
+  }
+  const calls = lookup.calls(like);
+  if (calls.length > 0) {
+    terms.push(`d.call IN (${calls.map(() => '?').join(', ')})`);
+    params.push(...calls);
+  }
+  terms.push("d.args LIKE ? ESCAPE '\\'");
+  params.push(like);
+  return { sql: `(${terms.join(' OR ')})`, params };
 }
 
 /**

@@ -4,15 +4,16 @@
 
 import type { DecisionRecord } from '../../common/session/events.js';
 import type { Accounts } from '../accounts.js';
-import { HistoryStore, historyPath } from './history-store.js';
+import { HistoryStore, historyPath, type StoreOptions } from './history-store.js';
 
 /** The history store, or null (after one message) when it cannot be opened. */
 export function openHistory(
   onProblem: (message: string) => void,
   path = historyPath(),
+  options: StoreOptions = {},
 ): HistoryStore | null {
   try {
-    return new HistoryStore(path);
+    return new HistoryStore(path, options);
   } catch (e) {
     onProblem(
       `the history (${path}) cannot be opened: ${(e as Error).message}; decisions are not kept there`,
