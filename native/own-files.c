@@ -80,7 +80,7 @@ static size_t		 nplaces;
  * The lstat of each name met while the places are resolved, kept for the length of
  * sg_own_setup: the places share most of their folders ($XDG_CONFIG_HOME/sysgate/policies,
  * .../templates, $XDG_CACHE_HOME/sysgate/runs, ...), and looking at each folder once per place
- * and once more for the place itself was some 75 lstat calls of every run's start, 25 of them
+ * and once more for the place itself was 80 lstat calls of every run's start, 25 of them
  * distinct. What is seen is what one look at the start would see, as before.
  */
 #define SEEN_MAX	64
