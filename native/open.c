@@ -137,7 +137,12 @@ open_here(const char *path, const struct open_how *how_in)
 		close(fd);
 		return -2;
 	}
-	if ((fl = fcntl(fd, F_GETFL)) == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+	/*
+	 * F_SETFL sets only O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME and O_ASYNC, which the
+	 * open left as the caller asked (the open itself checked O_DIRECT and O_NOATIME): its
+	 * own flags, without O_NONBLOCK, are the file's without it, and no F_GETFL is needed.
+	 */
+	if (fcntl(fd, F_SETFL, how_in->flags) == -1) {
 		fl = errno;
 		close(fd);
 		errno = fl;

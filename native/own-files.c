@@ -77,6 +77,54 @@ static struct place	 places[PLACES_MAX];
 static size_t		 nplaces;
 
 /*
+ * The lstat of each name met while the places are resolved, kept for the length of
+ * sg_own_setup: the places share most of their folders ($XDG_CONFIG_HOME/sysgate/policies,
+ * .../templates, $XDG_CACHE_HOME/sysgate/runs, ...), and looking at each folder once per place
+ * and once more for the place itself was 80 lstat calls of every run's start, 25 of them
+ * distinct. What is seen is what one look at the start would see, as before.
+ */
+#define SEEN_MAX	64
+
+static struct seen {
+	char		*name;
+	int		 rc;		/* lstat's: 0, or -1 */
+	struct stat	 st;
+} seen[SEEN_MAX];
+static size_t		 nseen;
+
+/* lstat, but a name looked at already during the setup is not looked at again. */
+static int
+lstat_seen(const char *name, struct stat *st)
+{
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < nseen; i++) {
+		if (strcmp(seen[i].name, name) != 0)
+			continue;
+		*st = seen[i].st;
+		return seen[i].rc;
+	}
+	rc = lstat(name, st);
+	if (nseen < SEEN_MAX && (seen[nseen].name = strdup(name)) != NULL) {
+		seen[nseen].rc = rc;
+		if (rc == 0)
+			seen[nseen].st = *st;
+		nseen++;
+	}
+	return rc;
+}
+
+static void
+forget_seen(void)
+{
+	while (nseen > 0) {
+		free(seen[--nseen].name);
+		seen[nseen].name = NULL;
+	}
+}
+
+/*
  * The calls that change a name or a file, besides the open family (by its flags) and
  * connect/bind (by an AF_UNIX address); `above`: an ancestor of a place counts too.
  */
@@ -125,7 +173,7 @@ add_place(const char *name, enum kind kind)
 	snprintf(pl->name, sizeof(pl->name), "%s", name);
 	pl->len = strlen(pl->name);
 	pl->kind = kind;
-	if (lstat(name, &st) == 0) {
+	if (lstat_seen(name, &st) == 0) {
 		pl->known = 1;
 		pl->dev = st.st_dev;
 		pl->ino = st.st_ino;
@@ -170,7 +218,7 @@ resolve_place(const char *given)
 		}
 		if (snprintf(next, sizeof(next), "%s/%s", cur, comp) >= (int)sizeof(next))
 			return -1;
-		if (!missing && lstat(next, &st) == -1)
+		if (!missing && lstat_seen(next, &st) == -1)
 			missing = 1;
 		if (missing || !S_ISLNK(st.st_mode)) {
 			memcpy(cur, next, sizeof(cur));
@@ -199,12 +247,13 @@ int
 sg_own_setup(char *const *paths, size_t n)
 {
 	size_t	 i;
+	int	 rc = 0;
 
 	nplaces = 0;
-	for (i = 0; i < n; i++)
-		if (resolve_place(paths[i]) == -1)
-			return -1;
-	return 0;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = resolve_place(paths[i]);
+	forget_seen();
+	return rc;
 }
 
 int

@@ -695,6 +695,41 @@ test(
   },
 );
 
+test(
+  'an open the supervisor performs has the status flags the caller asked for: O_NONBLOCK only when asked, O_APPEND, O_ASYNC, O_NOATIME and O_DIRECT kept',
+  hasPython,
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sysgate-flags-'));
+    try {
+      writeFileSync(join(dir, 'f'), 'x');
+      // Each open's F_GETFL: the access mode and the status flags of the open file.
+      const py = [
+        'import fcntl, os, sys',
+        "forms = [('read', os.O_RDONLY), ('nonblock', os.O_RDONLY | os.O_NONBLOCK),",
+        "  ('append', os.O_WRONLY | os.O_APPEND), ('rdwr-append', os.O_RDWR | os.O_APPEND),",
+        "  ('async', os.O_RDONLY | os.O_ASYNC), ('noatime', os.O_RDONLY | os.O_NOATIME),",
+        "  ('direct', os.O_RDONLY | os.O_DIRECT), ('creat-trunc', os.O_WRONLY | os.O_CREAT | os.O_TRUNC)]",
+        'for name, flags in forms:',
+        '  try:',
+        "    fd = os.open(os.path.join(sys.argv[1], 'f'), flags, 0o644)",
+        '  except OSError as e:',
+        "    print(name, 'error', e.errno); continue",
+        '  print(name, oct(fcntl.fcntl(fd, fcntl.F_GETFL)))',
+        '  os.close(fd)',
+      ].join('\n');
+      const native = spawnSync('python3', ['-c', py, dir], { encoding: 'utf8' });
+      assert.equal(native.status, 0, native.stderr);
+      assert.match(native.stdout, /^append 0o\d*2001$/m);
+      assert.match(native.stdout, /^read 0o1?0{5}$/m);
+      const run = await supervise(['python3', '-c', py, dir], { rules: byName });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, native.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
 test('an open permitted without a look at its name is left to the kernel; one decided on its name is performed by the supervisor', async () => {
   // /proc/self/fd/0 is a pipe here: the kernel reopens it; the supervisor reopens the
   // caller's own descriptor, through a copy of it, and the name a policy sees is the link.

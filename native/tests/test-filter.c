@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "calls.generated.h"
 #include "check.h"
 #include "filter.h"
 #include "names.h"
@@ -213,9 +214,29 @@ kernel_opens(void)
 	CHECK(call("execve", 0x1000, 0x2000, 0, 0) == SECCOMP_RET_USER_NOTIF);
 }
 
+/* Every call of this architecture by its name and by its number; no other name has one. */
+static void
+names_both_ways(void)
+{
+	static const char *const others[] = { "", "rea", "read2", "READ", "no_such_call",
+	    "sys_read", NULL };
+	size_t	 i, wrong = 0;
+
+	for (i = 0; i < sizeof(callnames) / sizeof(callnames[0]); i++)
+		if (sg_call_number(callnames[i].name) != callnames[i].nr ||
+		    sg_call_name(callnames[i].nr) == NULL ||
+		    strcmp(sg_call_name(callnames[i].nr), callnames[i].name) != 0)
+			wrong++;
+	CHECK(wrong == 0);
+	CHECK(i > 300);
+	for (i = 0; others[i] != NULL; i++)
+		CHECK(sg_call_number(others[i]) == -1);
+}
+
 int
 main(void)
 {
+	names_both_ways();
 	CHECK(sg_filter_build(&prog, NULL, 0) == 0);
 	baseline_and_others();
 	fstat_forms();
