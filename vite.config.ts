@@ -17,9 +17,11 @@ export default defineConfig({
     emptyOutDir: true,
     // Never turn a small asset into a data: URL (CSP `default-src 'self'` would refuse it).
     assetsInlineLimit: 0,
-    // The module preload polyfill is inlined into the entry script by Vite; a single entry
-    // needs no preloading at all.
-    modulePreload: false,
+    // The views not on screen, the editor (CodeMirror) and the terminals (xterm.js) are chunks
+    // of their own (window/App.tsx, terminal/lazy-registry.ts). The page names the entry's own
+    // small chunks as module preloads in its HTML, so that they are fetched beside the entry, not
+    // after it is compiled; no polyfill (Chromium has modulepreload), nothing inline.
+    modulePreload: { polyfill: false },
     sourcemap: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1500,

@@ -3,34 +3,37 @@
 // loaded as `#prompt` is the small prompt window: the questions only, no terminals, and only the
 // commands that window may send (api/limit-commands.ts).
 
-import '@xterm/xterm/css/xterm.css';
+// First: the socket starts opening before the rest of the page is evaluated (api/connection.ts).
+import { connection } from './api/connection.js';
+
 import './window/global.css';
 import './window/controls.css';
 
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
-import { connect } from './api/index.js';
+import { countCalls } from './api/calls-in-flight.js';
 import { limitCommands, PROMPT_PAGE_COMMANDS } from './api/limit-commands.js';
 import { QuestionNotifications } from './prompts/notifications.js';
 import { bindEvents, NO_NOTICES, NO_TERMINALS } from './store/bind-events.js';
 import { createSysgateStore } from './store/store.js';
-import { TerminalRegistry } from './terminal/registry.js';
+import { LazyTerminals } from './terminal/lazy-registry.js';
 import { App } from './window/App.js';
 import { WindowContext } from './window/context.js';
 import { PromptWindow } from './window/PromptWindow.js';
 import { hashChange, isPromptPage } from './window/route.js';
 
-// The token (web shell) is taken out of the fragment first; what is left is the route.
-const connection = connect();
+// The token (web shell) was taken out of the fragment first (api/connection.ts); what is left is the route.
 const promptPage = isPromptPage(location.hash);
+// The main window counts its calls in flight, to load what it does not show once they are in.
+const calls = countCalls(connection.api);
 const api = promptPage
   ? limitCommands(connection.api, PROMPT_PAGE_COMMANDS, (command) =>
       console.error(`sysgate: the prompt window may not send ${command}`),
     )
-  : connection.api;
+  : calls.api;
 const store = createSysgateStore(api);
-const terminals = promptPage ? null : new TerminalRegistry(api);
+const terminals = promptPage ? null : new LazyTerminals(api);
 const notifications = promptPage
   ? NO_NOTICES
   : new QuestionNotifications((questionId) => store.getState().selectQuestion(questionId));
@@ -44,7 +47,7 @@ window.addEventListener('hashchange', () => {
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <WindowContext.Provider value={{ store, api, terminals }}>
-      {promptPage ? <PromptWindow /> : <App />}
+      {promptPage ? <PromptWindow /> : <App calls={calls} />}
     </WindowContext.Provider>
   </StrictMode>,
 );

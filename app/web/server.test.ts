@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -78,6 +78,33 @@ test('what the host says in one turn goes out as one frame, every message in ord
     assert.ok(frames.length < 100, `${frames.length} frames`);
   } finally {
     ws.close();
+    await shell.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the renderer's files go out whole, with their length, and a rebuilt file is served as rebuilt", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysgate-web-'));
+  mkdirSync(join(dir, 'assets'));
+  const script = join(dir, 'assets', 'index.js');
+  writeFileSync(script, 'x'.repeat(300_000));
+  const shell = await startWebShell({ endpoint: fakeEndpoint().endpoint, staticDir: dir });
+  const get = (path: string) => fetch(`http://127.0.0.1:${shell.port}${path}`);
+  try {
+    let response = await get('/assets/index.js');
+    assert.equal(response.status, 200);
+    // Its length said up front (one write of a file kept in memory, not a stream of pieces).
+    assert.equal(response.headers.get('content-length'), '300000');
+    assert.equal((await response.text()).length, 300_000);
+    // A rebuild while the shell runs: the new file, not the one kept.
+    writeFileSync(script, 'y'.repeat(1000));
+    utimesSync(script, new Date(), new Date(Date.now() + 5000));
+    response = await get('/assets/index.js');
+    assert.equal(await response.text(), 'y'.repeat(1000));
+    assert.equal((await get('/assets/')).status, 404);
+    assert.equal((await get('/assets/none.js')).status, 404);
+    assert.equal((await get('/%2e%2e/etc/passwd')).status, 404);
+  } finally {
     await shell.close();
     rmSync(dir, { recursive: true, force: true });
   }

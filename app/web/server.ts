@@ -4,7 +4,7 @@
 // the Origin and Host headers must be this server's own (no other site, no DNS rebinding).
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize, sep } from 'node:path';
@@ -48,8 +48,9 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   const origins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
   const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
+  const files = new FileCache();
   server.on('request', (request, response) =>
-    serveFile(request, response, options.staticDir, hosts, port),
+    serveFile(request, response, options.staticDir, hosts, port, files),
   );
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
@@ -131,22 +132,19 @@ function serveFile(
   root: string,
   hosts: Set<string>,
   port: number,
+  files: FileCache,
 ): void {
   if (!hosts.has(request.headers.host ?? '')) return end(response, 421);
   if (request.method !== 'GET' && request.method !== 'HEAD') return end(response, 405);
   const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
   const relative = normalize(pathname === '/' ? 'index.html' : pathname.slice(1));
   const path = join(root, relative);
-  if (
-    relative.startsWith('..') ||
-    !path.startsWith(root + sep) ||
-    !existsSync(path) ||
-    !statSync(path).isFile()
-  ) {
-    return end(response, 404);
-  }
+  if (relative.startsWith('..') || !path.startsWith(root + sep)) return end(response, 404);
+  const body = files.read(path);
+  if (body === null) return end(response, 404);
   response.writeHead(200, {
     'Content-Type': contentTypeOf(path),
+    'Content-Length': body.length,
     'Content-Security-Policy':
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
       `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
@@ -155,7 +153,40 @@ function serveFile(
     'Cache-Control': 'no-store',
   });
   if (request.method === 'HEAD') return void response.end();
-  createReadStream(path).pipe(response);
+  response.end(body);
+}
+
+/**
+ * The renderer's files, kept in memory once read, each while its size and time are unchanged (a
+ * rebuild is seen). A page's script then goes out in one write, as soon as it is asked for: a
+ * Chromium trace of the page opening showed its parser waiting 100-140 ms for the script's bytes
+ * while they were read in 64 KB pieces, each a turn of the thread pool, on a busy machine.
+ */
+class FileCache {
+  private readonly files = new Map<string, { size: number; mtimeMs: number; body: Buffer }>();
+
+  /** The file's bytes, or null if it is not a file. */
+  read(path: string): Buffer | null {
+    let stats: Stats;
+    try {
+      stats = statSync(path);
+    } catch {
+      return null;
+    }
+    if (!stats.isFile()) return null;
+    const kept = this.files.get(path);
+    if (kept !== undefined && kept.size === stats.size && kept.mtimeMs === stats.mtimeMs) {
+      return kept.body;
+    }
+    let body: Buffer;
+    try {
+      body = readFileSync(path);
+    } catch {
+      return null;
+    }
+    this.files.set(path, { size: stats.size, mtimeMs: stats.mtimeMs, body });
+    return body;
+  }
 }
 
 function end(response: ServerResponse, status: number): void {

@@ -3,6 +3,8 @@
 // terminal exists from the session's first output, before or without any panel on screen; a panel
 // attaches it to its box, fits it, and sends its size to the host.
 
+import '@xterm/xterm/css/xterm.css';
+
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal, type ITheme } from '@xterm/xterm';
 

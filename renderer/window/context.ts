@@ -6,13 +6,13 @@ import { useStore } from 'zustand';
 
 import type { SysgateApi } from '../../app/common/contract.js';
 import type { SysgateState, SysgateStore } from '../store/store.js';
-import type { TerminalRegistry } from '../terminal/registry.js';
+import type { LazyTerminals } from '../terminal/lazy-registry.js';
 
 export interface WindowServices {
   store: SysgateStore;
   api: SysgateApi;
   /** Null in the prompt window, which shows no terminal (and must not make one). */
-  terminals: TerminalRegistry | null;
+  terminals: LazyTerminals | null;
 }
 
 export const WindowContext = createContext<WindowServices | null>(null);
@@ -28,7 +28,7 @@ export function useSysgate<T>(selector: (state: SysgateState) => T): T {
   return useStore(useServices().store, selector);
 }
 
-export function useTerminals(): TerminalRegistry {
+export function useTerminals(): LazyTerminals {
   const { terminals } = useServices();
   if (terminals === null) throw new Error('this window has no terminals');
   return terminals;
