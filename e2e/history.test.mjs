@@ -274,6 +274,47 @@ test('with hundreds of thousands of records the table scrolls anywhere, and new 
   await marker.waitFor({ state: 'detached' });
 });
 
+test('while the wheel scrolls the table, the row under the pointer does not light up; once it rests it does, and takes a click', async () => {
+  // Each row passing under a still pointer took the hover's background: the rows were painted
+  // again in every frame of the scroll (issue 17).
+  const box = await review.locator('.history-rows').boundingBox();
+  await review.mouse.move(box.x + 200, box.y + 5 * 28 + 14);
+  // The background of the row under the pointer, once there is one.
+  const lit = () =>
+    review.waitForFunction(() => {
+      const row = document.querySelector('.history-rows .history-row:hover');
+      return row !== null && getComputedStyle(row).backgroundColor !== 'rgba(0, 0, 0, 0)';
+    });
+  await lit();
+  await review.evaluate(() => {
+    window.duringScroll = new Promise((resolve) =>
+      document.querySelector('.history-body').addEventListener(
+        'scroll',
+        // After the table's own handler for this event: what the next frames show.
+        () =>
+          setTimeout(() =>
+            resolve(
+              [...document.querySelectorAll('.history-rows .history-row:hover')].map(
+                (row) => getComputedStyle(row).backgroundColor,
+              ),
+            ),
+          ),
+        { once: true },
+      ),
+    );
+  });
+  await review.mouse.wheel(0, 600);
+  assert.deepEqual(
+    await review.evaluate(() => window.duringScroll),
+    ['rgba(0, 0, 0, 0)'],
+    'the row under the pointer is not lit while the table scrolls',
+  );
+  await lit();
+  const row = review.locator('.history-rows .history-row:hover');
+  await row.click();
+  assert.equal(await row.getAttribute('aria-selected'), 'true');
+});
+
 test('with every decision recorded, a permit links to the rule that decided it, and several records make one rule', async () => {
   await review.getByRole('button', { name: 'Settings' }).click();
   const settings = review.getByRole('form', { name: 'History settings' });

@@ -2,7 +2,16 @@
 // can have thousands), all of the same height; the table is one focus stop whose arrow keys move
 // the selection (the editor handles the other keys), and rows can be dragged to reorder them.
 
-import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type UIEvent,
+} from 'react';
 
 import type { RuleHit } from '../../app/common/contract.js';
 import type { Elevation } from '../../app/common/policy/ast.js';
@@ -104,6 +113,27 @@ export function RuleTable({
   const shown = rows.slice(first, last);
   const selectedRow = position >= 0 ? rows[position] : undefined;
 
+  // The rows' handlers stay the same from one drawing to the next, so that a row whose rule,
+  // place and state did not change is not drawn again as the table scrolls (RuleTableRow is
+  // memo); they call the latest of the editor's.
+  const latest = useRef({ onSelect, onEdit, onMove, dragged });
+  latest.current = { onSelect, onEdit, onMove, dragged };
+  const [handlers] = useState<RowHandlers>(() => ({
+    select: (index) => latest.current.onSelect(index),
+    edit: (index) => latest.current.onEdit(index),
+    dragStart: (index) => setDragged(index),
+    drop: (index) => {
+      const from = latest.current.dragged;
+      if (from !== null) latest.current.onMove(from, index);
+      setDragged(null);
+    },
+    dragEnd: () => setDragged(null),
+  }));
+  const onScroll = useCallback(
+    (e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop),
+    [],
+  );
+
   return (
     <div
       className="rule-table"
@@ -135,11 +165,7 @@ export function RuleTable({
           ))}
         </div>
       </div>
-      <div
-        className="rule-scroll"
-        ref={scroller}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-      >
+      <div className="rule-scroll" ref={scroller} onScroll={onScroll}>
         <div className="rule-body" role="rowgroup" style={{ height: rows.length * ROW_HEIGHT }}>
           {shown.map((row, i) => (
             <RuleTableRow
@@ -150,14 +176,7 @@ export function RuleTable({
               arrived={row.kind === 'rule' && arrived.has(row.key)}
               hit={row.kind === 'rule' ? hits.get(row.key) : undefined}
               dragging={dragged === row.index}
-              onSelect={() => onSelect(row.index)}
-              onEdit={() => onEdit(row.index)}
-              onDragStart={() => setDragged(row.index)}
-              onDrop={() => {
-                if (dragged !== null) onMove(dragged, row.index);
-                setDragged(null);
-              }}
-              onDragEnd={() => setDragged(null)}
+              handlers={handlers}
             />
           ))}
         </div>
@@ -179,18 +198,23 @@ function rowId(index: number): string {
   return `rule-line-${index + 1}`;
 }
 
-function RuleTableRow({
+/** What a row does with a click, a double click and a drag, given its line's index. */
+interface RowHandlers {
+  select(index: number): void;
+  edit(index: number): void;
+  dragStart(index: number): void;
+  drop(index: number): void;
+  dragEnd(): void;
+}
+
+const RuleTableRow = memo(function RuleTableRow({
   row,
   at,
   selected,
   arrived,
   hit,
   dragging,
-  onSelect,
-  onEdit,
-  onDragStart,
-  onDrop,
-  onDragEnd,
+  handlers,
 }: {
   row: Row;
   at: number;
@@ -198,11 +222,7 @@ function RuleTableRow({
   arrived: boolean;
   hit: RuleHit | undefined;
   dragging: boolean;
-  onSelect(): void;
-  onEdit(): void;
-  onDragStart(): void;
-  onDrop(): void;
-  onDragEnd(): void;
+  handlers: RowHandlers;
 }) {
   const classes = [
     'rule-row',
@@ -226,18 +246,18 @@ function RuleTableRow({
       // compositor's trees, built again and committed each frame a page scrolls.
       style={{ top: at * ROW_HEIGHT }}
       draggable={row.kind === 'rule'}
-      onClick={onSelect}
-      onDoubleClick={onEdit}
+      onClick={() => handlers.select(row.index)}
+      onDoubleClick={() => handlers.edit(row.index)}
       onDragStart={(e) => {
         e.dataTransfer.effectAllowed = 'move';
-        onDragStart();
+        handlers.dragStart(row.index);
       }}
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => {
         e.preventDefault();
-        onDrop();
+        handlers.drop(row.index);
       }}
-      onDragEnd={onDragEnd}
+      onDragEnd={handlers.dragEnd}
     >
       <span role="gridcell" className="num">
         {row.index + 1}
@@ -256,7 +276,7 @@ function RuleTableRow({
       )}
     </div>
   );
-}
+});
 
 function RuleCells({
   row,
