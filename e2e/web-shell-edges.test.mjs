@@ -531,3 +531,47 @@ test("the rules' condition column widens with the keyboard, and the selected rul
   );
   await main.screenshot({ path: join(SCREENSHOTS, 'edges-rule-columns.png') });
 });
+
+test("a terminal's styles are carried past the CSP without restyling the page for text it already has", async () => {
+  // xterm.js sets its <style> elements' text again and again while a session starts and its
+  // panel resizes; each sheet replaced is a restyle of the whole page, which keys typed then wait for.
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.addInitScript(() => {
+    const replace = CSSStyleSheet.prototype.replaceSync;
+    const had = new WeakMap();
+    window.__sheets = { replaced: 0, unchanged: 0 };
+    CSSStyleSheet.prototype.replaceSync = function (text) {
+      window.__sheets.replaced++;
+      if (had.get(this) === text) window.__sheets.unchanged++;
+      had.set(this, text);
+      return replace.call(this, text);
+    };
+  });
+  try {
+    await page.goto(web.url);
+    await page.getByRole('button', { name: 'Start' }).waitFor();
+    const panel = await startSession(page, {
+      command: `${ENV} SYSGATE_CARRIED=yes`,
+      cwd: join(web.home, 'work'),
+      mode: 'Enforce',
+    });
+    await panel.getByText('SYSGATE_CARRIED=yes').first().waitFor();
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await panel.getByText(/exited with status \d+/).waitFor();
+    const sheets = await page.evaluate(() => window.__sheets);
+    // The terminal's styles were carried (the CSP blocks them as <style> elements) ...
+    assert.ok(sheets.replaced > 0, 'no stylesheet was carried');
+    // ... each time with text its sheet did not have yet.
+    assert.equal(
+      sheets.unchanged,
+      0,
+      `${sheets.unchanged} of ${sheets.replaced} replacements changed nothing`,
+    );
+    // And the terminal is drawn with them: xterm's cell layout puts its rows in place.
+    const row = panel.locator('.xterm-rows > div').first();
+    assert.ok((await row.boundingBox()).height > 0);
+  } finally {
+    await page.close();
+  }
+});
