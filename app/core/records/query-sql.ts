@@ -23,12 +23,12 @@ export interface TextLookup {
 }
 
 /**
- * `lookup`, when given, turns the text terms' matches among the texts and calls into lists of
- * values: a term matching none of them is then a scan of the arguments alone (the profile of
- * `file1000.c` on a million records: 80 ms of CPU with the five conditions on every record,
- * 41 ms with the arguments' alone).
+ * `lookup` turns the text terms' matches among the texts and calls into lists of values: a term
+ * matching none of them is then a scan of the arguments alone (the profile of `file1000.c` on a
+ * million records: 80 ms of CPU with the five conditions on every record, 41 ms with the
+ * arguments' alone).
  */
-export function whereOf(query: HistoryQuery, now: number, lookup?: TextLookup): SqlCondition {
+export function whereOf(query: HistoryQuery, now: number, lookup: TextLookup): SqlCondition {
   const parts: string[] = [];
   const params: (string | number)[] = [];
   const anyOf = (terms: { sql: string; params: (string | number)[] }[]): void => {
@@ -69,28 +69,20 @@ export function whereOf(query: HistoryQuery, now: number, lookup?: TextLookup): 
   }
   for (const text of query.text) {
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const term = lookup === undefined ? textTerm(like) : listedTextTerm(like, lookup);
+    const term = textTerm(like, lookup);
     parts.push(term.sql);
     params.push(...term.params);
   }
   return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params };
 }
 
-/** Free text (LIKE, so ASCII letters of either case) in a record's texts, arguments or call. */
-function textTerm(like: string): SqlCondition {
-  const texts = "(SELECT id FROM texts WHERE text LIKE ? ESCAPE '\\')";
-  return {
-    sql: `(d.program IN ${texts} OR d.argv IN ${texts} OR d.policy IN ${texts} OR d.args LIKE ? ESCAPE '\\' OR d.call LIKE ? ESCAPE '\\')`,
-    params: [like, like, like, like, like],
-  };
-}
-
 /**
- * textTerm with its texts and calls looked up first: only those that match are tested. The texts
- * stay a subquery, which SQLite reads once and tests each record against with a Bloom filter
+ * Free text (LIKE, so ASCII letters of either case) in a record's texts (program, argv, policy),
+ * arguments or call, its texts and calls looked up first: only those that match are tested. The
+ * texts stay a subquery, which SQLite reads once and tests each record against with a Bloom filter
  * (a list of their ids costs more: `ssh` counted over a million, 400 ms of CPU against 340).
  */
-function listedTextTerm(like: string, lookup: TextLookup): SqlCondition {
+function textTerm(like: string, lookup: TextLookup): SqlCondition {
   const terms: string[] = [];
   const params: (string | number)[] = [];
   // The texts first: a record they match (its program, say) then skips the LIKE.
