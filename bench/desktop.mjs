@@ -13,12 +13,18 @@
 //    supervisor's RSS are taken before, with everything waiting, at the peak and after, round
 //    after round: bounded means a round leaves nothing behind.
 //
-// Usage: node bench/desktop.mjs [--prompts 60] [--threads 1000] [--rounds 2] [--profile]
+// Usage: node bench/desktop.mjs [--prompts 60] [--threads 1000] [--rounds 2] [--profile] [--trace]
+//        [--keys]
 // (`npm run bench` calls benchDesktop() at the end and passes its own arguments on). --profile
 // takes CPU profiles of the page during the first burst (build/bench-desktop-arrival.cpuprofile:
 // from Start until all are listed; build/bench-desktop-clearing.cpuprofile: from Kill until the
 // queue is empty, both for Chromium's DevTools) and prints their heaviest functions, named
-// through the renderer's source map.
+// through the renderer's source map. --trace records Chromium's performance trace of each
+// burst's arrival instead (build/bench-desktop-arrival-ROUND.trace.json, for DevTools'
+// Performance panel or chrome://tracing): the page's tasks with their style, layout and script,
+// where a keystroke's wait shows. --keys prints each round's keys typed while the questions
+// arrived: when (from Start, from the burst's release), how long each waited to be handled, and
+// its latency.
 // HOME and XDG_CONFIG_HOME are temporary: no real policy is read or written. The host runs with
 // --expose-gc and a small probe (HEAP_PROBE below) so that its heap can be read after collection.
 import { spawnSync } from 'node:child_process';
@@ -272,6 +278,18 @@ async function hostHeap(pid, file) {
   return NaN;
 }
 
+/** What --trace records: the page's tasks, their style, layout and paint, and JS samples. */
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'disabled-by-default-devtools.timeline.stack',
+  'disabled-by-default-v8.cpu_profiler',
+  'v8.execute',
+  'blink.user_timing',
+  'toplevel',
+];
+
 /** With `profile`, the host writes a CPU profile of its whole run into `profile` (a directory). */
 function startShell(env, probe, profile) {
   const nodeArgs = ['--expose-gc', '--import', pathToFileURL(probe).href];
@@ -345,7 +363,7 @@ async function promptLatency(page, { asker, deniedDir, work, count }) {
 async function burstRound(
   page,
   cdp,
-  { burst, deniedDir, work, threads, hostPid, heapFile, profile },
+  { burst, deniedDir, work, threads, hostPid, heapFile, profile, trace, showKeys },
 ) {
   const heap = async (gc) => {
     if (gc) await cdp.send('HeapProfiler.collectGarbage');
@@ -390,13 +408,28 @@ async function burstRound(
   })();
 
   const profiles = {};
+  const browser = page.context().browser();
+  let traced = false;
   const startProfile = async () => {
+    if (trace) {
+      if (traced) return;
+      traced = true;
+      await browser.startTracing(page, {
+        path: join(root, 'build', `bench-desktop-arrival-${trace}.trace.json`),
+        categories: TRACE_CATEGORIES,
+      });
+      return;
+    }
     if (!profile) return;
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
   };
   const stopProfile = async (name) => {
+    if (trace) {
+      if (name === 'arrival') await browser.stopTracing();
+      return;
+    }
     if (!profile) return;
     const { profile: data } = await cdp.send('Profiler.stop');
     await cdp.send('Profiler.disable');
@@ -417,6 +450,7 @@ async function burstRound(
   await page.getByRole('radio', { name: 'Ask' }).check();
   // One handle: a locator would look the label up again each time, across 1,000 list items.
   const field = await page.getByLabel('Command').elementHandle();
+  const clickedAt = Date.now();
   await page.getByRole('button', { name: 'Start' }).click();
   const session = page.getByRole('region', { name: `Session: ${command}` }).last();
   // Type at once: Start gives the focus back to the Command field when the session is there
@@ -475,6 +509,19 @@ async function burstRound(
 
   const lat = (k) => k.painted - k.start;
   const keys = b.keys.map((k) => ({ ...k, latency: lat(k) }));
+  // --keys: each key typed while the questions arrived, from Start and from the burst's release.
+  if (showKeys)
+    console.log(
+      'keys: ' +
+        keys
+          .filter((k) => b.listedAt === null || k.created < b.listedAt)
+          .map(
+            (k) =>
+              `[+${(k.created - clickedAt).toFixed(0)} burst ${b.burstStart === null ? '?' : (k.created - b.burstStart).toFixed(0)} wait ${(k.handled - k.start).toFixed(0)} lat ${k.latency.toFixed(0)}]`,
+          )
+          .join(' ') +
+        ` listed +${(b.listedAt - clickedAt).toFixed(0)} burst +${(b.burstStart - clickedAt).toFixed(0)}`,
+    );
   const arrivals = b.burstArrivals;
   return {
     listedMs: b.listedAt !== null && b.burstStart !== null ? b.listedAt - b.burstStart : NaN,
@@ -564,6 +611,7 @@ export async function benchDesktop(argv = process.argv.slice(2)) {
   const THREADS = option(argv, '--threads', 1000);
   const ROUNDS = option(argv, '--rounds', 2);
   const PROFILE = argv.includes('--profile');
+  const TRACE = argv.includes('--trace');
   console.log(`\ndesktop (web shell in Chromium, ${new Date().toISOString()})`);
   if (!existsSync(CHROMIUM)) {
     console.log(`desktop: skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
@@ -645,6 +693,8 @@ export async function benchDesktop(argv = process.argv.slice(2)) {
           hostPid: shell.pid,
           heapFile,
           profile: PROFILE && r === 0,
+          trace: TRACE ? r + 1 : 0,
+          showKeys: argv.includes('--keys'),
         }),
       );
     report(prompts, rounds, { PROMPTS, THREADS });
