@@ -18,6 +18,8 @@ interface Entry {
   fit: FitAddon;
   drawn: DrawnCounter;
   opened: boolean;
+  /** focus() came before the terminal was opened: it takes the focus once it is. */
+  focusWhenOpened: boolean;
   stopCarryingStyles: () => void;
 }
 
@@ -32,11 +34,19 @@ const REPLAY_SIZE = /^\x1b\[8;(\d+);(\d+)t/;
 export class TerminalRegistry implements TerminalSink {
   private readonly entries = new Map<string, Entry>();
   private lastSize = { cols: 80, rows: 24 };
+  /**
+   * The terminals' colours, read once from the page's style: reading them is a style
+   * recalculation of the page when it has changed since, as it has in the frame that shows a new
+   * session.
+   */
+  private theme: ITheme | null = null;
+  /** The size of a character cell, px: the same in every terminal (one font), from the last fitted. */
+  private cell: Cell | null = null;
 
   constructor(private readonly api: SysgateApi) {
     // The terminals follow the window's light or dark theme, as the rest of the page does.
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
-      const theme = terminalTheme();
+      const theme = (this.theme = terminalTheme());
       for (const { terminal } of this.entries.values()) terminal.options.theme = theme;
     });
   }
@@ -94,40 +104,78 @@ export class TerminalRegistry implements TerminalSink {
   }
 
   focus(sessionId: string): void {
-    this.entries.get(sessionId)?.terminal.focus();
+    const entry = this.entries.get(sessionId);
+    if (entry === undefined) return;
+    if (entry.opened) entry.terminal.focus();
+    else entry.focusWhenOpened = true;
   }
 
-  /** Shows the session's terminal in `box` and keeps it fitted; gives a function that detaches it. */
+  /**
+   * Shows the session's terminal in `box` and keeps it fitted; gives a function that detaches it.
+   *
+   * A new terminal is opened in a task of its own once the frame that shows its panel is painted,
+   * not in that frame: a trace of a session started during a 1,000-question burst had xterm.js's
+   * open and fit in the task that drew the new panel (22-31 ms of CPU, and a forced style and
+   * layout of the whole changed page), with keys typed meanwhile waiting for all of it. What the
+   * program writes before is kept in the terminal's buffer and drawn when it opens.
+   */
   attach(sessionId: string, box: HTMLElement): () => void {
     const entry = this.entry(sessionId);
     const { terminal } = entry;
     let frame = 0;
+    let opening: ReturnType<typeof setTimeout> | null = null;
+    // A hidden panel (another view, or another session maximised) has no size: xterm.js would
+    // measure its font as nothing, so the terminal is opened, and fitted, once the box shows.
+    const shown = () => box.clientWidth > 0 && box.clientHeight > 0;
+    const fit = () => {
+      entry.fit.fit();
+      this.lastSize = { cols: terminal.cols, rows: terminal.rows };
+      this.cell = cellOf(terminal) ?? this.cell;
+    };
+    const open = () => {
+      opening = null;
+      if (entry.opened || !shown()) return;
+      // Given the size it will be fitted to before it opens, it is drawn once, at that size: the
+      // trace had fit's resize draw every row again, and lay them out anew, in the opening task.
+      const size = this.cell === null ? null : fittedSize(terminal, box, this.cell);
+      if (size !== null && (size.cols !== terminal.cols || size.rows !== terminal.rows)) {
+        terminal.resize(size.cols, size.rows);
+      }
+      terminal.open(box);
+      entry.opened = true;
+      if (terminal.element !== undefined) {
+        entry.stopCarryingStyles = carryInlineStyles(terminal.element);
+      }
+      fit();
+      if (entry.focusWhenOpened) {
+        entry.focusWhenOpened = false;
+        terminal.focus();
+      }
+    };
     const show = () => {
       frame = 0;
-      // A hidden panel (another view, or another session maximised) has no size: xterm.js would
-      // measure its font as nothing, so the terminal is opened, and fitted, once the box shows.
-      if (box.clientWidth === 0 || box.clientHeight === 0) return;
-      if (!entry.opened) {
-        terminal.open(box);
-        entry.opened = true;
-        if (terminal.element !== undefined) {
-          entry.stopCarryingStyles = carryInlineStyles(terminal.element);
-        }
-      } else if (terminal.element !== undefined && terminal.element.parentElement !== box) {
+      if (!entry.opened || !shown()) return;
+      if (terminal.element !== undefined && terminal.element.parentElement !== box) {
         box.appendChild(terminal.element);
         terminal.refresh(0, terminal.rows - 1);
       }
-      entry.fit.fit();
-      this.lastSize = { cols: terminal.cols, rows: terminal.rows };
+      fit();
     };
-    const observer = new ResizeObserver(() => {
-      if (frame === 0) frame = requestAnimationFrame(show);
+    const observer = new ResizeObserver(([observed]) => {
+      if (entry.opened) {
+        if (frame === 0) frame = requestAnimationFrame(show);
+      } else if (opening === null && observed !== undefined && observed.contentRect.width > 0) {
+        // Told once the box is laid out, before the frame is painted: a timer task comes after.
+        opening = setTimeout(open, 0);
+      }
     });
     observer.observe(box);
-    show();
+    // An open terminal moved to a new box is in it at once.
+    if (entry.opened) show();
     return () => {
       observer.disconnect();
       if (frame !== 0) cancelAnimationFrame(frame);
+      if (opening !== null) clearTimeout(opening);
     };
   }
 
@@ -139,7 +187,7 @@ export class TerminalRegistry implements TerminalSink {
       fontSize: 13,
       lineHeight: 1.15,
       scrollback: 5000,
-      theme: terminalTheme(),
+      theme: (this.theme ??= terminalTheme()),
       rightClickSelectsWord: true,
       allowProposedApi: false,
       cols: this.lastSize.cols,
@@ -163,11 +211,63 @@ export class TerminalRegistry implements TerminalSink {
       this.api.resizeTerminal(sessionId, cols, rows).catch(ignore);
     });
     terminal.attachCustomKeyEventHandler((event) => clipboardKeys(terminal, event));
-    entry = { terminal, fit, drawn, opened: false, stopCarryingStyles: () => undefined };
+    entry = {
+      terminal,
+      fit,
+      drawn,
+      opened: false,
+      focusWhenOpened: false,
+      stopCarryingStyles: () => undefined,
+    };
     this.entries.set(sessionId, entry);
     return entry;
   }
 }
+
+interface Cell {
+  width: number;
+  height: number;
+}
+
+/** The terminal's cell size as xterm.js's renderer has it (where FitAddon reads it), if it has one. */
+function cellOf(terminal: Terminal): Cell | null {
+  const core = (terminal as unknown as { _core?: RenderCore })._core;
+  const cell = core?._renderService?.dimensions?.css?.cell;
+  return cell !== undefined && cell.width > 0 && cell.height > 0
+    ? { width: cell.width, height: cell.height }
+    : null;
+}
+
+interface RenderCore {
+  _renderService?: { dimensions?: { css?: { cell?: Cell } } };
+}
+
+/**
+ * The columns and rows FitAddon.proposeDimensions gives a terminal in `box` whose cells are
+ * `cell`: the box's size less the scrollbar's width (.xterm has no padding), whole cells.
+ */
+function fittedSize(
+  terminal: Terminal,
+  box: HTMLElement,
+  cell: Cell,
+): { cols: number; rows: number } {
+  const style = getComputedStyle(box);
+  const height = parseInt(style.getPropertyValue('height'));
+  const width = Math.max(0, parseInt(style.getPropertyValue('width')));
+  const scrollbar =
+    terminal.options.scrollback === 0
+      ? 0
+      : terminal.options.overviewRuler?.width || SCROLLBAR_WIDTH;
+  return {
+    cols: Math.max(MINIMUM_COLS, Math.floor((width - scrollbar) / cell.width)),
+    rows: Math.max(MINIMUM_ROWS, Math.floor(height / cell.height)),
+  };
+}
+
+/** FitAddon's own constants (@xterm/addon-fit). */
+const SCROLLBAR_WIDTH = 14;
+const MINIMUM_COLS = 2;
+const MINIMUM_ROWS = 1;
 
 /**
  * Ctrl+Shift+C copies the selection and Ctrl+Shift+V pastes, as in terminal emulators, so that
