@@ -8,6 +8,7 @@ import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 're
 import type { KeyboardEvent, ReactNode, RefObject } from 'react';
 
 import { ERRNO_NAMES } from '../../app/common/calls/index.js';
+import type { PendingQuestion } from '../../app/common/contract.js';
 import { suggestionsFor } from '../../app/common/policy/cover.js';
 import { useSysgate } from '../window/context.js';
 import {
@@ -75,8 +76,13 @@ export function Prompt({ questionId, rootRef, onEscape, onGoneWithFocus }: Props
   );
   // The other waiting questions of this run and program: what the first suggestion may cover,
   // and what the rule being written is checked against before the click.
+  // The same list while its questions are the same (alongside), so that the suggestions and the
+  // questions the rule decides are not computed again for every batch of a burst.
+  const lastWaiting = useRef<readonly PendingQuestion[]>([]);
   const waiting = useMemo(
-    () => (pending === undefined ? [] : alongside(pending, questions)),
+    () =>
+      (lastWaiting.current =
+        pending === undefined ? [] : alongside(pending, questions, lastWaiting.current)),
     [pending, questions],
   );
   const suggestions = useMemo(() => {

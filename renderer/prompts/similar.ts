@@ -19,6 +19,16 @@ export function similarQuestions(
 // The waiting questions counted by similarity key, once for each state of the store's questions
 // (the store makes a new object when they change), not once for every look.
 const counted = new WeakMap<Record<string, PendingQuestion>, Map<string, number>>();
+// Each question's key, made once: a burst's every batch is a new state of a thousand questions,
+// nearly all of them the same objects as before, and a trace of one had the keys' strings made
+// again for each batch.
+const keys = new WeakMap<PendingQuestion, string>();
+
+function keyOf(p: PendingQuestion): string {
+  let key = keys.get(p);
+  if (key === undefined) keys.set(p, (key = similarityKey(p)));
+  return key;
+}
 
 /** How many other waiting questions are similar to `target`: similarQuestions(...).length. */
 export function similarCount(
@@ -28,8 +38,8 @@ export function similarCount(
   let counts = counted.get(questions);
   if (counts === undefined) {
     counts = new Map();
-    for (const q of Object.values(questions)) {
-      const key = similarityKey(q);
+    for (const id in questions) {
+      const key = keyOf(questions[id]!);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     counted.set(questions, counts);
