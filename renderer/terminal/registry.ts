@@ -42,6 +42,8 @@ export class TerminalRegistry implements TerminalSink {
   private theme: ITheme | null = null;
   /** The size of a character cell, px: the same in every terminal (one font), from the last fitted. */
   private cell: Cell | null = null;
+  /** The character widths the last opened terminal measured, and at what device pixel ratio. */
+  private widths: { cache: WidthCache; ratio: number } | null = null;
 
   constructor(private readonly api: SysgateApi) {
     // The terminals follow the window's light or dark theme, as the rest of the page does.
@@ -143,6 +145,7 @@ export class TerminalRegistry implements TerminalSink {
       }
       terminal.open(box);
       entry.opened = true;
+      this.shareWidths(terminal);
       if (terminal.element !== undefined) {
         entry.stopCarryingStyles = carryInlineStyles(terminal.element);
       }
@@ -177,6 +180,31 @@ export class TerminalRegistry implements TerminalSink {
       if (frame !== 0) cancelAnimationFrame(frame);
       if (opening !== null) clearTimeout(opening);
     };
+  }
+
+  /**
+   * Gives a terminal just opened the character widths the one opened before it measured (same
+   * font, same options), and keeps its own for the next. xterm.js's DOM renderer measures each
+   * character the first time it draws it, in a hidden element whose width it reads: a forced
+   * layout for each, and the first of them a layout of whatever the frame changed. The trace had
+   * a new terminal's first line of output (22 characters) measured in the frame where the burst's
+   * first questions appear, 10-15 ms of that frame. Where xterm.js does not have them as it does
+   * (another version), nothing is shared, and each terminal measures its own.
+   */
+  private shareWidths(terminal: Terminal): void {
+    const cache = widthCacheOf(terminal);
+    if (cache === null) return;
+    const known = this.widths;
+    if (
+      known !== null &&
+      known.ratio === devicePixelRatio &&
+      known.cache !== cache &&
+      known.cache._flat.length === cache._flat.length
+    ) {
+      cache._flat.set(known.cache._flat);
+      for (const [key, width] of known.cache._holey ?? []) cache._holey.set(key, width);
+    }
+    this.widths = { cache, ratio: devicePixelRatio };
   }
 
   private entry(sessionId: string): Entry {
@@ -239,7 +267,25 @@ function cellOf(terminal: Terminal): Cell | null {
 }
 
 interface RenderCore {
-  _renderService?: { dimensions?: { css?: { cell?: Cell } } };
+  _renderService?: {
+    dimensions?: { css?: { cell?: Cell } };
+    _renderer?: { value?: { _widthCache?: Partial<WidthCache> } };
+  };
+}
+
+/** xterm.js's DOM renderer's widths of characters (WidthCache): by code point, and by text. */
+interface WidthCache {
+  _flat: Float32Array;
+  _holey: Map<string, number>;
+}
+
+/** The terminal's renderer's character widths, where xterm.js 6 keeps them, if it does. */
+function widthCacheOf(terminal: Terminal): WidthCache | null {
+  const core = (terminal as unknown as { _core?: RenderCore })._core;
+  const cache = core?._renderService?._renderer?.value?._widthCache;
+  return cache?._flat instanceof Float32Array && cache._holey instanceof Map
+    ? (cache as WidthCache)
+    : null;
 }
 
 /**
