@@ -21,8 +21,11 @@ import type { Row } from './rule-rows.js';
 import './RuleTable.css';
 
 export const ROW_HEIGHT = 30;
-/** Rows drawn above and below the view, so that scrolling never shows a gap. */
-const OVERSCAN = 12;
+/**
+ * Rows drawn above and below the view, so that scrolling never shows a gap: 180 px, more than a
+ * wheel step (100 px). Every row in the page is walked again by each frame's paint, so no more.
+ */
+const OVERSCAN = 6;
 const COLUMNS = [
   'Line',
   'Call',
