@@ -169,4 +169,6 @@ test("the editor's Hits column counts the calls a rule permitted, not only the r
     await hits.getAttribute('title'),
     `${N * ROUNDS} calls: ${N * ROUNDS} permitted, 0 denied`,
   );
+  // Last hit: the time of day as the window's toLocaleTimeString writes it (en-US here).
+  assert.match(await row.getByRole('gridcell').nth(7).innerText(), /^\d{1,2}:\d\d:\d\d [AP]M$/);
 });

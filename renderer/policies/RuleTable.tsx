@@ -21,8 +21,11 @@ import type { Row } from './rule-rows.js';
 import './RuleTable.css';
 
 export const ROW_HEIGHT = 30;
-/** Rows drawn above and below the view, so that scrolling never shows a gap. */
-const OVERSCAN = 12;
+/**
+ * Rows drawn above and below the view, so that scrolling never shows a gap: 180 px, more than a
+ * wheel step (100 px). Every row in the page is walked again by each frame's paint, so no more.
+ */
+const OVERSCAN = 6;
 const COLUMNS = [
   'Line',
   'Call',
@@ -34,6 +37,16 @@ const COLUMNS = [
   'Last hit',
   'Notes',
 ];
+/**
+ * A rule's last hit, as `toLocaleTimeString()` writes it (the window's locale; hour, minute and
+ * second): made once, since toLocaleTimeString builds a formatter for each call (as in
+ * history/history-text.ts).
+ */
+const HIT_TIME = new Intl.DateTimeFormat(undefined, {
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
 /** In pixels; the condition takes what is left (window/column-widths.tsx). */
 const COLUMN_WIDTHS: readonly (number | null)[] = [34, 100, null, 168, 52, 26, 34, 64, 64];
 
@@ -319,7 +332,7 @@ function RuleCells({
       >
         {hit?.hits ?? 0}
       </span>
-      <span role="gridcell">{hit ? new Date(hit.lastHit).toLocaleTimeString() : '—'}</span>
+      <span role="gridcell">{hit ? HIT_TIME.format(hit.lastHit) : '—'}</span>
       <span
         role="gridcell"
         className={row.warnings.length > 0 || !row.reachable ? 'notes warning-text' : 'notes'}

@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { parseExpression, parseFilter, parsePolicy } from './parser.js';
 import { printExpr, printFilter, printPolicy } from './printer.js';
 import { formatDiagnostic } from './diagnostics.js';
+import { quoteString, tokenizeLine } from './lexer.js';
 import type { BinaryExpr, Expr, Filter } from './ast.js';
 import { OPERATORS } from './ast.js';
 import { RandomPolicy, seededRandom, withoutPositions } from './random-policy.js';
@@ -128,6 +129,24 @@ describe('parsing rules', () => {
     const tree = withoutPositions(f.expr) as { left: { value: string }; right: { value: string } };
     assert.equal(tree.left.value, '\\.so$');
     assert.equal(tree.right.value, 'say "hi" \\');
+  });
+
+  test('every string, quoted and read back, is itself (quotes and backslashes anywhere)', () => {
+    const values = ['', 'plain', '"', '\\', 'a"b', 'ends\\', '\\\\', '\\"', 'a\\b', '"\\"x\\'];
+    for (const value of values) {
+      const quoted = quoteString(value);
+      const tokens = tokenizeLine(quoted, 1, 0);
+      assert.deepEqual(
+        tokens.map((t) => [t.kind, t.text]),
+        [
+          ['string', value],
+          ['end', ''],
+        ],
+        quoted,
+      );
+    }
+    assert.equal(quoteString('a"b\\'), '"a\\"b\\\\"');
+    assert.equal(quoteString('\\.so$'), '"\\.so$"');
   });
 
   test('macros are kept in the value for the evaluator to expand', () => {
