@@ -340,6 +340,8 @@ const HistoryRow = memo(function HistoryRow({
       aria-rowindex={row + 2}
       aria-selected={selected}
       className={`history-row ${entry?.action ?? 'loading'}`}
+      // A Shift-click extends the selection of records (onPick), not of the page's text.
+      onMouseDown={(e) => e.shiftKey && e.preventDefault()}
       onClick={(e) => onPick(row, e)}
     >
       {entry === undefined ? (
