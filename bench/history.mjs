@@ -6,9 +6,10 @@
 //   - the time of the first page (200 rows, newest first) of filtered queries, and of the count
 //     of matching rows that the view shows beside it: median and p95 of SAMPLES runs.
 // Then the History view on that database, in the web shell and Debian's Chromium: how long the
-// first rows and their count take to show after opening it (SAMPLES times), how long rows take
-// after jumping to the middle and the end of the table, and the frame intervals while the wheel
-// scrolls it (smooth: frames near 16 ms), until there are at least SAMPLES frames.
+// first rows and their count take to be painted after its address is given to the browser, on
+// the page's own clock (SAMPLES times), how long rows take after jumping to the middle and the
+// end of the table, and the frame intervals while the wheel scrolls it (smooth: frames near
+// 16 ms), until there are at least SAMPLES frames.
 // Each row is printed with its target (issue 17) beside it: a p95 rests on at least SAMPLES
 // samples, so that a verdict is not one noisy sample.
 // Usage: node bench/history.mjs [--records N] [--no-view] [--thread]   (--no-view: the database
@@ -90,6 +91,22 @@ const TARGET = {
 const verdict = (ok) => (ok ? 'meets' : 'MISSES');
 const ms = (x) => `${x.toFixed(1)} ms`;
 
+/**
+ * In the page, from its start: the time (the page's clock, from its navigation's start) of the
+ * first animation frame that shows both the History view's first rows and its count. What the
+ * DOM holds when a frame begins is what that frame paints.
+ */
+function watchOpening() {
+  const check = (now) => {
+    const rows = document.querySelector('.history-rows');
+    const count = document.querySelector('.history-view .view-header p')?.textContent ?? '';
+    const shown = rows !== null && rows.children.length > 0 && !rows.textContent.includes('…');
+    if (shown && /^[\d,]+ records?$/.test(count)) window.__historyShown = now;
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
 /** The History view on the database in `dataHome`, in the web shell and Chromium. */
 async function benchView(dataHome, home, total) {
   if (!existsSync(CHROMIUM)) return console.log(`  view: skipped: ${CHROMIUM} is not installed`);
@@ -105,20 +122,31 @@ async function benchView(dataHome, home, total) {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(watchOpening);
     const rowsShown = () =>
       page.waitForFunction(() => {
         const rows = document.querySelector('.history-rows');
         return rows !== null && rows.children.length > 0 && !rows.textContent.includes('…');
       });
-    // Opened SAMPLES times: the first rows and their count, from the address to both painted.
+    // Opened SAMPLES times: the first rows and their count, from the address to the frame that
+    // shows both, on the page's clock (watchOpening); and as Playwright sees them, which adds its
+    // wait for the page's load event and its polling (20, 50, then 100 ms apart).
     const loads = [];
+    const seen = [];
     for (let i = 0; i < SAMPLES; i++) {
       await page.goto('about:blank');
       const t0 = Date.now();
       await page.goto(url.replace('#', '#history&'));
       await page.getByText(`${total.toLocaleString('en')} records`).waitFor({ timeout: 60_000 });
       await rowsShown();
-      loads.push(Date.now() - t0);
+      seen.push(Date.now() - t0);
+      const { origin, shown } = await page.evaluate(() => ({
+        origin: performance.timeOrigin,
+        shown: window.__historyShown,
+      }));
+      if (shown === undefined) throw new Error('the page did not see its rows and count painted');
+      // From the address given to the browser: its navigation starts at the page's time origin.
+      loads.push(Math.round(origin - t0 + shown));
     }
     let t;
     const body = page.locator('.history-body');
@@ -156,6 +184,9 @@ async function benchView(dataHome, home, total) {
     const loadP95 = quantile(loads, 0.95);
     console.log(
       `  view: first rows and their count after opening, ${loads.length} times: median ${median(loads)} ms, p95 ${loadP95} ms, the first (cold) ${loads[0]} ms (target <= ${TARGET.firstRows} ms: ${verdict(median(loads) <= TARGET.firstRows)})`,
+    );
+    console.log(
+      `        as Playwright saw them (its load wait and polling added): median ${median(seen)} ms, p95 ${quantile(seen, 0.95)} ms`,
     );
     console.log(
       `  view: rows after a jump to the middle, the end, a quarter: ${jumps.join(', ')} ms`,

@@ -371,6 +371,10 @@ test('with every decision recorded, a permit links to the rule that decided it, 
   const [first, second] = chosen.map((text) => text.split('\n')[5]);
   assert.notEqual(first, second, 'two different files');
   assert.ok(!rule.includes(`eq "${first}"`) && !rule.includes(`eq "${second}"`), rule);
+  // A Shift-click selects the records from the last one clicked, and none of the page's text.
+  await fsread.nth(0).click({ modifiers: ['Shift'] });
+  await detail.getByText('2 records selected').waitFor();
+  assert.equal(await review.evaluate(() => String(getSelection())), '');
   await review.goto(`${new URL(web.url).origin}/#history`);
 });
 

@@ -14,6 +14,7 @@ import { createRoot } from 'react-dom/client';
 
 import { countCalls } from './api/calls-in-flight.js';
 import { limitCommands, PROMPT_PAGE_COMMANDS } from './api/limit-commands.js';
+import { askFirstPage } from './history/first-page.js';
 import { QuestionNotifications } from './prompts/notifications.js';
 import { bindEvents, NO_NOTICES, NO_TERMINALS } from './store/bind-events.js';
 import { createSysgateStore } from './store/store.js';
@@ -38,6 +39,8 @@ const notifications = promptPage
   ? NO_NOTICES
   : new QuestionNotifications((questionId) => store.getState().selectQuestion(questionId));
 bindEvents({ ...connection, api }, store, terminals ?? NO_TERMINALS, notifications);
+// Opened on the History view: its first page is asked for beside the snapshot (history/first-page.ts).
+if (!promptPage) askFirstPage(location.hash, api, connection);
 
 // Becoming the other page, or a new token, needs a fresh page; views are the App's (App.tsx).
 window.addEventListener('hashchange', () => {

@@ -83,6 +83,50 @@ test('what the host says in one turn goes out as one frame, every message in ord
   }
 });
 
+test('a reply goes out at once, not held for the spacing that events keep', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysgate-web-'));
+  const { endpoint, emit } = fakeEndpoint();
+  // Each call says something first (it goes out at once, after a quiet spell), then answers in
+  // the next turn: held for the spacing, the answer would come FRAME_SPACING_MS (8 ms) later.
+  endpoint.call = async () => {
+    emit('questionRemoved', { id: 'before', reason: 'answered' });
+    await new Promise((r) => setImmediate(r));
+    return 'answer';
+  };
+  const shell = await startWebShell({ endpoint, staticDir: dir });
+  const token = new URL(shell.url).hash.slice('#token='.length);
+  const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/api?token=${token}`, {
+    origin: `http://127.0.0.1:${shell.port}`,
+  });
+  try {
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const gaps: number[] = [];
+    for (let id = 1; id <= 20; id++) {
+      await new Promise((r) => setTimeout(r, 20));
+      const times = new Map<string, number>();
+      const both = new Promise<void>((resolve) => {
+        const listener = (data: unknown) => {
+          const message = JSON.parse(String(data)) as { id?: number; event?: string };
+          times.set(message.id === undefined ? 'event' : 'reply', performance.now());
+          if (times.size < 2) return;
+          ws.off('message', listener);
+          resolve();
+        };
+        ws.on('message', listener);
+      });
+      ws.send(JSON.stringify({ id, command: 'snapshot', args: [] }));
+      await both;
+      gaps.push(times.get('reply')! - times.get('event')!);
+    }
+    gaps.sort((a, b) => a - b);
+    assert.ok(gaps[10]! < 4, `event → reply: median ${gaps[10]!.toFixed(1)} ms`);
+  } finally {
+    ws.close();
+    await shell.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("the renderer's files go out whole, with their length, and a rebuilt file is served as rebuilt", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sysgate-web-'));
   mkdirSync(join(dir, 'assets'));

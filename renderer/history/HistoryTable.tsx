@@ -18,6 +18,7 @@ import {
 import { mainArgument, type HistoryEntry } from '../../app/common/history/entry.js';
 import { ColumnResizer, useColumnWidths } from '../window/column-widths.js';
 import { useServices, useSysgate } from '../window/context.js';
+import { firstPageRequest, takeFirstPage } from './first-page.js';
 import { actionText, deciderText, recordTime } from './history-text.js';
 import {
   PAGE_SIZE,
@@ -97,13 +98,8 @@ export function HistoryTable({
       onState(next);
     };
     try {
-      const page = await api.historyPage({
-        query,
-        offset: 0,
-        limit: PAGE_SIZE,
-        system,
-        count: true,
-      });
+      const page = await (takeFirstPage(query, system) ??
+        api.historyPage(firstPageRequest(query, system)));
       if (mine !== generation.current) return;
       pages.current = new Map([[0, page.entries]]);
       asked.current = new Set([0]);
@@ -344,6 +340,8 @@ const HistoryRow = memo(function HistoryRow({
       aria-rowindex={row + 2}
       aria-selected={selected}
       className={`history-row ${entry?.action ?? 'loading'}`}
+      // A Shift-click extends the selection of records (onPick), not of the page's text.
+      onMouseDown={(e) => e.shiftKey && e.preventDefault()}
       onClick={(e) => onPick(row, e)}
     >
       {entry === undefined ? (

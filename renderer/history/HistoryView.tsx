@@ -10,6 +10,7 @@ import type { HistoryEntry } from '../../app/common/history/entry.js';
 import { parseQuery, QueryError, termValue, withTerm } from '../../app/common/history/query.js';
 import { useServices, useSysgate } from '../window/context.js';
 import { hashParameter, historyHash, routeFromHash } from '../window/route.js';
+import { queryInAddress } from './first-page.js';
 import { HistoryDetailPane } from './HistoryDetailPane.js';
 import { HistoryGroups } from './HistoryGroups.js';
 import { HistorySettingsForm } from './HistorySettingsForm.js';
@@ -33,13 +34,6 @@ const SINCE = [
   { value: '30d', label: 'last 30 days' },
 ];
 
-/** The filter the address holds, when it is the history's. */
-function queryInAddress(): string {
-  return routeFromHash(location.hash)?.page === 'main'
-    ? (hashParameter(location.hash, 'q') ?? '')
-    : '';
-}
-
 function syntaxError(text: string): QueryError | null {
   try {
     parseQuery(text);
@@ -53,7 +47,7 @@ function syntaxError(text: string): QueryError | null {
 export function HistoryView({ hidden }: { hidden: boolean }) {
   const { api } = useServices();
   const id = useId();
-  const [text, setText] = useState(queryInAddress);
+  const [text, setText] = useState(() => queryInAddress(location.hash));
   const [applied, setApplied] = useState(text);
   const error = useMemo(() => syntaxError(text), [text]);
   const [selected, setSelected] = useState<HistoryEntry[]>([]);

@@ -126,6 +126,16 @@ test('a reconnection starts over from a new snapshot', async () => {
   assert.deepEqual(log, ['restore {}', 'restore {"s1":"again"}']);
 });
 
+test('a token refused before the window bound itself to the socket is still said', () => {
+  const h = host();
+  const store = createSysgateStore(h.connection.api);
+  h.setStatus('disconnected');
+  const refused = { ...h.connection, refusal: () => 'the token is not valid' };
+  bindEvents(refused, store, NO_TERMINALS, noNotices);
+  assert.equal(store.getState().connection, 'disconnected');
+  assert.equal(store.getState().connectionProblem, 'the token is not valid');
+});
+
 test('events reach the store; a closed session takes its terminal with it', async () => {
   const h = host();
   const { log, sink } = recordingTerminals();

@@ -2,7 +2,9 @@
 // to the terminals), and on every (re)connection the window asks for a snapshot and starts over
 // from it. Events and replies arrive in the order the host sent them (one WebSocket, or Electron's
 // IPC), so the terminal output that arrives while the snapshot is on its way is already in the
-// snapshot's scrollback: it is not drawn twice, only acknowledged for flow control.
+// snapshot's scrollback: it is not drawn twice, only acknowledged for flow control. The socket
+// may have opened before the window binds itself to it (api/connection.ts opens it from a script
+// of its own): what the host said before that is in the snapshot asked for here.
 //
 // The events for the store are not applied one by one: those that arrive within one animation
 // frame are applied together, in arrival order, as one store update (./host-events.ts), so a
@@ -167,7 +169,8 @@ export function bindEvents(
     }),
   ];
 
-  state().setConnection(connection.status(), connection.problem);
+  // The socket may have opened, or been refused, before the window bound itself to it.
+  state().setConnection(connection.status(), connection.problem ?? connection.refusal?.() ?? null);
   if (connection.status() === 'connected') void synchronise();
   return () => {
     unsubscribe.forEach((off) => off());
