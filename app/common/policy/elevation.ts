@@ -6,7 +6,7 @@
 // than a plain permit, and when the supervisor is not root.
 
 import { sectionsOf, type Elevation, type Filter, type PolicyFile } from './ast.js';
-import type { Diagnostic } from './diagnostics.js';
+import { SourceLines, type Diagnostic } from './diagnostics.js';
 
 /**
  * The calls a rule may elevate: those the supervisor performs on a copy of what it decided (the
@@ -79,20 +79,23 @@ export function elevationProblem(filter: Filter, options: ElevationOptions): str
   return null;
 }
 
-/** Every elevation of `file` that cannot be honoured, as errors at its `as`. */
+/**
+ * Every elevation of `file` that cannot be honoured, as errors at its `as`; `text` is the source,
+ * or its lines.
+ */
 export function elevationDiagnostics(
   file: PolicyFile,
-  text: string,
+  text: string | readonly string[],
   options: ElevationOptions,
 ): Diagnostic[] {
-  const lines = text.split('\n');
+  const lines = new SourceLines(text);
   const diagnostics: Diagnostic[] = [];
   for (const section of sectionsOf(file)) {
     for (const filter of section.filters) {
       const message = elevationProblem(filter, options);
       if (message === null) continue;
       const span = filter.elevation!.span;
-      const lineText = (lines[span.start.line - 1] ?? '').replace(/\r$/, '');
+      const lineText = lines.at(span.start.line).replace(/\r$/, '');
       diagnostics.push({ severity: 'error', message, source: file.source, span, lineText });
     }
   }

@@ -10,7 +10,7 @@ import {
   type Span,
   type SymbolExpr,
 } from './ast.js';
-import type { Diagnostic } from './diagnostics.js';
+import { SourceLines, type Diagnostic } from './diagnostics.js';
 import { elevationDiagnostics, type ElevationOptions } from './elevation.js';
 import { decideCall } from './evaluate.js';
 import { ALIASES } from '../calls/aliases.js';
@@ -26,15 +26,22 @@ export interface LintOptions extends ElevationOptions {
 const KNOWN_MACROS = new Set(['HOME', 'USER', 'CWD']);
 const EMULATIONS = new Set(['native', 'linux']);
 
-/** Lints a parsed file; `text` is the source it was parsed from, for showing the lines. */
-export function lintPolicy(file: PolicyFile, text: string, options: LintOptions): Diagnostic[] {
+/**
+ * Lints a parsed file; `text` is the source it was parsed from, or its lines (as an editor keeps
+ * them), for showing the lines.
+ */
+export function lintPolicy(
+  file: PolicyFile,
+  text: string | readonly string[],
+  options: LintOptions,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const sourceLines = text.split('\n');
+  const lines = new SourceLines(text);
   for (const section of sectionsOf(file)) {
     const earlier = new EarlierRules();
     for (const filter of section.filters) {
       const warn: Warn = (message, span = filter.span) => {
-        const lineText = (sourceLines[span.start.line - 1] ?? '').replace(/\r$/, '');
+        const lineText = lines.at(span.start.line).replace(/\r$/, '');
         diagnostics.push({ severity: 'warning', message, source: file.source, span, lineText });
       };
       lintFilter(filter, options, warn);
@@ -44,16 +51,20 @@ export function lintPolicy(file: PolicyFile, text: string, options: LintOptions)
           `sysgate's own files stay protected whatever this rule says: a traced program never changes ${own} (refused before any rule)`,
         );
       }
-      const shadow = earlier.shadowing(filter);
+      // Looked up once for both: a rule is compared with the earlier ones, then becomes one.
+      const rules = earlier.of(filter);
+      const shape = shapeOf(filter);
+      const shadow = rules.shadowing(filter, shape);
       if (shadow !== null) {
         warn(
           `this rule can never match: the rule at line ${shadow.span.start.line} already decides every call it would`,
         );
       }
-      earlier.add(filter);
+      rules.add(filter, shape);
     }
   }
-  return [...diagnostics, ...elevationDiagnostics(file, text, options)];
+  for (const d of elevationDiagnostics(file, text, options)) diagnostics.push(d);
+  return diagnostics;
 }
 
 type Warn = (message: string, span?: Span) => void;
@@ -100,6 +111,8 @@ function lintFilter(filter: Filter, options: LintOptions, warn: Warn): void {
     warn(`unknown error name "${action.modifier}": such a denial fails with eperm`, action.span);
   }
   for (const symbol of symbolsOf(filter.expr)) {
+    // Most values have no macro: no regular expression for them.
+    if (!symbol.value.includes('$')) continue;
     for (const m of symbol.value.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
       if (!KNOWN_MACROS.has(m[1]!)) {
         warn(
@@ -202,26 +215,44 @@ const LINT_MACROS = { HOME: '/home/user', USER: 'user', CWD: '/home/user/work' }
  * The answer is the same as trying `shadows` on each earlier rule in order.
  */
 class EarlierRules {
-  private readonly byCall = new Map<string, CallRules>();
+  /** By emulation, then call: no key string made for each rule. */
+  private readonly byCall = new Map<string, Map<string, CallRules>>();
 
-  add(filter: Filter): void {
-    const key = `${filter.emulation}-${filter.call}`;
-    let rules = this.byCall.get(key);
-    if (rules === undefined) this.byCall.set(key, (rules = new CallRules()));
-    rules.add(filter);
+  /** The earlier rules of `filter`'s emulation and call (none yet: an empty set). */
+  of(filter: Filter): CallRules {
+    let calls = this.byCall.get(filter.emulation);
+    if (calls === undefined) this.byCall.set(filter.emulation, (calls = new Map()));
+    let rules = calls.get(filter.call);
+    if (rules === undefined) calls.set(filter.call, (rules = new CallRules()));
+    return rules;
   }
+}
 
-  /** The first earlier rule that decides every call `later` would match, or null. */
-  shadowing(later: Filter): Filter | null {
-    return this.byCall.get(`${later.emulation}-${later.call}`)?.shadowing(later) ?? null;
-  }
+/**
+ * What the index needs of a rule, worked out once for both looking it up and adding it: its
+ * single comparison (null for anything else, or a rule with a predicate), with the value expanded.
+ */
+interface Shape {
+  /** The expression without parentheses; null when there is none. */
+  expr: Expr | null;
+  /** `expr`'s expanded value when it is a comparison and the rule has no predicate. */
+  value: string | null;
+}
+
+function shapeOf(filter: Filter): Shape {
+  const expr = unwrap(filter.expr);
+  const value =
+    filter.predicate === null && expr?.kind === 'symbol'
+      ? expandForLint(expr.value, LINT_MACROS)
+      : null;
+  return { expr, value };
 }
 
 class CallRules {
   /** The first rule that matches every call (no predicate, no condition). */
   private everything: Filter | null = null;
-  /** The first `arg eq "value"` rule of each argument and (expanded) value. */
-  private readonly equals = new Map<string, Filter>();
+  /** The first `arg eq "value"` rule of each argument, index and (expanded) value. */
+  private readonly equals = new Map<string, Map<number, Map<string, Filter>>>();
   /**
    * `match` rules without a predicate, in order, by the literal start of their pattern: only a
    * value that starts with it can match, so a value looks up its own starts, not every pattern.
@@ -232,16 +263,15 @@ class CallRules {
   /** Other single-comparison rules without a predicate, in order. */
   private readonly others: Array<{ filter: Filter; mayHold: (value: string) => boolean }> = [];
 
-  add(filter: Filter): void {
+  add(filter: Filter, { expr, value }: Shape): void {
     if (filter.predicate !== null) return;
-    const expr = unwrap(filter.expr);
     if (expr === null || expr.kind === 'true') {
       this.everything ??= filter;
       return;
     }
     if (expr.kind !== 'symbol') return;
     if (expr.op === 'match') {
-      const start = literalStart(expandForLint(expr.value, LINT_MACROS));
+      const start = literalStart(value!);
       const list = this.matches.get(start);
       if (list === undefined) this.matches.set(start, [filter]);
       else list.push(filter);
@@ -252,32 +282,49 @@ class CallRules {
       this.others.push({ filter, mayHold: quickCheck(expr) });
       return;
     }
-    const key = symbolKey(expr.arg, expr.index, expandForLint(expr.value, LINT_MACROS));
-    if (!this.equals.has(key)) this.equals.set(key, filter);
+    let byIndex = this.equals.get(expr.arg);
+    if (byIndex === undefined) this.equals.set(expr.arg, (byIndex = new Map()));
+    const index = expr.index ?? 0;
+    let byValue = byIndex.get(index);
+    if (byValue === undefined) byIndex.set(index, (byValue = new Map()));
+    if (!byValue.has(value!)) byValue.set(value!, filter);
   }
 
-  shadowing(later: Filter): Filter | null {
-    const candidates: Filter[] = this.everything === null ? [] : [this.everything];
-    const second = unwrap(later.expr);
-    if (later.predicate === null && second?.kind === 'symbol' && second.op === 'eq') {
-      const value = expandForLint(second.value, LINT_MACROS);
-      const equal = this.equals.get(symbolKey(second.arg, second.index, value));
-      if (equal !== undefined) candidates.push(equal);
-      for (const length of this.starts) {
-        if (length > value.length) continue;
-        const match = this.matches.get(value.slice(0, length))?.find((f) => shadows(f, later));
-        if (match !== undefined) candidates.push(match);
-      }
-      const other = this.others.find((e) => e.mayHold(value) && shadows(e.filter, later));
-      if (other !== undefined) candidates.push(other.filter);
-    }
+  shadowing(later: Filter, { expr: second, value }: Shape): Filter | null {
     // The first in the file: one rule a line (the offsets of an editor's lines parsed one by
-    // one are not all of the same text; their lines are).
-    let first: Filter | null = null;
-    for (const c of candidates)
-      if (first === null || c.span.start.line < first.span.start.line) first = c;
+    // one are not all of the same text; their lines are). Candidates in the order they were
+    // always tried, the first of a line kept.
+    let first = this.everything;
+    if (value === null || second?.kind !== 'symbol' || second.op !== 'eq') return first;
+    const equal = this.equals
+      .get(second.arg)
+      ?.get(second.index ?? 0)
+      ?.get(value);
+    if (equal !== undefined) first = firstOf(first, equal);
+    for (const length of this.starts) {
+      if (length > value.length) continue;
+      const list = this.matches.get(value.slice(0, length));
+      if (list === undefined) continue;
+      for (const f of list) {
+        if (shadows(f, later)) {
+          first = firstOf(first, f);
+          break;
+        }
+      }
+    }
+    for (const e of this.others) {
+      if (e.mayHold(value) && shadows(e.filter, later)) {
+        first = firstOf(first, e.filter);
+        break;
+      }
+    }
     return first;
   }
+}
+
+/** Of two candidates, the one on the earlier line; `first` when they are on the same. */
+function firstOf(first: Filter | null, c: Filter): Filter {
+  return first === null || c.span.start.line < first.span.start.line ? c : first;
 }
 
 /** The literal start of a `match` pattern: what any name it matches begins with. */
@@ -297,10 +344,6 @@ function quickCheck(symbol: SymbolExpr): (value: string) => boolean {
   }
   if (symbol.op === 'sub') return (value) => value.includes(wanted);
   return () => true;
-}
-
-function symbolKey(arg: string, index: number | null, value: string): string {
-  return `${arg}[${index ?? 0}]\u0000${value}`;
 }
 
 function unwrap(expr: Expr | null): Expr | null {
