@@ -44,15 +44,17 @@ export function lintPolicy(
         const lineText = lines.at(span.start.line).replace(/\r$/, '');
         diagnostics.push({ severity: 'warning', message, source: file.source, span, lineText });
       };
-      lintFilter(filter, options, warn);
+      // The earlier rules of the same call: looked up once, for what is said of the call, then
+      // to compare the rule with them, then to add it to them.
+      const rules = earlier.of(filter);
+      if (rules.callProblem === undefined) rules.callProblem = callProblem(filter, options);
+      lintFilter(filter, rules.callProblem, warn);
       const own = ownFileCovered(filter);
       if (own !== null) {
         warn(
           `sysgate's own files stay protected whatever this rule says: a traced program never changes ${own} (refused before any rule)`,
         );
       }
-      // Looked up once for both: a rule is compared with the earlier ones, then becomes one.
-      const rules = earlier.of(filter);
       const shape = shapeOf(filter);
       const shadow = rules.shadowing(filter, shape);
       if (shadow !== null) {
@@ -69,39 +71,30 @@ export function lintPolicy(
 
 type Warn = (message: string, span?: Span) => void;
 
-function lintFilter(filter: Filter, options: LintOptions, warn: Warn): void {
+/**
+ * What is wrong with a rule's emulation and call, whatever its condition: worked out once for
+ * each call of a section (`CallRules.callProblem`), not for each of its thousands of rules.
+ */
+function callProblem(filter: Filter, options: LintOptions): string | null {
   const isAlias = (ALIASES as readonly string[]).includes(filter.call);
   if (!EMULATIONS.has(filter.emulation)) {
-    warn(
-      `unknown emulation "${filter.emulation}": sysgate traces native Linux programs, so this rule never matches`,
-      filter.callSpan,
-    );
+    return `unknown emulation "${filter.emulation}": sysgate traces native Linux programs, so this rule never matches`;
   } else if (isAlias && options.noAliases) {
-    warn(
-      `"${filter.call}" is an alias, and aliases are off (-u): this rule never matches`,
-      filter.callSpan,
-    );
+    return `"${filter.call}" is an alias, and aliases are off (-u): this rule never matches`;
   } else if (!isAlias && !isKnownCall(filter.call, options.arch)) {
-    warn(
-      `unknown system call "${filter.call}" on ${options.arch} Linux: the rule is kept but never matches`,
-      filter.callSpan,
-    );
+    return `unknown system call "${filter.call}" on ${options.arch} Linux: the rule is kept but never matches`;
   } else if (BASELINE_CALLS.has(filter.call)) {
-    warn(
-      `"${filter.call}" is always permitted in the kernel (sysgate's baseline): no call reaches this rule`,
-      filter.callSpan,
-    );
+    return `"${filter.call}" is always permitted in the kernel (sysgate's baseline): no call reaches this rule`;
   } else if (REFUSED_IN_KERNEL.has(filter.call)) {
-    warn(
-      `"${filter.call}" always fails with ${REFUSED_IN_KERNEL.get(filter.call)} in the kernel (the C library falls back to clone): no call reaches this rule`,
-      filter.callSpan,
-    );
+    return `"${filter.call}" always fails with ${REFUSED_IN_KERNEL.get(filter.call)} in the kernel (the C library falls back to clone): no call reaches this rule`;
   } else if (filter.call === CLONE_IN_KERNEL) {
-    warn(
-      `"clone" is permitted in the kernel unless its flags make a namespace or say CLONE_PARENT: only those clones reach this rule (fork, threads and spawns never do)`,
-      filter.callSpan,
-    );
+    return `"clone" is permitted in the kernel unless its flags make a namespace or say CLONE_PARENT: only those clones reach this rule (fork, threads and spawns never do)`;
   }
+  return null;
+}
+
+function lintFilter(filter: Filter, problem: string | null, warn: Warn): void {
+  if (problem !== null) warn(problem, filter.callSpan);
   const { action } = filter;
   if (
     action.name === 'deny' &&
@@ -249,6 +242,8 @@ function shapeOf(filter: Filter): Shape {
 }
 
 class CallRules {
+  /** What `callProblem` says of the call of these rules (undefined until it is asked). */
+  callProblem: string | null | undefined = undefined;
   /** The first rule that matches every call (no predicate, no condition). */
   private everything: Filter | null = null;
   /** The first `arg eq "value"` rule of each argument, index and (expanded) value. */
@@ -257,9 +252,7 @@ class CallRules {
    * `match` rules without a predicate, in order, by the literal start of their pattern: only a
    * value that starts with it can match, so a value looks up its own starts, not every pattern.
    */
-  private readonly matches = new Map<string, Filter[]>();
-  /** The lengths of those literal starts. */
-  private readonly starts = new Set<number>();
+  private readonly matches = new MatchStarts();
   /** Other single-comparison rules without a predicate, in order. */
   private readonly others: Array<{ filter: Filter; mayHold: (value: string) => boolean }> = [];
 
@@ -271,11 +264,7 @@ class CallRules {
     }
     if (expr.kind !== 'symbol') return;
     if (expr.op === 'match') {
-      const start = literalStart(value!);
-      const list = this.matches.get(start);
-      if (list === undefined) this.matches.set(start, [filter]);
-      else list.push(filter);
-      this.starts.add(start.length);
+      this.matches.add(literalStart(value!), filter);
       return;
     }
     if (expr.op !== 'eq') {
@@ -301,9 +290,10 @@ class CallRules {
       ?.get(second.index ?? 0)
       ?.get(value);
     if (equal !== undefined) first = firstOf(first, equal);
-    for (const length of this.starts) {
+    this.matches.hashStarts(value);
+    for (const length of this.matches.lengths) {
       if (length > value.length) continue;
-      const list = this.matches.get(value.slice(0, length));
+      const list = this.matches.startingWith(value, length);
       if (list === undefined) continue;
       for (const f of list) {
         if (shadows(f, later)) {
@@ -320,6 +310,60 @@ class CallRules {
     }
     return first;
   }
+}
+
+/**
+ * Rules by the literal start of their pattern, found for a value without cutting its starts out
+ * of it: a learned policy's value is looked up at every start length, and a string cut and
+ * hashed for each cost a quarter of a lint pass. The starts are kept by length and a hash of
+ * their characters; a value's starts are hashed in one pass over it, and a start found by its
+ * hash is compared with the value before it counts.
+ */
+class MatchStarts {
+  /** The lengths of the starts, in the order they were first seen. */
+  readonly lengths = new Set<number>();
+  /** By length, then hash: the starts (and their rules, in order). */
+  private readonly byLength = new Map<number, Map<number, Array<[string, Filter[]]>>>();
+  private longest = 0;
+  /** The hashes of the starts of the value last given to `hashStarts`, by length. */
+  private readonly hashes: number[] = [0];
+
+  add(start: string, filter: Filter): void {
+    this.lengths.add(start.length);
+    this.longest = Math.max(this.longest, start.length);
+    let byHash = this.byLength.get(start.length);
+    if (byHash === undefined) this.byLength.set(start.length, (byHash = new Map()));
+    const hash = hashOf(start, start.length);
+    let starts = byHash.get(hash);
+    if (starts === undefined) byHash.set(hash, (starts = []));
+    const same = starts.find(([s]) => s === start);
+    if (same !== undefined) same[1].push(filter);
+    else starts.push([start, [filter]]);
+  }
+
+  hashStarts(value: string): void {
+    const end = Math.min(this.longest, value.length);
+    let hash = 0;
+    for (let i = 0; i < end; i++) this.hashes[i + 1] = hash = nextHash(hash, value.charCodeAt(i));
+  }
+
+  /** The rules whose start is `value`'s first `length` characters (hashed by `hashStarts`). */
+  startingWith(value: string, length: number): Filter[] | undefined {
+    const starts = this.byLength.get(length)?.get(this.hashes[length]!);
+    if (starts === undefined) return undefined;
+    for (const [start, filters] of starts) if (value.startsWith(start)) return filters;
+    return undefined;
+  }
+}
+
+function nextHash(hash: number, code: number): number {
+  return (Math.imul(hash, 31) + code) | 0;
+}
+
+function hashOf(text: string, length: number): number {
+  let hash = 0;
+  for (let i = 0; i < length; i++) hash = nextHash(hash, text.charCodeAt(i));
+  return hash;
 }
 
 /** Of two candidates, the one on the earlier line; `first` when they are on the same. */
