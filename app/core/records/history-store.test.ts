@@ -185,6 +185,82 @@ describe('batching', () => {
     ]);
     reader.close();
   });
+
+  test('a batch of 123 records comes back whole and in order, its newest id told', () => {
+    const store = new HistoryStore(newPath());
+    store.setSettings({ ...store.settings(), record: 'all' });
+    const commits: [number, number][] = [];
+    store.onCommitted((newest, count) => commits.push([newest, count]));
+    // Each record its own: 100 + 10 + 10 + 3 of them, every column and text different.
+    const nth = (i: number): DecisionRecord =>
+      decision({
+        time: NOW + i,
+        pid: 100 + i,
+        exe: `/usr/bin/p${i}`,
+        argv: [`p${i}`, `-${i}`],
+        policy: `/usr/bin/p${i % 7}`,
+        call: i % 2 === 0 ? 'openat' : 'connect',
+        alias: i % 2 === 0 ? 'fsread' : null,
+        args: { filename: [`/f/${i}`] },
+        action: i % 3 === 0 ? 'permit' : 'deny',
+        errno: i % 3 === 0 ? 0 : 1,
+        by: i % 5 === 0 ? 'default' : 'rule',
+        line: i % 5 === 0 ? null : i,
+        col: i % 5 === 0 ? null : 2,
+        ...(i % 11 === 0 ? { as: '0:0' } : {}),
+      });
+    for (let i = 0; i < 123; i++)
+      store.add(nth(i), { ...context, session: `s${i % 4}@1000`, user: `u${i % 3}` });
+    assert.equal(store.flush(), 123);
+    assert.deepEqual(commits, [[123, 123]]);
+    const entries = store.page(parseQuery(''), { offset: 0, limit: 200 }).entries.reverse();
+    assert.deepEqual(
+      entries,
+      Array.from({ length: 123 }, (_, i) => {
+        const r = nth(i);
+        return {
+          id: i + 1,
+          time: r.time,
+          session: `s${i % 4}@1000`,
+          pid: r.pid,
+          ppid: 1,
+          uid: 1000,
+          user: `u${i % 3}`,
+          program: r.exe,
+          argv: r.argv,
+          policy: r.policy,
+          call: r.call,
+          alias: r.alias,
+          args: r.args,
+          action: r.action,
+          errno: r.errno,
+          by: r.by,
+          rule: r.line === null ? null : { file: '/p/usr_bin_ls', line: r.line, col: 2 },
+          ...(i % 11 === 0 ? { runAs: '0:0' } : {}),
+        };
+      }),
+    );
+    assert.equal(store.count(parseQuery('prog:p42'), 0), 1);
+    store.close();
+  });
+
+  test('a record the database refuses fails its whole batch, and the batch stays queued', () => {
+    const path = newPath();
+    const store = new HistoryStore(path);
+    store.setSettings({ ...store.settings(), record: 'all' });
+    for (let i = 0; i < 150; i++)
+      store.add(decision({ pid: i, ...(i === 60 ? { action: 'maybe' as 'deny' } : {}) }), context);
+    assert.throws(() => store.flush(), /CHECK constraint/);
+    const reader = new Database(path, { readonly: true });
+    const count = (table: string): number =>
+      (reader.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    assert.equal(count('decisions'), 0, 'none of the batch is committed');
+    assert.equal(count('texts'), 0, "nor the batch's texts");
+    assert.throws(() => store.flush(), /CHECK constraint/, 'tried again with the next flush');
+    assert.equal(count('decisions'), 0);
+    reader.close();
+    assert.throws(() => store.close());
+  });
 });
 
 describe('the writer thread', () => {
