@@ -471,3 +471,45 @@ test('where the linter worker cannot start, the page lints the draft itself: the
   assert.match(await rowOf(grid, '"/a/b"').innerText(), /shadowed: an earlier rule decides/);
   assert.equal(refused.length, 1, 'the worker was asked for, and refused');
 });
+
+test("a rule's cells stand under their columns, and say which, also where empty cells are left out (issue 17)", async () => {
+  const program = '/usr/bin/columns';
+  writeFileSync(
+    join(policies, 'usr_bin_columns'),
+    [
+      `Policy: ${program}, Emulation: native`,
+      '\tnative-fsread: filename eq "/etc/hosts" then permit',
+      '\tnative-fswrite: filename match "/tmp/*" then deny[eacces] log',
+      '\tnative-getpid: permit',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(web.url);
+  const grid = await openPolicy(program);
+  await page.locator('[role=grid][aria-busy=false]').waitFor();
+  const cells = await grid.evaluate((table) => {
+    const headers = [...table.querySelectorAll('[role=columnheader]')].map((h) => {
+      const box = h.getBoundingClientRect();
+      return { name: h.textContent, left: box.left, right: box.right };
+    });
+    return [...table.querySelectorAll('.rule-body [role=row]')].map((row) =>
+      [...row.querySelectorAll(':scope > [role=gridcell]')].map((cell) => {
+        const left = cell.getBoundingClientRect().left;
+        return {
+          text: cell.textContent,
+          said: headers[Number(cell.getAttribute('aria-colindex')) - 1]?.name,
+          under: headers.find((h) => left >= h.left - 1 && left < h.right)?.name,
+        };
+      }),
+    );
+  });
+  for (const row of cells) for (const cell of row) assert.equal(cell.said, cell.under, cell.text);
+  const said = (row) => Object.fromEntries(row.map((cell) => [cell.said, cell.text]));
+  const [read, write, getpid] = cells.map(said);
+  assert.deepEqual(Object.keys(read), ['Line', 'Call', 'Condition', 'Action', 'Hits', 'Last hit']);
+  assert.equal(write.Error, 'eacces');
+  assert.equal(write.Log, 'log');
+  assert.match(getpid.Notes, /always permitted in the kernel/);
+});

@@ -272,15 +272,15 @@ const RuleTableRow = memo(function RuleTableRow({
       }}
       onDragEnd={handlers.dragEnd}
     >
-      <span role="gridcell" className="num">
+      <span role="gridcell" aria-colindex={1} className="num">
         {row.index + 1}
       </span>
       {row.kind === 'broken' ? (
         <>
-          <span role="gridcell" className="broken-text">
+          <span role="gridcell" aria-colindex={2} aria-colspan={3} className="broken-text">
             {row.text.trim()}
           </span>
-          <span role="gridcell" className="notes error-text">
+          <span role="gridcell" aria-colindex={5} aria-colspan={5} className="notes error-text">
             {`line ${row.diagnostic.span.start.line}, column ${row.diagnostic.span.start.col}: ${row.diagnostic.message}`}
           </span>
         </>
@@ -306,24 +306,35 @@ function RuleCells({
     arrived && 'new',
     ...row.warnings,
   ].filter(Boolean) as string[];
+  // Each cell says its column (aria-colindex), and the cells with nothing to say are left out: a
+  // cell is a box to lay out and paint, and a page scrolled brings in some thirty rows at once.
   return (
     <>
-      <span role="gridcell" className="call" title={row.aliasFor?.join(', ')}>
+      <span role="gridcell" aria-colindex={2} className="call" title={row.aliasFor?.join(', ')}>
         {row.filter.call}
         {row.aliasFor !== null && <span className="alias-tag">alias</span>}
       </span>
-      <span role="gridcell" className="condition" title={row.condition}>
+      <span role="gridcell" aria-colindex={3} className="condition" title={row.condition}>
         {row.condition}
       </span>
-      <span role="gridcell" className={`action action-${row.filter.action.name}`}>
+      <span role="gridcell" aria-colindex={4} className={`action action-${row.filter.action.name}`}>
         {row.action}
         {row.filter.elevation !== null && <ElevationBadge elevation={row.filter.elevation} />}
       </span>
-      <span role="gridcell">{row.error ?? ''}</span>
-      <span role="gridcell">{row.filter.log ? 'log' : ''}</span>
+      {row.error !== null && (
+        <span role="gridcell" aria-colindex={5} className="error">
+          {row.error}
+        </span>
+      )}
+      {row.filter.log && (
+        <span role="gridcell" aria-colindex={6} className="log">
+          log
+        </span>
+      )}
       <span
         role="gridcell"
-        className="num"
+        aria-colindex={7}
+        className="num hits"
         title={
           hit === undefined
             ? 'no call decided by this rule yet'
@@ -332,14 +343,21 @@ function RuleCells({
       >
         {hit?.hits ?? 0}
       </span>
-      <span role="gridcell">{hit ? HIT_TIME.format(hit.lastHit) : '—'}</span>
-      <span
-        role="gridcell"
-        className={row.warnings.length > 0 || !row.reachable ? 'notes warning-text' : 'notes'}
-        title={notes.join('\n')}
-      >
-        {notes.join('; ')}
+      <span role="gridcell" aria-colindex={8} className="last-hit">
+        {hit ? HIT_TIME.format(hit.lastHit) : '—'}
       </span>
+      {notes.length > 0 && (
+        <span
+          role="gridcell"
+          aria-colindex={9}
+          className={
+            row.warnings.length > 0 || !row.reachable ? 'rule-notes warning-text' : 'rule-notes'
+          }
+          title={notes.join('\n')}
+        >
+          {notes.join('; ')}
+        </span>
+      )}
     </>
   );
 }
