@@ -46,6 +46,20 @@ async function openPolicy(program, extra = '') {
 
 const rowOf = (grid, text) => grid.getByRole('row').filter({ hasText: text });
 
+/**
+ * Writes `rules` as the policy of `program` (in `file`), opens it in a window of its own (the one
+ * before may have unsaved edits), and waits for the linter's notes.
+ */
+async function openWritten(program, file, rules) {
+  const text = [`Policy: ${program}, Emulation: native`, ...rules, ''].join('\n');
+  writeFileSync(join(policies, file), text, { mode: 0o600 });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(web.url);
+  const grid = await openPolicy(program);
+  await page.locator('[role=grid][aria-busy=false]').waitFor();
+  return grid;
+}
+
 test('a rule added with the builder is saved, after the diff, to the file on disk', async () => {
   const grid = await openPolicy(ENV);
   await rowOf(grid, 'filename match "/etc/*"').waitFor();
@@ -401,22 +415,11 @@ test('thousands of rules: the linter in its worker marks a far rule shadowed, th
     { length: 2000 },
     (_, i) => `\tnative-fsread: filename eq "/usr/share/doc/pkg${i}/README" then permit`,
   );
-  writeFileSync(
-    join(policies, 'usr_bin_manyrules'),
-    [
-      `Policy: ${program}, Emulation: native`,
-      '\tnative-fsread: filename match "/data/*" then permit',
-      ...rules,
-      '\tnative-fsread: filename eq "/data/x" then permit',
-      '',
-    ].join('\n'),
-    { mode: 0o600 },
-  );
-  // A window of its own: the one before has unsaved edits.
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
-  const grid = await openPolicy(program);
-  await page.locator('[role=grid][aria-busy=false]').waitFor();
+  const grid = await openWritten(program, 'usr_bin_manyrules', [
+    '\tnative-fsread: filename match "/data/*" then permit',
+    ...rules,
+    '\tnative-fsread: filename eq "/data/x" then permit',
+  ]);
   /** The line numbers of the rows drawn, in the page's order. */
   const drawn = () =>
     grid
@@ -474,21 +477,11 @@ test('where the linter worker cannot start, the page lints the draft itself: the
 
 test("a rule's cells stand under their columns, and say which, also where empty cells are left out (issue 17)", async () => {
   const program = '/usr/bin/columns';
-  writeFileSync(
-    join(policies, 'usr_bin_columns'),
-    [
-      `Policy: ${program}, Emulation: native`,
-      '\tnative-fsread: filename eq "/etc/hosts" then permit',
-      '\tnative-fswrite: filename match "/tmp/*" then deny[eacces] log',
-      '\tnative-getpid: permit',
-      '',
-    ].join('\n'),
-    { mode: 0o600 },
-  );
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
-  const grid = await openPolicy(program);
-  await page.locator('[role=grid][aria-busy=false]').waitFor();
+  const grid = await openWritten(program, 'usr_bin_columns', [
+    '\tnative-fsread: filename eq "/etc/hosts" then permit',
+    '\tnative-fswrite: filename match "/tmp/*" then deny[eacces] log',
+    '\tnative-getpid: permit',
+  ]);
   const cells = await grid.evaluate((table) => {
     const headers = [...table.querySelectorAll('[role=columnheader]')].map((h) => {
       const box = h.getBoundingClientRect();
