@@ -48,6 +48,16 @@ export function decision(overrides: Partial<DecisionRecord> = {}): DecisionRecor
 }
 
 /** The entry `decision()` becomes, with `context`. */
+/** A reader of the database at `path` beside its store: how many rows a table has now. */
+function rowCounter(path: string): { rows(table?: string): number; close(): void } {
+  const reader = new Database(path, { readonly: true });
+  return {
+    rows: (table = 'decisions') =>
+      (reader.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n,
+    close: () => reader.close(),
+  };
+}
+
 function decisionEntry(id: number) {
   return {
     id,
@@ -166,9 +176,8 @@ describe('batching', () => {
     const store = new HistoryStore(path, { batchSize: 50 });
     const commits: [number, number][] = [];
     store.onCommitted((newest, count) => commits.push([newest, count]));
-    const reader = new Database(path, { readonly: true });
-    const rows = (): number =>
-      (reader.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number }).n;
+    const reader = rowCounter(path);
+    const rows = (): number => reader.rows();
     for (let i = 0; i < 10; i++) store.add(decision({ pid: i }), context);
     assert.equal(rows(), 0, 'not committed yet');
     await new Promise((r) => setTimeout(r, 250));
@@ -251,9 +260,8 @@ describe('batching', () => {
     for (let i = 0; i < 150; i++)
       store.add(decision({ pid: i, ...(i === 60 ? { action: 'maybe' as 'deny' } : {}) }), context);
     assert.throws(() => store.flush(), /CHECK constraint/);
-    const reader = new Database(path, { readonly: true });
-    const count = (table: string): number =>
-      (reader.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const reader = rowCounter(path);
+    const count = (table: string): number => reader.rows(table);
     assert.equal(count('decisions'), 0, 'none of the batch is committed');
     assert.equal(count('texts'), 0, "nor the batch's texts");
     assert.throws(() => store.flush(), /CHECK constraint/, 'tried again with the next flush');
@@ -277,9 +285,8 @@ describe('the writer thread', () => {
     const store = await threaded(path, { batchSize: 50 });
     const commits: [number, number][] = [];
     store.onCommitted((newest, count) => commits.push([newest, count]));
-    const reader = new Database(path, { readonly: true });
-    const rows = (): number =>
-      (reader.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number }).n;
+    const reader = rowCounter(path);
+    const rows = (): number => reader.rows();
     for (let i = 0; i < 120; i++) store.add(decision({ pid: i }), context);
     assert.deepEqual(commits, [], 'add() handed two batches over and went on');
     for (let i = 0; i < 2000 && commits.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
